@@ -1,0 +1,76 @@
+//! Thin async Tauri commands: arguments in, one call into the core off the async runtime, result
+//! (or `{kind, message, field}`) out. Names are `domain_verb`; only `ui/js/api.js` calls them.
+
+mod people;
+mod register;
+mod requirement;
+
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::store::{Actor, Db};
+use tauri::{ipc::Invoke, Runtime};
+
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        people::app_info,
+        people::person_list,
+        people::person_add,
+        people::person_update,
+        people::operator_set,
+        register::register_query,
+        register::register_reporters,
+        requirement::requirement_create,
+        requirement::requirement_get,
+        requirement::requirement_update,
+        requirement::requirement_decide,
+        requirement::requirement_plan,
+        requirement::requirement_it_acceptance,
+        requirement::requirement_expect,
+        requirement::requirement_complete,
+        requirement::requirement_withdraw,
+        requirement::requirement_restore,
+        requirement::requirement_history,
+        requirement::notification_list,
+        requirement::notification_record,
+        requirement::notification_confirm,
+    ]
+}
+
+/// Runs `f` on the database off the async runtime (the lock is never held across an await).
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db) -> Result<T> + Send + 'static,
+{
+    let db = state.db.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut db)
+    })
+    .await
+    .map_err(|e| Error::Conflict(format!("后台任务失败：{e}")))?
+}
+
+async fn read<T, F>(state: &AppState, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Db) -> Result<T> + Send + 'static,
+{
+    blocking(state, move |db| f(db)).await
+}
+
+/// Runs a change as the operator of this window.
+async fn write<T, F>(state: &AppState, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db, &Actor) -> Result<T> + Send + 'static,
+{
+    blocking(state, move |db| {
+        let op = db
+            .operator()?
+            .ok_or_else(|| Error::Conflict("请先选择操作人（谁在使用本机）".into()))?;
+        let actor = Actor::new(Some(op.id), op.name, "app");
+        f(db, &actor)
+    })
+    .await
+}

@@ -1,0 +1,105 @@
+use super::{blocking, read, write};
+use crate::app::AppState;
+use crate::domain::notify::Channel;
+use crate::domain::people::Role;
+use crate::domain::requirement::{Decision, Grade, Grade as G};
+use crate::error::Result;
+use crate::store::{Actor, Person, PersonInput};
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Serialize)]
+pub struct Choice {
+    value: &'static str,
+    label: &'static str,
+    hint: &'static str,
+}
+
+/// What the window needs at start: the database, the operator, and the closed/editable lists.
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    db_path: String,
+    operator: Option<Person>,
+    roles: Vec<Choice>,
+    decisions: Vec<Choice>,
+    grades: Vec<Choice>,
+    channels: Vec<Choice>,
+    sources: Vec<String>,
+    departments: Vec<String>,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    label: impl Fn(T) -> &'static str,
+    hint: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: label(*v),
+            label: label(*v),
+            hint: hint(*v),
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+    let db_path = state.db_path.display().to_string();
+    read(&state, move |db| {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            db_path,
+            operator: db.operator()?,
+            roles: choices(Role::ALL, Role::label, |_| ""),
+            decisions: choices(Decision::ALL, Decision::label, |_| ""),
+            grades: choices(Grade::ALL, G::label, G::meaning),
+            channels: choices(Channel::ALL, Channel::label, |_| ""),
+            sources: db.list_items("source")?,
+            departments: db.list_items("department")?,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn person_list(state: State<'_, AppState>) -> Result<Vec<Person>> {
+    read(&state, |db| db.people()).await
+}
+
+/// Adds a person. Before anyone operates the app (first start) the new person is recorded as
+/// added by themself and becomes the operator when `make_operator` is set.
+#[tauri::command]
+pub async fn person_add(
+    state: State<'_, AppState>,
+    input: PersonInput,
+    make_operator: bool,
+) -> Result<Person> {
+    blocking(&state, move |db| {
+        let actor = match db.operator()? {
+            Some(op) => Actor::new(Some(op.id), op.name, "app"),
+            None => Actor::new(None, input.name.trim(), "app"),
+        };
+        let p = db.add_person(&actor, &input)?;
+        if make_operator {
+            db.set_operator(p.id)?;
+        }
+        Ok(p)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn person_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: PersonInput,
+) -> Result<Person> {
+    write(&state, move |db, actor| db.update_person(actor, id, &input)).await
+}
+
+/// Chooses who is operating this window; every later change is attributed to them.
+#[tauri::command]
+pub async fn operator_set(state: State<'_, AppState>, id: i64) -> Result<Person> {
+    blocking(&state, move |db| db.set_operator(id)).await
+}

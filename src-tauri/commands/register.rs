@@ -1,0 +1,25 @@
+use super::read;
+use crate::app::AppState;
+use crate::error::Result;
+use crate::store::{RegisterPage, RegisterQuery};
+use tauri::State;
+
+#[tauri::command]
+pub async fn register_query(
+    state: State<'_, AppState>,
+    query: RegisterQuery,
+) -> Result<RegisterPage> {
+    read(&state, move |db| {
+        let q = RegisterQuery {
+            limit: Some(query.limit.unwrap_or(50).clamp(1, 500)),
+            ..query
+        };
+        db.register(&q)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn register_reporters(state: State<'_, AppState>) -> Result<Vec<String>> {
+    read(&state, |db| db.reporters()).await
+}

@@ -1,0 +1,153 @@
+use super::{read, write};
+use crate::app::AppState;
+use crate::error::Result;
+use crate::store::{
+    DecisionInput, DeliveryInput, HistoryEntry, ItAcceptanceInput, NewNotification,
+    NotificationDue, NotificationRecord, PlanInput, Requirement, RequirementInput, StepTime,
+};
+use tauri::State;
+
+#[tauri::command]
+pub async fn requirement_create(
+    state: State<'_, AppState>,
+    input: RequirementInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| db.create_requirement(a, &input)).await
+}
+
+#[tauri::command]
+pub async fn requirement_get(state: State<'_, AppState>, number: String) -> Result<Requirement> {
+    read(&state, move |db| db.requirement(&number)).await
+}
+
+#[tauri::command]
+pub async fn requirement_update(
+    state: State<'_, AppState>,
+    number: String,
+    input: RequirementInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.update_requirement(a, &number, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_decide(
+    state: State<'_, AppState>,
+    number: String,
+    input: DecisionInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| db.record_decision(a, &number, &input)).await
+}
+
+#[tauri::command]
+pub async fn requirement_plan(
+    state: State<'_, AppState>,
+    number: String,
+    input: PlanInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| db.record_plan(a, &number, &input)).await
+}
+
+#[tauri::command]
+pub async fn requirement_it_acceptance(
+    state: State<'_, AppState>,
+    number: String,
+    input: ItAcceptanceInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.record_it_acceptance(a, &number, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_expect(
+    state: State<'_, AppState>,
+    number: String,
+    input: DeliveryInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.record_expected_delivery(a, &number, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_complete(
+    state: State<'_, AppState>,
+    number: String,
+    input: DeliveryInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.record_completion(a, &number, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_withdraw(
+    state: State<'_, AppState>,
+    number: String,
+    reason: String,
+    at: StepTime,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.withdraw_requirement(a, &number, &reason, &at)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_restore(
+    state: State<'_, AppState>,
+    number: String,
+    at: StepTime,
+) -> Result<Requirement> {
+    write(&state, move |db, a| db.restore_requirement(a, &number, &at)).await
+}
+
+#[tauri::command]
+pub async fn requirement_history(
+    state: State<'_, AppState>,
+    number: String,
+) -> Result<Vec<HistoryEntry>> {
+    read(&state, move |db| {
+        let r = db.requirement(&number)?;
+        db.history("requirement", r.id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn notification_list(
+    state: State<'_, AppState>,
+    number: String,
+) -> Result<Vec<NotificationDue>> {
+    read(&state, move |db| db.notifications(&number)).await
+}
+
+#[tauri::command]
+pub async fn notification_record(
+    state: State<'_, AppState>,
+    number: String,
+    input: NewNotification,
+) -> Result<NotificationRecord> {
+    write(&state, move |db, a| {
+        db.record_notification(a, &number, &input)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn notification_confirm(
+    state: State<'_, AppState>,
+    id: i64,
+    confirmed_at: Option<String>,
+) -> Result<NotificationRecord> {
+    write(&state, move |db, a| {
+        db.confirm_notification(a, id, confirmed_at.as_deref())
+    })
+    .await
+}

@@ -1,0 +1,110 @@
+//! Names of recorded fields as people read them, for history and error messages.
+
+use super::notify::{Audience, Channel, Step};
+use super::people::roles_from_codes;
+use super::requirement::{Decision, Kind};
+
+/// (code, Chinese label). Codes are column names, or events such as `created`.
+const LABELS: &[(&str, &str)] = &[
+    ("created", "创建"),
+    ("withdrawn", "撤回"),
+    ("restored", "恢复"),
+    ("imported", "导入"),
+    ("number", "需求编号"),
+    ("kind", "需求类型"),
+    ("source", "需求来源"),
+    ("reporter", "填表人"),
+    ("reporter_department", "填表人部门"),
+    ("report_date", "填报日期"),
+    ("received_date", "收到日期"),
+    ("requester", "需求人"),
+    ("doctor_name", "医生姓名"),
+    ("hospital", "医院"),
+    ("clinic_department", "科室"),
+    ("app_account", "医享账号"),
+    ("doctor_words", "医生原话"),
+    ("overview", "概述"),
+    ("brief", "需求梗概"),
+    ("new_intensity", "同科室需求强烈程度"),
+    ("new_simplifies", "能简化哪些工作"),
+    ("new_similar", "类似功能"),
+    ("imp_phone_model", "手机型号"),
+    ("imp_os_version", "手机系统及版本"),
+    ("imp_annoyance", "旧版本最困扰之处"),
+    ("imp_steps", "用户操作过程"),
+    ("decision", "决策结果"),
+    ("grade", "需求分级"),
+    ("decision_date", "决策日期"),
+    ("conversion_summary", "转换概要"),
+    ("plan_doc_number", "策划文档编号"),
+    ("plan_estimated_date", "策划文档预计交付"),
+    ("plan_actual_date", "策划文档实际交付"),
+    ("it_acceptance_estimated", "IT预计验收日"),
+    ("it_acceptance_actual", "IT实际验收日"),
+    ("expected_delivery", "预期交付日"),
+    ("actual_delivery", "实际交付日"),
+    ("remark", "备注"),
+    ("withdrawn_reason", "撤回原因"),
+    ("notification", "通知"),
+    ("notification_confirmed", "确认已知"),
+    ("name", "姓名"),
+    ("department", "部门"),
+    ("roles", "角色"),
+    ("active", "在职"),
+];
+
+pub fn label(code: &str) -> &str {
+    LABELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}
+
+/// A stored value as people read it: codes become their Chinese labels.
+pub fn display(field: &str, value: &str) -> String {
+    match field {
+        "decision" => Decision::from_code(value).map(|d| d.label().to_string()),
+        "kind" => Kind::from_code(value).map(|k| k.label().to_string()),
+        "roles" => Some(
+            roles_from_codes(value)
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        "active" => Some(if value == "1" { "是" } else { "否" }.to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| value.to_string())
+}
+
+/// Text for a notification event in the history: `决策结果 → 需求报告人 张三（QQ）`.
+pub fn notification_summary(
+    step: Step,
+    audience: Audience,
+    recipient: &str,
+    channel: Channel,
+) -> String {
+    format!(
+        "{} → {} {}（{}）",
+        step.label(),
+        audience.label(),
+        recipient,
+        channel.label()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_displays() {
+        assert_eq!(label("expected_delivery"), "预期交付日");
+        assert_eq!(label("unknown_field"), "unknown_field");
+        assert_eq!(display("decision", "convert"), "需求转换");
+        assert_eq!(display("roles", "collector,it"), "需求收集人、IT");
+        assert_eq!(display("brief", "x"), "x");
+    }
+}

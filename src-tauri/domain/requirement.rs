@@ -1,0 +1,234 @@
+//! Requirement rules: kinds, decisions, grades, the derived status and what each step accepts.
+
+use chrono::NaiveDate;
+
+labelled_enum!(
+    /// 新需求 or 改进需求 (附表2).
+    Kind {
+        New = "new", "新需求";
+        Improvement = "improvement", "改进需求";
+    }
+);
+
+labelled_enum!(
+    /// The decision group's verdict (决策结果).
+    Decision {
+        Do = "do", "做";
+        DoNot = "do_not", "不做";
+        Discuss = "discuss", "再议";
+        Convert = "convert", "需求转换";
+    }
+);
+
+labelled_enum!(
+    /// 需求分级: how urgently a 做 / 需求转换 requirement is scheduled.
+    Grade {
+        A = "A", "A";
+        B = "B", "B";
+        C = "C", "C";
+        D = "D", "D";
+    }
+);
+
+labelled_enum!(
+    /// 需求状态 as the register shows it. Derived, never typed.
+    Status {
+        Open = "open", "";
+        Delayed = "delayed", "延期";
+        Done = "done", "完成";
+    }
+);
+
+impl Grade {
+    /// What the grade means (the policy's 需求缓急标准).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Grade::A => "暂停手头工作，优先开发",
+            Grade::B => "手头正在做的功能完成后，立即开发",
+            Grade::C => "插入未完成的功能中，根据实际情况排期",
+            Grade::D => "直接放在现有功能排期最末位",
+        }
+    }
+}
+
+impl Decision {
+    /// 做 and 需求转换 lead to work; 不做 and 再议 do not.
+    pub fn leads_to_work(self) -> bool {
+        matches!(self, Decision::Do | Decision::Convert)
+    }
+}
+
+/// The status the register shows, from the facts recorded.
+///
+/// A 不做 decision closes a requirement (the policy's example register writes 完成); so does an
+/// actual delivery date. An approved delay that has not been delivered yet reads 延期.
+pub fn derive_status(
+    decision: Option<Decision>,
+    actual_delivery: Option<NaiveDate>,
+    approved_delays: u32,
+) -> Status {
+    if decision == Some(Decision::DoNot) || actual_delivery.is_some() {
+        Status::Done
+    } else if approved_delays > 0 {
+        Status::Delayed
+    } else {
+        Status::Open
+    }
+}
+
+/// The longest 需求梗概 the register takes.
+pub const BRIEF_MAX_CHARS: usize = 50;
+
+/// Checks a decision against the policy; returns the Chinese reason it is refused.
+pub fn check_decision(
+    decision: Decision,
+    grade: Option<Grade>,
+    conversion_summary: &str,
+) -> Result<(), String> {
+    match (decision, grade) {
+        (d, None) if d.leads_to_work() => Err(format!(
+            "决策结果为“{}”时必须选择需求分级（A/B/C/D）",
+            d.label()
+        )),
+        (d, Some(_)) if !d.leads_to_work() => {
+            Err(format!("决策结果为“{}”时不能设置需求分级", d.label()))
+        }
+        (Decision::Convert, _) if conversion_summary.trim().is_empty() => {
+            Err("决策结果为“需求转换”时必须填写转换概要（将写入备注）".into())
+        }
+        (d, _) if d != Decision::Convert && !conversion_summary.trim().is_empty() => {
+            Err("只有“需求转换”才填写转换概要".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks a 需求梗概: required, at most 50 characters.
+pub fn check_brief(brief: &str) -> Result<(), String> {
+    let n = brief.trim().chars().count();
+    if n == 0 {
+        Err("需求梗概不能为空".into())
+    } else if n > BRIEF_MAX_CHARS {
+        Err(format!(
+            "需求梗概最多 {BRIEF_MAX_CHARS} 个字，现在有 {n} 个字"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The 备注 the register shows: the conversion summary, a note for every approved delay
+/// (`因…延期到2014年7月25日交付`), then the free remark — as the collector used to write it.
+pub fn register_remark(
+    conversion_summary: &str,
+    approved_delays: &[(NaiveDate, String)],
+    remark: &str,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !conversion_summary.trim().is_empty() {
+        parts.push(conversion_summary.trim().to_string());
+    }
+    for (date, reason) in approved_delays {
+        let because = if reason.trim().is_empty() {
+            String::new()
+        } else {
+            format!("因{}", reason.trim())
+        };
+        parts.push(format!(
+            "{because}延期到{}交付",
+            super::dates::chinese(*date)
+        ));
+    }
+    if !remark.trim().is_empty() {
+        parts.push(remark.trim().to_string());
+    }
+    parts.join("；")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    }
+
+    #[test]
+    fn status_follows_the_policy_example_register() {
+        // 14061910: 做 A, delivered → 完成
+        assert_eq!(
+            derive_status(Some(Decision::Do), day("2014-06-20"), 0),
+            Status::Done
+        );
+        // 14061911: 不做 → 完成
+        assert_eq!(derive_status(Some(Decision::DoNot), None, 0), Status::Done);
+        // 14061912: 再议 → empty
+        assert_eq!(
+            derive_status(Some(Decision::Discuss), None, 0),
+            Status::Open
+        );
+        // 14061913: 需求转换 B, promised, not delivered → empty
+        assert_eq!(
+            derive_status(Some(Decision::Convert), None, 0),
+            Status::Open
+        );
+        // 14061914: 做 C with an approved delay → 延期
+        assert_eq!(derive_status(Some(Decision::Do), None, 1), Status::Delayed);
+        // delivered after a delay → 完成
+        assert_eq!(
+            derive_status(Some(Decision::Do), day("2014-07-25"), 1),
+            Status::Done
+        );
+        // undecided → empty
+        assert_eq!(derive_status(None, None, 0), Status::Open);
+    }
+
+    #[test]
+    fn grade_is_required_for_work_and_refused_otherwise() {
+        assert!(check_decision(Decision::Do, Some(Grade::A), "").is_ok());
+        assert!(check_decision(Decision::Do, None, "").is_err());
+        assert!(check_decision(Decision::Convert, None, "改病友圈").is_err());
+        assert!(check_decision(Decision::Convert, Some(Grade::B), "改病友圈").is_ok());
+        assert!(check_decision(Decision::DoNot, Some(Grade::C), "").is_err());
+        assert!(check_decision(Decision::DoNot, None, "").is_ok());
+        assert!(check_decision(Decision::Discuss, Some(Grade::D), "").is_err());
+        assert!(check_decision(Decision::Discuss, None, "").is_ok());
+    }
+
+    #[test]
+    fn conversion_needs_its_summary_and_only_conversion_has_one() {
+        let e = check_decision(Decision::Convert, Some(Grade::B), "  ").unwrap_err();
+        assert!(e.contains("转换概要"), "{e}");
+        assert!(check_decision(Decision::Do, Some(Grade::B), "x").is_err());
+    }
+
+    #[test]
+    fn brief_is_at_most_fifty_characters() {
+        assert!(check_brief(&"需".repeat(50)).is_ok());
+        let e = check_brief(&"需".repeat(51)).unwrap_err();
+        assert!(e.contains("51"), "{e}");
+        assert!(check_brief("   ").is_err());
+    }
+
+    #[test]
+    fn register_remark_joins_conversion_delays_and_remark() {
+        let d = NaiveDate::from_ymd_opt(2014, 7, 25).unwrap();
+        assert_eq!(
+            register_remark("改病友圈", &[(d, "实现难度大".into())], " 见邮件 "),
+            "改病友圈；因实现难度大延期到2014年7月25日交付；见邮件"
+        );
+        assert_eq!(register_remark("", &[], ""), "");
+    }
+
+    #[test]
+    fn labels_and_codes_round_trip() {
+        for d in Decision::ALL {
+            assert_eq!(Decision::parse(d.label()), Some(*d));
+            assert_eq!(Decision::from_code(d.code()), Some(*d));
+        }
+        assert_eq!(Decision::parse(" 需求转换 "), Some(Decision::Convert));
+        assert_eq!(Kind::parse("改进需求"), Some(Kind::Improvement));
+        assert_eq!(Grade::parse("e"), None);
+        assert_eq!(serde_json::to_string(&Decision::DoNot).unwrap(), "\"不做\"");
+    }
+}

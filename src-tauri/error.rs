@@ -1,0 +1,85 @@
+//! One error type for the core, the command line and the IPC boundary.
+//!
+//! Every variant carries a Chinese message for the user and a stable `kind` code for programs:
+//! the UI switches on `kind`, never on the wording.
+
+use serde::ser::SerializeStruct;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input the rules refuse; `field` names the offending field (a column code or label).
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    /// The record changed under the user (stale version) or the change contradicts its state.
+    #[error("{0}")]
+    Conflict(String),
+    /// A period has handed out all its numbers (the 100th requirement of a day).
+    #[error("{0}")]
+    NumbersExhausted(String),
+    #[error("数据库错误：{0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("数据库结构升级失败：{0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("文件读写失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::NumbersExhausted(_) => "numbers_exhausted",
+            Error::Database(_) => "database",
+            Error::Migration(_) => "migration",
+            Error::Io(_) => "io",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// Crosses IPC as `{kind, message, field?}`.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Error", 3)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.serialize_field("field", &self.field())?;
+        st.end()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_kind_message_and_field() {
+        let e = Error::invalid("brief", "需求梗概不能为空");
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "invalid");
+        assert_eq!(v["message"], "需求梗概不能为空");
+        assert_eq!(v["field"], "brief");
+        let v = serde_json::to_value(Error::NotFound("x".into())).unwrap();
+        assert_eq!(v["kind"], "not_found");
+        assert!(v["field"].is_null());
+    }
+}

@@ -1,0 +1,26 @@
+//! Genjin (跟进): the customer-requirement feedback and follow-up process, end to end.
+//!
+//! `domain` and `store` are the core and know nothing of Tauri; `cli` and `app` (with its
+//! `commands`) are two thin shells over the same core.
+
+pub mod app;
+pub mod cli;
+mod commands;
+pub mod domain;
+pub mod error;
+pub mod store;
+
+pub use error::{Error, Result};
+use std::path::PathBuf;
+
+/// The application identifier (also the data directory name).
+pub const IDENTIFIER: &str = "cn.genjin.desktop";
+
+/// The default database: `genjin.sqlite3` in the OS data directory
+/// (`~/.local/share/cn.genjin.desktop` on Linux, `%APPDATA%\cn.genjin.desktop` on Windows).
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(IDENTIFIER)
+        .join("genjin.sqlite3")
+}

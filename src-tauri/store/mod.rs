@@ -1,0 +1,188 @@
+//! Storage: the only module that holds SQL.
+//!
+//! `Db` wraps one SQLite connection (WAL, foreign keys, busy timeout). Every change runs in one
+//! `BEGIN IMMEDIATE` transaction together with its history rows, so two processes writing to the
+//! same file queue up instead of interleaving (numbering relies on this).
+
+mod history;
+mod notifications;
+mod people;
+mod register;
+mod requirements;
+mod settings;
+
+pub use history::HistoryEntry;
+pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
+pub use people::{Person, PersonInput};
+pub use register::{RegisterPage, RegisterQuery, RegisterRow, SortKey};
+pub use requirements::{
+    DecisionInput, DelayView, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement,
+    RequirementInput, StepTime,
+};
+
+use crate::domain::dates;
+use crate::error::Result;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+
+/// The schema, one migration a step. Append only.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+}
+
+/// Who makes a change, and from where (`app`, `cli`, `import:<file>`).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub origin: String,
+}
+
+impl Actor {
+    pub fn new(person_id: Option<i64>, name: impl Into<String>, origin: impl Into<String>) -> Self {
+        Actor {
+            person_id,
+            name: name.into(),
+            origin: origin.into(),
+        }
+    }
+}
+
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    pub fn open_in_memory() -> Result<Db> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Db> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        register_functions(&conn)?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Db { conn, path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction: all of it lands, or none of it.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A consistent copy of the whole database into `dest` (which must not exist yet).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(crate::error::Error::invalid(
+                "dest",
+                format!("备份目标已存在：{}（不会覆盖已有文件）", dest.display()),
+            ));
+        }
+        self.conn
+            .execute("VACUUM INTO ?1", [dest.to_string_lossy().as_ref()])?;
+        Ok(())
+    }
+}
+
+/// SQL functions that keep one source of truth for derived values: the status the register
+/// shows is computed by `domain::requirement::derive_status`, also inside queries.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use crate::domain::requirement::{derive_status, Decision};
+    conn.create_scalar_function(
+        "genjin_status",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let decision: Option<String> = ctx.get(0)?;
+            let actual: Option<String> = ctx.get(1)?;
+            let delays: i64 = ctx.get(2)?;
+            let status = derive_status(
+                decision.as_deref().and_then(Decision::from_code),
+                actual.as_deref().and_then(dates::from_iso),
+                u32::try_from(delays).unwrap_or(0),
+            );
+            Ok(status.code())
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn opens_with_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("sub/g.sqlite3")).unwrap();
+        let mode: String = db
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = db
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.sqlite3");
+        {
+            let mut db = Db::open(&p).unwrap();
+            db.set_setting("probe", "1").unwrap();
+        }
+        let db = Db::open(&p).unwrap();
+        assert_eq!(db.setting("probe").unwrap().as_deref(), Some("1"));
+        let v: i64 = db
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+    }
+
+    #[test]
+    fn backup_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("g.sqlite3")).unwrap();
+        let dest = dir.path().join("b.sqlite3");
+        db.backup_to(&dest).unwrap();
+        assert!(Db::open(&dest).is_ok());
+        assert_eq!(db.backup_to(&dest).unwrap_err().kind(), "invalid");
+    }
+}

@@ -1,0 +1,273 @@
+//! Closing the loop: which notifications a requirement owes, their ready-to-send texts, and the
+//! record of who was told what, when, how, and whether they confirmed (已知).
+
+use super::history::{record, Change};
+use super::requirements::load;
+use super::{Actor, Db, Requirement};
+use crate::domain::dates;
+use crate::domain::fields::notification_summary;
+use crate::domain::notify::{audiences, compose, is_due, Audience, Channel, Facts, Step};
+use crate::error::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub step: Step,
+    pub audience: Audience,
+    pub recipient: String,
+    pub channel: Channel,
+    pub message: String,
+    pub sent_at: String,
+    pub confirmed_at: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// One message a requirement owes: to whom, the text, and what has been recorded for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationDue {
+    pub step: Step,
+    pub audience: Audience,
+    pub recipient: String,
+    pub message: String,
+    pub sent: bool,
+    pub confirmed: bool,
+    pub records: Vec<NotificationRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewNotification {
+    pub step: Step,
+    pub audience: Audience,
+    #[serde(default)]
+    pub recipient: String,
+    pub channel: Channel,
+    #[serde(default)]
+    pub message: String,
+    /// When it was sent; defaults to now.
+    #[serde(default)]
+    pub sent_at: Option<String>,
+    /// The person already confirmed (e.g. told in person or on the phone).
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<NotificationRecord> {
+    let step: String = r.get(1)?;
+    let audience: String = r.get(2)?;
+    let channel: String = r.get(4)?;
+    Ok(NotificationRecord {
+        id: r.get(0)?,
+        step: Step::from_code(&step).unwrap_or(Step::Decision),
+        audience: Audience::from_code(&audience).unwrap_or(Audience::Reporter),
+        recipient: r.get(3)?,
+        channel: Channel::from_code(&channel).unwrap_or(Channel::Oa),
+        message: r.get(5)?,
+        sent_at: r.get(6)?,
+        confirmed_at: r.get(7)?,
+        recorded_by: r.get(8)?,
+        recorded_at: r.get(9)?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, step, audience, recipient, channel, message, sent_at, confirmed_at, recorded_by, recorded_at";
+
+pub fn facts(req: &Requirement) -> Facts {
+    let delay = req.delays.iter().rev().find(|d| d.approved_at.is_some());
+    Facts {
+        number: req.number.clone(),
+        brief: req.brief.clone(),
+        reporter: req.reporter.clone(),
+        requester: req.requester.clone(),
+        decision: req.decision,
+        grade: req.grade,
+        conversion_summary: req.conversion_summary.clone(),
+        expected_delivery: req.expected_delivery.as_deref().and_then(dates::from_iso),
+        delay_new_date: delay.and_then(|d| dates::from_iso(&d.new_date)),
+        delay_reason: delay.map(|d| d.reason.clone()).unwrap_or_default(),
+        actual_delivery: req.actual_delivery.as_deref().and_then(dates::from_iso),
+    }
+}
+
+fn default_recipient(req: &Requirement, audience: Audience) -> String {
+    match audience {
+        Audience::Reporter => req.reporter.clone(),
+        Audience::Requester => req.requester.clone(),
+        Audience::It => "IT部负责人".into(),
+    }
+}
+
+impl Db {
+    fn notification_records(&self, requirement_id: i64) -> Result<Vec<NotificationRecord>> {
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM notifications WHERE requirement_id = ?1 ORDER BY sent_at, id"
+        ))?;
+        let rows = st.query_map([requirement_id], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every message the requirement owes now, in process order, with what was recorded.
+    pub fn notifications(&self, number: &str) -> Result<Vec<NotificationDue>> {
+        let req = self.requirement(number)?;
+        let f = facts(&req);
+        let records = self.notification_records(req.id)?;
+        let mut out = Vec::new();
+        for step in Step::ALL.iter().copied().filter(|s| is_due(*s, &f)) {
+            for audience in audiences(step, &f) {
+                let mine: Vec<NotificationRecord> = records
+                    .iter()
+                    .filter(|r| r.step == step && r.audience == audience)
+                    .cloned()
+                    .collect();
+                out.push(NotificationDue {
+                    step,
+                    audience,
+                    recipient: default_recipient(&req, audience),
+                    message: compose(step, audience, &f),
+                    sent: !mine.is_empty(),
+                    confirmed: mine.iter().any(|r| r.confirmed_at.is_some()),
+                    records: mine,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that a message was sent (and, if so, that the person confirmed they know).
+    pub fn record_notification(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        n: &NewNotification,
+    ) -> Result<NotificationRecord> {
+        let now = dates::now();
+        let sent_at = match n
+            .sent_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => now.clone(),
+            Some(s) => dates::parse_moment(s)
+                .ok_or_else(|| Error::invalid("sent_at", format!("发送时间“{s}”无法识别")))?,
+        };
+        let number = number.trim().to_string();
+        let id = self.write(|tx| {
+            let req = load(tx, &number)?;
+            if !is_due(n.step, &facts(&req)) {
+                return Err(Error::Conflict(format!(
+                    "需求 {number} 还没有“{}”可以通知",
+                    n.step.label()
+                )));
+            }
+            let recipient = if n.recipient.trim().is_empty() {
+                default_recipient(&req, n.audience)
+            } else {
+                n.recipient.trim().to_string()
+            };
+            if recipient.is_empty() {
+                return Err(Error::invalid("recipient", "请填写通知对象"));
+            }
+            let message = if n.message.trim().is_empty() {
+                compose(n.step, n.audience, &facts(&req))
+            } else {
+                n.message.clone()
+            };
+            let confirmed = n.confirmed.then(|| sent_at.clone());
+            tx.execute(
+                "INSERT INTO notifications (requirement_id, step, audience, recipient, channel, message,
+                     sent_at, confirmed_at, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    req.id, n.step.code(), n.audience.code(), recipient, n.channel.code(), message,
+                    sent_at, confirmed, actor.name, now
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let summary = notification_summary(n.step, n.audience, &recipient, n.channel);
+            record(
+                tx,
+                actor,
+                &sent_at,
+                &now,
+                Change { entity: "requirement", entity_id: req.id, field: "notification", old: None, new: Some(&summary) },
+            )?;
+            if n.confirmed {
+                record(
+                    tx,
+                    actor,
+                    &sent_at,
+                    &now,
+                    Change { entity: "requirement", entity_id: req.id, field: "notification_confirmed", old: None, new: Some(&summary) },
+                )?;
+            }
+            Ok(id)
+        })?;
+        self.notification(id)
+    }
+
+    fn notification(&self, id: i64) -> Result<NotificationRecord> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM notifications WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("找不到通知记录（{id}）")))
+    }
+
+    /// Records that the person told has confirmed they know (确定需求报告人已知).
+    pub fn confirm_notification(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        confirmed_at: Option<&str>,
+    ) -> Result<NotificationRecord> {
+        let now = dates::now();
+        let when = match confirmed_at.map(str::trim).filter(|s| !s.is_empty()) {
+            None => now.clone(),
+            Some(s) => dates::parse_moment(s)
+                .ok_or_else(|| Error::invalid("confirmed_at", format!("确认时间“{s}”无法识别")))?,
+        };
+        let before = self.notification(id)?;
+        if before.confirmed_at.is_some() {
+            return Ok(before);
+        }
+        self.write(|tx| {
+            let req_id: i64 = tx.query_row(
+                "SELECT requirement_id FROM notifications WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "UPDATE notifications SET confirmed_at = ?1 WHERE id = ?2",
+                params![when, id],
+            )?;
+            let summary = notification_summary(
+                before.step,
+                before.audience,
+                &before.recipient,
+                before.channel,
+            );
+            record(
+                tx,
+                actor,
+                &when,
+                &now,
+                Change {
+                    entity: "requirement",
+                    entity_id: req_id,
+                    field: "notification_confirmed",
+                    old: None,
+                    new: Some(&summary),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.notification(id)
+    }
+}

@@ -1,0 +1,187 @@
+//! People: who reports, collects, decides, plans, builds and tests; and who is operating the app.
+
+use super::history::{record, Change};
+use super::{settings, Actor, Db};
+use crate::domain::dates;
+use crate::domain::people::{check_name, roles_from_codes, roles_to_codes, Role};
+use crate::error::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonInput {
+    pub name: String,
+    pub department: String,
+    pub roles: Vec<Role>,
+    pub active: Option<bool>,
+}
+
+const OPERATOR_KEY: &str = "operator.person_id";
+const COLUMNS: &str = "id, name, department, roles, active";
+
+fn from_row(r: &Row) -> rusqlite::Result<Person> {
+    let roles: String = r.get(3)?;
+    Ok(Person {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        department: r.get(2)?,
+        roles: roles_from_codes(&roles),
+        active: r.get::<_, i64>(4)? == 1,
+    })
+}
+
+fn clean(input: &PersonInput) -> Result<(String, String, String)> {
+    check_name(&input.name).map_err(|m| Error::invalid("name", m))?;
+    Ok((
+        input.name.trim().to_string(),
+        input.department.trim().to_string(),
+        roles_to_codes(&input.roles),
+    ))
+}
+
+fn duplicate(name: &str, dept: &str) -> Error {
+    Error::Conflict(format!("人员“{name}”（{dept}）已存在"))
+}
+
+impl Db {
+    pub fn people(&self) -> Result<Vec<Person>> {
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM people ORDER BY active DESC, department, name"
+        ))?;
+        let rows = st.query_map([], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn person(&self, id: i64) -> Result<Person> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM people WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("找不到人员（编号 {id}）")))
+    }
+
+    /// The first person with this name (active ones first), if any.
+    pub fn person_by_name(&self, name: &str) -> Result<Option<Person>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1"
+                ),
+                [name.trim()],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person> {
+        let (name, dept, roles) = clean(input)?;
+        let now = dates::now();
+        let id = self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1 AND department = ?2)",
+                params![name, dept],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(duplicate(&name, &dept));
+            }
+            tx.execute(
+                "INSERT INTO people (name, department, roles, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, dept, roles, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            record(
+                tx,
+                actor,
+                &now,
+                &now,
+                Change {
+                    entity: "person",
+                    entity_id: id,
+                    field: "created",
+                    old: None,
+                    new: Some(&name),
+                },
+            )?;
+            Ok(id)
+        })?;
+        self.person(id)
+    }
+
+    pub fn update_person(&mut self, actor: &Actor, id: i64, input: &PersonInput) -> Result<Person> {
+        let (name, dept, roles) = clean(input)?;
+        let before = self.person(id)?;
+        let active = input.active.unwrap_or(before.active);
+        let now = dates::now();
+        self.write(|tx| {
+            let clash: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1 AND department = ?2 AND id <> ?3)",
+                params![name, dept, id],
+                |r| r.get(0),
+            )?;
+            if clash {
+                return Err(duplicate(&name, &dept));
+            }
+            let old_roles = roles_to_codes(&before.roles);
+            let old_active = if before.active { "1" } else { "0" };
+            let new_active = if active { "1" } else { "0" };
+            for (field, old, new) in [
+                ("name", before.name.as_str(), name.as_str()),
+                ("department", before.department.as_str(), dept.as_str()),
+                ("roles", old_roles.as_str(), roles.as_str()),
+                ("active", old_active, new_active),
+            ] {
+                if old != new {
+                    record(
+                        tx,
+                        actor,
+                        &now,
+                        &now,
+                        Change { entity: "person", entity_id: id, field, old: Some(old), new: Some(new) },
+                    )?;
+                }
+            }
+            tx.execute(
+                "UPDATE people SET name = ?1, department = ?2, roles = ?3, active = ?4 WHERE id = ?5",
+                params![name, dept, roles, active as i64, id],
+            )?;
+            Ok(())
+        })?;
+        self.person(id)
+    }
+
+    /// The person operating the app on this database, once chosen.
+    pub fn operator(&self) -> Result<Option<Person>> {
+        let Some(id) = settings::get(self.conn(), OPERATOR_KEY)? else {
+            return Ok(None);
+        };
+        match id.parse::<i64>() {
+            Ok(id) => match self.person(id) {
+                Ok(p) => Ok(Some(p)),
+                Err(Error::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            },
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub fn set_operator(&mut self, id: i64) -> Result<Person> {
+        let p = self.person(id)?;
+        self.set_setting(OPERATOR_KEY, &id.to_string())?;
+        Ok(p)
+    }
+}

@@ -1,0 +1,290 @@
+//! The live 需求登记反馈表 (附表3): filtered, searched, sorted and paged in SQL, so it stays fast
+//! with 100,000 rows. The status column is computed by `genjin_status`, the domain's own rule.
+
+use super::Db;
+use crate::domain::dates;
+use crate::domain::requirement::{register_remark, Decision, Grade, Status};
+use crate::error::{Error, Result};
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Number,
+    Reporter,
+    Requester,
+    Decision,
+    Grade,
+    Expected,
+    Actual,
+    Status,
+    Brief,
+    Received,
+}
+
+impl SortKey {
+    fn sql(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Reporter => "reporter",
+            SortKey::Requester => "requester",
+            SortKey::Decision => "decision",
+            SortKey::Grade => "grade",
+            SortKey::Expected => "expected_delivery",
+            SortKey::Actual => "actual_delivery",
+            SortKey::Status => "status",
+            SortKey::Brief => "brief",
+            SortKey::Received => "received_date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterQuery {
+    pub status: Option<String>,
+    /// A decision label, or `未决策` for requirements not decided yet.
+    pub decision: Option<String>,
+    pub grade: Option<String>,
+    pub reporter: Option<String>,
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
+    /// Matched against the number and every text of the record.
+    pub search: Option<String>,
+    pub include_withdrawn: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub offset: u32,
+    /// Rows per page; `None` means all (command-line export).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterRow {
+    pub number: String,
+    pub reporter: String,
+    pub requester: String,
+    pub decision: String,
+    pub grade: String,
+    /// As first promised: after an approved delay the register keeps it (the policy's way).
+    pub expected_delivery: Option<String>,
+    pub actual_delivery: Option<String>,
+    pub status: String,
+    pub brief: String,
+    pub remark: String,
+    pub received_date: String,
+    pub withdrawn: bool,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterPage {
+    pub total: u64,
+    pub offset: u32,
+    pub rows: Vec<RegisterRow>,
+}
+
+const SEARCHED: &[&str] = &[
+    "number",
+    "reporter",
+    "requester",
+    "brief",
+    "overview",
+    "doctor_words",
+    "doctor_name",
+    "hospital",
+    "clinic_department",
+    "app_account",
+    "remark",
+    "conversion_summary",
+    "plan_doc_number",
+    "source",
+];
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn day_filter(field: &str, label: &str, v: &Option<String>) -> Result<Option<String>> {
+    nonempty(v)
+        .map(|s| {
+            dates::parse_day(s)
+                .map(dates::iso)
+                .ok_or_else(|| Error::invalid(field, format!("{label}“{s}”不是有效日期")))
+        })
+        .transpose()
+}
+
+/// The WHERE clause and its parameters for a query.
+fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
+    let mut wh: Vec<String> = Vec::new();
+    let mut ps: Vec<Value> = Vec::new();
+    let bind = |ps: &mut Vec<Value>, v: Value| {
+        ps.push(v);
+        format!("?{}", ps.len())
+    };
+    if !q.include_withdrawn {
+        wh.push("withdrawn_at IS NULL".into());
+    }
+    if let Some(s) = nonempty(&q.status) {
+        let st = Status::parse(s)
+            .or(if s == "空" || s == "未完成" {
+                Some(Status::Open)
+            } else {
+                None
+            })
+            .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))?;
+        let p = bind(&mut ps, Value::Text(st.code().into()));
+        wh.push(format!("status = {p}"));
+    }
+    if let Some(s) = nonempty(&q.decision) {
+        if s == "未决策" {
+            wh.push("decision IS NULL".into());
+        } else {
+            let d = Decision::parse(s)
+                .ok_or_else(|| Error::invalid("decision", format!("无法识别的决策结果“{s}”")))?;
+            let p = bind(&mut ps, Value::Text(d.code().into()));
+            wh.push(format!("decision = {p}"));
+        }
+    }
+    if let Some(s) = nonempty(&q.grade) {
+        let g = Grade::parse(&s.to_uppercase())
+            .ok_or_else(|| Error::invalid("grade", format!("无法识别的需求分级“{s}”")))?;
+        let p = bind(&mut ps, Value::Text(g.code().into()));
+        wh.push(format!("grade = {p}"));
+    }
+    if let Some(s) = nonempty(&q.reporter) {
+        let p = bind(&mut ps, Value::Text(s.into()));
+        wh.push(format!("reporter = {p}"));
+    }
+    if let Some(d) = day_filter("received_from", "起始日期", &q.received_from)? {
+        let p = bind(&mut ps, Value::Text(d));
+        wh.push(format!("received_date >= {p}"));
+    }
+    if let Some(d) = day_filter("received_to", "截止日期", &q.received_to)? {
+        let p = bind(&mut ps, Value::Text(d));
+        wh.push(format!("received_date <= {p}"));
+    }
+    if let Some(s) = nonempty(&q.search) {
+        let pattern = format!(
+            "%{}%",
+            dates::normalize_width(s)
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let p = bind(&mut ps, Value::Text(pattern));
+        let any = SEARCHED
+            .iter()
+            .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        wh.push(format!("({any})"));
+    }
+    let clause = if wh.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", wh.join(" AND "))
+    };
+    Ok((clause, ps))
+}
+
+/// Rows with the status and the approved delays worked out once, as a common table.
+const BASE: &str = "WITH base AS (
+    SELECT r.*,
+           genjin_status(r.decision, r.actual_delivery, coalesce(d.n, 0)) AS status,
+           d.notes AS delay_notes,
+           coalesce(d.last_date, r.expected_delivery) AS promised_date
+    FROM requirements r
+    LEFT JOIN (
+        SELECT requirement_id, count(*) AS n,
+               group_concat(new_date || char(31) || reason, char(30)) AS notes,
+               max(new_date) AS last_date
+        FROM (SELECT * FROM delay_applications
+              WHERE approved_at IS NOT NULL AND withdrawn_at IS NULL
+              ORDER BY filed_date, id)
+        GROUP BY requirement_id
+    ) d ON d.requirement_id = r.id
+)";
+
+impl Db {
+    pub fn register(&self, q: &RegisterQuery) -> Result<RegisterPage> {
+        let (clause, mut ps) = filters(q)?;
+        let total: i64 = self.conn().query_row(
+            &format!("{BASE} SELECT count(*) FROM base {clause}"),
+            rusqlite::params_from_iter(ps.iter()),
+            |r| r.get(0),
+        )?;
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        // NULLs and empty values last, whatever the direction; the number breaks ties.
+        let key = q.sort.sql();
+        let order =
+            format!("ORDER BY ({key} IS NULL OR {key} = '') ASC, {key} {dir}, number {dir}");
+        let limit = q.limit.map(i64::from).unwrap_or(-1);
+        ps.push(Value::Integer(limit));
+        ps.push(Value::Integer(i64::from(q.offset)));
+        let n = ps.len();
+        let sql = format!(
+            "{BASE} SELECT number, reporter, requester, decision, grade, expected_delivery,
+                    actual_delivery, status, brief, conversion_summary, delay_notes, remark,
+                    received_date, withdrawn_at IS NOT NULL, promised_date
+             FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        );
+        let today = dates::iso(dates::today());
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
+            let decision: Option<String> = r.get(3)?;
+            let grade: Option<String> = r.get(4)?;
+            let status: String = r.get(7)?;
+            let notes: Option<String> = r.get(10)?;
+            let delays: Vec<(chrono::NaiveDate, String)> = notes
+                .unwrap_or_default()
+                .split('\u{1e}')
+                .filter_map(|n| {
+                    let (d, reason) = n.split_once('\u{1f}')?;
+                    Some((dates::from_iso(d)?, reason.to_string()))
+                })
+                .collect();
+            let conversion: String = r.get(9)?;
+            let remark: String = r.get(11)?;
+            let promised: Option<String> = r.get(14)?;
+            let status = Status::from_code(&status).unwrap_or(Status::Open);
+            Ok(RegisterRow {
+                number: r.get(0)?,
+                reporter: r.get(1)?,
+                requester: r.get(2)?,
+                decision: decision
+                    .as_deref()
+                    .and_then(Decision::from_code)
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_default(),
+                grade: grade.unwrap_or_default(),
+                expected_delivery: r.get(5)?,
+                actual_delivery: r.get(6)?,
+                status: status.label().to_string(),
+                brief: r.get(8)?,
+                remark: register_remark(&conversion, &delays, &remark),
+                received_date: r.get(12)?,
+                withdrawn: r.get(13)?,
+                overdue: status != Status::Done && promised.is_some_and(|p| p < today),
+            })
+        })?;
+        Ok(RegisterPage {
+            total: total as u64,
+            offset: q.offset,
+            rows: rows.collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Everyone who has filed a requirement, for the reporter filter.
+    pub fn reporters(&self) -> Result<Vec<String>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT DISTINCT reporter FROM requirements WHERE reporter <> '' ORDER BY reporter",
+        )?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
