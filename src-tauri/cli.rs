@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(long, default_value = "")]
         roles: String,
     },
+    /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
+    Settings {
+        /// 设置项，例如 numbering.requirement.scheme
+        key: Option<String>,
+        /// 新的值，例如 YYYYMM-NNN
+        value: Option<String>,
+    },
     /// 备份整个数据库到一个新文件（不会覆盖已有文件）
     Backup {
         /// 备份文件路径
@@ -466,6 +473,19 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
             )?;
             writeln!(out, "已添加人员：{}（{}）", p.name, p.department)?;
         }
+        Command::Settings { key, value } => match (key, value) {
+            (Some(k), Some(v)) => {
+                db.configure(actor, &k, &v)?;
+                writeln!(out, "{k} = {}", v.trim())?;
+            }
+            (key, _) => {
+                for (k, v, help) in db.settings()? {
+                    if key.as_deref().is_none_or(|want| want == k) {
+                        writeln!(out, "{k} = {v}\t# {help}")?;
+                    }
+                }
+            }
+        },
         Command::Backup { dest } => {
             db.backup_to(&dest)?;
             writeln!(out, "已备份到 {}", dest.display())?;

@@ -1,1 +1,8 @@
+//! Integration tests: one binary, a module per area (see ripgrep's layout).
+//! `store` drives the core on temp databases, `cli` the real binary, `ipc` the Tauri commands
+//! through the mock runtime (no window).
 
+mod cli;
+mod common;
+mod ipc;
+mod store;

@@ -28,8 +28,24 @@ use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 
 /// The schema, one migration a step. Append only.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Brings the schema up to date. Two processes opening a new file at once both see version 0;
+/// migrations take the write lock (`BEGIN IMMEDIATE`), so the second waits, fails on tables that
+/// now exist, and is fine when the file is at the latest version by then.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    if let Err(e) = migrations().to_latest(conn) {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if usize::try_from(version).ok() != Some(MIGRATIONS.len()) {
+            return Err(e.into());
+        }
+    }
+    Ok(())
 }
 
 /// Who makes a change, and from where (`app`, `cli`, `import:<file>`).
@@ -75,7 +91,7 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         register_functions(&conn)?;
-        migrations().to_latest(&mut conn)?;
+        migrate(&mut conn)?;
         Ok(Db { conn, path })
     }
 

@@ -1,0 +1,342 @@
+//! The real binary, headless: what people script.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn genjin(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run genjin")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = genjin(db, args);
+    assert!(o.status.success(), "genjin {args:?} failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn add_requirement_prints_the_number_and_register_json_has_the_policy_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let add = |summary: &str, extra: &[&str]| {
+        let mut args = vec![
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            summary,
+        ];
+        args.extend_from_slice(extra);
+        ok(&db, &args).trim().to_string()
+    };
+    assert_eq!(add("问卷自动计分", &["--requester", "郭主任"]), "14061901");
+    assert_eq!(add("对接药房费用", &[]), "14061902");
+    ok(
+        &db,
+        &[
+            "decide",
+            "14061901",
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--date",
+            "2014-06-21",
+        ],
+    );
+    ok(&db, &["expect", "14061901", "--date", "20140625"]);
+    ok(&db, &["decide", "14061902", "--decision", "不做"]);
+
+    let json: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let first = rows[0].as_object().unwrap();
+    let keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "需求编号",
+            "填表人",
+            "需求人",
+            "决策结果",
+            "需求分级",
+            "预期交付日",
+            "实际交付日",
+            "需求状态",
+            "需求梗概",
+            "备注"
+        ]
+    );
+    assert_eq!(first["需求编号"], "14061901");
+    assert_eq!(first["填表人"], "张三");
+    assert_eq!(first["需求人"], "郭主任");
+    assert_eq!(first["决策结果"], "做");
+    assert_eq!(first["需求分级"], "C");
+    assert_eq!(first["预期交付日"], "2014-06-25");
+    assert!(first["实际交付日"].is_null());
+    assert_eq!(first["需求状态"], "");
+    assert_eq!(first["需求梗概"], "问卷自动计分");
+    assert_eq!(rows[1]["需求状态"], "完成", "不做 closes the requirement");
+
+    // the plain register prints dates the register's way
+    let text = ok(&db, &["register"]);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("14061901\t张三\t郭主任\t做\tC\t20140625\t")),
+        "{text}"
+    );
+    let filtered: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["register", "--json", "--status", "完成"])).unwrap();
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn errors_are_chinese_on_stderr_with_a_nonzero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let o = genjin(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-13-01",
+            "--reporter",
+            "张三",
+            "--summary",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("收到日期“2014-13-01”不是有效日期"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+
+    let o = genjin(
+        &db,
+        &["decide", "99999999", "--decision", "做", "--grade", "A"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("找不到需求编号 99999999"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = genjin(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            &"长".repeat(51),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("需求梗概最多 50 个字"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = genjin(&db, &["add-requirement", "--received", "2014-06-19"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("错误：缺少必填参数"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = genjin(&db, &["no-such-command"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("错误：无法识别的子命令"),
+        "{}",
+        stderr(&o)
+    );
+
+    // nothing was written by any of the refused commands
+    let json: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(&dir.path().join("g.sqlite3"), &["--help"]);
+    for sub in [
+        "add-requirement",
+        "register",
+        "show",
+        "decide",
+        "expect",
+        "complete",
+        "withdraw",
+        "history",
+        "people",
+        "add-person",
+        "settings",
+        "backup",
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(sub))
+            .unwrap_or_else(|| panic!("{sub} missing:\n{out}"));
+        assert!(
+            line.trim_start().len() > sub.len() + 4,
+            "{sub} has no explanation: {line}"
+        );
+    }
+    let sub = ok(
+        &dir.path().join("g.sqlite3"),
+        &["add-requirement", "--help"],
+    );
+    assert!(
+        sub.contains("--received") && sub.contains("收到日期"),
+        "{sub}"
+    );
+}
+
+#[test]
+fn show_history_withdraw_people_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &[
+            "add-person",
+            "--name",
+            "李小四",
+            "--department",
+            "资讯部",
+            "--roles",
+            "需求收集人,决策组",
+        ],
+    );
+    assert!(ok(&db, &["people"]).contains("李小四\t资讯部\t需求收集人、决策组"));
+    let n = ok(
+        &db,
+        &[
+            "--as",
+            "李小四",
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            "问卷",
+            "--words",
+            "原话",
+        ],
+    );
+    let n = n.trim();
+    assert!(ok(&db, &["show", n]).contains("医生原话：原话"));
+    let shown: serde_json::Value = serde_json::from_str(&ok(&db, &["show", n, "--json"])).unwrap();
+    assert_eq!(shown["number"], n);
+    ok(&db, &["withdraw", n, "--reason", "重复登记"]);
+    let hist: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["history", n, "--json"])).unwrap();
+    let hist = hist.as_array().unwrap();
+    assert_eq!(hist[0]["actor"], "李小四");
+    assert_eq!(hist[0]["origin"], "cli");
+    assert!(hist.iter().any(|e| e["field"] == "withdrawn"));
+    assert_eq!(ok(&db, &["register", "--json"]).trim(), "[]");
+    assert!(ok(&db, &["register", "--json", "--all"]).contains(n));
+    let copy = dir.path().join("backup.sqlite3");
+    ok(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(ok(&copy, &["register", "--all"]).contains(n));
+    let o = genjin(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(!o.status.success() && stderr(&o).contains("不会覆盖"));
+}
+
+/// Two processes registering on the same file at once never get the same number.
+fn race(db: &Path, per_process: usize) -> (Vec<String>, Vec<String>) {
+    let run = |who: &'static str| {
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            let mut numbers = Vec::new();
+            let mut errors = Vec::new();
+            for i in 0..per_process {
+                let o = genjin(
+                    &db,
+                    &[
+                        "add-requirement",
+                        "--received",
+                        "2014-06-19",
+                        "--reporter",
+                        who,
+                        "--summary",
+                        &format!("{who}{i}"),
+                    ],
+                );
+                if o.status.success() {
+                    numbers.push(stdout(&o).trim().to_string());
+                } else {
+                    errors.push(stderr(&o));
+                }
+            }
+            (numbers, errors)
+        })
+    };
+    let a = run("甲");
+    let b = run("乙");
+    let (mut n1, mut e1) = a.join().unwrap();
+    let (n2, e2) = b.join().unwrap();
+    n1.extend(n2);
+    e1.extend(e2);
+    (n1, e1)
+}
+
+#[test]
+fn two_processes_adding_fifty_each_get_a_hundred_distinct_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    // A hundred on one day do not fit YYMMDDNN (99 a day): use the policy-001 scheme.
+    ok(
+        &db,
+        &["settings", "numbering.requirement.scheme", "YYYYMM-NNN"],
+    );
+    let (numbers, errors) = race(&db, 50);
+    assert!(errors.is_empty(), "{errors:?}");
+    let distinct: HashSet<&String> = numbers.iter().collect();
+    assert_eq!(distinct.len(), 100);
+    let expected: HashSet<String> = (1..=100).map(|i| format!("201406-{i:03}")).collect();
+    assert_eq!(distinct, expected.iter().collect());
+}
+
+#[test]
+fn two_processes_on_the_daily_scheme_fill_the_day_and_are_told_when_it_is_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let (numbers, errors) = race(&db, 50);
+    let distinct: HashSet<&String> = numbers.iter().collect();
+    assert_eq!(distinct.len(), 99, "every number of the day once");
+    assert_eq!(numbers.len(), 99);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("2014年6月19日的编号已用完"),
+        "{}",
+        errors[0]
+    );
+}

@@ -1,0 +1,19 @@
+use genjin::store::{Actor, Db, RequirementInput};
+
+pub fn actor() -> Actor {
+    Actor::new(None, "李小四", "test")
+}
+
+pub fn memory_db() -> Db {
+    Db::open_in_memory().expect("in-memory database")
+}
+
+pub fn report(received: &str, reporter: &str, requester: &str, brief: &str) -> RequirementInput {
+    RequirementInput {
+        received_date: received.into(),
+        reporter: reporter.into(),
+        requester: requester.into(),
+        brief: brief.into(),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,170 @@
+//! The Tauri commands through IPC on the mock runtime: argument names, DTOs and `{kind, message}`
+//! errors as the window sees them.
+
+use genjin::app::{build_app, AppState};
+use genjin::store::Db;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+
+struct Harness {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let db = Db::open_in_memory().unwrap();
+        let app = build_app(
+            mock_builder(),
+            AppState::new(db, std::path::Path::new(":memory:")),
+        )
+        .build(mock_context(noop_assets()))
+        .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Harness { _app: app, webview }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+}
+
+#[test]
+fn changes_need_an_operator_first() {
+    let h = Harness::new();
+    let info = h.call("app_info", json!({})).unwrap();
+    assert!(info["operator"].is_null());
+    assert_eq!(info["decisions"].as_array().unwrap().len(), 4);
+    let err = h
+        .call(
+            "requirement_create",
+            json!({"input": {"received_date": "2014-06-19", "reporter": "张三", "brief": "x"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "conflict");
+    assert!(err["message"].as_str().unwrap().contains("操作人"));
+
+    let p = h
+        .call("person_add", json!({"input": {"name": "李小四", "department": "资讯部", "roles": ["需求收集人"]}, "makeOperator": true}))
+        .unwrap();
+    assert_eq!(p["roles"], json!(["需求收集人"]));
+    let info = h.call("app_info", json!({})).unwrap();
+    assert_eq!(info["operator"]["name"], "李小四");
+}
+
+#[test]
+fn a_requirement_through_the_commands() {
+    let h = Harness::new();
+    h.call(
+        "person_add",
+        json!({"input": {"name": "李小四"}, "makeOperator": true}),
+    )
+    .unwrap();
+    let r = h
+        .call(
+            "requirement_create",
+            json!({"input": {"kind": "改进需求", "received_date": "2014-06-19", "reporter": "刘小妹", "requester": "郭主任",
+                             "brief": "问卷自动计分", "imp_phone_model": "华为 P7"}}),
+        )
+        .unwrap();
+    assert_eq!(r["number"], "14061901");
+    assert_eq!(r["kind"], "改进需求");
+    assert_eq!(r["status"], "");
+
+    let err = h
+        .call(
+            "requirement_decide",
+            json!({"number": "14061901", "input": {"decision": "做"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+    assert_eq!(err["field"], "decision");
+
+    let r = h
+        .call(
+            "requirement_decide",
+            json!({"number": "14061901", "input": {"decision": "不做", "version": 1}}),
+        )
+        .unwrap();
+    assert_eq!(r["status"], "完成");
+    let stale = h
+        .call(
+            "requirement_decide",
+            json!({"number": "14061901", "input": {"decision": "再议", "version": 1}}),
+        )
+        .unwrap_err();
+    assert_eq!(stale["kind"], "conflict");
+
+    let page = h
+        .call("register_query", json!({"query": {"status": "完成"}}))
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["rows"][0]["number"], "14061901");
+    assert_eq!(page["rows"][0]["decision"], "不做");
+
+    let history = h
+        .call("requirement_history", json!({"number": "14061901"}))
+        .unwrap();
+    assert_eq!(history[1]["field_label"], "决策结果");
+    assert_eq!(history[1]["actor"], "李小四");
+    assert_eq!(history[1]["origin"], "app");
+
+    let due = h
+        .call("notification_list", json!({"number": "14061901"}))
+        .unwrap();
+    assert_eq!(
+        due.as_array().unwrap().len(),
+        2,
+        "不做: reporter and requester, not IT"
+    );
+    let rec = h
+        .call(
+            "notification_record",
+            json!({"number": "14061901", "input": {"step": "决策结果", "audience": "需求报告人", "channel": "电话", "confirmed": true}}),
+        )
+        .unwrap();
+    assert!(rec["confirmed_at"].is_string());
+    assert_eq!(rec["channel"], "电话");
+}
+
+#[test]
+fn register_pages_are_capped() {
+    let h = Harness::new();
+    h.call(
+        "person_add",
+        json!({"input": {"name": "李小四"}, "makeOperator": true}),
+    )
+    .unwrap();
+    for i in 0..3 {
+        h.call("requirement_create", json!({"input": {"received_date": "2014-06-19", "reporter": "张三", "brief": format!("需求{i}")}}))
+            .unwrap();
+    }
+    let page = h
+        .call(
+            "register_query",
+            json!({"query": {"limit": 2, "descending": true}}),
+        )
+        .unwrap();
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(page["rows"][0]["number"], "14061903");
+    let bad = h
+        .call("register_query", json!({"query": {"grade": "Z"}}))
+        .unwrap_err();
+    assert_eq!(bad["field"], "grade");
+}

@@ -1,0 +1,34 @@
+// The only module that talks to the Rust side. Every call returns a promise; failures reject
+// with {kind, message, field} (see src-tauri/error.rs).
+const invoke = (cmd, args = {}) => {
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core) {
+    return Promise.reject({ kind: 'io', message: '未在跟进应用中运行（找不到 Tauri 接口）' });
+  }
+  return core.invoke(cmd, args).catch((e) =>
+    Promise.reject(typeof e === 'string' ? { kind: 'unknown', message: e } : e));
+};
+
+export const api = {
+  appInfo: () => invoke('app_info'),
+  people: () => invoke('person_list'),
+  addPerson: (input, makeOperator = false) => invoke('person_add', { input, makeOperator }),
+  updatePerson: (id, input) => invoke('person_update', { id, input }),
+  setOperator: (id) => invoke('operator_set', { id }),
+  register: (query) => invoke('register_query', { query }),
+  reporters: () => invoke('register_reporters'),
+  createRequirement: (input) => invoke('requirement_create', { input }),
+  requirement: (number) => invoke('requirement_get', { number }),
+  updateRequirement: (number, input) => invoke('requirement_update', { number, input }),
+  decide: (number, input) => invoke('requirement_decide', { number, input }),
+  plan: (number, input) => invoke('requirement_plan', { number, input }),
+  itAcceptance: (number, input) => invoke('requirement_it_acceptance', { number, input }),
+  expect: (number, input) => invoke('requirement_expect', { number, input }),
+  complete: (number, input) => invoke('requirement_complete', { number, input }),
+  withdraw: (number, reason, at = {}) => invoke('requirement_withdraw', { number, reason, at }),
+  restore: (number, at = {}) => invoke('requirement_restore', { number, at }),
+  history: (number) => invoke('requirement_history', { number }),
+  notifications: (number) => invoke('notification_list', { number }),
+  recordNotification: (number, input) => invoke('notification_record', { number, input }),
+  confirmNotification: (id, confirmedAt = null) => invoke('notification_confirm', { id, confirmedAt }),
+};

@@ -1,0 +1,82 @@
+// The window: a hash router over the views, and the operator (who is using this PC).
+import { api } from './api.js';
+import { h, clear, dialog, toast, field, select } from './components/dom.js';
+import { registerView } from './views/register.js';
+import { requirementFormView } from './views/requirement-form.js';
+import { detailView } from './views/detail.js';
+import { peopleView, personFields, personInput } from './views/people.js';
+
+export const app = { info: null };
+
+const routes = [
+  [/^#\/register$/, 'register', () => registerView(app)],
+  [/^#\/new$/, 'new', () => requirementFormView(app)],
+  [/^#\/req\/([^/]+)\/edit$/, 'register', (m) => requirementFormView(app, decodeURIComponent(m[1]))],
+  [/^#\/req\/([^/]+)(?:\/(\w+))?$/, 'register', (m) => detailView(app, decodeURIComponent(m[1]), m[2])],
+  [/^#\/people$/, 'people', () => peopleView(app)],
+];
+
+async function render() {
+  const hash = location.hash || '#/register';
+  const main = document.getElementById('view');
+  for (const [re, nav, view] of routes) {
+    const m = hash.match(re);
+    if (!m) continue;
+    document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.dataset.route === nav));
+    try {
+      clear(main, await view(m));
+    } catch (e) {
+      clear(main, h('div', { class: 'card' }, h('h2', {}, '出错了'), h('p', {}, e.message || String(e)),
+        h('a', { href: '#/register' }, '返回登记表')));
+    }
+    return;
+  }
+  location.hash = '#/register';
+}
+
+function showOperator() {
+  const op = app.info.operator;
+  document.getElementById('operator-name').textContent =
+    op ? `操作人：${op.name}${op.department ? `（${op.department}）` : ''}` : '未选择操作人';
+}
+
+/** Asks who is operating: pick a known person or add yourself. Required on first start. */
+export async function chooseOperator(first = false) {
+  const people = (await api.people()).filter((p) => p.active);
+  const body = h('div', {},
+    first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
+    people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
+      app.info.operator ? String(app.info.operator.id) : '')) : null,
+    h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)));
+  const result = await dialog(first ? '谁在使用跟进？' : '切换操作人', body, {
+    id: 'operator-dialog',
+    submitLabel: '开始使用',
+    cancellable: !first,
+    onSubmit: async (data) => {
+      if (data.person) return api.setOperator(Number(data.person));
+      return api.addPerson(personInput(data), true);
+    },
+  });
+  if (result) {
+    app.info = await api.appInfo();
+    showOperator();
+    toast(`当前操作人：${result.name}`);
+  }
+}
+
+async function start() {
+  try {
+    app.info = await api.appInfo();
+  } catch (e) {
+    clear(document.getElementById('view'), h('div', { class: 'card' }, h('h2', {}, '无法打开数据库'), h('p', {}, e.message)));
+    return;
+  }
+  document.title = `跟进 Genjin — ${app.info.db_path}`;
+  showOperator();
+  document.getElementById('operator-switch').addEventListener('click', () => chooseOperator(false));
+  window.addEventListener('hashchange', render);
+  await render();
+  if (!app.info.operator) await chooseOperator(true);
+}
+
+start();

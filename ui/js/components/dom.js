@@ -1,0 +1,153 @@
+// Small DOM helpers shared by the views: element building, forms, toasts, dialogs, dates.
+
+/** h('div', {class: 'x', onclick: fn}, child, 'text', [more]) */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'value') el.value = v;
+    else if (k === 'checked') el.checked = !!v;
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, v);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export function toast(message, kind = 'info') {
+  const t = h('div', { class: `toast ${kind}` }, message);
+  document.getElementById('toasts').append(t);
+  setTimeout(() => t.remove(), kind === 'error' ? 7000 : 3500);
+}
+
+/** Shows an error from the Rust side ({kind, message, field}) and marks the field if named. */
+export function showError(err, form) {
+  const message = (err && err.message) || String(err);
+  if (form) {
+    form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+    const out = form.querySelector('.error-text');
+    if (out) out.textContent = message;
+    const field = err && err.field && form.querySelector(`[name="${err.field}"]`);
+    if (field) { field.classList.add('invalid'); field.focus(); }
+  }
+  toast(message, 'error');
+}
+
+/** Collects named fields of a form into an object (checkbox groups become arrays). */
+export function formData(form) {
+  const data = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === 'checkbox' && el.dataset.group) {
+      (data[el.name] ||= []);
+      if (el.checked) data[el.name].push(el.value);
+    } else if (el.type === 'checkbox') data[el.name] = el.checked;
+    else if (el.type === 'radio') { if (el.checked) data[el.name] = el.value; }
+    else data[el.name] = el.value;
+  }
+  return data;
+}
+
+/** Enter submits from inputs (the browser does it); Ctrl+Enter submits from text areas too. */
+export function submitOnCtrlEnter(form) {
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+  });
+}
+
+/**
+ * A modal dialog. `onSubmit(data)` runs on Enter or the submit button; when it throws, the error
+ * is shown inside and the dialog stays open. Resolves with its result, or null when cancelled (Esc).
+ */
+export function dialog(title, body, { submitLabel = '确定', cancellable = true, onSubmit, id = null } = {}) {
+  return new Promise((resolve) => {
+    const form = h('form', { method: 'dialog' }, h('h2', {}, title), body, h('div', { class: 'error-text' }),
+      h('div', { class: 'actions' },
+        cancellable ? h('button', { type: 'button', onclick: () => dlg.close() }, '取消') : null,
+        h('button', { type: 'submit', class: 'primary' }, submitLabel)));
+    const dlg = h('dialog', { id }, form);
+    submitOnCtrlEnter(form);
+    let result = null;
+    dlg.addEventListener('cancel', (e) => { if (!cancellable) e.preventDefault(); });
+    dlg.addEventListener('close', () => { dlg.remove(); resolve(result); });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        result = await onSubmit(formData(form));
+        dlg.close();
+      } catch (err) {
+        showError(err, form);
+      }
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    const first = form.querySelector('input, select, textarea');
+    if (first) first.focus();
+  });
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+export function todayIso() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Now as the text a person would type: 2014-06-21 10:30. */
+export function nowText() {
+  const d = new Date();
+  return `${todayIso()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** 2014-06-20 → 20140620 (the register's way). */
+export const compact = (iso) => (iso ? iso.replaceAll('-', '') : '');
+
+/** A stored moment → 2014-06-21 10:30. */
+export const moment = (s) => (s ? s.slice(0, 16).replace('T', ' ') : '');
+
+export function field(label, input, { required = false, wide = false, hint = null } = {}) {
+  return h('label', { class: wide ? 'wide' : null },
+    h('span', { class: required ? 'req' : null }, label), input, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+export function select(name, options, value = '', attrs = {}) {
+  return h('select', { name, ...attrs },
+    options.map((o) => {
+      const [v, l] = Array.isArray(o) ? o : [o, o];
+      return h('option', { value: v, selected: v === value ? true : null }, l);
+    }));
+}
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (_) {
+    const ta = h('textarea', { style: 'position:fixed;left:-9999px' }, text);
+    document.body.append(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+  toast('已复制到剪贴板');
+}
+
+/** Navigates to `hash`, re-rendering even when it is the current one. */
+export function go(hash) {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = hash;
+}

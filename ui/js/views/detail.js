@@ -1,0 +1,202 @@
+// 需求详情: walk a requirement through its lifecycle, close the loop, read its history.
+import { api } from '../api.js';
+import {
+  h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError,
+  submitOnCtrlEnter, todayIso, toast,
+} from '../components/dom.js';
+
+const TABS = [['flow', '流程'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
+
+function statusBadge(r) {
+  if (r.withdrawn_at) return h('span', { class: 'badge withdrawn', id: 'status-badge' }, '已撤回');
+  const cls = r.status === '完成' ? 'done' : r.status === '延期' ? 'delayed' : 'open';
+  return h('span', { class: `badge ${cls}`, id: 'status-badge' }, r.status || '进行中');
+}
+
+/** "When it happened": defaults to now; editable because work is often entered later. */
+function happenedField() {
+  return field('发生时间', h('input', { name: 'happened_at', value: nowText(), class: 'date-time' }), { hint: '默认现在；补录时改为实际发生的时间' });
+}
+
+/** One lifecycle step: a card with what is recorded and a small form to record it. */
+function stepCard({ id, title, current, enabled = true, why = '', fields, save, label = '保存' }) {
+  const form = h('form', { id: `step-${id}` }, h('div', { class: 'grid' }, fields, happenedField()),
+    h('div', { class: 'error-text' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: !enabled }, label)));
+  submitOnCtrlEnter(form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!enabled) return;
+    const data = formData(form);
+    try {
+      await save(data);
+      toast(`${title}：已记录`);
+      go(location.hash);
+    } catch (err) {
+      showError(err, form);
+    }
+  });
+  return h('div', { class: `card step${enabled ? '' : ' disabled'}`, id: `card-${id}` },
+    h('h3', {}, title), h('div', { class: 'current' }, current), enabled ? null : h('p', { class: 'hint' }, why), form);
+}
+
+const dayInput = (name, value) => h('input', { name, value: value || '', placeholder: '2014-06-25', autocomplete: 'off' });
+
+function flowTab(app, r) {
+  const at = (data) => ({ happened_at: data.happened_at, version: r.version });
+  const work = r.decision === '做' || r.decision === '需求转换';
+  const notWork = '决策结果为“做”或“需求转换”后才能记录。';
+  const convWrap = h('div', { class: 'wide', hidden: r.decision !== '需求转换' },
+    field('转换概要（写入备注）', h('textarea', { name: 'conversion_summary', rows: 2 }, r.conversion_summary), { wide: true }));
+  const gradeSel = select('grade', [['', '—'], ...app.info.grades.map((g) => [g.label, `${g.label}：${g.hint}`])], r.grade || '');
+  const decisionSel = select('decision', [['', '请选择'], ...app.info.decisions.map((d) => d.label)], r.decision || '', {
+    onchange: (e) => {
+      const v = e.target.value;
+      convWrap.hidden = v !== '需求转换';
+      gradeSel.disabled = !(v === '做' || v === '需求转换');
+      if (gradeSel.disabled) gradeSel.value = '';
+    },
+  });
+  gradeSel.disabled = !(r.decision === '做' || r.decision === '需求转换');
+  const disabled = !!r.withdrawn_at;
+  const cards = [
+    stepCard({
+      id: 'decision', title: '① 决策', enabled: !disabled, why: '需求已撤回。',
+      current: r.decision ? `决策结果：${r.decision}${r.grade ? ` · 分级 ${r.grade}` : ''} · 决策日期 ${compact(r.decision_date)}` : '尚未决策',
+      fields: [field('决策结果', decisionSel, { required: true }), field('需求分级', gradeSel, { hint: '“做”和“需求转换”必填' }),
+        field('决策日期', dayInput('decision_date', r.decision_date || todayIso())), convWrap],
+      save: (d) => {
+        if (!d.decision) return Promise.reject({ kind: 'invalid', field: 'decision', message: '请选择决策结果' });
+        return api.decide(r.number, { decision: d.decision, grade: d.grade || null, conversion_summary: d.conversion_summary || '', decision_date: d.decision_date, ...at(d) });
+      },
+      label: '保存决策',
+    }),
+    stepCard({
+      id: 'plan', title: '② 策划文档', enabled: work && !disabled, why: notWork,
+      current: r.plan_doc_number || r.plan_estimated_date ? `编号 ${r.plan_doc_number || '—'} · 预计 ${compact(r.plan_estimated_date) || '—'} · 实际 ${compact(r.plan_actual_date) || '—'}` : '产品经理在决策会议结束前估计策划文档交付时间',
+      fields: [field('策划文档编号', h('input', { name: 'plan_doc_number', value: r.plan_doc_number })),
+        field('预计交付日', dayInput('plan_estimated_date', r.plan_estimated_date)),
+        field('实际交付日', dayInput('plan_actual_date', r.plan_actual_date))],
+      save: (d) => api.plan(r.number, { plan_doc_number: d.plan_doc_number, plan_estimated_date: d.plan_estimated_date, plan_actual_date: d.plan_actual_date, ...at(d) }),
+    }),
+    stepCard({
+      id: 'it', title: '③ IT 验收日', enabled: work && !disabled, why: notWork,
+      current: r.it_acceptance_estimated || r.it_acceptance_actual ? `预计 ${compact(r.it_acceptance_estimated) || '—'} · 实际 ${compact(r.it_acceptance_actual) || '—'}` : 'IT 收到策划文档后 2 天内预估验收日期',
+      fields: [field('预计验收日', dayInput('estimated', r.it_acceptance_estimated)), field('实际验收日', dayInput('actual', r.it_acceptance_actual))],
+      save: (d) => api.itAcceptance(r.number, { estimated: d.estimated, actual: d.actual, ...at(d) }),
+    }),
+    stepCard({
+      id: 'expected', title: '④ 预期交付日', enabled: work && !disabled, why: notWork,
+      current: r.expected_delivery ? `预期交付日 ${compact(r.expected_delivery)}${r.promised_date !== r.expected_delivery ? ` · 延期后 ${compact(r.promised_date)}` : ''}` : '产品经理根据验收日推算用户可用的日期',
+      fields: [field('预期交付日', dayInput('date', r.expected_delivery), { required: true })],
+      save: (d) => api.expect(r.number, { date: d.date, ...at(d) }),
+    }),
+    stepCard({
+      id: 'complete', title: '⑤ 完成交付', enabled: work && !disabled, why: notWork,
+      current: r.actual_delivery ? `实际交付日 ${compact(r.actual_delivery)}` : '验收通过后，产品经理告知收集人，收集人登记实际交付日',
+      fields: [field('实际交付日', dayInput('date', r.actual_delivery || todayIso()), { required: true })],
+      save: (d) => api.complete(r.number, { date: d.date, ...at(d) }),
+      label: '登记完成',
+    }),
+  ];
+  const delays = r.delays.length ? h('div', { class: 'card' }, h('h3', {}, '延期申请'),
+    h('table', { class: 'plain' }, h('thead', {}, h('tr', {}, ['填报日期', '原交付日', '新交付日', '延期原因', '批准'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, r.delays.map((d) => h('tr', {}, h('td', {}, compact(d.filed_date)), h('td', {}, compact(d.original_date)),
+        h('td', {}, compact(d.new_date)), h('td', {}, d.reason), h('td', {}, d.approved_at ? moment(d.approved_at) : '待批准')))))) : null;
+  return h('div', {}, h('div', { class: 'steps' }, cards), delays);
+}
+
+const FACTS = [
+  ['需求类型', 'kind'], ['需求来源', 'source'], ['填表人', 'reporter'], ['部门', 'reporter_department'],
+  ['填报日期', 'report_date'], ['收到日期', 'received_date'], ['需求人', 'requester'], ['医生姓名', 'doctor_name'],
+  ['医院', 'hospital'], ['科室', 'clinic_department'], ['医享账号', 'app_account'], ['医生原话', 'doctor_words'],
+  ['概述', 'overview'], ['需求梗概', 'brief'], ['同科室需求强烈程度', 'new_intensity'], ['能简化哪些工作', 'new_simplifies'],
+  ['类似功能', 'new_similar'], ['手机型号', 'imp_phone_model'], ['手机系统及版本', 'imp_os_version'],
+  ['旧版本最困扰之处', 'imp_annoyance'], ['用户操作过程', 'imp_steps'], ['备注（登记表）', 'register_remark'],
+  ['登记时间', 'created_at'], ['撤回时间', 'withdrawn_at'], ['撤回原因', 'withdrawn_reason'],
+];
+
+function detailsTab(r) {
+  const shown = FACTS.filter(([, k]) => r[k]);
+  return h('div', { class: 'card' }, h('dl', { class: 'facts' },
+    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])])));
+}
+
+async function notifyTab(app, r) {
+  const dues = await api.notifications(r.number);
+  if (!dues.length) return h('div', { class: 'card muted' }, '还没有需要通知的事项：记录决策结果后，这里会列出要告知谁、发什么。');
+  const channels = app.info.channels.map((c) => c.label);
+  return h('div', { id: 'notifications' }, h('p', { class: 'hint' }, '收集人通知需求报告人并确定其已知；需求报告人告知原始需求人；“做”和“需求转换”的需求要通知 IT 部。'),
+    dues.map((d, i) => {
+      const form = h('form', { class: 'row', id: `notify-${i}` },
+        field('通知对象', h('input', { name: 'recipient', value: d.recipient })),
+        field('方式', select('channel', channels, 'QQ')),
+        field('发送时间', h('input', { name: 'sent_at', value: nowText() })),
+        h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'confirmed' }), '对方已确认已知'),
+        h('button', { type: 'submit', class: 'primary' }, '记录已通知'));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const data = formData(form);
+        try {
+          await api.recordNotification(r.number, { step: d.step, audience: d.audience, recipient: data.recipient, channel: data.channel, message: d.message, sent_at: data.sent_at, confirmed: !!data.confirmed });
+          toast('已记录通知');
+          go(location.hash);
+        } catch (err) { showError(err, form); }
+      });
+      const state = d.confirmed ? h('span', { class: 'badge done' }, '已确认已知') : d.sent ? h('span', { class: 'badge delayed' }, '已通知，待确认') : h('span', { class: 'badge overdue' }, '未通知');
+      return h('div', { class: `card notice${d.sent ? ' sent' : ''}`, 'data-step': d.step, 'data-audience': d.audience },
+        h('h3', {}, `${d.step} → ${d.audience}`, state),
+        h('div', { class: 'message' }, d.message),
+        h('button', { type: 'button', class: 'copy', onclick: () => copyText(d.message) }, '复制消息'),
+        d.records.length ? h('ul', {}, d.records.map((n) => h('li', {},
+          `${moment(n.sent_at)} 经${n.channel}通知 ${n.recipient}（${n.recorded_by} 记录）`,
+          n.confirmed_at ? ` · ${moment(n.confirmed_at)} 已确认已知` : h('button', {
+            type: 'button', class: 'link', onclick: async () => {
+              try { await api.confirmNotification(n.id); toast('已记录：对方已知'); go(location.hash); } catch (err) { showError(err); }
+            },
+          }, ' 记录对方已知')))) : null,
+        h('div', { class: 'error-text' }), form);
+    }));
+}
+
+async function historyTab(r) {
+  const rows = await api.history(r.number);
+  return h('table', { class: 'plain', id: 'history' },
+    h('thead', {}, h('tr', {}, ['发生时间', '项目', '原值', '新值', '操作人', '记录时间', '来源'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.map((e) => h('tr', {}, h('td', {}, moment(e.happened_at)), h('td', {}, e.field_label),
+      h('td', {}, e.old_value || ''), h('td', {}, e.new_value || ''), h('td', {}, e.actor),
+      h('td', {}, moment(e.recorded_at)), h('td', {}, e.origin === 'app' ? '窗口' : e.origin === 'cli' ? '命令行' : e.origin)))));
+}
+
+export async function detailView(app, number, tab = 'flow') {
+  const r = await api.requirement(number);
+  const current = TABS.some(([k]) => k === tab) ? tab : 'flow';
+  const body = h('div', { id: 'tab-body' });
+  const base = `#/req/${encodeURIComponent(r.number)}`;
+  const withdraw = async () => {
+    const done = await dialog(`撤回需求 ${r.number}`, h('div', {},
+      h('p', { class: 'hint' }, '撤回后记录和编号都保留，编号不会再分配给其他需求。'),
+      field('撤回原因', h('input', { name: 'reason', autocomplete: 'off' }), { required: true })),
+    { submitLabel: '撤回', onSubmit: (d) => api.withdraw(r.number, d.reason, { version: r.version }) });
+    if (done) { toast(`${r.number} 已撤回`); go(location.hash); }
+  };
+  const restore = async () => {
+    try { await api.restore(r.number, { version: r.version }); toast(`${r.number} 已恢复`); go(location.hash); } catch (e) { showError(e); }
+  };
+  const tabs = h('div', { class: 'tabs', role: 'tablist' }, TABS.map(([k, label]) => h('button', {
+    type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,
+    onclick: () => { location.hash = `${base}/${k}`; },
+  }, label)));
+  const view = h('section', {},
+    h('div', { class: 'detail-head' },
+      h('a', { href: '#/register' }, '← 登记表'),
+      h('h1', { id: 'detail-number' }, r.number), h('span', {}, r.brief), statusBadge(r),
+      h('span', { class: 'spacer' }),
+      r.withdrawn_at ? h('button', { type: 'button', onclick: restore }, '恢复')
+        : [h('a', { href: `${base}/edit`, class: 'button' }, '编辑报告'), h('button', { type: 'button', class: 'danger', onclick: withdraw }, '撤回')]),
+    tabs, body);
+  const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(r)
+    : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);
+  clear(body, content);
+  return view;
+}

@@ -1,0 +1,46 @@
+// 人员: who reports, collects, decides, plans, builds and tests.
+import { api } from '../api.js';
+import { h, dialog, field, toast, go } from '../components/dom.js';
+
+/** The fields of a person form (name, department, roles), prefilled from `p`. */
+export function personFields(app, p = {}) {
+  const roles = new Set(p.roles || []);
+  return h('div', { class: 'grid' },
+    field('姓名', h('input', { name: 'name', value: p.name || '', maxlength: 20, autocomplete: 'off' }), { required: true }),
+    field('部门', h('input', { name: 'department', value: p.department || '', list: 'departments', autocomplete: 'off' })),
+    h('datalist', { id: 'departments' }, (app.info.departments || []).map((d) => h('option', { value: d }))),
+    h('div', { class: 'wide' }, h('div', { class: 'hint' }, '角色（可多选）'),
+      h('div', { class: 'roles' }, app.info.roles.map((r) => h('label', { class: 'inline' },
+        h('input', { type: 'checkbox', name: 'roles', 'data-group': '1', value: r.value, checked: roles.has(r.value) }), r.label)))));
+}
+
+export function personInput(data) {
+  return { name: data.name || '', department: data.department || '', roles: data.roles || [] };
+}
+
+export async function peopleView(app) {
+  const people = await api.people();
+  const edit = async (p) => {
+    const saved = await dialog(p ? `编辑人员：${p.name}` : '添加人员',
+      h('div', {}, personFields(app, p || {}),
+        p ? h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'active', checked: p.active }), '在职（不在职的人员不出现在选择列表中）') : null),
+      {
+        submitLabel: '保存',
+        onSubmit: (data) => (p ? api.updatePerson(p.id, { ...personInput(data), active: !!data.active })
+          : api.addPerson(personInput(data))),
+      });
+    if (saved) { toast(`已保存：${saved.name}`); go('#/people'); }
+  };
+  return h('section', {},
+    h('div', { class: 'detail-head' }, h('h1', {}, '人员'), h('span', { class: 'spacer' }),
+      h('button', { type: 'button', class: 'primary', id: 'person-add', onclick: () => edit(null) }, '添加人员')),
+    h('table', { class: 'plain' },
+      h('thead', {}, h('tr', {}, ['姓名', '部门', '角色', '状态', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, people.length ? people.map((p) => h('tr', {},
+        h('td', {}, p.name, app.info.operator && app.info.operator.id === p.id ? h('span', { class: 'badge open' }, ' 当前操作人') : null),
+        h('td', {}, p.department),
+        h('td', {}, p.roles.join('、')),
+        h('td', {}, p.active ? '在职' : h('span', { class: 'badge withdrawn' }, '不在职')),
+        h('td', {}, h('button', { type: 'button', onclick: () => edit(p) }, '编辑'))))
+        : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有人员')))));
+}

@@ -1,0 +1,109 @@
+// 需求登记反馈表 (附表3), live: filters, search, sortable columns, paging in SQL.
+import { api } from '../api.js';
+import { h, clear, compact, select, showError } from '../components/dom.js';
+
+const PAGE = 50;
+const COLUMNS = [
+  ['number', '需求编号'], ['reporter', '填表人'], ['requester', '需求人'], ['decision', '决策结果'],
+  ['grade', '需求分级'], ['expected', '预期交付日'], ['actual', '实际交付日'], ['status', '需求状态'],
+  ['brief', '需求梗概'], [null, '备注'],
+];
+
+// The register remembers its filters while the window is open.
+const state = {
+  search: '', status: '', decision: '', grade: '', reporter: '', received_from: '', received_to: '',
+  include_withdrawn: false, sort: 'number', descending: true, offset: 0,
+};
+
+function statusBadge(row) {
+  const parts = [];
+  if (row.withdrawn) parts.push(h('span', { class: 'badge withdrawn' }, '已撤回'));
+  else if (row.status) parts.push(h('span', { class: `badge ${row.status === '完成' ? 'done' : 'delayed'}` }, row.status));
+  if (row.overdue && !row.withdrawn) parts.push(h('span', { class: 'badge overdue', title: '承诺交付日已过，未完成且无批准的延期' }, '逾期'));
+  return parts;
+}
+
+export async function registerView(app) {
+  const reporters = await api.reporters().catch(() => []);
+  const tbody = h('tbody');
+  const info = h('span', { class: 'muted', id: 'register-count' });
+  const prev = h('button', { type: 'button', id: 'page-prev', onclick: () => { state.offset = Math.max(0, state.offset - PAGE); load(); } }, '上一页');
+  const next = h('button', { type: 'button', id: 'page-next', onclick: () => { state.offset += PAGE; load(); } }, '下一页');
+  const head = h('tr');
+  const filters = h('form', { class: 'filters', id: 'register-filters', onsubmit: (e) => { e.preventDefault(); apply(); } });
+
+  const open = (number) => { location.hash = `#/req/${encodeURIComponent(number)}`; };
+
+  function drawHead() {
+    clear(head, COLUMNS.map(([key, label]) => h('th', {},
+      key ? h('button', {
+        type: 'button', 'data-sort': key, title: '点击排序',
+        onclick: () => {
+          state.descending = state.sort === key ? !state.descending : false;
+          state.sort = key; state.offset = 0; load();
+        },
+      }, label, state.sort === key ? h('span', { class: 'arrow' }, state.descending ? '▼' : '▲') : null) : label)));
+  }
+
+  let seq = 0;
+  async function load() {
+    const mine = ++seq;
+    drawHead();
+    try {
+      const page = await api.register({ ...state, limit: PAGE });
+      if (mine !== seq) return; // a newer query is on its way
+      clear(tbody, page.rows.length ? page.rows.map((r) => h('tr', {
+        tabindex: 0, class: r.withdrawn ? 'withdrawn' : null, 'data-number': r.number,
+        onclick: () => open(r.number),
+        onkeydown: (e) => { if (e.key === 'Enter') open(r.number); },
+      },
+      h('td', { class: 'num' }, r.number),
+      h('td', {}, r.reporter), h('td', {}, r.requester), h('td', {}, r.decision), h('td', {}, r.grade),
+      h('td', { class: `date${r.overdue ? ' overdue' : ''}` }, compact(r.expected_delivery)),
+      h('td', { class: 'date' }, compact(r.actual_delivery)),
+      h('td', { class: 'status' }, statusBadge(r)),
+      h('td', {}, r.brief), h('td', { class: 'remark' }, r.remark)))
+        : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'muted' }, '没有符合条件的需求')));
+      const pages = Math.max(1, Math.ceil(page.total / PAGE));
+      info.textContent = `共 ${page.total} 条，第 ${Math.floor(state.offset / PAGE) + 1} / ${pages} 页`;
+      prev.disabled = state.offset === 0;
+      next.disabled = state.offset + PAGE >= page.total;
+    } catch (e) {
+      showError(e, filters);
+    }
+  }
+
+  function apply() {
+    const f = new FormData(filters);
+    for (const k of ['search', 'status', 'decision', 'grade', 'reporter', 'received_from', 'received_to']) state[k] = (f.get(k) || '').trim();
+    state.include_withdrawn = f.get('include_withdrawn') === 'on';
+    state.offset = 0;
+    load();
+  }
+
+  let timer = null;
+  const search = h('input', {
+    type: 'search', name: 'search', id: 'register-search', value: state.search, placeholder: '编号、梗概、医生原话…',
+    oninput: () => { clearTimeout(timer); timer = setTimeout(apply, 250); },
+  });
+  filters.append(
+    h('label', {}, '搜索', search),
+    h('label', {}, '需求状态', select('status', [['', '全部'], ['空', '空（进行中）'], '延期', '完成'], state.status, { onchange: apply })),
+    h('label', {}, '决策结果', select('decision', [['', '全部'], '未决策', ...app.info.decisions.map((d) => d.label)], state.decision, { onchange: apply })),
+    h('label', {}, '需求分级', select('grade', [['', '全部'], ...app.info.grades.map((g) => g.label)], state.grade, { onchange: apply })),
+    h('label', {}, '填表人', select('reporter', [['', '全部'], ...reporters], state.reporter, { onchange: apply })),
+    h('label', {}, '收到日期从', h('input', { name: 'received_from', class: 'date', value: state.received_from, placeholder: '2014-06-01' })),
+    h('label', {}, '到', h('input', { name: 'received_to', class: 'date', value: state.received_to, placeholder: '2014-06-30' })),
+    h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'include_withdrawn', checked: state.include_withdrawn, onchange: apply }), '含已撤回'),
+    h('button', { type: 'submit' }, '筛选'),
+    h('div', { class: 'error-text' }));
+
+  load();
+  setTimeout(() => search.focus(), 0);
+  return h('section', {},
+    h('div', { class: 'detail-head' }, h('h1', {}, '需求登记反馈表'), h('span', { class: 'spacer' }),
+      h('a', { href: '#/new', class: 'button primary' }, '新建需求')),
+    filters,
+    h('table', { class: 'register', id: 'register' }, h('thead', {}, head), tbody),
+    h('div', { class: 'pager' }, info, prev, next));
+}
