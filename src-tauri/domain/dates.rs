@@ -19,9 +19,7 @@ pub fn parse_day(input: &str) -> Option<NaiveDate> {
         return NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
     }
     let s = s.trim_end_matches('日').trim_end_matches('号');
-    let parts: Vec<&str> = s
-        .split(|c| matches!(c, '-' | '/' | '.' | '年' | '月'))
-        .collect();
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
         return None;
     }

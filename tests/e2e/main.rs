@@ -1,1 +1,5 @@
-fn main() {}
+//! End-to-end tests: the real window under Xvfb, driven through tauri-driver + WebKitWebDriver.
+//! Run one at a time (`--test-threads=1`): each starts its own display and app.
+
+mod flows;
+mod harness;

@@ -73,10 +73,14 @@ export async function registerView(app) {
     }
   }
 
+  // Reloads only when a filter really changed (a blur must not redraw rows under a click).
   function apply() {
     const f = new FormData(filters);
+    const before = JSON.stringify(state);
     for (const k of ['search', 'status', 'decision', 'grade', 'reporter', 'received_from', 'received_to']) state[k] = (f.get(k) || '').trim();
     state.include_withdrawn = f.get('include_withdrawn') === 'on';
+    const changed = JSON.stringify({ ...state, offset: 0 }) !== JSON.stringify({ ...JSON.parse(before), offset: 0 });
+    if (!changed) return;
     state.offset = 0;
     load();
   }
@@ -85,6 +89,7 @@ export async function registerView(app) {
   const search = h('input', {
     type: 'search', name: 'search', id: 'register-search', value: state.search, placeholder: '编号、梗概、医生原话…',
     oninput: () => { clearTimeout(timer); timer = setTimeout(apply, 250); },
+    onchange: () => { clearTimeout(timer); apply(); },
   });
   filters.append(
     h('label', {}, '搜索', search),

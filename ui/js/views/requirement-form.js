@@ -74,7 +74,7 @@ export async function requirementFormView(app, number = null) {
     newPart, impPart,
     h('div', { class: 'card' }, field('备注', area('remark', r && r.remark, 2), { wide: true })),
     h('div', { class: 'error-text' }),
-    h('div', { class: 'actions' },
+    h('div', { class: 'actions sticky' },
       h('span', { class: 'hint' }, 'Enter 保存（多行文本中用 Ctrl+Enter）'),
       h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : '#/register', class: 'button' }, '取消'),
       h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : '登记需求')));

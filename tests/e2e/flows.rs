@@ -1,0 +1,212 @@
+//! Each test is a flow a user performs in the window.
+
+use crate::harness::Session;
+use fantoccini::Locator;
+
+async fn first_start_as(s: &Session, name: &str) {
+    s.wait_css("#operator-dialog").await;
+    s.fill("#operator-dialog input[name=name]", name).await;
+    s.fill("#operator-dialog input[name=department]", "资讯部")
+        .await;
+    s.click("#operator-dialog input[value=需求收集人]").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#operator-name", name).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_start_create_find_in_register_decide_and_complete() {
+    let s = Session::start().await;
+    s.screenshot("01-first-start").await;
+    first_start_as(&s, "李小四").await;
+
+    // New requirement through the form; Enter in a field saves it.
+    s.click("#nav-new").await;
+    s.wait_css("#requirement-form").await;
+    s.fill("#requirement-form [name=received_date]", "2014-06-19")
+        .await;
+    s.fill("#requirement-form [name=reporter]", "刘小妹").await;
+    s.fill("#requirement-form [name=requester]", "郭主任").await;
+    s.fill("#requirement-form [name=hospital]", "省二院").await;
+    s.fill(
+        "#requirement-form [name=doctor_words]",
+        "问卷能不能自动算分？",
+    )
+    .await;
+    s.screenshot("02-new-requirement").await;
+    s.fill_and_enter("#requirement-form [name=brief]", "问卷自动计分")
+        .await;
+    s.wait_text("#detail-number", "14061901").await;
+
+    // A second one the same day gets the next number.
+    s.click("#nav-new").await;
+    s.fill("#requirement-form [name=received_date]", "2014-06-19")
+        .await;
+    s.fill("#requirement-form [name=brief]", "对接药房费用")
+        .await;
+    s.click("#requirement-save").await;
+    s.wait_text("#detail-number", "14061902").await;
+
+    // Both are in the register with their numbers and the reporter/requester columns.
+    s.client
+        .goto("tauri://localhost/index.html#/register")
+        .await
+        .ok();
+    s.click("nav a[data-route=register]").await;
+    let row = s.wait_css("#register tr[data-number='14061901']").await;
+    let cells: Vec<String> = {
+        let mut v = Vec::new();
+        for td in row.find_all(Locator::Css("td")).await.unwrap() {
+            v.push(td.text().await.unwrap());
+        }
+        v
+    };
+    assert_eq!(&cells[..3], ["14061901", "刘小妹", "郭主任"]);
+    assert_eq!(cells[8], "问卷自动计分");
+    s.wait_text("#register-count", "共 2 条").await;
+    s.screenshot("03-register").await;
+
+    // Search narrows the register.
+    s.fill("#register-search", "药房").await;
+    s.wait_text("#register-count", "共 1 条").await;
+    s.fill("#register-search", "").await;
+    s.wait_text("#register-count", "共 2 条").await;
+
+    // Decide 做 / C: the register shows the decision; then completion turns the status to 完成.
+    s.click("#register tr[data-number='14061901'] td.num").await;
+    s.wait_text("#detail-number", "14061901").await;
+    s.select("#step-decision select[name=decision]", "做").await;
+    s.select("#step-decision select[name=grade]", "C").await;
+    s.click("#step-decision button[type=submit]").await;
+    s.wait_text("#card-decision .current", "决策结果：做").await;
+    s.screenshot("04-decided").await;
+    s.fill("#step-expected [name=date]", "2014-06-25").await;
+    s.click("#step-expected button[type=submit]").await;
+    s.wait_text("#card-expected .current", "20140625").await;
+    s.fill("#step-complete [name=date]", "2014-06-25").await;
+    s.click("#step-complete button[type=submit]").await;
+    s.wait_text("#status-badge", "完成").await;
+
+    s.click("nav a[data-route=register]").await;
+    s.wait_text("#register tr[data-number='14061901'] td.status", "完成")
+        .await;
+    let second = s
+        .wait_css("#register tr[data-number='14061902'] td.status")
+        .await;
+    assert_eq!(second.text().await.unwrap(), "");
+
+    // A refused decision shows the rule in Chinese and changes nothing.
+    s.click("#register tr[data-number='14061902'] td.num").await;
+    s.wait_text("#detail-number", "14061902").await;
+    s.select("#step-decision select[name=decision]", "做").await;
+    s.click("#step-decision button[type=submit]").await;
+    s.wait_text("#step-decision .error-text", "必须选择需求分级")
+        .await;
+    s.wait_text("#card-decision .current", "尚未决策").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_and_history_close_the_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    // Prepared through the command line: the window must show what the CLI wrote.
+    let cli = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    cli(&[
+        "add-person",
+        "--name",
+        "李小四",
+        "--department",
+        "资讯部",
+        "--roles",
+        "需求收集人",
+    ]);
+    cli(&[
+        "add-requirement",
+        "--received",
+        "2014-06-19",
+        "--reporter",
+        "刘小妹",
+        "--summary",
+        "问卷自动计分",
+        "--requester",
+        "郭主任",
+    ]);
+    cli(&[
+        "decide",
+        "14061901",
+        "--decision",
+        "需求转换",
+        "--grade",
+        "B",
+        "--conversion",
+        "改为量表自动计分",
+    ]);
+
+    let s = Session::start_on(dir, db).await;
+    // The operator dialog lets the collector pick themself from the people list.
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#operator-name", "李小四").await;
+
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061901/notify")
+        .await
+        .ok();
+    s.wait_css("#notifications").await;
+    let msg = s
+        .wait_text(
+            ".notice[data-step=决策结果][data-audience=需求报告人] .message",
+            "14061901",
+        )
+        .await;
+    assert!(
+        msg.contains("决策结果：需求转换") && msg.contains("请转告需求人郭主任"),
+        "{msg}"
+    );
+    // IT is told about every 需求转换
+    s.wait_text(".notice[data-audience=IT部] .message", "IT部")
+        .await;
+    s.click(".notice[data-audience=需求报告人] form input[name=confirmed]")
+        .await;
+    s.click(".notice[data-audience=需求报告人] form button[type=submit]")
+        .await;
+    s.wait_text(".notice[data-audience=需求报告人] h3", "已确认已知")
+        .await;
+    s.wait_text(".notice[data-audience=需求人] h3", "未通知")
+        .await;
+    s.screenshot("05-notifications").await;
+
+    s.click("#tab-history").await;
+    let history = s.wait_text("#history", "通知").await;
+    assert!(
+        history.contains("决策结果") && history.contains("需求转换"),
+        "{history}"
+    );
+    assert!(
+        history.contains("命令行") && history.contains("窗口"),
+        "origins are shown: {history}"
+    );
+    s.screenshot("06-history").await;
+
+    // Withdraw keeps the number; the register hides it until asked.
+    s.click("#tab-flow").await;
+    s.click("button.danger").await;
+    s.fill_and_enter("dialog input[name=reason]", "重复登记")
+        .await;
+    s.wait_text("#status-badge", "已撤回").await;
+    s.click("nav a[data-route=register]").await;
+    s.wait_text("#register-count", "共 0 条").await;
+    s.click("#register-filters input[name=include_withdrawn]")
+        .await;
+    s.wait_text("#register-count", "共 1 条").await;
+    s.close().await;
+}
