@@ -21,7 +21,7 @@ pub use requirements::{
 };
 
 use crate::domain::dates;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -38,6 +38,13 @@ pub fn migrations() -> Migrations<'static> {
 /// migrations take the write lock (`BEGIN IMMEDIATE`), so the second waits, fails on tables that
 /// now exist, and is fine when the file is at the latest version by then.
 fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if usize::try_from(found).is_ok_and(|v| v > MIGRATIONS.len()) {
+        return Err(Error::Conflict(format!(
+            "这个数据库文件由更新版本的跟进创建（结构版本 {found}，本程序只认识到 {}），请先升级跟进；文件未做任何修改",
+            MIGRATIONS.len()
+        )));
+    }
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     if let Err(e) = migrations().to_latest(conn) {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -74,11 +81,37 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Db> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+        if path.is_dir() {
+            return Err(Error::invalid(
+                "db",
+                format!("“{}”是一个文件夹，不是数据库文件", path.display()),
+            ));
         }
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::invalid(
+                    "db",
+                    format!("无法创建数据库所在的文件夹“{}”：{e}", dir.display()),
+                )
+            })?;
+        }
+        let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => Error::invalid(
+                "db",
+                format!(
+                    "“{}”不是跟进的数据库文件（也不是 SQLite 数据库），未做任何修改",
+                    path.display()
+                ),
+            ),
+            Some(rusqlite::ErrorCode::CannotOpen) => Error::invalid(
+                "db",
+                format!("无法打开数据库文件“{}”（请检查路径和权限）", path.display()),
+            ),
+            _ => Error::Database(e),
+        };
+        let conn = Connection::open(path).map_err(not_ours)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(not_ours)?;
         Self::init(conn, Some(path.to_path_buf()))
     }
 
@@ -116,7 +149,7 @@ impl Db {
     /// A consistent copy of the whole database into `dest` (which must not exist yet).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
-            return Err(crate::error::Error::invalid(
+            return Err(Error::invalid(
                 "dest",
                 format!("备份目标已存在：{}（不会覆盖已有文件）", dest.display()),
             ));
@@ -190,6 +223,36 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, 1);
+    }
+
+    #[test]
+    fn refuses_files_that_are_not_ours_without_touching_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("需求登记反馈表.xlsx");
+        std::fs::write(&junk, b"PK\x03\x04 this is a spreadsheet, not a database").unwrap();
+        let e = Db::open(&junk).err().unwrap();
+        assert_eq!(e.kind(), "invalid");
+        assert!(e.to_string().contains("不是跟进的数据库文件"), "{e}");
+        assert_eq!(
+            std::fs::read(&junk).unwrap(),
+            b"PK\x03\x04 this is a spreadsheet, not a database"
+        );
+        let e = Db::open(dir.path()).err().unwrap();
+        assert!(e.to_string().contains("文件夹"), "{e}");
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.sqlite3");
+        drop(Db::open(&p).unwrap());
+        Connection::open(&p)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let e = Db::open(&p).err().unwrap();
+        assert_eq!(e.kind(), "conflict");
+        assert!(e.to_string().contains("更新版本"), "{e}");
     }
 
     #[test]

@@ -212,16 +212,26 @@ const BASE: &str = "WITH base AS (
 impl Db {
     pub fn register(&self, q: &RegisterQuery) -> Result<RegisterPage> {
         let (clause, mut ps) = filters(q)?;
+        // Only a status filter needs the derived columns to count.
+        let source = if nonempty(&q.status).is_some() {
+            format!("{BASE} SELECT count(*) FROM base")
+        } else {
+            "SELECT count(*) FROM requirements".to_string()
+        };
         let total: i64 = self.conn().query_row(
-            &format!("{BASE} SELECT count(*) FROM base {clause}"),
+            &format!("{source} {clause}"),
             rusqlite::params_from_iter(ps.iter()),
             |r| r.get(0),
         )?;
         let dir = if q.descending { "DESC" } else { "ASC" };
-        // NULLs and empty values last, whatever the direction; the number breaks ties.
         let key = q.sort.sql();
-        let order =
-            format!("ORDER BY ({key} IS NULL OR {key} = '') ASC, {key} {dir}, number {dir}");
+        let order = if q.sort == SortKey::Number {
+            // never empty, and the unique index serves this order
+            format!("ORDER BY number {dir}")
+        } else {
+            // empty values last, whatever the direction; the number breaks ties
+            format!("ORDER BY ({key} IS NULL OR {key} = '') ASC, {key} {dir}, number {dir}")
+        };
         let limit = q.limit.map(i64::from).unwrap_or(-1);
         ps.push(Value::Integer(limit));
         ps.push(Value::Integer(i64::from(q.offset)));

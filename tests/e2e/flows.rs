@@ -199,7 +199,7 @@ async fn notifications_and_history_close_the_loop() {
 
     // Withdraw keeps the number; the register hides it until asked.
     s.click("#tab-flow").await;
-    s.click("button.danger").await;
+    s.click("#withdraw").await;
     s.fill_and_enter("dialog input[name=reason]", "重复登记")
         .await;
     s.wait_text("#status-badge", "已撤回").await;
@@ -208,5 +208,89 @@ async fn notifications_and_history_close_the_loop() {
     s.click("#register-filters input[name=include_withdrawn]")
         .await;
     s.wait_text("#register-count", "共 1 条").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_operator_switch_and_report_edit() {
+    let s = Session::start().await;
+    first_start_as(&s, "李小四").await;
+
+    // Add a product manager in 人员, then edit her department.
+    s.click("nav a[data-route=people]").await;
+    s.wait_text("#people", "李小四").await;
+    s.click("#person-add").await;
+    s.fill("dialog input[name=name]", "王产品").await;
+    s.fill("dialog input[name=department]", "推广部").await;
+    s.click("dialog input[value=产品经理]").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_text("#people tr[data-name=王产品]", "产品经理")
+        .await;
+    s.click("#people tr[data-name=王产品] button.edit").await;
+    s.fill("dialog input[name=department]", "策划部").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_text("#people tr[data-name=王产品]", "策划部").await;
+    // A duplicate is refused with the reason, inside the dialog; Esc closes it.
+    s.click("#person-add").await;
+    s.fill("dialog input[name=name]", "王产品").await;
+    s.fill("dialog input[name=department]", "策划部").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_text("dialog .error-text", "已存在").await;
+    s.screenshot("07-people-duplicate").await;
+    let esc: char = fantoccini::key::Key::Escape.into();
+    s.wait_css("dialog input[name=name]")
+        .await
+        .send_keys(&esc.to_string())
+        .await
+        .unwrap();
+    s.wait_gone("dialog").await;
+
+    // Register one as 李小四, then switch to 王产品 and edit the report.
+    s.click("#nav-new").await;
+    s.fill("#requirement-form [name=received_date]", "2014-06-20")
+        .await;
+    s.fill_and_enter("#requirement-form [name=brief]", "处方模板共享")
+        .await;
+    s.wait_text("#detail-number", "14062001").await;
+
+    s.click("#operator-switch").await;
+    s.wait_css("#operator-dialog").await;
+    let pm_id = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#operator-dialog select[name=person] option')]\
+             .find(o => o.textContent.startsWith('王产品')).value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.select(
+        "#operator-dialog select[name=person]",
+        pm_id.as_str().unwrap(),
+    )
+    .await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#operator-name", "王产品").await;
+
+    s.click("#edit-report").await;
+    let received = s.wait_css("#requirement-form [name=received_date]").await;
+    assert!(
+        received.attr("readonly").await.unwrap().is_some(),
+        "the received date made the number"
+    );
+    s.fill_and_enter("#requirement-form [name=brief]", "处方模板 科室共享")
+        .await;
+    s.wait_text("#detail-number", "14062001").await;
+    s.click("#tab-history").await;
+    let history = s.wait_text("#history", "处方模板 科室共享").await;
+    let row = history
+        .lines()
+        .find(|l| l.contains("需求梗概"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        row.contains("王产品"),
+        "the edit is attributed to the new operator: {history}"
+    );
     s.close().await;
 }

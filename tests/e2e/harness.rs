@@ -149,6 +149,18 @@ impl Session {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Waits until nothing matches `css` any more.
+    pub async fn wait_gone(&self, css: &str) {
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(15) {
+            if self.client.find(Locator::Css(css)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} is still there");
+    }
+
     /// Waits until `css` exists and its text contains `want`; returns that text.
     pub async fn wait_text(&self, css: &str, want: &str) -> String {
         let t0 = Instant::now();

@@ -38,14 +38,14 @@ export function toast(message, kind = 'info') {
 /** Shows an error from the Rust side ({kind, message, field}) and marks the field if named. */
 export function showError(err, form) {
   const message = (err && err.message) || String(err);
+  const out = form && form.querySelector('.error-text');
   if (form) {
     form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
-    const out = form.querySelector('.error-text');
     if (out) out.textContent = message;
     const field = err && err.field && form.querySelector(`[name="${err.field}"]`);
     if (field) { field.classList.add('invalid'); field.focus(); }
   }
-  toast(message, 'error');
+  if (!out) toast(message, 'error');
 }
 
 /** Collects named fields of a form into an object (checkbox groups become arrays). */

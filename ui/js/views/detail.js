@@ -192,8 +192,8 @@ export async function detailView(app, number, tab = 'flow') {
       h('a', { href: '#/register' }, '← 登记表'),
       h('h1', { id: 'detail-number' }, r.number), h('span', {}, r.brief), statusBadge(r),
       h('span', { class: 'spacer' }),
-      r.withdrawn_at ? h('button', { type: 'button', onclick: restore }, '恢复')
-        : [h('a', { href: `${base}/edit`, class: 'button' }, '编辑报告'), h('button', { type: 'button', class: 'danger', onclick: withdraw }, '撤回')]),
+      r.withdrawn_at ? h('button', { type: 'button', id: 'restore', onclick: restore }, '恢复')
+        : [h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告'), h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回')]),
     tabs, body);
   const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);

@@ -34,13 +34,13 @@ export async function peopleView(app) {
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '人员'), h('span', { class: 'spacer' }),
       h('button', { type: 'button', class: 'primary', id: 'person-add', onclick: () => edit(null) }, '添加人员')),
-    h('table', { class: 'plain' },
+    h('table', { class: 'plain', id: 'people' },
       h('thead', {}, h('tr', {}, ['姓名', '部门', '角色', '状态', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, people.length ? people.map((p) => h('tr', {},
+      h('tbody', {}, people.length ? people.map((p) => h('tr', { 'data-name': p.name },
         h('td', {}, p.name, app.info.operator && app.info.operator.id === p.id ? h('span', { class: 'badge open' }, ' 当前操作人') : null),
         h('td', {}, p.department),
         h('td', {}, p.roles.join('、')),
         h('td', {}, p.active ? '在职' : h('span', { class: 'badge withdrawn' }, '不在职')),
-        h('td', {}, h('button', { type: 'button', onclick: () => edit(p) }, '编辑'))))
+        h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(p) }, '编辑'))))
         : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有人员')))));
 }

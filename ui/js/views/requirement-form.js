@@ -98,6 +98,6 @@ export async function requirementFormView(app, number = null) {
       busy = false;
     }
   });
-  setTimeout(() => form.querySelector(r ? '[name=source]' : '[name=requester]').focus(), 0);
+  setTimeout(() => form.querySelector('input:checked, input:not([type=radio])').focus(), 0);
   return h('section', {}, h('h1', {}, r ? `编辑需求 ${r.number}` : '新建需求（需求报告表）'), form);
 }

@@ -1,0 +1,164 @@
+//! Register responsiveness with 100,000 requirements (issue 2). Figures go to BENCHMARKS.md.
+//!
+//!     cargo run --release --example register_bench [-- ROWS]
+//!
+//! Fills a fresh database through the same `create_requirement` path the window uses (99 a day,
+//! spread over consecutive days), decides a share of them, then times the register queries the
+//! window issues: first page, a filter, a Chinese text search, a sort on another column, the
+//! last page, and the full JSON export. Each query is run 5 times; the median is reported.
+
+use genjin::store::{Actor, Db, DecisionInput, RegisterQuery, RequirementInput, SortKey, StepTime};
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(label: &str, f: impl Fn() -> T) {
+    let runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    println!(
+        "{label:<44} {:>9.2} ms",
+        median(runs).as_secs_f64() * 1000.0
+    );
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(&dir.path().join("bench.sqlite3")).unwrap();
+    let actor = Actor::new(None, "bench", "bench");
+    let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let reporters = [
+        "张三",
+        "李四",
+        "王五",
+        "刘小妹",
+        "陈小美",
+        "岳飞飞",
+        "徐超",
+        "郝四",
+    ];
+    let words = [
+        "问卷自动计分",
+        "病历夹搜索",
+        "对接药房费用",
+        "患者自评量表",
+        "语音转文字病历",
+        "处方模板共享",
+    ];
+
+    let t = Instant::now();
+    for i in 0..rows {
+        let day = start + chrono::Duration::days((i / 99) as i64);
+        let input = RequirementInput {
+            received_date: day.format("%Y-%m-%d").to_string(),
+            reporter: reporters[i % reporters.len()].into(),
+            requester: format!("医生{}", i % 500),
+            brief: format!("{} {}", words[i % words.len()], i),
+            doctor_words: format!("第{i}条：能不能{}？", words[(i / 7) % words.len()]),
+            ..Default::default()
+        };
+        let r = db.create_requirement(&actor, &input).unwrap();
+        if i % 3 == 0 {
+            let decision = if i % 2 == 0 { "做" } else { "不做" };
+            let d = DecisionInput {
+                decision: genjin::domain::requirement::Decision::parse(decision).unwrap(),
+                grade: (decision == "做").then_some(genjin::domain::requirement::Grade::B),
+                conversion_summary: String::new(),
+                decision_date: String::new(),
+                at: StepTime::default(),
+            };
+            db.record_decision(&actor, &r.number, &d).unwrap();
+        }
+    }
+    let fill = t.elapsed();
+    println!("rows: {rows}");
+    println!(
+        "{:<44} {:>9.2} s  ({:.0} requirements/s, each with its decision share)",
+        "fill through create_requirement",
+        fill.as_secs_f64(),
+        rows as f64 / fill.as_secs_f64()
+    );
+
+    let db = &db;
+    let page = |f: &dyn Fn(&mut RegisterQuery)| {
+        let mut q = RegisterQuery {
+            limit: Some(50),
+            descending: true,
+            ..Default::default()
+        };
+        f(&mut q);
+        move || db.register(&q).unwrap().total
+    };
+    time("first page (number desc, with total)", page(&|_| {}));
+    time(
+        "filter status=完成",
+        page(&|q| q.status = Some("完成".into())),
+    );
+    time(
+        "filter decision=做 grade=B",
+        page(&|q| {
+            q.decision = Some("做".into());
+            q.grade = Some("B".into());
+        }),
+    );
+    time(
+        "filter reporter + received date range",
+        page(&|q| {
+            q.reporter = Some("刘小妹".into());
+            q.received_from = Some("2001-01-01".into());
+            q.received_to = Some("2001-12-31".into());
+        }),
+    );
+    time(
+        "search 药房 (any text)",
+        page(&|q| q.search = Some("药房".into())),
+    );
+    time(
+        "search a number",
+        page(&|q| q.search = Some("00010203".into())),
+    );
+    time("sort by reporter", page(&|q| q.sort = SortKey::Reporter));
+    time("sort by status", page(&|q| q.sort = SortKey::Status));
+    time(
+        "last page",
+        page(&|q| q.offset = (rows as u32).saturating_sub(50)),
+    );
+    time("full register (CLI register --json rows)", || {
+        db.register(&RegisterQuery {
+            limit: None,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
+        .len()
+    });
+    time("one requirement with its delays", || {
+        db.requirement("00010101").unwrap()
+    });
+    println!("{:<44} {:>9.1} MB", "peak RSS", rss_mb());
+}
