@@ -80,6 +80,8 @@ pub enum Command {
         #[arg(long, default_value = "")]
         roles: String,
     },
+    /// 导入旧的 Excel 登记表、需求报告表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
+    Import(ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
     Settings {
         /// 设置项，例如 numbering.requirement.scheme
@@ -172,6 +174,22 @@ pub struct RegisterArgs {
     /// 包括已撤回的需求
     #[arg(long)]
     all: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// 要导入的文件或文件夹（文件夹会递归查找）
+    #[arg(required = true, value_name = "文件或文件夹")]
+    paths: Vec<PathBuf>,
+    /// 只预览将要做的修改，不写入数据库
+    #[arg(long)]
+    dry_run: bool,
+    /// 以 JSON 输出结果：{"created","updated","unchanged","rejected":[…],…}
+    #[arg(long)]
+    json: bool,
+    /// 文件与数据库中已有的值不同时：keep 保留已有（默认）/ take 采用文件的
+    #[arg(long, value_name = "keep|take", default_value = "keep")]
+    on_conflict: String,
 }
 
 #[derive(Args, Debug)]
@@ -473,6 +491,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
             )?;
             writeln!(out, "已添加人员：{}（{}）", p.name, p.department)?;
         }
+        Command::Import(a) => return import(db, actor, a, out),
         Command::Settings { key, value } => match (key, value) {
             (Some(k), Some(v)) => {
                 db.configure(actor, &k, &v)?;
@@ -490,6 +509,104 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
             db.backup_to(&dest)?;
             writeln!(out, "已备份到 {}", dest.display())?;
         }
+    }
+    Ok(())
+}
+
+/// `import`: preview, or commit all or nothing; a file refused as a whole makes the exit non-zero.
+fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::store::ConflictPolicy;
+    let policy = match a.on_conflict.as_str() {
+        "keep" | "保留" => ConflictPolicy::KeepExisting,
+        "take" | "采用文件" => ConflictPolicy::TakeFile,
+        other => {
+            return Err(Error::invalid(
+                "on_conflict",
+                format!("--on-conflict 只能是 keep 或 take，不能是“{other}”"),
+            ))
+        }
+    };
+    let parsed = crate::excel::import::parse_paths(&a.paths, &[]);
+    let report = if a.dry_run {
+        db.import_preview(&parsed, policy)?
+    } else {
+        let never = std::sync::atomic::AtomicBool::new(false);
+        db.import_commit(actor, &parsed, policy, &mut |_, _| {}, &never)?
+    };
+    if a.json {
+        let mut v = serde_json::to_value(&report).expect("json");
+        v["dry_run"] = serde_json::json!(a.dry_run);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v).expect("json"))?;
+    } else {
+        let verb = if a.dry_run {
+            "预览（未写入）"
+        } else {
+            "已导入"
+        };
+        writeln!(
+            out,
+            "{verb}：新建 {} 条，更新 {} 条，未变 {} 条，拒绝 {} 行",
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.rejected.len()
+        )?;
+        for f in &report.files {
+            match &f.refused {
+                Some(why) => writeln!(out, "拒绝文件 {}：{why}", f.file)?,
+                None => {
+                    for s in &f.sheets {
+                        let note = s
+                            .note
+                            .as_deref()
+                            .map(|n| format!("（{n}）"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "  {} / {}：{}，{} 行{note}",
+                            f.file, s.name, s.kind, s.rows
+                        )?;
+                    }
+                }
+            }
+        }
+        let place = |r: &crate::excel::import::Rejection| {
+            let mut p = r.file.clone();
+            if let Some(s) = &r.sheet {
+                p.push_str(&format!(" / {s}"));
+            }
+            if let Some(row) = r.row {
+                p.push_str(&format!(" 第 {row} 行"));
+            }
+            if let Some(c) = &r.column {
+                p.push_str(&format!(" {c} 列"));
+            }
+            p
+        };
+        for r in &report.rejected {
+            writeln!(out, "拒绝 {}：{}", place(r), r.reason)?;
+        }
+        for c in &report.conflicts {
+            let taken = if policy == ConflictPolicy::TakeFile {
+                "采用文件"
+            } else {
+                "保留已有"
+            };
+            writeln!(
+                out,
+                "冲突 {} {}：已有“{}”，文件“{}”（{} 第 {} 行）→ {taken}",
+                c.number, c.field, c.existing, c.incoming, c.file, c.row
+            )?;
+        }
+        for w in &report.warnings {
+            writeln!(out, "提示 {}：{}", place(w), w.reason)?;
+        }
+        for s in &report.skipped {
+            writeln!(out, "跳过 {}：{}", s.file, s.reason)?;
+        }
+    }
+    if parsed.any_file_refused() {
+        return Err(Error::invalid("file", "有文件被整体拒绝（见上）"));
     }
     Ok(())
 }

@@ -18,6 +18,9 @@ pub enum Error {
     /// A period has handed out all its numbers (the 100th requirement of a day).
     #[error("{0}")]
     NumbersExhausted(String),
+    /// The user cancelled a long operation; nothing was written.
+    #[error("{0}")]
+    Cancelled(String),
     #[error("数据库错误：{0}")]
     Database(#[from] rusqlite::Error),
     #[error("数据库结构升级失败：{0}")]
@@ -40,6 +43,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::NumbersExhausted(_) => "numbers_exhausted",
+            Error::Cancelled(_) => "cancelled",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io(_) => "io",

@@ -8,6 +8,7 @@ pub mod cli;
 mod commands;
 pub mod domain;
 pub mod error;
+pub mod excel;
 pub mod store;
 
 pub use error::{Error, Result};

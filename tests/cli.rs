@@ -340,3 +340,52 @@ fn two_processes_on_the_daily_scheme_fill_the_day_and_are_told_when_it_is_full()
         errors[0]
     );
 }
+
+#[test]
+fn import_previews_commits_and_reports_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    let fixtures = fixtures.to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["import", fixtures, "--dry-run", "--json"])).unwrap();
+    assert_eq!(
+        (
+            v["created"].as_u64(),
+            v["updated"].as_u64(),
+            v["unchanged"].as_u64()
+        ),
+        (Some(102), Some(0), Some(0))
+    );
+    assert_eq!(v["rejected"], serde_json::json!([]));
+    assert_eq!(
+        ok(&db, &["register", "--json"]).trim(),
+        "[]",
+        "a dry run writes nothing"
+    );
+    let text = ok(&db, &["import", fixtures]);
+    assert!(text.starts_with("已导入：新建 102 条"), "{text}");
+    assert!(
+        text.contains("Bug收集反馈表"),
+        "the bug ledger is named: {text}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["import", fixtures, "--json"])).unwrap();
+    assert_eq!(
+        (v["created"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(102))
+    );
+
+    // a file refused as a whole: non-zero exit, the reason, and nothing written
+    let junk = dir.path().join("需求登记反馈表_坏.xlsx");
+    std::fs::write(&junk, b"not a workbook").unwrap();
+    let o = genjin(&db, &["import", junk.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["files"][0]["refused"]
+        .as_str()
+        .unwrap()
+        .contains("不是 Excel"));
+    let rows: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 102);
+}

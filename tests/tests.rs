@@ -4,5 +4,6 @@
 
 mod cli;
 mod common;
+mod import;
 mod ipc;
 mod store;

@@ -5,6 +5,7 @@
 //! same file queue up instead of interleaving (numbering relies on this).
 
 mod history;
+mod import;
 mod notifications;
 mod people;
 mod register;
@@ -12,6 +13,7 @@ mod requirements;
 mod settings;
 
 pub use history::HistoryEntry;
+pub use import::{Conflict, ConflictPolicy, ImportReport};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
 pub use register::{RegisterPage, RegisterQuery, RegisterRow, SortKey};

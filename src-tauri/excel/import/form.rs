@@ -1,0 +1,186 @@
+//! A single 需求报告表 (附表2): label cells beside value cells, the number in the file name.
+
+use super::layout::header_key;
+use super::read::Sheet;
+use super::values::{long_text, text};
+
+/// The values a form carries, keyed by requirement column.
+pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |col: &'static str, v: String| {
+        let v = v.trim().to_string();
+        if !v.is_empty() && !out.iter().any(|(c, _)| *c == col) {
+            out.push((col, v));
+        }
+    };
+    let rows = sheet.rows.len();
+    for r in 0..rows {
+        let width = sheet.rows[r].len();
+        for c in 0..width {
+            let raw = text(sheet.cell(r, c));
+            if raw.contains("报告人") && raw.contains("部门") {
+                // "报告人 贺杰静   部门 推广部   填报日期 2014-06-19" in one merged line
+                for (label, col) in [
+                    ("报告人", "reporter"),
+                    ("部门", "reporter_department"),
+                    ("填报日期", "report_date"),
+                ] {
+                    if let Some(v) = after_label(&raw, label) {
+                        push(col, v);
+                    }
+                }
+                continue;
+            }
+            let key = header_key(&raw);
+            let col = match key.as_str() {
+                "报告人" => "reporter",
+                "部门" => "reporter_department",
+                "填报日期" => "report_date",
+                "医生姓名" => "doctor_name",
+                "医院" => "hospital",
+                "科室" => "clinic_department",
+                "医享账号" => "app_account",
+                "医生原话" => "doctor_words",
+                "概述" => "overview",
+                "需求补充" | "新需求补充" => {
+                    new_requirement_answers(sheet, r, c, &mut push);
+                    continue;
+                }
+                "改进需求补充" => {
+                    let v = value_right(sheet, r, c);
+                    push("imp_steps", strip_question(&v, "用户操作的过程"));
+                    continue;
+                }
+                _ => continue,
+            };
+            let v = if col == "doctor_words" {
+                long_value_right(sheet, r, c)
+            } else {
+                value_right(sheet, r, c)
+            };
+            push(col, v);
+        }
+    }
+    out
+}
+
+/// "报告人 贺杰静   部门 推广部" → the word after `label`, up to the next run of spaces.
+fn after_label(line: &str, label: &str) -> Option<String> {
+    let start = line.find(label)? + label.len();
+    let rest = line[start..].trim_start_matches([' ', ':', '：', '_']);
+    let value: String = rest
+        .split_whitespace()
+        .next()?
+        .trim_matches('_')
+        .to_string();
+    let is_next_label = ["报告人", "部门", "填报日期"]
+        .iter()
+        .any(|l| value.starts_with(l));
+    (!value.is_empty() && !is_next_label).then_some(value)
+}
+
+fn value_right(sheet: &Sheet, r: usize, c: usize) -> String {
+    (c + 1..sheet.rows[r].len())
+        .map(|cc| text(sheet.cell(r, cc)))
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+}
+
+fn long_value_right(sheet: &Sheet, r: usize, c: usize) -> String {
+    (c + 1..sheet.rows[r].len())
+        .map(|cc| long_text(sheet.cell(r, cc)))
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+}
+
+fn strip_question(v: &str, question: &str) -> String {
+    match v.find(question) {
+        Some(p) => v[p + question.len()..]
+            .trim_start_matches(['：', ':', ' '])
+            .trim()
+            .to_string(),
+        None => v.trim().to_string(),
+    }
+}
+
+/// The 新需求补充 part: a question line, then the answer below it (or beside it). Answers given
+/// as "强烈；简化…；类似软件" fill the three questions in order.
+fn new_requirement_answers(
+    sheet: &Sheet,
+    r: usize,
+    c: usize,
+    push: &mut impl FnMut(&'static str, String),
+) {
+    let beside = value_right(sheet, r, c);
+    let below = (r + 1..sheet.rows.len().min(r + 3))
+        .find(|rr| text(sheet.cell(*rr, c)).is_empty())
+        .map(|rr| value_right(sheet, rr, c))
+        .unwrap_or_default();
+    let answer = if beside.contains('？') || beside.contains('?') {
+        below
+    } else {
+        beside
+    };
+    if answer.is_empty() {
+        return;
+    }
+    let parts: Vec<&str> = answer
+        .split(['；', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() == 3 {
+        push("new_intensity", parts[0].to_string());
+        push("new_simplifies", parts[1].to_string());
+        push("new_similar", parts[2].to_string());
+    } else {
+        push("new_intensity", answer);
+    }
+}
+
+/// The number in a form's file name: `需求报告表14061903.xlsx` → `14061903`.
+pub fn number_from_file_name(name: &str) -> Option<String> {
+    let stem = std::path::Path::new(name)
+        .file_stem()?
+        .to_string_lossy()
+        .to_string();
+    let stem = crate::domain::dates::normalize_width(&stem);
+    let after = stem
+        .find("需求报告表")
+        .map(|p| &stem[p + "需求报告表".len()..])
+        .unwrap_or(&stem);
+    let digits: String = after
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    (digits.len() == 8).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_from_file_names() {
+        assert_eq!(
+            number_from_file_name("需求报告表14061903.xlsx").as_deref(),
+            Some("14061903")
+        );
+        assert_eq!(
+            number_from_file_name("/a/b/需求报告表 14061904（补）.xls").as_deref(),
+            Some("14061904")
+        );
+        assert_eq!(number_from_file_name("需求报告表.xlsx"), None);
+        assert_eq!(number_from_file_name("需求报告表1406190.xlsx"), None);
+    }
+
+    #[test]
+    fn the_header_line_of_a_form() {
+        let line = "报告人 贺杰静   部门 推广部   填报日期 2014-06-19";
+        assert_eq!(after_label(line, "报告人").as_deref(), Some("贺杰静"));
+        assert_eq!(after_label(line, "部门").as_deref(), Some("推广部"));
+        assert_eq!(after_label(line, "填报日期").as_deref(), Some("2014-06-19"));
+        assert_eq!(after_label("报告人_______ 部门________", "报告人"), None);
+    }
+}

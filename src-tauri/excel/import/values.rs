@@ -1,0 +1,296 @@
+//! Understanding legacy cell values: numbers, dates in every spelling people used, decisions,
+//! grades, and delays written only in 备注 ("因实现难度大延期到7月25交付").
+
+use super::read::Cell;
+use crate::domain::dates::{normalize_width, parse_day};
+use crate::domain::requirement::{Decision, Grade};
+use chrono::{Datelike, Duration, NaiveDate};
+
+/// Folds full-width digits, letters and the ideographic space; keeps Chinese punctuation (，。：).
+pub fn fold_alnum(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+/// A cell as trimmed text: full-width digits and letters folded, runs of white space made one.
+pub fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => fold_alnum(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Cell::Error(_) => String::new(),
+    }
+}
+
+/// Text that keeps its line breaks (医生原话 and other long answers).
+pub fn long_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => s.trim().to_string(),
+        other => text(other),
+    }
+}
+
+/// A 需求编号 from a cell: `14061910`, `14061910.0`, ` １４０６１９１０ `.
+pub fn number(cell: &Cell) -> String {
+    text(cell).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
+
+fn serial_day(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let (y, m, d) = EXCEL_EPOCH;
+    NaiveDate::from_ymd_opt(y, m, d)?.checked_add_signed(Duration::days(serial.floor() as i64))
+}
+
+/// `6月25日`, `6月25`, `6.25` without a year: the year comes from context, rolling into the
+/// next year when the day would fall before `not_before`.
+fn month_day(s: &str, year: i32, not_before: Option<NaiveDate>) -> Option<NaiveDate> {
+    let s = s.trim_end_matches(['日', '号']);
+    let (m, d) = s.split_once('月')?;
+    let (m, d): (u32, u32) = (m.trim().parse().ok()?, d.trim().parse().ok()?);
+    let date = NaiveDate::from_ymd_opt(year, m, d)?;
+    match not_before {
+        Some(nb) if date < nb - Duration::days(31) => NaiveDate::from_ymd_opt(year + 1, m, d),
+        _ => Some(date),
+    }
+}
+
+/// A date from a cell in any of the spellings legacy registers use. `year` and `not_before`
+/// place month-day spellings. Empty is `Ok(None)`; anything unreadable is the reason why.
+pub fn date(
+    cell: &Cell,
+    year: i32,
+    not_before: Option<NaiveDate>,
+) -> Result<Option<NaiveDate>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(d) => Ok(Some(*d)),
+        Cell::Number(n) => {
+            let n = *n;
+            if n.fract() == 0.0 && (19_000_101.0..=29_991_231.0).contains(&n) {
+                return NaiveDate::parse_from_str(&format!("{}", n as i64), "%Y%m%d")
+                    .map(Some)
+                    .map_err(|_| format!("日期“{}”不存在", n as i64));
+            }
+            serial_day(n)
+                .map(Some)
+                .ok_or_else(|| format!("无法识别的日期“{n}”"))
+        }
+        Cell::Text(_) => {
+            let s = text(cell);
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            parse_day(&compact)
+                .or_else(|| month_day(&compact, year, not_before))
+                .map(Some)
+                .ok_or_else(|| format!("无法识别的日期“{s}”"))
+        }
+        Cell::Bool(_) | Cell::Error(_) => Err(format!("无法识别的日期“{}”", text(cell))),
+    }
+}
+
+pub fn decision(s: &str) -> Result<Option<Decision>, String> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Some(d) = Decision::parse(&s) {
+        return Ok(Some(d));
+    }
+    match s.as_str() {
+        "转换" | "需求转化" | "转化" | "转需求" => Ok(Some(Decision::Convert)),
+        "要做" | "同意" => Ok(Some(Decision::Do)),
+        "不予考虑" | "否决" => Ok(Some(Decision::DoNot)),
+        "待议" | "再议中" | "待定" => Ok(Some(Decision::Discuss)),
+        _ => Err(format!(
+            "无法识别的决策结果“{s}”（应为 做 / 不做 / 再议 / 需求转换）"
+        )),
+    }
+}
+
+pub fn grade(s: &str) -> Result<Option<Grade>, String> {
+    let s: String = normalize_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let s = s.trim_end_matches('级');
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Grade::parse(s)
+        .map(Some)
+        .ok_or_else(|| format!("无法识别的需求分级“{s}”（应为 A / B / C / D）"))
+}
+
+/// What a 备注 says: approved delays with their new date and reason, and the rest of the text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Remark {
+    pub delays: Vec<(NaiveDate, String)>,
+    pub rest: String,
+}
+
+/// Finds "…延期到7月25交付" notes; the year comes from `year`, rolled over after `not_before`.
+pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remark, String> {
+    let s = fold_alnum(s);
+    let mut out = Remark::default();
+    let mut rest = String::new();
+    let mut tail: &str = &s;
+    while let Some(pos) = ["延期到", "延期至", "延至", "推迟到"]
+        .iter()
+        .filter_map(|k| tail.find(k).map(|p| (p, *k)))
+        .min()
+    {
+        let (at, key) = pos;
+        // The clause starts at the last 因 (the reason) before the keyword, else at the keyword.
+        let before = &tail[..at];
+        let clause_start = before
+            .rfind('因')
+            .filter(|p| !before[*p..].contains(['，', ',', '；', ';', ' ']))
+            .unwrap_or(at);
+        let reason = before[clause_start..]
+            .trim_start_matches('因')
+            .trim()
+            .to_string();
+        let after = &tail[at + key.len()..];
+        let end = after.find("交付").map(|e| e + "交付".len());
+        let date_text = match after.find("交付") {
+            Some(e) => &after[..e],
+            None => after
+                .split([' ', '，', ',', '；', ';'])
+                .next()
+                .unwrap_or(""),
+        };
+        let day = date(&Cell::Text(date_text.to_string()), year, not_before)
+            .ok()
+            .flatten()
+            .ok_or_else(|| format!("备注中的延期日期“{}”无法识别", date_text.trim()))?;
+        out.delays.push((day, reason));
+        rest.push_str(&tail[..clause_start]);
+        let consumed = end.unwrap_or(date_text.len());
+        tail = &after[consumed..];
+    }
+    rest.push_str(tail);
+    out.rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.rest = out
+        .rest
+        .trim_matches(['，', ',', '；', ';', '。', ' '])
+        .to_string();
+    Ok(out)
+}
+
+/// The year a requirement number was received in (`14061910` → 2014), for month-day dates.
+pub fn year_of(received: NaiveDate) -> i32 {
+    received.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_date_spelling() {
+        let nb = Some(d(2014, 6, 19));
+        let t = |s: &str| date(&Cell::Text(s.into()), 2014, nb);
+        for s in [
+            "2014-06-20",
+            "2014/6/20",
+            "2014.6.20",
+            "2014年6月20日",
+            "20140620",
+            "２０１４－０６－２０",
+            " 2014-06-20 ",
+        ] {
+            assert_eq!(t(s), Ok(Some(d(2014, 6, 20))), "{s}");
+        }
+        assert_eq!(t("6月25日"), Ok(Some(d(2014, 6, 25))));
+        assert_eq!(t("7月25"), Ok(Some(d(2014, 7, 25))));
+        assert_eq!(
+            date(&Cell::Text("1月5日".into()), 2014, Some(d(2014, 12, 20))),
+            Ok(Some(d(2015, 1, 5))),
+            "rolls into the next year"
+        );
+        assert_eq!(
+            date(&Cell::Number(20140620.0), 2014, nb),
+            Ok(Some(d(2014, 6, 20)))
+        );
+        assert_eq!(
+            date(&Cell::Number(42098.0), 2015, None),
+            Ok(Some(d(2015, 4, 4))),
+            "1900-system serial"
+        );
+        assert_eq!(
+            date(&Cell::Date(d(2015, 4, 4)), 2015, None),
+            Ok(Some(d(2015, 4, 4)))
+        );
+        assert_eq!(date(&Cell::Empty, 2014, None), Ok(None));
+        assert_eq!(t(""), Ok(None));
+        assert!(t("下周").unwrap_err().contains("下周"));
+        assert!(date(&Cell::Number(20141340.0), 2014, nb).is_err());
+        assert!(t("2014-02-30").is_err());
+    }
+
+    #[test]
+    fn text_keeps_chinese_punctuation() {
+        assert_eq!(
+            text(&Cell::Text(" 能不能，自动算分？ＡＢ１２\u{3000}好 ".into())),
+            "能不能，自动算分？AB12 好"
+        );
+    }
+
+    #[test]
+    fn numbers_decisions_and_grades() {
+        assert_eq!(number(&Cell::Number(14061910.0)), "14061910");
+        assert_eq!(number(&Cell::Text(" １４０６１９１０ ".into())), "14061910");
+        assert_eq!(decision(" 需求转换 "), Ok(Some(Decision::Convert)));
+        assert_eq!(decision("转换"), Ok(Some(Decision::Convert)));
+        assert_eq!(decision(""), Ok(None));
+        assert!(decision("也许").unwrap_err().contains("也许"));
+        assert_eq!(grade("ａ"), Ok(Some(Grade::A)));
+        assert_eq!(grade("B级"), Ok(Some(Grade::B)));
+        assert!(grade("E").is_err());
+    }
+
+    #[test]
+    fn delays_in_remarks() {
+        let r = remark("因实现难度大延期到7月25交付", 2014, Some(d(2014, 6, 25))).unwrap();
+        assert_eq!(r.delays, vec![(d(2014, 7, 25), "实现难度大".to_string())]);
+        assert_eq!(r.rest, "");
+        let r = remark(
+            "因实现难度大延期到8月27交付 改为科室公告置顶",
+            2014,
+            Some(d(2014, 8, 4)),
+        )
+        .unwrap();
+        assert_eq!(r.delays, vec![(d(2014, 8, 27), "实现难度大".to_string())]);
+        assert_eq!(r.rest, "改为科室公告置顶");
+        let r = remark("改病友圈为独立模块", 2014, None).unwrap();
+        assert!(r.delays.is_empty());
+        assert_eq!(r.rest, "改病友圈为独立模块");
+        let r = remark("延期到2015年1月10日交付", 2014, Some(d(2014, 12, 20))).unwrap();
+        assert_eq!(r.delays[0].0, d(2015, 1, 10));
+        assert!(remark("因故延期到下个月交付", 2014, None).is_err());
+    }
+}

@@ -1,0 +1,352 @@
+//! Writing imported legacy records: what each would do to the database (preview), and doing it
+//! all in one transaction (commit) — or nothing, on an error or a cancel.
+
+use super::history::{record, Change};
+use super::{Actor, Db};
+use crate::domain::dates;
+use crate::domain::fields;
+use crate::domain::numbering::Scheme;
+use crate::error::{Error, Result};
+use crate::excel::import::{FileReport, Parsed, Record, Rejection};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What to do when a file and the database disagree on a value both have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    /// Keep what the database has (the file only fills in empty values).
+    #[default]
+    KeepExisting,
+    /// Take the file's value.
+    TakeFile,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Conflict {
+    pub number: String,
+    pub field: String,
+    pub existing: String,
+    pub incoming: String,
+    pub file: String,
+    pub sheet: String,
+    pub row: usize,
+}
+
+/// The outcome of an import, previewed or committed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<Rejection>,
+    pub conflicts: Vec<Conflict>,
+    pub warnings: Vec<Rejection>,
+    pub skipped: Vec<Rejection>,
+    pub files: Vec<FileReport>,
+    pub committed: bool,
+}
+
+/// Columns an import may write.
+const IMPORTABLE: &[&str] = &[
+    "kind",
+    "reporter",
+    "reporter_department",
+    "report_date",
+    "requester",
+    "doctor_name",
+    "hospital",
+    "clinic_department",
+    "app_account",
+    "doctor_words",
+    "overview",
+    "brief",
+    "new_intensity",
+    "new_simplifies",
+    "new_similar",
+    "imp_phone_model",
+    "imp_os_version",
+    "imp_annoyance",
+    "imp_steps",
+    "decision",
+    "grade",
+    "conversion_summary",
+    "expected_delivery",
+    "actual_delivery",
+    "remark",
+];
+
+enum Outcome {
+    Create,
+    Update {
+        id: i64,
+        changes: Vec<(&'static str, Option<String>, Option<String>)>,
+        delays: Vec<(chrono::NaiveDate, String)>,
+    },
+    Unchanged,
+}
+
+/// Compares one record with the database. Conflicts are values both have that differ.
+fn diff(
+    conn: &Connection,
+    rec: &Record,
+    policy: ConflictPolicy,
+    conflicts: &mut Vec<Conflict>,
+) -> Result<Outcome> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
+        .query_row([&rec.number], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(Outcome::Create);
+    };
+    let mut changes = Vec::new();
+    for (col, new) in &rec.values {
+        debug_assert!(IMPORTABLE.contains(col));
+        let old: Option<String> = conn
+            .prepare_cached(&format!("SELECT {col} FROM requirements WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))?;
+        let old_empty = old.as_deref().is_none_or(str::is_empty)
+            || (*col == "kind" && old.as_deref() == Some("new"));
+        if old.as_deref() == Some(new.as_str()) {
+            continue;
+        }
+        if !old_empty {
+            conflicts.push(Conflict {
+                number: rec.number.clone(),
+                field: fields::label(col).to_string(),
+                existing: fields::display(col, old.as_deref().unwrap_or_default()),
+                incoming: fields::display(col, new),
+                file: rec.origin.file.clone(),
+                sheet: rec.origin.sheet.clone(),
+                row: rec.origin.row,
+            });
+            if policy == ConflictPolicy::KeepExisting {
+                continue;
+            }
+        }
+        changes.push((*col, old, Some(new.clone())));
+    }
+    // A decision that no longer leads to work cannot keep a grade (the schema refuses it).
+    let decision_now = changes
+        .iter()
+        .find(|(c, _, _)| *c == "decision")
+        .and_then(|(_, _, n)| n.clone());
+    if let Some(d) = decision_now
+        .as_deref()
+        .and_then(crate::domain::requirement::Decision::from_code)
+    {
+        if !d.leads_to_work() && !changes.iter().any(|(c, _, _)| *c == "grade") {
+            let grade: Option<String> =
+                conn.query_row("SELECT grade FROM requirements WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            if grade.is_some() {
+                changes.push(("grade", grade, None));
+            }
+        }
+    }
+    for (col, new) in &rec.defaults {
+        if rec.value(col).is_some() || changes.iter().any(|(c, _, _)| c == col) {
+            continue;
+        }
+        let old: Option<String> = conn
+            .prepare_cached(&format!("SELECT {col} FROM requirements WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))?;
+        if old.as_deref().is_none_or(str::is_empty) {
+            changes.push((*col, old, Some(new.clone())));
+        }
+    }
+    let mut have: Vec<String> = Vec::new();
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT new_date FROM delay_applications
+             WHERE requirement_id = ?1 AND approved_at IS NOT NULL AND withdrawn_at IS NULL",
+        )?;
+        for d in st.query_map([id], |r| r.get::<_, String>(0))? {
+            have.push(d?);
+        }
+    }
+    let delays: Vec<_> = rec
+        .delays
+        .iter()
+        .filter(|(d, _)| !have.contains(&dates::iso(*d)))
+        .cloned()
+        .collect();
+    Ok(if changes.is_empty() && delays.is_empty() {
+        Outcome::Unchanged
+    } else {
+        Outcome::Update {
+            id,
+            changes,
+            delays,
+        }
+    })
+}
+
+fn origin_text(rec: &Record) -> String {
+    format!(
+        "{} · {} · 第 {} 行",
+        rec.origin.file, rec.origin.sheet, rec.origin.row
+    )
+}
+
+fn file_actor(actor: &Actor, rec: &Record) -> Actor {
+    let name = std::path::Path::new(&rec.origin.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| rec.origin.file.clone());
+    Actor::new(
+        actor.person_id,
+        actor.name.clone(),
+        format!("import:{name}"),
+    )
+}
+
+fn insert_delay(
+    tx: &Transaction,
+    id: i64,
+    original: Option<&str>,
+    filed: &str,
+    delay: &(chrono::NaiveDate, String),
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO delay_applications (requirement_id, filed_date, original_date, new_date, reason,
+             overview, approved_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, '由旧登记表备注导入', ?6, ?6)",
+    )?
+    .execute(params![id, filed, original, dates::iso(delay.0), delay.1, now])?;
+    Ok(())
+}
+
+impl Db {
+    /// What committing would do, without writing anything.
+    pub fn import_preview(&self, parsed: &Parsed, policy: ConflictPolicy) -> Result<ImportReport> {
+        let mut report = empty_report(parsed);
+        for rec in &parsed.records {
+            match diff(self.conn(), rec, policy, &mut report.conflicts)? {
+                Outcome::Create => report.created += 1,
+                Outcome::Update { .. } => report.updated += 1,
+                Outcome::Unchanged => report.unchanged += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    /// Writes every record in one transaction. `progress(done, total)` is called as it goes;
+    /// when `cancel` becomes true the transaction is rolled back and nothing is written.
+    pub fn import_commit(
+        &mut self,
+        actor: &Actor,
+        parsed: &Parsed,
+        policy: ConflictPolicy,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        let mut report = empty_report(parsed);
+        let now = dates::now();
+        let total = parsed.records.len();
+        self.write(|tx| {
+            let mut counters: HashMap<(String, &'static str), u32> = HashMap::new();
+            for (i, rec) in parsed.records.iter().enumerate() {
+                if i % 256 == 0 {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled("导入已取消，数据库未做任何修改".into()));
+                    }
+                    progress(i, total);
+                }
+                let who = file_actor(actor, rec);
+                match diff(tx, rec, policy, &mut report.conflicts)? {
+                    Outcome::Unchanged => report.unchanged += 1,
+                    Outcome::Create => {
+                        let mut cols = vec!["number", "received_date", "created_at", "updated_at"];
+                        let received = dates::iso(rec.received);
+                        let mut vals: Vec<&str> = vec![&rec.number, &received, &now, &now];
+                        for (c, v) in &rec.values {
+                            cols.push(c);
+                            vals.push(v);
+                        }
+                        for (c, v) in &rec.defaults {
+                            if rec.value(c).is_none() {
+                                cols.push(c);
+                                vals.push(v);
+                            }
+                        }
+                        let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+                        tx.prepare_cached(&format!("INSERT INTO requirements ({}) VALUES ({marks})", cols.join(",")))?
+                            .execute(rusqlite::params_from_iter(vals.iter()))?;
+                        let id = tx.last_insert_rowid();
+                        let origin = origin_text(rec);
+                        record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: "imported", old: None, new: Some(&origin) })?;
+                        let filed = rec.value("expected_delivery").unwrap_or(&received).to_string();
+                        for d in &rec.delays {
+                            insert_delay(tx, id, rec.value("expected_delivery"), &filed, d, &now)?;
+                        }
+                        for (scheme, series) in [(Scheme::Daily, "requirement"), (Scheme::Monthly, "requirement")] {
+                            if let Some((period, seq)) = scheme.parse("", &rec.number) {
+                                let e = counters.entry((period, series)).or_insert(0);
+                                *e = (*e).max(seq);
+                            }
+                        }
+                        report.created += 1;
+                    }
+                    Outcome::Update { id, changes, delays } => {
+                        let origin = origin_text(rec);
+                        record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: "imported", old: None, new: Some(&origin) })?;
+                        // One statement, so the schema's checks see the row as a whole.
+                        let sets = changes.iter().enumerate().map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2)).collect::<Vec<_>>().join(", ");
+                        if !sets.is_empty() {
+                            let mut vals: Vec<rusqlite::types::Value> = vec![id.into()];
+                            vals.extend(changes.iter().map(|(_, _, n)| n.clone().into()));
+                            tx.prepare_cached(&format!("UPDATE requirements SET {sets} WHERE id = ?1"))?
+                                .execute(rusqlite::params_from_iter(vals.iter()))?;
+                        }
+                        for (col, old, new) in &changes {
+                            record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: col, old: old.as_deref(), new: new.as_deref() })?;
+                        }
+                        let expected: Option<String> =
+                            tx.query_row("SELECT expected_delivery FROM requirements WHERE id = ?1", [id], |r| r.get(0))?;
+                        let filed = expected.clone().unwrap_or_else(|| dates::iso(rec.received));
+                        for d in &delays {
+                            insert_delay(tx, id, expected.as_deref(), &filed, d, &now)?;
+                        }
+                        tx.prepare_cached("UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
+                            .execute(params![now, id])?;
+                        report.updated += 1;
+                    }
+                }
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled("导入已取消，数据库未做任何修改".into()));
+            }
+            for ((period, series), seq) in counters {
+                tx.prepare_cached(
+                    "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                )?
+                .execute(params![series, period, seq])?;
+            }
+            progress(total, total);
+            Ok(())
+        })?;
+        report.committed = true;
+        Ok(report)
+    }
+}
+
+fn empty_report(parsed: &Parsed) -> ImportReport {
+    ImportReport {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: parsed.rejected.clone(),
+        conflicts: Vec::new(),
+        warnings: parsed.warnings.clone(),
+        skipped: parsed.skipped.clone(),
+        files: parsed.files.clone(),
+        committed: false,
+    }
+}

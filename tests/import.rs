@@ -1,0 +1,707 @@
+//! Importing legacy Excel (issue 3): the shared fixtures against their expected registers,
+//! generated messy registers (title rows, merged and two-row headers, every date spelling …),
+//! hostile files, and safety (preview writes nothing, all or nothing, idempotent).
+
+use crate::common::actor;
+use genjin::excel::import::{parse, parse_paths, Source};
+use genjin::store::{ConflictPolicy, Db, RegisterQuery};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy")
+}
+
+fn commit(
+    db: &mut Db,
+    parsed: &genjin::excel::import::Parsed,
+    policy: ConflictPolicy,
+) -> genjin::store::ImportReport {
+    db.import_commit(
+        &actor(),
+        parsed,
+        policy,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+}
+
+fn register(db: &Db) -> Vec<genjin::store::RegisterRow> {
+    db.register(&RegisterQuery {
+        limit: None,
+        ..Default::default()
+    })
+    .unwrap()
+    .rows
+}
+
+/// Every fixture register imports to exactly its expected rows, field by field.
+#[test]
+fn fixtures_import_to_their_expected_registers() {
+    let mut db = Db::open_in_memory().unwrap();
+    let parsed = parse_paths(&[fixtures()], &[]);
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    let report = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(
+        report.created, 102,
+        "60 + 40 register rows and 2 report forms"
+    );
+    let rows = register(&db);
+    let mut compared = 0;
+    for name in ["需求登记反馈表_2014", "需求登记反馈表_2015"] {
+        let expected: Vec<Value> = serde_json::from_str(
+            &std::fs::read_to_string(fixtures().join(format!("{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        for e in expected {
+            let number = e["number"].as_str().unwrap();
+            let r = rows
+                .iter()
+                .find(|r| r.number == number)
+                .unwrap_or_else(|| panic!("{number} missing"));
+            let got = serde_json::json!({
+                "number": r.number, "filler": r.reporter, "requester": r.requester, "decision": r.decision,
+                "grade": r.grade, "expected": r.expected_delivery, "actual": r.actual_delivery,
+                "status": r.status, "summary": r.brief,
+            });
+            for key in [
+                "number",
+                "filler",
+                "requester",
+                "decision",
+                "grade",
+                "expected",
+                "actual",
+                "status",
+                "summary",
+            ] {
+                assert_eq!(got[key], e[key], "{name} {number} {key}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 100);
+    // the delay written only in 备注 is an approved delay application: 延期, with the new date in force
+    let r = db.requirement("14061914").unwrap();
+    assert_eq!(r.status.label(), "延期");
+    assert_eq!(r.expected_delivery.as_deref(), Some("2014-06-25"));
+    assert_eq!(r.promised_date.as_deref(), Some("2014-07-25"));
+    assert_eq!(r.delays[0].reason, "实现难度大");
+    // a conversion's 备注 is its conversion summary
+    assert_eq!(
+        db.requirement("14061913").unwrap().conversion_summary,
+        "改病友圈为独立模块"
+    );
+    let r = db.requirement("14062601").unwrap();
+    assert_eq!(
+        (r.conversion_summary.as_str(), r.promised_date.as_deref()),
+        ("改为科室公告置顶", Some("2014-08-27"))
+    );
+    // the report forms became records with the form's fields
+    let f = db.requirement("14061903").unwrap();
+    assert_eq!(
+        (f.reporter.as_str(), f.reporter_department.as_str()),
+        ("贺杰静", "推广部")
+    );
+    assert_eq!(
+        (
+            f.doctor_name.as_str(),
+            f.hospital.as_str(),
+            f.clinic_department.as_str()
+        ),
+        ("郭建国", "省二", "心内科")
+    );
+    assert_eq!(f.requester, "郭建国");
+    assert_eq!(f.doctor_words, "随访问卷能不能自动算分，每次手算太麻烦了");
+    assert_eq!(f.new_similar, "好大夫在线有类似功能");
+    assert_eq!(f.imp_steps, "打开随访 → 选择问卷 → 手工计算总分");
+    // the bug ledger was recognised, named, and not taken as a register
+    let bug = report
+        .files
+        .iter()
+        .find(|f| f.file.contains("Bug收集反馈表"))
+        .unwrap();
+    assert_eq!(bug.sheets[0].kind, "Bug收集反馈表");
+    assert!(!rows.iter().any(|r| r.number.starts_with('B')));
+    // history names the file, sheet and row
+    let h = db.history("requirement", r.id).unwrap();
+    assert_eq!(h[0].field, "imported");
+    assert!(
+        h[0].new_value.as_deref().unwrap().contains("第 13 行"),
+        "{:?}",
+        h[0]
+    );
+    assert_eq!(h[0].origin, "import:需求登记反馈表_2014.xlsx");
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_numbers_continue_after_imports() {
+    let mut db = Db::open_in_memory().unwrap();
+    let parsed = parse_paths(&[fixtures()], &[]);
+    commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    let before = register(&db);
+    let again = commit(
+        &mut db,
+        &parse_paths(&[fixtures()], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 102));
+    assert!(again.conflicts.is_empty());
+    assert_eq!(format!("{:?}", register(&db)), format!("{before:?}"));
+    // a new requirement on an imported day gets the next free number
+    let mut input = crate::common::report("2014-06-19", "张三", "", "新的");
+    input.received_date = "2014-06-19".into();
+    assert_eq!(
+        db.create_requirement(&actor(), &input).unwrap().number,
+        "14061915"
+    );
+}
+
+#[test]
+fn report_forms_imported_after_their_register_fill_in_the_same_record() {
+    let mut db = Db::open_in_memory().unwrap();
+    let reg = register_book(
+        &[&[
+            "需求编号",
+            "填表人",
+            "需求人",
+            "决策结果",
+            "需求分级",
+            "需求梗概",
+        ]],
+        &[&["14061903", "贺杰静", "郭建国", "做", "B", "问卷自动计分"]],
+    );
+    commit(
+        &mut db,
+        &parse(&[Source::new("登记表.xlsx", reg)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    let form = std::fs::read(fixtures().join("需求报告表14061903.xlsx")).unwrap();
+    let rep = commit(
+        &mut db,
+        &parse(&[Source::new("需求报告表14061903.xlsx", form)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    assert_eq!((rep.created, rep.updated), (0, 1));
+    assert!(rep.conflicts.is_empty(), "{:?}", rep.conflicts);
+    let r = db.requirement("14061903").unwrap();
+    assert_eq!(r.brief, "问卷自动计分", "the register's brief stays");
+    assert_eq!(r.doctor_name, "郭建国");
+    assert_eq!(r.decision.map(|d| d.label()), Some("做"));
+    assert_eq!(register(&db).len(), 1);
+}
+
+/// Builds an .xlsx: header rows then data rows, all strings.
+fn register_book(headers: &[&[&str]], rows: &[&[&str]]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("登记表").unwrap();
+    for (r, row) in headers.iter().chain(rows.iter()).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn messy_registers_title_rows_merged_two_row_headers_and_every_date_spelling() {
+    let mut wb = Workbook::new();
+    // an instruction sheet first: skipped
+    let help = wb.add_worksheet();
+    help.set_name("填写说明").unwrap();
+    help.write_string(0, 0, "请按要求填写本表，日期写成 20140620。")
+        .unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("2014登记").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let plain = Format::new();
+    ws.merge_range(0, 0, 0, 9, "需求登记反馈表（2014年 资讯部）", &plain)
+        .unwrap();
+    ws.write_string(1, 0, "制表：李小四").unwrap();
+    // two-row header: 交付日 over 预期 / 实际; other headers merged down two rows
+    for (c, h) in [
+        (0u16, "编号"),
+        (1, "填报人"),
+        (2, "需求方"),
+        (3, "决策"),
+        (4, "缓急"),
+        (7, "状态"),
+        (8, "需求概述"),
+        (9, "备注"),
+    ] {
+        ws.merge_range(2, c, 3, c, h, &plain).unwrap();
+    }
+    ws.merge_range(2, 5, 2, 6, "交付日", &plain).unwrap();
+    ws.write_string(3, 5, "预期").unwrap();
+    ws.write_string(3, 6, "实际").unwrap();
+    let rows: &[[&str; 9]] = &[
+        [
+            "14061910",
+            " 李小四 ",
+            "王总",
+            "做",
+            "Ａ",
+            "2014/6/20",
+            "20140620",
+            "完成",
+            "制作需求反馈制度",
+        ],
+        [
+            "１４０６１９１１",
+            "张三",
+            "李明",
+            "不做",
+            "",
+            "",
+            "",
+            "完成",
+            "app视频会议系统",
+        ],
+        [
+            "14061912",
+            "陈小美",
+            "沈院",
+            "再议",
+            "",
+            "",
+            "",
+            "",
+            "对接药房费用",
+        ],
+        [
+            "14061913",
+            "岳飞飞",
+            "省二",
+            "转换",
+            "b",
+            "2014.7.1",
+            "",
+            "",
+            "平移病友圈到app",
+        ],
+        [
+            "14061914",
+            "刘小妹",
+            "郭主任",
+            "做",
+            "C",
+            "6月25日",
+            "",
+            "延期",
+            "问卷自动计分",
+        ],
+        [
+            "14061915",
+            "徐超",
+            "何院长",
+            "做",
+            "D",
+            "2014年6月30日",
+            "7月2",
+            "完成",
+            "病历夹搜索",
+        ],
+    ];
+    let mut r = 4u32;
+    for row in rows {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+        r += 1;
+    }
+    ws.write_string(5, 9, "").unwrap();
+    ws.write_string(7, 9, "改病友圈为独立模块").unwrap();
+    ws.write_string(8, 9, "因实现难度大延期到7月25交付")
+        .unwrap();
+    // a real date cell and a numeric date, a blank row, a decorative row and a totals row
+    ws.write_string(r, 0, "14062001").unwrap();
+    ws.write_string(r, 1, "郝四").unwrap();
+    ws.write_string(r, 3, "做").unwrap();
+    ws.write_string(r, 4, "B").unwrap();
+    ws.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(2014, 7, 10).unwrap(), &date)
+        .unwrap();
+    ws.write_number(r, 6, 20140709.0).unwrap();
+    ws.write_string(r, 8, "患者自评量表").unwrap();
+    ws.write_string(r + 2, 0, "七月").unwrap();
+    ws.write_string(r + 3, 0, "合计").unwrap();
+    ws.write_string(r + 3, 8, "7 条").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+
+    let parsed = parse(&[Source::new("messy.xlsx", bytes)], &[]);
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert_eq!(
+        parsed.files[0].sheets[0].kind, "未识别",
+        "the instruction sheet is skipped"
+    );
+    assert_eq!(parsed.files[0].sheets[1].rows, 7);
+    let mut db = Db::open_in_memory().unwrap();
+    commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    let get = |n: &str| register(&db).into_iter().find(|r| r.number == n).unwrap();
+    let r10 = get("14061910");
+    assert_eq!(
+        (r10.reporter.as_str(), r10.grade.as_str()),
+        ("李小四", "A"),
+        "spaces trimmed, full-width grade folded"
+    );
+    assert_eq!(
+        (
+            r10.expected_delivery.as_deref(),
+            r10.actual_delivery.as_deref()
+        ),
+        (Some("2014-06-20"), Some("2014-06-20"))
+    );
+    assert_eq!(get("14061911").status, "完成", "full-width number");
+    let r13 = get("14061913");
+    assert_eq!(
+        (
+            r13.decision.as_str(),
+            r13.grade.as_str(),
+            r13.expected_delivery.as_deref()
+        ),
+        ("需求转换", "B", Some("2014-07-01"))
+    );
+    assert_eq!(r13.remark, "改病友圈为独立模块");
+    let r14 = get("14061914");
+    assert_eq!(
+        (r14.expected_delivery.as_deref(), r14.status.as_str()),
+        (Some("2014-06-25"), "延期")
+    );
+    assert_eq!(
+        db.requirement("14061914").unwrap().promised_date.as_deref(),
+        Some("2014-07-25")
+    );
+    let r15 = get("14061915");
+    assert_eq!(
+        (
+            r15.expected_delivery.as_deref(),
+            r15.actual_delivery.as_deref()
+        ),
+        (Some("2014-06-30"), Some("2014-07-02"))
+    );
+    let r20 = get("14062001");
+    assert_eq!(
+        (
+            r20.expected_delivery.as_deref(),
+            r20.actual_delivery.as_deref()
+        ),
+        (Some("2014-07-10"), Some("2014-07-09"))
+    );
+}
+
+#[test]
+fn rows_that_cannot_be_taken_are_explained_and_the_rest_is_kept() {
+    let bytes = register_book(
+        &[&[
+            "需求编号",
+            "填表人",
+            "需求人",
+            "决策结果",
+            "需求分级",
+            "预期交付日",
+            "需求梗概",
+        ]],
+        &[
+            &[
+                "14061901",
+                "张三",
+                "郭主任",
+                "做",
+                "A",
+                "2014-06-31",
+                "坏日期",
+            ],
+            &["14061902", "张三", "郭主任", "也许", "", "", "坏决策"],
+            &["14061903", "张三", "郭主任", "做", "E", "", "坏分级"],
+            &["1406190", "张三", "郭主任", "", "", "", "坏编号"],
+            &["", "张三", "郭主任", "", "", "", "缺编号"],
+            &["14061904", "张三", "郭主任", "", "", "", "好的"],
+            &["14061904", "李四", "郭主任", "", "", "", "重复且不同"],
+            &["14061905", "张三", "", "", "", "", "好的二"],
+            &["14061905", "张三", "", "", "", "", "好的二"],
+        ],
+    );
+    let parsed = parse(&[Source::new("坏行.xlsx", bytes)], &[]);
+    let reasons: Vec<(usize, Option<String>, String)> = parsed
+        .rejected
+        .iter()
+        .map(|r| (r.row.unwrap(), r.column.clone(), r.reason.clone()))
+        .collect();
+    let find = |row: usize| {
+        reasons
+            .iter()
+            .find(|r| r.0 == row)
+            .unwrap_or_else(|| panic!("row {row} not rejected: {reasons:?}"))
+    };
+    assert!(
+        find(2).2.contains("2014-06-31") && find(2).1.as_deref() == Some("F（预期交付日）"),
+        "{:?}",
+        find(2)
+    );
+    assert!(find(3).2.contains("也许"));
+    assert!(find(4).2.contains("“E”"));
+    assert!(find(5).2.contains("1406190"));
+    assert!(find(6).2.contains("缺少需求编号"));
+    assert!(
+        find(8).2.contains("第 7 行") && find(8).2.contains("填表人"),
+        "{:?}",
+        find(8)
+    );
+    assert_eq!(parsed.rejected.len(), 6);
+    assert!(parsed
+        .warnings
+        .iter()
+        .any(|w| w.row == Some(10) && w.reason.contains("重复")));
+    let mut db = Db::open_in_memory().unwrap();
+    let rep = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(rep.created, 2);
+    assert_eq!(rep.rejected.len(), 6);
+}
+
+#[test]
+fn conflicts_keep_the_database_or_take_the_file_as_chosen() {
+    let mut db = Db::open_in_memory().unwrap();
+    let first = register_book(
+        &[&["需求编号", "填表人", "决策结果", "需求分级", "需求梗概"]],
+        &[&["14061901", "张三", "做", "A", "问卷"]],
+    );
+    commit(
+        &mut db,
+        &parse(&[Source::new("a.xlsx", first)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    let second = register_book(
+        &[&[
+            "需求编号",
+            "填表人",
+            "决策结果",
+            "需求分级",
+            "需求梗概",
+            "需求人",
+        ]],
+        &[&["14061901", "张三", "不做", "", "问卷", "郭主任"]],
+    );
+    let parsed = parse(&[Source::new("b.xlsx", second)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::KeepExisting)
+        .unwrap();
+    assert_eq!(preview.updated, 1, "the requester is filled in");
+    assert_eq!(preview.conflicts.len(), 1);
+    assert_eq!(
+        (
+            preview.conflicts[0].existing.as_str(),
+            preview.conflicts[0].incoming.as_str()
+        ),
+        ("做", "不做")
+    );
+    let kept = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(kept.updated, 1);
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.decision.map(|d| d.label()), r.requester.as_str()),
+        (Some("做"), "郭主任")
+    );
+    commit(&mut db, &parsed, ConflictPolicy::TakeFile);
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.decision.map(|d| d.label()), r.grade),
+        (Some("不做"), None),
+        "不做 cannot keep a grade"
+    );
+    assert_eq!(r.status.label(), "完成");
+}
+
+#[test]
+fn preview_writes_nothing_and_a_cancel_rolls_everything_back() {
+    let mut db = Db::open_in_memory().unwrap();
+    let parsed = parse_paths(&[fixtures()], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::KeepExisting)
+        .unwrap();
+    assert_eq!(preview.created, 102);
+    assert!(!preview.committed);
+    assert!(register(&db).is_empty());
+    let cancel = AtomicBool::new(false);
+    let mut calls = 0;
+    let e = db
+        .import_commit(
+            &actor(),
+            &parsed,
+            ConflictPolicy::KeepExisting,
+            &mut |done, _| {
+                calls += 1;
+                if done > 0 || calls > 0 {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "cancelled");
+    assert!(register(&db).is_empty(), "nothing written");
+    assert_eq!(
+        db.create_requirement(
+            &actor(),
+            &crate::common::report("2014-06-19", "张三", "", "x")
+        )
+        .unwrap()
+        .number,
+        "14061901"
+    );
+}
+
+#[test]
+fn folders_skip_lock_files_and_other_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("2014年/6月");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::copy(
+        fixtures().join("需求报告表14061903.xlsx"),
+        sub.join("需求报告表14061903.xlsx"),
+    )
+    .unwrap();
+    std::fs::write(sub.join("~$需求报告表14061903.xlsx"), b"lock").unwrap();
+    std::fs::write(dir.path().join("说明.txt"), "readme").unwrap();
+    let parsed = parse_paths(&[dir.path().to_path_buf()], &[]);
+    assert_eq!(parsed.records.len(), 1);
+    assert_eq!(parsed.skipped.len(), 2);
+    assert!(parsed.skipped.iter().any(|s| s.reason.contains("锁文件")));
+    assert!(parsed
+        .skipped
+        .iter()
+        .any(|s| s.reason.contains("不是电子表格")));
+}
+
+fn refusal(name: &str, bytes: Vec<u8>) -> String {
+    let parsed = parse(&[Source::new(name, bytes)], &[]);
+    assert!(parsed.records.is_empty());
+    parsed.files[0]
+        .refused
+        .clone()
+        .unwrap_or_else(|| panic!("{name} was not refused"))
+}
+
+#[test]
+fn hostile_files_are_refused_up_front() {
+    assert!(refusal("a.xlsx", b"this is not a spreadsheet".to_vec()).contains("不是 Excel"));
+    let good = std::fs::read(fixtures().join("需求登记反馈表_2014.xlsx")).unwrap();
+    assert!(refusal("truncated.xlsx", good[..good.len() / 2].to_vec()).contains("损坏"));
+    let xls = std::fs::read(fixtures().join("需求登记反馈表_2015.xls")).unwrap();
+    assert!(refusal("truncated.xls", xls[..3000].to_vec()).contains("损坏"));
+    // an encrypted workbook: an OLE container holding an EncryptedPackage stream
+    let mut comp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 4096])
+        .unwrap();
+    comp.flush().unwrap();
+    let bytes = comp.into_inner().into_inner();
+    assert!(refusal("加密.xlsx", bytes).contains("密码"));
+    // a zip bomb: 64 MB of zeros declared in a few kilobytes
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zw.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zw.write_all(b"<workbook/>").unwrap();
+    zw.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        zw.write_all(&zeros).unwrap();
+    }
+    let bomb = zw.finish().unwrap().into_inner();
+    assert!(bomb.len() < 1 << 20);
+    assert!(refusal("bomb.xlsx", bomb).contains("压缩炸弹"));
+}
+
+#[test]
+fn absurd_dimensions_cost_nothing() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["需求编号", "填表人", "需求人", "需求梗概"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "14061901").unwrap();
+    ws.write_string(1, 3, "正常的一行").unwrap();
+    ws.write_string(1_048_575, 16_383, "far away").unwrap();
+    let parsed = parse(
+        &[Source::new("huge.xlsx", wb.save_to_buffer().unwrap())],
+        &[],
+    );
+    assert!(parsed.files[0].refused.is_none());
+    assert_eq!(parsed.records.len(), 1);
+}
+
+#[test]
+fn a_1904_workbook_reads_its_dates_right() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in [
+        "需求编号",
+        "填表人",
+        "决策结果",
+        "需求分级",
+        "预期交付日",
+        "需求梗概",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["14061901", "张三", "做", "A"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    // serial 40,000 in the 1904 system is 2013-07-07 (1,462 days after its 1900-system reading)
+    ws.write_number_with_format(1, 4, 40_000.0, &date).unwrap();
+    ws.write_string(1, 5, "x").unwrap();
+    let bytes = set_1904(&wb.save_to_buffer().unwrap());
+    let parsed = parse(&[Source::new("mac.xlsx", bytes)], &[]);
+    assert_eq!(
+        parsed.records[0].value("expected_delivery"),
+        Some("2013-07-07")
+    );
+}
+
+/// Rewrites a workbook to the 1904 date system (as Excel for Mac used to save).
+fn set_1904(xlsx: &[u8]) -> Vec<u8> {
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if name == "xl/workbook.xml" {
+            let s = String::from_utf8(data).unwrap();
+            let s = if s.contains("<workbookPr") {
+                s.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+            } else {
+                s.replacen("<sheets>", "<workbookPr date1904=\"1\"/><sheets>", 1)
+            };
+            data = s.into_bytes();
+        }
+        zw.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zw.write_all(&data).unwrap();
+    }
+    zw.finish().unwrap().into_inner()
+}
