@@ -5,13 +5,25 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::store::Db;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use tauri::Runtime;
 
-/// What every command reaches: the one database connection of this window.
+/// What every command reaches: the one database connection of this window, and the import
+/// the wizard is working on (kept apart from the database lock so cancel always gets through).
 pub struct AppState {
     pub db: Arc<Mutex<Db>>,
     pub db_path: PathBuf,
+    pub import: Arc<Mutex<ImportSession>>,
+    pub import_cancel: Arc<AtomicBool>,
+}
+
+/// The files the import wizard has loaded, so a corrected mapping can be previewed again.
+#[derive(Default)]
+pub struct ImportSession {
+    pub sources: Vec<crate::excel::import::Source>,
+    pub skipped: Vec<crate::excel::import::Rejection>,
+    pub overrides: Vec<crate::excel::import::MappingOverride>,
 }
 
 impl AppState {
@@ -19,6 +31,8 @@ impl AppState {
         AppState {
             db: Arc::new(Mutex::new(db)),
             db_path: db_path.to_path_buf(),
+            import: Arc::default(),
+            import_cancel: Arc::default(),
         }
     }
 }

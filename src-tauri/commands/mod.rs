@@ -1,6 +1,7 @@
 //! Thin async Tauri commands: arguments in, one call into the core off the async runtime, result
 //! (or `{kind, message, field}`) out. Names are `domain_verb`; only `ui/js/api.js` calls them.
 
+mod import;
 mod people;
 mod register;
 mod requirement;
@@ -12,6 +13,10 @@ use tauri::{ipc::Invoke, Runtime};
 
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        import::import_load,
+        import::import_remap,
+        import::import_commit,
+        import::import_cancel,
         people::app_info,
         people::person_list,
         people::person_add,
@@ -37,7 +42,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
 }
 
 /// Runs `f` on the database off the async runtime (the lock is never held across an await).
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut Db) -> Result<T> + Send + 'static,

@@ -28,6 +28,14 @@ export const api = {
   withdraw: (number, reason, at = {}) => invoke('requirement_withdraw', { number, reason, at }),
   restore: (number, at = {}) => invoke('requirement_restore', { number, at }),
   history: (number) => invoke('requirement_history', { number }),
+  importLoad: (paths, uploads = []) => invoke('import_load', { paths, uploads }),
+  importRemap: (overrides, policy) => invoke('import_remap', { overrides, policy }),
+  importCommit: (policy, onProgress) => {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = onProgress;
+    return invoke('import_commit', { policy, onProgress: channel });
+  },
+  importCancel: () => invoke('import_cancel'),
   notifications: (number) => invoke('notification_list', { number }),
   recordNotification: (number, input) => invoke('notification_record', { number, input }),
   confirmNotification: (id, confirmedAt = null) => invoke('notification_confirm', { id, confirmedAt }),

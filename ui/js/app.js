@@ -5,6 +5,7 @@ import { registerView } from './views/register.js';
 import { requirementFormView } from './views/requirement-form.js';
 import { detailView } from './views/detail.js';
 import { peopleView, personFields, personInput } from './views/people.js';
+import { importView } from './views/import.js';
 
 export const app = { info: null };
 
@@ -14,6 +15,7 @@ const routes = [
   [/^#\/req\/([^/]+)\/edit$/, 'register', (m) => requirementFormView(app, decodeURIComponent(m[1]))],
   [/^#\/req\/([^/]+)(?:\/(\w+))?$/, 'register', (m) => detailView(app, decodeURIComponent(m[1]), m[2])],
   [/^#\/people$/, 'people', () => peopleView(app)],
+  [/^#\/import$/, 'import', () => importView(app)],
 ];
 
 async function render() {

@@ -217,10 +217,17 @@ pub fn parse(sources: &[Source], overrides: &[MappingOverride]) -> Parsed {
             out.files.push(refused(reason.clone()));
             continue;
         }
-        let sheets = match read_book(&src.bytes) {
-            Ok(s) => s,
-            Err(r) => {
+        // A parser bug must not take the app down: a panic while reading refuses the file.
+        let read = std::panic::catch_unwind(|| read_book(&src.bytes));
+        let sheets = match read {
+            Ok(Ok(s)) => s,
+            Ok(Err(r)) => {
                 out.files.push(refused(r.0));
+                continue;
+            }
+            Err(_) => {
+                out.files
+                    .push(refused("文件已损坏，读取时出错，未导入".into()));
                 continue;
             }
         };
@@ -473,6 +480,16 @@ fn record_of_row(
         put("conversion_summary", remark.rest.clone());
     } else {
         put("remark", remark.rest.clone());
+    }
+    if let Ok(Some(d)) = values::date(&get(Field::ReceivedDate), year, None) {
+        if d != received {
+            warn(
+                out,
+                origin,
+                letter(Field::ReceivedDate).as_deref(),
+                format!("收到日期 {d} 与需求编号不一致；收到日期以编号为准（{received}）"),
+            );
+        }
     }
     let stated = txt(Field::Status);
     let derived =

@@ -293,7 +293,33 @@ where
     Ok(out)
 }
 
+/// Walks every stream of an OLE compound file with loop and size checks, so that a corrupt
+/// container is refused here instead of sending calamine round a sector loop.
+fn check_compound_file(bytes: &[u8]) -> Result<(), Refusal> {
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(broken)?;
+    let streams: Vec<std::path::PathBuf> = comp
+        .walk()
+        .filter(|e| e.is_stream())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    if streams.iter().any(|p| p.ends_with("EncryptedPackage")) {
+        return Err(password());
+    }
+    let mut total: u64 = 0;
+    for path in streams {
+        let stream = comp.open_stream(&path).map_err(broken)?;
+        let n = std::io::copy(&mut stream.take(MAX_FILE_BYTES + 1), &mut std::io::sink())
+            .map_err(broken)?;
+        total += n;
+        if total > 4 * MAX_FILE_BYTES {
+            return Err(refuse("文件内部结构异常（数据流总长远超文件大小），已拒绝"));
+        }
+    }
+    Ok(())
+}
+
 fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
+    check_compound_file(bytes)?;
     match calamine::Xls::new(Cursor::new(bytes.to_vec())) {
         Ok(mut book) => read_ranges(&mut book, |b, n| {
             b.merge_cells_by_sheet_name(n)

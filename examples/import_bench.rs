@@ -1,0 +1,241 @@
+//! Importing a 100,000-row legacy register (issue 3). Figures go to BENCHMARKS.md.
+//!
+//!     cargo run --release --example import_bench [-- ROWS]
+//!
+//! Generates a 需求登记反馈表 of ROWS rows × 10 columns with rust_xlsxwriter, then, each in a
+//! fresh process so that peak memory is its own: calamine's bare parse of the sheet
+//! (`worksheet_range`), and Genjin's full import (read, detect, validate, preview-free commit
+//! into a new database file with its indexes and history rows). Prints wall time and peak RSS.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn generate(path: &Path, rows: usize) {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("需求登记反馈表").unwrap();
+    ws.write_string(0, 0, "需求登记反馈表（基准）").unwrap();
+    let headers = [
+        "需求编号",
+        "填表人",
+        "需求人",
+        "决策结果",
+        "需求分级",
+        "预期交付日",
+        "实际交付日",
+        "需求状态",
+        "需求梗概",
+        "备注",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let people = [
+        "张三",
+        "李四",
+        "王五",
+        "刘小妹",
+        "陈小美",
+        "岳飞飞",
+        "徐超",
+        "郝四",
+    ];
+    let briefs = [
+        "问卷自动计分",
+        "病历夹搜索 新增",
+        "对接药房费用",
+        "患者自评量表 优化",
+        "语音转文字病历",
+    ];
+    for i in 0..rows {
+        let r = (i + 2) as u32;
+        let day = start + chrono::Duration::days((i / 99) as i64);
+        let number = format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1);
+        ws.write_string(r, 0, &number).unwrap();
+        ws.write_string(r, 1, people[i % people.len()]).unwrap();
+        ws.write_string(r, 2, format!("医生{}", i % 500)).unwrap();
+        let promised = day + chrono::Duration::days(10);
+        match i % 4 {
+            0 => {
+                ws.write_string(r, 3, "做").unwrap();
+                ws.write_string(r, 4, "B").unwrap();
+                ws.write_number(
+                    r,
+                    5,
+                    promised
+                        .format("%Y%m%d")
+                        .to_string()
+                        .parse::<f64>()
+                        .unwrap(),
+                )
+                .unwrap();
+                ws.write_number(
+                    r,
+                    6,
+                    promised
+                        .format("%Y%m%d")
+                        .to_string()
+                        .parse::<f64>()
+                        .unwrap(),
+                )
+                .unwrap();
+                ws.write_string(r, 7, "完成").unwrap();
+            }
+            1 => {
+                ws.write_string(r, 3, "不做").unwrap();
+                ws.write_string(r, 7, "完成").unwrap();
+            }
+            2 => {
+                ws.write_string(r, 3, "做").unwrap();
+                ws.write_string(r, 4, "C").unwrap();
+                ws.write_string(r, 5, promised.format("%Y-%m-%d").to_string())
+                    .unwrap();
+                ws.write_string(r, 7, "延期").unwrap();
+                let later = promised + chrono::Duration::days(20);
+                ws.write_string(
+                    r,
+                    9,
+                    format!("因实现难度大延期到{}交付", later.format("%-m月%-d")),
+                )
+                .unwrap();
+            }
+            _ => {}
+        }
+        ws.write_string(r, 8, briefs[i % briefs.len()]).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+fn bare(path: &Path) -> usize {
+    use calamine::{open_workbook_auto, Reader};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    range.used_cells().count()
+}
+
+/// The full import; prints its two phases (understanding the files, writing them) to stderr.
+fn import(path: &Path, db: &Path) -> usize {
+    let t = Instant::now();
+    let parsed = genjin::excel::import::parse_paths(&[path.to_path_buf()], &[]);
+    assert!(
+        parsed.rejected.is_empty(),
+        "{:?}",
+        &parsed.rejected[..parsed.rejected.len().min(3)]
+    );
+    let parse_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut store = genjin::store::Db::open(db).unwrap();
+    let actor = genjin::store::Actor::new(None, "bench", "bench");
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let report = store
+        .import_commit(
+            &actor,
+            &parsed,
+            genjin::store::ConflictPolicy::KeepExisting,
+            &mut |_, _| {},
+            &never,
+        )
+        .unwrap();
+    eprintln!(
+        "read+understand {parse_s:.3} s, commit {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
+    report.created
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() >= 4 && args[1] == "gen" {
+        generate(Path::new(&args[2]), args[3].parse().unwrap());
+        return;
+    }
+    if args.len() >= 3 && (args[1] == "bare" || args[1] == "import") {
+        let path = Path::new(&args[2]);
+        let t = Instant::now();
+        let n = if args[1] == "bare" {
+            bare(path)
+        } else {
+            import(path, Path::new(&args[3]))
+        };
+        println!(
+            "{} {n} {:.3} {:.1}",
+            args[1],
+            t.elapsed().as_secs_f64(),
+            peak_rss_mb()
+        );
+        return;
+    }
+    let rows: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("需求登记反馈表_基准.xlsx");
+    let t = Instant::now();
+    generate(&file, rows);
+    let size = std::fs::metadata(&file).unwrap().len();
+    println!(
+        "generated {rows} rows × 10 columns, {:.1} MB, in {:.1} s",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let me = std::env::current_exe().unwrap();
+    let run = |mode: &str| -> (f64, f64) {
+        let db = dir.path().join(format!("bench-{}.sqlite3", rand_suffix()));
+        let out = Command::new(&me)
+            .arg(mode)
+            .arg(&file)
+            .arg(&db)
+            .output()
+            .unwrap();
+        let phases = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if !phases.is_empty() {
+            println!("  {mode}: {phases}");
+        }
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        (parts[2].parse().unwrap(), parts[3].parse().unwrap())
+    };
+    let mut bare_runs = Vec::new();
+    let mut import_runs = Vec::new();
+    for _ in 0..3 {
+        bare_runs.push(run("bare"));
+        import_runs.push(run("import"));
+    }
+    let median = |v: &mut Vec<(f64, f64)>| {
+        v.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+        v[v.len() / 2]
+    };
+    let (bt, bm) = median(&mut bare_runs);
+    let (it, im) = median(&mut import_runs);
+    println!("calamine bare parse (worksheet_range)   {bt:>7.3} s   peak RSS {bm:>6.1} MB");
+    println!("genjin full import (parse → commit)     {it:>7.3} s   peak RSS {im:>6.1} MB");
+    println!("ratio import / bare parse               {:>7.2}×", it / bt);
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}

@@ -1,0 +1,109 @@
+// 导入旧表: the import wizard — choose files or folders, preview, correct the column mapping,
+// choose what to do with conflicts, commit with progress (or cancel), see the result.
+import { api } from '../api.js';
+import { h, clear, go, showError, toast } from '../components/dom.js';
+
+const FIELDS = [
+  ['', '（不导入）'], ['number', '需求编号'], ['reporter', '填表人'], ['requester', '需求人'],
+  ['decision', '决策结果'], ['grade', '需求分级'], ['expected', '预期交付日'], ['actual', '实际交付日'],
+  ['status', '需求状态'], ['brief', '需求梗概'], ['remark', '备注'], ['reporter_department', '部门'],
+  ['received_date', '收到日期'],
+];
+
+function place(r) {
+  return [r.file.split('/').pop(), r.sheet, r.row ? `第 ${r.row} 行` : null, r.column].filter(Boolean).join(' · ');
+}
+
+function table(id, head, rows) {
+  return h('table', { class: 'plain', id }, h('thead', {}, h('tr', {}, head.map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+}
+
+export async function importView() {
+  const body = h('div', { id: 'import-body' });
+  const overrides = [];
+  let policy = 'keep_existing';
+  let revision = 0;
+
+  async function load(form) {
+    const paths = form.querySelector('[name=paths]').value.split('\n').map((s) => s.trim()).filter(Boolean);
+    const files = [...form.querySelector('[name=files]').files];
+    const uploads = [];
+    for (const f of files) uploads.push({ name: f.name, bytes: [...new Uint8Array(await f.arrayBuffer())] });
+    try {
+      overrides.length = 0;
+      showPreview(await api.importLoad(paths, uploads));
+    } catch (e) { showError(e, form); }
+  }
+
+  async function remap() {
+    try { showPreview(await api.importRemap(overrides, policy)); } catch (e) { showError(e); }
+  }
+
+  function showPreview(rep) {
+    const nothing = rep.created + rep.updated === 0;
+    const files = rep.files.map((f) => h('div', { class: 'card', 'data-file': f.file.split('/').pop() },
+      h('h3', {}, f.file.split('/').pop(), f.refused ? h('span', { class: 'badge overdue' }, '整个文件被拒绝') : null),
+      f.refused ? h('p', { class: 'error-text' }, f.refused) : f.sheets.map((s) => h('div', {},
+        h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind === '需求登记反馈表' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
+        s.columns.length ? h('div', { class: 'row mapping' }, s.columns.map((c) => h('label', {},
+          `${c.letter} 列 ${c.header || ''}`,
+          h('select', {
+            'data-column': c.column,
+            onchange: (e) => {
+              const i = overrides.findIndex((o) => o.file === f.file && o.sheet === s.name && o.column === c.column);
+              if (i >= 0) overrides.splice(i, 1);
+              overrides.push({ file: f.file, sheet: s.name, column: c.column, field: e.target.value || null });
+              remap();
+            },
+          }, FIELDS.map(([v, l]) => h('option', { value: v, selected: (c.field || '') === v ? true : null }, l)))))) : null))));
+    const conflictPart = rep.conflicts.length ? h('div', { class: 'card' },
+      h('h3', {}, `冲突 ${rep.conflicts.length} 处：文件与数据库中已有的值不同`),
+      h('div', { class: 'roles' }, [['keep_existing', '保留已有的值（文件只补空白）'], ['take_file', '采用文件中的值']].map(([v, l]) =>
+        h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; remap(); } }), l))),
+      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源'], rep.conflicts.map((c) => [c.number, c.field, c.existing, c.incoming, place(c)]))) : null;
+    clear(body,
+      h('div', { class: 'card', id: 'import-summary', 'data-revision': String(++revision) },
+        h('h2', {}, '预览（尚未写入）'),
+        h('p', {}, `将新建 ${rep.created} 条，更新 ${rep.updated} 条，${rep.unchanged} 条不变；拒绝 ${rep.rejected.length} 行。`),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', onclick: () => go('#/import') }, '重新选择'),
+          h('button', { type: 'button', class: 'primary', id: 'import-commit', disabled: nothing, onclick: () => commit(rep) }, '确认导入'))),
+      rep.rejected.length ? h('div', { class: 'card' }, h('h3', {}, `无法导入的行（${rep.rejected.length}）`),
+        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], rep.rejected.map((r) => [r.file.split('/').pop(), r.sheet || '', r.row || '', r.column || '', r.reason]))) : null,
+      conflictPart,
+      files,
+      rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
+        table('import-warnings', ['位置', '说明'], rep.warnings.map((w) => [place(w), w.reason]))) : null,
+      rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
+        table('import-skipped', ['文件', '原因'], rep.skipped.map((s) => [s.file, s.reason]))) : null);
+  }
+
+  async function commit(rep) {
+    const bar = h('progress', { id: 'import-progress', max: Math.max(1, rep.created + rep.updated + rep.unchanged), value: 0 });
+    const label = h('span', { class: 'muted' }, '正在写入…');
+    const cancel = h('button', { type: 'button', id: 'import-cancel', onclick: () => { cancel.disabled = true; api.importCancel(); } }, '取消');
+    clear(body, h('div', { class: 'card' }, h('h2', {}, '正在导入'), bar, ' ', label, h('div', { class: 'actions' }, cancel)));
+    try {
+      const done = await api.importCommit(policy, (p) => { bar.max = Math.max(1, p.total); bar.value = p.done; label.textContent = `${p.done} / ${p.total}`; });
+      clear(body, h('div', { class: 'card', id: 'import-done' }, h('h2', {}, '导入完成'),
+        h('p', {}, `新建 ${done.created} 条，更新 ${done.updated} 条，${done.unchanged} 条不变；拒绝 ${done.rejected.length} 行。`),
+        h('div', { class: 'actions' }, h('a', { href: '#/register', class: 'button primary' }, '查看登记表'))));
+      toast('导入完成');
+    } catch (e) {
+      clear(body, h('div', { class: 'card', id: 'import-done' }, h('h2', {}, e.kind === 'cancelled' ? '已取消' : '导入失败'),
+        h('p', {}, e.message), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go('#/import') }, '重新开始'))));
+    }
+  }
+
+  const form = h('form', { class: 'card', id: 'import-form', onsubmit: (e) => { e.preventDefault(); load(form); } },
+    h('h2', {}, '选择旧的登记表、需求报告表'),
+    h('p', { class: 'hint' }, '支持 .xlsx、.xls、.ods；可一次选多个文件，或输入文件夹路径（会查找其中所有子文件夹）。导入前会先预览，确认后才写入；同一批文件重复导入不会重复登记。'),
+    h('div', { class: 'grid' },
+      h('label', {}, '选择文件', h('input', { type: 'file', name: 'files', multiple: true, accept: '.xlsx,.xls,.ods,.xlsm' })),
+      h('label', { class: 'wide' }, '或输入文件/文件夹路径（每行一个）', h('textarea', { name: 'paths', rows: 2, placeholder: '例如 /home/资讯部/共享/需求收集反馈' }))),
+    h('div', { class: 'error-text' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'import-load' }, '读取并预览')));
+  clear(body, form);
+  return h('section', {}, h('h1', {}, '导入旧表'), body);
+}
