@@ -72,51 +72,50 @@ fn generate(path: &Path, rows: usize) {
         ws.write_string(r, 1, people[i % people.len()]).unwrap();
         ws.write_string(r, 2, format!("医生{}", i % 500)).unwrap();
         let promised = day + chrono::Duration::days(10);
+        // Every one of the ten columns is filled, as in a kept register.
+        let late = (promised + chrono::Duration::days(20))
+            .format("%Y%m%d")
+            .to_string()
+            .parse::<f64>()
+            .unwrap();
+        let promised = promised
+            .format("%Y%m%d")
+            .to_string()
+            .parse::<f64>()
+            .unwrap();
         match i % 4 {
             0 => {
                 ws.write_string(r, 3, "做").unwrap();
                 ws.write_string(r, 4, "B").unwrap();
-                ws.write_number(
-                    r,
-                    5,
-                    promised
-                        .format("%Y%m%d")
-                        .to_string()
-                        .parse::<f64>()
-                        .unwrap(),
-                )
-                .unwrap();
-                ws.write_number(
-                    r,
-                    6,
-                    promised
-                        .format("%Y%m%d")
-                        .to_string()
-                        .parse::<f64>()
-                        .unwrap(),
-                )
-                .unwrap();
+                ws.write_number(r, 5, promised).unwrap();
+                ws.write_number(r, 6, promised).unwrap();
                 ws.write_string(r, 7, "完成").unwrap();
+                ws.write_string(r, 9, "已验收").unwrap();
             }
             1 => {
-                ws.write_string(r, 3, "不做").unwrap();
+                ws.write_string(r, 3, "需求转换").unwrap();
+                ws.write_string(r, 4, "A").unwrap();
+                ws.write_number(r, 5, promised).unwrap();
+                ws.write_number(r, 6, promised).unwrap();
                 ws.write_string(r, 7, "完成").unwrap();
+                ws.write_string(r, 9, "改为科室公告置顶").unwrap();
             }
             2 => {
                 ws.write_string(r, 3, "做").unwrap();
                 ws.write_string(r, 4, "C").unwrap();
-                ws.write_string(r, 5, promised.format("%Y-%m-%d").to_string())
-                    .unwrap();
-                ws.write_string(r, 7, "延期").unwrap();
-                let later = promised + chrono::Duration::days(20);
-                ws.write_string(
-                    r,
-                    9,
-                    format!("因实现难度大延期到{}交付", later.format("%-m月%-d")),
-                )
-                .unwrap();
+                ws.write_number(r, 5, promised).unwrap();
+                ws.write_number(r, 6, late).unwrap();
+                ws.write_string(r, 7, "完成").unwrap();
+                ws.write_string(r, 9, "因实现难度大延期交付").unwrap();
             }
-            _ => {}
+            _ => {
+                ws.write_string(r, 3, "做").unwrap();
+                ws.write_string(r, 4, "D").unwrap();
+                ws.write_number(r, 5, promised).unwrap();
+                ws.write_number(r, 6, promised).unwrap();
+                ws.write_string(r, 7, "完成").unwrap();
+                ws.write_string(r, 9, "按期交付").unwrap();
+            }
         }
         ws.write_string(r, 8, briefs[i % briefs.len()]).unwrap();
     }
@@ -165,6 +164,23 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() >= 4 && args[1] == "gen" {
         generate(Path::new(&args[2]), args[3].parse().unwrap());
+        return;
+    }
+    if args.len() >= 3 && args[1] == "read" {
+        let bytes = std::fs::read(&args[2]).unwrap();
+        let t = Instant::now();
+        let sheets = genjin::excel::import::read::read_book(&bytes).unwrap();
+        let read_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let kind = genjin::excel::import::layout::detect(&sheets[0]);
+        println!(
+            "read {read_s:.3} s, detect {:.3} s ({})",
+            t.elapsed().as_secs_f64(),
+            matches!(
+                kind,
+                genjin::excel::import::layout::SheetKind::Register { .. }
+            )
+        );
         return;
     }
     if args.len() >= 3 && (args[1] == "bare" || args[1] == "import") {

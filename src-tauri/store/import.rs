@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What to do when a file and the database disagree on a value both have.
@@ -76,6 +76,15 @@ const IMPORTABLE: &[&str] = &[
     "expected_delivery",
     "actual_delivery",
     "remark",
+];
+
+/// Importable columns that are NULL rather than empty text when a file does not give them.
+const NULLABLE: &[&str] = &[
+    "report_date",
+    "decision",
+    "grade",
+    "expected_delivery",
+    "actual_delivery",
 ];
 
 enum Outcome {
@@ -251,6 +260,18 @@ impl Db {
         let total = parsed.records.len();
         self.write(|tx| {
             let mut counters: HashMap<(String, &'static str), u32> = HashMap::new();
+            let mut actors: HashMap<&str, Actor> = HashMap::new();
+            // Which numbers exist already, in one query: new ones skip the per-row comparison.
+            let existing: HashSet<String> = {
+                let mut st = tx.prepare("SELECT number FROM requirements")?;
+                let numbers = st.query_map([], |r| r.get::<_, String>(0))?;
+                numbers.collect::<Result<_, _>>()?
+            };
+            let insert_sql = format!(
+                "INSERT INTO requirements (number, received_date, created_at, updated_at, {}) VALUES ({})",
+                IMPORTABLE.join(", "),
+                (1..=IMPORTABLE.len() + 4).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            );
             for (i, rec) in parsed.records.iter().enumerate() {
                 if i % 256 == 0 {
                     if cancel.load(Ordering::Relaxed) {
@@ -258,63 +279,29 @@ impl Db {
                     }
                     progress(i, total);
                 }
-                let who = file_actor(actor, rec);
-                match diff(tx, rec, policy, &mut report.conflicts)? {
+                let who = actors
+                    .entry(rec.origin.file.as_str())
+                    .or_insert_with(|| file_actor(actor, rec));
+                let outcome = if existing.contains(rec.number.as_str()) {
+                    diff(tx, rec, policy, &mut report.conflicts)?
+                } else {
+                    Outcome::Create
+                };
+                match outcome {
                     Outcome::Unchanged => report.unchanged += 1,
                     Outcome::Create => {
-                        let mut cols = vec!["number", "received_date", "created_at", "updated_at"];
-                        let received = dates::iso(rec.received);
-                        let mut vals: Vec<&str> = vec![&rec.number, &received, &now, &now];
-                        for (c, v) in &rec.values {
-                            cols.push(c);
-                            vals.push(v);
-                        }
-                        for (c, v) in &rec.defaults {
-                            if rec.value(c).is_none() {
-                                cols.push(c);
-                                vals.push(v);
-                            }
-                        }
-                        let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-                        tx.prepare_cached(&format!("INSERT INTO requirements ({}) VALUES ({marks})", cols.join(",")))?
-                            .execute(rusqlite::params_from_iter(vals.iter()))?;
-                        let id = tx.last_insert_rowid();
-                        let origin = origin_text(rec);
-                        record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: "imported", old: None, new: Some(&origin) })?;
-                        let filed = rec.value("expected_delivery").unwrap_or(&received).to_string();
-                        for d in &rec.delays {
-                            insert_delay(tx, id, rec.value("expected_delivery"), &filed, d, &now)?;
-                        }
-                        for (scheme, series) in [(Scheme::Daily, "requirement"), (Scheme::Monthly, "requirement")] {
-                            if let Some((period, seq)) = scheme.parse("", &rec.number) {
-                                let e = counters.entry((period, series)).or_insert(0);
-                                *e = (*e).max(seq);
-                            }
+                        create(tx, rec, who, &now, &insert_sql)?;
+                        let numbered = Scheme::Daily
+                            .parse("", &rec.number)
+                            .or_else(|| Scheme::Monthly.parse("", &rec.number));
+                        if let Some((period, seq)) = numbered {
+                            let e = counters.entry((period, "requirement")).or_insert(0);
+                            *e = (*e).max(seq);
                         }
                         report.created += 1;
                     }
                     Outcome::Update { id, changes, delays } => {
-                        let origin = origin_text(rec);
-                        record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: "imported", old: None, new: Some(&origin) })?;
-                        // One statement, so the schema's checks see the row as a whole.
-                        let sets = changes.iter().enumerate().map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2)).collect::<Vec<_>>().join(", ");
-                        if !sets.is_empty() {
-                            let mut vals: Vec<rusqlite::types::Value> = vec![id.into()];
-                            vals.extend(changes.iter().map(|(_, _, n)| n.clone().into()));
-                            tx.prepare_cached(&format!("UPDATE requirements SET {sets} WHERE id = ?1"))?
-                                .execute(rusqlite::params_from_iter(vals.iter()))?;
-                        }
-                        for (col, old, new) in &changes {
-                            record(tx, &who, &now, &now, Change { entity: "requirement", entity_id: id, field: col, old: old.as_deref(), new: new.as_deref() })?;
-                        }
-                        let expected: Option<String> =
-                            tx.query_row("SELECT expected_delivery FROM requirements WHERE id = ?1", [id], |r| r.get(0))?;
-                        let filed = expected.clone().unwrap_or_else(|| dates::iso(rec.received));
-                        for d in &delays {
-                            insert_delay(tx, id, expected.as_deref(), &filed, d, &now)?;
-                        }
-                        tx.prepare_cached("UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2")?
-                            .execute(params![now, id])?;
+                        update(tx, rec, who, &now, id, &changes, &delays)?;
                         report.updated += 1;
                     }
                 }
@@ -335,6 +322,100 @@ impl Db {
         report.committed = true;
         Ok(report)
     }
+}
+
+/// One history row for an import's change to a requirement.
+fn note(
+    tx: &Transaction,
+    who: &Actor,
+    now: &str,
+    id: i64,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let change = Change {
+        entity: "requirement",
+        entity_id: id,
+        field,
+        old,
+        new,
+    };
+    Ok(record(tx, who, now, now, change)?)
+}
+
+/// Inserts a new requirement from a record (one fixed statement for every row).
+fn create(tx: &Transaction, rec: &Record, who: &Actor, now: &str, insert_sql: &str) -> Result<()> {
+    let received = dates::iso(rec.received);
+    let mut vals: Vec<Option<&str>> =
+        vec![Some(&rec.number), Some(&received), Some(now), Some(now)];
+    for col in IMPORTABLE {
+        let default = || {
+            rec.defaults
+                .iter()
+                .find(|(c, _)| c == col)
+                .map(|(_, v)| v.as_str())
+        };
+        vals.push(match rec.value(col).or_else(default) {
+            Some(v) => Some(v),
+            None if NULLABLE.contains(col) => None,
+            None if *col == "kind" => Some("new"),
+            None => Some(""),
+        });
+    }
+    tx.prepare_cached(insert_sql)?
+        .execute(rusqlite::params_from_iter(vals.iter()))?;
+    let id = tx.last_insert_rowid();
+    note(tx, who, now, id, "imported", None, Some(&origin_text(rec)))?;
+    let promised = rec.value("expected_delivery");
+    let filed = promised.unwrap_or(&received);
+    for d in &rec.delays {
+        insert_delay(tx, id, promised, filed, d, now)?;
+    }
+    Ok(())
+}
+
+/// Applies a record's changes to an existing requirement, in one statement.
+fn update(
+    tx: &Transaction,
+    rec: &Record,
+    who: &Actor,
+    now: &str,
+    id: i64,
+    changes: &[(&'static str, Option<String>, Option<String>)],
+    delays: &[(chrono::NaiveDate, String)],
+) -> Result<()> {
+    note(tx, who, now, id, "imported", None, Some(&origin_text(rec)))?;
+    if !changes.is_empty() {
+        // One statement, so the schema's checks see the row as a whole.
+        let sets: Vec<String> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2))
+            .collect();
+        let mut vals: Vec<rusqlite::types::Value> = vec![id.into()];
+        vals.extend(changes.iter().map(|(_, _, n)| n.clone().into()));
+        let sql = format!("UPDATE requirements SET {} WHERE id = ?1", sets.join(", "));
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(vals.iter()))?;
+    }
+    for (col, old, new) in changes {
+        note(tx, who, now, id, col, old.as_deref(), new.as_deref())?;
+    }
+    let promised: Option<String> = tx.query_row(
+        "SELECT expected_delivery FROM requirements WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let filed = promised.clone().unwrap_or_else(|| dates::iso(rec.received));
+    for d in delays {
+        insert_delay(tx, id, promised.as_deref(), &filed, d, now)?;
+    }
+    tx.prepare_cached(
+        "UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2",
+    )?
+    .execute(params![now, id])?;
+    Ok(())
 }
 
 fn empty_report(parsed: &Parsed) -> ImportReport {

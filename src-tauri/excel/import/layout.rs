@@ -153,6 +153,21 @@ pub struct ColumnMap {
     pub field: Option<Field>,
 }
 
+/// Whether merged cells could change what `detect` found: a register whose header cells are
+/// all understood does not need them.
+pub fn needs_merges(kind: &SheetKind) -> bool {
+    match kind {
+        SheetKind::Register { columns, .. } => {
+            columns
+                .iter()
+                .any(|c| c.field.is_none() && !c.header.is_empty())
+                || columns.windows(2).any(|w| w[1].column > w[0].column + 1)
+        }
+        SheetKind::Unknown => true,
+        SheetKind::ReportForm | SheetKind::BugLedger => false,
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SheetKind {

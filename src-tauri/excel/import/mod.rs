@@ -236,8 +236,14 @@ pub fn parse(sources: &[Source], overrides: &[MappingOverride]) -> Parsed {
             refused: None,
             sheets: Vec::new(),
         };
-        for sheet in sheets {
+        for mut sheet in sheets {
             let mut kind = detect(&sheet);
+            if !sheet.merges_loaded && layout::needs_merges(&kind) {
+                read::load_merges(&src.bytes, &mut sheet);
+                if !sheet.merges.is_empty() {
+                    kind = detect(&sheet);
+                }
+            }
             if let SheetKind::Register { columns, .. } = &mut kind {
                 for o in overrides
                     .iter()
@@ -337,20 +343,12 @@ fn register_rows(
             .map(|c| c.column)
     };
     let letter = |f: Field| col_of(f).map(|c| format!("{}（{}）", column_letter(c), f.label()));
-    let get = |r: usize, f: Field| {
-        col_of(f)
-            .map(|c| sheet.cell(r, c).clone())
-            .unwrap_or(Cell::Empty)
-    };
+    let get = |r: usize, f: Field| col_of(f).map(|c| sheet.cell(r, c)).unwrap_or(&Cell::Empty);
     let mut taken = 0;
     for r in data_start..sheet.rows.len() {
         let row = &sheet.rows[r];
-        let filled: Vec<String> = row
-            .iter()
-            .map(values::text)
-            .filter(|t| !t.is_empty())
-            .collect();
-        if filled.is_empty() {
+        let filled = row.iter().filter(|c| !c.is_empty()).count();
+        if filled == 0 {
             continue;
         }
         let origin = Origin {
@@ -358,11 +356,12 @@ fn register_rows(
             sheet: sheet.name.clone(),
             row: r + 1,
         };
-        let number = values::number(&get(r, Field::Number));
-        let decorative = filled.len() == 1
-            || filled
-                .iter()
-                .any(|t| TOTAL_WORDS.iter().any(|w| t.contains(w)));
+        let number = values::number(get(r, Field::Number));
+        let has_total = || {
+            row.iter()
+                .any(|c| matches!(c, Cell::Text(t) if TOTAL_WORDS.iter().any(|w| t.contains(w))))
+        };
+        let decorative = filled == 1 || has_total();
         if decorative && received_of(&number).is_none() {
             continue; // totals and decorative rows (a month heading, a note)
         }
@@ -400,16 +399,16 @@ fn register_rows(
 
 type RowError = (Option<String>, String);
 
-fn record_of_row(
+fn record_of_row<'s>(
     origin: &Origin,
     number: &str,
     received: NaiveDate,
-    get: &dyn Fn(Field) -> Cell,
+    get: &dyn Fn(Field) -> &'s Cell,
     letter: &dyn Fn(Field) -> Option<String>,
     out: &mut Parsed,
 ) -> Result<Record, RowError> {
     let err = |f: Field, reason: String| (letter(f), reason);
-    let txt = |f: Field| values::text(&get(f));
+    let txt = |f: Field| values::text(get(f));
     let year = values::year_of(received);
     let mut vals: Vec<(&'static str, String)> = Vec::new();
     let mut put = |col: &'static str, v: String| {
@@ -445,9 +444,9 @@ fn record_of_row(
         }
         _ => {}
     }
-    let expected = values::date(&get(Field::Expected), year, Some(received))
+    let expected = values::date(get(Field::Expected), year, Some(received))
         .map_err(|e| err(Field::Expected, e))?;
-    let actual = values::date(&get(Field::Actual), year, Some(received))
+    let actual = values::date(get(Field::Actual), year, Some(received))
         .map_err(|e| err(Field::Actual, e))?;
     if let Some(d) = expected {
         put("expected_delivery", d.format("%Y-%m-%d").to_string());
@@ -481,7 +480,7 @@ fn record_of_row(
     } else {
         put("remark", remark.rest.clone());
     }
-    if let Ok(Some(d)) = values::date(&get(Field::ReceivedDate), year, None) {
+    if let Ok(Some(d)) = values::date(get(Field::ReceivedDate), year, None) {
         if d != received {
             warn(
                 out,

@@ -55,6 +55,9 @@ pub struct Sheet {
     /// Rows from the sheet's first row (row 0 is Excel's row 1); short rows are padded on read.
     pub rows: Vec<Vec<Cell>>,
     pub merges: Vec<Merge>,
+    /// False for .xlsx sheets until `load_merges` is called: finding merged cells costs a second
+    /// pass over the sheet, spent only when a header needs it.
+    pub merges_loaded: bool,
 }
 
 impl Sheet {
@@ -252,17 +255,28 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
                 )?;
             }
         }
-        let merges = book
-            .merge_cells_by_sheet_name(&name)
-            .map(merges_of)
-            .unwrap_or_default();
         out.push(Sheet {
             name,
             rows: grid.rows,
-            merges,
+            merges: Vec::new(),
+            merges_loaded: false,
         });
     }
     Ok(out)
+}
+
+/// The merged cells of an .xlsx sheet (a second pass over its XML).
+pub fn load_merges(bytes: &[u8], sheet: &mut Sheet) {
+    if sheet.merges_loaded {
+        return;
+    }
+    sheet.merges_loaded = true;
+    if let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes)) {
+        sheet.merges = book
+            .merge_cells_by_sheet_name(&sheet.name)
+            .map(merges_of)
+            .unwrap_or_default();
+    }
 }
 
 fn read_ranges<R: Reader<Cursor<Vec<u8>>>>(
@@ -288,6 +302,7 @@ where
             name,
             rows: grid.rows,
             merges,
+            merges_loaded: true,
         });
     }
     Ok(out)

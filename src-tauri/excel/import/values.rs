@@ -19,10 +19,26 @@ pub fn fold_alnum(s: &str) -> String {
         .collect()
 }
 
+/// Already trimmed, single-spaced and free of full-width digits/letters (the common case).
+fn is_clean(s: &str) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        let space = c.is_whitespace();
+        if (space && (prev_space || c != ' '))
+            || matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+        {
+            return false;
+        }
+        prev_space = space;
+    }
+    !prev_space || s.is_empty()
+}
+
 /// A cell as trimmed text: full-width digits and letters folded, runs of white space made one.
 pub fn text(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
+        Cell::Text(s) if is_clean(s) => s.clone(),
         Cell::Text(s) => fold_alnum(s)
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -250,6 +266,25 @@ mod tests {
         assert!(t("下周").unwrap_err().contains("下周"));
         assert!(date(&Cell::Number(20141340.0), 2014, nb).is_err());
         assert!(t("2014-02-30").is_err());
+    }
+
+    #[test]
+    fn clean_text_is_recognised() {
+        for (s, clean) in [
+            ("问卷 自动计分", true),
+            ("", true),
+            (" a", false),
+            ("a ", false),
+            ("a  b", false),
+            ("a\tb", false),
+            ("１", false),
+            ("a b", true),
+        ] {
+            assert_eq!(is_clean(s), clean, "{s:?}");
+            if clean {
+                assert_eq!(text(&Cell::Text(s.into())), s);
+            }
+        }
     }
 
     #[test]
