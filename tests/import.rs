@@ -751,3 +751,116 @@ fn mutated_fixtures_never_panic() {
         }
     }
 }
+
+/// A minimal OpenDocument spreadsheet: a title row (spanning columns), a header, rows.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="登记表">"#,
+    );
+    for row in rows {
+        content.push_str("<table:table-row>");
+        for cell in row.iter() {
+            if cell.is_empty() {
+                content.push_str("<table:table-cell/>");
+            } else {
+                content.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>"#
+                ));
+            }
+        }
+        content.push_str("</table:table-row>");
+    }
+    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#;
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zw.start_file("mimetype", stored).unwrap();
+    zw.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zw.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zw.write_all(manifest.as_bytes()).unwrap();
+    zw.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zw.write_all(content.as_bytes()).unwrap();
+    zw.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_registers_import_too() {
+    let bytes = ods(&[
+        &["需求登记反馈表（ODS）"],
+        &[
+            "需求编号",
+            "填报人",
+            "需求方",
+            "决策",
+            "缓急",
+            "预计交付日期",
+            "实际交付日期",
+            "状态",
+            "梗概",
+            "备注",
+        ],
+        &[
+            "14061910",
+            "李小四",
+            "王总",
+            "做",
+            "A",
+            "2014年6月20日",
+            "2014-06-20",
+            "完成",
+            "制作需求反馈制度",
+            "",
+        ],
+        &[
+            "14061914",
+            "刘小妹",
+            "郭主任",
+            "做",
+            "C",
+            "20140625",
+            "",
+            "延期",
+            "问卷自动计分",
+            "因实现难度大延期到7月25交付",
+        ],
+    ]);
+    let parsed = parse(&[Source::new("登记表.ods", bytes)], &[]);
+    assert!(
+        parsed.files[0].refused.is_none(),
+        "{:?}",
+        parsed.files[0].refused
+    );
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    let mut db = Db::open_in_memory().unwrap();
+    assert_eq!(
+        commit(&mut db, &parsed, ConflictPolicy::KeepExisting).created,
+        2
+    );
+    let r = db.requirement("14061914").unwrap();
+    assert_eq!(
+        (r.status.label(), r.promised_date.as_deref()),
+        ("延期", Some("2014-07-25"))
+    );
+    assert_eq!(
+        db.requirement("14061910")
+            .unwrap()
+            .actual_delivery
+            .as_deref(),
+        Some("2014-06-20")
+    );
+}
