@@ -864,3 +864,33 @@ fn ods_registers_import_too() {
         Some("2014-06-20")
     );
 }
+
+#[test]
+fn formula_cells_are_taken_as_their_cached_values() {
+    use rust_xlsxwriter::Formula;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["需求编号", "填表人", "需求人", "需求梗概"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // a number built by a formula, with the value Excel last computed for it
+    ws.write_formula(
+        1,
+        0,
+        Formula::new("=TEXT(14061901,\"0\")").set_result("14061901"),
+    )
+    .unwrap();
+    ws.write_formula(1, 1, Formula::new("=\"张\"&\"三\"").set_result("张三"))
+        .unwrap();
+    ws.write_string(1, 3, "问卷自动计分").unwrap();
+    let parsed = parse(
+        &[Source::new("公式.xlsx", wb.save_to_buffer().unwrap())],
+        &[],
+    );
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert_eq!(parsed.records[0].number, "14061901");
+    assert_eq!(parsed.records[0].value("reporter"), Some("张三"));
+}

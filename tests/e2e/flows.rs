@@ -343,3 +343,39 @@ async fn import_wizard_previews_remaps_and_commits() {
         .await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_wizard_takes_picked_files() {
+    let s = Session::start().await;
+    first_start_as(&s, "李小四").await;
+    s.click("#nav-import").await;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/legacy/需求登记反馈表_2015.xls")
+        .canonicalize()
+        .unwrap();
+    // WebDriver fills a file input with a path; the page reads the bytes and sends them.
+    s.wait_css("#import-form input[type=file]")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    s.click("#import-load").await;
+    s.wait_text("#import-summary", "将新建 40 条").await;
+    s.click("#import-commit").await;
+    s.wait_text("#import-done", "新建 40 条").await;
+    // the same file again: nothing new
+    s.click("#nav-import").await;
+    s.wait_css("#import-form input[type=file]")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    s.click("#import-load").await;
+    s.wait_text("#import-summary", "40 条不变").await;
+    let commit = s.wait_css("#import-commit").await;
+    assert!(
+        commit.attr("disabled").await.unwrap().is_some(),
+        "nothing to write"
+    );
+    s.close().await;
+}

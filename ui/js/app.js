@@ -77,6 +77,10 @@ async function start() {
   showOperator();
   document.getElementById('operator-switch').addEventListener('click', () => chooseOperator(false));
   window.addEventListener('hashchange', render);
+  // Clicking the current page's tab starts it afresh (e.g. a new import after one finished).
+  document.querySelectorAll('#nav a').forEach((a) => a.addEventListener('click', (e) => {
+    if (a.getAttribute('href') === location.hash) { e.preventDefault(); render(); }
+  }));
   await render();
   if (!app.info.operator) await chooseOperator(true);
 }
