@@ -7,23 +7,12 @@
 //! (`worksheet_range`), and Genjin's full import (read, detect, validate, preview-free commit
 //! into a new database file with its indexes and history rows). Prints wall time and peak RSS.
 
+#[path = "bench_util.rs"]
+mod bench_util;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 fn generate(path: &Path, rows: usize) {
     use rust_xlsxwriter::Workbook;
@@ -195,7 +184,7 @@ fn main() {
             "{} {n} {:.3} {:.1}",
             args[1],
             t.elapsed().as_secs_f64(),
-            peak_rss_mb()
+            bench_util::peak_rss_mb()
         );
         return;
     }

@@ -7,6 +7,9 @@
 //! window issues: first page, a filter, a Chinese text search, a sort on another column, the
 //! last page, and the full JSON export. Each query is run 5 times; the median is reported.
 
+#[path = "bench_util.rs"]
+mod bench_util;
+
 use genjin::store::{Actor, Db, DecisionInput, RegisterQuery, RequirementInput, SortKey, StepTime};
 use std::time::{Duration, Instant};
 
@@ -27,20 +30,6 @@ fn time<T>(label: &str, f: impl Fn() -> T) {
         "{label:<44} {:>9.2} ms",
         median(runs).as_secs_f64() * 1000.0
     );
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
 }
 
 fn main() {
@@ -160,5 +149,5 @@ fn main() {
     time("one requirement with its delays", || {
         db.requirement("00010101").unwrap()
     });
-    println!("{:<44} {:>9.1} MB", "peak RSS", rss_mb());
+    println!("{:<44} {:>9.1} MB", "peak RSS", bench_util::peak_rss_mb());
 }
