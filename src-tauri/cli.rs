@@ -587,7 +587,7 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
             writeln!(out, "拒绝 {}：{}", place(r), r.reason)?;
         }
         for c in &report.conflicts {
-            let taken = if policy == ConflictPolicy::TakeFile {
+            let taken = if c.take {
                 "采用文件"
             } else {
                 "保留已有"

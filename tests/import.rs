@@ -894,3 +894,92 @@ fn formula_cells_are_taken_as_their_cached_values() {
     assert_eq!(parsed.records[0].number, "14061901");
     assert_eq!(parsed.records[0].value("reporter"), Some("张三"));
 }
+
+#[test]
+fn a_kept_decision_that_is_not_work_does_not_take_a_grade_from_the_file() {
+    let mut db = Db::open_in_memory().unwrap();
+    let first = register_book(
+        &[&["需求编号", "填表人", "决策结果", "需求梗概"]],
+        &[&["14061901", "张三", "不做", "问卷"]],
+    );
+    commit(
+        &mut db,
+        &parse(&[Source::new("a.xlsx", first)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    let second = register_book(
+        &[&["需求编号", "填表人", "决策结果", "需求分级", "需求梗概"]],
+        &[&["14061901", "张三", "做", "A", "问卷"]],
+    );
+    let parsed = parse(&[Source::new("b.xlsx", second)], &[]);
+    let rep = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(rep.conflicts.len(), 1, "{:?}", rep.conflicts);
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.decision.map(|d| d.label()), r.grade),
+        (Some("不做"), None)
+    );
+    // taking the file's decision brings its grade along
+    commit(&mut db, &parsed, ConflictPolicy::TakeFile);
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.decision.map(|d| d.label()), r.grade.map(|g| g.label())),
+        (Some("做"), Some("A"))
+    );
+}
+
+#[test]
+fn single_conflicts_can_be_decided_against_the_policy() {
+    use genjin::store::{ConflictChoices, ConflictKey};
+    let mut db = Db::open_in_memory().unwrap();
+    let first = register_book(
+        &[&["需求编号", "填表人", "决策结果", "需求梗概"]],
+        &[&["14061901", "张三", "再议", "问卷"]],
+    );
+    commit(
+        &mut db,
+        &parse(&[Source::new("a.xlsx", first)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    let second = register_book(
+        &[&["需求编号", "填表人", "决策结果", "需求分级", "需求梗概"]],
+        &[&["14061901", "李四", "做", "B", "问卷自动计分"]],
+    );
+    let parsed = parse(&[Source::new("b.xlsx", second)], &[]);
+    let choices = ConflictChoices {
+        policy: ConflictPolicy::KeepExisting,
+        exceptions: vec![ConflictKey {
+            number: "14061901".into(),
+            column: "decision".into(),
+        }],
+    };
+    let preview = db.import_preview(&parsed, choices.clone()).unwrap();
+    let taken: Vec<(&str, bool)> = preview
+        .conflicts
+        .iter()
+        .map(|c| (c.column.as_str(), c.take))
+        .collect();
+    assert_eq!(
+        taken,
+        [("reporter", false), ("decision", true), ("brief", false)]
+    );
+    db.import_commit(
+        &actor(),
+        &parsed,
+        choices,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.reporter.as_str(), r.brief.as_str()),
+        ("张三", "问卷"),
+        "kept"
+    );
+    assert_eq!(
+        (r.decision.map(|d| d.label()), r.grade.map(|g| g.label())),
+        (Some("做"), Some("B")),
+        "taken, with its grade"
+    );
+}

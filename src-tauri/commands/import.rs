@@ -5,7 +5,7 @@ use super::{blocking, write};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::excel::import::{collect, parse, MappingOverride, Parsed, Source};
-use crate::store::{ConflictPolicy, Db, ImportReport};
+use crate::store::{ConflictChoices, ConflictPolicy, Db, ImportReport};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -32,9 +32,12 @@ fn parsed_of(state: &AppState) -> Parsed {
     parsed
 }
 
-async fn preview(state: &AppState, policy: ConflictPolicy) -> Result<ImportReport> {
+async fn preview(state: &AppState, choices: ConflictChoices) -> Result<ImportReport> {
     let parsed = parsed_of(state);
-    blocking(state, move |db: &mut Db| db.import_preview(&parsed, policy)).await
+    blocking(state, move |db: &mut Db| {
+        db.import_preview(&parsed, choices)
+    })
+    .await
 }
 
 /// Loads files and folders (paths) and picked files (bytes), and previews the import.
@@ -65,29 +68,29 @@ pub async fn import_load(
         skipped,
         overrides: Vec::new(),
     };
-    preview(&state, ConflictPolicy::KeepExisting).await
+    preview(&state, ConflictPolicy::KeepExisting.into()).await
 }
 
-/// Previews again with a corrected column mapping and the chosen conflict policy.
+/// Previews again with a corrected column mapping and the conflict choices made so far.
 #[tauri::command]
 pub async fn import_remap(
     state: State<'_, AppState>,
     overrides: Vec<MappingOverride>,
-    policy: ConflictPolicy,
+    choices: ConflictChoices,
 ) -> Result<ImportReport> {
     state
         .import
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .overrides = overrides;
-    preview(&state, policy).await
+    preview(&state, choices).await
 }
 
 /// Commits the loaded import in one transaction, reporting progress; all or nothing.
 #[tauri::command]
 pub async fn import_commit(
     state: State<'_, AppState>,
-    policy: ConflictPolicy,
+    choices: ConflictChoices,
     on_progress: Channel<Progress>,
 ) -> Result<ImportReport> {
     let parsed = parsed_of(&state);
@@ -100,7 +103,7 @@ pub async fn import_commit(
         db.import_commit(
             actor,
             &parsed,
-            policy,
+            choices,
             &mut |done, total| {
                 let _ = on_progress.send(Progress { done, total });
             },

@@ -24,9 +24,48 @@ pub enum ConflictPolicy {
     TakeFile,
 }
 
+/// The policy for every conflict, with exceptions (a number and column) decided the other way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ConflictChoices {
+    #[serde(default)]
+    pub policy: ConflictPolicy,
+    #[serde(default)]
+    pub exceptions: Vec<ConflictKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ConflictKey {
+    pub number: String,
+    pub column: String,
+}
+
+impl ConflictChoices {
+    /// Whether the file's value is taken for this number and column.
+    pub fn takes(&self, number: &str, column: &str) -> bool {
+        let flipped = self
+            .exceptions
+            .iter()
+            .any(|k| k.number == number && k.column == column);
+        (self.policy == ConflictPolicy::TakeFile) != flipped
+    }
+}
+
+impl From<ConflictPolicy> for ConflictChoices {
+    fn from(policy: ConflictPolicy) -> Self {
+        ConflictChoices {
+            policy,
+            exceptions: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Conflict {
     pub number: String,
+    /// The column code (what a choice names), and its label for people.
+    pub column: String,
+    /// Whether the file's value will be (or was) taken.
+    pub take: bool,
     pub field: String,
     pub existing: String,
     pub incoming: String,
@@ -101,7 +140,7 @@ enum Outcome {
 fn diff(
     conn: &Connection,
     rec: &Record,
-    policy: ConflictPolicy,
+    choices: &ConflictChoices,
     conflicts: &mut Vec<Conflict>,
 ) -> Result<Outcome> {
     let id: Option<i64> = conn
@@ -123,8 +162,11 @@ fn diff(
             continue;
         }
         if !old_empty {
+            let take = choices.takes(&rec.number, col);
             conflicts.push(Conflict {
                 number: rec.number.clone(),
+                column: col.to_string(),
+                take,
                 field: fields::label(col).to_string(),
                 existing: fields::display(col, old.as_deref().unwrap_or_default()),
                 incoming: fields::display(col, new),
@@ -132,29 +174,31 @@ fn diff(
                 sheet: rec.origin.sheet.clone(),
                 row: rec.origin.row,
             });
-            if policy == ConflictPolicy::KeepExisting {
+            if !take {
                 continue;
             }
         }
         changes.push((*col, old, Some(new.clone())));
     }
-    // A decision that no longer leads to work cannot keep a grade (the schema refuses it).
-    let decision_now = changes
-        .iter()
-        .find(|(c, _, _)| *c == "decision")
-        .and_then(|(_, _, n)| n.clone());
-    if let Some(d) = decision_now
+    // Only 做 / 需求转换 carry a grade: decide by the decision the row ends up with, whether
+    // the file's was taken or the stored one kept.
+    let (stored_decision, stored_grade): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT decision, grade FROM requirements WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let final_decision = match changes.iter().find(|(c, _, _)| *c == "decision") {
+        Some((_, _, new)) => new.clone(),
+        None => stored_decision,
+    };
+    let works = final_decision
         .as_deref()
         .and_then(crate::domain::requirement::Decision::from_code)
-    {
-        if !d.leads_to_work() && !changes.iter().any(|(c, _, _)| *c == "grade") {
-            let grade: Option<String> =
-                conn.query_row("SELECT grade FROM requirements WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-            if grade.is_some() {
-                changes.push(("grade", grade, None));
-            }
+        .is_some_and(|d| d.leads_to_work());
+    if !works {
+        changes.retain(|(c, _, new)| !(*c == "grade" && new.is_some()));
+        if final_decision.is_some() && stored_grade.is_some() {
+            changes.push(("grade", stored_grade, None));
         }
     }
     for (col, new) in &rec.defaults {
@@ -233,10 +277,15 @@ fn insert_delay(
 
 impl Db {
     /// What committing would do, without writing anything.
-    pub fn import_preview(&self, parsed: &Parsed, policy: ConflictPolicy) -> Result<ImportReport> {
+    pub fn import_preview(
+        &self,
+        parsed: &Parsed,
+        choices: impl Into<ConflictChoices>,
+    ) -> Result<ImportReport> {
+        let choices = choices.into();
         let mut report = empty_report(parsed);
         for rec in &parsed.records {
-            match diff(self.conn(), rec, policy, &mut report.conflicts)? {
+            match diff(self.conn(), rec, &choices, &mut report.conflicts)? {
                 Outcome::Create => report.created += 1,
                 Outcome::Update { .. } => report.updated += 1,
                 Outcome::Unchanged => report.unchanged += 1,
@@ -251,10 +300,11 @@ impl Db {
         &mut self,
         actor: &Actor,
         parsed: &Parsed,
-        policy: ConflictPolicy,
+        choices: impl Into<ConflictChoices>,
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        let choices = choices.into();
         let mut report = empty_report(parsed);
         let now = dates::now();
         let total = parsed.records.len();
@@ -283,7 +333,7 @@ impl Db {
                     .entry(rec.origin.file.as_str())
                     .or_insert_with(|| file_actor(actor, rec));
                 let outcome = if existing.contains(rec.number.as_str()) {
-                    diff(tx, rec, policy, &mut report.conflicts)?
+                    diff(tx, rec, &choices, &mut report.conflicts)?
                 } else {
                     Outcome::Create
                 };

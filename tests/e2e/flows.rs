@@ -309,6 +309,7 @@ async fn import_wizard_previews_remaps_and_commits() {
     s.wait_text("[data-file='Bug收集反馈表_2014.xlsx']", "Bug收集反馈表")
         .await;
     s.wait_text("#import-skipped", "expected.json").await;
+    s.wait_text("#import-forms", "需求报告表 2 份").await;
     s.screenshot("08-import-preview").await;
 
     // Correct the mapping: the 2014 register's 备注 column is not to be imported.
@@ -376,6 +377,82 @@ async fn import_wizard_takes_picked_files() {
     assert!(
         commit.attr("disabled").await.unwrap().is_some(),
         "nothing to write"
+    );
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_conflicts_are_decided_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    cli(&["add-person", "--name", "李小四", "--department", "资讯部"]);
+    // Ten registered by hand on 2014-06-19: the tenth collides with the legacy register's 14061910.
+    for i in 1..=10 {
+        cli(&[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            &format!("手工{i}"),
+        ]);
+    }
+    cli(&["decide", "14061910", "--decision", "再议"]);
+
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-import").await;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/legacy/需求登记反馈表_2014.xlsx");
+    s.fill("#import-form [name=paths]", file.to_str().unwrap())
+        .await;
+    s.click("#import-load").await;
+    s.wait_text("#import-summary", "将新建 59 条，更新 1 条")
+        .await;
+    let conflicts = s.wait_text("#import-conflicts", "14061910").await;
+    assert!(
+        conflicts.contains("再议") && conflicts.contains("张三"),
+        "{conflicts}"
+    );
+    assert!(
+        !conflicts.contains("reporter"),
+        "no codes shown to people: {conflicts}"
+    );
+    // take the file's decision only
+    s.select("select[data-conflict='14061910:decision']", "take")
+        .await;
+    s.wait_css("#import-summary[data-revision='2']").await;
+    s.screenshot("10-import-conflicts").await;
+    s.click("#import-commit").await;
+    s.wait_text("#import-done", "新建 59 条，更新 1 条").await;
+
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061910/details")
+        .await
+        .ok();
+    s.wait_text("#tab-body", "手工10").await; // kept: the brief
+                                              // the empty delivery dates were filled in from the file: delivered, so 完成
+    s.wait_text("#status-badge", "完成").await;
+    s.click("nav a[data-route=register]").await;
+    s.fill("#register-search", "14061910").await;
+    let cells = s
+        .wait_text("#register tr[data-number='14061910']", "做")
+        .await;
+    assert!(
+        cells.contains("张三") && cells.contains("A"),
+        "taken decision with its grade, kept reporter: {cells}"
     );
     s.close().await;
 }

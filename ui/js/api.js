@@ -29,11 +29,11 @@ export const api = {
   restore: (number, at = {}) => invoke('requirement_restore', { number, at }),
   history: (number) => invoke('requirement_history', { number }),
   importLoad: (paths, uploads = []) => invoke('import_load', { paths, uploads }),
-  importRemap: (overrides, policy) => invoke('import_remap', { overrides, policy }),
-  importCommit: (policy, onProgress) => {
+  importRemap: (overrides, choices) => invoke('import_remap', { overrides, choices }),
+  importCommit: (choices, onProgress) => {
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = onProgress;
-    return invoke('import_commit', { policy, onProgress: channel });
+    return invoke('import_commit', { choices, onProgress: channel });
   },
   importCancel: () => invoke('import_cancel'),
   notifications: (number) => invoke('notification_list', { number }),

@@ -23,9 +23,24 @@ export async function importView() {
   const body = h('div', { id: 'import-body' });
   const overrides = [];
   let policy = 'keep_existing';
+  // Conflicts decided against the policy, one by one: {number, column}.
+  const exceptions = [];
+  const choices = () => ({ policy, exceptions });
   let revision = 0;
 
   async function load(form) {
+    const button = form.querySelector('#import-load');
+    button.disabled = true;
+    button.textContent = '正在读取…';
+    try {
+      await loadFiles(form);
+    } finally {
+      button.disabled = false;
+      button.textContent = '读取并预览';
+    }
+  }
+
+  async function loadFiles(form) {
     const paths = form.querySelector('[name=paths]').value.split('\n').map((s) => s.trim()).filter(Boolean);
     const files = [...form.querySelector('[name=files]').files];
     const uploads = [];
@@ -37,12 +52,19 @@ export async function importView() {
   }
 
   async function remap() {
-    try { showPreview(await api.importRemap(overrides, policy)); } catch (e) { showError(e); }
+    try { showPreview(await api.importRemap(overrides, choices())); } catch (e) { showError(e); }
   }
 
   function showPreview(rep) {
     const nothing = rep.created + rep.updated === 0;
-    const files = rep.files.map((f) => h('div', { class: 'card', 'data-file': f.file.split('/').pop() },
+    // Single report forms are many and alike: one card lists them all.
+    const isForm = (f) => !f.refused && f.sheets.length > 0 && f.sheets.every((s) => s.kind === '需求报告表');
+    const forms = rep.files.filter(isForm);
+    const formsCard = forms.length ? h('div', { class: 'card', id: 'import-forms' },
+      h('h3', {}, `需求报告表 ${forms.length} 份`),
+      h('p', { class: 'hint' }, '编号取自文件名（需求报告表YYMMDDNN）；已在登记表中的编号会补全同一条记录。'),
+      h('p', {}, forms.map((f) => f.file.split('/').pop()).join('、'))) : null;
+    const files = rep.files.filter((f) => !isForm(f)).map((f) => h('div', { class: 'card', 'data-file': f.file.split('/').pop() },
       h('h3', {}, f.file.split('/').pop(), f.refused ? h('span', { class: 'badge overdue' }, '整个文件被拒绝') : null),
       f.refused ? h('p', { class: 'error-text' }, f.refused) : f.sheets.map((s) => h('div', {},
         h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind === '需求登记反馈表' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
@@ -60,8 +82,16 @@ export async function importView() {
     const conflictPart = rep.conflicts.length ? h('div', { class: 'card' },
       h('h3', {}, `冲突 ${rep.conflicts.length} 处：文件与数据库中已有的值不同`),
       h('div', { class: 'roles' }, [['keep_existing', '保留已有的值（文件只补空白）'], ['take_file', '采用文件中的值']].map(([v, l]) =>
-        h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; remap(); } }), l))),
-      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源'], rep.conflicts.map((c) => [c.number, c.field, c.existing, c.incoming, place(c)]))) : null;
+        h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; exceptions.length = 0; remap(); } }), l))),
+      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts.map((c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
+        h('select', {
+          'data-conflict': `${c.number}:${c.column}`,
+          onchange: () => {
+            const i = exceptions.findIndex((k) => k.number === c.number && k.column === c.column);
+            if (i >= 0) exceptions.splice(i, 1); else exceptions.push({ number: c.number, column: c.column });
+            remap();
+          },
+        }, h('option', { value: 'keep', selected: !c.take ? true : null }, '保留已有'), h('option', { value: 'take', selected: c.take ? true : null }, '采用文件'))]))) : null;
     clear(body,
       h('div', { class: 'card', id: 'import-summary', 'data-revision': String(++revision) },
         h('h2', {}, '预览（尚未写入）'),
@@ -73,6 +103,7 @@ export async function importView() {
         table('import-rejected', ['文件', '工作表', '行', '列', '原因'], rep.rejected.map((r) => [r.file.split('/').pop(), r.sheet || '', r.row || '', r.column || '', r.reason]))) : null,
       conflictPart,
       files,
+      formsCard,
       rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
         table('import-warnings', ['位置', '说明'], rep.warnings.map((w) => [place(w), w.reason]))) : null,
       rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
@@ -85,7 +116,7 @@ export async function importView() {
     const cancel = h('button', { type: 'button', id: 'import-cancel', onclick: () => { cancel.disabled = true; api.importCancel(); } }, '取消');
     clear(body, h('div', { class: 'card' }, h('h2', {}, '正在导入'), bar, ' ', label, h('div', { class: 'actions' }, cancel)));
     try {
-      const done = await api.importCommit(policy, (p) => { bar.max = Math.max(1, p.total); bar.value = p.done; label.textContent = `${p.done} / ${p.total}`; });
+      const done = await api.importCommit(choices(), (p) => { bar.max = Math.max(1, p.total); bar.value = p.done; label.textContent = `${p.done} / ${p.total}`; });
       clear(body, h('div', { class: 'card', id: 'import-done' }, h('h2', {}, '导入完成'),
         h('p', {}, `新建 ${done.created} 条，更新 ${done.updated} 条，${done.unchanged} 条不变；拒绝 ${done.rejected.length} 行。`),
         h('div', { class: 'actions' }, h('a', { href: '#/register', class: 'button primary' }, '查看登记表'))));
