@@ -54,8 +54,10 @@ pub fn chinese(day: NaiveDate) -> String {
     day.format("%Y年%-m月%-d日").to_string()
 }
 
+/// `YYYY-MM-DD`, the stored form (written directly: this runs for every imported date).
 pub fn iso(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
 /// A stored ISO day back into a date (stored values are always valid; anything else is `None`).

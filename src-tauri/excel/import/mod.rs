@@ -361,8 +361,8 @@ fn register_rows(
             row.iter()
                 .any(|c| matches!(c, Cell::Text(t) if TOTAL_WORDS.iter().any(|w| t.contains(w))))
         };
-        let decorative = filled == 1 || has_total();
-        if decorative && received_of(&number).is_none() {
+        let received = received_of(&number);
+        if received.is_none() && (filled == 1 || has_total()) {
             continue; // totals and decorative rows (a month heading, a note)
         }
         if number.is_empty() {
@@ -377,7 +377,7 @@ fn register_rows(
         if number == values::text(&Cell::Text(Field::Number.label().into())) {
             continue; // a header repeated further down (printed registers)
         }
-        let Some(received) = received_of(&number) else {
+        let Some(received) = received else {
             reject(
                 out,
                 &origin,
@@ -449,10 +449,10 @@ fn record_of_row<'s>(
     let actual = values::date(get(Field::Actual), year, Some(received))
         .map_err(|e| err(Field::Actual, e))?;
     if let Some(d) = expected {
-        put("expected_delivery", d.format("%Y-%m-%d").to_string());
+        put("expected_delivery", crate::domain::dates::iso(d));
     }
     if let Some(d) = actual {
-        put("actual_delivery", d.format("%Y-%m-%d").to_string());
+        put("actual_delivery", crate::domain::dates::iso(d));
     }
     let brief = txt(Field::Brief);
     if check_brief(&brief).is_err() && !brief.is_empty() {
@@ -549,7 +549,7 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed) {
             received.format("%Y").to_string().parse().unwrap_or(2000),
             None,
         ) {
-            Ok(Some(d)) => vals[i].1 = d.format("%Y-%m-%d").to_string(),
+            Ok(Some(d)) => vals[i].1 = crate::domain::dates::iso(d),
             _ => {
                 warn(
                     out,

@@ -45,7 +45,7 @@ pub fn text(cell: &Cell) -> String {
             .join(" "),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
         Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Date(d) => crate::domain::dates::iso(*d),
         Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
         Cell::Error(_) => String::new(),
     }
@@ -166,8 +166,16 @@ pub struct Remark {
 
 /// Finds "…延期到7月25交付" notes; the year comes from `year`, rolled over after `not_before`.
 pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remark, String> {
-    let s = fold_alnum(s);
     let mut out = Remark::default();
+    if !s.contains(['延', '推']) {
+        out.rest = text(&Cell::Text(s.to_string()));
+        out.rest = out
+            .rest
+            .trim_matches(['，', ',', '；', ';', '。', ' '])
+            .to_string();
+        return Ok(out);
+    }
+    let s = fold_alnum(s);
     let mut rest = String::new();
     let mut tail: &str = &s;
     while let Some(pos) = ["延期到", "延期至", "延至", "推迟到"]

