@@ -526,12 +526,17 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
             ))
         }
     };
-    let parsed = crate::excel::import::parse_paths(&a.paths, &[]);
-    let report = if a.dry_run {
-        db.import_preview(&parsed, policy)?
+    let (report, refused) = if a.dry_run {
+        let parsed = crate::excel::import::parse_paths(&a.paths, &[]);
+        (
+            db.import_preview(&parsed, policy)?,
+            parsed.any_file_refused(),
+        )
     } else {
-        let never = std::sync::atomic::AtomicBool::new(false);
-        db.import_commit(actor, &parsed, policy, &mut |_, _| {}, &never)?
+        // reading and writing overlapped on two threads, one transaction
+        let report = db.import_paths(actor, &a.paths, &[], policy)?;
+        let refused = report.files.iter().any(|f| f.refused.is_some());
+        (report, refused)
     };
     if a.json {
         let mut v = serde_json::to_value(&report).expect("json");
@@ -605,7 +610,7 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
             writeln!(out, "跳过 {}：{}", s.file, s.reason)?;
         }
     }
-    if parsed.any_file_refused() {
+    if refused {
         return Err(Error::invalid("file", "有文件被整体拒绝（见上）"));
     }
     Ok(())

@@ -11,10 +11,11 @@ use crate::domain::numbering::Scheme;
 use crate::domain::requirement::{check_brief, Decision, BRIEF_MAX_CHARS};
 use chrono::NaiveDate;
 use layout::{column_letter, detect, ColumnMap, Field, SheetKind};
-use read::{read_book, Cell, Sheet};
+use read::{read_book, Cell, Sheet, SheetSink};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A file to import: its name (as shown to people) and its bytes.
 #[derive(Debug, Clone)]
@@ -107,7 +108,9 @@ pub struct MappingOverride {
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     pub files: Vec<FileReport>,
-    pub records: Vec<Record>,
+    /// Shared: the parser remembers each record (to merge later sources of the same number)
+    /// while the writer uses it, without copying.
+    pub records: Vec<Arc<Record>>,
     pub rejected: Vec<Rejection>,
     /// Files passed over (lock files, other documents), with the reason.
     pub skipped: Vec<Rejection>,
@@ -202,12 +205,46 @@ pub fn received_of(number: &str) -> Option<NaiveDate> {
     None
 }
 
-/// Reads and understands every source. Nothing is written anywhere.
+/// Reads and understands every source, one record per number. Nothing is written anywhere.
 pub fn parse(sources: &[Source], overrides: &[MappingOverride]) -> Parsed {
+    let mut records: Vec<Arc<Record>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut sink = |e: Emitted| {
+        match e {
+            Emitted::New(r) => {
+                index.insert(r.number.clone(), records.len());
+                records.push(r);
+            }
+            Emitted::Fill(f) => {
+                let f = Arc::unwrap_or_clone(f);
+                let base = Arc::make_mut(&mut records[index[&f.number]]);
+                base.values.extend(f.values);
+                base.delays.extend(f.delays);
+                base.defaults.extend(f.defaults);
+            }
+        }
+        true
+    };
+    let mut out = parse_with(sources, overrides, &mut sink);
+    out.records = records;
+    out
+}
+
+/// Reads and understands every source, handing each record to `sink` as soon as it is known
+/// (registers first, then report forms, so a form fills in the record its register made).
+/// The returned `Parsed` has the files, rejections and warnings; its `records` stay empty.
+pub fn parse_with(
+    sources: &[Source],
+    overrides: &[MappingOverride],
+    sink: &mut dyn FnMut(Emitted) -> bool,
+) -> Parsed {
     let mut out = Parsed::default();
-    // Registers first, then forms, so a form fills in the record its register created.
+    let mut emitter = Emitter::new(sink);
     let mut forms: Vec<(String, Sheet)> = Vec::new();
     for src in sources {
+        if emitter.stopped {
+            break;
+        }
         let refused = |reason: String| FileReport {
             file: src.name.clone(),
             refused: Some(reason),
@@ -218,92 +255,195 @@ pub fn parse(sources: &[Source], overrides: &[MappingOverride]) -> Parsed {
             continue;
         }
         // A parser bug must not take the app down: a panic while reading refuses the file.
-        let read = std::panic::catch_unwind(|| read_book(&src.bytes));
-        let sheets = match read {
-            Ok(Ok(s)) => s,
-            Ok(Err(r)) => {
-                out.files.push(refused(r.0));
-                continue;
-            }
-            Err(_) => {
-                out.files
-                    .push(refused("文件已损坏，读取时出错，未导入".into()));
-                continue;
-            }
-        };
-        let mut report = FileReport {
-            file: src.name.clone(),
-            refused: None,
+        let mut ctx = SheetContext {
+            src,
+            overrides,
+            out: &mut out,
+            emitter: &mut emitter,
+            forms: &mut forms,
             sheets: Vec::new(),
+            current: None,
         };
-        for mut sheet in sheets {
-            let mut kind = detect(&sheet);
-            if !sheet.merges_loaded && layout::needs_merges(&kind) {
-                read::load_merges(&src.bytes, &mut sheet);
-                if !sheet.merges.is_empty() {
-                    kind = detect(&sheet);
-                }
-            }
-            if let SheetKind::Register { columns, .. } = &mut kind {
-                for o in overrides
-                    .iter()
-                    .filter(|o| o.file == src.name && o.sheet == sheet.name)
-                {
-                    if let Some(f) = o.field {
-                        columns
-                            .iter_mut()
-                            .filter(|c| c.field == Some(f))
-                            .for_each(|c| c.field = None);
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            match read::sniff(&src.bytes) {
+                Ok(read::Format::Xlsx) => read::stream_xlsx(&src.bytes, &mut ctx),
+                _ => read_book(&src.bytes).map(|sheets| {
+                    for sheet in sheets {
+                        ctx.whole(sheet);
                     }
-                    match columns.iter_mut().find(|c| c.column == o.column) {
-                        Some(c) => c.field = o.field,
-                        None => columns.push(ColumnMap {
-                            column: o.column,
-                            letter: column_letter(o.column),
-                            header: String::new(),
-                            field: o.field,
-                        }),
-                    }
-                }
+                }),
             }
-            let sheet_report = match kind {
-                SheetKind::Register { data_start, columns } => {
-                    let taken = register_rows(&src.name, &sheet, data_start, &columns, &mut out);
-                    SheetReport { name: sheet.name.clone(), kind: "需求登记反馈表".into(), columns, rows: taken, note: None }
-                }
-                SheetKind::ReportForm => {
-                    let name = sheet.name.clone();
-                    forms.push((src.name.clone(), sheet));
-                    SheetReport { name, kind: "需求报告表".into(), columns: Vec::new(), rows: 1, note: None }
-                }
-                SheetKind::BugLedger => SheetReport {
-                    name: sheet.name.clone(),
-                    kind: "Bug收集反馈表".into(),
-                    columns: Vec::new(),
-                    rows: 0,
-                    note: Some("这是 Bug收集反馈表，不是需求登记表；Bug 记录的导入将随 Bug 功能提供，本次未导入".into()),
-                },
-                SheetKind::Unknown => SheetReport {
-                    name: sheet.name.clone(),
-                    kind: "未识别".into(),
-                    columns: Vec::new(),
-                    rows: 0,
-                    note: Some(if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
-                        "空工作表，已跳过".into()
-                    } else {
-                        "找不到需求编号等表头（可能是说明页），已跳过".into()
-                    }),
-                },
-            };
-            report.sheets.push(sheet_report);
+        }));
+        let sheets = std::mem::take(&mut ctx.sheets);
+        match read {
+            Ok(Ok(())) => out.files.push(FileReport {
+                file: src.name.clone(),
+                refused: None,
+                sheets,
+            }),
+            Ok(Err(r)) => out.files.push(refused(r.0)),
+            Err(_) => out
+                .files
+                .push(refused("文件已损坏，读取时出错，未导入".into())),
         }
-        out.files.push(report);
     }
     for (file, sheet) in forms {
-        form_record(&file, &sheet, &mut out);
+        form_record(&file, &sheet, &mut out, &mut emitter);
     }
-    merge_duplicates(&mut out);
     out
+}
+
+/// Applies the wizard's mapping corrections for one sheet.
+fn apply_overrides(
+    columns: &mut Vec<ColumnMap>,
+    file: &str,
+    sheet: &str,
+    overrides: &[MappingOverride],
+) {
+    for o in overrides
+        .iter()
+        .filter(|o| o.file == file && o.sheet == sheet)
+    {
+        if let Some(f) = o.field {
+            columns
+                .iter_mut()
+                .filter(|c| c.field == Some(f))
+                .for_each(|c| c.field = None);
+        }
+        match columns.iter_mut().find(|c| c.column == o.column) {
+            Some(c) => c.field = o.field,
+            None => columns.push(ColumnMap {
+                column: o.column,
+                letter: column_letter(o.column),
+                header: String::new(),
+                field: o.field,
+            }),
+        }
+    }
+}
+
+/// The register sheet being streamed row by row.
+struct Streaming {
+    name: String,
+    columns: Vec<ColumnMap>,
+    taken: usize,
+}
+
+/// What the reader hands each sheet of one file to.
+struct SheetContext<'s, 'e, 'f> {
+    src: &'s Source,
+    overrides: &'s [MappingOverride],
+    out: &'s mut Parsed,
+    emitter: &'s mut Emitter<'e>,
+    forms: &'f mut Vec<(String, Sheet)>,
+    sheets: Vec<SheetReport>,
+    current: Option<Streaming>,
+}
+
+impl read::SheetSink for SheetContext<'_, '_, '_> {
+    fn prefix(&mut self, sheet: &Sheet) -> bool {
+        let SheetKind::Register {
+            data_start,
+            mut columns,
+        } = detect(sheet)
+        else {
+            return false;
+        };
+        apply_overrides(&mut columns, &self.src.name, &sheet.name, self.overrides);
+        if layout::needs_merges(&SheetKind::Register {
+            data_start,
+            columns: columns.clone(),
+        }) {
+            return false;
+        }
+        let taken = register_rows(
+            &self.src.name,
+            sheet,
+            data_start,
+            &columns,
+            self.out,
+            self.emitter,
+        );
+        self.current = Some(Streaming {
+            name: sheet.name.clone(),
+            columns,
+            taken,
+        });
+        true
+    }
+
+    fn row(&mut self, r: usize, cells: &[Cell]) -> bool {
+        let Some(cur) = self.current.as_mut() else {
+            return false;
+        };
+        if register_row(
+            &self.src.name,
+            &cur.name,
+            r,
+            cells,
+            &cur.columns,
+            self.out,
+            self.emitter,
+        ) {
+            cur.taken += 1;
+        }
+        !self.emitter.stopped
+    }
+
+    fn end_streamed(&mut self) {
+        if let Some(cur) = self.current.take() {
+            self.sheets.push(SheetReport {
+                name: cur.name,
+                kind: "需求登记反馈表".into(),
+                columns: cur.columns,
+                rows: cur.taken,
+                note: None,
+            });
+        }
+    }
+
+    fn whole(&mut self, mut sheet: Sheet) {
+        let mut kind = detect(&sheet);
+        if !sheet.merges_loaded && layout::needs_merges(&kind) {
+            read::load_merges(&self.src.bytes, &mut sheet);
+            if !sheet.merges.is_empty() {
+                kind = detect(&sheet);
+            }
+        }
+        if let SheetKind::Register { columns, .. } = &mut kind {
+            apply_overrides(columns, &self.src.name, &sheet.name, self.overrides);
+        }
+        let report = match kind {
+            SheetKind::Register { data_start, columns } => {
+                let taken = register_rows(&self.src.name, &sheet, data_start, &columns, self.out, self.emitter);
+                SheetReport { name: sheet.name.clone(), kind: "需求登记反馈表".into(), columns, rows: taken, note: None }
+            }
+            SheetKind::ReportForm => {
+                let name = sheet.name.clone();
+                self.forms.push((self.src.name.clone(), sheet));
+                SheetReport { name, kind: "需求报告表".into(), columns: Vec::new(), rows: 1, note: None }
+            }
+            SheetKind::BugLedger => SheetReport {
+                name: sheet.name.clone(),
+                kind: "Bug收集反馈表".into(),
+                columns: Vec::new(),
+                rows: 0,
+                note: Some("这是 Bug收集反馈表，不是需求登记表；Bug 记录的导入将随 Bug 功能提供，本次未导入".into()),
+            },
+            SheetKind::Unknown => SheetReport {
+                name: sheet.name.clone(),
+                kind: "未识别".into(),
+                columns: Vec::new(),
+                rows: 0,
+                note: Some(if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+                    "空工作表，已跳过".into()
+                } else {
+                    "找不到需求编号等表头（可能是说明页），已跳过".into()
+                }),
+            },
+        };
+        self.sheets.push(report);
+    }
 }
 
 fn reject(out: &mut Parsed, origin: &Origin, column: Option<&str>, reason: impl Into<String>) {
@@ -335,7 +475,31 @@ fn register_rows(
     data_start: usize,
     columns: &[ColumnMap],
     out: &mut Parsed,
+    emitter: &mut Emitter<'_>,
 ) -> usize {
+    let mut taken = 0;
+    for r in data_start..sheet.rows.len() {
+        if emitter.stopped {
+            break;
+        }
+        if register_row(file, &sheet.name, r, &sheet.rows[r], columns, out, emitter) {
+            taken += 1;
+        }
+    }
+    taken
+}
+
+/// One data row of a register (`r` is 0-based): a record handed on, a rejection, or nothing
+/// (blank, decorative and totals rows). Returns whether a record was taken.
+fn register_row(
+    file: &str,
+    sheet: &str,
+    r: usize,
+    row: &[Cell],
+    columns: &[ColumnMap],
+    out: &mut Parsed,
+    emitter: &mut Emitter<'_>,
+) -> bool {
     let col_of = |f: Field| {
         columns
             .iter()
@@ -343,58 +507,52 @@ fn register_rows(
             .map(|c| c.column)
     };
     let letter = |f: Field| col_of(f).map(|c| format!("{}（{}）", column_letter(c), f.label()));
-    let get = |r: usize, f: Field| col_of(f).map(|c| sheet.cell(r, c)).unwrap_or(&Cell::Empty);
-    let mut taken = 0;
-    for r in data_start..sheet.rows.len() {
-        let row = &sheet.rows[r];
-        let filled = row.iter().filter(|c| !c.is_empty()).count();
-        if filled == 0 {
-            continue;
+    let get = |f: Field| col_of(f).and_then(|c| row.get(c)).unwrap_or(&Cell::Empty);
+    let filled = row.iter().filter(|c| !c.is_empty()).count();
+    if filled == 0 {
+        return false;
+    }
+    let origin = Origin {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        row: r + 1,
+    };
+    let number = values::number(get(Field::Number));
+    let has_total = || {
+        row.iter()
+            .any(|c| matches!(c, Cell::Text(t) if TOTAL_WORDS.iter().any(|w| t.contains(w))))
+    };
+    let received = received_of(&number);
+    if received.is_none() && (filled == 1 || has_total()) {
+        return false; // totals and decorative rows (a month heading, a note)
+    }
+    if number.is_empty() {
+        reject(
+            out,
+            &origin,
+            letter(Field::Number).as_deref(),
+            "缺少需求编号",
+        );
+        return false;
+    }
+    if number == Field::Number.label() {
+        return false; // a header repeated further down (printed registers)
+    }
+    let Some(received) = received else {
+        let why = format!("需求编号“{number}”格式无法识别（应为 YYMMDDNN，例如 14061903）");
+        reject(out, &origin, letter(Field::Number).as_deref(), why);
+        return false;
+    };
+    match record_of_row(&origin, &number, received, &get, &letter, out) {
+        Ok(rec) => {
+            emitter.emit(rec, out);
+            true
         }
-        let origin = Origin {
-            file: file.to_string(),
-            sheet: sheet.name.clone(),
-            row: r + 1,
-        };
-        let number = values::number(get(r, Field::Number));
-        let has_total = || {
-            row.iter()
-                .any(|c| matches!(c, Cell::Text(t) if TOTAL_WORDS.iter().any(|w| t.contains(w))))
-        };
-        let received = received_of(&number);
-        if received.is_none() && (filled == 1 || has_total()) {
-            continue; // totals and decorative rows (a month heading, a note)
-        }
-        if number.is_empty() {
-            reject(
-                out,
-                &origin,
-                letter(Field::Number).as_deref(),
-                "缺少需求编号",
-            );
-            continue;
-        }
-        if number == values::text(&Cell::Text(Field::Number.label().into())) {
-            continue; // a header repeated further down (printed registers)
-        }
-        let Some(received) = received else {
-            reject(
-                out,
-                &origin,
-                letter(Field::Number).as_deref(),
-                format!("需求编号“{number}”格式无法识别（应为 YYMMDDNN，例如 14061903）"),
-            );
-            continue;
-        };
-        match record_of_row(&origin, &number, received, &|f| get(r, f), &letter, out) {
-            Ok(rec) => {
-                out.records.push(rec);
-                taken += 1;
-            }
-            Err((col, reason)) => reject(out, &origin, col.as_deref(), reason),
+        Err((col, reason)) => {
+            reject(out, &origin, col.as_deref(), reason);
+            false
         }
     }
-    taken
 }
 
 type RowError = (Option<String>, String);
@@ -523,7 +681,7 @@ fn record_of_row<'s>(
     })
 }
 
-fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed) {
+fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitter<'_>) {
     let origin = Origin {
         file: file.to_string(),
         sheet: sheet.name.clone(),
@@ -577,75 +735,116 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed) {
     {
         vals.push(("kind", "improvement".into()));
     }
-    out.records.push(Record {
+    let rec = Record {
         origin,
         number,
         received,
         values: vals,
         delays: Vec::new(),
         defaults,
-    });
+    };
+    emitter.emit(rec, out);
 }
 
-/// Several sources may speak of one number: a register row and its report form complete each
-/// other; two rows of the same number that contradict each other cannot both be right.
-fn merge_duplicates(out: &mut Parsed) {
-    let mut first: HashMap<String, usize> = HashMap::new();
-    let mut merged: Vec<Record> = Vec::new();
-    let records = std::mem::take(&mut out.records);
-    for rec in records {
-        let Some(&i) = first.get(&rec.number) else {
-            first.insert(rec.number.clone(), merged.len());
-            merged.push(rec);
-            continue;
+/// What the parser hands on: a requirement met for the first time, or more values for one
+/// handed on before (a report form after its register row).
+#[derive(Debug, Clone)]
+pub enum Emitted {
+    New(Arc<Record>),
+    Fill(Arc<Record>),
+}
+
+/// Hands records on as they are understood. Several sources may speak of one number: a
+/// register row and its report form complete each other; a row repeated unchanged in the same
+/// sheet counts once; two that contradict each other cannot both be right (the later is
+/// rejected). The sink answers false to stop the parse (the writer has gone).
+pub struct Emitter<'a> {
+    seen: HashMap<String, Arc<Record>>,
+    sink: &'a mut dyn FnMut(Emitted) -> bool,
+    pub stopped: bool,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(sink: &'a mut dyn FnMut(Emitted) -> bool) -> Self {
+        Emitter {
+            seen: HashMap::new(),
+            sink,
+            stopped: false,
+        }
+    }
+
+    fn send(&mut self, e: Emitted) {
+        if !self.stopped && !(self.sink)(e) {
+            self.stopped = true;
+        }
+    }
+
+    fn emit(&mut self, rec: Record, out: &mut Parsed) {
+        let Some(base) = self.seen.get_mut(&rec.number) else {
+            let rec = Arc::new(rec);
+            self.seen.insert(rec.number.clone(), rec.clone());
+            self.send(Emitted::New(rec));
+            return;
         };
-        let base = &merged[i];
-        let clash = rec
-            .values
-            .iter()
-            .find(|(c, v)| base.value(c).is_some_and(|b| b != v));
-        let same_file_sheet =
+        let same_sheet =
             base.origin.file == rec.origin.file && base.origin.sheet == rec.origin.sheet;
-        if same_file_sheet && rec.values == base.values && rec.delays == base.delays {
+        if same_sheet && rec.values == base.values && rec.delays == base.delays {
             let why = format!("与第 {} 行重复（内容相同），只导入一次", base.origin.row);
             warn(out, &rec.origin, Some("需求编号"), why);
-            continue;
+            return;
         }
-        if let Some((col, v)) = clash {
+        if let Some((col, v)) = rec
+            .values
+            .iter()
+            .find(|(c, v)| base.value(c).is_some_and(|b| b != v))
+        {
+            let place = if same_sheet {
+                "本表".to_string()
+            } else {
+                format!("{} 的工作表“{}”", base.origin.file, base.origin.sheet)
+            };
             let reason = format!(
                 "需求编号 {} 已在 {} 第 {} 行出现，且{}不同（“{}” 与 “{}”）",
                 rec.number,
-                if same_file_sheet {
-                    "本表".to_string()
-                } else {
-                    format!("{} 的工作表“{}”", base.origin.file, base.origin.sheet)
-                },
+                place,
                 base.origin.row,
                 crate::domain::fields::label(col),
                 crate::domain::fields::display(col, base.value(col).unwrap_or_default()),
                 crate::domain::fields::display(col, v)
             );
             reject(out, &rec.origin, Some("需求编号"), reason);
-            continue;
+            return;
         }
-        let base = &mut merged[i];
+        let mut fill = Record {
+            values: Vec::new(),
+            delays: Vec::new(),
+            defaults: Vec::new(),
+            ..rec.clone()
+        };
+        // a second source of a number is rare: copying the remembered record then is cheap
+        let base = Arc::make_mut(base);
         for (c, v) in rec.values {
             if base.value(c).is_none() {
-                base.values.push((c, v));
+                base.values.push((c, v.clone()));
+                fill.values.push((c, v));
             }
         }
         for d in rec.delays {
             if !base.delays.contains(&d) {
-                base.delays.push(d);
+                base.delays.push(d.clone());
+                fill.delays.push(d);
             }
         }
         for (c, v) in rec.defaults {
             if !base.defaults.iter().any(|(bc, _)| *bc == c) {
-                base.defaults.push((c, v));
+                base.defaults.push((c, v.clone()));
+                fill.defaults.push((c, v));
             }
         }
+        if !(fill.values.is_empty() && fill.delays.is_empty() && fill.defaults.is_empty()) {
+            self.send(Emitted::Fill(Arc::new(fill)));
+        }
     }
-    out.records = merged;
 }
 
 /// Reads sources from paths (see `collect`) and parses them.

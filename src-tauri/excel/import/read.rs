@@ -265,6 +265,94 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
     Ok(out)
 }
 
+/// Where a streamed .xlsx goes, sheet by sheet.
+pub trait SheetSink {
+    /// The sheet's first `PREFIX_ROWS` rows: answer true to take the rest row by row.
+    fn prefix(&mut self, sheet: &Sheet) -> bool;
+    /// One further row (0-based `r`); false stops reading.
+    fn row(&mut self, r: usize, cells: &[Cell]) -> bool;
+    /// The streamed sheet has ended.
+    fn end_streamed(&mut self);
+    /// A sheet taken whole (short, or not a register that can stream).
+    fn whole(&mut self, sheet: Sheet);
+}
+
+/// Rows a sheet's layout is recognised from before its rows can stream.
+pub const PREFIX_ROWS: usize = 40;
+
+/// Reads an .xlsx cell by cell, handing a register's rows on as they complete, so that the
+/// rows can be understood and written while the rest of the file is still being read.
+pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => password(),
+        e => broken(e),
+    })?;
+    for name in book.sheet_names() {
+        let mut grid = Grid {
+            rows: Vec::new(),
+            cells: 0,
+        };
+        let mut decided = false;
+        let mut streaming = false;
+        let mut current: Option<usize> = None;
+        let mut row: Vec<Cell> = Vec::new();
+        let mut reader = book.worksheet_cells_reader(&name).map_err(broken)?;
+        while let Some(cell) = reader.next_cell().map_err(broken)? {
+            let (r, c) = cell.get_position();
+            let (r, c) = (r as usize, c as usize);
+            let value = cell_of_ref(cell.get_value().clone());
+            if !decided && r >= PREFIX_ROWS {
+                decided = true;
+                let head = Sheet {
+                    name: name.clone(),
+                    rows: grid.rows.clone(),
+                    merges: Vec::new(),
+                    merges_loaded: false,
+                };
+                streaming = sink.prefix(&head);
+            }
+            if !streaming {
+                grid.put(r, c, value)?;
+                continue;
+            }
+            grid.cells += 1;
+            if grid.cells > MAX_CELLS {
+                return Err(refuse(format!("工作表的单元格超过 {MAX_CELLS} 个，已拒绝")));
+            }
+            if current != Some(r) {
+                if let Some(done) = current {
+                    if !sink.row(done, &row) {
+                        return Ok(());
+                    }
+                }
+                row.clear();
+                current = Some(r);
+            }
+            if c < MAX_COLUMNS && !value.is_empty() {
+                if c >= row.len() {
+                    row.resize(c + 1, Cell::Empty);
+                }
+                row[c] = value;
+            }
+        }
+        drop(reader);
+        if streaming {
+            if let Some(done) = current {
+                sink.row(done, &row);
+            }
+            sink.end_streamed();
+        } else {
+            sink.whole(Sheet {
+                name,
+                rows: grid.rows,
+                merges: Vec::new(),
+                merges_loaded: false,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The merged cells of an .xlsx sheet (a second pass over its XML).
 pub fn load_merges(bytes: &[u8], sheet: &mut Sheet) {
     if sheet.merges_loaded {
