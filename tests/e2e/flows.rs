@@ -329,6 +329,7 @@ async fn import_wizard_previews_remaps_and_commits() {
     s.screenshot("09-import-done").await;
     s.click("nav a[data-route=register]").await;
     s.wait_text("#register-count", "共 102 条").await;
+    s.screenshot("11-register-after-import").await;
     // without its 备注 the delay of 14061914 was not imported: not 延期; its promise of
     // 2014-06-25 passed without completion or an approved delay, so it shows as overdue
     let status = s.wait_css("#register-search").await;
