@@ -21,18 +21,7 @@ fn generate(path: &Path, rows: usize) {
     let ws = wb.add_worksheet();
     ws.set_name("需求登记反馈表").unwrap();
     ws.write_string(0, 0, "需求登记反馈表（基准）").unwrap();
-    let headers = [
-        "需求编号",
-        "填表人",
-        "需求人",
-        "决策结果",
-        "需求分级",
-        "预期交付日",
-        "实际交付日",
-        "需求状态",
-        "需求梗概",
-        "备注",
-    ];
+    let headers = genjin::cli::REGISTER_HEADERS;
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
     }

@@ -2,7 +2,7 @@ use super::{blocking, read, write};
 use crate::app::AppState;
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
-use crate::domain::requirement::{Decision, Grade, Grade as G};
+use crate::domain::requirement::{Decision, Grade};
 use crate::error::Result;
 use crate::store::{Actor, Person, PersonInput};
 use serde::Serialize;
@@ -53,7 +53,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
             operator: db.operator()?,
             roles: choices(Role::ALL, Role::label, |_| ""),
             decisions: choices(Decision::ALL, Decision::label, |_| ""),
-            grades: choices(Grade::ALL, G::label, G::meaning),
+            grades: choices(Grade::ALL, Grade::label, Grade::meaning),
             channels: choices(Channel::ALL, Channel::label, |_| ""),
             sources: db.list_items("source")?,
             departments: db.list_items("department")?,

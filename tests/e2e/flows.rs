@@ -110,15 +110,7 @@ async fn notifications_and_history_close_the_loop() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
     // Prepared through the command line: the window must show what the CLI wrote.
-    let cli = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
     cli(&[
         "add-person",
         "--name",
@@ -386,15 +378,7 @@ async fn import_wizard_takes_picked_files() {
 async fn import_conflicts_are_decided_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
-    let cli = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
     cli(&["add-person", "--name", "李小四", "--department", "资讯部"]);
     // Ten registered by hand on 2014-06-19: the tenth collides with the legacy register's 14061910.
     for i in 1..=10 {

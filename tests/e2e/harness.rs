@@ -78,6 +78,17 @@ fn start_xvfb() -> (Child, String) {
     panic!("no free X display for Xvfb");
 }
 
+/// Runs the real binary headless on `db` (to prepare what the window should show).
+pub fn cli(db: &Path, args: &[&str]) {
+    let o = Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 impl Session {
     /// Opens the app on a fresh database.
     pub async fn start() -> Session {

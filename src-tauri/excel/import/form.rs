@@ -54,7 +54,7 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                 _ => continue,
             };
             let v = if col == "doctor_words" {
-                long_value_right(sheet, r, c)
+                right_of(sheet, r, c, long_text)
             } else {
                 value_right(sheet, r, c)
             };
@@ -79,18 +79,16 @@ fn after_label(line: &str, label: &str) -> Option<String> {
     (!value.is_empty() && !is_next_label).then_some(value)
 }
 
-fn value_right(sheet: &Sheet, r: usize, c: usize) -> String {
+/// The first non-empty cell right of a label, read with `read` (verbatim or folded).
+fn right_of(sheet: &Sheet, r: usize, c: usize, read: fn(&super::read::Cell) -> String) -> String {
     (c + 1..sheet.rows[r].len())
-        .map(|cc| text(sheet.cell(r, cc)))
+        .map(|cc| read(sheet.cell(r, cc)))
         .find(|v| !v.is_empty())
         .unwrap_or_default()
 }
 
-fn long_value_right(sheet: &Sheet, r: usize, c: usize) -> String {
-    (c + 1..sheet.rows[r].len())
-        .map(|cc| long_text(sheet.cell(r, cc)))
-        .find(|v| !v.is_empty())
-        .unwrap_or_default()
+fn value_right(sheet: &Sheet, r: usize, c: usize) -> String {
+    right_of(sheet, r, c, text)
 }
 
 fn strip_question(v: &str, question: &str) -> String {

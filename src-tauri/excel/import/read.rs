@@ -233,36 +233,31 @@ pub fn read_book(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+fn open_xlsx(bytes: &[u8]) -> Result<calamine::Xlsx<Cursor<&[u8]>>, Refusal> {
+    calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => password(),
         e => broken(e),
-    })?;
-    let mut out = Vec::new();
-    for name in book.sheet_names() {
-        let mut grid = Grid {
-            rows: Vec::new(),
-            cells: 0,
-        };
-        {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(broken)?;
-            while let Some(cell) = reader.next_cell().map_err(broken)? {
-                let (r, c) = cell.get_position();
-                grid.put(
-                    r as usize,
-                    c as usize,
-                    cell_of_ref(cell.get_value().clone()),
-                )?;
-            }
+    })
+}
+
+/// Every sheet of an .xlsx, whole (a sink that never streams).
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
+    struct Whole(Vec<Sheet>);
+    impl SheetSink for Whole {
+        fn prefix(&mut self, _: &Sheet) -> bool {
+            false
         }
-        out.push(Sheet {
-            name,
-            rows: grid.rows,
-            merges: Vec::new(),
-            merges_loaded: false,
-        });
+        fn row(&mut self, _: usize, _: &[Cell]) -> bool {
+            false
+        }
+        fn end_streamed(&mut self) {}
+        fn whole(&mut self, sheet: Sheet) {
+            self.0.push(sheet);
+        }
     }
-    Ok(out)
+    let mut sink = Whole(Vec::new());
+    stream_xlsx(bytes, &mut sink)?;
+    Ok(sink.0)
 }
 
 /// Where a streamed .xlsx goes, sheet by sheet.
@@ -283,10 +278,7 @@ pub const PREFIX_ROWS: usize = 40;
 /// Reads an .xlsx cell by cell, handing a register's rows on as they complete, so that the
 /// rows can be understood and written while the rest of the file is still being read.
 pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsxError::Password => password(),
-        e => broken(e),
-    })?;
+    let mut book = open_xlsx(bytes)?;
     for name in book.sheet_names() {
         let mut grid = Grid {
             rows: Vec::new(),
