@@ -310,6 +310,7 @@ async fn import_wizard_previews_remaps_and_commits() {
         "",
     )
     .await;
+    s.wait_css("#import-summary[data-revision='2']").await;
     s.wait_text("#import-summary", "将新建 102 条").await;
     let sel = s
         .wait_css("[data-file='需求登记反馈表_2014.xlsx'] select[data-column='9']")
@@ -398,6 +399,8 @@ async fn import_conflicts_are_decided_one_by_one() {
     s.wait_css("#operator-dialog").await;
     s.select("#operator-dialog select[name=person]", "1").await;
     s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#operator-name", "李小四").await;
+    s.wait_gone("#operator-dialog").await;
     s.click("#nav-import").await;
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures/legacy/需求登记反馈表_2014.xlsx");
