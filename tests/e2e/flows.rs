@@ -1,7 +1,6 @@
 //! Each test is a flow a user performs in the window.
 
 use crate::harness::Session;
-use fantoccini::Locator;
 
 async fn first_start_as(s: &Session, name: &str) {
     s.wait_css("#operator-dialog").await;
@@ -52,17 +51,10 @@ async fn first_start_create_find_in_register_decide_and_complete() {
         .await
         .ok();
     s.click("nav a[data-route=register]").await;
-    let row = s.wait_css("#register tr[data-number='14061901']").await;
-    let cells: Vec<String> = {
-        let mut v = Vec::new();
-        for td in row.find_all(Locator::Css("td")).await.unwrap() {
-            v.push(td.text().await.unwrap());
-        }
-        v
-    };
+    s.wait_text("#register-count", "共 2 条").await;
+    let cells = s.texts("#register tr[data-number='14061901'] td").await;
     assert_eq!(&cells[..3], ["14061901", "刘小妹", "郭主任"]);
     assert_eq!(cells[8], "问卷自动计分");
-    s.wait_text("#register-count", "共 2 条").await;
     s.screenshot("03-register").await;
 
     // Search narrows the register.
@@ -89,10 +81,11 @@ async fn first_start_create_find_in_register_decide_and_complete() {
     s.click("nav a[data-route=register]").await;
     s.wait_text("#register tr[data-number='14061901'] td.status", "完成")
         .await;
-    let second = s
-        .wait_css("#register tr[data-number='14061902'] td.status")
-        .await;
-    assert_eq!(second.text().await.unwrap(), "");
+    assert_eq!(
+        s.text("#register tr[data-number='14061902'] td.status")
+            .await,
+        ""
+    );
 
     // A refused decision shows the rule in Chinese and changes nothing.
     s.click("#register tr[data-number='14061902'] td.num").await;
@@ -230,11 +223,8 @@ async fn people_operator_switch_and_report_edit() {
     s.wait_text("dialog .error-text", "已存在").await;
     s.screenshot("07-people-duplicate").await;
     let esc: char = fantoccini::key::Key::Escape.into();
-    s.wait_css("dialog input[name=name]")
-        .await
-        .send_keys(&esc.to_string())
-        .await
-        .unwrap();
+    s.send_keys("dialog input[name=name]", &esc.to_string())
+        .await;
     s.wait_gone("dialog").await;
 
     // Register one as 李小四, then switch to 王产品 and edit the report.
@@ -265,9 +255,10 @@ async fn people_operator_switch_and_report_edit() {
     s.wait_text("#operator-name", "王产品").await;
 
     s.click("#edit-report").await;
-    let received = s.wait_css("#requirement-form [name=received_date]").await;
     assert!(
-        received.attr("readonly").await.unwrap().is_some(),
+        s.attr("#requirement-form [name=received_date]", "readonly")
+            .await
+            .is_some(),
         "the received date made the number"
     );
     s.fill_and_enter("#requirement-form [name=brief]", "处方模板 科室共享")
@@ -312,10 +303,11 @@ async fn import_wizard_previews_remaps_and_commits() {
     .await;
     s.wait_css("#import-summary[data-revision='2']").await;
     s.wait_text("#import-summary", "将新建 102 条").await;
-    let sel = s
-        .wait_css("[data-file='需求登记反馈表_2014.xlsx'] select[data-column='9']")
-        .await;
-    assert_eq!(sel.prop("value").await.unwrap().as_deref(), Some(""));
+    assert_eq!(
+        s.value("[data-file='需求登记反馈表_2014.xlsx'] select[data-column='9']")
+            .await,
+        ""
+    );
 
     s.click("#import-commit").await;
     s.wait_text("#import-done", "新建 102 条").await;
@@ -325,13 +317,13 @@ async fn import_wizard_previews_remaps_and_commits() {
     s.screenshot("11-register-after-import").await;
     // without its 备注 the delay of 14061914 was not imported: not 延期; its promise of
     // 2014-06-25 passed without completion or an approved delay, so it shows as overdue
-    let status = s.wait_css("#register-search").await;
-    status.send_keys("14061914").await.unwrap();
+    s.fill("#register-search", "14061914").await;
     s.wait_text("#register-count", "共 1 条").await;
-    let cell = s
-        .wait_css("#register tr[data-number='14061914'] td.status")
-        .await;
-    assert_eq!(cell.text().await.unwrap(), "逾期");
+    assert_eq!(
+        s.text("#register tr[data-number='14061914'] td.status")
+            .await,
+        "逾期"
+    );
     // the 2015 register kept its 备注: 15030401 is 延期
     s.fill("#register-search", "15030401").await;
     s.wait_text("#register tr[data-number='15030401'] td.status", "延期")
@@ -349,27 +341,20 @@ async fn import_wizard_takes_picked_files() {
         .canonicalize()
         .unwrap();
     // WebDriver fills a file input with a path; the page reads the bytes and sends them.
-    s.wait_css("#import-form input[type=file]")
-        .await
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
+    s.send_keys("#import-form input[type=file]", file.to_str().unwrap())
+        .await;
     s.click("#import-load").await;
     s.wait_text("#import-summary", "将新建 40 条").await;
     s.click("#import-commit").await;
     s.wait_text("#import-done", "新建 40 条").await;
     // the same file again: nothing new
     s.click("#nav-import").await;
-    s.wait_css("#import-form input[type=file]")
-        .await
-        .send_keys(file.to_str().unwrap())
-        .await
-        .unwrap();
+    s.send_keys("#import-form input[type=file]", file.to_str().unwrap())
+        .await;
     s.click("#import-load").await;
     s.wait_text("#import-summary", "40 条不变").await;
-    let commit = s.wait_css("#import-commit").await;
     assert!(
-        commit.attr("disabled").await.unwrap().is_some(),
+        s.attr("#import-commit", "disabled").await.is_some(),
         "nothing to write"
     );
     s.close().await;

@@ -42,40 +42,51 @@ fn find_tool(name: &str) -> PathBuf {
         })
 }
 
+/// Starts Xvfb on a display it picks itself (`-displayfd`): it skips displays in use and clears
+/// stale locks left by killed servers, which a scan of `/tmp/.X*-lock` cannot tell apart.
 fn start_xvfb() -> (Child, String) {
-    for n in 90..190 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let display = format!(":{n}");
-        let mut child = Command::new(find_tool("Xvfb"))
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1366x768x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(10) {
-            if Path::new(&socket).exists() {
-                return (child, display);
-            }
-            if let Ok(Some(_)) = child.try_wait() {
-                break; // display taken meanwhile: try the next
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
+    use std::io::BufRead;
+    let mut child = Command::new(find_tool("Xvfb"))
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1366x768x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let mut line = String::new();
+    let out = child.stdout.take().unwrap();
+    std::io::BufReader::new(out).read_line(&mut line).unwrap();
+    let n = line.trim();
+    assert!(!n.is_empty(), "Xvfb did not start");
+    (child, format!(":{n}"))
+}
+
+/// Stops a child politely (SIGTERM lets it clean up: Xvfb removes its lock, tauri-driver stops
+/// WebKitWebDriver and the app), then forcefully if it lingers.
+fn terminate(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return; // already stopped (and reaped): its pid may belong to someone else now
     }
-    panic!("no free X display for Xvfb");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stderr(Stdio::null())
+        .status();
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(5) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Runs the real binary headless on `db` (to prepare what the window should show).
@@ -190,40 +201,124 @@ impl Session {
         panic!("{css} never contained {want:?}; last text: {last:?}");
     }
 
+    /// Runs `act` on the element `css` until it succeeds: the page may re-render between finding an
+    /// element and acting on it (a stale element), or the element may not be interactable yet.
+    async fn on_element<F, Fut>(&self, css: &str, what: &str, act: F)
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
+        let t0 = Instant::now();
+        loop {
+            let err = match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match act(e).await {
+                    Ok(()) => return,
+                    Err(e) => e.to_string(),
+                },
+                Err(e) => e.to_string(),
+            };
+            if t0.elapsed() > Duration::from_secs(15) {
+                self.screenshot("failed-action").await;
+                panic!("cannot {what} {css}: {err}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Types into a field, replacing what is there.
     pub async fn fill(&self, css: &str, text: &str) {
-        let e = self.wait_css(css).await;
-        e.clear().await.unwrap();
-        if !text.is_empty() {
-            e.send_keys(text).await.unwrap();
-        }
+        self.on_element(css, "fill", |e| async move {
+            e.clear().await?;
+            if !text.is_empty() {
+                e.send_keys(text).await?;
+            }
+            Ok(())
+        })
+        .await;
+    }
+
+    /// Types into a field without clearing it (a file input takes a path this way).
+    pub async fn send_keys(&self, css: &str, text: &str) {
+        self.on_element(css, "type into", |e| async move { e.send_keys(text).await })
+            .await;
     }
 
     /// Types into a field, then presses Enter (the keyboard way to save a form).
     pub async fn fill_and_enter(&self, css: &str, text: &str) {
         self.fill(css, text).await;
         let enter: char = fantoccini::key::Key::Enter.into();
-        self.wait_css(css)
-            .await
-            .send_keys(&enter.to_string())
-            .await
-            .unwrap();
+        self.send_keys(css, &enter.to_string()).await;
     }
 
     pub async fn click(&self, css: &str) {
-        let e = self.wait_css(css).await;
-        if let Err(err) = e.click().await {
-            self.screenshot("failed-click").await;
-            panic!("cannot click {css}: {err}");
-        }
+        self.on_element(css, "click", |e| async move { e.click().await })
+            .await;
     }
 
     pub async fn select(&self, css: &str, value: &str) {
-        self.wait_css(css)
-            .await
-            .select_by_value(value)
-            .await
-            .unwrap();
+        self.on_element(css, "select in", |e| async move {
+            e.select_by_value(value).await
+        })
+        .await;
+    }
+
+    /// The rendered text of every element matching `css`, read in one script so a re-render cannot
+    /// interleave; waits until at least one matches.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let v = self
+            .eval_until(
+                "const m = document.querySelectorAll(arguments[0]); \
+                 return m.length ? [...m].map(e => e.innerText.trim()) : null;",
+                css,
+            )
+            .await;
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// The rendered text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.texts(css).await.swap_remove(0)
+    }
+
+    /// An attribute of the first element matching `css` (None when absent).
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let v = self
+            .eval_until(
+                "const e = document.querySelector(arguments[0]); \
+                 return e ? [e.getAttribute(arguments[1])] : null;",
+                &format!("{css}\u{0}{name}"),
+            )
+            .await;
+        v[0].as_str().map(str::to_string)
+    }
+
+    /// The `value` property of the first form control matching `css`.
+    pub async fn value(&self, css: &str) -> String {
+        let v = self
+            .eval_until(
+                "const e = document.querySelector(arguments[0]); return e ? e.value : null;",
+                css,
+            )
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Runs `script` with the selector (and, after a NUL, a second argument) until it returns
+    /// something other than null.
+    async fn eval_until(&self, script: &str, args: &str) -> serde_json::Value {
+        let args: Vec<serde_json::Value> = args.split('\u{0}').map(|a| a.into()).collect();
+        let t0 = Instant::now();
+        loop {
+            if let Ok(v) = self.client.execute(script, args.clone()).await {
+                if !v.is_null() {
+                    return v;
+                }
+            }
+            if t0.elapsed() > Duration::from_secs(15) {
+                panic!("nothing matched {:?}", args[0]);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a PNG of the window to `target/e2e-screenshots/NAME.png` for people to look at.
@@ -247,21 +342,8 @@ impl Session {
     }
 
     fn stop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver (and the app) too.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.driver.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
+        terminate(&mut self.driver);
+        terminate(&mut self.xvfb);
     }
 }
 
