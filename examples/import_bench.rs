@@ -160,6 +160,33 @@ fn main() {
         );
         return;
     }
+    if args.len() >= 4 && args[1] == "phases" {
+        // each half alone: understanding (single thread), then writing what was understood
+        let t = Instant::now();
+        let parsed = genjin::excel::import::parse_paths(&[Path::new(&args[2]).to_path_buf()], &[]);
+        let parse_s = t.elapsed().as_secs_f64();
+        let mut store = genjin::store::Db::open(Path::new(&args[3])).unwrap();
+        let actor = genjin::store::Actor::new(None, "bench", "bench");
+        let t = Instant::now();
+        let report = store
+            .import_commit(
+                &actor,
+                &parsed,
+                genjin::store::ConflictPolicy::KeepExisting,
+                &mut |_, _| {},
+                &std::sync::atomic::AtomicBool::new(false),
+            )
+            .unwrap();
+        let commit_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        drop(store);
+        println!(
+            "parse {parse_s:.3} s, commit {commit_s:.3} s ({} created), close {:.3} s",
+            report.created,
+            t.elapsed().as_secs_f64()
+        );
+        return;
+    }
     if args.len() >= 3 && (args[1] == "bare" || args[1] == "import") {
         let path = Path::new(&args[2]);
         let t = Instant::now();

@@ -57,7 +57,33 @@ pub fn chinese(day: NaiveDate) -> String {
 /// `YYYY-MM-DD`, the stored form (written directly: this runs for every imported date).
 pub fn iso(day: NaiveDate) -> String {
     use chrono::Datelike;
-    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+    let (y, m, d) = (day.year(), day.month(), day.day());
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    let y = y as u32;
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        d / 10,
+        d % 10,
+    ];
+    digits
+        .iter()
+        .map(|&n| {
+            if n == 10 {
+                '-'
+            } else {
+                (b'0' + n as u8) as char
+            }
+        })
+        .collect()
 }
 
 /// A stored ISO day back into a date (stored values are always valid; anything else is `None`).
@@ -149,6 +175,9 @@ mod tests {
         assert_eq!(compact(day), "20140605");
         assert_eq!(chinese(day), "2014年6月5日");
         assert_eq!(iso(day), "2014-06-05");
+        assert_eq!(iso(d(987, 12, 31).unwrap()), "0987-12-31");
+        assert_eq!(iso(d(9999, 1, 1).unwrap()), "9999-01-01");
+        assert_eq!(iso(d(12345, 1, 1).unwrap()), "12345-01-01");
     }
 
     #[test]

@@ -59,6 +59,12 @@ impl Scheme {
 
     /// Split a number back into (period, sequence); `None` when it is not of this scheme.
     pub fn parse(self, prefix: &str, number: &str) -> Option<(String, u32)> {
+        self.split(prefix, number)
+            .map(|(period, seq)| (period.to_string(), seq))
+    }
+
+    /// Like `parse`, borrowing the period from the number.
+    pub fn split<'n>(self, prefix: &str, number: &'n str) -> Option<(&'n str, u32)> {
         let rest = number.strip_prefix(prefix)?;
         let (period, seq) = match self {
             Scheme::Daily if rest.len() == 8 => (&rest[..6], &rest[6..]),
@@ -75,7 +81,7 @@ impl Scheme {
             return None;
         }
         let seq: u32 = seq.parse().ok()?;
-        (seq >= 1).then(|| (period.to_string(), seq))
+        (seq >= 1).then_some((period, seq))
     }
 }
 

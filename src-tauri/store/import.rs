@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+// foldhash: every imported row costs several lookups by number; SipHash was ~5 % of an import.
+use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -405,37 +406,6 @@ fn note(
     Ok(record(tx, who, now, now, change)?)
 }
 
-/// Inserts a new requirement from a record (one fixed statement for every row).
-fn create(tx: &Transaction, rec: &Record, who: &Actor, now: &str, insert_sql: &str) -> Result<()> {
-    let received = dates::iso(rec.received);
-    let mut vals: Vec<Option<&str>> =
-        vec![Some(&rec.number), Some(&received), Some(now), Some(now)];
-    for col in IMPORTABLE {
-        let default = || {
-            rec.defaults
-                .iter()
-                .find(|(c, _)| c == col)
-                .map(|(_, v)| v.as_str())
-        };
-        vals.push(match rec.value(col).or_else(default) {
-            Some(v) => Some(v),
-            None if NULLABLE.contains(col) => None,
-            None if *col == "kind" => Some("new"),
-            None => Some(""),
-        });
-    }
-    tx.prepare_cached(insert_sql)?
-        .execute(rusqlite::params_from_iter(vals.iter()))?;
-    let id = tx.last_insert_rowid();
-    note(tx, who, now, id, "imported", None, Some(&origin_text(rec)))?;
-    let promised = rec.value("expected_delivery");
-    let filed = promised.unwrap_or(&received);
-    for d in &rec.delays {
-        insert_delay(tx, id, promised, filed, d, now)?;
-    }
-    Ok(())
-}
-
 /// Applies a record's changes to an existing requirement, in one statement.
 fn update(
     tx: &Transaction,
@@ -496,26 +466,43 @@ enum Class {
 /// (created, updated, unchanged)
 type Counts = (usize, usize, usize);
 
+/// The history row saying where an imported requirement came from.
+const IMPORTED_NOTE_SQL: &str =
+    "INSERT INTO history (entity, entity_id, field, old_value, new_value,
+     actor_id, actor_name, happened_at, recorded_at, origin)
+     VALUES ('requirement', ?1, 'imported', NULL, ?2, ?3, ?4, ?5, ?5, ?6)";
+
+/// Where an importable column's value goes in the INSERT (after number, received, created,
+/// updated).
+fn slot(col: &str) -> Option<usize> {
+    IMPORTABLE.iter().position(|c| *c == col)
+}
+
 /// Applies records inside one transaction: creates, fills in, or leaves alone; remembers what
 /// happened to each number (a report form after its register row adds to the same record).
-struct Writer<'a> {
+/// The statements of the common case (a new requirement and its history row) are prepared once.
+struct Writer<'a, 't> {
     actor: &'a Actor,
     choices: ConflictChoices,
     now: String,
-    insert_sql: String,
-    existing: HashSet<String>,
-    class: HashMap<String, Class>,
+    insert: rusqlite::Statement<'t>,
+    imported_note: rusqlite::Statement<'t>,
+    /// Every number in the database (before the import, or written by it), with what this
+    /// import did to it (None: not touched).
+    numbers: HashMap<String, Option<Class>>,
     counters: HashMap<String, u32>,
+    /// The history actor of each file ("import:<file name>"), the last one at hand.
     actors: HashMap<String, Actor>,
     conflicts: Vec<Conflict>,
+    origin: String,
 }
 
-impl<'a> Writer<'a> {
-    fn new(tx: &Transaction, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
+impl<'a, 't> Writer<'a, 't> {
+    fn new(tx: &'t Transaction, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
         // Which numbers exist already, in one query: new ones skip the per-row comparison.
-        let existing: HashSet<String> = {
+        let numbers: HashMap<String, Option<Class>> = {
             let mut st = tx.prepare("SELECT number FROM requirements")?;
-            let numbers = st.query_map([], |r| r.get::<_, String>(0))?;
+            let numbers = st.query_map([], |r| Ok((r.get::<_, String>(0)?, None)))?;
             numbers.collect::<Result<_, _>>()?
         };
         let marks: Vec<String> = (1..=IMPORTABLE.len() + 4)
@@ -530,12 +517,13 @@ impl<'a> Writer<'a> {
             actor,
             choices,
             now: dates::now(),
-            insert_sql,
-            existing,
-            class: HashMap::new(),
+            insert: tx.prepare(&insert_sql)?,
+            imported_note: tx.prepare(IMPORTED_NOTE_SQL)?,
+            numbers,
             counters: HashMap::new(),
             actors: HashMap::new(),
             conflicts: Vec::new(),
+            origin: String::new(),
         })
     }
 
@@ -544,44 +532,92 @@ impl<'a> Writer<'a> {
             self.actors
                 .insert(rec.origin.file.clone(), file_actor(self.actor, rec));
         }
-        let who = &self.actors[&rec.origin.file];
-        let outcome = if self.existing.contains(rec.number.as_str()) {
-            diff(tx, rec, &self.choices, &mut self.conflicts)?
-        } else {
-            Outcome::Create
+        let outcome = match self.numbers.get(rec.number.as_str()) {
+            Some(_) => diff(tx, rec, &self.choices, &mut self.conflicts)?,
+            None => Outcome::Create,
         };
         match outcome {
             Outcome::Unchanged => {
-                self.class
-                    .entry(rec.number.clone())
-                    .or_insert(Class::Unchanged);
+                let class = self.numbers.get_mut(rec.number.as_str()).unwrap();
+                class.get_or_insert(Class::Unchanged);
             }
             Outcome::Create => {
-                create(tx, rec, who, &self.now, &self.insert_sql)?;
-                let numbered = Scheme::Daily
-                    .parse("", &rec.number)
-                    .or_else(|| Scheme::Monthly.parse("", &rec.number));
-                if let Some((period, seq)) = numbered {
-                    let e = self.counters.entry(period).or_insert(0);
-                    *e = (*e).max(seq);
+                self.create(tx, rec)?;
+                if let Some((period, seq)) = Scheme::Daily
+                    .split("", &rec.number)
+                    .or_else(|| Scheme::Monthly.split("", &rec.number))
+                {
+                    match self.counters.get_mut(period) {
+                        Some(top) => *top = (*top).max(seq),
+                        None => {
+                            self.counters.insert(period.to_string(), seq);
+                        }
+                    }
                 }
-                self.existing.insert(rec.number.clone());
-                self.class.insert(rec.number.clone(), Class::Created);
+                self.numbers
+                    .insert(rec.number.clone(), Some(Class::Created));
             }
             Outcome::Update {
                 id,
                 changes,
                 delays,
             } => {
+                let who = &self.actors[&rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
-                let c = self
-                    .class
-                    .entry(rec.number.clone())
-                    .or_insert(Class::Updated);
-                if *c == Class::Unchanged {
-                    *c = Class::Updated;
+                let class = self.numbers.get_mut(rec.number.as_str()).unwrap();
+                if *class != Some(Class::Created) {
+                    *class = Some(Class::Updated);
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Inserts a new requirement from a record (one fixed statement for every row), with the
+    /// history row saying where it came from.
+    fn create(&mut self, tx: &Transaction, rec: &Record) -> Result<()> {
+        let received = dates::iso(rec.received);
+        let mut vals: [Option<&str>; IMPORTABLE.len() + 4] = [None; IMPORTABLE.len() + 4];
+        vals[..4].copy_from_slice(&[
+            Some(&rec.number),
+            Some(&received),
+            Some(&self.now),
+            Some(&self.now),
+        ]);
+        for (col, v) in rec.defaults.iter().chain(&rec.values) {
+            // values come after defaults: a value given wins over a default
+            if let Some(i) = slot(col) {
+                vals[4 + i] = Some(v);
+            }
+        }
+        for (i, col) in IMPORTABLE.iter().enumerate() {
+            if vals[4 + i].is_none() && !NULLABLE.contains(col) {
+                vals[4 + i] = Some(if *col == "kind" { "new" } else { "" });
+            }
+        }
+        self.insert
+            .execute(rusqlite::params_from_iter(vals.iter()))?;
+        let id = tx.last_insert_rowid();
+        use std::fmt::Write;
+        self.origin.clear();
+        let _ = write!(
+            self.origin,
+            "{} · {} · 第 {} 行",
+            rec.origin.file, rec.origin.sheet, rec.origin.row
+        );
+        let who = &self.actors[&rec.origin.file];
+        self.imported_note.execute(params![
+            id,
+            self.origin,
+            who.person_id,
+            who.name,
+            self.now,
+            who.origin
+        ])?;
+        let promised = rec.value("expected_delivery");
+        let filed = promised.unwrap_or(&received);
+        for d in &rec.delays {
+            insert_delay(tx, id, promised, filed, d, &self.now)?;
         }
         Ok(())
     }
@@ -595,7 +631,7 @@ impl<'a> Writer<'a> {
             )?
             .execute(params![period, seq])?;
         }
-        let count = |k: Class| self.class.values().filter(|c| **c == k).count();
+        let count = |k: Class| self.numbers.values().filter(|c| **c == Some(k)).count();
         let counts = (
             count(Class::Created),
             count(Class::Updated),

@@ -264,7 +264,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
 pub trait SheetSink {
     /// The sheet's first `PREFIX_ROWS` rows: answer true to take the rest row by row.
     fn prefix(&mut self, sheet: &Sheet) -> bool;
-    /// One further row (0-based `r`); false stops reading.
+    /// One further row (0-based `r`); false stops reading. A cell the row does not have is
+    /// `Cell::Empty` or an empty `Cell::Text` (buffers are reused from row to row).
     fn row(&mut self, r: usize, cells: &[Cell]) -> bool;
     /// The streamed sheet has ended.
     fn end_streamed(&mut self);
@@ -292,7 +293,6 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
         while let Some(cell) = reader.next_cell().map_err(broken)? {
             let (r, c) = cell.get_position();
             let (r, c) = (r as usize, c as usize);
-            let value = cell_of_ref(cell.get_value().clone());
             if !decided && r >= PREFIX_ROWS {
                 decided = true;
                 let head = Sheet {
@@ -304,7 +304,7 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
                 streaming = sink.prefix(&head);
             }
             if !streaming {
-                grid.put(r, c, value)?;
+                grid.put(r, c, cell_of_ref(cell.get_value().clone()))?;
                 continue;
             }
             grid.cells += 1;
@@ -317,14 +317,31 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
                         return Ok(());
                     }
                 }
-                row.clear();
+                // Emptied, keeping each text's buffer for the next row (no allocation per cell).
+                for cell in row.iter_mut() {
+                    match cell {
+                        Cell::Text(t) => t.clear(),
+                        other => *other = Cell::Empty,
+                    }
+                }
                 current = Some(r);
             }
-            if c < MAX_COLUMNS && !value.is_empty() {
+            if c < MAX_COLUMNS {
                 if c >= row.len() {
                     row.resize(c + 1, Cell::Empty);
                 }
-                row[c] = value;
+                let text = match cell.get_value() {
+                    DataRef::SharedString(s) => Some(*s),
+                    DataRef::String(s) => Some(s.as_str()),
+                    _ => None,
+                };
+                match (&mut row[c], text) {
+                    (Cell::Text(buf), Some(s)) => {
+                        buf.clear(); // a cell given twice: the last one counts
+                        buf.push_str(s);
+                    }
+                    (slot, _) => *slot = cell_of_ref(cell.get_value().clone()),
+                }
             }
         }
         drop(reader);

@@ -5,6 +5,7 @@ use super::read::Cell;
 use crate::domain::dates::{normalize_width, parse_day};
 use crate::domain::requirement::{Decision, Grade};
 use chrono::{Datelike, Duration, NaiveDate};
+use std::borrow::Cow;
 
 /// Folds full-width digits, letters and the ideographic space; keeps Chinese punctuation (，。：).
 pub fn fold_alnum(s: &str) -> String {
@@ -36,13 +37,35 @@ fn is_clean(s: &str) -> bool {
 
 /// A cell as trimmed text: full-width digits and letters folded, runs of white space made one.
 pub fn text(cell: &Cell) -> String {
+    text_ref(cell).into_owned()
+}
+
+/// `text`, borrowing the cell's own text when it is already clean (the common case): values
+/// that are only looked at (a decision, a grade, a status) cost no copy.
+pub fn text_ref(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Text(s) => text_of_str(s),
+        other => Cow::Owned(text_of_other(other)),
+    }
+}
+
+fn text_of_str(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(
+            fold_alnum(s)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+}
+
+fn text_of_other(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Text(s) if is_clean(s) => s.clone(),
-        Cell::Text(s) => fold_alnum(s)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        Cell::Text(s) => text_of_str(s).into_owned(),
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
         Cell::Number(n) => n.to_string(),
         Cell::Date(d) => crate::domain::dates::iso(*d),
@@ -61,7 +84,12 @@ pub fn long_text(cell: &Cell) -> String {
 
 /// A 需求编号 from a cell: `14061910`, `14061910.0`, ` １４０６１９１０ `.
 pub fn number(cell: &Cell) -> String {
-    text(cell).chars().filter(|c| !c.is_whitespace()).collect()
+    let t = text_ref(cell);
+    if t.contains(' ') {
+        t.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        t.into_owned()
+    }
 }
 
 const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
@@ -100,16 +128,18 @@ pub fn date(
         Cell::Number(n) => {
             let n = *n;
             if n.fract() == 0.0 && (19_000_101.0..=29_991_231.0).contains(&n) {
-                return NaiveDate::parse_from_str(&format!("{}", n as i64), "%Y%m%d")
+                // 20140620 as a number: YYYYMMDD
+                let n = n as u32;
+                return NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
                     .map(Some)
-                    .map_err(|_| format!("日期“{}”不存在", n as i64));
+                    .ok_or_else(|| format!("日期“{n}”不存在"));
             }
             serial_day(n)
                 .map(Some)
                 .ok_or_else(|| format!("无法识别的日期“{n}”"))
         }
         Cell::Text(_) => {
-            let s = text(cell);
+            let s = text_ref(cell);
             if s.is_empty() {
                 return Ok(None);
             }
@@ -124,6 +154,9 @@ pub fn date(
 }
 
 pub fn decision(s: &str) -> Result<Option<Decision>, String> {
+    if let Some(d) = Decision::parse(s) {
+        return Ok(Some(d)); // the common case: a clean cell
+    }
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if s.is_empty() {
         return Ok(None);
@@ -143,6 +176,9 @@ pub fn decision(s: &str) -> Result<Option<Decision>, String> {
 }
 
 pub fn grade(s: &str) -> Result<Option<Grade>, String> {
+    if let Some(g) = Grade::parse(s) {
+        return Ok(Some(g)); // the common case: a clean cell
+    }
     let s: String = normalize_width(s)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -168,9 +204,7 @@ pub struct Remark {
 pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remark, String> {
     let mut out = Remark::default();
     if !s.contains(['延', '推']) {
-        out.rest = text(&Cell::Text(s.to_string()));
-        out.rest = out
-            .rest
+        out.rest = text_of_str(s)
             .trim_matches(['，', ',', '；', ';', '。', ' '])
             .to_string();
         return Ok(out);
