@@ -165,6 +165,12 @@ fn main() {
         let t = Instant::now();
         let parsed = genjin::excel::import::parse_paths(&[Path::new(&args[2]).to_path_buf()], &[]);
         let parse_s = t.elapsed().as_secs_f64();
+        if let Ok(sql) = std::env::var("BENCH_SQL") {
+            // experiments only: e.g. dropping an index to see what it costs
+            drop(genjin::store::Db::open(Path::new(&args[3])).unwrap());
+            let c = rusqlite::Connection::open(&args[3]).unwrap();
+            c.execute_batch(&sql).unwrap();
+        }
         let mut store = genjin::store::Db::open(Path::new(&args[3])).unwrap();
         let actor = genjin::store::Actor::new(None, "bench", "bench");
         let t = Instant::now();
@@ -178,6 +184,12 @@ fn main() {
             )
             .unwrap();
         let commit_s = t.elapsed().as_secs_f64();
+        if let Ok(sql) = std::env::var("BENCH_SQL_AFTER") {
+            let t = Instant::now();
+            let c = rusqlite::Connection::open(&args[3]).unwrap();
+            c.execute_batch(&sql).unwrap();
+            println!("after: {:.3} s", t.elapsed().as_secs_f64());
+        }
         let t = Instant::now();
         drop(store);
         println!(

@@ -62,28 +62,20 @@ pub fn iso(day: NaiveDate) -> String {
         return format!("{y:04}-{m:02}-{d:02}");
     }
     let y = y as u32;
-    let digits = [
-        y / 1000,
-        y / 100 % 10,
-        y / 10 % 10,
-        y % 10,
-        10,
-        m / 10,
-        m % 10,
-        10,
-        d / 10,
-        d % 10,
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let bytes = [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
     ];
-    digits
-        .iter()
-        .map(|&n| {
-            if n == 10 {
-                '-'
-            } else {
-                (b'0' + n as u8) as char
-            }
-        })
-        .collect()
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A stored ISO day back into a date (stored values are always valid; anything else is `None`).

@@ -119,7 +119,9 @@ const IMPORTABLE: &[&str] = &[
     "remark",
 ];
 
-/// Importable columns that are NULL rather than empty text when a file does not give them.
+/// Importable columns that are NULL rather than empty text when a file does not give them
+/// (what `ABSENT` encodes; a test keeps the two in step).
+#[cfg(test)]
 const NULLABLE: &[&str] = &[
     "report_date",
     "decision",
@@ -172,8 +174,8 @@ fn diff(
                 field: fields::label(col).to_string(),
                 existing: fields::display(col, old.as_deref().unwrap_or_default()),
                 incoming: fields::display(col, new),
-                file: rec.origin.file.clone(),
-                sheet: rec.origin.sheet.clone(),
+                file: rec.origin.file.to_string(),
+                sheet: rec.origin.sheet.to_string(),
                 row: rec.origin.row,
             });
             if !take {
@@ -249,10 +251,10 @@ fn origin_text(rec: &Record) -> String {
 }
 
 fn file_actor(actor: &Actor, rec: &Record) -> Actor {
-    let name = std::path::Path::new(&rec.origin.file)
+    let name = std::path::Path::new(&*rec.origin.file)
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| rec.origin.file.clone());
+        .unwrap_or_else(|| rec.origin.file.to_string());
     Actor::new(
         actor.person_id,
         actor.name.clone(),
@@ -473,10 +475,49 @@ const IMPORTED_NOTE_SQL: &str =
      VALUES ('requirement', ?1, 'imported', NULL, ?2, ?3, ?4, ?5, ?5, ?6)";
 
 /// Where an importable column's value goes in the INSERT (after number, received, created,
-/// updated).
+/// updated): `IMPORTABLE`'s order, as a match (this runs for every imported value).
 fn slot(col: &str) -> Option<usize> {
-    IMPORTABLE.iter().position(|c| *c == col)
+    Some(match col {
+        "kind" => 0,
+        "reporter" => 1,
+        "reporter_department" => 2,
+        "report_date" => 3,
+        "requester" => 4,
+        "doctor_name" => 5,
+        "hospital" => 6,
+        "clinic_department" => 7,
+        "app_account" => 8,
+        "doctor_words" => 9,
+        "overview" => 10,
+        "brief" => 11,
+        "new_intensity" => 12,
+        "new_simplifies" => 13,
+        "new_similar" => 14,
+        "imp_phone_model" => 15,
+        "imp_os_version" => 16,
+        "imp_annoyance" => 17,
+        "imp_steps" => 18,
+        "decision" => 19,
+        "grade" => 20,
+        "conversion_summary" => 21,
+        "expected_delivery" => 22,
+        "actual_delivery" => 23,
+        "remark" => 24,
+        _ => return None,
+    })
 }
+
+/// What an importable column holds when a file does not give it (`IMPORTABLE`'s order).
+const ABSENT: [Option<&str>; IMPORTABLE.len()] = {
+    let mut a = [Some(""); IMPORTABLE.len()];
+    a[0] = Some("new"); // kind
+    a[3] = None; // report_date
+    a[19] = None; // decision
+    a[20] = None; // grade
+    a[22] = None; // expected_delivery
+    a[23] = None; // actual_delivery
+    a
+};
 
 /// Applies records inside one transaction: creates, fills in, or leaves alone; remembers what
 /// happened to each number (a report form after its register row adds to the same record).
@@ -492,7 +533,7 @@ struct Writer<'a, 't> {
     numbers: HashMap<String, Option<Class>>,
     counters: HashMap<String, u32>,
     /// The history actor of each file ("import:<file name>"), the last one at hand.
-    actors: HashMap<String, Actor>,
+    actors: HashMap<Arc<str>, Actor>,
     conflicts: Vec<Conflict>,
     origin: String,
 }
@@ -528,7 +569,7 @@ impl<'a, 't> Writer<'a, 't> {
     }
 
     fn apply(&mut self, tx: &Transaction, rec: &Record) -> Result<()> {
-        if !self.actors.contains_key(&rec.origin.file) {
+        if !self.actors.contains_key(&*rec.origin.file) {
             self.actors
                 .insert(rec.origin.file.clone(), file_actor(self.actor, rec));
         }
@@ -562,7 +603,7 @@ impl<'a, 't> Writer<'a, 't> {
                 changes,
                 delays,
             } => {
-                let who = &self.actors[&rec.origin.file];
+                let who = &self.actors[&*rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
                 let class = self.numbers.get_mut(rec.number.as_str()).unwrap();
                 if *class != Some(Class::Created) {
@@ -590,9 +631,9 @@ impl<'a, 't> Writer<'a, 't> {
                 vals[4 + i] = Some(v);
             }
         }
-        for (i, col) in IMPORTABLE.iter().enumerate() {
-            if vals[4 + i].is_none() && !NULLABLE.contains(col) {
-                vals[4 + i] = Some(if *col == "kind" { "new" } else { "" });
+        for (v, absent) in vals[4..].iter_mut().zip(ABSENT) {
+            if v.is_none() {
+                *v = absent;
             }
         }
         self.insert
@@ -605,7 +646,7 @@ impl<'a, 't> Writer<'a, 't> {
             "{} · {} · 第 {} 行",
             rec.origin.file, rec.origin.sheet, rec.origin.row
         );
-        let who = &self.actors[&rec.origin.file];
+        let who = &self.actors[&*rec.origin.file];
         self.imported_note.execute(params![
             id,
             self.origin,
@@ -659,5 +700,26 @@ fn empty_report(parsed: &Parsed) -> ImportReport {
         skipped: parsed.skipped.clone(),
         files: parsed.files.clone(),
         committed: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_and_absent_values_follow_the_importable_columns() {
+        for (i, col) in IMPORTABLE.iter().enumerate() {
+            assert_eq!(slot(col), Some(i), "{col}");
+            let absent = if NULLABLE.contains(col) {
+                None
+            } else if *col == "kind" {
+                Some("new")
+            } else {
+                Some("")
+            };
+            assert_eq!(ABSENT[i], absent, "{col}");
+        }
+        assert_eq!(slot("number"), None);
     }
 }

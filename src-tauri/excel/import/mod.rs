@@ -40,8 +40,9 @@ impl Source {
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    pub file: String,
-    pub sheet: String,
+    /// Shared by every record of the file and sheet (no copy per row).
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
     /// Excel's row number (1-based).
     pub row: usize,
 }
@@ -258,6 +259,7 @@ pub fn parse_with(
         // A parser bug must not take the app down: a panic while reading refuses the file.
         let mut ctx = SheetContext {
             src,
+            file: src.name.as_str().into(),
             overrides,
             out: &mut out,
             emitter: &mut emitter,
@@ -325,7 +327,7 @@ fn apply_overrides(
 
 /// The register sheet being streamed row by row.
 struct Streaming {
-    name: String,
+    name: Arc<str>,
     columns: Vec<ColumnMap>,
     taken: usize,
 }
@@ -333,6 +335,7 @@ struct Streaming {
 /// What the reader hands each sheet of one file to.
 struct SheetContext<'s, 'e, 'f> {
     src: &'s Source,
+    file: Arc<str>,
     overrides: &'s [MappingOverride],
     out: &'s mut Parsed,
     emitter: &'s mut Emitter<'e>,
@@ -357,8 +360,10 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
         }) {
             return false;
         }
+        let name: Arc<str> = sheet.name.as_str().into();
         let taken = register_rows(
-            &self.src.name,
+            &self.file,
+            &name,
             sheet,
             data_start,
             &columns,
@@ -366,7 +371,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             self.emitter,
         );
         self.current = Some(Streaming {
-            name: sheet.name.clone(),
+            name,
             columns,
             taken,
         });
@@ -378,7 +383,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             return false;
         };
         if register_row(
-            &self.src.name,
+            &self.file,
             &cur.name,
             r,
             cells,
@@ -394,7 +399,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
     fn end_streamed(&mut self) {
         if let Some(cur) = self.current.take() {
             self.sheets.push(SheetReport {
-                name: cur.name,
+                name: cur.name.to_string(),
                 kind: "需求登记反馈表".into(),
                 columns: cur.columns,
                 rows: cur.taken,
@@ -416,7 +421,8 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
         }
         let report = match kind {
             SheetKind::Register { data_start, columns } => {
-                let taken = register_rows(&self.src.name, &sheet, data_start, &columns, self.out, self.emitter);
+                let name: Arc<str> = sheet.name.as_str().into();
+                let taken = register_rows(&self.file, &name, &sheet, data_start, &columns, self.out, self.emitter);
                 SheetReport { name: sheet.name.clone(), kind: "需求登记反馈表".into(), columns, rows: taken, note: None }
             }
             SheetKind::ReportForm => {
@@ -449,8 +455,8 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
 
 fn reject(out: &mut Parsed, origin: &Origin, column: Option<&str>, reason: impl Into<String>) {
     out.rejected.push(Rejection {
-        file: origin.file.clone(),
-        sheet: Some(origin.sheet.clone()),
+        file: origin.file.to_string(),
+        sheet: Some(origin.sheet.to_string()),
         row: Some(origin.row),
         column: column.map(str::to_string),
         reason: reason.into(),
@@ -459,8 +465,8 @@ fn reject(out: &mut Parsed, origin: &Origin, column: Option<&str>, reason: impl 
 
 fn warn(out: &mut Parsed, origin: &Origin, column: Option<&str>, reason: impl Into<String>) {
     out.warnings.push(Rejection {
-        file: origin.file.clone(),
-        sheet: Some(origin.sheet.clone()),
+        file: origin.file.to_string(),
+        sheet: Some(origin.sheet.to_string()),
         row: Some(origin.row),
         column: column.map(str::to_string),
         reason: reason.into(),
@@ -471,7 +477,8 @@ const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计"];
 
 /// Turns the data rows of a register sheet into records; returns how many rows were taken.
 fn register_rows(
-    file: &str,
+    file: &Arc<str>,
+    name: &Arc<str>,
     sheet: &Sheet,
     data_start: usize,
     columns: &[ColumnMap],
@@ -483,7 +490,7 @@ fn register_rows(
         if emitter.stopped {
             break;
         }
-        if register_row(file, &sheet.name, r, &sheet.rows[r], columns, out, emitter) {
+        if register_row(file, name, r, &sheet.rows[r], columns, out, emitter) {
             taken += 1;
         }
     }
@@ -493,8 +500,8 @@ fn register_rows(
 /// One data row of a register (`r` is 0-based): a record handed on, a rejection, or nothing
 /// (blank, decorative and totals rows). Returns whether a record was taken.
 fn register_row(
-    file: &str,
-    sheet: &str,
+    file: &Arc<str>,
+    sheet: &Arc<str>,
     r: usize,
     row: &[Cell],
     columns: &[ColumnMap],
@@ -514,8 +521,8 @@ fn register_row(
         return false;
     }
     let origin = Origin {
-        file: file.to_string(),
-        sheet: sheet.to_string(),
+        file: file.clone(),
+        sheet: sheet.clone(),
         row: r + 1,
     };
     let number = values::number(get(Field::Number));
@@ -681,8 +688,8 @@ fn record_of_row<'s>(
 
 fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitter<'_>) {
     let origin = Origin {
-        file: file.to_string(),
-        sheet: sheet.name.clone(),
+        file: file.into(),
+        sheet: sheet.name.as_str().into(),
         row: 1,
     };
     let Some(number) = form::number_from_file_name(file) else {
