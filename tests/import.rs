@@ -891,7 +891,7 @@ fn formula_cells_are_taken_as_their_cached_values() {
         &[],
     );
     assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-    assert_eq!(parsed.records[0].number, "14061901");
+    assert_eq!(&*parsed.records[0].number, "14061901");
     assert_eq!(parsed.records[0].value("reporter"), Some("张三"));
 }
 

@@ -149,26 +149,26 @@ fn diff(
 ) -> Result<Outcome> {
     let id: Option<i64> = conn
         .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
-        .query_row([&rec.number], |r| r.get(0))
+        .query_row([&*rec.number], |r| r.get(0))
         .optional()?;
     let Some(id) = id else {
         return Ok(Outcome::Create);
     };
     let mut changes = Vec::new();
-    for (col, new) in &rec.values {
-        debug_assert!(IMPORTABLE.contains(col));
+    for (col, new) in rec.values.iter() {
+        debug_assert!(IMPORTABLE.contains(&col));
         let old: Option<String> = conn
             .prepare_cached(&format!("SELECT {col} FROM requirements WHERE id = ?1"))?
             .query_row([id], |r| r.get(0))?;
         let old_empty = old.as_deref().is_none_or(str::is_empty)
-            || (*col == "kind" && old.as_deref() == Some("new"));
-        if old.as_deref() == Some(new.as_str()) {
+            || (col == "kind" && old.as_deref() == Some("new"));
+        if old.as_deref() == Some(new) {
             continue;
         }
         if !old_empty {
             let take = choices.takes(&rec.number, col);
             conflicts.push(Conflict {
-                number: rec.number.clone(),
+                number: rec.number.to_string(),
                 column: col.to_string(),
                 take,
                 field: fields::label(col).to_string(),
@@ -182,7 +182,7 @@ fn diff(
                 continue;
             }
         }
-        changes.push((*col, old, Some(new.clone())));
+        changes.push((col, old, Some(new.to_string())));
     }
     // Only 做 / 需求转换 carry a grade: decide by the decision the row ends up with, whether
     // the file's was taken or the stored one kept.
@@ -360,10 +360,12 @@ impl Db {
                     }
                     open
                 };
-                let parsed = parse_with(sources, overrides, &mut sink);
+                let mut parsed = parse_with(sources, overrides, &mut sink);
                 if !chunk.is_empty() {
                     let _ = send.send(chunk);
                 }
+                drop(send); // the writer can commit now, while the records are freed here
+                drop(std::mem::take(&mut parsed.records));
                 parsed
             });
             let written = {
@@ -530,7 +532,7 @@ struct Writer<'a, 't> {
     imported_note: rusqlite::Statement<'t>,
     /// Every number in the database (before the import, or written by it), with what this
     /// import did to it (None: not touched).
-    numbers: HashMap<String, Option<Class>>,
+    numbers: HashMap<Arc<str>, Option<Class>>,
     counters: HashMap<String, u32>,
     /// The history actor of each file ("import:<file name>"), the last one at hand.
     actors: HashMap<Arc<str>, Actor>,
@@ -541,9 +543,9 @@ struct Writer<'a, 't> {
 impl<'a, 't> Writer<'a, 't> {
     fn new(tx: &'t Transaction, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
         // Which numbers exist already, in one query: new ones skip the per-row comparison.
-        let numbers: HashMap<String, Option<Class>> = {
+        let numbers: HashMap<Arc<str>, Option<Class>> = {
             let mut st = tx.prepare("SELECT number FROM requirements")?;
-            let numbers = st.query_map([], |r| Ok((r.get::<_, String>(0)?, None)))?;
+            let numbers = st.query_map([], |r| Ok((r.get::<_, String>(0)?.into(), None)))?;
             numbers.collect::<Result<_, _>>()?
         };
         let marks: Vec<String> = (1..=IMPORTABLE.len() + 4)
@@ -573,13 +575,13 @@ impl<'a, 't> Writer<'a, 't> {
             self.actors
                 .insert(rec.origin.file.clone(), file_actor(self.actor, rec));
         }
-        let outcome = match self.numbers.get(rec.number.as_str()) {
+        let outcome = match self.numbers.get(&*rec.number) {
             Some(_) => diff(tx, rec, &self.choices, &mut self.conflicts)?,
             None => Outcome::Create,
         };
         match outcome {
             Outcome::Unchanged => {
-                let class = self.numbers.get_mut(rec.number.as_str()).unwrap();
+                let class = self.numbers.get_mut(&*rec.number).unwrap();
                 class.get_or_insert(Class::Unchanged);
             }
             Outcome::Create => {
@@ -605,7 +607,7 @@ impl<'a, 't> Writer<'a, 't> {
             } => {
                 let who = &self.actors[&*rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
-                let class = self.numbers.get_mut(rec.number.as_str()).unwrap();
+                let class = self.numbers.get_mut(&*rec.number).unwrap();
                 if *class != Some(Class::Created) {
                     *class = Some(Class::Updated);
                 }
@@ -620,13 +622,14 @@ impl<'a, 't> Writer<'a, 't> {
         let received = dates::iso(rec.received);
         let mut vals: [Option<&str>; IMPORTABLE.len() + 4] = [None; IMPORTABLE.len() + 4];
         vals[..4].copy_from_slice(&[
-            Some(&rec.number),
+            Some(&*rec.number),
             Some(&received),
             Some(&self.now),
             Some(&self.now),
         ]);
-        for (col, v) in rec.defaults.iter().chain(&rec.values) {
-            // values come after defaults: a value given wins over a default
+        // values come after defaults: a value given wins over a default
+        let defaults = rec.defaults.iter().map(|(c, v)| (*c, v.as_str()));
+        for (col, v) in defaults.chain(rec.values.iter()) {
             if let Some(i) = slot(col) {
                 vals[4 + i] = Some(v);
             }
