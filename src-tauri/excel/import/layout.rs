@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A register column Genjin understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Declared in the order of `ALL` (a test checks it): the importer indexes by `field as usize`.
 pub enum Field {
     Number,
     Reporter,
@@ -316,6 +317,15 @@ pub fn detect(sheet: &Sheet) -> SheetKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_is_listed_in_declaration_order() {
+        // the importer indexes a table by `field as usize`
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+        assert_eq!(Field::ALL.len(), Field::ReceivedDate as usize + 1);
+    }
 
     #[test]
     fn header_names_vary() {

@@ -567,12 +567,14 @@ fn register_row(
     out: &mut Parsed,
     emitter: &mut Emitter<'_>,
 ) -> bool {
-    let col_of = |f: Field| {
-        columns
-            .iter()
-            .find(|c| c.field == Some(f))
-            .map(|c| c.column)
-    };
+    // where each field is, looked up once per row rather than once per use
+    let mut at = [None; Field::ALL.len()];
+    for c in columns {
+        if let Some(f) = c.field {
+            at[f as usize].get_or_insert(c.column);
+        }
+    }
+    let col_of = |f: Field| at[f as usize];
     let letter = |f: Field| col_of(f).map(|c| format!("{}（{}）", column_letter(c), f.label()));
     let get = |f: Field| col_of(f).and_then(|c| row.get(c)).unwrap_or(&Cell::Empty);
     let filled = row.iter().filter(|c| !c.is_empty()).count();
@@ -843,11 +845,14 @@ impl<'a> Emitter<'a> {
     }
 
     fn emit(&mut self, rec: Record, out: &mut Parsed) {
-        let Some(base) = self.seen.get_mut(&*rec.number) else {
-            let rec = Arc::new(rec);
-            self.seen.insert(rec.number.clone(), rec.clone());
-            self.send(Emitted::New(rec));
-            return;
+        let base = match self.seen.entry(rec.number.clone()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let rec = Arc::new(rec);
+                slot.insert(rec.clone());
+                self.send(Emitted::New(rec));
+                return;
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
         };
         let same_sheet =
             base.origin.file == rec.origin.file && base.origin.sheet == rec.origin.sheet;
