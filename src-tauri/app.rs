@@ -24,6 +24,8 @@ pub struct ImportSession {
     pub sources: Vec<crate::excel::import::Source>,
     pub skipped: Vec<crate::excel::import::Rejection>,
     pub overrides: Vec<crate::excel::import::MappingOverride>,
+    /// Records the last preview counted: the commit's progress bar runs up to it.
+    pub expected: usize,
 }
 
 impl AppState {

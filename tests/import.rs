@@ -1038,3 +1038,74 @@ fn the_pipelined_import_equals_the_two_step_one() {
     }
     assert_eq!(register(&pipelined).len(), 104);
 }
+
+/// A register of `n` requirements received over consecutive days (99 a day).
+fn numbered_register(n: usize) -> Vec<u8> {
+    let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
+    let numbers: Vec<String> = (0..n)
+        .map(|i| {
+            let day = start + chrono::Duration::days((i / 99) as i64);
+            format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1)
+        })
+        .collect();
+    let rows: Vec<Vec<&str>> = numbers
+        .iter()
+        .map(|n| vec![n.as_str(), "张三", "梗概"])
+        .collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    register_book(&[&["需求编号", "填表人", "需求梗概"]], &rows)
+}
+
+#[test]
+fn the_window_commit_reports_progress_and_cancels_to_nothing() {
+    // what the wizard's commit runs: the loaded sources, read and written overlapped
+    let sources = vec![Source::new("登记表.xlsx", numbered_register(3000))];
+    let mut db = Db::open_in_memory().unwrap();
+    let cancel = AtomicBool::new(false);
+    let mut calls = 0;
+    let watch = genjin::store::Watch {
+        expected: 3000,
+        progress: &mut |done, total| {
+            calls += 1;
+            assert!(done <= total && total >= 3000, "{done}/{total}");
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
+        cancel: &cancel,
+    };
+    let e = db
+        .import_sources(
+            &actor(),
+            &sources,
+            Vec::new(),
+            &[],
+            ConflictPolicy::KeepExisting,
+            watch,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "cancelled");
+    assert_eq!(calls, 1, "stopped after the first chunk");
+    assert!(register(&db).is_empty(), "nothing written");
+
+    let never = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    let watch = genjin::store::Watch {
+        expected: 3000,
+        progress: &mut |done, total| seen.push((done, total)),
+        cancel: &never,
+    };
+    let report = db
+        .import_sources(
+            &actor(),
+            &sources,
+            Vec::new(),
+            &[],
+            ConflictPolicy::KeepExisting,
+            watch,
+        )
+        .unwrap();
+    assert_eq!((report.created, report.committed), (3000, true));
+    assert!(seen.len() > 1, "progress as it goes: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(3000, 3000)));
+    assert_eq!(register(&db).len(), 3000);
+}

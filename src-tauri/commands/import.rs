@@ -5,7 +5,7 @@ use super::{blocking, write};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::excel::import::{collect, parse, MappingOverride, Parsed, Source};
-use crate::store::{ConflictChoices, ConflictPolicy, Db, ImportReport};
+use crate::store::{ConflictChoices, ConflictPolicy, Db, ImportReport, Watch};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -34,10 +34,16 @@ fn parsed_of(state: &AppState) -> Parsed {
 
 async fn preview(state: &AppState, choices: ConflictChoices) -> Result<ImportReport> {
     let parsed = parsed_of(state);
-    blocking(state, move |db: &mut Db| {
+    let report = blocking(state, move |db: &mut Db| {
         db.import_preview(&parsed, choices)
     })
-    .await
+    .await?;
+    state
+        .import
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .expected = report.created + report.updated + report.unchanged;
+    Ok(report)
 }
 
 /// Loads files and folders (paths) and picked files (bytes), and previews the import.
@@ -67,6 +73,7 @@ pub async fn import_load(
         sources,
         skipped,
         overrides: Vec::new(),
+        expected: 0,
     };
     preview(&state, ConflictPolicy::KeepExisting.into()).await
 }
@@ -86,29 +93,38 @@ pub async fn import_remap(
     preview(&state, choices).await
 }
 
-/// Commits the loaded import in one transaction, reporting progress; all or nothing.
+/// Commits the loaded import in one transaction, reporting progress; all or nothing. The
+/// files are read again while the records are written (reading and writing overlapped), as
+/// `genjin import` does.
 #[tauri::command]
 pub async fn import_commit(
     state: State<'_, AppState>,
     choices: ConflictChoices,
     on_progress: Channel<Progress>,
 ) -> Result<ImportReport> {
-    let parsed = parsed_of(&state);
-    if parsed.records.is_empty() && parsed.files.is_empty() {
+    let (sources, skipped, overrides, expected) = {
+        let session = state.import.lock().unwrap_or_else(|p| p.into_inner());
+        (
+            session.sources.clone(),
+            session.skipped.clone(),
+            session.overrides.clone(),
+            session.expected,
+        )
+    };
+    if sources.is_empty() {
         return Err(Error::Conflict("没有可导入的内容，请先选择文件".into()));
     }
     let cancel = state.import_cancel.clone();
     cancel.store(false, Ordering::Relaxed);
     let report = write(&state, move |db, actor| {
-        db.import_commit(
-            actor,
-            &parsed,
-            choices,
-            &mut |done, total| {
+        let watch = Watch {
+            expected,
+            progress: &mut |done, total| {
                 let _ = on_progress.send(Progress { done, total });
             },
-            &cancel,
-        )
+            cancel: &cancel,
+        };
+        db.import_sources(actor, &sources, skipped, &overrides, choices, watch)
     })
     .await?;
     *state.import.lock().unwrap_or_else(|p| p.into_inner()) = Default::default();

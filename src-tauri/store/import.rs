@@ -330,10 +330,7 @@ impl Db {
         Ok(finished(empty_report(parsed), counts, conflicts))
     }
 
-    /// Imports files and folders with reading and writing overlapped: a second thread reads and
-    /// understands the files while this one writes what is understood so far, all in one
-    /// transaction. The outcome is that of `parse` then `import_commit`, in about the time of the
-    /// slower half. Nothing is written when anything fails.
+    /// Imports files and folders with reading and writing overlapped (see `import_sources`).
     pub fn import_paths(
         &mut self,
         actor: &Actor,
@@ -341,12 +338,43 @@ impl Db {
         overrides: &[crate::excel::import::MappingOverride],
         choices: impl Into<ConflictChoices>,
     ) -> Result<ImportReport> {
-        use crate::excel::import::{collect, parse_with, Emitted};
+        let (sources, skipped) = crate::excel::import::collect(paths);
+        let never = AtomicBool::new(false);
+        let watch = Watch {
+            expected: 0,
+            progress: &mut |_, _| {},
+            cancel: &never,
+        };
+        self.import_sources(actor, &sources, skipped, overrides, choices, watch)
+    }
+
+    /// Imports sources with reading and writing overlapped: a second thread reads and
+    /// understands the files while this one writes what is understood so far, all in one
+    /// transaction. The outcome is that of `parse` then `import_commit`, in about the time of the
+    /// slower half, reporting progress to `watch` and stopping when it is cancelled. Nothing is
+    /// written when anything fails or the import is cancelled.
+    pub fn import_sources(
+        &mut self,
+        actor: &Actor,
+        sources: &[crate::excel::import::Source],
+        skipped: Vec<Rejection>,
+        overrides: &[crate::excel::import::MappingOverride],
+        choices: impl Into<ConflictChoices>,
+        watch: Watch<'_>,
+    ) -> Result<ImportReport> {
+        let Watch {
+            expected,
+            progress,
+            cancel,
+        } = watch;
+        use crate::excel::import::{parse_with, Emitted};
+        use std::sync::atomic::AtomicUsize;
         let choices = choices.into();
-        let (sources, skipped) = collect(paths);
+        // records understood so far: the progress bar's total grows with it
+        let understood = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Arc<Record>>>(16);
-            let sources = &sources;
+            let understood = &understood;
             let parser = scope.spawn(move || {
                 let mut chunk: Vec<Arc<Record>> = Vec::with_capacity(CHUNK);
                 let mut open = true;
@@ -354,6 +382,7 @@ impl Db {
                     let (Emitted::New(rec) | Emitted::Fill(rec)) = e;
                     chunk.push(rec);
                     if chunk.len() >= CHUNK {
+                        understood.fetch_add(chunk.len(), Ordering::Relaxed);
                         open = send
                             .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
                             .is_ok();
@@ -362,6 +391,7 @@ impl Db {
                 };
                 let mut parsed = parse_with(sources, overrides, &mut sink);
                 if !chunk.is_empty() {
+                    understood.fetch_add(chunk.len(), Ordering::Relaxed);
                     let _ = send.send(chunk);
                 }
                 drop(send); // the writer can commit now, while the records are freed here
@@ -372,10 +402,20 @@ impl Db {
                 let receive = receive;
                 self.write(|tx| {
                     let mut w = Writer::new(tx, actor, choices)?;
+                    let mut done = 0;
                     for chunk in receive.iter() {
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(cancelled());
+                        }
                         for rec in &chunk {
                             w.apply(tx, rec)?;
                         }
+                        done += chunk.len();
+                        let total = understood.load(Ordering::Relaxed).max(expected);
+                        progress(done, total.max(done));
+                    }
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled());
                     }
                     w.finish(tx)
                 })
@@ -388,6 +428,15 @@ impl Db {
             Ok(finished(empty_report(&parsed), counts, conflicts))
         })
     }
+}
+
+/// Who watches a running import: `progress(records written, records in all)` is called as it
+/// goes (in all: `expected`, as a preview counted them, or the records understood so far when
+/// more); when `cancel` becomes true the import stops and its transaction is rolled back.
+pub struct Watch<'a> {
+    pub expected: usize,
+    pub progress: &'a mut dyn FnMut(usize, usize),
+    pub cancel: &'a AtomicBool,
 }
 
 /// One history row for an import's change to a requirement.

@@ -13,7 +13,7 @@ mod requirements;
 mod settings;
 
 pub use history::HistoryEntry;
-pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport};
+pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
 pub use register::{RegisterPage, RegisterQuery, RegisterRow, SortKey};
