@@ -26,6 +26,8 @@ pub struct ImportSession {
     pub overrides: Vec<crate::excel::import::MappingOverride>,
     /// Records the last preview counted: the commit's progress bar runs up to it.
     pub expected: usize,
+    /// Files picked in the window and sent (as raw bytes, one by one) for the next load.
+    pub uploads: Vec<crate::excel::import::Source>,
 }
 
 impl AppState {

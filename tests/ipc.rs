@@ -28,6 +28,15 @@ impl Harness {
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.send(cmd, tauri::ipc::InvokeBody::Json(args), Default::default())
+    }
+
+    fn send(
+        &self,
+        cmd: &str,
+        body: tauri::ipc::InvokeBody,
+        headers: tauri::http::HeaderMap,
+    ) -> Result<Value, Value> {
         get_ipc_response(
             &self.webview,
             InvokeRequest {
@@ -35,8 +44,8 @@ impl Harness {
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
                 url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
+                body,
+                headers,
                 invoke_key: INVOKE_KEY.to_string(),
             },
         )
@@ -167,4 +176,59 @@ fn register_pages_are_capped() {
         .call("register_query", json!({"query": {"grade": "Z"}}))
         .unwrap_err();
     assert_eq!(bad["field"], "grade");
+}
+
+#[test]
+fn picked_files_arrive_as_raw_bytes_named_in_a_header() {
+    let h = Harness::new();
+    h.call(
+        "person_add",
+        json!({"input": {"name": "李小四"}, "makeOperator": true}),
+    )
+    .unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/legacy/需求登记反馈表_2015.xls");
+    let bytes = std::fs::read(file).unwrap();
+    let mut headers = tauri::http::HeaderMap::new();
+    // what encodeURIComponent makes of the name
+    let name: String = "需求登记反馈表_2015.xls"
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    headers.insert("x-file-name", name.parse().unwrap());
+    h.send(
+        "import_upload",
+        tauri::ipc::InvokeBody::Raw(bytes),
+        headers.clone(),
+    )
+    .unwrap();
+    let preview = h.call("import_load", json!({"paths": []})).unwrap();
+    assert_eq!(preview["created"], 40);
+    assert_eq!(preview["files"][0]["file"], "需求登记反馈表_2015.xls");
+    // the upload was taken by that load: loading again has nothing
+    let err = h.call("import_load", json!({"paths": []})).unwrap_err();
+    assert_eq!(err["kind"], "invalid");
+
+    let err = h
+        .send(
+            "import_upload",
+            tauri::ipc::InvokeBody::Raw(vec![1, 2, 3]),
+            Default::default(),
+        )
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("文件名"), "{err}");
+    let err = h
+        .send(
+            "import_upload",
+            tauri::ipc::InvokeBody::Json(json!({"bytes": [1, 2, 3]})),
+            headers,
+        )
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("二进制"), "{err}");
 }

@@ -6,17 +6,64 @@ use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::excel::import::{collect, parse, MappingOverride, Parsed, Source};
 use crate::store::{ConflictChoices, ConflictPolicy, Db, ImportReport, Watch};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
 use tauri::State;
 
-/// A file chosen in the window's file picker.
-#[derive(Debug, Deserialize)]
-pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
+/// Receives one file picked in the window: its bytes as the raw request body (no JSON, so a
+/// ledger of tens of megabytes costs a copy, not a number array), its name URI-encoded in the
+/// `x-file-name` header. It is read with the next `import_load`.
+#[tauri::command]
+pub async fn import_upload(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<()> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(Error::invalid("files", "文件内容应以二进制发送"));
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(percent_decode)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::invalid("files", "缺少文件名"))?;
+    let source = Source::new(name, bytes.clone());
+    state
+        .import
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .uploads
+        .push(source);
+    Ok(())
+}
+
+/// Undoes `encodeURIComponent` (a header carries only ASCII); bytes that do not decode to
+/// UTF-8 are replaced, never refused.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).and_then(|c| hex(*c)),
+            b.get(i + 2).and_then(|c| hex(*c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Clone, Serialize)]
@@ -46,13 +93,17 @@ async fn preview(state: &AppState, choices: ConflictChoices) -> Result<ImportRep
     Ok(report)
 }
 
-/// Loads files and folders (paths) and picked files (bytes), and previews the import.
+/// Loads files and folders (paths) and the files picked and uploaded since the last load, and
+/// previews the import.
 #[tauri::command]
-pub async fn import_load(
-    state: State<'_, AppState>,
-    paths: Vec<String>,
-    uploads: Vec<Upload>,
-) -> Result<ImportReport> {
+pub async fn import_load(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport> {
+    let uploads = std::mem::take(
+        &mut state
+            .import
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .uploads,
+    );
     let paths: Vec<PathBuf> = paths
         .iter()
         .map(|p| p.trim())
@@ -68,12 +119,13 @@ pub async fn import_load(
     let (mut sources, skipped) = tauri::async_runtime::spawn_blocking(move || collect(&paths))
         .await
         .map_err(|e| Error::Conflict(format!("后台任务失败：{e}")))?;
-    sources.extend(uploads.into_iter().map(|u| Source::new(u.name, u.bytes)));
+    sources.extend(uploads);
     *state.import.lock().unwrap_or_else(|p| p.into_inner()) = crate::app::ImportSession {
         sources,
         skipped,
         overrides: Vec::new(),
         expected: 0,
+        uploads: Vec::new(),
     };
     preview(&state, ConflictPolicy::KeepExisting.into()).await
 }
@@ -136,4 +188,20 @@ pub async fn import_commit(
 pub async fn import_cancel(state: State<'_, AppState>) -> Result<()> {
     state.import_cancel.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_come_back_from_uri_encoding() {
+        use super::percent_decode;
+        assert_eq!(
+            percent_decode("%E9%9C%80%E6%B1%82%20a_b.xlsx"),
+            "需求 a_b.xlsx"
+        );
+        assert_eq!(percent_decode("plain.xls"), "plain.xls");
+        assert_eq!(percent_decode("50%"), "50%", "a stray % stays");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}", "not UTF-8: replaced");
+    }
 }

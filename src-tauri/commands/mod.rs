@@ -13,6 +13,7 @@ use tauri::{ipc::Invoke, Runtime};
 
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        import::import_upload,
         import::import_load,
         import::import_remap,
         import::import_commit,

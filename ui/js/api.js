@@ -1,11 +1,11 @@
 // The only module that talks to the Rust side. Every call returns a promise; failures reject
 // with {kind, message, field} (see src-tauri/error.rs).
-const invoke = (cmd, args = {}) => {
+const invoke = (cmd, args = {}, options = undefined) => {
   const core = window.__TAURI__ && window.__TAURI__.core;
   if (!core) {
     return Promise.reject({ kind: 'io', message: '未在跟进应用中运行（找不到 Tauri 接口）' });
   }
-  return core.invoke(cmd, args).catch((e) =>
+  return core.invoke(cmd, args, options).catch((e) =>
     Promise.reject(typeof e === 'string' ? { kind: 'unknown', message: e } : e));
 };
 
@@ -28,7 +28,9 @@ export const api = {
   withdraw: (number, reason, at = {}) => invoke('requirement_withdraw', { number, reason, at }),
   restore: (number, at = {}) => invoke('requirement_restore', { number, at }),
   history: (number) => invoke('requirement_history', { number }),
-  importLoad: (paths, uploads = []) => invoke('import_load', { paths, uploads }),
+  // a picked file travels as raw bytes; its name in a header (headers are ASCII only)
+  importUpload: (name, bytes) => invoke('import_upload', bytes, { headers: { 'x-file-name': encodeURIComponent(name) } }),
+  importLoad: (paths) => invoke('import_load', { paths }),
   importRemap: (overrides, choices) => invoke('import_remap', { overrides, choices }),
   importCommit: (choices, onProgress) => {
     const channel = new window.__TAURI__.core.Channel();

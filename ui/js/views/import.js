@@ -43,11 +43,10 @@ export async function importView() {
   async function loadFiles(form) {
     const paths = form.querySelector('[name=paths]').value.split('\n').map((s) => s.trim()).filter(Boolean);
     const files = [...form.querySelector('[name=files]').files];
-    const uploads = [];
-    for (const f of files) uploads.push({ name: f.name, bytes: [...new Uint8Array(await f.arrayBuffer())] });
     try {
+      for (const f of files) await api.importUpload(f.name, new Uint8Array(await f.arrayBuffer()));
       overrides.length = 0;
-      showPreview(await api.importLoad(paths, uploads));
+      showPreview(await api.importLoad(paths));
     } catch (e) { showError(e, form); }
   }
 
