@@ -429,3 +429,40 @@ async fn import_conflicts_are_decided_one_by_one() {
     );
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
+    // 600 rows whose 状态 column contradicts the record: a warning each
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("旧登记表.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, head) in ["需求编号", "填表人", "需求状态", "需求梗概"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *head).unwrap();
+    }
+    for i in 0..600u32 {
+        let number = format!("1406{:02}{:02}", 1 + i / 99, 1 + i % 99);
+        ws.write_string(i + 1, 0, &number).unwrap();
+        ws.write_string(i + 1, 1, "张三").unwrap();
+        ws.write_string(i + 1, 2, "完成").unwrap();
+        ws.write_string(i + 1, 3, "旧需求").unwrap();
+    }
+    wb.save(&file).unwrap();
+
+    let s = Session::start().await;
+    first_start_as(&s, "李小四").await;
+    s.click("#nav-import").await;
+    s.fill("#import-form [name=paths]", file.to_str().unwrap())
+        .await;
+    s.click("#import-load").await;
+    s.wait_text("#import-summary", "将新建 600 条").await;
+    s.wait_text("#import-warnings-more", "还有 100 条未列出")
+        .await;
+    assert_eq!(s.texts("#import-warnings tbody tr").await.len(), 500);
+    s.click("#import-commit").await;
+    s.wait_text("#import-done", "新建 600 条").await;
+    s.close().await;
+}

@@ -14,9 +14,17 @@ function place(r) {
   return [r.file.split('/').pop(), r.sheet, r.row ? `第 ${r.row} 行` : null, r.column].filter(Boolean).join(' · ');
 }
 
-function table(id, head, rows) {
+// A messy ledger can explain every one of its 100,000 rows: the page shows the first rows of a
+// list and says how many more there are (the command line's --dry-run --json gives them all).
+const SHOWN = 500;
+
+function table(id, head, items, row, more = '') {
+  const shown = items.slice(0, SHOWN);
+  const rest = items.length - shown.length;
   return h('table', { class: 'plain', id }, h('thead', {}, h('tr', {}, head.map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+    h('tbody', {}, shown.map((item) => h('tr', {}, row(item).map((c) => h('td', {}, c))))),
+    rest > 0 ? h('tfoot', {}, h('tr', {}, h('td', { colspan: head.length, class: 'muted', id: `${id}-more` },
+      `还有 ${rest} 条未列出${more || '（完整清单：genjin import --dry-run --json）'}`))) : null);
 }
 
 export async function importView() {
@@ -82,7 +90,7 @@ export async function importView() {
       h('h3', {}, `冲突 ${rep.conflicts.length} 处：文件与数据库中已有的值不同`),
       h('div', { class: 'roles' }, [['keep_existing', '保留已有的值（文件只补空白）'], ['take_file', '采用文件中的值']].map(([v, l]) =>
         h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; exceptions.length = 0; remap(); } }), l))),
-      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts.map((c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
+      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts, (c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
         h('select', {
           'data-conflict': `${c.number}:${c.column}`,
           onchange: () => {
@@ -90,7 +98,8 @@ export async function importView() {
             if (i >= 0) exceptions.splice(i, 1); else exceptions.push({ number: c.number, column: c.column });
             remap();
           },
-        }, h('option', { value: 'keep', selected: !c.take ? true : null }, '保留已有'), h('option', { value: 'take', selected: c.take ? true : null }, '采用文件'))]))) : null;
+        }, h('option', { value: 'keep', selected: !c.take ? true : null }, '保留已有'), h('option', { value: 'take', selected: c.take ? true : null }, '采用文件'))],
+      '（按上面的统一选择处理）')) : null;
     clear(body,
       h('div', { class: 'card', id: 'import-summary', 'data-revision': String(++revision) },
         h('h2', {}, '预览（尚未写入）'),
@@ -99,14 +108,14 @@ export async function importView() {
           h('button', { type: 'button', onclick: () => go('#/import') }, '重新选择'),
           h('button', { type: 'button', class: 'primary', id: 'import-commit', disabled: nothing, onclick: () => commit(rep) }, '确认导入'))),
       rep.rejected.length ? h('div', { class: 'card' }, h('h3', {}, `无法导入的行（${rep.rejected.length}）`),
-        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], rep.rejected.map((r) => [r.file.split('/').pop(), r.sheet || '', r.row || '', r.column || '', r.reason]))) : null,
+        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], rep.rejected, (r) => [r.file.split('/').pop(), r.sheet || '', r.row || '', r.column || '', r.reason])) : null,
       conflictPart,
       files,
       formsCard,
       rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
-        table('import-warnings', ['位置', '说明'], rep.warnings.map((w) => [place(w), w.reason]))) : null,
+        table('import-warnings', ['位置', '说明'], rep.warnings, (w) => [place(w), w.reason])) : null,
       rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
-        table('import-skipped', ['文件', '原因'], rep.skipped.map((s) => [s.file, s.reason]))) : null);
+        table('import-skipped', ['文件', '原因'], rep.skipped, (s) => [s.file, s.reason])) : null);
   }
 
   async function commit(rep) {
