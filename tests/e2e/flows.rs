@@ -462,6 +462,14 @@ async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
     s.wait_text("#import-warnings-more", "还有 100 条未列出")
         .await;
     assert_eq!(s.texts("#import-warnings tbody tr").await.len(), 500);
+    s.client
+        .execute(
+            "document.querySelector('#import-warnings-more').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.screenshot("12-import-long-preview").await;
     s.click("#import-commit").await;
     s.wait_text("#import-done", "新建 600 条").await;
     s.close().await;
