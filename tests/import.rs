@@ -1109,3 +1109,50 @@ fn the_window_commit_reports_progress_and_cancels_to_nothing() {
     assert_eq!(seen.last(), Some(&(3000, 3000)));
     assert_eq!(register(&db).len(), 3000);
 }
+
+#[test]
+fn days_typed_as_month_dot_day_are_read_or_explained() {
+    // Excel keeps 6.25 typed into a cell as the number 6.25; people also write days with times
+    // and two-digit years
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, head) in ["需求编号", "填表人", "预期交付日", "实际交付日", "需求梗概"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *head).unwrap();
+    }
+    let rows: [(&str, f64, &str); 3] = [
+        ("14061901", 6.25, "14.6.30"),
+        ("14061902", 7.05, "2014-07-06 16:30"),
+        ("14061903", 7.1, ""),
+    ];
+    for (i, (number, expected, actual)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, *number).unwrap();
+        ws.write_string(r, 1, "张三").unwrap();
+        ws.write_number(r, 2, *expected).unwrap();
+        ws.write_string(r, 3, *actual).unwrap();
+        ws.write_string(r, 4, "旧需求").unwrap();
+    }
+    let parsed = parse(
+        &[Source::new("手写日期.xlsx", wb.save_to_buffer().unwrap())],
+        &[],
+    );
+    let value = |i: usize, col: &str| parsed.records[i].value(col).map(str::to_string);
+    assert_eq!(parsed.records.len(), 2);
+    assert_eq!(value(0, "expected_delivery").as_deref(), Some("2014-06-25"));
+    assert_eq!(value(0, "actual_delivery").as_deref(), Some("2014-06-30"));
+    assert_eq!(value(1, "expected_delivery").as_deref(), Some("2014-07-05"));
+    assert_eq!(value(1, "actual_delivery").as_deref(), Some("2014-07-06"));
+    let r = &parsed.rejected[0];
+    assert_eq!(
+        (r.row, r.column.as_deref()),
+        (Some(4), Some("C（预期交付日）"))
+    );
+    assert!(
+        r.reason.contains("7月1日") && r.reason.contains("7月10日"),
+        "{}",
+        r.reason
+    );
+}

@@ -94,6 +94,50 @@ pub fn number(cell: &Cell) -> String {
 
 const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
 
+/// The smallest number taken as an Excel serial day (1990-01-01): smaller numbers in a date
+/// column are not days of these registers — `6.25` is 6月25日 typed and stored as a number.
+const FIRST_SERIAL: f64 = 32_874.0;
+
+/// `6.25` typed into a cell and stored by Excel as a number: month and day, when the digits
+/// say which day it is (`7.1` may have been typed `7.10`: then it cannot be told).
+fn month_dot_day(
+    n: f64,
+    year: i32,
+    not_before: Option<NaiveDate>,
+) -> Result<Option<NaiveDate>, String> {
+    let s = format!("{n}");
+    let unreadable = || format!("无法识别的日期“{s}”");
+    let Some((m, d)) = s.split_once('.') else {
+        return Err(unreadable());
+    };
+    if d.len() == 1 && matches!(d, "1" | "2" | "3") {
+        return Err(format!(
+            "日期“{s}”无法确定：Excel 把它存成了数字，可能是 {m}月{d}日，也可能是 {m}月{d}0日；\
+             请在表中写成 {m}月{d}日 或 {m}月{d}0日"
+        ));
+    }
+    month_day(&format!("{m}月{d}"), year, not_before)
+        .map(Some)
+        .ok_or_else(unreadable)
+}
+
+/// `14.6.20`, `14-06-20`: a two-digit year in a legacy register is this century's (the app's
+/// own date fields do not guess).
+fn two_digit_year(s: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    (parts.len() == 3 && parts[0].len() == 2)
+        .then(|| parse_day(&format!("20{s}")))
+        .flatten()
+}
+
+/// The day part of a day with a time (`2014-06-20 10:30`, `2014/6/20 10:30:00`).
+fn without_time(s: &str) -> &str {
+    match s.split_once([' ', 'T']) {
+        Some((day, time)) if time.contains(':') => day,
+        _ => s,
+    }
+}
+
 fn serial_day(serial: f64) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&serial) {
         return None;
@@ -106,8 +150,14 @@ fn serial_day(serial: f64) -> Option<NaiveDate> {
 /// next year when the day would fall before `not_before`.
 fn month_day(s: &str, year: i32, not_before: Option<NaiveDate>) -> Option<NaiveDate> {
     let s = s.trim_end_matches(['日', '号']);
-    let (m, d) = s.split_once('月')?;
-    let (m, d): (u32, u32) = (m.trim().parse().ok()?, d.trim().parse().ok()?);
+    let (m, d) = s
+        .split_once('月')
+        .or_else(|| s.split_once(['/', '.', '-']))?;
+    let short = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if !short(m) || !short(d) {
+        return None;
+    }
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
     let date = NaiveDate::from_ymd_opt(year, m, d)?;
     match not_before {
         Some(nb) if date < nb - Duration::days(31) => NaiveDate::from_ymd_opt(year + 1, m, d),
@@ -134,17 +184,27 @@ pub fn date(
                     .map(Some)
                     .ok_or_else(|| format!("日期“{n}”不存在"));
             }
-            serial_day(n)
-                .map(Some)
-                .ok_or_else(|| format!("无法识别的日期“{n}”"))
+            if n >= FIRST_SERIAL {
+                return serial_day(n)
+                    .map(Some)
+                    .ok_or_else(|| format!("无法识别的日期“{n}”"));
+            }
+            if n > 0.0 && n < 13.0 && n.fract() != 0.0 {
+                return month_dot_day(n, year, not_before);
+            }
+            Err(format!("无法识别的日期“{n}”"))
         }
         Cell::Text(_) => {
             let s = text_ref(cell);
             if s.is_empty() {
                 return Ok(None);
             }
-            let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let compact: String = without_time(s.trim())
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             parse_day(&compact)
+                .or_else(|| two_digit_year(&compact))
                 .or_else(|| month_day(&compact, year, not_before))
                 .map(Some)
                 .ok_or_else(|| format!("无法识别的日期“{s}”"))
@@ -284,6 +344,20 @@ mod tests {
             assert_eq!(t(s), Ok(Some(d(2014, 6, 20))), "{s}");
         }
         assert_eq!(t("6月25日"), Ok(Some(d(2014, 6, 25))));
+        for s in ["6/25", "6.25", "06-25", "6月25号"] {
+            assert_eq!(t(s), Ok(Some(d(2014, 6, 25))), "{s}");
+        }
+        for s in [
+            "14.6.20",
+            "14-06-20",
+            "2014-06-20 10:30",
+            "2014/6/20 10:30:00",
+            "2014-06-20T10:30:00",
+        ] {
+            assert_eq!(t(s), Ok(Some(d(2014, 6, 20))), "{s}");
+        }
+        assert!(t("6/25/2014").is_err(), "not a spelling of these registers");
+        assert!(t("2014.6").is_err());
         assert_eq!(t("7月25"), Ok(Some(d(2014, 7, 25))));
         assert_eq!(
             date(&Cell::Text("1月5日".into()), 2014, Some(d(2014, 12, 20))),
@@ -307,6 +381,19 @@ mod tests {
         assert_eq!(t(""), Ok(None));
         assert!(t("下周").unwrap_err().contains("下周"));
         assert!(date(&Cell::Number(20141340.0), 2014, nb).is_err());
+        // 6.25 typed, kept by Excel as a number: 6月25日, not 1900-01-05
+        let n = |x: f64| date(&Cell::Number(x), 2014, nb);
+        assert_eq!(n(6.25), Ok(Some(d(2014, 6, 25))));
+        assert_eq!(n(7.05), Ok(Some(d(2014, 7, 5))));
+        assert_eq!(
+            n(6.5),
+            Ok(Some(d(2014, 6, 5))),
+            "6.50 is no day: 6.5 is June 5"
+        );
+        let e = n(7.1).unwrap_err();
+        assert!(e.contains("7月1日") && e.contains("7月10日"), "{e}");
+        assert!(n(25.0).is_err(), "no serial day of these registers");
+        assert!(n(13.5).is_err());
         assert!(t("2014-02-30").is_err());
     }
 
