@@ -85,10 +85,17 @@ pub fn long_text(cell: &Cell) -> String {
 /// A 需求编号 from a cell: `14061910`, `14061910.0`, ` １４０６１９１０ `.
 pub fn number(cell: &Cell) -> String {
     let t = text_ref(cell);
-    if t.contains(' ') {
+    let t: String = if t.contains(' ') {
         t.chars().filter(|c| !c.is_whitespace()).collect()
     } else {
         t.into_owned()
+    };
+    // `14061910.0`: a number that went through another program as text
+    match t.strip_suffix(".0") {
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            digits.to_string()
+        }
+        _ => t,
     }
 }
 
@@ -428,6 +435,9 @@ mod tests {
     fn numbers_decisions_and_grades() {
         assert_eq!(number(&Cell::Number(14061910.0)), "14061910");
         assert_eq!(number(&Cell::Text(" １４０６１９１０ ".into())), "14061910");
+        assert_eq!(number(&Cell::Text("14061910.0".into())), "14061910");
+        assert_eq!(number(&Cell::Text("201406-001".into())), "201406-001");
+        assert_eq!(number(&Cell::Text(".0".into())), ".0");
         assert_eq!(decision(" 需求转换 "), Ok(Some(Decision::Convert)));
         assert_eq!(decision("转换"), Ok(Some(Decision::Convert)));
         assert_eq!(decision(""), Ok(None));
