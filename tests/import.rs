@@ -1156,3 +1156,41 @@ fn days_typed_as_month_dot_day_are_read_or_explained() {
         r.reason
     );
 }
+
+#[test]
+fn notes_beside_a_decision_or_grade_go_to_the_remark() {
+    let bytes = register_book(
+        &[&[
+            "需求编号",
+            "填表人",
+            "决策结果",
+            "需求分级",
+            "需求梗概",
+            "备注",
+        ]],
+        &[
+            &["14061901", "张三", "做（已排期）", "A 紧急", "问卷", "按期"],
+            &["14061902", "张三", "不做-重复需求", "", "重复", ""],
+            &["14061903", "张三", "需求转换", "B", "转换", "改为量表"],
+            &["14061904", "张三", "也许（再看看）", "", "未决", ""],
+        ],
+    );
+    let parsed = parse(&[Source::new("带说明.xlsx", bytes)], &[]);
+    let value = |i: usize, col: &str| parsed.records[i].value(col).map(str::to_string);
+    assert_eq!(value(0, "decision").as_deref(), Some("do"));
+    assert_eq!(value(0, "grade").as_deref(), Some("A"));
+    assert_eq!(
+        value(0, "remark").as_deref(),
+        Some("按期；决策结果：已排期；需求分级：紧急")
+    );
+    assert_eq!(value(1, "decision").as_deref(), Some("do_not"));
+    assert_eq!(value(1, "remark").as_deref(), Some("决策结果：重复需求"));
+    assert_eq!(value(2, "conversion_summary").as_deref(), Some("改为量表"));
+    assert_eq!(value(2, "remark"), None);
+    assert_eq!(parsed.warnings.len(), 3, "{:?}", parsed.warnings);
+    assert!(parsed.warnings[0]
+        .reason
+        .contains("“做（已排期）”按“做”导入"));
+    assert_eq!(parsed.rejected.len(), 1);
+    assert!(parsed.rejected[0].reason.contains("也许（再看看）"));
+}

@@ -646,8 +646,33 @@ fn record_of_row<'s>(
     put("reporter", &peek(Field::Reporter));
     put("reporter_department", &peek(Field::ReporterDepartment));
     put("requester", &peek(Field::Requester));
-    let decision = values::decision(&peek(Field::Decision)).map_err(|e| err(Field::Decision, e))?;
-    let grade = values::grade(&peek(Field::Grade)).map_err(|e| err(Field::Grade, e))?;
+    // notes people wrote beside a decision or grade ("做（已排期）") go to 备注, never lost
+    let mut notes: Vec<String> = Vec::new();
+    let mut noted = |f: Field, text: &str, value: &str, note: Option<String>| {
+        if let Some(note) = note {
+            let why = format!("“{text}”按“{value}”导入，“{note}”记入备注");
+            warn(out, origin, letter(f).as_deref(), why);
+            notes.push(format!("{}：{note}", f.label()));
+        }
+    };
+    let text = peek(Field::Decision);
+    let (decision, note) =
+        values::with_note(&text, values::decision).map_err(|e| err(Field::Decision, e))?;
+    noted(
+        Field::Decision,
+        &text,
+        decision.map(|d| d.label()).unwrap_or(""),
+        note,
+    );
+    let text = peek(Field::Grade);
+    let (grade, note) =
+        values::with_note(&text, values::grade).map_err(|e| err(Field::Grade, e))?;
+    noted(
+        Field::Grade,
+        &text,
+        grade.map(|g| g.label()).unwrap_or(""),
+        note,
+    );
     if let Some(d) = decision {
         put("decision", d.code());
     }
@@ -702,11 +727,19 @@ fn record_of_row<'s>(
         expected.or(Some(received)),
     )
     .map_err(|e| err(Field::Remark, e))?;
-    if decision == Some(Decision::Convert) {
+    let mut remark_out = if decision == Some(Decision::Convert) {
         put("conversion_summary", &remark.rest);
+        String::new()
     } else {
-        put("remark", &remark.rest);
+        remark.rest.clone()
+    };
+    for note in notes {
+        if !remark_out.is_empty() {
+            remark_out.push('；');
+        }
+        remark_out.push_str(&note);
     }
+    put("remark", &remark_out);
     if let Ok(Some(d)) = values::date(get(Field::ReceivedDate), year, None) {
         if d != received {
             warn(

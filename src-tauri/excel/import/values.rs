@@ -242,6 +242,34 @@ pub fn decision(s: &str) -> Result<Option<Decision>, String> {
     }
 }
 
+/// Where a note people added after a closed-list value starts ("做（已排期）", "不做-重复").
+const NOTE_START: &[char] = &[
+    '（', '(', '【', '[', '：', ':', '，', ',', '、', '；', ';', '-', '—', ' ',
+];
+
+/// A closed-list value followed by a note ("做（已排期）", "A 紧急"): the value and the note.
+/// Tried only when the whole text is not a value; anything else keeps `parse`'s reason.
+pub fn with_note<T>(
+    s: &str,
+    parse: impl Fn(&str) -> Result<Option<T>, String>,
+) -> Result<(Option<T>, Option<String>), String> {
+    let why = match parse(s) {
+        Ok(v) => return Ok((v, None)),
+        Err(why) => why,
+    };
+    let Some(at) = s.find(NOTE_START).filter(|at| *at > 0) else {
+        return Err(why);
+    };
+    let (head, tail) = s.split_at(at);
+    let note = tail.trim_matches(|c: char| {
+        c.is_whitespace() || NOTE_START.contains(&c) || matches!(c, '）' | ')' | '】' | ']')
+    });
+    match parse(head.trim()) {
+        Ok(Some(v)) => Ok((Some(v), (!note.is_empty()).then(|| note.to_string()))),
+        _ => Err(why),
+    }
+}
+
 pub fn grade(s: &str) -> Result<Option<Grade>, String> {
     if let Some(g) = Grade::parse(s) {
         return Ok(Some(g)); // the common case: a clean cell
@@ -445,6 +473,30 @@ mod tests {
         assert_eq!(grade("ａ"), Ok(Some(Grade::A)));
         assert_eq!(grade("B级"), Ok(Some(Grade::B)));
         assert!(grade("E").is_err());
+        assert_eq!(
+            with_note("做（已排期）", decision),
+            Ok((Some(Decision::Do), Some("已排期".into())))
+        );
+        assert_eq!(
+            with_note("不做-重复需求", decision),
+            Ok((Some(Decision::DoNot), Some("重复需求".into())))
+        );
+        assert_eq!(with_note("做", decision), Ok((Some(Decision::Do), None)));
+        assert_eq!(with_note("", decision), Ok((None, None)));
+        assert_eq!(
+            with_note("A 紧急", grade),
+            Ok((Some(Grade::A), Some("紧急".into())))
+        );
+        assert_eq!(
+            with_note("做（）", decision),
+            Ok((Some(Decision::Do), None))
+        );
+        let why = with_note("也许（再看看）", decision).unwrap_err();
+        assert!(
+            why.contains("也许（再看看）"),
+            "the whole text is named: {why}"
+        );
+        assert!(with_note("（做）", decision).is_err());
     }
 
     #[test]
