@@ -431,16 +431,15 @@ async fn import_conflicts_are_decided_one_by_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
-    // 600 rows whose 状态 column contradicts the record: a warning each
+async fn a_ledger_with_warnings_on_every_row_previews_them_grouped_and_capped() {
+    // 600 rows whose 状态 column contradicts the record (one reason: one line) and whose 收到日期
+    // contradicts the number, each differently (600 reasons: the first 500 are listed)
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("旧登记表.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, head) in ["需求编号", "填表人", "需求状态", "需求梗概"]
-        .iter()
-        .enumerate()
-    {
+    let heads = ["需求编号", "填表人", "需求状态", "需求梗概", "收到日期"];
+    for (c, head) in heads.iter().enumerate() {
         ws.write_string(0, c as u16, *head).unwrap();
     }
     for i in 0..600u32 {
@@ -449,6 +448,8 @@ async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
         ws.write_string(i + 1, 1, "张三").unwrap();
         ws.write_string(i + 1, 2, "完成").unwrap();
         ws.write_string(i + 1, 3, "旧需求").unwrap();
+        ws.write_string(i + 1, 4, format!("{}-01-01", 2100 + i))
+            .unwrap();
     }
     wb.save(&file).unwrap();
 
@@ -459,9 +460,12 @@ async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
         .await;
     s.click("#import-load").await;
     s.wait_text("#import-summary", "将新建 600 条").await;
-    s.wait_text("#import-warnings-more", "还有 100 条未列出")
+    s.wait_text("#import-warnings", "第 2–601 行（600 行）")
+        .await;
+    s.wait_text("#import-warnings-more", "还有 101 条未列出")
         .await;
     assert_eq!(s.texts("#import-warnings tbody tr").await.len(), 500);
+    s.screenshot("12-import-long-preview").await;
     s.client
         .execute(
             "document.querySelector('#import-warnings-more').scrollIntoView()",
@@ -469,7 +473,7 @@ async fn a_ledger_with_a_warning_on_every_row_previews_the_first_rows() {
         )
         .await
         .unwrap();
-    s.screenshot("12-import-long-preview").await;
+    s.screenshot("13-import-long-preview-end").await;
     s.click("#import-commit").await;
     s.wait_text("#import-done", "新建 600 条").await;
     s.close().await;

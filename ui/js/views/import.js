@@ -14,6 +14,34 @@ function place(r) {
   return [r.file.split('/').pop(), r.sheet, r.row ? `第 ${r.row} 行` : null, r.column].filter(Boolean).join(' · ');
 }
 
+// Rows as people read them: 2–601, 604, 610–612 (at most a dozen runs, then …).
+function rowRuns(rows) {
+  const runs = [];
+  for (const r of rows) {
+    const last = runs[runs.length - 1];
+    if (last && r === last[1] + 1) last[1] = r; else runs.push([r, r]);
+  }
+  const text = runs.slice(0, 12).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join('、');
+  return runs.length > 12 ? `${text} …` : text;
+}
+
+// The same reason for the same column of one sheet, said once with its rows: a ledger whose
+// 状态 column contradicts every row gives one line, not 600.
+function grouped(list) {
+  const groups = new Map();
+  for (const r of list) {
+    const key = [r.file, r.sheet || '', r.column || '', r.reason].join('\u0000');
+    const g = groups.get(key);
+    if (g) g.rows.push(r.row); else groups.set(key, { ...r, rows: r.row ? [r.row] : [] });
+  }
+  return [...groups.values()];
+}
+
+function groupPlace(g) {
+  const rows = g.rows.length > 1 ? `第 ${rowRuns(g.rows)} 行（${g.rows.length} 行）` : (g.rows.length ? `第 ${g.rows[0]} 行` : null);
+  return [g.file.split('/').pop(), g.sheet, rows, g.column].filter(Boolean).join(' · ');
+}
+
 // A messy ledger can explain every one of its 100,000 rows: the page shows the first rows of a
 // list and says how many more there are (the command line's --dry-run --json gives them all).
 const SHOWN = 500;
@@ -108,12 +136,12 @@ export async function importView() {
           h('button', { type: 'button', onclick: () => go('#/import') }, '重新选择'),
           h('button', { type: 'button', class: 'primary', id: 'import-commit', disabled: nothing, onclick: () => commit(rep) }, '确认导入'))),
       rep.rejected.length ? h('div', { class: 'card' }, h('h3', {}, `无法导入的行（${rep.rejected.length}）`),
-        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], rep.rejected, (r) => [r.file.split('/').pop(), r.sheet || '', r.row || '', r.column || '', r.reason])) : null,
+        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], grouped(rep.rejected), (r) => [r.file.split('/').pop(), r.sheet || '', r.rows.length > 1 ? `${rowRuns(r.rows)}（${r.rows.length} 行）` : (r.rows[0] || ''), r.column || '', r.reason])) : null,
       conflictPart,
       files,
       formsCard,
       rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
-        table('import-warnings', ['位置', '说明'], rep.warnings, (w) => [place(w), w.reason])) : null,
+        table('import-warnings', ['位置', '说明'], grouped(rep.warnings), (w) => [groupPlace(w), w.reason])) : null,
       rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
         table('import-skipped', ['文件', '原因'], rep.skipped, (s) => [s.file, s.reason])) : null);
   }
