@@ -575,21 +575,8 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
                 }
             }
         }
-        let place = |r: &crate::excel::import::Rejection| {
-            let mut p = r.file.clone();
-            if let Some(s) = &r.sheet {
-                p.push_str(&format!(" / {s}"));
-            }
-            if let Some(row) = r.row {
-                p.push_str(&format!(" 第 {row} 行"));
-            }
-            if let Some(c) = &r.column {
-                p.push_str(&format!(" {c} 列"));
-            }
-            p
-        };
-        for r in &report.rejected {
-            writeln!(out, "拒绝 {}：{}", place(r), r.reason)?;
+        for (place, reason) in grouped(&report.rejected) {
+            writeln!(out, "拒绝 {place}：{reason}")?;
         }
         for c in &report.conflicts {
             let taken = if c.take {
@@ -603,8 +590,8 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
                 c.number, c.field, c.existing, c.incoming, c.file, c.row
             )?;
         }
-        for w in &report.warnings {
-            writeln!(out, "提示 {}：{}", place(w), w.reason)?;
+        for (place, reason) in grouped(&report.warnings) {
+            writeln!(out, "提示 {place}：{reason}")?;
         }
         for s in &report.skipped {
             writeln!(out, "跳过 {}：{}", s.file, s.reason)?;
@@ -614,6 +601,62 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
         return Err(Error::invalid("file", "有文件被整体拒绝（见上）"));
     }
     Ok(())
+}
+
+/// Rejections or warnings as lines: the same reason for the same column of one sheet once,
+/// naming its rows (`第 2–601 行（600 行）`), in the order they were first met.
+fn grouped(list: &[crate::excel::import::Rejection]) -> Vec<(String, &str)> {
+    let mut groups: Vec<(&crate::excel::import::Rejection, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for r in list {
+        let key = (&r.file, &r.sheet, &r.column, &r.reason);
+        match at.get(&key) {
+            Some(&i) => groups[i].1.extend(r.row),
+            None => {
+                at.insert(key, groups.len());
+                groups.push((r, r.row.into_iter().collect()));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(r, rows)| {
+            let mut p = r.file.clone();
+            if let Some(s) = &r.sheet {
+                p.push_str(&format!(" / {s}"));
+            }
+            match rows.len() {
+                0 => {}
+                1 => p.push_str(&format!(" 第 {} 行", rows[0])),
+                n => p.push_str(&format!(" 第 {} 行（{n} 行）", row_runs(&rows))),
+            }
+            if let Some(c) = &r.column {
+                p.push_str(&format!(" {c} 列"));
+            }
+            (p, r.reason.as_str())
+        })
+        .collect()
+}
+
+/// Rows as people read them: `2–601、604、610–612`.
+fn row_runs(rows: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &r in rows {
+        match runs.last_mut() {
+            Some(last) if r == last.1 + 1 => last.1 = r,
+            _ => runs.push((r, r)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 fn day_input(date: String, at: Option<String>) -> DeliveryInput {
@@ -707,4 +750,38 @@ fn show(r: &Requirement, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "已撤回：{w}（{}）", r.withdrawn_reason)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_read_as_runs_and_reasons_group_by_column() {
+        assert_eq!(row_runs(&[2, 3, 4, 5, 7, 9, 10]), "2–5、7、9–10");
+        assert_eq!(row_runs(&[4]), "4");
+        let r = |row: usize, column: &str, reason: &str| crate::excel::import::Rejection {
+            file: "旧.xlsx".into(),
+            sheet: Some("表".into()),
+            row: Some(row),
+            column: Some(column.into()),
+            reason: reason.into(),
+        };
+        let list = [
+            r(2, "C", "甲"),
+            r(2, "E", "乙"),
+            r(3, "C", "甲"),
+            r(4, "C", "甲"),
+            r(9, "C", "丙"),
+        ];
+        let lines = grouped(&list);
+        assert_eq!(
+            lines,
+            [
+                ("旧.xlsx / 表 第 2–4 行（3 行） C 列".to_string(), "甲"),
+                ("旧.xlsx / 表 第 2 行 E 列".to_string(), "乙"),
+                ("旧.xlsx / 表 第 9 行 C 列".to_string(), "丙"),
+            ]
+        );
+    }
 }
