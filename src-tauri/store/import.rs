@@ -469,7 +469,6 @@ fn update(
     changes: &[(&'static str, Option<String>, Option<String>)],
     delays: &[(chrono::NaiveDate, String)],
 ) -> Result<()> {
-    note(tx, who, now, id, "imported", None, Some(&origin_text(rec)))?;
     if !changes.is_empty() {
         // One statement, so the schema's checks see the row as a whole.
         let sets: Vec<String> = changes
@@ -586,7 +585,6 @@ struct Writer<'a, 't> {
     /// The history actor of each file ("import:<file name>"), the last one at hand.
     actors: HashMap<Arc<str>, Actor>,
     conflicts: Vec<Conflict>,
-    origin: String,
 }
 
 impl<'a, 't> Writer<'a, 't> {
@@ -615,7 +613,6 @@ impl<'a, 't> Writer<'a, 't> {
             counters: HashMap::new(),
             actors: HashMap::new(),
             conflicts: Vec::new(),
-            origin: String::new(),
         })
     }
 
@@ -654,6 +651,7 @@ impl<'a, 't> Writer<'a, 't> {
                 changes,
                 delays,
             } => {
+                self.note_imported(id, rec)?;
                 let who = &self.actors[&*rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
                 let class = self.numbers.get_mut(&*rec.number).unwrap();
@@ -691,27 +689,26 @@ impl<'a, 't> Writer<'a, 't> {
         self.insert
             .execute(rusqlite::params_from_iter(vals.iter()))?;
         let id = tx.last_insert_rowid();
-        use std::fmt::Write;
-        self.origin.clear();
-        let _ = write!(
-            self.origin,
-            "{} · {} · 第 {} 行",
-            rec.origin.file, rec.origin.sheet, rec.origin.row
-        );
-        let who = &self.actors[&*rec.origin.file];
-        self.imported_note.execute(params![
-            id,
-            self.origin,
-            who.person_id,
-            who.name,
-            self.now,
-            who.origin
-        ])?;
+        self.note_imported(id, rec)?;
         let promised = rec.value("expected_delivery");
         let filed = promised.unwrap_or(&received);
         for d in &rec.delays {
             insert_delay(tx, id, promised, filed, d, &self.now)?;
         }
+        Ok(())
+    }
+
+    /// The history row saying which file, sheet and row a requirement was imported from.
+    fn note_imported(&mut self, id: i64, rec: &Record) -> Result<()> {
+        let who = &self.actors[&*rec.origin.file];
+        self.imported_note.execute(params![
+            id,
+            origin_text(rec),
+            who.person_id,
+            who.name,
+            self.now,
+            who.origin
+        ])?;
         Ok(())
     }
 

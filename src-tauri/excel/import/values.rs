@@ -44,8 +44,14 @@ pub fn text(cell: &Cell) -> String {
 /// that are only looked at (a decision, a grade, a status) cost no copy.
 pub fn text_ref(cell: &Cell) -> Cow<'_, str> {
     match cell {
+        Cell::Empty | Cell::Error(_) => Cow::Borrowed(""),
         Cell::Text(s) => text_of_str(s),
-        other => Cow::Owned(text_of_other(other)),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+            Cow::Owned(format!("{}", *n as i64))
+        }
+        Cell::Number(n) => Cow::Owned(n.to_string()),
+        Cell::Date(d) => Cow::Owned(crate::domain::dates::iso(*d)),
+        Cell::Bool(b) => Cow::Borrowed(if *b { "是" } else { "否" }),
     }
 }
 
@@ -59,18 +65,6 @@ fn text_of_str(s: &str) -> Cow<'_, str> {
                 .collect::<Vec<_>>()
                 .join(" "),
         )
-    }
-}
-
-fn text_of_other(cell: &Cell) -> String {
-    match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(s) => text_of_str(s).into_owned(),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => crate::domain::dates::iso(*d),
-        Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Cell::Error(_) => String::new(),
     }
 }
 
