@@ -57,6 +57,28 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Puts the file in WAL mode (once; it stays so). Switching needs the file to itself, and
+/// SQLite answers "busy" at once, without waiting, when another process opening the same new
+/// file holds a lock the switch would wait on: that is retried for a few seconds.
+fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < std::time::Duration::from_secs(10) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Who makes a change, and from where (`app`, `cli`, `import:<file>`).
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -112,8 +134,7 @@ impl Db {
             _ => Error::Database(e),
         };
         let conn = Connection::open(path).map_err(not_ours)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(not_ours)?;
+        use_wal(&conn).map_err(not_ours)?;
         Self::init(conn, Some(path.to_path_buf()))
     }
 
