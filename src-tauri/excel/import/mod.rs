@@ -263,28 +263,21 @@ pub fn received_of(number: &str) -> Option<NaiveDate> {
 
 /// Reads and understands every source, one record per number. Nothing is written anywhere.
 pub fn parse(sources: &[Source], overrides: &[MappingOverride]) -> Parsed {
-    let mut records: Vec<Arc<Record>> = Vec::new();
-    let mut index: HashMap<Arc<str>, usize> = HashMap::new();
+    // the emitter merges later sources of a number into its record; here only the order in
+    // which numbers were first met is kept
+    let mut order: Vec<Arc<str>> = Vec::new();
     let mut sink = |e: Emitted| {
-        match e {
-            Emitted::New(r) => {
-                index.insert(r.number.clone(), records.len());
-                records.push(r);
-            }
-            Emitted::Fill(f) => {
-                let f = Arc::unwrap_or_clone(f);
-                let base = Arc::make_mut(&mut records[index[&*f.number]]);
-                for (c, v) in f.values.iter() {
-                    base.values.push(c, v);
-                }
-                base.delays.extend(f.delays);
-                base.defaults.extend(f.defaults);
-            }
+        if let Emitted::New(r) = e {
+            order.push(r.number.clone());
         }
         true
     };
     let mut out = parse_with(sources, overrides, &mut sink);
-    out.records = records;
+    let mut merged: HashMap<Arc<str>, Arc<Record>> = std::mem::take(&mut out.records)
+        .into_iter()
+        .map(|r| (r.number.clone(), r))
+        .collect();
+    out.records = order.iter().filter_map(|n| merged.remove(n)).collect();
     out
 }
 
