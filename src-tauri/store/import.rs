@@ -308,25 +308,15 @@ impl Db {
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
-        let choices = choices.into();
         let total = parsed.records.len();
-        let (counts, conflicts) = self.write(|tx| {
-            let mut w = Writer::new(tx, actor, choices)?;
-            for (i, rec) in parsed.records.iter().enumerate() {
-                if i % 256 == 0 {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(cancelled());
-                    }
-                    progress(i, total);
-                }
-                w.apply(tx, rec)?;
-            }
-            if cancel.load(Ordering::Relaxed) {
-                return Err(cancelled());
-            }
-            progress(total, total);
-            w.finish(tx)
-        })?;
+        let watch = Watch {
+            expected: total,
+            progress,
+            cancel,
+        };
+        let chunks = parsed.records.chunks(CHUNK);
+        let (counts, conflicts) =
+            self.write_chunks(actor, choices.into(), chunks, &|| total, watch)?;
         Ok(finished(empty_report(parsed), counts, conflicts))
     }
 
@@ -362,11 +352,6 @@ impl Db {
         choices: impl Into<ConflictChoices>,
         watch: Watch<'_>,
     ) -> Result<ImportReport> {
-        let Watch {
-            expected,
-            progress,
-            cancel,
-        } = watch;
         use crate::excel::import::{parse_with, Emitted};
         use std::sync::atomic::AtomicUsize;
         let choices = choices.into();
@@ -398,34 +383,51 @@ impl Db {
                 drop(std::mem::take(&mut parsed.records));
                 parsed
             });
-            let written = {
-                let receive = receive;
-                self.write(|tx| {
-                    let mut w = Writer::new(tx, actor, choices)?;
-                    let mut done = 0;
-                    for chunk in receive.iter() {
-                        if cancel.load(Ordering::Relaxed) {
-                            return Err(cancelled());
-                        }
-                        for rec in &chunk {
-                            w.apply(tx, rec)?;
-                        }
-                        done += chunk.len();
-                        let total = understood.load(Ordering::Relaxed).max(expected);
-                        progress(done, total.max(done));
-                    }
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(cancelled());
-                    }
-                    w.finish(tx)
-                })
-            }; // the receiver is gone here: a parser still sending stops
+            let understood = || understood.load(Ordering::Relaxed);
+            // the receiver is gone when this returns: a parser still sending stops
+            let written = self.write_chunks(actor, choices, receive, &understood, watch);
             let mut parsed = parser
                 .join()
                 .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?;
             parsed.skipped.extend(skipped);
             let (counts, conflicts) = written?;
             Ok(finished(empty_report(&parsed), counts, conflicts))
+        })
+    }
+
+    /// Applies records chunk by chunk in one transaction, checking `watch.cancel` before each
+    /// chunk and reporting progress after it (in all: the expected count, or `known()` records
+    /// when more, never fewer than written).
+    fn write_chunks<C: AsRef<[Arc<Record>]>>(
+        &mut self,
+        actor: &Actor,
+        choices: ConflictChoices,
+        chunks: impl IntoIterator<Item = C>,
+        known: &dyn Fn() -> usize,
+        watch: Watch<'_>,
+    ) -> Result<(Counts, Vec<Conflict>)> {
+        let Watch {
+            expected,
+            progress,
+            cancel,
+        } = watch;
+        self.write(|tx| {
+            let mut w = Writer::new(tx, actor, choices)?;
+            let mut done = 0;
+            for chunk in chunks {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(cancelled());
+                }
+                for rec in chunk.as_ref() {
+                    w.apply(tx, rec)?;
+                }
+                done += chunk.as_ref().len();
+                progress(done, known().max(expected).max(done));
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
+            w.finish(tx)
         })
     }
 }
@@ -501,6 +503,7 @@ fn update(
     Ok(())
 }
 
+/// Records handed from the parser to the writer at a time (and between cancel checks).
 const CHUNK: usize = 512;
 
 fn cancelled() -> Error {
