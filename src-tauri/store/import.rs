@@ -243,13 +243,6 @@ fn diff(
     })
 }
 
-fn origin_text(rec: &Record) -> String {
-    format!(
-        "{} · {} · 第 {} 行",
-        rec.origin.file, rec.origin.sheet, rec.origin.row
-    )
-}
-
 fn file_actor(actor: &Actor, rec: &Record) -> Actor {
     let name = std::path::Path::new(&*rec.origin.file)
         .file_name()
@@ -588,6 +581,8 @@ struct Writer<'a, 't> {
     /// The history actor of each file ("import:<file name>"), the last one at hand.
     actors: HashMap<Arc<str>, Actor>,
     conflicts: Vec<Conflict>,
+    /// The text of the history note being written.
+    origin: String,
 }
 
 impl<'a, 't> Writer<'a, 't> {
@@ -616,6 +611,7 @@ impl<'a, 't> Writer<'a, 't> {
             counters: HashMap::new(),
             actors: HashMap::new(),
             conflicts: Vec::new(),
+            origin: String::new(),
         })
     }
 
@@ -703,10 +699,14 @@ impl<'a, 't> Writer<'a, 't> {
 
     /// The history row saying which file, sheet and row a requirement was imported from.
     fn note_imported(&mut self, id: i64, rec: &Record) -> Result<()> {
+        use std::fmt::Write;
+        self.origin.clear(); // one buffer for every row
+        let o = &rec.origin;
+        let _ = write!(self.origin, "{} · {} · 第 {} 行", o.file, o.sheet, o.row);
         let who = &self.actors[&*rec.origin.file];
         self.imported_note.execute(params![
             id,
-            origin_text(rec),
+            self.origin,
             who.person_id,
             who.name,
             self.now,
