@@ -269,7 +269,7 @@ impl Session {
             .eval_until(
                 "const m = document.querySelectorAll(arguments[0]); \
                  return m.length ? [...m].map(e => e.innerText.trim()) : null;",
-                css,
+                vec![css.into()],
             )
             .await;
         serde_json::from_value(v).unwrap()
@@ -286,7 +286,7 @@ impl Session {
             .eval_until(
                 "const e = document.querySelector(arguments[0]); \
                  return e ? [e.getAttribute(arguments[1])] : null;",
-                &format!("{css}\u{0}{name}"),
+                vec![css.into(), name.into()],
             )
             .await;
         v[0].as_str().map(str::to_string)
@@ -297,16 +297,15 @@ impl Session {
         let v = self
             .eval_until(
                 "const e = document.querySelector(arguments[0]); return e ? e.value : null;",
-                css,
+                vec![css.into()],
             )
             .await;
         v.as_str().unwrap_or_default().to_string()
     }
 
-    /// Runs `script` with the selector (and, after a NUL, a second argument) until it returns
-    /// something other than null.
-    async fn eval_until(&self, script: &str, args: &str) -> serde_json::Value {
-        let args: Vec<serde_json::Value> = args.split('\u{0}').map(|a| a.into()).collect();
+    /// Runs `script` with `args` (the selector first) until it returns something other than
+    /// null.
+    async fn eval_until(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
         let t0 = Instant::now();
         loop {
             if let Ok(v) = self.client.execute(script, args.clone()).await {

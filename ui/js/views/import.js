@@ -10,10 +10,6 @@ const FIELDS = [
   ['received_date', '收到日期'],
 ];
 
-function place(r) {
-  return [r.file.split('/').pop(), r.sheet, r.row ? `第 ${r.row} 行` : null, r.column].filter(Boolean).join(' · ');
-}
-
 // Rows as people read them: 2–601, 604, 610–612 (at most a dozen runs, then …).
 function rowRuns(rows) {
   const runs = [];
@@ -24,6 +20,9 @@ function rowRuns(rows) {
   const text = runs.slice(0, 12).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join('、');
   return runs.length > 12 ? `${text} …` : text;
 }
+
+// How many rows, when more than one: （600 行）.
+const rowCount = (rows) => (rows.length > 1 ? `（${rows.length} 行）` : '');
 
 // The same reason for the same column of one sheet, said once with its rows: a ledger whose
 // 状态 column contradicts every row gives one line, not 600.
@@ -37,9 +36,10 @@ function grouped(list) {
   return [...groups.values()];
 }
 
-function groupPlace(g) {
-  const rows = g.rows.length > 1 ? `第 ${rowRuns(g.rows)} 行（${g.rows.length} 行）` : (g.rows.length ? `第 ${g.rows[0]} 行` : null);
-  return [g.file.split('/').pop(), g.sheet, rows, g.column].filter(Boolean).join(' · ');
+// Where something is: file · sheet · rows · column (`rows`, or the single `row`).
+function place(r) {
+  const rows = r.rows || (r.row ? [r.row] : []);
+  return [r.file.split('/').pop(), r.sheet, rows.length ? `第 ${rowRuns(rows)} 行${rowCount(rows)}` : null, r.column].filter(Boolean).join(' · ');
 }
 
 // A messy ledger can explain every one of its 100,000 rows: the page shows the first rows of a
@@ -136,12 +136,12 @@ export async function importView() {
           h('button', { type: 'button', onclick: () => go('#/import') }, '重新选择'),
           h('button', { type: 'button', class: 'primary', id: 'import-commit', disabled: nothing, onclick: () => commit(rep) }, '确认导入'))),
       rep.rejected.length ? h('div', { class: 'card' }, h('h3', {}, `无法导入的行（${rep.rejected.length}）`),
-        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], grouped(rep.rejected), (r) => [r.file.split('/').pop(), r.sheet || '', r.rows.length > 1 ? `${rowRuns(r.rows)}（${r.rows.length} 行）` : (r.rows[0] || ''), r.column || '', r.reason])) : null,
+        table('import-rejected', ['文件', '工作表', '行', '列', '原因'], grouped(rep.rejected), (r) => [r.file.split('/').pop(), r.sheet || '', rowRuns(r.rows) + rowCount(r.rows), r.column || '', r.reason])) : null,
       conflictPart,
       files,
       formsCard,
       rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
-        table('import-warnings', ['位置', '说明'], grouped(rep.warnings), (w) => [groupPlace(w), w.reason])) : null,
+        table('import-warnings', ['位置', '说明'], grouped(rep.warnings), (w) => [place(w), w.reason])) : null,
       rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
         table('import-skipped', ['文件', '原因'], rep.skipped, (s) => [s.file, s.reason])) : null);
   }
