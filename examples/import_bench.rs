@@ -116,7 +116,7 @@ fn bare(path: &Path) -> usize {
 /// SQLite checkpoints and deletes the write-ahead log).
 fn import(path: &Path, db: &Path) -> (usize, f64, f64) {
     let mut store = genjin::store::Db::open(db).unwrap();
-    let actor = genjin::store::Actor::new(None, "bench", "bench");
+    let actor = genjin::store::Actor::new(None, "bench", "bench", genjin::clock::now());
     let t = Instant::now();
     let report = store
         .import_paths(
@@ -179,7 +179,7 @@ fn main() {
             c.execute_batch(&sql).unwrap();
         }
         let mut store = genjin::store::Db::open(Path::new(&args[3])).unwrap();
-        let actor = genjin::store::Actor::new(None, "bench", "bench");
+        let actor = genjin::store::Actor::new(None, "bench", "bench", genjin::clock::now());
         let t = Instant::now();
         let report = store
             .import_commit(

@@ -39,7 +39,7 @@ fn main() {
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let mut db = Db::open(&dir.path().join("bench.sqlite3")).unwrap();
-    let actor = Actor::new(None, "bench", "bench");
+    let actor = Actor::new(None, "bench", "bench", genjin::clock::now());
     let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     let reporters = [
         "张三",
@@ -101,7 +101,7 @@ fn main() {
             ..Default::default()
         };
         f(&mut q);
-        move || db.register(&q).unwrap().total
+        move || db.register(&q, genjin::clock::today()).unwrap().total
     };
     time("first page (number desc, with total)", page(&|_| {}));
     time(
@@ -138,10 +138,13 @@ fn main() {
         page(&|q| q.offset = (rows as u32).saturating_sub(50)),
     );
     time("full register (CLI register --json rows)", || {
-        db.register(&RegisterQuery {
-            limit: None,
-            ..Default::default()
-        })
+        db.register(
+            &RegisterQuery {
+                limit: None,
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
         .unwrap()
         .rows
         .len()

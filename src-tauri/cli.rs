@@ -285,11 +285,11 @@ fn clap_error(e: clap::Error) -> i32 {
 fn actor(db: &Db, name: Option<&str>) -> Result<Actor> {
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
         let id = db.person_by_name(name)?.map(|p| p.id);
-        return Ok(Actor::new(id, name, "cli"));
+        return Ok(Actor::new(id, name, "cli", crate::clock::now()));
     }
     Ok(match db.operator()? {
-        Some(p) => Actor::new(Some(p.id), p.name, "cli"),
-        None => Actor::new(None, "命令行", "cli"),
+        Some(p) => Actor::new(Some(p.id), p.name, "cli", crate::clock::now()),
+        None => Actor::new(None, "命令行", "cli", crate::clock::now()),
     })
 }
 
@@ -341,14 +341,10 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
                 limit: None,
                 ..Default::default()
             };
-            let page = db.register(&q)?;
+            let page = db.register(&q, crate::clock::today())?;
             if a.json {
                 let rows: Vec<Value> = page.rows.iter().map(register_json).collect();
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&rows).expect("json")
-                )?;
+                writeln!(out, "{}", to_json(&rows)?)?;
             } else {
                 writeln!(out, "{}", REGISTER_HEADERS.join("\t"))?;
                 for r in &page.rows {
@@ -382,7 +378,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Show { number, json } => {
             let r = db.requirement(&number)?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&r).expect("json"))?;
+                writeln!(out, "{}", to_json(&r)?)?;
             } else {
                 show(&r, out)?;
             }
@@ -438,7 +434,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
             let r = db.requirement(&number)?;
             let h = db.history("requirement", r.id)?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&h).expect("json"))?;
+                writeln!(out, "{}", to_json(&h)?)?;
             } else {
                 for e in h {
                     writeln!(
@@ -457,11 +453,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::People { json } => {
             let people = db.people()?;
             if json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&people).expect("json")
-                )?;
+                writeln!(out, "{}", to_json(&people)?)?;
             } else {
                 for p in people {
                     let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
@@ -539,9 +531,9 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
         (report, refused)
     };
     if a.json {
-        let mut v = serde_json::to_value(&report).expect("json");
+        let mut v = serde_json::to_value(&report).map_err(json_error)?;
         v["dry_run"] = serde_json::json!(a.dry_run);
-        writeln!(out, "{}", serde_json::to_string_pretty(&v).expect("json"))?;
+        writeln!(out, "{}", to_json(&v)?)?;
     } else {
         let verb = if a.dry_run {
             "预览（未写入）"
@@ -657,6 +649,15 @@ fn row_runs(rows: &[usize]) -> String {
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// Pretty JSON for `--json` output.
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string_pretty(v).map_err(json_error)
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    Error::Io(std::io::Error::other(format!("JSON 输出失败：{e}")))
 }
 
 fn day_input(date: String, at: Option<String>) -> DeliveryInput {

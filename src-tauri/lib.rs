@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 mod commands;
 pub mod domain;
 pub mod error;

@@ -1,7 +1,7 @@
 use genjin::store::{Actor, Db, RequirementInput};
 
 pub fn actor() -> Actor {
-    Actor::new(None, "李小四", "test")
+    Actor::new(None, "李小四", "test", genjin::clock::now())
 }
 
 pub fn memory_db() -> Db {

@@ -31,10 +31,13 @@ fn commit(
 }
 
 fn register(db: &Db) -> Vec<genjin::store::RegisterRow> {
-    db.register(&RegisterQuery {
-        limit: None,
-        ..Default::default()
-    })
+    db.register(
+        &RegisterQuery {
+            limit: None,
+            ..Default::default()
+        },
+        genjin::clock::today(),
+    )
     .unwrap()
     .rows
 }

@@ -29,11 +29,14 @@ fn day(date: &str) -> DeliveryInput {
 }
 
 fn all(db: &genjin::store::Db) -> Vec<genjin::store::RegisterRow> {
-    db.register(&RegisterQuery {
-        sort: SortKey::Number,
-        limit: None,
-        ..Default::default()
-    })
+    db.register(
+        &RegisterQuery {
+            sort: SortKey::Number,
+            limit: None,
+            ..Default::default()
+        },
+        genjin::clock::today(),
+    )
     .unwrap()
     .rows
 }
@@ -195,8 +198,8 @@ fn later_steps_need_a_decision_to_do_the_work() {
 #[test]
 fn every_step_is_in_the_history_with_who_and_when() {
     let mut db = memory_db();
-    let collector = Actor::new(None, "李小四", "test");
-    let pm = Actor::new(None, "王产品", "test");
+    let collector = Actor::new(None, "李小四", "test", genjin::clock::now());
+    let pm = Actor::new(None, "王产品", "test", genjin::clock::now());
     let r = db
         .create_requirement(
             &collector,
@@ -297,10 +300,13 @@ fn withdrawn_requirements_keep_their_number_and_leave_the_register() {
     assert!(w.withdrawn_at.is_some());
     assert_eq!(all(&db).len(), 1);
     let with = db
-        .register(&RegisterQuery {
-            include_withdrawn: true,
-            ..Default::default()
-        })
+        .register(
+            &RegisterQuery {
+                include_withdrawn: true,
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
         .unwrap();
     assert_eq!(with.total, 2);
     assert!(with
@@ -364,7 +370,7 @@ fn register_filters_search_sort_and_pages() {
             ..Default::default()
         };
         f(&mut q);
-        db.register(&q)
+        db.register(&q, genjin::clock::today())
             .unwrap()
             .rows
             .into_iter()
@@ -424,12 +430,15 @@ fn register_filters_search_sort_and_pages() {
         "14062302"
     );
     let page = db
-        .register(&RegisterQuery {
-            offset: 2,
-            limit: Some(2),
-            descending: true,
-            ..Default::default()
-        })
+        .register(
+            &RegisterQuery {
+                offset: 2,
+                limit: Some(2),
+                descending: true,
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
         .unwrap();
     assert_eq!(page.total, 5);
     assert_eq!(
@@ -440,17 +449,23 @@ fn register_filters_search_sort_and_pages() {
         ["14062001", "14061902"]
     );
     let e = db
-        .register(&RegisterQuery {
-            status: Some("进行".into()),
-            ..Default::default()
-        })
+        .register(
+            &RegisterQuery {
+                status: Some("进行".into()),
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
         .unwrap_err();
     assert_eq!(e.field(), Some("status"));
     let e = db
-        .register(&RegisterQuery {
-            received_from: Some("2014-13-01".into()),
-            ..Default::default()
-        })
+        .register(
+            &RegisterQuery {
+                received_from: Some("2014-13-01".into()),
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("2014-13-01"), "{e}");
 }

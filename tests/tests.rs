@@ -7,3 +7,4 @@ mod common;
 mod import;
 mod ipc;
 mod store;
+mod tidy;

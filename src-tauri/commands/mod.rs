@@ -75,7 +75,7 @@ where
         let op = db
             .operator()?
             .ok_or_else(|| Error::Conflict("请先选择操作人（谁在使用本机）".into()))?;
-        let actor = Actor::new(Some(op.id), op.name, "app");
+        let actor = Actor::new(Some(op.id), op.name, "app", crate::clock::now());
         f(db, &actor)
     })
     .await

@@ -77,8 +77,8 @@ pub async fn person_add(
 ) -> Result<Person> {
     blocking(&state, move |db| {
         let actor = match db.operator()? {
-            Some(op) => Actor::new(Some(op.id), op.name, "app"),
-            None => Actor::new(None, input.name.trim(), "app"),
+            Some(op) => Actor::new(Some(op.id), op.name, "app", crate::clock::now()),
+            None => Actor::new(None, input.name.trim(), "app", crate::clock::now()),
         };
         let p = db.add_person(&actor, &input)?;
         if make_operator {

@@ -14,7 +14,7 @@ pub async fn register_query(
             limit: Some(query.limit.unwrap_or(50).clamp(1, 500)),
             ..query
         };
-        db.register(&q)
+        db.register(&q, crate::clock::today())
     })
     .await
 }

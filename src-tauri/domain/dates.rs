@@ -83,15 +83,6 @@ pub fn from_iso(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// The current moment in local time, as stored.
-pub fn now() -> String {
-    stamp(Local::now().fixed_offset())
-}
-
-pub fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
 pub fn stamp(t: DateTime<FixedOffset>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
@@ -114,6 +105,27 @@ pub fn parse_moment(input: &str) -> Option<String> {
     .or_else(|| parse_day(&s).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
     let local = Local.from_local_datetime(&naive).earliest()?;
     Some(stamp(local.fixed_offset()))
+}
+
+/// The moment a step happened, as stored: the moment typed (`input`, any spelling
+/// [`parse_moment`] takes) or, when none is given, `now`. Work is often entered later, so a past
+/// moment is normal; one more than five minutes after `now` is refused (field `happened_at`).
+pub fn happened_at(input: Option<&str>, now: DateTime<FixedOffset>) -> crate::Result<String> {
+    let Some(s) = input.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(stamp(now));
+    };
+    let refused = || {
+        crate::Error::invalid(
+            "happened_at",
+            format!("发生时间“{s}”无法识别（例如 2014-06-21 10:30）"),
+        )
+    };
+    let stored = parse_moment(s).ok_or_else(refused)?;
+    let t = DateTime::parse_from_rfc3339(&stored).map_err(|_| refused())?;
+    if t > now + chrono::Duration::minutes(5) {
+        return Err(crate::Error::invalid("happened_at", "发生时间不能晚于现在"));
+    }
+    Ok(stored)
 }
 
 /// The calendar day of a stored moment.

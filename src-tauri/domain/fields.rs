@@ -1,15 +1,20 @@
-//! Names of recorded fields as people read them, for history and error messages.
+//! Names of recorded fields as people read them, for history and error messages: each entity
+//! with history (requirement, delay application, person, setting) has its own labels.
 
 use super::notify::{Audience, Channel, Step};
 use super::people::roles_from_codes;
 use super::requirement::{Decision, Kind};
 
-/// (code, Chinese label). Codes are column names, or events such as `created`.
-const LABELS: &[(&str, &str)] = &[
+/// Events any entity may record. (code, Chinese label).
+const EVENTS: &[(&str, &str)] = &[
     ("created", "创建"),
     ("withdrawn", "撤回"),
     ("restored", "恢复"),
     ("imported", "导入"),
+];
+
+/// A requirement's fields (附表2 and 附表3). Codes are column names.
+const REQUIREMENT: &[(&str, &str)] = &[
     ("number", "需求编号"),
     ("kind", "需求类型"),
     ("source", "需求来源"),
@@ -47,15 +52,44 @@ const LABELS: &[(&str, &str)] = &[
     ("withdrawn_reason", "撤回原因"),
     ("notification", "通知"),
     ("notification_confirmed", "确认已知"),
+];
+
+/// A delay application's fields (附表1) and its sign-off events.
+const DELAY: &[(&str, &str)] = &[
+    ("applicant", "申请人"),
+    ("applicant_department", "部门"),
+    ("filed_date", "填报日期"),
+    ("original_date", "原交付日"),
+    ("new_date", "新交付日"),
+    ("overview", "需求概述"),
+    ("reason", "延期原因"),
+    ("approved_on", "批准日期"),
+    ("rejected_on", "驳回日期"),
+    ("withdrawn_reason", "撤回原因"),
+    ("signoff_direct", "直接领导意见"),
+    ("signoff_department", "部门领导意见"),
+    ("signoff_gm_office", "总经办意见"),
+];
+
+const PERSON: &[(&str, &str)] = &[
     ("name", "姓名"),
     ("department", "部门"),
     ("roles", "角色"),
     ("active", "在职"),
 ];
 
-pub fn label(code: &str) -> &str {
-    LABELS
+/// The Chinese label of a field (or event) of an entity (`requirement`, `delay`, `person`,
+/// `setting`, …); an unknown code is shown as it is.
+pub fn label<'a>(entity: &str, code: &'a str) -> &'a str {
+    let own: &[(&str, &str)] = match entity {
+        "requirement" => REQUIREMENT,
+        "delay" => DELAY,
+        "person" => PERSON,
+        _ => &[],
+    };
+    EVENTS
         .iter()
+        .chain(own)
         .find(|(c, _)| *c == code)
         .map(|(_, l)| *l)
         .unwrap_or(code)
@@ -101,8 +135,16 @@ mod tests {
 
     #[test]
     fn labels_and_displays() {
-        assert_eq!(label("expected_delivery"), "预期交付日");
-        assert_eq!(label("unknown_field"), "unknown_field");
+        assert_eq!(label("requirement", "expected_delivery"), "预期交付日");
+        assert_eq!(label("requirement", "unknown_field"), "unknown_field");
+        assert_eq!(label("delay", "new_date"), "新交付日");
+        assert_eq!(label("delay", "created"), "创建");
+        assert_eq!(label("person", "name"), "姓名");
+        assert_eq!(
+            label("person", "brief"),
+            "brief",
+            "a requirement field is not a person's"
+        );
         assert_eq!(display("decision", "convert"), "需求转换");
         assert_eq!(display("roles", "collector,it"), "需求收集人、IT");
         assert_eq!(display("brief", "x"), "x");

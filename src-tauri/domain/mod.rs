@@ -37,9 +37,12 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod calendar;
 pub mod dates;
+pub mod delay;
 pub mod fields;
 pub mod notify;
 pub mod numbering;
 pub mod people;
 pub mod requirement;
+pub mod timeline;

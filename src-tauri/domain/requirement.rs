@@ -117,6 +117,96 @@ pub fn check_brief(brief: &str) -> Result<(), String> {
     }
 }
 
+/// What a user may do next with a requirement, derived from its record. The window shows these
+/// (which step cards are enabled); it never re-decides them. The same rules refuse a step taken
+/// anyway (from the command line, or a stale window) with a Chinese message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Steps {
+    /// Edit the report (附表2 fields).
+    pub edit: bool,
+    pub decide: bool,
+    /// 策划, IT验收, 预期交付日, 完成交付: only after 做 / 需求转换.
+    pub plan: bool,
+    pub it_acceptance: bool,
+    /// Only while no delay is approved (after that, a new delay application changes the date).
+    pub expect: bool,
+    pub complete: bool,
+    pub withdraw: bool,
+    pub restore: bool,
+}
+
+/// The steps open to a requirement with this decision, withdrawal and approved delays.
+pub fn steps(decision: Option<Decision>, withdrawn: bool, approved_delays: usize) -> Steps {
+    let live = !withdrawn;
+    let work = live && decision.is_some_and(Decision::leads_to_work);
+    Steps {
+        edit: live,
+        decide: live,
+        plan: work,
+        it_acceptance: work,
+        expect: work && approved_delays == 0,
+        complete: work,
+        withdraw: live,
+        restore: withdrawn,
+    }
+}
+
+/// The work steps (策划, IT验收, 预期交付日, 完成交付) need a 做 or 需求转换 decision.
+pub fn check_needs_work(number: &str, decision: Option<Decision>, step: &str) -> crate::Result<()> {
+    if decision.is_some_and(Decision::leads_to_work) {
+        Ok(())
+    } else {
+        Err(crate::Error::Conflict(format!(
+            "需求 {number} 的决策结果不是“做”或“需求转换”，不能记录{step}"
+        )))
+    }
+}
+
+/// A day of the process cannot come before the day the requirement was received.
+pub fn check_not_before_received(
+    field: &str,
+    label: &str,
+    day: Option<NaiveDate>,
+    received: Option<NaiveDate>,
+) -> crate::Result<()> {
+    match (day, received) {
+        (Some(d), Some(r)) if d < r => Err(crate::Error::invalid(
+            field,
+            format!(
+                "{label}（{}）不能早于收到日期（{}）",
+                super::dates::iso(d),
+                super::dates::iso(r)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 预期交付日 is given once; after an approved delay only a new delay application moves it.
+pub fn check_expected_delivery_open(approved_delays: usize) -> crate::Result<()> {
+    if approved_delays > 0 {
+        Err(crate::Error::Conflict(
+            "已有批准的延期申请，交付日以延期申请为准；如需再改期，请提交新的延期申请".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A day that claims something already happened (收到日期, 实际交付日) cannot be after today.
+pub fn check_not_future(
+    field: &str,
+    label: &str,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> crate::Result<()> {
+    if day > today {
+        Err(crate::Error::invalid(field, format!("{label}不能晚于今天")))
+    } else {
+        Ok(())
+    }
+}
+
 /// The 备注 the register shows: the conversion summary, a note for every approved delay
 /// (`因…延期到2014年7月25日交付`), then the free remark — as the collector used to write it.
 pub fn register_remark(
@@ -218,6 +308,55 @@ mod tests {
             "改病友圈；因实现难度大延期到2014年7月25日交付；见邮件"
         );
         assert_eq!(register_remark("", &[], ""), "");
+    }
+
+    #[test]
+    fn steps_follow_the_decision_withdrawal_and_delays() {
+        let open = steps(None, false, 0);
+        assert!(open.decide && open.edit && open.withdraw && !open.restore);
+        assert!(
+            !open.plan && !open.expect && !open.complete,
+            "work needs 做/需求转换"
+        );
+        for d in [Decision::Do, Decision::Convert] {
+            let s = steps(Some(d), false, 0);
+            assert!(s.plan && s.it_acceptance && s.expect && s.complete, "{d:?}");
+        }
+        for d in [Decision::DoNot, Decision::Discuss] {
+            let s = steps(Some(d), false, 0);
+            assert!(!s.plan && !s.expect && !s.complete, "{d:?}");
+        }
+        assert!(
+            !steps(Some(Decision::Do), false, 1).expect,
+            "after an approved delay"
+        );
+        let gone = steps(Some(Decision::Do), true, 0);
+        assert!(gone.restore && !gone.decide && !gone.edit && !gone.complete && !gone.withdraw);
+    }
+
+    #[test]
+    fn step_rules_refuse_with_the_field_named() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(check_needs_work("14061901", Some(Decision::Do), "策划").is_ok());
+        let e = check_needs_work("14061901", Some(Decision::Discuss), "策划").unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        assert!(e.to_string().contains("不能记录策划"), "{e}");
+        let e = check_not_before_received(
+            "actual_delivery",
+            "实际交付日",
+            Some(d("2014-06-18")),
+            Some(d("2014-06-19")),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("actual_delivery"));
+        assert!(
+            check_not_before_received("x", "x", Some(d("2014-06-19")), Some(d("2014-06-19")))
+                .is_ok()
+        );
+        assert!(check_not_future("x", "实际交付日", d("2014-06-20"), d("2014-06-19")).is_err());
+        assert!(
+            check_expected_delivery_open(1).is_err() && check_expected_delivery_open(0).is_ok()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{Actor, Db};
 use crate::error::Result;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +28,7 @@ pub(crate) struct Change<'a> {
 }
 
 pub(crate) fn record(
-    tx: &Transaction,
+    tx: &Connection,
     actor: &Actor,
     happened_at: &str,
     recorded_at: &str,
@@ -67,7 +67,7 @@ impl Db {
             let new: Option<String> = r.get(3)?;
             Ok(HistoryEntry {
                 id: r.get(0)?,
-                field_label: crate::domain::fields::label(&field).to_string(),
+                field_label: crate::domain::fields::label(entity, &field).to_string(),
                 old_value: old.map(|v| crate::domain::fields::display(&field, &v)),
                 new_value: new.map(|v| crate::domain::fields::display(&field, &v)),
                 field,

@@ -171,7 +171,7 @@ fn diff(
                 number: rec.number.to_string(),
                 column: col.to_string(),
                 take,
-                field: fields::label(col).to_string(),
+                field: fields::label("requirement", col).to_string(),
                 existing: fields::display(col, old.as_deref().unwrap_or_default()),
                 incoming: fields::display(col, new),
                 file: rec.origin.file.to_string(),
@@ -216,16 +216,7 @@ fn diff(
             changes.push((*col, old, Some(new.clone())));
         }
     }
-    let mut have: Vec<String> = Vec::new();
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT new_date FROM delay_applications
-             WHERE requirement_id = ?1 AND approved_at IS NOT NULL AND withdrawn_at IS NULL",
-        )?;
-        for d in st.query_map([id], |r| r.get::<_, String>(0))? {
-            have.push(d?);
-        }
-    }
+    let have = super::delays::approved_new_dates(conn, id)?;
     let delays: Vec<_> = rec
         .delays
         .iter()
@@ -252,24 +243,8 @@ fn file_actor(actor: &Actor, rec: &Record) -> Actor {
         actor.person_id,
         actor.name.clone(),
         format!("import:{name}"),
+        actor.now,
     )
-}
-
-fn insert_delay(
-    tx: &Transaction,
-    id: i64,
-    original: Option<&str>,
-    filed: &str,
-    delay: &(chrono::NaiveDate, String),
-    now: &str,
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO delay_applications (requirement_id, filed_date, original_date, new_date, reason,
-             overview, approved_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, '由旧登记表备注导入', ?6, ?6)",
-    )?
-    .execute(params![id, filed, original, dates::iso(delay.0), delay.1, now])?;
-    Ok(())
 }
 
 impl Db {
@@ -487,7 +462,7 @@ fn update(
     )?;
     let filed = promised.clone().unwrap_or_else(|| dates::iso(rec.received));
     for d in delays {
-        insert_delay(tx, id, promised.as_deref(), &filed, d, now)?;
+        super::delays::insert_imported(tx, id, promised.as_deref(), &filed, d, now)?;
     }
     tx.prepare_cached(
         "UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2",
@@ -604,7 +579,7 @@ impl<'a, 't> Writer<'a, 't> {
         Ok(Writer {
             actor,
             choices,
-            now: dates::now(),
+            now: actor.stamp(),
             insert: tx.prepare(&insert_sql)?,
             imported_note: tx.prepare(IMPORTED_NOTE_SQL)?,
             numbers,
@@ -692,7 +667,7 @@ impl<'a, 't> Writer<'a, 't> {
         let promised = rec.value("expected_delivery");
         let filed = promised.unwrap_or(&received);
         for d in &rec.delays {
-            insert_delay(tx, id, promised, filed, d, &self.now)?;
+            super::delays::insert_imported(tx, id, promised, filed, d, &self.now)?;
         }
         Ok(())
     }

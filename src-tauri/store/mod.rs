@@ -4,6 +4,8 @@
 //! `BEGIN IMMEDIATE` transaction together with its history rows, so two processes writing to the
 //! same file queue up instead of interleaving (numbering relies on this).
 
+mod change;
+mod delays;
 mod history;
 mod import;
 mod notifications;
@@ -11,26 +13,32 @@ mod people;
 mod register;
 mod requirements;
 mod settings;
+mod timeline;
 
+pub use delays::DelayView;
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
 pub use register::{RegisterPage, RegisterQuery, RegisterRow, SortKey};
 pub use requirements::{
-    DecisionInput, DelayView, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement,
-    RequirementInput, StepTime,
+    DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
+    StepTime,
 };
 
 use crate::domain::dates;
 use crate::error::{Error, Result};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 
 /// The schema, one migration a step. Append only.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_room.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -79,21 +87,40 @@ fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
-/// Who makes a change, and from where (`app`, `cli`, `import:<file>`).
+/// Who makes a change, from where (`app`, `cli`, `import:<file>`), and when it is being
+/// recorded (`now`, read from the clock by the shell that made the actor: the core never reads
+/// the clock itself, so a test or a replay can fix it).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub person_id: Option<i64>,
     pub name: String,
     pub origin: String,
+    pub now: DateTime<FixedOffset>,
 }
 
 impl Actor {
-    pub fn new(person_id: Option<i64>, name: impl Into<String>, origin: impl Into<String>) -> Self {
+    pub fn new(
+        person_id: Option<i64>,
+        name: impl Into<String>,
+        origin: impl Into<String>,
+        now: DateTime<FixedOffset>,
+    ) -> Self {
         Actor {
             person_id,
             name: name.into(),
             origin: origin.into(),
+            now,
         }
+    }
+
+    /// `now` as stored (RFC 3339 with offset).
+    pub fn stamp(&self) -> String {
+        dates::stamp(self.now)
+    }
+
+    /// The calendar day of `now`.
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
     }
 }
 
@@ -245,7 +272,7 @@ mod tests {
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 1);
+        assert_eq!(v, MIGRATIONS.len() as i64);
     }
 
     #[test]

@@ -76,7 +76,8 @@ const COLUMNS: &str =
     "id, step, audience, recipient, channel, message, sent_at, confirmed_at, recorded_by, recorded_at";
 
 pub fn facts(req: &Requirement) -> Facts {
-    let delay = req.delays.iter().rev().find(|d| d.approved_at.is_some());
+    let in_force = req.delays_in_force();
+    let delay = in_force.last();
     Facts {
         number: req.number.clone(),
         brief: req.brief.clone(),
@@ -86,7 +87,7 @@ pub fn facts(req: &Requirement) -> Facts {
         grade: req.grade,
         conversion_summary: req.conversion_summary.clone(),
         expected_delivery: req.expected_delivery.as_deref().and_then(dates::from_iso),
-        delay_new_date: delay.and_then(|d| dates::from_iso(&d.new_date)),
+        delay_new_date: delay.map(|d| d.new_date),
         delay_reason: delay.map(|d| d.reason.clone()).unwrap_or_default(),
         actual_delivery: req.actual_delivery.as_deref().and_then(dates::from_iso),
     }
@@ -101,7 +102,10 @@ fn default_recipient(req: &Requirement, audience: Audience) -> String {
 }
 
 impl Db {
-    fn notification_records(&self, requirement_id: i64) -> Result<Vec<NotificationRecord>> {
+    pub(crate) fn notification_records(
+        &self,
+        requirement_id: i64,
+    ) -> Result<Vec<NotificationRecord>> {
         let mut st = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM notifications WHERE requirement_id = ?1 ORDER BY sent_at, id"
         ))?;
@@ -143,7 +147,7 @@ impl Db {
         number: &str,
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
-        let now = dates::now();
+        let now = actor.stamp();
         let sent_at = match n
             .sent_at
             .as_deref()
@@ -227,7 +231,7 @@ impl Db {
         id: i64,
         confirmed_at: Option<&str>,
     ) -> Result<NotificationRecord> {
-        let now = dates::now();
+        let now = actor.stamp();
         let when = match confirmed_at.map(str::trim).filter(|s| !s.is_empty()) {
             None => now.clone(),
             Some(s) => dates::parse_moment(s)

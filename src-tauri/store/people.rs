@@ -1,11 +1,10 @@
 //! People: who reports, collects, decides, plans, builds and tests; and who is operating the app.
 
-use super::history::{record, Change};
+use super::change::{self, Edit};
 use super::{settings, Actor, Db};
-use crate::domain::dates;
 use crate::domain::people::{check_name, roles_from_codes, roles_to_codes, Role};
 use crate::error::{Error, Result};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, types::Value, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +88,7 @@ impl Db {
 
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person> {
         let (name, dept, roles) = clean(input)?;
-        let now = dates::now();
+        let now = actor.stamp();
         let id = self.write(|tx| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1 AND department = ?2)",
@@ -100,23 +99,11 @@ impl Db {
                 return Err(duplicate(&name, &dept));
             }
             tx.execute(
-                "INSERT INTO people (name, department, roles, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO people (name, department, roles, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![name, dept, roles, now],
             )?;
             let id = tx.last_insert_rowid();
-            record(
-                tx,
-                actor,
-                &now,
-                &now,
-                Change {
-                    entity: "person",
-                    entity_id: id,
-                    field: "created",
-                    old: None,
-                    new: Some(&name),
-                },
-            )?;
+            change::event(tx, &change::PERSON, actor, id, &now, ("created", None, Some(&name)))?;
             Ok(id)
         })?;
         self.person(id)
@@ -126,7 +113,7 @@ impl Db {
         let (name, dept, roles) = clean(input)?;
         let before = self.person(id)?;
         let active = input.active.unwrap_or(before.active);
-        let now = dates::now();
+        let now = actor.stamp();
         self.write(|tx| {
             let clash: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1 AND department = ?2 AND id <> ?3)",
@@ -136,28 +123,23 @@ impl Db {
             if clash {
                 return Err(duplicate(&name, &dept));
             }
-            let old_roles = roles_to_codes(&before.roles);
-            let old_active = if before.active { "1" } else { "0" };
-            let new_active = if active { "1" } else { "0" };
-            for (field, old, new) in [
-                ("name", before.name.as_str(), name.as_str()),
-                ("department", before.department.as_str(), dept.as_str()),
-                ("roles", old_roles.as_str(), roles.as_str()),
-                ("active", old_active, new_active),
-            ] {
-                if old != new {
-                    record(
-                        tx,
-                        actor,
-                        &now,
-                        &now,
-                        Change { entity: "person", entity_id: id, field, old: Some(old), new: Some(new) },
-                    )?;
-                }
-            }
-            tx.execute(
-                "UPDATE people SET name = ?1, department = ?2, roles = ?3, active = ?4 WHERE id = ?5",
-                params![name, dept, roles, active as i64, id],
+            change::apply(
+                tx,
+                &change::PERSON,
+                actor,
+                Edit {
+                    id,
+                    name: &before.name,
+                    seen_version: None,
+                    happened_at: &now,
+                    values: vec![
+                        ("name", Value::Text(name.clone())),
+                        ("department", Value::Text(dept.clone())),
+                        ("roles", Value::Text(roles.clone())),
+                        ("active", Value::Integer(i64::from(active))),
+                    ],
+                    events: &[],
+                },
             )?;
             Ok(())
         })?;

@@ -5,6 +5,7 @@ use super::Db;
 use crate::domain::dates;
 use crate::domain::requirement::{register_remark, Decision, Grade, Status};
 use crate::error::{Error, Result};
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
@@ -196,25 +197,20 @@ const BASE: &str = "WITH base AS (
     SELECT r.*,
            genjin_status(r.decision, r.actual_delivery, coalesce(d.n, 0)) AS status,
            d.notes AS delay_notes,
-           coalesce(d.last_date, r.expected_delivery) AS promised_date
+           coalesce(d.in_force, r.expected_delivery) AS promised_date
     FROM requirements r
-    LEFT JOIN (
-        SELECT requirement_id, count(*) AS n,
-               group_concat(new_date || char(31) || reason, char(30)) AS notes,
-               max(new_date) AS last_date
-        FROM (SELECT * FROM delay_applications
-              WHERE approved_at IS NOT NULL AND withdrawn_at IS NULL
-              ORDER BY filed_date, id)
-        GROUP BY requirement_id
-    ) d ON d.requirement_id = r.id
+    LEFT JOIN (IN_FORCE) d ON d.requirement_id = r.id
 )";
 
 impl Db {
-    pub fn register(&self, q: &RegisterQuery) -> Result<RegisterPage> {
+    /// One page of the register as of `today` (which decides 逾期: the date in force has
+    /// passed and the requirement is not 完成).
+    pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
+        let base = BASE.replace("IN_FORCE", super::delays::IN_FORCE_BY_REQUIREMENT);
         let (clause, mut ps) = filters(q)?;
         // Only a status filter needs the derived columns to count.
         let source = if nonempty(&q.status).is_some() {
-            format!("{BASE} SELECT count(*) FROM base")
+            format!("{base} SELECT count(*) FROM base")
         } else {
             "SELECT count(*) FROM requirements".to_string()
         };
@@ -237,13 +233,13 @@ impl Db {
         ps.push(Value::Integer(i64::from(q.offset)));
         let n = ps.len();
         let sql = format!(
-            "{BASE} SELECT number, reporter, requester, decision, grade, expected_delivery,
+            "{base} SELECT number, reporter, requester, decision, grade, expected_delivery,
                     actual_delivery, status, brief, conversion_summary, delay_notes, remark,
                     received_date, withdrawn_at IS NOT NULL, promised_date
              FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         );
-        let today = dates::iso(dates::today());
+        let today = dates::iso(today);
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
             let decision: Option<String> = r.get(3)?;

@@ -2,7 +2,6 @@
 
 use super::history::{record, Change};
 use super::{Actor, Db};
-use crate::domain::dates;
 use crate::domain::numbering::Scheme;
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Transaction};
@@ -86,7 +85,7 @@ impl Db {
                 ))
             }
         }
-        let now = dates::now();
+        let now = actor.stamp();
         self.write(|tx| {
             let old = get(tx, key)?;
             set(tx, key, value)?;

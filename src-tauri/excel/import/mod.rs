@@ -902,7 +902,7 @@ impl<'a> Emitter<'a> {
                 rec.number,
                 place,
                 base.origin.row,
-                crate::domain::fields::label(col),
+                crate::domain::fields::label("requirement", col),
                 crate::domain::fields::display(col, base.value(col).unwrap_or_default()),
                 crate::domain::fields::display(col, v)
             );

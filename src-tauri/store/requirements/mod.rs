@@ -1,269 +1,40 @@
 //! Requirements: creation with a fresh 需求编号, edits of the report, and each lifecycle step.
-//! Every change writes its history rows in the same transaction.
+//! Every edit goes through the change engine (`store::change`), which writes the history rows
+//! in the same transaction; the step rules themselves live in `domain::requirement`.
 
-use super::history::{record, Change};
-use super::{settings, Actor, Db};
+mod types;
+
+pub use types::{
+    DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
+    StepTime,
+};
+
+use super::change::{self, Edit, REQUIREMENT};
+use super::{delays, settings, Actor, Db};
 use crate::domain::dates;
 use crate::domain::numbering::Scheme;
 use crate::domain::requirement::{
-    check_brief, check_decision, derive_status, register_remark, Decision, Grade, Kind, Status,
+    check_brief, check_decision, check_expected_delivery_open, check_needs_work,
+    check_not_before_received, check_not_future, Kind,
 };
 use crate::error::{Error, Result};
-use chrono::{Local, NaiveDate};
-use rusqlite::{params, types::Value, Connection, OptionalExtension, Row, Transaction};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 
-/// The report as the reporter filled it (附表2) plus what the collector adds on receipt.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct RequirementInput {
-    pub kind: Option<Kind>,
-    pub source: String,
-    pub reporter: String,
-    pub reporter_department: String,
-    pub report_date: String,
-    pub received_date: String,
-    pub requester: String,
-    pub doctor_name: String,
-    pub hospital: String,
-    pub clinic_department: String,
-    pub app_account: String,
-    pub doctor_words: String,
-    pub overview: String,
-    pub brief: String,
-    pub new_intensity: String,
-    pub new_simplifies: String,
-    pub new_similar: String,
-    pub imp_phone_model: String,
-    pub imp_os_version: String,
-    pub imp_annoyance: String,
-    pub imp_steps: String,
-    pub remark: String,
-    /// With an edit: the version the user saw (a stale one is refused).
-    pub version: Option<i64>,
-}
-
-/// When a step happened (defaults to now; work is often entered later) and the version seen.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct StepTime {
-    pub happened_at: Option<String>,
-    pub version: Option<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct DecisionInput {
-    pub decision: Decision,
-    #[serde(default)]
-    pub grade: Option<Grade>,
-    #[serde(default)]
-    pub conversion_summary: String,
-    /// The day of the decision meeting; defaults to the day it happened.
-    #[serde(default)]
-    pub decision_date: String,
-    #[serde(flatten)]
-    pub at: StepTime,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct PlanInput {
-    pub plan_doc_number: String,
-    pub plan_estimated_date: String,
-    pub plan_actual_date: String,
-    #[serde(flatten)]
-    pub at: StepTime,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct ItAcceptanceInput {
-    pub estimated: String,
-    pub actual: String,
-    #[serde(flatten)]
-    pub at: StepTime,
-}
-
-/// A single day: the expected delivery date, or the actual delivery (completion).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct DeliveryInput {
-    pub date: String,
-    #[serde(flatten)]
-    pub at: StepTime,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DelayView {
-    pub id: i64,
-    pub filed_date: String,
-    pub original_date: Option<String>,
-    pub new_date: String,
-    pub reason: String,
-    pub approved_at: Option<String>,
-}
-
-/// A requirement as stored, with what is derived from it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Requirement {
-    pub id: i64,
-    pub number: String,
-    pub kind: Kind,
-    pub source: String,
-    pub reporter: String,
-    pub reporter_department: String,
-    pub report_date: Option<String>,
-    pub received_date: String,
-    pub requester: String,
-    pub doctor_name: String,
-    pub hospital: String,
-    pub clinic_department: String,
-    pub app_account: String,
-    pub doctor_words: String,
-    pub overview: String,
-    pub brief: String,
-    pub new_intensity: String,
-    pub new_simplifies: String,
-    pub new_similar: String,
-    pub imp_phone_model: String,
-    pub imp_os_version: String,
-    pub imp_annoyance: String,
-    pub imp_steps: String,
-    pub decision: Option<Decision>,
-    pub grade: Option<Grade>,
-    pub decision_date: Option<String>,
-    pub conversion_summary: String,
-    pub plan_doc_number: String,
-    pub plan_estimated_date: Option<String>,
-    pub plan_actual_date: Option<String>,
-    pub it_acceptance_estimated: Option<String>,
-    pub it_acceptance_actual: Option<String>,
-    pub expected_delivery: Option<String>,
-    pub actual_delivery: Option<String>,
-    pub remark: String,
-    pub withdrawn_at: Option<String>,
-    pub withdrawn_reason: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
-    // derived
-    pub status: Status,
-    /// The delivery date in force: the latest approved delay's new date, else 预期交付日.
-    pub promised_date: Option<String>,
-    pub register_remark: String,
-    pub delays: Vec<DelayView>,
-}
-
-const COLUMNS: &str = "id, number, kind, source, reporter, reporter_department, report_date,
-    received_date, requester, doctor_name, hospital, clinic_department, app_account, doctor_words,
-    overview, brief, new_intensity, new_simplifies, new_similar, imp_phone_model, imp_os_version,
-    imp_annoyance, imp_steps, decision, grade, decision_date, conversion_summary, plan_doc_number,
-    plan_estimated_date, plan_actual_date, it_acceptance_estimated, it_acceptance_actual,
-    expected_delivery, actual_delivery, remark, withdrawn_at, withdrawn_reason, created_at,
-    updated_at, version";
-
-fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
-    let kind: String = r.get(2)?;
-    let decision: Option<String> = r.get(23)?;
-    let grade: Option<String> = r.get(24)?;
-    Ok(Requirement {
-        id: r.get(0)?,
-        number: r.get(1)?,
-        kind: Kind::from_code(&kind).unwrap_or(Kind::New),
-        source: r.get(3)?,
-        reporter: r.get(4)?,
-        reporter_department: r.get(5)?,
-        report_date: r.get(6)?,
-        received_date: r.get(7)?,
-        requester: r.get(8)?,
-        doctor_name: r.get(9)?,
-        hospital: r.get(10)?,
-        clinic_department: r.get(11)?,
-        app_account: r.get(12)?,
-        doctor_words: r.get(13)?,
-        overview: r.get(14)?,
-        brief: r.get(15)?,
-        new_intensity: r.get(16)?,
-        new_simplifies: r.get(17)?,
-        new_similar: r.get(18)?,
-        imp_phone_model: r.get(19)?,
-        imp_os_version: r.get(20)?,
-        imp_annoyance: r.get(21)?,
-        imp_steps: r.get(22)?,
-        decision: decision.as_deref().and_then(Decision::from_code),
-        grade: grade.as_deref().and_then(Grade::from_code),
-        decision_date: r.get(25)?,
-        conversion_summary: r.get(26)?,
-        plan_doc_number: r.get(27)?,
-        plan_estimated_date: r.get(28)?,
-        plan_actual_date: r.get(29)?,
-        it_acceptance_estimated: r.get(30)?,
-        it_acceptance_actual: r.get(31)?,
-        expected_delivery: r.get(32)?,
-        actual_delivery: r.get(33)?,
-        remark: r.get(34)?,
-        withdrawn_at: r.get(35)?,
-        withdrawn_reason: r.get(36)?,
-        created_at: r.get(37)?,
-        updated_at: r.get(38)?,
-        version: r.get(39)?,
-        status: Status::Open,
-        promised_date: None,
-        register_remark: String::new(),
-        delays: Vec::new(),
-    })
-}
-
-/// Loads one requirement with its derived fields, inside or outside a transaction.
+/// Loads one requirement with its delays and derived fields, inside or outside a transaction.
 pub(crate) fn load(conn: &Connection, number: &str) -> Result<Requirement> {
     let number = number.trim();
     let mut req = conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM requirements WHERE number = ?1"),
-            [number],
-            from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {} FROM requirements WHERE number = ?1",
+            types::COLUMNS.join(", ")
+        ))?
+        .query_row([number], types::from_row)
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("找不到需求编号 {number}")))?;
-    let mut st = conn.prepare_cached(
-        "SELECT id, filed_date, original_date, new_date, reason, approved_at
-         FROM delay_applications
-         WHERE requirement_id = ?1 AND withdrawn_at IS NULL
-         ORDER BY filed_date, id",
-    )?;
-    req.delays = st
-        .query_map([req.id], |r| {
-            Ok(DelayView {
-                id: r.get(0)?,
-                filed_date: r.get(1)?,
-                original_date: r.get(2)?,
-                new_date: r.get(3)?,
-                reason: r.get(4)?,
-                approved_at: r.get(5)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    derive(&mut req);
+    req.delays = delays::of_requirement(conn, req.id)?;
+    req.derive();
     Ok(req)
-}
-
-fn derive(req: &mut Requirement) {
-    let approved: Vec<(NaiveDate, String)> = req
-        .delays
-        .iter()
-        .filter(|d| d.approved_at.is_some())
-        .filter_map(|d| dates::from_iso(&d.new_date).map(|n| (n, d.reason.clone())))
-        .collect();
-    req.status = derive_status(
-        req.decision,
-        req.actual_delivery.as_deref().and_then(dates::from_iso),
-        approved.len() as u32,
-    );
-    req.promised_date = approved
-        .last()
-        .map(|(d, _)| dates::iso(*d))
-        .or_else(|| req.expected_delivery.clone());
-    req.register_remark = register_remark(&req.conversion_summary, &approved, &req.remark);
 }
 
 /// A required day typed by a person, named by its field for the error message.
@@ -298,41 +69,9 @@ fn text(s: &str) -> Value {
     Value::Text(s.trim().to_string())
 }
 
-/// The moment a step happened: given (not in the future) or now.
-fn happened_at(at: &StepTime) -> Result<String> {
-    match at
-        .happened_at
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => Ok(dates::now()),
-        Some(s) => {
-            let stamp = dates::parse_moment(s).ok_or_else(|| {
-                Error::invalid(
-                    "happened_at",
-                    format!("发生时间“{s}”无法识别（例如 2014-06-21 10:30）"),
-                )
-            })?;
-            let t = chrono::DateTime::parse_from_rfc3339(&stamp).expect("stamp is RFC 3339");
-            if t > Local::now() + chrono::Duration::minutes(5) {
-                return Err(Error::invalid("happened_at", "发生时间不能晚于现在"));
-            }
-            Ok(stamp)
-        }
-    }
+fn received(req: &Requirement) -> Option<NaiveDate> {
+    dates::from_iso(&req.received_date)
 }
-
-fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Integer(i) => Some(i.to_string()),
-        Value::Real(f) => Some(f.to_string()),
-        Value::Text(s) => Some(s.clone()),
-        Value::Blob(_) => Some("<binary>".into()),
-    }
-}
-
 /// The report fields of a requirement input, as (column, value), validated.
 fn report_values(input: &RequirementInput) -> Result<Vec<(&'static str, Value)>> {
     check_brief(&input.brief).map_err(|m| Error::invalid("brief", m))?;
@@ -428,11 +167,9 @@ impl Db {
         input: &RequirementInput,
     ) -> Result<Requirement> {
         let received = required_day("received_date", "收到日期", &input.received_date)?;
-        if received > dates::today() {
-            return Err(Error::invalid("received_date", "收到日期不能晚于今天"));
-        }
+        check_not_future("received_date", "收到日期", received, actor.today())?;
         let values = report_values(input)?;
-        let now = dates::now();
+        let now = actor.stamp();
         let number = self.write(|tx| {
             let number = allocate_number(tx, "requirement", "requirements", received)?;
             let mut cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
@@ -463,18 +200,13 @@ impl Db {
                 rusqlite::params_from_iter(vals.iter()),
             )?;
             let id = tx.last_insert_rowid();
-            record(
+            change::event(
                 tx,
+                &REQUIREMENT,
                 actor,
+                id,
                 &now,
-                &now,
-                Change {
-                    entity: "requirement",
-                    entity_id: id,
-                    field: "created",
-                    old: None,
-                    new: Some(&number),
-                },
+                ("created", None, Some(&number)),
             )?;
             Ok(number)
         })?;
@@ -494,7 +226,7 @@ impl Db {
             happened_at: None,
             version: input.version,
         };
-        self.apply(actor, number, &at, |req| {
+        self.step(actor, number, &at, |req| {
             if !received_change.is_empty()
                 && dates::parse_day(received_change).map(dates::iso).as_deref()
                     != Some(req.received_date.as_str())
@@ -517,17 +249,17 @@ impl Db {
     ) -> Result<Requirement> {
         check_decision(input.decision, input.grade, &input.conversion_summary)
             .map_err(|m| Error::invalid("decision", m))?;
-        let when = happened_at(&input.at)?;
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         let day = match optional_day("decision_date", "决策日期", &input.decision_date)? {
             Some(d) => d,
-            None => dates::day_of_moment(&when).unwrap_or_else(dates::today),
+            None => dates::day_of_moment(&when).unwrap_or_else(|| actor.today()),
         };
         let at = StepTime {
             happened_at: Some(when),
             version: input.at.version,
         };
-        self.apply(actor, number, &at, |req| {
-            not_before(req, "decision_date", "决策日期", Some(day))?;
+        self.step(actor, number, &at, |req| {
+            check_not_before_received("decision_date", "决策日期", Some(day), received(req))?;
             Ok(vec![
                 ("decision", Value::Text(input.decision.code().into())),
                 (
@@ -560,10 +292,20 @@ impl Db {
             "策划文档实际交付日",
             &input.plan_actual_date,
         )?;
-        self.apply(actor, number, &input.at, |req| {
-            needs_work(req, "策划")?;
-            not_before(req, "plan_estimated_date", "策划文档预计交付日", est)?;
-            not_before(req, "plan_actual_date", "策划文档实际交付日", act)?;
+        self.step(actor, number, &input.at, |req| {
+            check_needs_work(&req.number, req.decision, "策划")?;
+            check_not_before_received(
+                "plan_estimated_date",
+                "策划文档预计交付日",
+                est,
+                received(req),
+            )?;
+            check_not_before_received(
+                "plan_actual_date",
+                "策划文档实际交付日",
+                act,
+                received(req),
+            )?;
             Ok(vec![
                 ("plan_doc_number", text(&input.plan_doc_number)),
                 ("plan_estimated_date", iso_opt(est)),
@@ -581,10 +323,15 @@ impl Db {
     ) -> Result<Requirement> {
         let est = optional_day("it_acceptance_estimated", "IT预计验收日", &input.estimated)?;
         let act = optional_day("it_acceptance_actual", "IT实际验收日", &input.actual)?;
-        self.apply(actor, number, &input.at, |req| {
-            needs_work(req, "IT验收")?;
-            not_before(req, "it_acceptance_estimated", "IT预计验收日", est)?;
-            not_before(req, "it_acceptance_actual", "IT实际验收日", act)?;
+        self.step(actor, number, &input.at, |req| {
+            check_needs_work(&req.number, req.decision, "IT验收")?;
+            check_not_before_received(
+                "it_acceptance_estimated",
+                "IT预计验收日",
+                est,
+                received(req),
+            )?;
+            check_not_before_received("it_acceptance_actual", "IT实际验收日", act, received(req))?;
             Ok(vec![
                 ("it_acceptance_estimated", iso_opt(est)),
                 ("it_acceptance_actual", iso_opt(act)),
@@ -600,15 +347,15 @@ impl Db {
         input: &DeliveryInput,
     ) -> Result<Requirement> {
         let date = required_day("expected_delivery", "预期交付日", &input.date)?;
-        self.apply(actor, number, &input.at, |req| {
-            needs_work(req, "预期交付日")?;
-            not_before(req, "expected_delivery", "预期交付日", Some(date))?;
-            if req.delays.iter().any(|d| d.approved_at.is_some()) {
-                return Err(Error::Conflict(
-                    "已有批准的延期申请，交付日以延期申请为准；如需再改期，请提交新的延期申请"
-                        .into(),
-                ));
-            }
+        self.step(actor, number, &input.at, |req| {
+            check_needs_work(&req.number, req.decision, "预期交付日")?;
+            check_not_before_received(
+                "expected_delivery",
+                "预期交付日",
+                Some(date),
+                received(req),
+            )?;
+            check_expected_delivery_open(req.delays_in_force().len())?;
             Ok(vec![("expected_delivery", Value::Text(dates::iso(date)))])
         })
     }
@@ -621,12 +368,10 @@ impl Db {
         input: &DeliveryInput,
     ) -> Result<Requirement> {
         let date = required_day("actual_delivery", "实际交付日", &input.date)?;
-        if date > dates::today() {
-            return Err(Error::invalid("actual_delivery", "实际交付日不能晚于今天"));
-        }
-        self.apply(actor, number, &input.at, |req| {
-            needs_work(req, "完成交付")?;
-            not_before(req, "actual_delivery", "实际交付日", Some(date))?;
+        check_not_future("actual_delivery", "实际交付日", date, actor.today())?;
+        self.step(actor, number, &input.at, |req| {
+            check_needs_work(&req.number, req.decision, "完成交付")?;
+            check_not_before_received("actual_delivery", "实际交付日", Some(date), received(req))?;
             Ok(vec![("actual_delivery", Value::Text(dates::iso(date)))])
         })
     }
@@ -642,12 +387,12 @@ impl Db {
         if reason.trim().is_empty() {
             return Err(Error::invalid("withdrawn_reason", "请填写撤回原因"));
         }
-        let when = happened_at(at)?;
+        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let at = StepTime {
             happened_at: Some(when.clone()),
             version: at.version,
         };
-        self.apply(actor, number, &at, |_| {
+        self.step(actor, number, &at, |_| {
             Ok(vec![
                 ("withdrawn_at", Value::Text(when.clone())),
                 ("withdrawn_reason", text(reason)),
@@ -655,144 +400,81 @@ impl Db {
         })
     }
 
+    /// Brings a withdrawn requirement back; one history row (恢复) keeps when it was withdrawn.
     pub fn restore_requirement(
         &mut self,
         actor: &Actor,
         number: &str,
         at: &StepTime,
     ) -> Result<Requirement> {
-        let now = dates::now();
         let number = number.trim().to_string();
-        let version = at.version;
         self.write(|tx| {
             let req = load(tx, &number)?;
-            check_version(&req, version)?;
+            change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
             if req.withdrawn_at.is_none() {
                 return Err(Error::Conflict(format!("需求 {number} 未被撤回")));
             }
-            tx.execute(
-                "UPDATE requirements SET withdrawn_at = NULL, withdrawn_reason = '', version = version + 1,
-                 updated_at = ?1 WHERE id = ?2",
-                params![now, req.id],
-            )?;
-            record(
+            change::apply(
                 tx,
+                &REQUIREMENT,
                 actor,
-                &now,
-                &now,
-                Change { entity: "requirement", entity_id: req.id, field: "restored", old: req.withdrawn_at.as_deref(), new: None },
+                Edit {
+                    id: req.id,
+                    name: &req.number,
+                    seen_version: at.version,
+                    happened_at: &actor.stamp(),
+                    values: vec![
+                        ("withdrawn_at", Value::Null),
+                        ("withdrawn_reason", Value::Text(String::new())),
+                    ],
+                    events: &[
+                        ("withdrawn_at", Some("restored")),
+                        ("withdrawn_reason", None),
+                    ],
+                },
             )?;
             Ok(())
         })?;
         self.requirement(&number)
     }
 
-    /// Applies column changes to one requirement in one transaction, with a history row for every
-    /// field that really changes. `plan` sees the current record and returns the new values.
-    fn apply(
+    /// One lifecycle step on one requirement, in one transaction: `plan` sees the current
+    /// record, applies the step's rules and returns the new values; the change engine writes
+    /// what really changes, with its history.
+    fn step(
         &mut self,
         actor: &Actor,
         number: &str,
         at: &StepTime,
         plan: impl FnOnce(&Requirement) -> Result<Vec<(&'static str, Value)>>,
     ) -> Result<Requirement> {
-        let when = happened_at(at)?;
-        let now = dates::now();
+        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let number = number.trim().to_string();
         self.write(|tx| {
             let req = load(tx, &number)?;
-            check_version(&req, at.version)?;
-            let changes = plan(&req)?;
-            let is_withdrawal = changes.iter().any(|(c, _)| *c == "withdrawn_at");
+            change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
+            let values = plan(&req)?;
             if req.withdrawn_at.is_some() {
-                return Err(Error::Conflict(format!("需求 {number} 已撤回，请先恢复再修改")));
+                return Err(Error::Conflict(format!(
+                    "需求 {number} 已撤回，请先恢复再修改"
+                )));
             }
-            let mut changed: Vec<(&str, Option<String>, Value)> = Vec::new();
-            for (col, new) in changes {
-                let old: Value = tx.query_row(
-                    &format!("SELECT {col} FROM requirements WHERE id = ?1"),
-                    [req.id],
-                    |r| r.get(0),
-                )?;
-                if old != new {
-                    changed.push((col, value_text(&old), new));
-                }
-            }
-            if changed.is_empty() {
-                return Ok(());
-            }
-            let sets = changed
-                .iter()
-                .enumerate()
-                .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 1))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut vals: Vec<Value> = changed.iter().map(|(_, _, v)| v.clone()).collect();
-            vals.push(Value::Text(now.clone()));
-            vals.push(Value::Integer(req.id));
-            let n = vals.len();
-            tx.execute(
-                &format!(
-                    "UPDATE requirements SET {sets}, version = version + 1, updated_at = ?{} WHERE id = ?{n}",
-                    n - 1
-                ),
-                rusqlite::params_from_iter(vals.iter()),
+            change::apply(
+                tx,
+                &REQUIREMENT,
+                actor,
+                Edit {
+                    id: req.id,
+                    name: &req.number,
+                    seen_version: at.version,
+                    happened_at: &when,
+                    values,
+                    events: &[("withdrawn_at", Some("withdrawn"))],
+                },
             )?;
-            for (col, old, new) in &changed {
-                let field = if is_withdrawal && *col == "withdrawn_at" { "withdrawn" } else { col };
-                record(
-                    tx,
-                    actor,
-                    &when,
-                    &now,
-                    Change {
-                        entity: "requirement",
-                        entity_id: req.id,
-                        field,
-                        old: old.as_deref(),
-                        new: value_text(new).as_deref(),
-                    },
-                )?;
-            }
             Ok(())
         })?;
         self.requirement(&number)
-    }
-}
-
-fn check_version(req: &Requirement, seen: Option<i64>) -> Result<()> {
-    match seen {
-        Some(v) if v != req.version => Err(Error::Conflict(format!(
-            "需求 {} 已被他人修改（你看到的是第 {v} 版，现在是第 {} 版），请刷新后再操作",
-            req.number, req.version
-        ))),
-        _ => Ok(()),
-    }
-}
-
-fn needs_work(req: &Requirement, step: &str) -> Result<()> {
-    if req.decision.is_some_and(Decision::leads_to_work) {
-        Ok(())
-    } else {
-        Err(Error::Conflict(format!(
-            "需求 {} 的决策结果不是“做”或“需求转换”，不能记录{step}",
-            req.number
-        )))
-    }
-}
-
-fn not_before(req: &Requirement, field: &str, label: &str, day: Option<NaiveDate>) -> Result<()> {
-    let received = dates::from_iso(&req.received_date);
-    match (day, received) {
-        (Some(d), Some(r)) if d < r => Err(Error::invalid(
-            field,
-            format!(
-                "{label}（{}）不能早于收到日期（{}）",
-                dates::iso(d),
-                dates::iso(r)
-            ),
-        )),
-        _ => Ok(()),
     }
 }
 
@@ -813,7 +495,7 @@ mod tests {
     use super::*;
 
     fn actor() -> Actor {
-        Actor::new(None, "测试员", "test")
+        Actor::new(None, "测试员", "test", crate::clock::now())
     }
 
     fn input(received: &str, brief: &str) -> RequirementInput {

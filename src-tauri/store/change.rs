@@ -1,0 +1,345 @@
+//! The change engine: every edit of a record that keeps history goes through [`apply`].
+//!
+//! In the caller's transaction it checks the version the user saw (optimistic locking), reads the
+//! current values of the columns the edit names in one statement, writes only the columns that
+//! really change (bumping `version` and `updated_at`), and writes one `history` row per changed
+//! field with when it happened (`happened_at`, may be in the past) and when it was recorded
+//! (the actor's `now`). Requirements and people use it; delay applications and bugs will use it
+//! unchanged, each described by an [`Entity`]: its table, its history code and how people call
+//! one of its records.
+
+use super::history::{record, Change};
+use super::Actor;
+use crate::error::{Error, Result};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+/// A kind of record with history. Its table has `id`, `version` and `updated_at` columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entity {
+    /// The SQL table.
+    pub table: &'static str,
+    /// Its code in `history.entity` (and in `domain::fields` for the field labels).
+    pub code: &'static str,
+    /// How people call one record, in messages: `需求`, `延期申请`, `Bug`.
+    pub noun: &'static str,
+}
+
+pub(crate) const REQUIREMENT: Entity = Entity {
+    table: "requirements",
+    code: "requirement",
+    noun: "需求",
+};
+
+pub(crate) const PERSON: Entity = Entity {
+    table: "people",
+    code: "person",
+    noun: "人员",
+};
+
+/// One edit of one record.
+pub(crate) struct Edit<'a> {
+    pub id: i64,
+    /// How the record is named in messages: its number (`14061901`) or id.
+    pub name: &'a str,
+    /// The version the user saw; `None` skips the check (the command line, imports).
+    pub seen_version: Option<i64>,
+    /// When it happened (RFC 3339); the actor's `now` is when it is recorded.
+    pub happened_at: &'a str,
+    /// The new values, by column. Values equal to the stored ones are left alone.
+    pub values: Vec<(&'static str, Value)>,
+    /// History field codes for columns whose change is an event (`withdrawn_at` → `withdrawn`);
+    /// `None` writes no history row for that column (it travels with the event's row).
+    pub events: &'a [(&'static str, Option<&'static str>)],
+}
+
+/// The stored version of a record matches what the user saw, or the edit is refused.
+pub(crate) fn check_version(
+    entity: &Entity,
+    name: &str,
+    current: i64,
+    seen: Option<i64>,
+) -> Result<()> {
+    match seen {
+        Some(v) if v != current => Err(Error::Conflict(format!(
+            "{} {name} 已被他人修改（你看到的是第 {v} 版，现在是第 {current} 版），请刷新后再操作",
+            entity.noun
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Applies `edit` to one record of `entity` inside the caller's transaction. Returns the
+/// columns that changed (empty: nothing was written, not even the version).
+///
+/// Errors: `NotFound` when the record is gone, `Conflict` on a stale version, `Database` when a
+/// constraint of the table refuses the new row.
+pub(crate) fn apply(
+    conn: &Connection,
+    entity: &Entity,
+    actor: &Actor,
+    edit: Edit<'_>,
+) -> Result<Vec<&'static str>> {
+    let Edit {
+        id,
+        name,
+        seen_version,
+        happened_at,
+        values,
+        events,
+    } = edit;
+    let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+    let select = if columns.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", columns.join(", "))
+    };
+    let stored: Option<Vec<Value>> = conn
+        .prepare_cached(&format!(
+            "SELECT version{select} FROM {} WHERE id = ?1",
+            entity.table
+        ))?
+        .query_row([id], |r| {
+            (0..=columns.len()).map(|i| r.get::<_, Value>(i)).collect()
+        })
+        .optional()?;
+    let stored = stored.ok_or_else(|| Error::NotFound(format!("找不到{} {name}", entity.noun)))?;
+    let current = match stored.first() {
+        Some(Value::Integer(v)) => *v,
+        _ => 0,
+    };
+    check_version(entity, name, current, seen_version)?;
+    let changed: Vec<(&'static str, Value, Value)> = values
+        .into_iter()
+        .zip(stored.into_iter().skip(1))
+        .filter(|((_, new), old)| new != old)
+        .map(|((col, new), old)| (col, old, new))
+        .collect();
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = actor.stamp();
+    let sets: Vec<String> = changed
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 1))
+        .collect();
+    let mut params: Vec<Value> = changed.iter().map(|(_, _, v)| v.clone()).collect();
+    params.push(Value::Text(now.clone()));
+    params.push(Value::Integer(id));
+    let n = params.len();
+    // One statement, so the table's checks see the row as a whole.
+    conn.execute(
+        &format!(
+            "UPDATE {} SET {}, version = version + 1, updated_at = ?{} WHERE id = ?{n}",
+            entity.table,
+            sets.join(", "),
+            n - 1
+        ),
+        rusqlite::params_from_iter(params.iter()),
+    )?;
+    for (col, old, new) in &changed {
+        let field = match events.iter().find(|(c, _)| c == col) {
+            Some((_, Some(event))) => *event,
+            Some((_, None)) => continue,
+            None => *col,
+        };
+        record(
+            conn,
+            actor,
+            happened_at,
+            &now,
+            Change {
+                entity: entity.code,
+                entity_id: id,
+                field,
+                old: text(old).as_deref(),
+                new: text(new).as_deref(),
+            },
+        )?;
+    }
+    Ok(changed.into_iter().map(|(c, _, _)| c).collect())
+}
+
+/// Writes one history row for an event that is not a column change (`created`, `restored`,
+/// a sign-off), in the caller's transaction.
+/// `what` is (field code, old value, new value).
+pub(crate) fn event(
+    conn: &Connection,
+    entity: &Entity,
+    actor: &Actor,
+    id: i64,
+    happened_at: &str,
+    what: (&str, Option<&str>, Option<&str>),
+) -> Result<()> {
+    let (field, old, new) = what;
+    record(
+        conn,
+        actor,
+        happened_at,
+        &actor.stamp(),
+        Change {
+            entity: entity.code,
+            entity_id: id,
+            field,
+            old,
+            new,
+        },
+    )?;
+    Ok(())
+}
+
+/// A stored value as history keeps it.
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(f) => Some(f.to_string()),
+        Value::Text(s) => Some(s.clone()),
+        Value::Blob(_) => Some("<binary>".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Db;
+
+    fn actor() -> Actor {
+        Actor::new(None, "测试员", "test", crate::clock::now())
+    }
+
+    /// A requirement row written directly, to edit with the engine.
+    fn row(db: &Db) -> i64 {
+        db.conn()
+            .execute(
+                "INSERT INTO requirements (number, received_date, brief, created_at, updated_at)
+                 VALUES ('14061901', '2014-06-19', '问卷', 'x', 'x')",
+                [],
+            )
+            .unwrap();
+        db.conn().last_insert_rowid()
+    }
+
+    fn history(db: &Db) -> Vec<(String, Option<String>, Option<String>, String)> {
+        let mut st = db
+            .conn()
+            .prepare("SELECT field, old_value, new_value, happened_at FROM history ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn edit<'a>(id: i64, seen: Option<i64>, values: Vec<(&'static str, Value)>) -> Edit<'a> {
+        Edit {
+            id,
+            name: "14061901",
+            seen_version: seen,
+            happened_at: "2014-06-21T10:30:00+08:00",
+            values,
+            events: &[("withdrawn_at", Some("withdrawn"))],
+        }
+    }
+
+    #[test]
+    fn only_changed_columns_are_written_with_one_history_row_each() {
+        let db = Db::open_in_memory().unwrap();
+        let id = row(&db);
+        let changed = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(
+                id,
+                Some(1),
+                vec![
+                    ("brief", Value::Text("问卷 计分".into())),
+                    ("reporter", Value::Text(String::new())), // unchanged: '' already
+                    ("grade", Value::Null),                   // unchanged: NULL already
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(changed, ["brief"]);
+        assert_eq!(
+            history(&db),
+            [(
+                "brief".to_string(),
+                Some("问卷".to_string()),
+                Some("问卷 计分".to_string()),
+                "2014-06-21T10:30:00+08:00".to_string()
+            )]
+        );
+        let version: i64 = db
+            .conn()
+            .query_row(
+                "SELECT version FROM requirements WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, 2);
+    }
+
+    #[test]
+    fn no_change_writes_nothing() {
+        let db = Db::open_in_memory().unwrap();
+        let id = row(&db);
+        let changed = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(id, None, vec![("brief", Value::Text("问卷".into()))]),
+        )
+        .unwrap();
+        assert!(changed.is_empty());
+        assert!(history(&db).is_empty());
+    }
+
+    #[test]
+    fn a_stale_version_or_a_missing_record_is_refused() {
+        let db = Db::open_in_memory().unwrap();
+        let id = row(&db);
+        let e = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(id, Some(7), vec![("brief", Value::Text("新".into()))]),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        assert!(e.to_string().contains("需求 14061901 已被他人修改"), "{e}");
+        let e = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(id + 1, None, vec![]),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "not_found");
+        assert!(history(&db).is_empty());
+    }
+
+    #[test]
+    fn event_columns_are_named_as_events() {
+        let db = Db::open_in_memory().unwrap();
+        let id = row(&db);
+        apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(
+                id,
+                None,
+                vec![(
+                    "withdrawn_at",
+                    Value::Text("2014-06-21T10:30:00+08:00".into()),
+                )],
+            ),
+        )
+        .unwrap();
+        assert_eq!(history(&db)[0].0, "withdrawn");
+    }
+}
