@@ -5,6 +5,7 @@
 //! list is kept by people (the State Council publishes it each December); see
 //! `store::calendar` for where it is stored and `CalendarMode` for counting plain days instead.
 
+use super::settings::Setting;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use std::collections::BTreeMap;
 
@@ -98,6 +99,19 @@ impl Calendar {
         sign * i64::try_from(count).unwrap_or(i64::MAX)
     }
 }
+
+/// The calendar's settings: whether deadlines count working or calendar days.
+pub const SETTINGS: &[Setting] = &[Setting {
+    key: "calendar.mode",
+    default: "working_days",
+    help: "时间节点按工作日（working_days，跳过周末和节假日、算调休上班日）还是自然日（calendar_days）计算",
+    check: |v| match CalendarMode::parse(v) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "只能是 working_days（工作日）或 calendar_days（自然日），不能是“{v}”"
+        )),
+    },
+}];
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! sequence of that day (`14061903`); the companion policy's scheme is `YYYYMM-NNN`. Numbers are
 //! allocated by the store from a counter that only grows, so they are never reused.
 
+use super::settings::Setting;
 use chrono::{Datelike, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,58 @@ impl Scheme {
         let seq: u32 = seq.parse().ok()?;
         (seq >= 1).then_some((period, seq))
     }
+}
+
+/// The numbering settings (SPEC §4): scheme and prefix per series.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "numbering.requirement.scheme",
+        default: "YYMMDDNN",
+        help: "需求编号规则：YYMMDDNN（每天两位序号）或 YYYYMM-NNN（每月三位序号）",
+        check: check_scheme,
+    },
+    Setting {
+        key: "numbering.requirement.prefix",
+        default: "",
+        help: "需求编号前缀（可为空，最多 4 个字母）",
+        check: check_prefix,
+    },
+    Setting {
+        key: "numbering.bug.scheme",
+        default: "YYMMDDNN",
+        help: "Bug 编号规则：YYMMDDNN 或 YYYYMM-NNN",
+        check: check_scheme,
+    },
+    Setting {
+        key: "numbering.bug.prefix",
+        default: "B",
+        help: "Bug 编号前缀（最多 4 个字母，例如 B）",
+        check: check_bug_prefix,
+    },
+];
+
+fn check_scheme(value: &str) -> Result<(), String> {
+    match Scheme::from_code(value) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "编号规则只能是 YYMMDDNN 或 YYYYMM-NNN，不能是“{value}”"
+        )),
+    }
+}
+
+fn check_prefix(value: &str) -> Result<(), String> {
+    if value.chars().count() > 4 || !value.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(format!("编号前缀只能是最多 4 个英文字母，不能是“{value}”"));
+    }
+    Ok(())
+}
+
+fn check_bug_prefix(value: &str) -> Result<(), String> {
+    check_prefix(value)?;
+    if value.is_empty() {
+        return Err("Bug 编号必须有前缀，以免与需求编号混淆".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

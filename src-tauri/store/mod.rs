@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE` transaction together with its history rows, so two processes writing to the
 //! same file queue up instead of interleaving (numbering relies on this).
 
+mod calendar;
 mod change;
 mod delays;
 mod history;
@@ -15,6 +16,7 @@ mod requirements;
 mod settings;
 mod timeline;
 
+pub use calendar::CalendarDay;
 pub use delays::DelayView;
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};

@@ -1,30 +1,12 @@
-//! Key/value settings kept in the database (numbering scheme, the operator, …).
+//! Key/value settings kept in the database (numbering scheme, the operator, …). Which keys
+//! people may change, their defaults and checks are declared by the domain modules
+//! (`domain::settings`).
 
 use super::history::{record, Change};
 use super::{Actor, Db};
-use crate::domain::numbering::Scheme;
+use crate::domain::settings as domain_settings;
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Transaction};
-
-/// The settings people may change, with what each means.
-pub const CONFIGURABLE: &[(&str, &str)] = &[
-    (
-        "numbering.requirement.scheme",
-        "需求编号规则：YYMMDDNN（每天两位序号）或 YYYYMM-NNN（每月三位序号）",
-    ),
-    (
-        "numbering.requirement.prefix",
-        "需求编号前缀（可为空，最多 4 个字母）",
-    ),
-    (
-        "numbering.bug.scheme",
-        "Bug 编号规则：YYMMDDNN 或 YYYYMM-NNN",
-    ),
-    (
-        "numbering.bug.prefix",
-        "Bug 编号前缀（最多 4 个字母，例如 B）",
-    ),
-];
 
 impl Db {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -38,53 +20,34 @@ impl Db {
         })
     }
 
-    /// The configurable settings with their current values and meaning.
+    /// The configurable settings (`domain::settings`) with their values in force and meaning.
     pub fn settings(&self) -> Result<Vec<(String, String, String)>> {
-        CONFIGURABLE
-            .iter()
-            .map(|(k, help)| {
+        domain_settings::all()
+            .map(|s| {
                 Ok((
-                    k.to_string(),
-                    get(self.conn(), k)?.unwrap_or_default(),
-                    help.to_string(),
+                    s.key.to_string(),
+                    get(self.conn(), s.key)?.unwrap_or_else(|| s.default.to_string()),
+                    s.help.to_string(),
                 ))
             })
             .collect()
     }
 
-    /// Changes one configurable setting after checking its value; the change goes to history.
+    /// The value in force of a configurable setting: stored, else its declared default.
+    pub fn setting_value(&self, key: &str) -> Result<String> {
+        value(self.conn(), key)
+    }
+
+    /// Changes one configurable setting after its module's check; the change goes to history.
     pub fn configure(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let value = value.trim();
-        match key {
-            "numbering.requirement.scheme" | "numbering.bug.scheme" => {
-                if Scheme::from_code(value).is_none() {
-                    return Err(Error::invalid(
-                        key,
-                        format!("编号规则只能是 YYMMDDNN 或 YYYYMM-NNN，不能是“{value}”"),
-                    ));
-                }
-            }
-            "numbering.requirement.prefix" | "numbering.bug.prefix" => {
-                if value.chars().count() > 4 || !value.chars().all(|c| c.is_ascii_alphabetic()) {
-                    return Err(Error::invalid(
-                        key,
-                        format!("编号前缀只能是最多 4 个英文字母，不能是“{value}”"),
-                    ));
-                }
-                if key == "numbering.bug.prefix" && value.is_empty() {
-                    return Err(Error::invalid(
-                        key,
-                        "Bug 编号必须有前缀，以免与需求编号混淆",
-                    ));
-                }
-            }
-            _ => {
-                return Err(Error::invalid(
-                    "key",
-                    format!("未知的设置项“{key}”（运行 genjin settings 查看可用设置）"),
-                ))
-            }
-        }
+        let Some(spec) = domain_settings::find(key) else {
+            return Err(Error::invalid(
+                "key",
+                format!("未知的设置项“{key}”（运行 genjin settings 查看可用设置）"),
+            ));
+        };
+        (spec.check)(value).map_err(|m| Error::invalid(key, m))?;
         let now = actor.stamp();
         self.write(|tx| {
             let old = get(tx, key)?;
@@ -114,6 +77,17 @@ impl Db {
         let rows = st.query_map([list], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The value in force of a configurable setting (stored, else its declared default); an
+/// undeclared key reads as stored, else empty.
+pub(crate) fn value(conn: &rusqlite::Connection, key: &str) -> Result<String> {
+    Ok(match get(conn, key)? {
+        Some(v) => v,
+        None => domain_settings::find(key)
+            .map(|s| s.default.to_string())
+            .unwrap_or_default(),
+    })
 }
 
 pub(crate) fn get(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {

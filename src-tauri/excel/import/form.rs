@@ -3,6 +3,9 @@
 use super::layout::header_key;
 use super::read::Sheet;
 use super::values::{long_text, text};
+use crate::domain::forms::{
+    REPORT, REPORT_SUPPLEMENT, REPORT_SUPPLEMENT_IMPROVEMENT, REPORT_SUPPLEMENT_NEW,
+};
 
 /// The values a form carries, keyed by requirement column.
 pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
@@ -18,40 +21,32 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
         let width = sheet.rows[r].len();
         for c in 0..width {
             let raw = text(sheet.cell(r, c));
-            if raw.contains("报告人") && raw.contains("部门") {
+            let heading = &REPORT.heading_line;
+            if heading.iter().take(2).all(|f| raw.contains(f.label)) {
                 // "报告人 贺杰静   部门 推广部   填报日期 2014-06-19" in one merged line
-                for (label, col) in [
-                    ("报告人", "reporter"),
-                    ("部门", "reporter_department"),
-                    ("填报日期", "report_date"),
-                ] {
-                    if let Some(v) = after_label(&raw, label) {
-                        push(col, v);
+                for f in heading.iter() {
+                    if let Some(v) = after_label(&raw, f.label) {
+                        push(f.key, v);
                     }
                 }
                 continue;
             }
             let key = header_key(&raw);
             let col = match key.as_str() {
-                "报告人" => "reporter",
-                "部门" => "reporter_department",
-                "填报日期" => "report_date",
-                "医生姓名" => "doctor_name",
-                "医院" => "hospital",
-                "科室" => "clinic_department",
-                "医享账号" => "app_account",
-                "医生原话" => "doctor_words",
-                "概述" => "overview",
-                "需求补充" | "新需求补充" => {
+                REPORT_SUPPLEMENT | REPORT_SUPPLEMENT_NEW => {
                     new_requirement_answers(sheet, r, c, &mut push);
                     continue;
                 }
-                "改进需求补充" => {
+                REPORT_SUPPLEMENT_IMPROVEMENT => {
                     let v = value_right(sheet, r, c);
-                    push("imp_steps", strip_question(&v, "用户操作的过程"));
+                    let steps = REPORT.label_of("imp_steps").unwrap_or_default();
+                    push("imp_steps", strip_question(&v, steps));
                     continue;
                 }
-                _ => continue,
+                k => match labelled_value(k) {
+                    Some(col) => col,
+                    None => continue,
+                },
             };
             let v = if col == "doctor_words" {
                 right_of(sheet, r, c, long_text)
@@ -64,6 +59,16 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The field of a label that has its value in the cell beside it: the heading line's and the
+/// body's up to 概述 (the 需求补充 answers are read by their sections).
+fn labelled_value(label: &str) -> Option<&'static str> {
+    REPORT
+        .all()
+        .take_while(|f| f.key != "new_intensity")
+        .find(|f| f.label == label)
+        .map(|f| f.key)
+}
+
 /// "报告人 贺杰静   部门 推广部" → the word after `label`, up to the next run of spaces.
 fn after_label(line: &str, label: &str) -> Option<String> {
     let start = line.find(label)? + label.len();
@@ -73,9 +78,10 @@ fn after_label(line: &str, label: &str) -> Option<String> {
         .next()?
         .trim_matches('_')
         .to_string();
-    let is_next_label = ["报告人", "部门", "填报日期"]
+    let is_next_label = REPORT
+        .heading_line
         .iter()
-        .any(|l| value.starts_with(l));
+        .any(|f| value.starts_with(f.label));
     (!value.is_empty() && !is_next_label).then_some(value)
 }
 
@@ -144,8 +150,8 @@ pub fn number_from_file_name(name: &str) -> Option<String> {
         .to_string();
     let stem = crate::domain::dates::normalize_width(&stem);
     let after = stem
-        .find("需求报告表")
-        .map(|p| &stem[p + "需求报告表".len()..])
+        .find(REPORT.title)
+        .map(|p| &stem[p + REPORT.title.len()..])
         .unwrap_or(&stem);
     let digits: String = after
         .trim_start()

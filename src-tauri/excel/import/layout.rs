@@ -42,20 +42,17 @@ impl Field {
         Field::ReceivedDate,
     ];
 
+    /// The header printed for the field: 附表3's own for its ten columns (`domain::forms`).
     pub fn label(self) -> &'static str {
+        use crate::domain::forms::{REGISTER, REPORT};
         match self {
-            Field::Number => "需求编号",
-            Field::Reporter => "填表人",
-            Field::Requester => "需求人",
-            Field::Decision => "决策结果",
-            Field::Grade => "需求分级",
-            Field::Expected => "预期交付日",
-            Field::Actual => "实际交付日",
-            Field::Status => "需求状态",
-            Field::Brief => "需求梗概",
-            Field::Remark => "备注",
-            Field::ReporterDepartment => "部门",
+            Field::ReporterDepartment => REPORT.label_of("reporter_department").unwrap_or("部门"),
             Field::ReceivedDate => "收到日期",
+            register => REGISTER
+                .fields
+                .get(register as usize)
+                .map(|f| f.label)
+                .unwrap_or_default(),
         }
     }
 
@@ -317,6 +314,14 @@ pub fn detect(sheet: &Sheet) -> SheetKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn register_fields_carry_the_register_headers() {
+        let labels: Vec<&str> = Field::ALL.iter().take(10).map(|f| f.label()).collect();
+        assert_eq!(labels, crate::domain::forms::REGISTER.labels());
+        assert_eq!(Field::ReporterDepartment.label(), "部门");
+        assert_eq!(Field::ReceivedDate.label(), "收到日期");
+    }
 
     #[test]
     fn every_field_is_listed_in_declaration_order() {

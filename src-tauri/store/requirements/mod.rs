@@ -113,9 +113,9 @@ pub(crate) fn allocate_number(
     table: &str,
     day: NaiveDate,
 ) -> Result<String> {
-    let scheme_code = settings::get(tx, &format!("numbering.{series}.scheme"))?.unwrap_or_default();
+    let scheme_code = settings::value(tx, &format!("numbering.{series}.scheme"))?;
     let scheme = Scheme::from_code(&scheme_code).unwrap_or(Scheme::Daily);
-    let prefix = settings::get(tx, &format!("numbering.{series}.prefix"))?.unwrap_or_default();
+    let prefix = settings::value(tx, &format!("numbering.{series}.prefix"))?;
     let period = scheme.period(day);
     let counter: u32 = tx
         .query_row(

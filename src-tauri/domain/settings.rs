@@ -1,0 +1,49 @@
+//! The settings people may change, as a registry: each module declares its own keys with their
+//! default, meaning and check (`numbering::SETTINGS`, `calendar::SETTINGS`, …) and [`ALL`] lists
+//! those declarations. A new module adds its slice here; nothing else matches on keys.
+
+/// One configurable setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// `area.name`, e.g. `numbering.requirement.scheme`.
+    pub key: &'static str,
+    /// The value in force until someone changes it.
+    pub default: &'static str,
+    /// What it means, in Chinese (shown by `genjin settings` and the settings screen).
+    pub help: &'static str,
+    /// Refuses a value with the Chinese reason; gets the value trimmed.
+    pub check: fn(&str) -> Result<(), String>,
+}
+
+/// Every module's settings, in the order they are listed.
+pub const ALL: &[&[Setting]] = &[super::numbering::SETTINGS, super::calendar::SETTINGS];
+
+/// The declaration of `key`, if it is a configurable setting.
+pub fn find(key: &str) -> Option<&'static Setting> {
+    ALL.iter().flat_map(|m| m.iter()).find(|s| s.key == key)
+}
+
+/// All declarations, in order.
+pub fn all() -> impl Iterator<Item = &'static Setting> {
+    ALL.iter().flat_map(|m| m.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_defaults_pass_their_own_checks() {
+        let keys: Vec<&str> = all().map(|s| s.key).collect();
+        let mut unique = keys.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(keys.len(), unique.len(), "duplicate keys in {keys:?}");
+        for s in all() {
+            assert_eq!((s.check)(s.default), Ok(()), "{}", s.key);
+        }
+        assert!(find("numbering.bug.prefix").is_some());
+        assert!(find("calendar.mode").is_some());
+        assert!(find("no.such.key").is_none());
+    }
+}

@@ -1,0 +1,190 @@
+//! The `calendar_days` table: holidays and make-up workdays (调休) the working-day calendar
+//! counts with (`domain::calendar`), and the `calendar.mode` setting.
+
+use super::history::{record, Change};
+use super::{settings, Actor, Db};
+use crate::domain::calendar::{Calendar, CalendarMode, DayKind};
+use crate::domain::dates;
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// One listed day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub kind: DayKind,
+    /// 国庆节, 国庆调休 …
+    pub name: String,
+}
+
+impl Db {
+    /// The calendar deadlines are counted in: the listed days and the `calendar.mode` setting.
+    pub fn calendar(&self) -> Result<Calendar> {
+        let mode = CalendarMode::from_code(&settings::value(self.conn(), "calendar.mode")?)
+            .unwrap_or(CalendarMode::WorkingDays);
+        let days = self
+            .calendar_days()?
+            .into_iter()
+            .filter_map(|d| Some((dates::from_iso(&d.day)?, d.kind)));
+        Ok(Calendar::new(days).with_mode(mode))
+    }
+
+    /// Every listed day, in date order.
+    pub fn calendar_days(&self) -> Result<Vec<CalendarDay>> {
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT day, kind, name FROM calendar_days ORDER BY day")?;
+        let rows = st.query_map([], |r| {
+            let kind: String = r.get(1)?;
+            Ok(CalendarDay {
+                day: r.get(0)?,
+                kind: DayKind::from_code(&kind).unwrap_or(DayKind::Holiday),
+                name: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Lists a day as a holiday or a make-up workday (replacing what was listed for it).
+    /// Errors: `Invalid` (field `day`) for a day that does not parse.
+    pub fn set_calendar_day(
+        &mut self,
+        actor: &Actor,
+        day: &str,
+        kind: DayKind,
+        name: &str,
+    ) -> Result<CalendarDay> {
+        let d = parse(day)?;
+        let entry = CalendarDay {
+            day: dates::iso(d),
+            kind,
+            name: name.trim().to_string(),
+        };
+        let now = actor.stamp();
+        self.write(|tx| {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
+                    [&entry.day],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                params![entry.day, kind.code(), entry.name],
+            )?;
+            let new = format!("{} {}", kind.code(), entry.name);
+            record(
+                tx,
+                actor,
+                &now,
+                &now,
+                Change {
+                    entity: "calendar",
+                    entity_id: 0,
+                    field: &entry.day,
+                    old: old.as_deref(),
+                    new: Some(new.trim()),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(entry)
+    }
+
+    /// Takes a day off the list (it follows the weekday rule again). Errors: `NotFound` when
+    /// the day is not listed.
+    pub fn remove_calendar_day(&mut self, actor: &Actor, day: &str) -> Result<()> {
+        let d = dates::iso(parse(day)?);
+        let now = actor.stamp();
+        self.write(|tx| {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
+                    [&d],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(old) = old else {
+                return Err(Error::NotFound(format!("{d} 不在节假日/调休列表中")));
+            };
+            tx.execute("DELETE FROM calendar_days WHERE day = ?1", [&d])?;
+            record(
+                tx,
+                actor,
+                &now,
+                &now,
+                Change {
+                    entity: "calendar",
+                    entity_id: 0,
+                    field: &d,
+                    old: Some(old.trim()),
+                    new: None,
+                },
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn parse(day: &str) -> Result<NaiveDate> {
+    dates::parse_day(day).ok_or_else(|| {
+        Error::invalid(
+            "day",
+            format!("“{}”不是有效日期（例如 2014-10-01）", day.trim()),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_days_and_the_mode_make_the_calendar() {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "测试员", "test", crate::clock::now());
+        db.set_calendar_day(&a, "2014-10-01", DayKind::Holiday, "国庆节")
+            .unwrap();
+        db.set_calendar_day(&a, "2014年10月11日", DayKind::Workday, "国庆调休")
+            .unwrap();
+        let cal = db.calendar().unwrap();
+        let d = |s| dates::parse_day(s).unwrap();
+        assert!(!cal.is_working_day(d("2014-10-01")));
+        assert!(cal.is_working_day(d("2014-10-11")));
+        assert_eq!(cal.mode(), CalendarMode::WorkingDays);
+        db.remove_calendar_day(&a, "2014-10-01").unwrap();
+        assert!(db.calendar().unwrap().is_working_day(d("2014-10-01")));
+        assert_eq!(
+            db.remove_calendar_day(&a, "2014-10-01").unwrap_err().kind(),
+            "not_found"
+        );
+        assert_eq!(
+            db.set_calendar_day(&a, "2014-13-01", DayKind::Holiday, "")
+                .unwrap_err()
+                .field(),
+            Some("day")
+        );
+        db.configure(&a, "calendar.mode", "calendar_days").unwrap();
+        assert_eq!(db.calendar().unwrap().mode(), CalendarMode::CalendarDays);
+        assert_eq!(
+            db.configure(&a, "calendar.mode", "weekly")
+                .unwrap_err()
+                .kind(),
+            "invalid"
+        );
+        let history: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM history WHERE entity = 'calendar'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(history, 3, "each change of the list is kept");
+    }
+}
