@@ -1,8 +1,9 @@
 use super::{blocking, read, write};
 use crate::app::AppState;
+use crate::domain::forms::{self, Form};
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
-use crate::domain::requirement::{Decision, Grade};
+use crate::domain::requirement::{Decision, Grade, BRIEF_MAX_CHARS};
 use crate::error::Result;
 use crate::store::{Actor, Person, PersonInput};
 use serde::Serialize;
@@ -27,6 +28,32 @@ pub struct AppInfo {
     channels: Vec<Choice>,
     sources: Vec<String>,
     departments: Vec<String>,
+    /// What each decision leads to, as the core decides it (the window never compares labels).
+    decision_rules: Vec<DecisionRule>,
+    limits: Limits,
+    /// The policy's forms (附表1–3): titles, labels and order.
+    forms: Forms,
+}
+
+#[derive(Serialize)]
+pub struct DecisionRule {
+    label: &'static str,
+    /// 做 / 需求转换: a grade is required and the work steps open.
+    needs_grade: bool,
+    /// 需求转换: the conversion summary is required.
+    needs_conversion: bool,
+}
+
+#[derive(Serialize)]
+pub struct Limits {
+    brief_max_chars: usize,
+}
+
+#[derive(Serialize)]
+pub struct Forms {
+    register: Form,
+    report: Form,
+    delay: Form,
 }
 
 fn choices<T: Copy>(
@@ -57,6 +84,22 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
             channels: choices(Channel::ALL, Channel::label, |_| ""),
             sources: db.list_items("source")?,
             departments: db.list_items("department")?,
+            decision_rules: Decision::ALL
+                .iter()
+                .map(|d| DecisionRule {
+                    label: d.label(),
+                    needs_grade: d.leads_to_work(),
+                    needs_conversion: *d == Decision::Convert,
+                })
+                .collect(),
+            limits: Limits {
+                brief_max_chars: BRIEF_MAX_CHARS,
+            },
+            forms: Forms {
+                register: forms::REGISTER,
+                report: forms::REPORT,
+                delay: forms::DELAY,
+            },
         })
     })
     .await

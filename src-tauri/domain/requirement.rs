@@ -117,37 +117,77 @@ pub fn check_brief(brief: &str) -> Result<(), String> {
     }
 }
 
+/// Whether a step is open, and if not, why (in Chinese, as the window shows it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gate {
+    pub open: bool,
+    pub why: &'static str,
+}
+
+impl Gate {
+    const OPEN: Gate = Gate {
+        open: true,
+        why: "",
+    };
+
+    fn closed(why: &'static str) -> Gate {
+        Gate { open: false, why }
+    }
+
+    /// Open when `cond`, else closed for `why`.
+    fn when(cond: bool, why: &'static str) -> Gate {
+        if cond {
+            Gate::OPEN
+        } else {
+            Gate::closed(why)
+        }
+    }
+}
+
 /// What a user may do next with a requirement, derived from its record. The window shows these
-/// (which step cards are enabled); it never re-decides them. The same rules refuse a step taken
-/// anyway (from the command line, or a stale window) with a Chinese message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// (which step cards are enabled, and why not); it never re-decides them. The same rules refuse
+/// a step taken anyway (from the command line, or a stale window) with a Chinese message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Steps {
     /// Edit the report (附表2 fields).
-    pub edit: bool,
-    pub decide: bool,
+    pub edit: Gate,
+    pub decide: Gate,
     /// 策划, IT验收, 预期交付日, 完成交付: only after 做 / 需求转换.
-    pub plan: bool,
-    pub it_acceptance: bool,
+    pub plan: Gate,
+    pub it_acceptance: Gate,
     /// Only while no delay is approved (after that, a new delay application changes the date).
-    pub expect: bool,
-    pub complete: bool,
-    pub withdraw: bool,
-    pub restore: bool,
+    pub expect: Gate,
+    pub complete: Gate,
+    pub withdraw: Gate,
+    pub restore: Gate,
 }
+
+const WITHDRAWN: &str = "需求已撤回。";
+const NOT_WORK: &str = "决策结果为“做”或“需求转换”后才能记录。";
+const DELAY_APPROVED: &str = "已有批准的延期申请，交付日以延期申请为准。";
 
 /// The steps open to a requirement with this decision, withdrawal and approved delays.
 pub fn steps(decision: Option<Decision>, withdrawn: bool, approved_delays: usize) -> Steps {
-    let live = !withdrawn;
-    let work = live && decision.is_some_and(Decision::leads_to_work);
+    let live = Gate::when(!withdrawn, WITHDRAWN);
+    let work = if withdrawn {
+        Gate::closed(WITHDRAWN)
+    } else {
+        Gate::when(decision.is_some_and(Decision::leads_to_work), NOT_WORK)
+    };
+    let expect = if work.open {
+        Gate::when(approved_delays == 0, DELAY_APPROVED)
+    } else {
+        work.clone()
+    };
     Steps {
-        edit: live,
-        decide: live,
-        plan: work,
-        it_acceptance: work,
-        expect: work && approved_delays == 0,
+        edit: live.clone(),
+        decide: live.clone(),
+        plan: work.clone(),
+        it_acceptance: work.clone(),
+        expect,
         complete: work,
         withdraw: live,
-        restore: withdrawn,
+        restore: Gate::when(withdrawn, "需求未撤回。"),
     }
 }
 
@@ -313,25 +353,23 @@ mod tests {
     #[test]
     fn steps_follow_the_decision_withdrawal_and_delays() {
         let open = steps(None, false, 0);
-        assert!(open.decide && open.edit && open.withdraw && !open.restore);
-        assert!(
-            !open.plan && !open.expect && !open.complete,
-            "work needs 做/需求转换"
-        );
+        assert!(open.decide.open && open.edit.open && open.withdraw.open && !open.restore.open);
+        assert!(!open.plan.open && !open.expect.open && !open.complete.open);
+        assert_eq!(open.plan.why, NOT_WORK);
         for d in [Decision::Do, Decision::Convert] {
             let s = steps(Some(d), false, 0);
-            assert!(s.plan && s.it_acceptance && s.expect && s.complete, "{d:?}");
+            assert!(s.plan.open && s.it_acceptance.open && s.expect.open && s.complete.open);
         }
         for d in [Decision::DoNot, Decision::Discuss] {
             let s = steps(Some(d), false, 0);
-            assert!(!s.plan && !s.expect && !s.complete, "{d:?}");
+            assert!(!s.plan.open && !s.expect.open && !s.complete.open, "{d:?}");
         }
-        assert!(
-            !steps(Some(Decision::Do), false, 1).expect,
-            "after an approved delay"
-        );
+        let delayed = steps(Some(Decision::Do), false, 1);
+        assert!(!delayed.expect.open && delayed.complete.open);
+        assert_eq!(delayed.expect.why, DELAY_APPROVED);
         let gone = steps(Some(Decision::Do), true, 0);
-        assert!(gone.restore && !gone.decide && !gone.edit && !gone.complete && !gone.withdraw);
+        assert!(gone.restore.open && !gone.decide.open && !gone.edit.open && !gone.withdraw.open);
+        assert_eq!(gone.complete.why, WITHDRAWN);
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct RegisterRow {
     pub expected_delivery: Option<String>,
     pub actual_delivery: Option<String>,
     pub status: String,
+    /// The status as a stable code (`open`, `delayed`, `done`) for styling.
+    pub status_code: &'static str,
     pub brief: String,
     pub remark: String,
     pub received_date: String,
@@ -271,6 +273,7 @@ impl Db {
                 expected_delivery: r.get(5)?,
                 actual_delivery: r.get(6)?,
                 status: status.label().to_string(),
+                status_code: status.code(),
                 brief: r.get(8)?,
                 remark: register_remark(&conversion, &delays, &remark),
                 received_date: r.get(12)?,

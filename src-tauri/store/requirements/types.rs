@@ -136,6 +136,8 @@ pub struct Requirement {
     pub version: i64,
     // derived
     pub status: Status,
+    /// The status as a stable code (`open`, `delayed`, `done`) for styling.
+    pub status_code: &'static str,
     /// The delivery date in force (`domain::delay::in_force`): the latest approved delay's new
     /// date, else 预期交付日.
     pub promised_date: Option<String>,
@@ -238,6 +240,7 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         updated_at: r.get("updated_at")?,
         version: r.get("version")?,
         status: Status::Open,
+        status_code: Status::Open.code(),
         promised_date: None,
         register_remark: String::new(),
         delays: Vec::new(),
@@ -263,6 +266,7 @@ impl Requirement {
             self.actual_delivery.as_deref().and_then(dates::from_iso),
             u32::try_from(approved.len()).unwrap_or(u32::MAX),
         );
+        self.status_code = self.status.code();
         self.promised_date = force.date.map(dates::iso);
         self.register_remark = register_remark(&self.conversion_summary, &approved, &self.remark);
         self.steps = steps(self.decision, self.withdrawn_at.is_some(), approved.len());

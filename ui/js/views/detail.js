@@ -9,8 +9,12 @@ const TABS = [['flow', '流程'], ['notify', '通知'], ['details', '详情'], [
 
 function statusBadge(r) {
   if (r.withdrawn_at) return h('span', { class: 'badge withdrawn', id: 'status-badge' }, '已撤回');
-  const cls = r.status === '完成' ? 'done' : r.status === '延期' ? 'delayed' : 'open';
-  return h('span', { class: `badge ${cls}`, id: 'status-badge' }, r.status || '进行中');
+  return h('span', { class: `badge ${r.status_code}`, id: 'status-badge' }, r.status || '进行中');
+}
+
+/** What the core says a decision needs (grade, conversion summary); never compared by label here. */
+function decisionRule(app, label) {
+  return app.info.decision_rules.find((d) => d.label === label) || { needs_grade: false, needs_conversion: false };
 }
 
 /** "When it happened": defaults to now; editable because work is often entered later. */
@@ -18,8 +22,11 @@ function happenedField() {
   return field('发生时间', h('input', { name: 'happened_at', value: nowText(), class: 'date-time' }), { hint: '默认现在；补录时改为实际发生的时间' });
 }
 
-/** One lifecycle step: a card with what is recorded and a small form to record it. */
-function stepCard({ id, title, current, enabled = true, why = '', fields, save, label = '保存' }) {
+/** One lifecycle step: a card with what is recorded and a small form to record it. `gate` is
+ * the core's verdict on the step ({open, why}); the card is enabled exactly when it is open. */
+function stepCard({ id, title, current, gate, fields, save, label = '保存' }) {
+  const enabled = gate.open;
+  const why = gate.why;
   const form = h('form', { id: `step-${id}` }, h('div', { class: 'grid' }, fields, happenedField()),
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: !enabled }, label)));
@@ -44,24 +51,22 @@ const dayInput = (name, value) => h('input', { name, value: value || '', placeho
 
 function flowTab(app, r) {
   const at = (data) => ({ happened_at: data.happened_at, version: r.version });
-  const work = r.decision === '做' || r.decision === '需求转换';
-  const notWork = '决策结果为“做”或“需求转换”后才能记录。';
-  const convWrap = h('div', { class: 'wide', hidden: r.decision !== '需求转换' },
+  const rule = (label) => decisionRule(app, label);
+  const convWrap = h('div', { class: 'wide', hidden: !rule(r.decision).needs_conversion },
     field('转换概要（写入备注）', h('textarea', { name: 'conversion_summary', rows: 2 }, r.conversion_summary), { wide: true }));
   const gradeSel = select('grade', [['', '—'], ...app.info.grades.map((g) => [g.label, `${g.label}：${g.hint}`])], r.grade || '');
   const decisionSel = select('decision', [['', '请选择'], ...app.info.decisions.map((d) => d.label)], r.decision || '', {
     onchange: (e) => {
       const v = e.target.value;
-      convWrap.hidden = v !== '需求转换';
-      gradeSel.disabled = !(v === '做' || v === '需求转换');
+      convWrap.hidden = !rule(v).needs_conversion;
+      gradeSel.disabled = !rule(v).needs_grade;
       if (gradeSel.disabled) gradeSel.value = '';
     },
   });
-  gradeSel.disabled = !(r.decision === '做' || r.decision === '需求转换');
-  const disabled = !!r.withdrawn_at;
+  gradeSel.disabled = !rule(r.decision).needs_grade;
   const cards = [
     stepCard({
-      id: 'decision', title: '① 决策', enabled: !disabled, why: '需求已撤回。',
+      id: 'decision', title: '① 决策', gate: r.steps.decide,
       current: r.decision ? `决策结果：${r.decision}${r.grade ? ` · 分级 ${r.grade}` : ''} · 决策日期 ${compact(r.decision_date)}` : '尚未决策',
       fields: [field('决策结果', decisionSel, { required: true }), field('需求分级', gradeSel, { hint: '“做”和“需求转换”必填' }),
         field('决策日期', dayInput('decision_date', r.decision_date || todayIso())), convWrap],
@@ -72,7 +77,7 @@ function flowTab(app, r) {
       label: '保存决策',
     }),
     stepCard({
-      id: 'plan', title: '② 策划文档', enabled: work && !disabled, why: notWork,
+      id: 'plan', title: '② 策划文档', gate: r.steps.plan,
       current: r.plan_doc_number || r.plan_estimated_date ? `编号 ${r.plan_doc_number || '—'} · 预计 ${compact(r.plan_estimated_date) || '—'} · 实际 ${compact(r.plan_actual_date) || '—'}` : '产品经理在决策会议结束前估计策划文档交付时间',
       fields: [field('策划文档编号', h('input', { name: 'plan_doc_number', value: r.plan_doc_number })),
         field('预计交付日', dayInput('plan_estimated_date', r.plan_estimated_date)),
@@ -80,19 +85,19 @@ function flowTab(app, r) {
       save: (d) => api.plan(r.number, { plan_doc_number: d.plan_doc_number, plan_estimated_date: d.plan_estimated_date, plan_actual_date: d.plan_actual_date, ...at(d) }),
     }),
     stepCard({
-      id: 'it', title: '③ IT 验收日', enabled: work && !disabled, why: notWork,
+      id: 'it', title: '③ IT 验收日', gate: r.steps.it_acceptance,
       current: r.it_acceptance_estimated || r.it_acceptance_actual ? `预计 ${compact(r.it_acceptance_estimated) || '—'} · 实际 ${compact(r.it_acceptance_actual) || '—'}` : 'IT 收到策划文档后 2 天内预估验收日期',
       fields: [field('预计验收日', dayInput('estimated', r.it_acceptance_estimated)), field('实际验收日', dayInput('actual', r.it_acceptance_actual))],
       save: (d) => api.itAcceptance(r.number, { estimated: d.estimated, actual: d.actual, ...at(d) }),
     }),
     stepCard({
-      id: 'expected', title: '④ 预期交付日', enabled: work && !disabled, why: notWork,
+      id: 'expected', title: '④ 预期交付日', gate: r.steps.expect,
       current: r.expected_delivery ? `预期交付日 ${compact(r.expected_delivery)}${r.promised_date !== r.expected_delivery ? ` · 延期后 ${compact(r.promised_date)}` : ''}` : '产品经理根据验收日推算用户可用的日期',
       fields: [field('预期交付日', dayInput('date', r.expected_delivery), { required: true })],
       save: (d) => api.expect(r.number, { date: d.date, ...at(d) }),
     }),
     stepCard({
-      id: 'complete', title: '⑤ 完成交付', enabled: work && !disabled, why: notWork,
+      id: 'complete', title: '⑤ 完成交付', gate: r.steps.complete,
       current: r.actual_delivery ? `实际交付日 ${compact(r.actual_delivery)}` : '验收通过后，产品经理告知收集人，收集人登记实际交付日',
       fields: [field('实际交付日', dayInput('date', r.actual_delivery || todayIso()), { required: true })],
       save: (d) => api.complete(r.number, { date: d.date, ...at(d) }),
@@ -100,9 +105,9 @@ function flowTab(app, r) {
     }),
   ];
   const delays = r.delays.length ? h('div', { class: 'card' }, h('h3', {}, '延期申请'),
-    h('table', { class: 'plain' }, h('thead', {}, h('tr', {}, ['填报日期', '原交付日', '新交付日', '延期原因', '批准'].map((t) => h('th', {}, t)))),
+    h('table', { class: 'plain' }, h('thead', {}, h('tr', {}, ['填报日期', '原交付日', '新交付日', '延期原因', '状态'].map((t) => h('th', {}, t)))),
       h('tbody', {}, r.delays.map((d) => h('tr', {}, h('td', {}, compact(d.filed_date)), h('td', {}, compact(d.original_date)),
-        h('td', {}, compact(d.new_date)), h('td', {}, d.reason), h('td', {}, d.approved_at ? moment(d.approved_at) : '待批准')))))) : null;
+        h('td', {}, compact(d.new_date)), h('td', {}, d.reason), h('td', {}, d.approved_on ? `${d.state} ${compact(d.approved_on)}` : d.state)))))) : null;
   return h('div', {}, h('div', { class: 'steps' }, cards), delays);
 }
 
@@ -192,8 +197,9 @@ export async function detailView(app, number, tab = 'flow') {
       h('a', { href: '#/register' }, '← 登记表'),
       h('h1', { id: 'detail-number' }, r.number), h('span', {}, r.brief), statusBadge(r),
       h('span', { class: 'spacer' }),
-      r.withdrawn_at ? h('button', { type: 'button', id: 'restore', onclick: restore }, '恢复')
-        : [h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告'), h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回')]),
+      r.steps.restore.open ? h('button', { type: 'button', id: 'restore', onclick: restore }, '恢复') : null,
+      r.steps.edit.open ? h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告') : null,
+      r.steps.withdraw.open ? h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回') : null),
     tabs, body);
   const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);

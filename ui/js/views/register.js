@@ -3,11 +3,13 @@ import { api } from '../api.js';
 import { h, clear, compact, select, showError } from '../components/dom.js';
 
 const PAGE = 50;
-const COLUMNS = [
-  ['number', '需求编号'], ['reporter', '填表人'], ['requester', '需求人'], ['decision', '决策结果'],
-  ['grade', '需求分级'], ['expected', '预期交付日'], ['actual', '实际交付日'], ['status', '需求状态'],
-  ['brief', '需求梗概'], [null, '备注'],
-];
+// The register's sort key for each 附表3 field (the headers themselves come from the core's
+// forms, app.info.forms.register); 备注 is not sortable.
+const SORT_KEYS = {
+  number: 'number', reporter: 'reporter', requester: 'requester', decision: 'decision', grade: 'grade',
+  expected_delivery: 'expected', actual_delivery: 'actual', status: 'status', brief: 'brief',
+};
+const columns = (app) => app.info.forms.register.fields.map((f) => [SORT_KEYS[f.key] || null, f.label]);
 
 // The register remembers its filters while the window is open.
 const state = {
@@ -18,7 +20,7 @@ const state = {
 function statusBadge(row) {
   const parts = [];
   if (row.withdrawn) parts.push(h('span', { class: 'badge withdrawn' }, '已撤回'));
-  else if (row.status) parts.push(h('span', { class: `badge ${row.status === '完成' ? 'done' : 'delayed'}` }, row.status));
+  else if (row.status) parts.push(h('span', { class: `badge ${row.status_code}` }, row.status));
   if (row.overdue && !row.withdrawn) parts.push(h('span', { class: 'badge overdue', title: '承诺交付日已过，未完成且无批准的延期' }, '逾期'));
   return parts;
 }
@@ -35,7 +37,7 @@ export async function registerView(app) {
   const open = (number) => { location.hash = `#/req/${encodeURIComponent(number)}`; };
 
   function drawHead() {
-    clear(head, COLUMNS.map(([key, label]) => h('th', {},
+    clear(head, columns(app).map(([key, label]) => h('th', {},
       key ? h('button', {
         type: 'button', 'data-sort': key, title: '点击排序',
         onclick: () => {
@@ -63,7 +65,7 @@ export async function registerView(app) {
       h('td', { class: 'date' }, compact(r.actual_delivery)),
       h('td', { class: 'status' }, statusBadge(r)),
       h('td', {}, r.brief), h('td', { class: 'remark' }, r.remark)))
-        : h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'muted' }, '没有符合条件的需求')));
+        : h('tr', {}, h('td', { colspan: columns(app).length, class: 'muted' }, '没有符合条件的需求')));
       const pages = Math.max(1, Math.ceil(page.total / PAGE));
       info.textContent = `共 ${page.total} 条，第 ${Math.floor(state.offset / PAGE) + 1} / ${pages} 页`;
       prev.disabled = state.offset === 0;

@@ -2,8 +2,6 @@
 import { api } from '../api.js';
 import { h, field, formData, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
 
-const BRIEF_MAX = 50;
-
 function text(name, value = '', attrs = {}) {
   return h('input', { name, value: value || '', autocomplete: 'off', ...attrs });
 }
@@ -17,6 +15,7 @@ export async function requirementFormView(app, number = null) {
   const people = await api.people().catch(() => []);
   const op = app.info.operator;
   const kind = r ? r.kind : '新需求';
+  const BRIEF_MAX = app.info.limits.brief_max_chars;
 
   const brief = text('brief', r ? r.brief : '', { maxlength: BRIEF_MAX, placeholder: '关键词用空格分隔，例如：问卷 自动计分' });
   const counter = h('div', { class: 'counter' });
@@ -70,7 +69,7 @@ export async function requirementFormView(app, number = null) {
       h('div', { class: 'grid' },
         field('医生原话（原样记录）', area('doctor_words', r && r.doctor_words, 3), { wide: true }),
         field('概述', area('overview', r && r.overview, 2), { wide: true }),
-        h('label', { class: 'wide' }, h('span', { class: 'req' }, '需求梗概（不超过 50 字，用于登记表）'), brief, counter))),
+        h('label', { class: 'wide' }, h('span', { class: 'req' }, `需求梗概（不超过 ${BRIEF_MAX} 字，用于登记表）`), brief, counter))),
     newPart, impPart,
     h('div', { class: 'card' }, field('备注', area('remark', r && r.remark, 2), { wide: true })),
     h('div', { class: 'error-text' }),
