@@ -1197,3 +1197,43 @@ fn notes_beside_a_decision_or_grade_go_to_the_remark() {
     assert_eq!(parsed.rejected.len(), 1);
     assert!(parsed.rejected[0].reason.contains("也许（再看看）"));
 }
+
+/// Issue 7: an imported requirement's timeline shows the dates its file states, never the
+/// import time (which is only when it was recorded).
+#[test]
+fn an_imported_timeline_keeps_the_files_dates() {
+    use genjin::domain::timeline::EventKind;
+    let mut db = Db::open_in_memory().unwrap();
+    let parsed = parse_paths(&[fixtures()], &[]);
+    commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    let today = genjin::clock::today();
+    // 14061914: received 2014-06-19 (its number), 做 C, promised 06-25, delayed to 07-25
+    let events = db.requirement_timeline("14061914").unwrap();
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|e| e.happened.day() < today),
+        "no event is dated by the import: {events:?}"
+    );
+    let received = events
+        .iter()
+        .find(|e| e.kind == EventKind::Received)
+        .expect("a 收到需求 event");
+    assert_eq!(received.happened.day().to_string(), "2014-06-19");
+    assert!(
+        received.origin.starts_with("import:"),
+        "{}",
+        received.origin
+    );
+    assert!(
+        received
+            .recorded_at
+            .as_deref()
+            .is_some_and(|r| r.starts_with(&today.to_string())),
+        "recorded at the import"
+    );
+    let approved = events
+        .iter()
+        .find(|e| e.kind == EventKind::DelayApproved)
+        .expect("the delay from 备注");
+    assert!(approved.happened.day().to_string().starts_with("2014-"));
+}

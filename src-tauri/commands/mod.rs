@@ -5,6 +5,7 @@ mod import;
 mod people;
 mod register;
 mod requirement;
+mod settings;
 
 use crate::app::AppState;
 use crate::error::{Error, Result};
@@ -39,6 +40,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         requirement::notification_list,
         requirement::notification_record,
         requirement::notification_confirm,
+        settings::setting_list,
+        settings::setting_set,
+        settings::calendar_list,
+        settings::calendar_set,
+        settings::calendar_remove,
     ]
 }
 

@@ -111,6 +111,7 @@ pub const SETTINGS: &[Setting] = &[Setting {
             "只能是 working_days（工作日）或 calendar_days（自然日），不能是“{v}”"
         )),
     },
+    choices: &[("working_days", "工作日"), ("calendar_days", "自然日")],
 }];
 
 #[cfg(test)]

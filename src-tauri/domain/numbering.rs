@@ -93,25 +93,34 @@ pub const SETTINGS: &[Setting] = &[
         default: "YYMMDDNN",
         help: "需求编号规则：YYMMDDNN（每天两位序号）或 YYYYMM-NNN（每月三位序号）",
         check: check_scheme,
+        choices: SCHEMES,
     },
     Setting {
         key: "numbering.requirement.prefix",
         default: "",
         help: "需求编号前缀（可为空，最多 4 个字母）",
         check: check_prefix,
+        choices: &[],
     },
     Setting {
         key: "numbering.bug.scheme",
         default: "YYMMDDNN",
         help: "Bug 编号规则：YYMMDDNN 或 YYYYMM-NNN",
         check: check_scheme,
+        choices: SCHEMES,
     },
     Setting {
         key: "numbering.bug.prefix",
         default: "B",
         help: "Bug 编号前缀（最多 4 个字母，例如 B）",
         check: check_bug_prefix,
+        choices: &[],
     },
+];
+
+const SCHEMES: &[(&str, &str)] = &[
+    ("YYMMDDNN", "YYMMDDNN（每天两位序号）"),
+    ("YYYYMM-NNN", "YYYYMM-NNN（每月三位序号）"),
 ];
 
 fn check_scheme(value: &str) -> Result<(), String> {

@@ -13,6 +13,8 @@ pub struct Setting {
     pub help: &'static str,
     /// Refuses a value with the Chinese reason; gets the value trimmed.
     pub check: fn(&str) -> Result<(), String>,
+    /// For a closed list: each value with what people call it (the window offers these).
+    pub choices: &'static [(&'static str, &'static str)],
 }
 
 /// Every module's settings, in the order they are listed.
@@ -41,6 +43,9 @@ mod tests {
         assert_eq!(keys.len(), unique.len(), "duplicate keys in {keys:?}");
         for s in all() {
             assert_eq!((s.check)(s.default), Ok(()), "{}", s.key);
+            for (value, _) in s.choices {
+                assert_eq!((s.check)(value), Ok(()), "{} {value}", s.key);
+            }
         }
         assert!(find("numbering.bug.prefix").is_some());
         assert!(find("calendar.mode").is_some());

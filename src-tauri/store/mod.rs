@@ -244,6 +244,35 @@ mod tests {
         migrations().validate().unwrap();
     }
 
+    /// A version-1 file with data (an imported, approved delay; a person) moves to the latest
+    /// schema with nothing lost: the delay's approval day is the day it was filed.
+    #[test]
+    fn a_version_one_file_migrates_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v1.sqlite3");
+        {
+            let mut conn = Connection::open(&p).unwrap();
+            migrations().to_version(&mut conn, 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO people (name, created_at) VALUES ('李小四', '2014-06-01T09:00:00+08:00');
+                 INSERT INTO requirements (number, received_date, expected_delivery, created_at, updated_at)
+                     VALUES ('14061914', '2014-06-19', '2014-06-25', 'x', 'x');
+                 INSERT INTO delay_applications (requirement_id, filed_date, original_date, new_date,
+                     reason, approved_at, created_at)
+                     VALUES (1, '2014-06-25', '2014-06-25', '2014-07-25', '实现难度大',
+                             '2026-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00');",
+            )
+            .unwrap();
+        }
+        let db = Db::open(&p).unwrap();
+        let r = db.requirement("14061914").unwrap();
+        assert_eq!(r.promised_date.as_deref(), Some("2014-07-25"));
+        assert_eq!(r.delays[0].approved_on.as_deref(), Some("2014-06-25"));
+        assert_eq!(r.status.label(), "延期");
+        let person = db.person_by_name("李小四").unwrap().unwrap();
+        assert!(person.active);
+    }
+
     #[test]
     fn opens_with_wal_and_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();

@@ -22,14 +22,17 @@ impl Db {
 
     /// The configurable settings (`domain::settings`) with their values in force and meaning.
     pub fn settings(&self) -> Result<Vec<(String, String, String)>> {
+        self.setting_entries().map(|v| {
+            v.into_iter()
+                .map(|(s, value)| (s.key.to_string(), value, s.help.to_string()))
+                .collect()
+        })
+    }
+
+    /// Each declared setting with its value in force.
+    pub fn setting_entries(&self) -> Result<Vec<(&'static domain_settings::Setting, String)>> {
         domain_settings::all()
-            .map(|s| {
-                Ok((
-                    s.key.to_string(),
-                    get(self.conn(), s.key)?.unwrap_or_else(|| s.default.to_string()),
-                    s.help.to_string(),
-                ))
-            })
+            .map(|s| Ok((s, value(self.conn(), s.key)?)))
             .collect()
     }
 

@@ -478,3 +478,60 @@ async fn a_ledger_with_warnings_on_every_row_previews_them_grouped_and_capped() 
     s.wait_text("#import-done", "新建 600 条").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_and_the_holiday_list() {
+    let s = Session::start().await;
+    first_start_as(&s, "李小四").await;
+    s.click("#nav-settings").await;
+    s.wait_text("#settings tr[data-key='calendar.mode'] .value", "工作日")
+        .await;
+
+    // A holiday and a make-up workday go on the list; a bad day is refused where it was typed.
+    s.fill("#calendar-add [name=day]", "2014-13-01").await;
+    s.click("#calendar-add button[type=submit]").await;
+    s.wait_text("#calendar-add .error-text", "不是有效日期")
+        .await;
+    s.fill("#calendar-add [name=day]", "2014-10-01").await;
+    s.fill("#calendar-add [name=name]", "国庆节").await;
+    s.click("#calendar-add button[type=submit]").await;
+    s.wait_text("#calendar-days tr[data-day='2014-10-01']", "国庆节")
+        .await;
+    s.fill("#calendar-add [name=day]", "2014-10-11").await;
+    s.select("#calendar-add [name=kind]", "workday").await;
+    s.fill("#calendar-add [name=name]", "国庆调休").await;
+    s.click("#calendar-add button[type=submit]").await;
+    s.wait_text("#calendar-days tr[data-day='2014-10-11']", "调休上班")
+        .await;
+    s.screenshot("settings-calendar").await;
+
+    // A closed-list setting is chosen from the values its module declares; a free one is
+    // checked by that module.
+    s.click("#settings tr[data-key='calendar.mode'] button.edit")
+        .await;
+    s.select("#setting-dialog [name=value]", "calendar_days")
+        .await;
+    s.click("#setting-dialog button[type=submit]").await;
+    s.wait_text("#settings tr[data-key='calendar.mode'] .value", "自然日")
+        .await;
+    s.click("#settings tr[data-key='numbering.bug.prefix'] button.edit")
+        .await;
+    s.fill("#setting-dialog [name=value]", "").await;
+    s.click("#setting-dialog button[type=submit]").await;
+    s.wait_text("#setting-dialog .error-text", "必须有前缀")
+        .await;
+    s.fill("#setting-dialog [name=value]", "BUG").await;
+    s.click("#setting-dialog button[type=submit]").await;
+    s.wait_text(
+        "#settings tr[data-key='numbering.bug.prefix'] .value",
+        "BUG",
+    )
+    .await;
+
+    // Removing a day takes it off the list.
+    s.click("#calendar-days tr[data-day='2014-10-01'] button.danger")
+        .await;
+    s.wait_gone("#calendar-days tr[data-day='2014-10-01']")
+        .await;
+    s.close().await;
+}

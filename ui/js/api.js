@@ -41,4 +41,9 @@ export const api = {
   notifications: (number) => invoke('notification_list', { number }),
   recordNotification: (number, input) => invoke('notification_record', { number, input }),
   confirmNotification: (id, confirmedAt = null) => invoke('notification_confirm', { id, confirmedAt }),
+  settings: () => invoke('setting_list'),
+  setSetting: (key, value) => invoke('setting_set', { key, value }),
+  calendarDays: () => invoke('calendar_list'),
+  setCalendarDay: (day, kind, name) => invoke('calendar_set', { day, kind, name }),
+  removeCalendarDay: (day) => invoke('calendar_remove', { day }),
 };

@@ -6,6 +6,7 @@ import { requirementFormView } from './views/requirement-form.js';
 import { detailView } from './views/detail.js';
 import { peopleView, personFields, personInput } from './views/people.js';
 import { importView } from './views/import.js';
+import { settingsView } from './views/settings.js';
 
 export const app = { info: null };
 
@@ -16,6 +17,7 @@ const routes = [
   [/^#\/req\/([^/]+)(?:\/(\w+))?$/, 'register', (m) => detailView(app, decodeURIComponent(m[1]), m[2])],
   [/^#\/people$/, 'people', () => peopleView(app)],
   [/^#\/import$/, 'import', () => importView(app)],
+  [/^#\/settings$/, 'settings', () => settingsView(app)],
 ];
 
 async function render() {

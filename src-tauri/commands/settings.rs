@@ -1,0 +1,81 @@
+//! 设置: the configurable settings (declared by the domain modules) and the working-day
+//! calendar's holidays and make-up workdays.
+
+use super::{read, write};
+use crate::app::AppState;
+use crate::domain::calendar::DayKind;
+use crate::error::Result;
+use crate::store::CalendarDay;
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Serialize)]
+pub struct SettingView {
+    key: &'static str,
+    value: String,
+    /// What the value is called, for a closed list (`工作日`); else the value.
+    value_label: String,
+    help: &'static str,
+    choices: Vec<Choice>,
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[tauri::command]
+pub async fn setting_list(state: State<'_, AppState>) -> Result<Vec<SettingView>> {
+    read(&state, |db| {
+        Ok(db
+            .setting_entries()?
+            .into_iter()
+            .map(|(s, value)| SettingView {
+                key: s.key,
+                value_label: s
+                    .choices
+                    .iter()
+                    .find(|(v, _)| *v == value)
+                    .map(|(_, l)| l.to_string())
+                    .unwrap_or_else(|| value.clone()),
+                value,
+                help: s.help,
+                choices: s
+                    .choices
+                    .iter()
+                    .map(|&(value, label)| Choice { value, label })
+                    .collect(),
+            })
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn setting_set(state: State<'_, AppState>, key: String, value: String) -> Result<()> {
+    write(&state, move |db, a| db.configure(a, &key, &value)).await
+}
+
+#[tauri::command]
+pub async fn calendar_list(state: State<'_, AppState>) -> Result<Vec<CalendarDay>> {
+    read(&state, |db| db.calendar_days()).await
+}
+
+#[tauri::command]
+pub async fn calendar_set(
+    state: State<'_, AppState>,
+    day: String,
+    kind: DayKind,
+    name: String,
+) -> Result<CalendarDay> {
+    write(&state, move |db, a| {
+        db.set_calendar_day(a, &day, kind, &name)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn calendar_remove(state: State<'_, AppState>, day: String) -> Result<()> {
+    write(&state, move |db, a| db.remove_calendar_day(a, &day)).await
+}

@@ -1,0 +1,55 @@
+// 设置: the settings each module declares (编号规则, 时间节点按工作日/自然日 …) and the holiday list
+// (节假日与调休) the working-day calendar counts with. Every change is kept in the history.
+import { api } from '../api.js';
+import { h, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
+
+const KINDS = [['holiday', '节假日'], ['workday', '调休上班']];
+
+export async function settingsView() {
+  const [settings, days] = await Promise.all([api.settings(), api.calendarDays()]);
+  const edit = async (s) => {
+    const saved = await dialog(`修改设置：${s.key}`,
+      h('div', {}, h('p', { class: 'hint' }, s.help), field('值', s.choices.length
+        ? select('value', s.choices.map((c) => [c.value, c.label]), s.value)
+        : h('input', { name: 'value', value: s.value, autocomplete: 'off' }))),
+      { id: 'setting-dialog', submitLabel: '保存', onSubmit: (d) => api.setSetting(s.key, d.value || '').then(() => true) });
+    if (saved) { toast(`已保存：${s.key}`); go('#/settings'); }
+  };
+  const addForm = h('form', { id: 'calendar-add', class: 'filters' },
+    field('日期', h('input', { name: 'day', placeholder: '2014-10-01', autocomplete: 'off' }), { required: true }),
+    field('类型', select('kind', KINDS, 'holiday')),
+    field('名称', h('input', { name: 'name', placeholder: '国庆节 / 国庆调休', autocomplete: 'off' })),
+    h('div', { class: 'error-text' }),
+    h('button', { type: 'submit', class: 'primary' }, '添加'));
+  addForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(addForm);
+    try {
+      const saved = await api.setCalendarDay(d.day || '', d.kind, d.name || '');
+      toast(`已添加：${saved.day} ${saved.kind}`);
+      go('#/settings');
+    } catch (err) {
+      showError(err, addForm);
+    }
+  });
+  const remove = async (day) => {
+    try { await api.removeCalendarDay(day); toast(`已移除：${day}`); go('#/settings'); } catch (err) { showError(err); }
+  };
+  return h('section', {},
+    h('div', { class: 'detail-head' }, h('h1', {}, '设置')),
+    h('div', { class: 'card' }, h('h3', {}, '设置项'),
+      h('table', { class: 'plain', id: 'settings' },
+        h('thead', {}, h('tr', {}, ['设置项', '当前值', '说明', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, settings.map((s) => h('tr', { 'data-key': s.key },
+          h('td', { class: 'num' }, s.key), h('td', { class: 'value', 'data-value': s.value }, s.value_label), h('td', {}, s.help),
+          h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(s) }, '修改'))))))),
+    h('div', { class: 'card' }, h('h3', {}, '节假日与调休'),
+      h('p', { class: 'hint' }, '时间节点按工作日计算时，周末和这里列出的节假日不算工作日，列出的调休上班日算工作日。每年国务院公布放假安排后在这里录入。'),
+      addForm,
+      h('table', { class: 'plain', id: 'calendar-days' },
+        h('thead', {}, h('tr', {}, ['日期', '类型', '名称', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, days.length ? days.map((d) => h('tr', { 'data-day': d.day },
+          h('td', { class: 'num' }, d.day), h('td', {}, d.kind), h('td', {}, d.name),
+          h('td', {}, h('button', { type: 'button', class: 'danger', onclick: () => remove(d.day) }, '移除'))))
+          : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '还没有录入节假日'))))));
+}
