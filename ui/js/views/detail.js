@@ -2,8 +2,9 @@
 import { api } from '../api.js';
 import {
   h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError,
-  submitOnCtrlEnter, todayIso, toast,
+  todayIso, toast,
 } from '../components/dom.js';
+import { dayInput, stepCard } from '../components/steps.js';
 
 const TABS = [['flow', '流程'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
 
@@ -16,38 +17,6 @@ function statusBadge(r) {
 function decisionRule(app, label) {
   return app.info.decision_rules.find((d) => d.label === label) || { needs_grade: false, needs_conversion: false };
 }
-
-/** "When it happened": defaults to now; editable because work is often entered later. */
-function happenedField() {
-  return field('发生时间', h('input', { name: 'happened_at', value: nowText(), class: 'date-time' }), { hint: '默认现在；补录时改为实际发生的时间' });
-}
-
-/** One lifecycle step: a card with what is recorded and a small form to record it. `gate` is
- * the core's verdict on the step ({open, why}); the card is enabled exactly when it is open. */
-function stepCard({ id, title, current, gate, fields, save, label = '保存' }) {
-  const enabled = gate.open;
-  const why = gate.why;
-  const form = h('form', { id: `step-${id}` }, h('div', { class: 'grid' }, fields, happenedField()),
-    h('div', { class: 'error-text' }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: !enabled }, label)));
-  submitOnCtrlEnter(form);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!enabled) return;
-    const data = formData(form);
-    try {
-      await save(data);
-      toast(`${title}：已记录`);
-      go(location.hash);
-    } catch (err) {
-      showError(err, form);
-    }
-  });
-  return h('div', { class: `card step${enabled ? '' : ' disabled'}`, id: `card-${id}` },
-    h('h3', {}, title), h('div', { class: 'current' }, current), enabled ? null : h('p', { class: 'hint' }, why), form);
-}
-
-const dayInput = (name, value) => h('input', { name, value: value || '', placeholder: '2014-06-25', autocomplete: 'off' });
 
 function flowTab(app, r) {
   const at = (data) => ({ happened_at: data.happened_at, version: r.version });
