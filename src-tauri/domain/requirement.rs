@@ -76,6 +76,12 @@ pub fn derive_status(
     }
 }
 
+/// 逾期: the promised date in force (`domain::delay::in_force`) has passed and the requirement
+/// is not 完成. Days compare as ISO text or dates alike.
+pub fn is_overdue(status: Status, promised: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status != Status::Done && promised.is_some_and(|p| p < today)
+}
+
 /// The longest 需求梗概 the register takes.
 pub const BRIEF_MAX_CHARS: usize = 50;
 
@@ -311,6 +317,23 @@ mod tests {
         );
         // undecided → empty
         assert_eq!(derive_status(None, None, 0), Status::Open);
+    }
+
+    #[test]
+    fn overdue_is_a_passed_promise_not_yet_done() {
+        let today = day("2014-07-02");
+        assert!(is_overdue(Status::Open, day("2014-07-01"), today.unwrap()));
+        assert!(is_overdue(
+            Status::Delayed,
+            day("2014-07-01"),
+            today.unwrap()
+        ));
+        assert!(
+            !is_overdue(Status::Open, day("2014-07-02"), today.unwrap()),
+            "due today"
+        );
+        assert!(!is_overdue(Status::Done, day("2014-07-01"), today.unwrap()));
+        assert!(!is_overdue(Status::Open, None, today.unwrap()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::Db;
 use crate::domain::dates;
-use crate::domain::requirement::{register_remark, Decision, Grade, Status};
+use crate::domain::requirement::{is_overdue, register_remark, Decision, Grade, Status};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -241,7 +241,6 @@ impl Db {
              FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         );
-        let today = dates::iso(today);
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
             let decision: Option<String> = r.get(3)?;
@@ -278,7 +277,7 @@ impl Db {
                 remark: register_remark(&conversion, &delays, &remark),
                 received_date: r.get(12)?,
                 withdrawn: r.get(13)?,
-                overdue: status != Status::Done && promised.is_some_and(|p| p < today),
+                overdue: is_overdue(status, promised.as_deref().and_then(dates::from_iso), today),
             })
         })?;
         Ok(RegisterPage {
