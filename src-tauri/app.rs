@@ -1,6 +1,7 @@
 //! The desktop shell: builds the Tauri app over the core. Generic over the runtime so the
 //! commands can be driven by `tauri::test::mock_builder()` without a window.
 
+use crate::api::import::ImportSession;
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -16,18 +17,6 @@ pub struct AppState {
     pub db_path: PathBuf,
     pub import: Arc<Mutex<ImportSession>>,
     pub import_cancel: Arc<AtomicBool>,
-}
-
-/// The files the import wizard has loaded, so a corrected mapping can be previewed again.
-#[derive(Default)]
-pub struct ImportSession {
-    pub sources: Vec<crate::excel::import::Source>,
-    pub skipped: Vec<crate::excel::import::Rejection>,
-    pub overrides: Vec<crate::excel::import::MappingOverride>,
-    /// Records the last preview counted: the commit's progress bar runs up to it.
-    pub expected: usize,
-    /// Files picked in the window and sent (as raw bytes, one by one) for the next load.
-    pub uploads: Vec<crate::excel::import::Source>,
 }
 
 impl AppState {

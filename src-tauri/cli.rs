@@ -518,18 +518,7 @@ fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Res
             ))
         }
     };
-    let (report, refused) = if a.dry_run {
-        let parsed = crate::excel::import::parse_paths(&a.paths, &[]);
-        (
-            db.import_preview(&parsed, policy)?,
-            parsed.any_file_refused(),
-        )
-    } else {
-        // reading and writing overlapped on two threads, one transaction
-        let report = db.import_paths(actor, &a.paths, &[], policy)?;
-        let refused = report.files.iter().any(|f| f.refused.is_some());
-        (report, refused)
-    };
+    let (report, refused) = crate::api::import::run(db, actor, &a.paths, a.dry_run, policy)?;
     if a.json {
         let mut v = serde_json::to_value(&report).map_err(json_error)?;
         v["dry_run"] = serde_json::json!(a.dry_run);

@@ -3,6 +3,7 @@
 //! `domain` and `store` are the core and know nothing of Tauri; `cli` and `app` (with its
 //! `commands`) are two thin shells over the same core.
 
+pub mod api;
 pub mod app;
 pub mod cli;
 pub mod clock;
