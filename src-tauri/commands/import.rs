@@ -1,25 +1,20 @@
 //! The import wizard: load files (paths or uploaded bytes) → preview → correct the mapping →
 //! commit with progress, or cancel. Each step is one call into `api::import`, off the runtime.
 
-use super::{off_runtime, operator};
+use super::{off_runtime, operator, Managed};
 use crate::api::import;
-use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::excel::import::{MappingOverride, Source};
 use crate::store::{ConflictChoices, ImportReport};
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
-use tauri::State;
 
 /// Receives one file picked in the window: its bytes as the raw request body (no JSON, so a
 /// ledger of tens of megabytes costs a copy, not a number array), its name URI-encoded in the
 /// `x-file-name` header. It is read with the next `import_load`.
 #[tauri::command]
-pub async fn import_upload(
-    state: State<'_, AppState>,
-    request: tauri::ipc::Request<'_>,
-) -> Result<()> {
+pub async fn import_upload(state: Managed<'_>, request: tauri::ipc::Request<'_>) -> Result<()> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(Error::invalid("files", "文件内容应以二进制发送"));
     };
@@ -51,7 +46,7 @@ pub struct Progress {
 /// Loads files and folders (paths) and the files picked and uploaded since the last load, and
 /// previews the import.
 #[tauri::command]
-pub async fn import_load(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport> {
+pub async fn import_load(state: Managed<'_>, paths: Vec<String>) -> Result<ImportReport> {
     let (db, session) = (state.db.clone(), state.import.clone());
     off_runtime(move || import::load(&db, &session, &paths)).await
 }
@@ -59,7 +54,7 @@ pub async fn import_load(state: State<'_, AppState>, paths: Vec<String>) -> Resu
 /// Previews again with a corrected column mapping and the conflict choices made so far.
 #[tauri::command]
 pub async fn import_remap(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     overrides: Vec<MappingOverride>,
     choices: ConflictChoices,
 ) -> Result<ImportReport> {
@@ -72,7 +67,7 @@ pub async fn import_remap(
 /// `genjin import` does.
 #[tauri::command]
 pub async fn import_commit(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     choices: ConflictChoices,
     on_progress: Channel<Progress>,
 ) -> Result<ImportReport> {
@@ -95,7 +90,7 @@ pub async fn import_commit(
 
 /// Asks a running commit to stop; it rolls back and the database stays as it was.
 #[tauri::command]
-pub async fn import_cancel(state: State<'_, AppState>) -> Result<()> {
+pub async fn import_cancel(state: Managed<'_>) -> Result<()> {
     state.import_cancel.store(true, Ordering::Relaxed);
     Ok(())
 }

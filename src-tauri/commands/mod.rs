@@ -5,8 +5,10 @@ mod import;
 mod people;
 mod register;
 mod requirement;
+mod state;
 
-use crate::app::AppState;
+pub use state::{AppState, Managed};
+
 use crate::error::{Error, Result};
 use crate::store::{Actor, Db};
 use tauri::{ipc::Invoke, Runtime};
