@@ -4,7 +4,7 @@ use super::{json_error, to_json};
 use crate::error::{Error, Result};
 use crate::excel::import::Rejection;
 use crate::store::{Actor, ConflictPolicy, Db};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,23 +20,33 @@ pub struct ImportArgs {
     #[arg(long)]
     json: bool,
     /// 文件与数据库中已有的值不同时：keep 保留已有（默认）/ take 采用文件的
-    #[arg(long, value_name = "keep|take", default_value = "keep")]
-    on_conflict: String,
+    #[arg(long, value_name = "keep|take", default_value = "keep", value_parser = on_conflict)]
+    on_conflict: ConflictPolicy,
 }
 
 /// `import`: preview, or commit all or nothing; a file refused as a whole makes the exit non-zero.
+/// `--on-conflict`'s words: English for scripts, Chinese as the wizard says them.
+#[derive(Clone, Copy, ValueEnum)]
+enum OnConflict {
+    #[value(name = "keep", alias = "保留")]
+    Keep,
+    #[value(name = "take", alias = "采用文件")]
+    Take,
+}
+
+fn on_conflict(v: &str) -> Result<ConflictPolicy> {
+    match OnConflict::from_str(v, false) {
+        Ok(OnConflict::Keep) => Ok(ConflictPolicy::KeepExisting),
+        Ok(OnConflict::Take) => Ok(ConflictPolicy::TakeFile),
+        Err(_) => Err(Error::invalid(
+            "on_conflict",
+            format!("--on-conflict 只能是 keep 或 take，不能是“{v}”"),
+        )),
+    }
+}
+
 pub fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
-    let policy = match a.on_conflict.as_str() {
-        "keep" | "保留" => ConflictPolicy::KeepExisting,
-        "take" | "采用文件" => ConflictPolicy::TakeFile,
-        other => {
-            return Err(Error::invalid(
-                "on_conflict",
-                format!("--on-conflict 只能是 keep 或 take，不能是“{other}”"),
-            ))
-        }
-    };
-    let (report, refused) = crate::api::import::run(db, actor, &a.paths, a.dry_run, policy)?;
+    let (report, refused) = crate::api::import::run(db, actor, &a.paths, a.dry_run, a.on_conflict)?;
     if a.json {
         let mut v = serde_json::to_value(&report).map_err(json_error)?;
         v["dry_run"] = serde_json::json!(a.dry_run);

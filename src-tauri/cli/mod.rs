@@ -86,13 +86,16 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
 fn report(r: Result<()>) -> i32 {
     match r {
         Ok(()) => 0,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            match e {
-                Error::Invalid { .. } | Error::NotFound(_) | Error::NumbersExhausted(_) => 2,
-                _ => 1,
-            }
-        }
+        Err(e) => failed(&e),
+    }
+}
+
+/// Says why on stderr and gives the exit code: 2 for input refused or not found, else 1.
+fn failed(e: &Error) -> i32 {
+    eprintln!("错误：{e}");
+    match e {
+        Error::Invalid { .. } | Error::NotFound(_) | Error::NumbersExhausted(_) => 2,
+        _ => 1,
     }
 }
 
@@ -104,6 +107,10 @@ fn clap_error(e: clap::Error) -> i32 {
     ) {
         let _ = e.print();
         return 0;
+    }
+    // a value our parsers refused (`closed`, `filter`): its own message, as the core words it
+    if let Some(refused) = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<Error>()) {
+        return failed(refused);
     }
     let what = match e.kind() {
         K::MissingRequiredArgument => "缺少必填参数",
@@ -134,13 +141,14 @@ fn actor(db: &Db, name: Option<&str>) -> Result<Actor> {
     })
 }
 
-fn parse_enum<T>(
-    field: &str,
-    label: &str,
-    v: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<T> {
-    parse(v).ok_or_else(|| Error::invalid(field, format!("无法识别的{label}“{v}”")))
+/// A value parser for one of the domain's closed lists (`labelled_enum!`): what `parse` accepts
+/// (the Chinese label or the code), else refused as `无法识别的{what}“{value}”` (exit code 2).
+fn closed<T: 'static>(
+    parse: fn(&str) -> Option<T>,
+    field: &'static str,
+    what: &'static str,
+) -> impl Fn(&str) -> Result<T> + Clone + Send + Sync + 'static {
+    move |v| parse(v).ok_or_else(|| Error::invalid(field, format!("无法识别的{what}“{v}”")))
 }
 
 /// Runs one subcommand, writing its output to `out`.
@@ -169,4 +177,61 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
 
 fn json_error(e: serde_json::Error) -> Error {
     Error::Io(std::io::Error::other(format!("JSON 输出失败：{e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn closed_lists_parse_labels_and_codes_and_refuse_the_rest() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let refused = |args: &[&str]| {
+            let e = parse(args).unwrap_err();
+            let why = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<Error>())
+                .map(|e| (e.field().map(String::from), e.to_string()));
+            (e.kind(), why)
+        };
+        for ok in [
+            &["genjin", "decide", "1", "--decision", "do", "--grade", "b"][..],
+            &[
+                "genjin",
+                "add-person",
+                "--name",
+                "甲",
+                "--roles",
+                "IT，测试、 决策组",
+            ],
+            &["genjin", "import", "x", "--on-conflict", "采用文件"],
+            &[
+                "genjin",
+                "register",
+                "--status",
+                "未完成",
+                "--decision",
+                "未决策",
+            ],
+            &["genjin", "register", "--status", " "],
+        ] {
+            assert!(parse(ok).is_ok(), "{ok:?}");
+        }
+        let (kind, why) = refused(&["genjin", "decide", "1", "--decision", "做", "--grade", "e"]);
+        assert_eq!(kind, clap::error::ErrorKind::ValueValidation);
+        assert_eq!(
+            why,
+            Some((Some("grade".into()), "无法识别的需求分级“E”".into()))
+        );
+        let (_, why) = refused(&["genjin", "add-person", "--name", "甲", "--roles", "IT,厨师"]);
+        assert_eq!(
+            why,
+            Some((Some("roles".into()), "无法识别的角色“厨师”".into()))
+        );
+    }
 }

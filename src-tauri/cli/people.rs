@@ -1,6 +1,6 @@
 //! `people` and `add-person`.
 
-use super::{parse_enum, to_json};
+use super::{closed, to_json};
 use crate::domain::people::Role;
 use crate::error::Result;
 use crate::store::{Actor, Db, PersonInput};
@@ -20,8 +20,9 @@ pub struct AddPersonArgs {
     #[arg(long, default_value = "")]
     department: String,
     /// 角色，逗号分隔：需求报告人,需求收集人,决策组,产品经理,IT,测试
-    #[arg(long, default_value = "")]
-    roles: String,
+    // one value holding the list: clap reads a fully qualified Vec as a single value
+    #[arg(long, default_value = "", value_parser = roles)]
+    roles: ::std::vec::Vec<Role>,
 }
 
 pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {
@@ -38,22 +39,25 @@ pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn add_person(db: &mut Db, actor: &Actor, a: AddPersonArgs, out: &mut dyn Write) -> Result<()> {
-    let roles = a
-        .roles
-        .split([',', '，', '、'])
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(|r| parse_enum("roles", "角色", r, Role::parse))
-        .collect::<Result<Vec<_>>>()?;
     let p = db.add_person(
         actor,
         &PersonInput {
             name: a.name,
             department: a.department,
-            roles,
+            roles: a.roles,
             active: None,
         },
     )?;
     writeln!(out, "已添加人员：{}（{}）", p.name, p.department)?;
     Ok(())
+}
+
+/// `--roles`: roles (label or code) separated by `,`, `，` or `、`.
+fn roles(v: &str) -> Result<Vec<Role>> {
+    let role = closed(Role::parse, "roles", "角色");
+    v.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(role)
+        .collect()
 }

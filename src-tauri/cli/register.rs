@@ -3,7 +3,7 @@
 use super::to_json;
 use crate::domain::dates;
 use crate::error::Result;
-use crate::store::{Db, RegisterQuery, RegisterRow};
+use crate::store::{decision_filter, grade_filter, status_filter, Db, RegisterQuery, RegisterRow};
 use clap::Args;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -14,13 +14,13 @@ pub struct RegisterArgs {
     #[arg(long)]
     json: bool,
     /// 按需求状态筛选：完成 / 延期 / 空
-    #[arg(long)]
+    #[arg(long, value_parser = filter(status_filter))]
     status: Option<String>,
     /// 按决策结果筛选：做 / 不做 / 再议 / 需求转换 / 未决策
-    #[arg(long)]
+    #[arg(long, value_parser = filter(decision_filter))]
     decision: Option<String>,
     /// 按需求分级筛选：A / B / C / D
-    #[arg(long)]
+    #[arg(long, value_parser = filter(grade_filter))]
     grade: Option<String>,
     /// 按填表人筛选
     #[arg(long)]
@@ -37,6 +37,21 @@ pub struct RegisterArgs {
     /// 包括已撤回的需求
     #[arg(long)]
     all: bool,
+}
+
+/// A value parser for a filter of the register's closed lists: checked by the register's own
+/// reading of it (so refused with its message before anything runs), passed on as typed; a
+/// blank value is no filter.
+fn filter<T: 'static>(
+    check: fn(&str) -> Result<T>,
+) -> impl Fn(&str) -> Result<String> + Clone + Send + Sync + 'static {
+    move |v| {
+        let typed = v.trim();
+        if !typed.is_empty() {
+            check(typed)?;
+        }
+        Ok(v.to_string())
+    }
 }
 
 pub fn register(db: &Db, a: RegisterArgs, out: &mut dyn Write) -> Result<()> {

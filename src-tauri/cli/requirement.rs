@@ -1,6 +1,6 @@
 //! One requirement's life: add-requirement, show, decide, expect, complete, withdraw, history.
 
-use super::{parse_enum, to_json};
+use super::{closed, to_json};
 use crate::domain::requirement::{Decision, Grade, Kind};
 use crate::error::Result;
 use crate::store::{
@@ -24,8 +24,8 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     requester: String,
     /// 需求类型：新需求 / 改进需求
-    #[arg(long, default_value = "新需求")]
-    kind: String,
+    #[arg(long, default_value = "新需求", value_parser = closed(Kind::parse, "kind", "需求类型"))]
+    kind: Kind,
     /// 需求来源，例如 推广部转达
     #[arg(long, default_value = "")]
     source: String,
@@ -71,11 +71,11 @@ pub struct ShowArgs {
 pub struct DecideArgs {
     number: String,
     /// 决策结果：做 / 不做 / 再议 / 需求转换
-    #[arg(long)]
-    decision: String,
+    #[arg(long, value_parser = closed(Decision::parse, "decision", "决策结果"))]
+    decision: Decision,
     /// 需求分级：A / B / C / D（“做”和“需求转换”必填）
-    #[arg(long)]
-    grade: Option<String>,
+    #[arg(long, value_parser = grade)]
+    grade: Option<Grade>,
     /// 转换概要（“需求转换”必填，写入备注）
     #[arg(long, default_value = "")]
     conversion: String,
@@ -115,7 +115,7 @@ pub struct HistoryArgs {
 
 pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Result<()> {
     let input = RequirementInput {
-        kind: Some(parse_enum("kind", "需求类型", &a.kind, Kind::parse)?),
+        kind: Some(a.kind),
         source: a.source,
         reporter: a.reporter,
         reporter_department: a.department,
@@ -149,12 +149,8 @@ pub fn show(db: &Db, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
 
 pub fn decide(db: &mut Db, actor: &Actor, a: DecideArgs, out: &mut dyn Write) -> Result<()> {
     let input = DecisionInput {
-        decision: parse_enum("decision", "决策结果", &a.decision, Decision::parse)?,
-        grade: a
-            .grade
-            .as_deref()
-            .map(|g| parse_enum("grade", "需求分级", &g.to_uppercase(), Grade::parse))
-            .transpose()?,
+        decision: a.decision,
+        grade: a.grade,
         conversion_summary: a.conversion,
         decision_date: a.date,
         at: StepTime {
@@ -222,6 +218,11 @@ pub fn history(db: &Db, a: HistoryArgs, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--grade`: A–D, lower case accepted.
+fn grade(v: &str) -> Result<Grade> {
+    closed(Grade::parse, "grade", "需求分级")(&v.to_uppercase())
 }
 
 fn day_input(date: String, at: Option<String>) -> DeliveryInput {
