@@ -52,6 +52,8 @@ pub enum Command {
     Withdraw(requirement::WithdrawArgs),
     /// 显示一条需求的修改历史
     History(requirement::HistoryArgs),
+    /// 显示一条需求的时间线：每件事发生在哪一天（每行：日期、事件、说明、来源）
+    Timeline(requirement::TimelineArgs),
     /// 列出人员
     People(people::PeopleArgs),
     /// 添加人员
@@ -162,6 +164,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Complete(a) => requirement::complete(db, actor, a, out),
         Command::Withdraw(a) => requirement::withdraw(db, actor, a, out),
         Command::History(a) => requirement::history(db, a, out),
+        Command::Timeline(a) => requirement::timeline(db, a, out),
         Command::People(a) => people::people(db, a, out),
         Command::AddPerson(a) => people::add_person(db, actor, a, out),
         Command::Import(a) => import::import(db, actor, a, out),

@@ -1,6 +1,8 @@
-//! One requirement's life: add-requirement, show, decide, expect, complete, withdraw, history.
+//! One requirement's life: add-requirement, show, decide, expect, complete, withdraw, history,
+//! timeline.
 
 use super::{closed, to_json};
+use crate::domain::dates;
 use crate::domain::requirement::{Decision, Grade, Kind};
 use crate::error::Result;
 use crate::store::{
@@ -113,6 +115,15 @@ pub struct HistoryArgs {
     json: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct TimelineArgs {
+    /// 需求编号，例如 14061903
+    number: String,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
 pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Result<()> {
     let input = RequirementInput {
         kind: Some(a.kind),
@@ -216,6 +227,26 @@ pub fn history(db: &Db, a: HistoryArgs, out: &mut dyn Write) -> Result<()> {
                 e.recorded_at
             )?;
         }
+    }
+    Ok(())
+}
+
+/// One line per event, oldest first: `YYYY-MM-DD<TAB>what<TAB>detail<TAB>origin`.
+pub fn timeline(db: &Db, a: TimelineArgs, out: &mut dyn Write) -> Result<()> {
+    let events = db.requirement_timeline(&a.number)?;
+    if a.json {
+        writeln!(out, "{}", to_json(&events)?)?;
+        return Ok(());
+    }
+    for e in &events {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            dates::iso(e.happened.day()),
+            e.kind.label(),
+            e.detail.replace(['\t', '\n'], " "),
+            e.origin
+        )?;
     }
     Ok(())
 }
