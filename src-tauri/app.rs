@@ -4,42 +4,11 @@
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::store::Db;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 use tauri::Runtime;
 
-/// What every command reaches: the one database connection of this window, and the import
-/// the wizard is working on (kept apart from the database lock so cancel always gets through).
-pub struct AppState {
-    pub db: Arc<Mutex<Db>>,
-    pub db_path: PathBuf,
-    pub import: Arc<Mutex<ImportSession>>,
-    pub import_cancel: Arc<AtomicBool>,
-}
-
-/// The files the import wizard has loaded, so a corrected mapping can be previewed again.
-#[derive(Default)]
-pub struct ImportSession {
-    pub sources: Vec<crate::excel::import::Source>,
-    pub skipped: Vec<crate::excel::import::Rejection>,
-    pub overrides: Vec<crate::excel::import::MappingOverride>,
-    /// Records the last preview counted: the commit's progress bar runs up to it.
-    pub expected: usize,
-    /// Files picked in the window and sent (as raw bytes, one by one) for the next load.
-    pub uploads: Vec<crate::excel::import::Source>,
-}
-
-impl AppState {
-    pub fn new(db: Db, db_path: &Path) -> Self {
-        AppState {
-            db: Arc::new(Mutex::new(db)),
-            db_path: db_path.to_path_buf(),
-            import: Arc::default(),
-            import_cancel: Arc::default(),
-        }
-    }
-}
+/// The state the window manages for its commands (defined beside them, in `commands`).
+pub type AppState = commands::AppState;
 
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder.manage(state).invoke_handler(commands::handler())

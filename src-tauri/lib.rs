@@ -1,8 +1,9 @@
 //! Genjin (跟进): the customer-requirement feedback and follow-up process, end to end.
 //!
-//! `domain` and `store` are the core and know nothing of Tauri; `cli` and `app` (with its
-//! `commands`) are two thin shells over the same core.
+//! `domain`, `store`, `excel` and `api` are the core and know nothing of Tauri; `cli` and `app`
+//! (with its `commands`) are two thin shells over the same core.
 
+pub mod api;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -389,3 +389,69 @@ fn import_previews_commits_and_reports_json() {
     let rows: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 102);
 }
+
+#[test]
+fn timeline_shows_each_step_on_the_day_it_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let n = ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            "问卷自动计分",
+        ],
+    );
+    let n = n.trim();
+    ok(
+        &db,
+        &[
+            "decide",
+            n,
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--at",
+            "2014-06-21 10:30",
+        ],
+    );
+    let text = ok(&db, &["timeline", n]);
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert!(
+        lines.contains(&vec!["2014-06-19", "收到需求", "", "cli"]),
+        "{text}"
+    );
+    assert!(
+        lines.contains(&vec!["2014-06-21", "决策", "做 C", "cli"]),
+        "{text}"
+    );
+    let received = lines.iter().position(|l| l[1] == "收到需求");
+    let decided = lines.iter().position(|l| l[1] == "决策");
+    assert!(received < decided, "oldest first: {text}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["timeline", n, "--json"])).unwrap();
+    let events = json.as_array().unwrap();
+    let decision = events.iter().find(|e| e["kind"] == "决策").unwrap();
+    assert_eq!(decision["happened"]["day"], "2014-06-21");
+    assert_eq!(decision["detail"], "做 C");
+
+    let o = genjin(&db, &["timeline", "99999999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("找不到需求编号 99999999"),
+        "{}",
+        stderr(&o)
+    );
+    let help = ok(&db, &["--help"]);
+    assert!(
+        help.lines()
+            .any(|l| l.trim_start().starts_with("timeline ")),
+        "{help}"
+    );
+}

@@ -1,25 +1,20 @@
 //! The import wizard: load files (paths or uploaded bytes) → preview → correct the mapping →
-//! commit with progress, or cancel.
+//! commit with progress, or cancel. Each step is one call into `api::import`, off the runtime.
 
-use super::{blocking, write};
-use crate::app::AppState;
+use super::{off_runtime, operator, Managed};
+use crate::api::import;
 use crate::error::{Error, Result};
-use crate::excel::import::{collect, parse, MappingOverride, Parsed, Source};
-use crate::store::{ConflictChoices, ConflictPolicy, Db, ImportReport, Watch};
+use crate::excel::import::{MappingOverride, Source};
+use crate::store::{ConflictChoices, ImportReport};
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
-use tauri::State;
 
 /// Receives one file picked in the window: its bytes as the raw request body (no JSON, so a
 /// ledger of tens of megabytes costs a copy, not a number array), its name URI-encoded in the
 /// `x-file-name` header. It is read with the next `import_load`.
 #[tauri::command]
-pub async fn import_upload(
-    state: State<'_, AppState>,
-    request: tauri::ipc::Request<'_>,
-) -> Result<()> {
+pub async fn import_upload(state: Managed<'_>, request: tauri::ipc::Request<'_>) -> Result<()> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(Error::invalid("files", "文件内容应以二进制发送"));
     };
@@ -30,13 +25,7 @@ pub async fn import_upload(
         .map(percent_decode)
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Error::invalid("files", "缺少文件名"))?;
-    let source = Source::new(name, bytes.clone());
-    state
-        .import
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .uploads
-        .push(source);
+    import::upload(&state.import, Source::new(name, bytes.clone()));
     Ok(())
 }
 
@@ -54,77 +43,23 @@ pub struct Progress {
     pub total: usize,
 }
 
-fn parsed_of(state: &AppState) -> Parsed {
-    let session = state.import.lock().unwrap_or_else(|p| p.into_inner());
-    let mut parsed = parse(&session.sources, &session.overrides);
-    parsed.skipped.extend(session.skipped.iter().cloned());
-    parsed
-}
-
-async fn preview(state: &AppState, choices: ConflictChoices) -> Result<ImportReport> {
-    let parsed = parsed_of(state);
-    let report = blocking(state, move |db: &mut Db| {
-        db.import_preview(&parsed, choices)
-    })
-    .await?;
-    state
-        .import
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .expected = report.created + report.updated + report.unchanged;
-    Ok(report)
-}
-
 /// Loads files and folders (paths) and the files picked and uploaded since the last load, and
 /// previews the import.
 #[tauri::command]
-pub async fn import_load(state: State<'_, AppState>, paths: Vec<String>) -> Result<ImportReport> {
-    let uploads = std::mem::take(
-        &mut state
-            .import
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .uploads,
-    );
-    let paths: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .collect();
-    if paths.is_empty() && uploads.is_empty() {
-        return Err(Error::invalid(
-            "paths",
-            "请选择要导入的文件，或输入文件/文件夹路径",
-        ));
-    }
-    let (mut sources, skipped) = tauri::async_runtime::spawn_blocking(move || collect(&paths))
-        .await
-        .map_err(|e| Error::Conflict(format!("后台任务失败：{e}")))?;
-    sources.extend(uploads);
-    *state.import.lock().unwrap_or_else(|p| p.into_inner()) = crate::app::ImportSession {
-        sources,
-        skipped,
-        overrides: Vec::new(),
-        expected: 0,
-        uploads: Vec::new(),
-    };
-    preview(&state, ConflictPolicy::KeepExisting.into()).await
+pub async fn import_load(state: Managed<'_>, paths: Vec<String>) -> Result<ImportReport> {
+    let (db, session) = (state.db.clone(), state.import.clone());
+    off_runtime(move || import::load(&db, &session, &paths)).await
 }
 
 /// Previews again with a corrected column mapping and the conflict choices made so far.
 #[tauri::command]
 pub async fn import_remap(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     overrides: Vec<MappingOverride>,
     choices: ConflictChoices,
 ) -> Result<ImportReport> {
-    state
-        .import
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .overrides = overrides;
-    preview(&state, choices).await
+    let (db, session) = (state.db.clone(), state.import.clone());
+    off_runtime(move || import::remap(&db, &session, overrides, choices)).await
 }
 
 /// Commits the loaded import in one transaction, reporting progress; all or nothing. The
@@ -132,42 +67,30 @@ pub async fn import_remap(
 /// `genjin import` does.
 #[tauri::command]
 pub async fn import_commit(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     choices: ConflictChoices,
     on_progress: Channel<Progress>,
 ) -> Result<ImportReport> {
-    let (sources, skipped, overrides, expected) = {
-        let session = state.import.lock().unwrap_or_else(|p| p.into_inner());
-        (
-            session.sources.clone(),
-            session.skipped.clone(),
-            session.overrides.clone(),
-            session.expected,
-        )
-    };
-    if sources.is_empty() {
-        return Err(Error::Conflict("没有可导入的内容，请先选择文件".into()));
-    }
+    let (db, session) = (state.db.clone(), state.import.clone());
     let cancel = state.import_cancel.clone();
-    cancel.store(false, Ordering::Relaxed);
-    let report = write(&state, move |db, actor| {
-        let watch = Watch {
-            expected,
-            progress: &mut |done, total| {
+    off_runtime(move || {
+        import::commit(
+            &db,
+            &session,
+            &cancel,
+            choices,
+            operator,
+            &mut |done, total| {
                 let _ = on_progress.send(Progress { done, total });
             },
-            cancel: &cancel,
-        };
-        db.import_sources(actor, &sources, skipped, &overrides, choices, watch)
+        )
     })
-    .await?;
-    *state.import.lock().unwrap_or_else(|p| p.into_inner()) = Default::default();
-    Ok(report)
+    .await
 }
 
 /// Asks a running commit to stop; it rolls back and the database stays as it was.
 #[tauri::command]
-pub async fn import_cancel(state: State<'_, AppState>) -> Result<()> {
+pub async fn import_cancel(state: Managed<'_>) -> Result<()> {
     state.import_cancel.store(true, Ordering::Relaxed);
     Ok(())
 }

@@ -6,8 +6,10 @@ mod people;
 mod register;
 mod requirement;
 mod settings;
+mod state;
 
-use crate::app::AppState;
+pub use state::{AppState, Managed};
+
 use crate::error::{Error, Result};
 use crate::store::{Actor, Db};
 use tauri::{ipc::Invoke, Runtime};
@@ -48,6 +50,17 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
     ]
 }
 
+/// Runs `f` on a blocking thread, off the async runtime.
+pub(crate) async fn off_runtime<T, F>(f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Conflict(format!("后台任务失败：{e}")))?
+}
+
 /// Runs `f` on the database off the async runtime (the lock is never held across an await).
 pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
 where
@@ -55,12 +68,11 @@ where
     F: FnOnce(&mut Db) -> Result<T> + Send + 'static,
 {
     let db = state.db.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    off_runtime(move || {
         let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut db)
     })
     .await
-    .map_err(|e| Error::Conflict(format!("后台任务失败：{e}")))?
 }
 
 async fn read<T, F>(state: &AppState, f: F) -> Result<T>
@@ -71,6 +83,14 @@ where
     blocking(state, move |db| f(db)).await
 }
 
+/// The window's operator, who makes its changes; without one a change is refused.
+fn operator(db: &Db) -> Result<Actor> {
+    let op = db
+        .operator()?
+        .ok_or_else(|| Error::Conflict("请先选择操作人（谁在使用本机）".into()))?;
+    Ok(Actor::new(Some(op.id), op.name, "app", crate::clock::now()))
+}
+
 /// Runs a change as the operator of this window.
 async fn write<T, F>(state: &AppState, f: F) -> Result<T>
 where
@@ -78,10 +98,7 @@ where
     F: FnOnce(&mut Db, &Actor) -> Result<T> + Send + 'static,
 {
     blocking(state, move |db| {
-        let op = db
-            .operator()?
-            .ok_or_else(|| Error::Conflict("请先选择操作人（谁在使用本机）".into()))?;
-        let actor = Actor::new(Some(op.id), op.name, "app", crate::clock::now());
+        let actor = operator(db)?;
         f(db, &actor)
     })
     .await

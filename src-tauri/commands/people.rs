@@ -1,5 +1,4 @@
-use super::{blocking, read, write};
-use crate::app::AppState;
+use super::{blocking, read, write, Managed};
 use crate::domain::forms::{self, Form};
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
@@ -7,7 +6,6 @@ use crate::domain::requirement::{Decision, Grade, BRIEF_MAX_CHARS};
 use crate::error::Result;
 use crate::store::{Actor, Person, PersonInput};
 use serde::Serialize;
-use tauri::State;
 
 #[derive(Serialize)]
 pub struct Choice {
@@ -71,7 +69,7 @@ fn choices<T: Copy>(
 }
 
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
     let db_path = state.db_path.display().to_string();
     read(&state, move |db| {
         Ok(AppInfo {
@@ -106,7 +104,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
 }
 
 #[tauri::command]
-pub async fn person_list(state: State<'_, AppState>) -> Result<Vec<Person>> {
+pub async fn person_list(state: Managed<'_>) -> Result<Vec<Person>> {
     read(&state, |db| db.people()).await
 }
 
@@ -114,7 +112,7 @@ pub async fn person_list(state: State<'_, AppState>) -> Result<Vec<Person>> {
 /// added by themself and becomes the operator when `make_operator` is set.
 #[tauri::command]
 pub async fn person_add(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     input: PersonInput,
     make_operator: bool,
 ) -> Result<Person> {
@@ -133,16 +131,12 @@ pub async fn person_add(
 }
 
 #[tauri::command]
-pub async fn person_update(
-    state: State<'_, AppState>,
-    id: i64,
-    input: PersonInput,
-) -> Result<Person> {
+pub async fn person_update(state: Managed<'_>, id: i64, input: PersonInput) -> Result<Person> {
     write(&state, move |db, actor| db.update_person(actor, id, &input)).await
 }
 
 /// Chooses who is operating this window; every later change is attributed to them.
 #[tauri::command]
-pub async fn operator_set(state: State<'_, AppState>, id: i64) -> Result<Person> {
+pub async fn operator_set(state: Managed<'_>, id: i64) -> Result<Person> {
     blocking(&state, move |db| db.set_operator(id)).await
 }

@@ -1,14 +1,9 @@
-use super::read;
-use crate::app::AppState;
+use super::{read, Managed};
 use crate::error::Result;
 use crate::store::{RegisterPage, RegisterQuery};
-use tauri::State;
 
 #[tauri::command]
-pub async fn register_query(
-    state: State<'_, AppState>,
-    query: RegisterQuery,
-) -> Result<RegisterPage> {
+pub async fn register_query(state: Managed<'_>, query: RegisterQuery) -> Result<RegisterPage> {
     read(&state, move |db| {
         let q = RegisterQuery {
             limit: Some(query.limit.unwrap_or(50).clamp(1, 500)),
@@ -20,6 +15,6 @@ pub async fn register_query(
 }
 
 #[tauri::command]
-pub async fn register_reporters(state: State<'_, AppState>) -> Result<Vec<String>> {
+pub async fn register_reporters(state: Managed<'_>) -> Result<Vec<String>> {
     read(&state, |db| db.reporters()).await
 }

@@ -1,28 +1,26 @@
-use super::{read, write};
-use crate::app::AppState;
+use super::{read, write, Managed};
 use crate::error::Result;
 use crate::store::{
     DecisionInput, DeliveryInput, HistoryEntry, ItAcceptanceInput, NewNotification,
     NotificationDue, NotificationRecord, PlanInput, Requirement, RequirementInput, StepTime,
 };
-use tauri::State;
 
 #[tauri::command]
 pub async fn requirement_create(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     input: RequirementInput,
 ) -> Result<Requirement> {
     write(&state, move |db, a| db.create_requirement(a, &input)).await
 }
 
 #[tauri::command]
-pub async fn requirement_get(state: State<'_, AppState>, number: String) -> Result<Requirement> {
+pub async fn requirement_get(state: Managed<'_>, number: String) -> Result<Requirement> {
     read(&state, move |db| db.requirement(&number)).await
 }
 
 #[tauri::command]
 pub async fn requirement_update(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: RequirementInput,
 ) -> Result<Requirement> {
@@ -34,7 +32,7 @@ pub async fn requirement_update(
 
 #[tauri::command]
 pub async fn requirement_decide(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: DecisionInput,
 ) -> Result<Requirement> {
@@ -43,7 +41,7 @@ pub async fn requirement_decide(
 
 #[tauri::command]
 pub async fn requirement_plan(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: PlanInput,
 ) -> Result<Requirement> {
@@ -52,7 +50,7 @@ pub async fn requirement_plan(
 
 #[tauri::command]
 pub async fn requirement_it_acceptance(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: ItAcceptanceInput,
 ) -> Result<Requirement> {
@@ -64,7 +62,7 @@ pub async fn requirement_it_acceptance(
 
 #[tauri::command]
 pub async fn requirement_expect(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: DeliveryInput,
 ) -> Result<Requirement> {
@@ -76,7 +74,7 @@ pub async fn requirement_expect(
 
 #[tauri::command]
 pub async fn requirement_complete(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: DeliveryInput,
 ) -> Result<Requirement> {
@@ -88,7 +86,7 @@ pub async fn requirement_complete(
 
 #[tauri::command]
 pub async fn requirement_withdraw(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     reason: String,
     at: StepTime,
@@ -101,7 +99,7 @@ pub async fn requirement_withdraw(
 
 #[tauri::command]
 pub async fn requirement_restore(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     at: StepTime,
 ) -> Result<Requirement> {
@@ -109,10 +107,7 @@ pub async fn requirement_restore(
 }
 
 #[tauri::command]
-pub async fn requirement_history(
-    state: State<'_, AppState>,
-    number: String,
-) -> Result<Vec<HistoryEntry>> {
+pub async fn requirement_history(state: Managed<'_>, number: String) -> Result<Vec<HistoryEntry>> {
     read(&state, move |db| {
         let r = db.requirement(&number)?;
         db.history("requirement", r.id)
@@ -121,16 +116,13 @@ pub async fn requirement_history(
 }
 
 #[tauri::command]
-pub async fn notification_list(
-    state: State<'_, AppState>,
-    number: String,
-) -> Result<Vec<NotificationDue>> {
+pub async fn notification_list(state: Managed<'_>, number: String) -> Result<Vec<NotificationDue>> {
     read(&state, move |db| db.notifications(&number)).await
 }
 
 #[tauri::command]
 pub async fn notification_record(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     number: String,
     input: NewNotification,
 ) -> Result<NotificationRecord> {
@@ -142,7 +134,7 @@ pub async fn notification_record(
 
 #[tauri::command]
 pub async fn notification_confirm(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     id: i64,
     confirmed_at: Option<String>,
 ) -> Result<NotificationRecord> {

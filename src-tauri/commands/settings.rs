@@ -1,13 +1,11 @@
 //! 设置: the configurable settings (declared by the domain modules) and the working-day
 //! calendar's holidays and make-up workdays.
 
-use super::{read, write};
-use crate::app::AppState;
+use super::{read, write, Managed};
 use crate::domain::calendar::DayKind;
 use crate::error::Result;
 use crate::store::CalendarDay;
 use serde::Serialize;
-use tauri::State;
 
 #[derive(Serialize)]
 pub struct SettingView {
@@ -26,7 +24,7 @@ pub struct Choice {
 }
 
 #[tauri::command]
-pub async fn setting_list(state: State<'_, AppState>) -> Result<Vec<SettingView>> {
+pub async fn setting_list(state: Managed<'_>) -> Result<Vec<SettingView>> {
     read(&state, |db| {
         Ok(db
             .setting_entries()?
@@ -53,18 +51,18 @@ pub async fn setting_list(state: State<'_, AppState>) -> Result<Vec<SettingView>
 }
 
 #[tauri::command]
-pub async fn setting_set(state: State<'_, AppState>, key: String, value: String) -> Result<()> {
+pub async fn setting_set(state: Managed<'_>, key: String, value: String) -> Result<()> {
     write(&state, move |db, a| db.configure(a, &key, &value)).await
 }
 
 #[tauri::command]
-pub async fn calendar_list(state: State<'_, AppState>) -> Result<Vec<CalendarDay>> {
+pub async fn calendar_list(state: Managed<'_>) -> Result<Vec<CalendarDay>> {
     read(&state, |db| db.calendar_days()).await
 }
 
 #[tauri::command]
 pub async fn calendar_set(
-    state: State<'_, AppState>,
+    state: Managed<'_>,
     day: String,
     kind: DayKind,
     name: String,
@@ -76,6 +74,6 @@ pub async fn calendar_set(
 }
 
 #[tauri::command]
-pub async fn calendar_remove(state: State<'_, AppState>, day: String) -> Result<()> {
+pub async fn calendar_remove(state: Managed<'_>, day: String) -> Result<()> {
     write(&state, move |db, a| db.remove_calendar_day(a, &day)).await
 }

@@ -22,7 +22,9 @@ pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
-pub use register::{RegisterPage, RegisterQuery, RegisterRow, SortKey};
+pub use register::{
+    decision_filter, grade_filter, status_filter, RegisterPage, RegisterQuery, RegisterRow, SortKey,
+};
 pub use requirements::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
     StepTime,

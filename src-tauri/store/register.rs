@@ -120,6 +120,33 @@ fn day_filter(field: &str, label: &str, v: &Option<String>) -> Result<Option<Str
         .transpose()
 }
 
+/// A 需求状态 filter as people type it: a status (label or code), or 空 / 未完成 for open ones.
+pub fn status_filter(s: &str) -> Result<Status> {
+    Status::parse(s)
+        .or(if s == "空" || s == "未完成" {
+            Some(Status::Open)
+        } else {
+            None
+        })
+        .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))
+}
+
+/// A 决策结果 filter: a decision (label or code), or 未决策 (`None`) for those not decided yet.
+pub fn decision_filter(s: &str) -> Result<Option<Decision>> {
+    if s == "未决策" {
+        return Ok(None);
+    }
+    Decision::parse(s)
+        .map(Some)
+        .ok_or_else(|| Error::invalid("decision", format!("无法识别的决策结果“{s}”")))
+}
+
+/// A 需求分级 filter, upper or lower case.
+pub fn grade_filter(s: &str) -> Result<Grade> {
+    Grade::parse(&s.to_uppercase())
+        .ok_or_else(|| Error::invalid("grade", format!("无法识别的需求分级“{s}”")))
+}
+
 /// The WHERE clause and its parameters for a query.
 fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
     let mut wh: Vec<String> = Vec::new();
@@ -132,30 +159,20 @@ fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
         wh.push("withdrawn_at IS NULL".into());
     }
     if let Some(s) = nonempty(&q.status) {
-        let st = Status::parse(s)
-            .or(if s == "空" || s == "未完成" {
-                Some(Status::Open)
-            } else {
-                None
-            })
-            .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))?;
-        let p = bind(&mut ps, Value::Text(st.code().into()));
+        let p = bind(&mut ps, Value::Text(status_filter(s)?.code().into()));
         wh.push(format!("status = {p}"));
     }
     if let Some(s) = nonempty(&q.decision) {
-        if s == "未决策" {
-            wh.push("decision IS NULL".into());
-        } else {
-            let d = Decision::parse(s)
-                .ok_or_else(|| Error::invalid("decision", format!("无法识别的决策结果“{s}”")))?;
-            let p = bind(&mut ps, Value::Text(d.code().into()));
-            wh.push(format!("decision = {p}"));
+        match decision_filter(s)? {
+            None => wh.push("decision IS NULL".into()),
+            Some(d) => {
+                let p = bind(&mut ps, Value::Text(d.code().into()));
+                wh.push(format!("decision = {p}"));
+            }
         }
     }
     if let Some(s) = nonempty(&q.grade) {
-        let g = Grade::parse(&s.to_uppercase())
-            .ok_or_else(|| Error::invalid("grade", format!("无法识别的需求分级“{s}”")))?;
-        let p = bind(&mut ps, Value::Text(g.code().into()));
+        let p = bind(&mut ps, Value::Text(grade_filter(s)?.code().into()));
         wh.push(format!("grade = {p}"));
     }
     if let Some(s) = nonempty(&q.reporter) {

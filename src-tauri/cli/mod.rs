@@ -1,0 +1,240 @@
+//! The headless command line: the same core the window uses, for the jobs people script.
+//! With no subcommand the window opens. One file per area holds its arguments and its output.
+
+mod import;
+mod people;
+mod register;
+mod requirement;
+mod settings;
+
+pub use register::{register_json, REGISTER_HEADERS};
+
+use crate::error::{Error, Result};
+use crate::store::{Actor, Db};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "genjin",
+    version,
+    about = "跟进 Genjin：客户需求反馈及跟进。不带子命令时打开窗口；带子命令时在命令行中运行，不打开窗口。",
+    after_help = "示例：\n  genjin --db 需求.sqlite3 add-requirement --received 2014-06-19 --reporter 张三 --summary \"问卷自动计分\" --requester 郭主任\n  genjin --db 需求.sqlite3 decide 14061901 --decision 做 --grade C\n  genjin --db 需求.sqlite3 register --json"
+)]
+pub struct Cli {
+    /// 数据库文件路径（默认：系统数据目录下的 cn.genjin.desktop/genjin.sqlite3）
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// 以谁的名义操作（人员姓名；默认为窗口中选定的操作人）
+    #[arg(long = "as", global = true, value_name = "姓名")]
+    pub operator: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 登记一条新需求，打印分配的需求编号
+    AddRequirement(requirement::AddArgs),
+    /// 打印需求登记反馈表（附表3）；--json 输出以表头为键的 JSON 数组
+    Register(register::RegisterArgs),
+    /// 显示一条需求的全部信息
+    Show(requirement::ShowArgs),
+    /// 记录决策结果（做 / 不做 / 再议 / 需求转换）及需求分级
+    Decide(requirement::DecideArgs),
+    /// 记录预期交付日
+    Expect(requirement::DayArgs),
+    /// 记录完成：实际交付日（状态变为“完成”）
+    Complete(requirement::DayArgs),
+    /// 撤回一条需求（保留记录和编号，编号不再使用）
+    Withdraw(requirement::WithdrawArgs),
+    /// 显示一条需求的修改历史
+    History(requirement::HistoryArgs),
+    /// 显示一条需求的时间线：每件事发生在哪一天（每行：日期、事件、说明、来源）
+    Timeline(requirement::TimelineArgs),
+    /// 列出人员
+    People(people::PeopleArgs),
+    /// 添加人员
+    AddPerson(people::AddPersonArgs),
+    /// 导入旧的 Excel 登记表、需求报告表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
+    Import(import::ImportArgs),
+    /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
+    Settings(settings::SettingsArgs),
+    /// 备份整个数据库到一个新文件（不会覆盖已有文件）
+    Backup(settings::BackupArgs),
+}
+
+/// Entry point of the binary: returns the process exit code.
+/// 0 success; 1 the operation failed; 2 the command line or an input was refused.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => return clap_error(e),
+    };
+    let path = cli.db.clone().unwrap_or_else(crate::default_db_path);
+    let Some(command) = cli.command else {
+        return report(crate::app::run(&path));
+    };
+    let result = Db::open(&path).and_then(|mut db| {
+        let actor = actor(&db, cli.operator.as_deref())?;
+        let mut out = std::io::stdout().lock();
+        run(&mut db, &actor, command, &mut out)
+    });
+    report(result)
+}
+
+fn report(r: Result<()>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => failed(&e),
+    }
+}
+
+/// Says why on stderr and gives the exit code: 2 for input refused or not found, else 1.
+fn failed(e: &Error) -> i32 {
+    eprintln!("错误：{e}");
+    match e {
+        Error::Invalid { .. } | Error::NotFound(_) | Error::NumbersExhausted(_) => 2,
+        _ => 1,
+    }
+}
+
+fn clap_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind as K;
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return 0;
+    }
+    // a value our parsers refused (`closed`, `filter`): its own message, as the core words it
+    if let Some(refused) = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<Error>()) {
+        return failed(refused);
+    }
+    let what = match e.kind() {
+        K::MissingRequiredArgument => "缺少必填参数",
+        K::UnknownArgument => "无法识别的参数",
+        K::InvalidSubcommand => "无法识别的子命令",
+        K::InvalidValue | K::ValueValidation => "参数取值无效",
+        K::ArgumentConflict => "参数互相冲突",
+        K::TooManyValues | K::WrongNumberOfValues => "参数个数不对",
+        K::MissingSubcommand => "缺少子命令",
+        _ => "命令行有误",
+    };
+    eprintln!(
+        "错误：{what}。运行 genjin --help 查看用法。\n{}",
+        e.render()
+    );
+    2
+}
+
+/// The actor of a command-line change: `--as NAME`, else the window's operator, else "命令行".
+fn actor(db: &Db, name: Option<&str>) -> Result<Actor> {
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        let id = db.person_by_name(name)?.map(|p| p.id);
+        return Ok(Actor::new(id, name, "cli", crate::clock::now()));
+    }
+    Ok(match db.operator()? {
+        Some(p) => Actor::new(Some(p.id), p.name, "cli", crate::clock::now()),
+        None => Actor::new(None, "命令行", "cli", crate::clock::now()),
+    })
+}
+
+/// A value parser for one of the domain's closed lists (`labelled_enum!`): what `parse` accepts
+/// (the Chinese label or the code), else refused as `无法识别的{what}“{value}”` (exit code 2).
+fn closed<T: 'static>(
+    parse: fn(&str) -> Option<T>,
+    field: &'static str,
+    what: &'static str,
+) -> impl Fn(&str) -> Result<T> + Clone + Send + Sync + 'static {
+    move |v| parse(v).ok_or_else(|| Error::invalid(field, format!("无法识别的{what}“{v}”")))
+}
+
+/// Runs one subcommand, writing its output to `out`.
+pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::AddRequirement(a) => requirement::add(db, actor, a, out),
+        Command::Register(a) => register::register(db, a, out),
+        Command::Show(a) => requirement::show(db, a, out),
+        Command::Decide(a) => requirement::decide(db, actor, a, out),
+        Command::Expect(a) => requirement::expect(db, actor, a, out),
+        Command::Complete(a) => requirement::complete(db, actor, a, out),
+        Command::Withdraw(a) => requirement::withdraw(db, actor, a, out),
+        Command::History(a) => requirement::history(db, a, out),
+        Command::Timeline(a) => requirement::timeline(db, a, out),
+        Command::People(a) => people::people(db, a, out),
+        Command::AddPerson(a) => people::add_person(db, actor, a, out),
+        Command::Import(a) => import::import(db, actor, a, out),
+        Command::Settings(a) => settings::settings(db, actor, a, out),
+        Command::Backup(a) => settings::backup(db, a, out),
+    }
+}
+
+/// Pretty JSON for `--json` output.
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string_pretty(v).map_err(json_error)
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    Error::Io(std::io::Error::other(format!("JSON 输出失败：{e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn closed_lists_parse_labels_and_codes_and_refuse_the_rest() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let refused = |args: &[&str]| {
+            let e = parse(args).unwrap_err();
+            let why = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<Error>())
+                .map(|e| (e.field().map(String::from), e.to_string()));
+            (e.kind(), why)
+        };
+        for ok in [
+            &["genjin", "decide", "1", "--decision", "do", "--grade", "b"][..],
+            &[
+                "genjin",
+                "add-person",
+                "--name",
+                "甲",
+                "--roles",
+                "IT，测试、 决策组",
+            ],
+            &["genjin", "import", "x", "--on-conflict", "采用文件"],
+            &[
+                "genjin",
+                "register",
+                "--status",
+                "未完成",
+                "--decision",
+                "未决策",
+            ],
+            &["genjin", "register", "--status", " "],
+        ] {
+            assert!(parse(ok).is_ok(), "{ok:?}");
+        }
+        let (kind, why) = refused(&["genjin", "decide", "1", "--decision", "做", "--grade", "e"]);
+        assert_eq!(kind, clap::error::ErrorKind::ValueValidation);
+        assert_eq!(
+            why,
+            Some((Some("grade".into()), "无法识别的需求分级“E”".into()))
+        );
+        let (_, why) = refused(&["genjin", "add-person", "--name", "甲", "--roles", "IT,厨师"]);
+        assert_eq!(
+            why,
+            Some((Some("roles".into()), "无法识别的角色“厨师”".into()))
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! One requirement's life: add-requirement, show, decide, expect, complete, withdraw, history,
+//! timeline.
+
+use super::{closed, to_json};
+use crate::domain::dates;
+use crate::domain::requirement::{Decision, Grade, Kind};
+use crate::error::Result;
+use crate::store::{
+    Actor, Db, DecisionInput, DeliveryInput, Requirement, RequirementInput, StepTime,
+};
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// 收到日期（决定需求编号），例如 2014-06-19
+    #[arg(long)]
+    received: String,
+    /// 填表人（需求报告人）
+    #[arg(long)]
+    reporter: String,
+    /// 需求梗概（不超过 50 字，关键词用空格分隔）
+    #[arg(long)]
+    summary: String,
+    /// 需求人（提出需求的医生/用户）
+    #[arg(long, default_value = "")]
+    requester: String,
+    /// 需求类型：新需求 / 改进需求
+    #[arg(long, default_value = "新需求", value_parser = closed(Kind::parse, "kind", "需求类型"))]
+    kind: Kind,
+    /// 需求来源，例如 推广部转达
+    #[arg(long, default_value = "")]
+    source: String,
+    /// 填表人部门
+    #[arg(long, default_value = "")]
+    department: String,
+    /// 填报日期
+    #[arg(long, default_value = "")]
+    report_date: String,
+    /// 医生姓名
+    #[arg(long, default_value = "")]
+    doctor: String,
+    /// 医院
+    #[arg(long, default_value = "")]
+    hospital: String,
+    /// 科室
+    #[arg(long, default_value = "")]
+    clinic: String,
+    /// 医享账号
+    #[arg(long, default_value = "")]
+    account: String,
+    /// 医生原话（原样保存）
+    #[arg(long, default_value = "")]
+    words: String,
+    /// 概述
+    #[arg(long, default_value = "")]
+    overview: String,
+    /// 备注
+    #[arg(long, default_value = "")]
+    remark: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// 需求编号，例如 14061903
+    number: String,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DecideArgs {
+    number: String,
+    /// 决策结果：做 / 不做 / 再议 / 需求转换
+    #[arg(long, value_parser = closed(Decision::parse, "decision", "决策结果"))]
+    decision: Decision,
+    /// 需求分级：A / B / C / D（“做”和“需求转换”必填）
+    #[arg(long, value_parser = grade)]
+    grade: Option<Grade>,
+    /// 转换概要（“需求转换”必填，写入备注）
+    #[arg(long, default_value = "")]
+    conversion: String,
+    /// 决策日期（默认为发生当天）
+    #[arg(long, default_value = "")]
+    date: String,
+    /// 发生时间（默认现在），例如 "2014-06-21 10:30"
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DayArgs {
+    number: String,
+    /// 日期，例如 2014-06-25
+    #[arg(long)]
+    date: String,
+    /// 发生时间（默认现在）
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct WithdrawArgs {
+    number: String,
+    /// 撤回原因
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    number: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TimelineArgs {
+    /// 需求编号，例如 14061903
+    number: String,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Result<()> {
+    let input = RequirementInput {
+        kind: Some(a.kind),
+        source: a.source,
+        reporter: a.reporter,
+        reporter_department: a.department,
+        report_date: a.report_date,
+        received_date: a.received,
+        requester: a.requester,
+        doctor_name: a.doctor,
+        hospital: a.hospital,
+        clinic_department: a.clinic,
+        app_account: a.account,
+        doctor_words: a.words,
+        overview: a.overview,
+        brief: a.summary,
+        remark: a.remark,
+        ..Default::default()
+    };
+    let r = db.create_requirement(actor, &input)?;
+    writeln!(out, "{}", r.number)?;
+    Ok(())
+}
+
+pub fn show(db: &Db, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.requirement(&a.number)?;
+    if a.json {
+        writeln!(out, "{}", to_json(&r)?)?;
+    } else {
+        show_text(&r, out)?;
+    }
+    Ok(())
+}
+
+pub fn decide(db: &mut Db, actor: &Actor, a: DecideArgs, out: &mut dyn Write) -> Result<()> {
+    let input = DecisionInput {
+        decision: a.decision,
+        grade: a.grade,
+        conversion_summary: a.conversion,
+        decision_date: a.date,
+        at: StepTime {
+            happened_at: a.at,
+            version: None,
+        },
+    };
+    let r = db.record_decision(actor, &a.number, &input)?;
+    writeln!(
+        out,
+        "{} 决策结果：{} 状态：{}",
+        r.number,
+        label_of(r.decision),
+        r.status.label()
+    )?;
+    Ok(())
+}
+
+pub fn expect(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.record_expected_delivery(actor, &a.number, &day_input(a.date, a.at))?;
+    writeln!(
+        out,
+        "{} 预期交付日：{}",
+        r.number,
+        r.expected_delivery.unwrap_or_default()
+    )?;
+    Ok(())
+}
+
+pub fn complete(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.record_completion(actor, &a.number, &day_input(a.date, a.at))?;
+    writeln!(
+        out,
+        "{} 实际交付日：{} 状态：{}",
+        r.number,
+        r.actual_delivery.unwrap_or_default(),
+        r.status.label()
+    )?;
+    Ok(())
+}
+
+pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.withdraw_requirement(actor, &a.number, &a.reason, &StepTime::default())?;
+    writeln!(out, "{} 已撤回", r.number)?;
+    Ok(())
+}
+
+pub fn history(db: &Db, a: HistoryArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.requirement(&a.number)?;
+    let h = db.history("requirement", r.id)?;
+    if a.json {
+        writeln!(out, "{}", to_json(&h)?)?;
+    } else {
+        for e in h {
+            writeln!(
+                out,
+                "{}\t{}\t{} → {}\t{}\t记录于 {}",
+                e.happened_at,
+                e.field_label,
+                e.old_value.unwrap_or_default(),
+                e.new_value.unwrap_or_default(),
+                e.actor,
+                e.recorded_at
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per event, oldest first: `YYYY-MM-DD<TAB>what<TAB>detail<TAB>origin`.
+pub fn timeline(db: &Db, a: TimelineArgs, out: &mut dyn Write) -> Result<()> {
+    let events = db.requirement_timeline(&a.number)?;
+    if a.json {
+        writeln!(out, "{}", to_json(&events)?)?;
+        return Ok(());
+    }
+    for e in &events {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            dates::iso(e.happened.day()),
+            e.kind.label(),
+            e.detail.replace(['\t', '\n'], " "),
+            e.origin
+        )?;
+    }
+    Ok(())
+}
+
+/// `--grade`: A–D, lower case accepted.
+fn grade(v: &str) -> Result<Grade> {
+    closed(Grade::parse, "grade", "需求分级")(&v.to_uppercase())
+}
+
+fn day_input(date: String, at: Option<String>) -> DeliveryInput {
+    DeliveryInput {
+        date,
+        at: StepTime {
+            happened_at: at,
+            version: None,
+        },
+    }
+}
+
+fn label_of(d: Option<Decision>) -> &'static str {
+    d.map(|d| d.label()).unwrap_or("")
+}
+
+fn show_text(r: &Requirement, out: &mut dyn Write) -> Result<()> {
+    let d = |v: &Option<String>| v.clone().unwrap_or_default();
+    let rows: Vec<(&str, String)> = vec![
+        ("需求编号", r.number.clone()),
+        ("需求状态", r.status.label().to_string()),
+        ("需求类型", r.kind.label().to_string()),
+        ("需求来源", r.source.clone()),
+        (
+            "填表人",
+            format!("{} {}", r.reporter, r.reporter_department)
+                .trim()
+                .to_string(),
+        ),
+        ("填报日期", d(&r.report_date)),
+        ("收到日期", r.received_date.clone()),
+        ("需求人", r.requester.clone()),
+        ("医生姓名", r.doctor_name.clone()),
+        ("医院", r.hospital.clone()),
+        ("科室", r.clinic_department.clone()),
+        ("医享账号", r.app_account.clone()),
+        ("医生原话", r.doctor_words.clone()),
+        ("概述", r.overview.clone()),
+        ("需求梗概", r.brief.clone()),
+        ("决策结果", label_of(r.decision).to_string()),
+        (
+            "需求分级",
+            r.grade.map(|g| g.label().to_string()).unwrap_or_default(),
+        ),
+        ("决策日期", d(&r.decision_date)),
+        ("策划文档", r.plan_doc_number.clone()),
+        ("预期交付日", d(&r.expected_delivery)),
+        ("当前承诺交付日", d(&r.promised_date)),
+        ("实际交付日", d(&r.actual_delivery)),
+        ("备注", r.register_remark.clone()),
+    ];
+    for (k, v) in rows {
+        writeln!(out, "{k}：{v}")?;
+    }
+    if let Some(w) = &r.withdrawn_at {
+        writeln!(out, "已撤回：{w}（{}）", r.withdrawn_reason)?;
+    }
+    Ok(())
+}
