@@ -21,7 +21,7 @@ fn generate(path: &Path, rows: usize) {
     let ws = wb.add_worksheet();
     ws.set_name("需求登记反馈表").unwrap();
     ws.write_string(0, 0, "需求登记反馈表（基准）").unwrap();
-    let headers = genjin::cli::REGISTER_HEADERS;
+    let headers = genjin::domain::forms::REGISTER.labels();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
     }

@@ -7,7 +7,7 @@ mod register;
 mod requirement;
 mod settings;
 
-pub use register::{register_json, REGISTER_HEADERS};
+pub use register::register_json;
 
 use crate::error::{Error, Result};
 use crate::store::{Actor, Db};

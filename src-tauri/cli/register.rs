@@ -2,6 +2,7 @@
 
 use super::to_json;
 use crate::domain::dates;
+use crate::domain::forms::REGISTER;
 use crate::error::Result;
 use crate::store::{decision_filter, grade_filter, status_filter, Db, RegisterQuery, RegisterRow};
 use clap::Args;
@@ -73,67 +74,37 @@ pub fn register(db: &Db, a: RegisterArgs, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}", to_json(&rows)?)?;
         return Ok(());
     }
-    writeln!(out, "{}", REGISTER_HEADERS.join("\t"))?;
+    writeln!(out, "{}", REGISTER.labels().join("\t"))?;
     for r in &page.rows {
-        let compact = |d: &Option<String>| {
-            d.as_deref()
-                .and_then(dates::from_iso)
-                .map(dates::compact)
-                .unwrap_or_default()
-        };
-        let cells = [
-            r.number.clone(),
-            r.reporter.clone(),
-            r.requester.clone(),
-            r.decision.clone(),
-            r.grade.clone(),
-            compact(&r.expected_delivery),
-            compact(&r.actual_delivery),
-            r.status.clone(),
-            r.brief.clone(),
-            r.remark.clone(),
-        ];
-        writeln!(
-            out,
-            "{}",
-            cells.map(|c| c.replace(['\t', '\n'], " ")).join("\t")
-        )?;
+        let cells: Vec<String> = REGISTER
+            .fields
+            .iter()
+            .map(|f| {
+                let v = r.value(f.key).unwrap_or_default();
+                if f.day {
+                    dates::from_iso(v).map(dates::compact).unwrap_or_default()
+                } else {
+                    v.replace(['\t', '\n'], " ")
+                }
+            })
+            .collect();
+        writeln!(out, "{}", cells.join("\t"))?;
     }
     writeln!(out, "共 {} 条", page.total)?;
     Ok(())
 }
 
-/// The 附表3 headers, in the policy's order.
-pub const REGISTER_HEADERS: [&str; 10] = [
-    "需求编号",
-    "填表人",
-    "需求人",
-    "决策结果",
-    "需求分级",
-    "预期交付日",
-    "实际交付日",
-    "需求状态",
-    "需求梗概",
-    "备注",
-];
-
-/// One register row as the policy's headers → values (dates `YYYY-MM-DD`, empty dates null).
+/// One register row as the policy's headers (`domain::forms::REGISTER`) → values (days
+/// `YYYY-MM-DD`, an empty day null).
 pub fn register_json(r: &RegisterRow) -> Value {
-    let values = [
-        json!(r.number),
-        json!(r.reporter),
-        json!(r.requester),
-        json!(r.decision),
-        json!(r.grade),
-        json!(r.expected_delivery),
-        json!(r.actual_delivery),
-        json!(r.status),
-        json!(r.brief),
-        json!(r.remark),
-    ];
     let mut m = Map::new();
-    for (k, v) in REGISTER_HEADERS.iter().zip(values) {
-        m.insert((*k).to_string(), v);
+    for f in REGISTER.fields {
+        let v = match r.value(f.key) {
+            None => Value::Null,
+            Some(v) if f.day && v.is_empty() => Value::Null,
+            Some(v) => json!(v),
+        };
+        m.insert(f.label.to_string(), v);
     }
     Value::Object(m)
 }

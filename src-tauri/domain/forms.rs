@@ -18,6 +18,8 @@ pub struct Field {
     pub aliases: &'static [&'static str],
     /// Column width in characters, for registers printed on A4 (0 on forms).
     pub width: u8,
+    /// A day: written `20140620` on paper, `YYYY-MM-DD` in JSON.
+    pub day: bool,
 }
 
 const fn f(key: &'static str, label: &'static str) -> Field {
@@ -26,15 +28,28 @@ const fn f(key: &'static str, label: &'static str) -> Field {
         label,
         aliases: &[],
         width: 0,
+        day: false,
+    }
+}
+
+const fn day(key: &'static str, label: &'static str) -> Field {
+    Field {
+        day: true,
+        ..f(key, label)
     }
 }
 
 const fn col(key: &'static str, label: &'static str, width: u8) -> Field {
     Field {
-        key,
-        label,
-        aliases: &[],
         width,
+        ..f(key, label)
+    }
+}
+
+const fn day_col(key: &'static str, label: &'static str, width: u8) -> Field {
+    Field {
+        width,
+        ..day(key, label)
     }
 }
 
@@ -61,8 +76,8 @@ pub const REGISTER: Form = Form {
         col("requester", "需求人", 8),
         col("decision", "决策结果", 8),
         col("grade", "需求分级", 8),
-        col("expected_delivery", "预期交付日", 10),
-        col("actual_delivery", "实际交付日", 10),
+        day_col("expected_delivery", "预期交付日", 10),
+        day_col("actual_delivery", "实际交付日", 10),
         col("status", "需求状态", 8),
         col("brief", "需求梗概", 30),
         col("remark", "备注", 30),
@@ -83,7 +98,7 @@ pub const REPORT: Form = Form {
             aliases: &["所在部门"],
             ..f("reporter_department", "部门")
         },
-        f("report_date", "填报日期"),
+        day("report_date", "填报日期"),
     ],
     fields: &[
         f("doctor_name", "医生姓名"),
@@ -117,12 +132,12 @@ pub const DELAY: Form = Form {
     heading_line: &[
         f("applicant", "申请人"),
         f("applicant_department", "部门"),
-        f("filed_date", "填报日期"),
+        day("filed_date", "填报日期"),
     ],
     fields: &[
         f("number", "需求编号"),
-        f("original_date", "原交付日"),
-        f("new_date", "新交付日"),
+        day("original_date", "原交付日"),
+        day("new_date", "新交付日"),
         f("overview", "需求概述"),
         f("reason", "延期原因"),
         f("signoff_direct", "直接领导意见"),

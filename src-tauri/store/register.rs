@@ -82,6 +82,30 @@ pub struct RegisterRow {
     pub overdue: bool,
 }
 
+impl RegisterRow {
+    /// The value of a 附表3 field (`domain::forms::REGISTER`'s keys) as stored: days
+    /// `YYYY-MM-DD`, an empty day `None`; an unknown key `None`.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        fn text(s: &str) -> Option<&str> {
+            Some(s)
+        }
+        match key {
+            "number" => text(&self.number),
+            "reporter" => text(&self.reporter),
+            "requester" => text(&self.requester),
+            "decision" => text(&self.decision),
+            "grade" => text(&self.grade),
+            "expected_delivery" => self.expected_delivery.as_deref(),
+            "actual_delivery" => self.actual_delivery.as_deref(),
+            "status" => text(&self.status),
+            "brief" => text(&self.brief),
+            "remark" => text(&self.remark),
+            "received_date" => text(&self.received_date),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterPage {
     pub total: u64,
