@@ -455,3 +455,58 @@ fn timeline_shows_each_step_on_the_day_it_happened() {
         "{help}"
     );
 }
+
+/// Issue 7: the holiday list and the calendar mode are edited from the command line too.
+#[test]
+fn calendar_days_and_mode_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let out = ok(&db, &["calendar", "add", "2014-10-01", "--name", "国庆节"]);
+    assert_eq!(out.trim(), "2014-10-01\t节假日\t国庆节");
+    ok(
+        &db,
+        &[
+            "calendar",
+            "add",
+            "2014-10-11",
+            "--kind",
+            "调休上班",
+            "--name",
+            "国庆调休",
+        ],
+    );
+    let list = ok(&db, &["calendar"]);
+    assert_eq!(
+        list.lines().collect::<Vec<_>>(),
+        [
+            "2014-10-01\t节假日\t国庆节",
+            "2014-10-11\t调休上班\t国庆调休"
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&db, &["calendar", "--json"])).unwrap();
+    assert_eq!(json[1]["kind"], "调休上班");
+    ok(&db, &["calendar", "remove", "2014-10-01"]);
+    assert_eq!(ok(&db, &["calendar"]).lines().count(), 1);
+    // refused: an unknown kind, a bad day, a day not listed
+    let o = genjin(&db, &["calendar", "add", "2014-10-02", "--kind", "周末"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("无法识别的类型“周末”"),
+        "{}",
+        stderr(&o)
+    );
+    let o = genjin(&db, &["calendar", "add", "2014-13-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是有效日期"), "{}", stderr(&o));
+    assert_eq!(
+        genjin(&db, &["calendar", "remove", "2014-10-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // the mode is a setting its module declares and checks
+    ok(&db, &["settings", "calendar.mode", "calendar_days"]);
+    assert!(ok(&db, &["settings", "calendar.mode"]).starts_with("calendar.mode = calendar_days"));
+    let o = genjin(&db, &["settings", "calendar.mode", "weekly"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,6 +1,7 @@
 //! The headless command line: the same core the window uses, for the jobs people script.
 //! With no subcommand the window opens. One file per area holds its arguments and its output.
 
+mod calendar;
 mod import;
 mod people;
 mod register;
@@ -64,6 +65,8 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// 备份整个数据库到一个新文件（不会覆盖已有文件）
     Backup(settings::BackupArgs),
+    /// 节假日与调休：列出；add 录入一天；remove 移除一天（时间节点按工作日计算时使用）
+    Calendar(calendar::CalendarArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -170,6 +173,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, a, out),
+        Command::Calendar(a) => calendar::calendar(db, actor, a, out),
     }
 }
 
