@@ -505,12 +505,26 @@ fn conflicts_keep_the_database_or_take_the_file_as_chosen() {
         ),
         ("做", "不做")
     );
+    let before = db.requirement("14061901").unwrap().version;
     let kept = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
     assert_eq!(kept.updated, 1);
     let r = db.requirement("14061901").unwrap();
     assert_eq!(
         (r.decision.map(|d| d.label()), r.requester.as_str()),
         (Some("做"), "郭主任")
+    );
+    // through the change engine: one version step, one history row for the filled-in field,
+    // saying which file it came from
+    assert_eq!(r.version, before + 1);
+    let h = db.history("requirement", r.id).unwrap();
+    let last = h.last().unwrap();
+    assert_eq!(
+        (
+            last.field.as_str(),
+            last.new_value.as_deref(),
+            last.origin.as_str()
+        ),
+        ("requester", Some("郭主任"), "import:b.xlsx")
     );
     commit(&mut db, &parsed, ConflictPolicy::TakeFile);
     let r = db.requirement("14061901").unwrap();

@@ -1,7 +1,7 @@
 //! Writing imported legacy records: what each would do to the database (preview), and doing it
 //! all in one transaction (commit) — or nothing, on an error or a cancel.
 
-use super::history::{record, Change};
+use super::change::{self, Edit};
 use super::{Actor, Db};
 use crate::domain::dates;
 use crate::domain::fields;
@@ -172,8 +172,8 @@ fn diff(
                 column: col.to_string(),
                 take,
                 field: fields::label("requirement", col).to_string(),
-                existing: fields::display(col, old.as_deref().unwrap_or_default()),
-                incoming: fields::display(col, new),
+                existing: fields::display("requirement", col, old.as_deref().unwrap_or_default()),
+                incoming: fields::display("requirement", col, new),
                 file: rec.origin.file.to_string(),
                 sheet: rec.origin.sheet.to_string(),
                 row: rec.origin.row,
@@ -409,27 +409,7 @@ pub struct Watch<'a> {
     pub cancel: &'a AtomicBool,
 }
 
-/// One history row for an import's change to a requirement.
-fn note(
-    tx: &Transaction,
-    who: &Actor,
-    now: &str,
-    id: i64,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
-    let change = Change {
-        entity: "requirement",
-        entity_id: id,
-        field,
-        old,
-        new,
-    };
-    Ok(record(tx, who, now, now, change)?)
-}
-
-/// Applies a record's changes to an existing requirement, in one statement.
+/// Applies a record's changes to an existing requirement.
 fn update(
     tx: &Transaction,
     rec: &Record,
@@ -439,22 +419,25 @@ fn update(
     changes: &[(&'static str, Option<String>, Option<String>)],
     delays: &[(chrono::NaiveDate, String)],
 ) -> Result<()> {
-    if !changes.is_empty() {
-        // One statement, so the schema's checks see the row as a whole.
-        let sets: Vec<String> = changes
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2))
-            .collect();
-        let mut vals: Vec<rusqlite::types::Value> = vec![id.into()];
-        vals.extend(changes.iter().map(|(_, _, n)| n.clone().into()));
-        let sql = format!("UPDATE requirements SET {} WHERE id = ?1", sets.join(", "));
-        tx.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(vals.iter()))?;
-    }
-    for (col, old, new) in changes {
-        note(tx, who, now, id, col, old.as_deref(), new.as_deref())?;
-    }
+    // Through the change engine, like every other edit: the changed columns in one statement
+    // (so the schema's checks see the row as a whole), a history row per field, version + 1.
+    let values = changes
+        .iter()
+        .map(|(col, _, new)| (*col, rusqlite::types::Value::from(new.clone())))
+        .collect();
+    let changed = change::apply(
+        tx,
+        &change::REQUIREMENT,
+        who,
+        Edit {
+            id,
+            name: &rec.number,
+            seen_version: None,
+            happened_at: now,
+            values,
+            events: &[],
+        },
+    )?;
     let promised: Option<String> = tx.query_row(
         "SELECT expected_delivery FROM requirements WHERE id = ?1",
         [id],
@@ -464,10 +447,13 @@ fn update(
     for d in delays {
         super::delays::insert_imported(tx, id, promised.as_deref(), &filed, d, now)?;
     }
-    tx.prepare_cached(
-        "UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2",
-    )?
-    .execute(params![now, id])?;
+    if changed.is_empty() && !delays.is_empty() {
+        // only delays came: the requirement's version still moves, so an open window refreshes
+        tx.prepare_cached(
+            "UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2",
+        )?
+        .execute(params![now, id])?;
+    }
     Ok(())
 }
 
@@ -601,8 +587,10 @@ impl<'a, 't> Writer<'a, 't> {
         };
         match outcome {
             Outcome::Unchanged => {
-                let class = self.numbers.get_mut(&*rec.number).unwrap();
-                class.get_or_insert(Class::Unchanged);
+                // (only a number already in the map is compared, so it is there)
+                if let Some(class) = self.numbers.get_mut(&*rec.number) {
+                    class.get_or_insert(Class::Unchanged);
+                }
             }
             Outcome::Create => {
                 self.create(tx, rec)?;
@@ -628,9 +616,10 @@ impl<'a, 't> Writer<'a, 't> {
                 self.note_imported(id, rec)?;
                 let who = &self.actors[&*rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
-                let class = self.numbers.get_mut(&*rec.number).unwrap();
-                if *class != Some(Class::Created) {
-                    *class = Some(Class::Updated);
+                if let Some(class) = self.numbers.get_mut(&*rec.number) {
+                    if *class != Some(Class::Created) {
+                        *class = Some(Class::Updated);
+                    }
                 }
             }
         }
