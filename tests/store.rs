@@ -596,6 +596,7 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
                 department: "资讯部".into(),
                 roles: vec![Role::Collector],
                 active: None,
+                version: None,
             },
         )
         .unwrap();
@@ -626,6 +627,7 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
                 department: "资讯部".into(),
                 roles: vec![Role::Collector, Role::Reporter],
                 active: Some(false),
+                version: None,
             },
         )
         .unwrap();
@@ -636,6 +638,17 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
         ["created", "roles", "active"]
     );
     assert_eq!(h[1].new_value.as_deref(), Some("需求报告人、需求收集人"));
+    // a person's edit names the version it saw, as a requirement's does (the change engine)
+    assert_eq!(upd.version, p.version + 1);
+    let stale = PersonInput {
+        name: "李小四".into(),
+        department: "资讯部".into(),
+        version: Some(p.version),
+        ..Default::default()
+    };
+    let e = db.update_person(&actor(), p.id, &stale).unwrap_err();
+    assert_eq!(e.kind(), "conflict");
+    assert!(e.to_string().contains("人员 李小四 已被他人修改"), "{e}");
 }
 
 #[test]

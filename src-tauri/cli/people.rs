@@ -46,6 +46,7 @@ pub fn add_person(db: &mut Db, actor: &Actor, a: AddPersonArgs, out: &mut dyn Wr
             department: a.department,
             roles: a.roles,
             active: None,
+            version: None,
         },
     )?;
     writeln!(out, "已添加人员：{}（{}）", p.name, p.department)?;

@@ -1,8 +1,9 @@
 use super::{blocking, read, write, Managed};
+use crate::domain::calendar::DayKind;
 use crate::domain::forms::{self, Form};
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
-use crate::domain::requirement::{Decision, Grade, BRIEF_MAX_CHARS};
+use crate::domain::requirement::{Decision, Grade, Kind, Status, BRIEF_MAX_CHARS};
 use crate::error::Result;
 use crate::store::{Actor, Person, PersonInput};
 use serde::Serialize;
@@ -31,6 +32,31 @@ pub struct AppInfo {
     limits: Limits,
     /// The policy's forms (附表1–3): titles, labels and order.
     forms: Forms,
+    /// 新需求 / 改进需求, with the code the window keys the form's parts on.
+    kinds: Vec<Coded>,
+    /// The register's status filter: value sent back, and what it reads.
+    status_filters: Vec<Choice>,
+    /// 节假日 / 调休上班.
+    day_kinds: Vec<Coded>,
+}
+
+#[derive(Serialize)]
+pub struct Coded {
+    code: &'static str,
+    label: &'static str,
+}
+
+fn coded<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Coded> {
+    all.iter()
+        .map(|v| Coded {
+            code: code(*v),
+            label: label(*v),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -52,6 +78,16 @@ pub struct Forms {
     register: Form,
     report: Form,
     delay: Form,
+    supplement: Supplement,
+}
+
+/// The texts of 附表2's 需求补充 box.
+#[derive(Serialize)]
+pub struct Supplement {
+    new: &'static str,
+    improvement: &'static str,
+    hint: &'static str,
+    improvement_hint: &'static str,
 }
 
 fn choices<T: Copy>(
@@ -97,7 +133,31 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                 register: forms::REGISTER,
                 report: forms::REPORT,
                 delay: forms::DELAY,
+                supplement: Supplement {
+                    new: forms::REPORT_SUPPLEMENT_NEW,
+                    improvement: forms::REPORT_SUPPLEMENT_IMPROVEMENT,
+                    hint: forms::REPORT_SUPPLEMENT_HINT,
+                    improvement_hint: forms::REPORT_IMPROVEMENT_HINT,
+                },
             },
+            kinds: coded(Kind::ALL, Kind::code, Kind::label),
+            status_filters: Status::ALL
+                .iter()
+                .map(|s| match s {
+                    // the register's filter reads 空 for the empty status
+                    Status::Open => Choice {
+                        value: "空",
+                        label: "空（进行中）",
+                        hint: "",
+                    },
+                    s => Choice {
+                        value: s.label(),
+                        label: s.label(),
+                        hint: "",
+                    },
+                })
+                .collect(),
+            day_kinds: coded(DayKind::ALL, DayKind::code, DayKind::label),
         })
     })
     .await

@@ -105,7 +105,7 @@ pub const SETTINGS: &[Setting] = &[Setting {
     key: "calendar.mode",
     default: "working_days",
     help: "时间节点按工作日（working_days，跳过周末和节假日、算调休上班日）还是自然日（calendar_days）计算",
-    check: |v| match CalendarMode::parse(v) {
+    check: |v| match CalendarMode::from_code(v) {
         Some(_) => Ok(()),
         None => Err(format!(
             "只能是 working_days（工作日）或 calendar_days（自然日），不能是“{v}”"

@@ -25,11 +25,12 @@ labelled_enum!(
 );
 
 labelled_enum!(
-    /// Where an application stands. Derived from its sign-offs, never typed.
+    /// Where an application stands (issue 9's 状态). Derived from the days its sign-offs set
+    /// (`approved_on` when the last level agreed, `rejected_on` when one disagreed), never typed.
     DelayState {
-        Pending = "pending", "待签批";
+        Pending = "pending", "待签";
         Approved = "approved", "已批准";
-        Rejected = "rejected", "未批准";
+        Rejected = "rejected", "已驳回";
         Withdrawn = "withdrawn", "已撤回";
     }
 );

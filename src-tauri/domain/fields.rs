@@ -95,19 +95,19 @@ pub fn label<'a>(entity: &str, code: &'a str) -> &'a str {
         .unwrap_or(code)
 }
 
-/// A stored value as people read it: codes become their Chinese labels.
-pub fn display(field: &str, value: &str) -> String {
-    match field {
-        "decision" => Decision::from_code(value).map(|d| d.label().to_string()),
-        "kind" => Kind::from_code(value).map(|k| k.label().to_string()),
-        "roles" => Some(
+/// A stored value of an entity's field as people read it: codes become their Chinese labels.
+pub fn display(entity: &str, field: &str, value: &str) -> String {
+    match (entity, field) {
+        ("requirement", "decision") => Decision::from_code(value).map(|d| d.label().to_string()),
+        ("requirement", "kind") => Kind::from_code(value).map(|k| k.label().to_string()),
+        ("person", "roles") => Some(
             roles_from_codes(value)
                 .iter()
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join("、"),
         ),
-        "active" => Some(if value == "1" { "是" } else { "否" }.to_string()),
+        ("person", "active") => Some(if value == "1" { "是" } else { "否" }.to_string()),
         _ => None,
     }
     .unwrap_or_else(|| value.to_string())
@@ -145,8 +145,13 @@ mod tests {
             "brief",
             "a requirement field is not a person's"
         );
-        assert_eq!(display("decision", "convert"), "需求转换");
-        assert_eq!(display("roles", "collector,it"), "需求收集人、IT");
-        assert_eq!(display("brief", "x"), "x");
+        assert_eq!(display("requirement", "decision", "convert"), "需求转换");
+        assert_eq!(display("person", "roles", "collector,it"), "需求收集人、IT");
+        assert_eq!(display("requirement", "brief", "x"), "x");
+        assert_eq!(
+            display("bug", "decision", "convert"),
+            "convert",
+            "another entity's field"
+        );
     }
 }

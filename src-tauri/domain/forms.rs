@@ -108,9 +108,12 @@ pub const REPORT: Form = Form {
         f("doctor_words", "医生原话"),
         f("overview", "概述"),
         // 需求补充 — 新需求补充
-        f("new_intensity", "同科室医生对这个需求强烈吗"),
-        f("new_simplifies", "能帮助用户简化哪些工作"),
-        f("new_similar", "类似功能"),
+        f("new_intensity", "同科室医生对这个需求强烈吗？"),
+        f(
+            "new_simplifies",
+            "这个需求如果实现，能帮助用户简化哪些工作（用户为什么会想要这个功能）？",
+        ),
+        f("new_similar", "有没有见过类似的功能？如果有，告知软件名。"),
         // 改进需求补充
         f("imp_phone_model", "手机型号"),
         f("imp_os_version", "手机系统及版本"),
@@ -119,10 +122,12 @@ pub const REPORT: Form = Form {
     ],
 };
 
-/// The section headings of 附表2's 需求补充 box.
+/// The section headings of 附表2's 需求补充 box, and the hints printed in it.
 pub const REPORT_SUPPLEMENT: &str = "需求补充";
 pub const REPORT_SUPPLEMENT_NEW: &str = "新需求补充";
 pub const REPORT_SUPPLEMENT_IMPROVEMENT: &str = "改进需求补充";
+pub const REPORT_SUPPLEMENT_HINT: &str = "医生原话里已经交代清楚的不用赘言。";
+pub const REPORT_IMPROVEMENT_HINT: &str = "改进需求最好图文并茂。";
 
 /// 附表1 需求延期交付申请: the applicant's line, the table, the reason and the three
 /// signature areas (each with room to write and "年 月 日").

@@ -42,6 +42,7 @@ pub mod dates;
 pub mod delay;
 pub mod fields;
 pub mod forms;
+pub mod gate;
 pub mod notify;
 pub mod numbering;
 pub mod people;

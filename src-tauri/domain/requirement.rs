@@ -1,5 +1,6 @@
 //! Requirement rules: kinds, decisions, grades, the derived status and what each step accepts.
 
+use super::gate::Gate;
 use chrono::NaiveDate;
 
 labelled_enum!(
@@ -120,33 +121,6 @@ pub fn check_brief(brief: &str) -> Result<(), String> {
         ))
     } else {
         Ok(())
-    }
-}
-
-/// Whether a step is open, and if not, why (in Chinese, as the window shows it).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Gate {
-    pub open: bool,
-    pub why: &'static str,
-}
-
-impl Gate {
-    const OPEN: Gate = Gate {
-        open: true,
-        why: "",
-    };
-
-    fn closed(why: &'static str) -> Gate {
-        Gate { open: false, why }
-    }
-
-    /// Open when `cond`, else closed for `why`.
-    fn when(cond: bool, why: &'static str) -> Gate {
-        if cond {
-            Gate::OPEN
-        } else {
-            Gate::closed(why)
-        }
     }
 }
 

@@ -23,7 +23,7 @@ labelled_enum!(
         Delivered = "delivered", "完成交付";
         DelayFiled = "delay_filed", "提交延期申请";
         DelayApproved = "delay_approved", "延期批准";
-        DelayRejected = "delay_rejected", "延期未批准";
+        DelayRejected = "delay_rejected", "延期被驳回";
         Notified = "notified", "通知";
         Confirmed = "confirmed", "确认已知";
         Edited = "edited", "修改";

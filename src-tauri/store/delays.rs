@@ -1,6 +1,6 @@
 //! The `delay_applications` and `delay_signoffs` tables (附表1): the only file that reads or
 //! writes them. Which date is in force is decided by `domain::delay::in_force`; the register's
-//! SQL form of that rule ([`APPROVED_DELAYS`]) lives here, beside the table, and a test keeps the
+//! SQL form of that rule ([`IN_FORCE_BY_REQUIREMENT`]) lives here, beside the table, and a test keeps the
 //! two in agreement.
 
 use crate::domain::dates;
@@ -94,9 +94,7 @@ pub(crate) fn of_requirement(conn: &Connection, requirement_id: i64) -> Result<V
 /// The new dates of the applications in force for one requirement (for the import's
 /// "already there" check).
 pub(crate) fn approved_new_dates(conn: &Connection, requirement_id: i64) -> Result<Vec<String>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT new_date FROM ({APPROVED_DELAYS}) WHERE requirement_id = ?1"
-    ))?;
+    let mut st = conn.prepare_cached(APPROVED_NEW_DATES)?;
     let rows = st.query_map([requirement_id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -104,21 +102,33 @@ pub(crate) fn approved_new_dates(conn: &Connection, requirement_id: i64) -> Resu
 /// The applications in force now, in the order of approval: the SQL form of
 /// `domain::delay::in_force` for queries over many requirements (the register). Approvals are
 /// never dated in the future, so "as of today" needs no day parameter here.
-pub(crate) const APPROVED_DELAYS: &str = "SELECT * FROM delay_applications
-    WHERE approved_on IS NOT NULL AND rejected_on IS NULL AND withdrawn_at IS NULL
-    ORDER BY requirement_id, approved_on, filed_date, id";
+macro_rules! approved_delays {
+    () => {
+        "SELECT * FROM delay_applications
+         WHERE approved_on IS NOT NULL AND rejected_on IS NULL AND withdrawn_at IS NULL
+         ORDER BY requirement_id, approved_on, filed_date, id"
+    };
+}
+
+/// The new dates in force for one requirement (the import's "already there" check).
+const APPROVED_NEW_DATES: &str = concat!(
+    "SELECT new_date FROM (",
+    approved_delays!(),
+    ") WHERE requirement_id = ?1"
+);
 
 /// Per requirement: how many applications are in force (`n`), their notes for 备注 (`notes`:
 /// `new_date US reason`, joined by RS) and the date in force (`in_force`: the new date of the
 /// last approved, by SQLite's rule that a bare column comes from the row holding the max).
-pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = "SELECT requirement_id, count(*) AS n,
+pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = concat!(
+    "SELECT requirement_id, count(*) AS n,
        group_concat(new_date || char(31) || reason, char(30)) AS notes,
        max(approved_on || filed_date || printf('%012d', id)) AS last_key,
        new_date AS in_force
-    FROM (SELECT * FROM delay_applications
-          WHERE approved_on IS NOT NULL AND rejected_on IS NULL AND withdrawn_at IS NULL
-          ORDER BY requirement_id, approved_on, filed_date, id)
-    GROUP BY requirement_id";
+    FROM (",
+    approved_delays!(),
+    ") GROUP BY requirement_id"
+);
 
 /// A delay read from a legacy register's 备注: approved on the day it is taken to be filed.
 pub(crate) fn insert_imported(

@@ -68,8 +68,8 @@ impl Db {
             Ok(HistoryEntry {
                 id: r.get(0)?,
                 field_label: crate::domain::fields::label(entity, &field).to_string(),
-                old_value: old.map(|v| crate::domain::fields::display(&field, &v)),
-                new_value: new.map(|v| crate::domain::fields::display(&field, &v)),
+                old_value: old.map(|v| crate::domain::fields::display(entity, &field, &v)),
+                new_value: new.map(|v| crate::domain::fields::display(entity, &field, &v)),
                 field,
                 actor: r.get(4)?,
                 happened_at: r.get(5)?,

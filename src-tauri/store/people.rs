@@ -14,6 +14,8 @@ pub struct Person {
     pub department: String,
     pub roles: Vec<Role>,
     pub active: bool,
+    /// Bumped by every edit (the change engine); an edit names the version it saw.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,10 +25,12 @@ pub struct PersonInput {
     pub department: String,
     pub roles: Vec<Role>,
     pub active: Option<bool>,
+    /// With an edit: the version the user saw (a stale one is refused).
+    pub version: Option<i64>,
 }
 
 const OPERATOR_KEY: &str = "operator.person_id";
-const COLUMNS: &str = "id, name, department, roles, active";
+const COLUMNS: &str = "id, name, department, roles, active, version";
 
 fn from_row(r: &Row) -> rusqlite::Result<Person> {
     let roles: String = r.get(3)?;
@@ -36,6 +40,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Person> {
         department: r.get(2)?,
         roles: roles_from_codes(&roles),
         active: r.get::<_, i64>(4)? == 1,
+        version: r.get(5)?,
     })
 }
 
@@ -130,7 +135,7 @@ impl Db {
                 Edit {
                     id,
                     name: &before.name,
-                    seen_version: None,
+                    seen_version: input.version,
                     happened_at: &now,
                     values: vec![
                         ("name", Value::Text(name.clone())),

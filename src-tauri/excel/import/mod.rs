@@ -903,8 +903,12 @@ impl<'a> Emitter<'a> {
                 place,
                 base.origin.row,
                 crate::domain::fields::label("requirement", col),
-                crate::domain::fields::display(col, base.value(col).unwrap_or_default()),
-                crate::domain::fields::display(col, v)
+                crate::domain::fields::display(
+                    "requirement",
+                    col,
+                    base.value(col).unwrap_or_default()
+                ),
+                crate::domain::fields::display("requirement", col, v)
             );
             reject(out, &rec.origin, Some("需求编号"), reason);
             return;

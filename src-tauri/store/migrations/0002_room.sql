@@ -12,6 +12,8 @@ ALTER TABLE delay_applications DROP COLUMN dept_leader_opinion;
 ALTER TABLE delay_applications DROP COLUMN dept_leader_date;
 ALTER TABLE delay_applications DROP COLUMN gm_office_opinion;
 ALTER TABLE delay_applications DROP COLUMN gm_office_date;
+-- approved_at stays: when the approval was recorded. A rejection is a day, like an approval.
+ALTER TABLE delay_applications DROP COLUMN rejected_at;
 ALTER TABLE delay_applications ADD COLUMN applicant_id INTEGER REFERENCES people(id);
 -- The day the last level agreed (the new date is in force from then) or one disagreed.
 ALTER TABLE delay_applications ADD COLUMN approved_on TEXT;

@@ -80,18 +80,21 @@ function flowTab(app, r) {
   return h('div', {}, h('div', { class: 'steps' }, cards), delays);
 }
 
+// The facts shown, in the order of the 附表2 form; its labels come from the core's form.
 const FACTS = [
-  ['需求类型', 'kind'], ['需求来源', 'source'], ['填表人', 'reporter'], ['部门', 'reporter_department'],
-  ['填报日期', 'report_date'], ['收到日期', 'received_date'], ['需求人', 'requester'], ['医生姓名', 'doctor_name'],
-  ['医院', 'hospital'], ['科室', 'clinic_department'], ['医享账号', 'app_account'], ['医生原话', 'doctor_words'],
-  ['概述', 'overview'], ['需求梗概', 'brief'], ['同科室需求强烈程度', 'new_intensity'], ['能简化哪些工作', 'new_simplifies'],
-  ['类似功能', 'new_similar'], ['手机型号', 'imp_phone_model'], ['手机系统及版本', 'imp_os_version'],
-  ['旧版本最困扰之处', 'imp_annoyance'], ['用户操作过程', 'imp_steps'], ['备注（登记表）', 'register_remark'],
+  ['需求类型', 'kind'], ['需求来源', 'source'], ['填表人', 'reporter'], [null, 'reporter_department'],
+  [null, 'report_date'], ['收到日期', 'received_date'], ['需求人', 'requester'], [null, 'doctor_name'],
+  [null, 'hospital'], [null, 'clinic_department'], [null, 'app_account'], [null, 'doctor_words'],
+  [null, 'overview'], ['需求梗概', 'brief'], [null, 'new_intensity'], [null, 'new_simplifies'],
+  [null, 'new_similar'], [null, 'imp_phone_model'], [null, 'imp_os_version'],
+  [null, 'imp_annoyance'], [null, 'imp_steps'], ['备注（登记表）', 'register_remark'],
   ['登记时间', 'created_at'], ['撤回时间', 'withdrawn_at'], ['撤回原因', 'withdrawn_reason'],
 ];
 
-function detailsTab(r) {
-  const shown = FACTS.filter(([, k]) => r[k]);
+function detailsTab(app, r) {
+  const report = app.info.forms.report;
+  const formLabel = (key) => ([...report.heading_line, ...report.fields].find((f) => f.key === key) || {}).label;
+  const shown = FACTS.filter(([, k]) => r[k]).map(([label, k]) => [label || formLabel(k) || k, k]);
   return h('div', { class: 'card' }, h('dl', { class: 'facts' },
     shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])])));
 }
@@ -170,7 +173,7 @@ export async function detailView(app, number, tab = 'flow') {
       r.steps.edit.open ? h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告') : null,
       r.steps.withdraw.open ? h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回') : null),
     tabs, body);
-  const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(r)
+  const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(app, r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);
   clear(body, content);
   return view;

@@ -26,7 +26,7 @@ export async function peopleView(app) {
         p ? h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'active', checked: p.active }), '在职（不在职的人员不出现在选择列表中）') : null),
       {
         submitLabel: '保存',
-        onSubmit: (data) => (p ? api.updatePerson(p.id, { ...personInput(data), active: !!data.active })
+        onSubmit: (data) => (p ? api.updatePerson(p.id, { ...personInput(data), active: !!data.active, version: p.version })
           : api.addPerson(personInput(data))),
       });
     if (saved) { toast(`已保存：${saved.name}`); go('#/people'); }

@@ -25,6 +25,15 @@ function statusBadge(row) {
   return parts;
 }
 
+/** One cell of a row, in the order of the core's 附表3 (app.info.forms.register). */
+function cell(f, r) {
+  if (f.key === 'number') return h('td', { class: 'num' }, r.number);
+  if (f.key === 'status') return h('td', { class: 'status' }, statusBadge(r));
+  if (f.day) return h('td', { class: `date${f.key === 'expected_delivery' && r.overdue ? ' overdue' : ''}` }, compact(r[f.key]));
+  if (f.key === 'remark') return h('td', { class: 'remark' }, r.remark);
+  return h('td', {}, r[f.key]);
+}
+
 export async function registerView(app) {
   const reporters = await api.reporters().catch(() => []);
   const tbody = h('tbody');
@@ -59,12 +68,7 @@ export async function registerView(app) {
         onclick: () => open(r.number),
         onkeydown: (e) => { if (e.key === 'Enter') open(r.number); },
       },
-      h('td', { class: 'num' }, r.number),
-      h('td', {}, r.reporter), h('td', {}, r.requester), h('td', {}, r.decision), h('td', {}, r.grade),
-      h('td', { class: `date${r.overdue ? ' overdue' : ''}` }, compact(r.expected_delivery)),
-      h('td', { class: 'date' }, compact(r.actual_delivery)),
-      h('td', { class: 'status' }, statusBadge(r)),
-      h('td', {}, r.brief), h('td', { class: 'remark' }, r.remark)))
+      app.info.forms.register.fields.map((f) => cell(f, r))))
         : h('tr', {}, h('td', { colspan: columns(app).length, class: 'muted' }, '没有符合条件的需求')));
       const pages = Math.max(1, Math.ceil(page.total / PAGE));
       info.textContent = `共 ${page.total} 条，第 ${Math.floor(state.offset / PAGE) + 1} / ${pages} 页`;
@@ -95,7 +99,7 @@ export async function registerView(app) {
   });
   filters.append(
     h('label', {}, '搜索', search),
-    h('label', {}, '需求状态', select('status', [['', '全部'], ['空', '空（进行中）'], '延期', '完成'], state.status, { onchange: apply })),
+    h('label', {}, '需求状态', select('status', [['', '全部'], ...app.info.status_filters.map((s) => [s.value, s.label])], state.status, { onchange: apply })),
     h('label', {}, '决策结果', select('decision', [['', '全部'], '未决策', ...app.info.decisions.map((d) => d.label)], state.decision, { onchange: apply })),
     h('label', {}, '需求分级', select('grade', [['', '全部'], ...app.info.grades.map((g) => g.label)], state.grade, { onchange: apply })),
     h('label', {}, '填表人', select('reporter', [['', '全部'], ...reporters], state.reporter, { onchange: apply })),

@@ -14,7 +14,13 @@ export async function requirementFormView(app, number = null) {
   const r = number ? await api.requirement(number) : null;
   const people = await api.people().catch(() => []);
   const op = app.info.operator;
-  const kind = r ? r.kind : '新需求';
+  // 附表2's labels and parts as the core's form has them (app.info.forms.report)
+  const report = app.info.forms.report;
+  const label = (key) => [...report.heading_line, ...report.fields].find((f) => f.key === key).label;
+  const supplement = app.info.forms.supplement;
+  const kinds = app.info.kinds;
+  const codeOf = (kindLabel) => (kinds.find((k) => k.label === kindLabel) || kinds[0]).code;
+  const kind = r ? r.kind : kinds[0].label;
   const BRIEF_MAX = app.info.limits.brief_max_chars;
 
   const brief = text('brief', r ? r.brief : '', { maxlength: BRIEF_MAX, placeholder: '关键词用空格分隔，例如：问卷 自动计分' });
@@ -27,48 +33,43 @@ export async function requirementFormView(app, number = null) {
   brief.addEventListener('input', count);
   count();
 
-  const newPart = h('fieldset', { class: 'card', id: 'part-new' }, h('legend', {}, '新需求补充'),
-    h('p', { class: 'hint' }, '医生原话里已经交代清楚的不用赘言。'),
+  const newPart = h('fieldset', { class: 'card', id: 'part-new' }, h('legend', {}, supplement.new),
+    h('p', { class: 'hint' }, supplement.hint),
     h('div', { class: 'grid' },
-      field('同科室医生对这个需求强烈吗？', area('new_intensity', r && r.new_intensity, 2), { wide: true }),
-      field('这个需求如果实现，能帮助用户简化哪些工作（用户为什么会想要这个功能）？', area('new_simplifies', r && r.new_simplifies, 2), { wide: true }),
-      field('有没有见过类似的功能？如果有，告知软件名。', area('new_similar', r && r.new_similar, 2), { wide: true })));
-  const impPart = h('fieldset', { class: 'card', id: 'part-improvement' }, h('legend', {}, '改进需求补充'),
-    h('p', { class: 'hint' }, '改进需求最好图文并茂。'),
+      ['new_intensity', 'new_simplifies', 'new_similar'].map((k) => field(label(k), area(k, r && r[k], 2), { wide: true }))));
+  const impPart = h('fieldset', { class: 'card', id: 'part-improvement' }, h('legend', {}, supplement.improvement),
+    h('p', { class: 'hint' }, supplement.improvement_hint),
     h('div', { class: 'grid' },
-      field('手机型号', text('imp_phone_model', r && r.imp_phone_model)),
-      field('手机系统及版本', text('imp_os_version', r && r.imp_os_version, { placeholder: '例如 Android 4.4' })),
-      field('旧版本最让人烦的地方', area('imp_annoyance', r && r.imp_annoyance, 2), { wide: true }),
-      field('用户操作的过程', area('imp_steps', r && r.imp_steps, 3), { wide: true })));
-  const showPart = (k) => { newPart.hidden = k !== '新需求'; impPart.hidden = k !== '改进需求'; };
+      field(label('imp_phone_model'), text('imp_phone_model', r && r.imp_phone_model)),
+      field(label('imp_os_version'), text('imp_os_version', r && r.imp_os_version, { placeholder: '例如 Android 4.4' })),
+      field(label('imp_annoyance'), area('imp_annoyance', r && r.imp_annoyance, 2), { wide: true }),
+      field(label('imp_steps'), area('imp_steps', r && r.imp_steps, 3), { wide: true })));
+  const showPart = (k) => { newPart.hidden = codeOf(k) !== 'new'; impPart.hidden = codeOf(k) !== 'improvement'; };
   showPart(kind);
 
   const form = h('form', { id: 'requirement-form', novalidate: true },
     h('div', { class: 'card' }, h('h2', {}, '登记信息'),
       h('div', { class: 'grid' },
         h('div', {}, h('div', { class: 'hint' }, '需求类型'), h('div', { class: 'roles' },
-          ['新需求', '改进需求'].map((k) => h('label', { class: 'inline' },
+          kinds.map(({ label: k }) => h('label', { class: 'inline' },
             h('input', { type: 'radio', name: 'kind', value: k, checked: k === kind, onchange: () => showPart(k) }), k)))),
         field('需求来源', text('source', r ? r.source : '', { list: 'sources' })),
         h('datalist', { id: 'sources' }, app.info.sources.map((s) => h('option', { value: s }))),
-        field('填表人（需求报告人）', text('reporter', r ? r.reporter : (op ? op.name : ''), { list: 'people-names' }), { required: true }),
+        field(`填表人（需求${label('reporter')}）`, text('reporter', r ? r.reporter : (op ? op.name : ''), { list: 'people-names' }), { required: true }),
         h('datalist', { id: 'people-names' }, people.filter((p) => p.active).map((p) => h('option', { value: p.name }, p.department))),
-        field('部门', text('reporter_department', r ? r.reporter_department : (op ? op.department : ''), { list: 'departments' })),
+        field(label('reporter_department'), text('reporter_department', r ? r.reporter_department : (op ? op.department : ''), { list: 'departments' })),
         h('datalist', { id: 'departments' }, app.info.departments.map((d) => h('option', { value: d }))),
-        field('填报日期', text('report_date', r ? r.report_date : todayIso(), { placeholder: '2014-06-19' })),
+        field(label('report_date'), text('report_date', r ? r.report_date : todayIso(), { placeholder: '2014-06-19' })),
         field('收到日期', text('received_date', r ? r.received_date : todayIso(), { placeholder: '2014-06-19', readonly: r ? true : null }),
           { required: true, hint: r ? '收到日期决定了需求编号，不能修改' : '决定需求编号：当天第几份' }))),
     h('div', { class: 'card' }, h('h2', {}, '需求人'),
       h('div', { class: 'grid' },
         field('需求人', text('requester', r && r.requester, { placeholder: '提出需求的医生/用户' })),
-        field('医生姓名', text('doctor_name', r && r.doctor_name)),
-        field('医院', text('hospital', r && r.hospital)),
-        field('科室', text('clinic_department', r && r.clinic_department)),
-        field('医享账号', text('app_account', r && r.app_account)))),
+        ['doctor_name', 'hospital', 'clinic_department', 'app_account'].map((k) => field(label(k), text(k, r && r[k]))))),
     h('div', { class: 'card' }, h('h2', {}, '需求内容'),
       h('div', { class: 'grid' },
-        field('医生原话（原样记录）', area('doctor_words', r && r.doctor_words, 3), { wide: true }),
-        field('概述', area('overview', r && r.overview, 2), { wide: true }),
+        field(`${label('doctor_words')}（原样记录）`, area('doctor_words', r && r.doctor_words, 3), { wide: true }),
+        field(label('overview'), area('overview', r && r.overview, 2), { wide: true }),
         h('label', { class: 'wide' }, h('span', { class: 'req' }, `需求梗概（不超过 ${BRIEF_MAX} 字，用于登记表）`), brief, counter))),
     newPart, impPart,
     h('div', { class: 'card' }, field('备注', area('remark', r && r.remark, 2), { wide: true })),

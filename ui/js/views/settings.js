@@ -3,9 +3,8 @@
 import { api } from '../api.js';
 import { h, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
 
-const KINDS = [['holiday', '节假日'], ['workday', '调休上班']];
-
-export async function settingsView() {
+export async function settingsView(app) {
+  const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
   const [settings, days] = await Promise.all([api.settings(), api.calendarDays()]);
   const edit = async (s) => {
     const saved = await dialog(`修改设置：${s.key}`,
@@ -17,7 +16,7 @@ export async function settingsView() {
   };
   const addForm = h('form', { id: 'calendar-add', class: 'filters' },
     field('日期', h('input', { name: 'day', placeholder: '2014-10-01', autocomplete: 'off' }), { required: true }),
-    field('类型', select('kind', KINDS, 'holiday')),
+    field('类型', select('kind', kinds, kinds[0][0])),
     field('名称', h('input', { name: 'name', placeholder: '国庆节 / 国庆调休', autocomplete: 'off' })),
     h('div', { class: 'error-text' }),
     h('button', { type: 'submit', class: 'primary' }, '添加'));
