@@ -78,8 +78,9 @@ pub fn derive_status(
 }
 
 /// 逾期: the promised date in force (`domain::delay::in_force`) has passed and the requirement
-/// is not 完成. Days compare as ISO text or dates alike.
-pub fn is_overdue(status: Status, promised: Option<NaiveDate>, today: NaiveDate) -> bool {
+/// is not 完成. Days are dates or stored `YYYY-MM-DD` text, which order alike (the register
+/// compares text, so 100,000 rows need no parsing).
+pub fn is_overdue<D: PartialOrd>(status: Status, promised: Option<D>, today: D) -> bool {
     status != Status::Done && promised.is_some_and(|p| p < today)
 }
 
@@ -308,6 +309,10 @@ mod tests {
         );
         assert!(!is_overdue(Status::Done, day("2014-07-01"), today.unwrap()));
         assert!(!is_overdue(Status::Open, None, today.unwrap()));
+        // stored text orders as the dates do (the register's way)
+        assert!(is_overdue(Status::Open, Some("2014-07-01"), "2014-07-02"));
+        assert!(!is_overdue(Status::Open, Some("2014-07-02"), "2014-07-02"));
+        assert!(is_overdue(Status::Open, Some("2013-12-31"), "2014-01-01"));
     }
 
     #[test]

@@ -282,6 +282,7 @@ impl Db {
              FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         );
+        let today = dates::iso(today);
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
             let decision: Option<String> = r.get(3)?;
@@ -318,7 +319,7 @@ impl Db {
                 remark: register_remark(&conversion, &delays, &remark),
                 received_date: r.get(12)?,
                 withdrawn: r.get(13)?,
-                overdue: is_overdue(status, promised.as_deref().and_then(dates::from_iso), today),
+                overdue: is_overdue(status, promised.as_deref(), today.as_str()),
             })
         })?;
         Ok(RegisterPage {
