@@ -510,3 +510,66 @@ fn calendar_days_and_mode_from_the_command_line() {
     let o = genjin(&db, &["settings", "calendar.mode", "weekly"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Issue 8: the 逾期 filter, keywords ANDed, completion only after a promise, lateness shown.
+#[test]
+fn overdue_filter_keywords_and_late_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    for summary in ["随访 短信 提醒", "随访 问卷"] {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                "张三",
+                "--summary",
+                summary,
+            ],
+        );
+    }
+    for n in ["14061901", "14061902"] {
+        ok(
+            &db,
+            &[
+                "decide",
+                n,
+                "--decision",
+                "做",
+                "--grade",
+                "C",
+                "--at",
+                "2014-06-21 10:30",
+            ],
+        );
+    }
+    // ⑤ before ④ is refused, and nothing changes
+    let o = genjin(&db, &["complete", "14061902", "--date", "2014-06-30"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("还没有预期交付日"), "{}", stderr(&o));
+    ok(&db, &["expect", "14061901", "--date", "2014-06-25"]);
+    let overdue = ok(&db, &["register", "--status", "逾期"]);
+    assert!(
+        overdue.contains("14061901") && !overdue.contains("14061902"),
+        "{overdue}"
+    );
+    assert!(overdue.trim_end().ends_with("共 1 条"));
+    assert!(ok(&db, &["show", "14061901"]).contains("逾期：承诺交付日 2014-06-25 已过"));
+    let both = ok(&db, &["register", "--search", "随访 短信"]);
+    assert!(
+        both.contains("14061901") && !both.contains("14061902"),
+        "{both}"
+    );
+    ok(&db, &["complete", "14061901", "--date", "2014-06-30"]);
+    let shown = ok(&db, &["show", "14061901"]);
+    assert!(
+        shown.contains("逾期交付：晚于承诺交付日 2014-06-25"),
+        "{shown}"
+    );
+    assert!(!shown.contains("逾期：承诺交付日"), "{shown}");
+    assert!(ok(&db, &["register", "--status", "逾期"])
+        .trim_end()
+        .ends_with("共 0 条"));
+}

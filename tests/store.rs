@@ -492,6 +492,121 @@ fn overdue_is_flagged_when_the_promised_date_passes() {
     assert_eq!(row.status, Status::Done.label());
 }
 
+/// Issue 8: the register's 逾期 filter selects exactly the rows flagged overdue, as of the day
+/// asked; an approved delay moves the day.
+#[test]
+fn the_overdue_filter_agrees_with_the_rows_flag() {
+    let mut db = memory_db();
+    for (brief, expected, done) in [
+        ("过期未完成", Some("2014-06-25"), None),
+        ("过期已完成", Some("2014-06-25"), Some("2014-06-30")),
+        ("未到期", Some("2014-07-25"), None),
+        ("无承诺", None, None),
+    ] {
+        let r = db
+            .create_requirement(&actor(), &report("2014-06-19", "张三", "", brief))
+            .unwrap();
+        db.record_decision(
+            &actor(),
+            &r.number,
+            &decide(Decision::Do, Some(Grade::B), ""),
+        )
+        .unwrap();
+        if let Some(e) = expected {
+            db.record_expected_delivery(&actor(), &r.number, &day(e))
+                .unwrap();
+        }
+        if let Some(c) = done {
+            db.record_completion(&actor(), &r.number, &day(c)).unwrap();
+        }
+    }
+    let on = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    for today in ["2014-06-20", "2014-06-26", "2014-07-26"] {
+        let flagged: Vec<String> = db
+            .register(
+                &RegisterQuery {
+                    limit: None,
+                    ..Default::default()
+                },
+                on(today),
+            )
+            .unwrap()
+            .rows
+            .into_iter()
+            .filter(|r| r.overdue)
+            .map(|r| r.brief)
+            .collect();
+        let page = db
+            .register(
+                &RegisterQuery {
+                    status: Some("逾期".into()),
+                    limit: None,
+                    ..Default::default()
+                },
+                on(today),
+            )
+            .unwrap();
+        let filtered: Vec<String> = page.rows.into_iter().map(|r| r.brief).collect();
+        assert_eq!(filtered, flagged, "as of {today}");
+        assert_eq!(page.total as usize, flagged.len());
+    }
+    let late = db
+        .register(
+            &RegisterQuery {
+                status: Some("逾期".into()),
+                limit: None,
+                ..Default::default()
+            },
+            on("2014-07-26"),
+        )
+        .unwrap();
+    assert_eq!(late.total, 2, "过期未完成 and 未到期 (passed by then)");
+}
+
+/// Issue 8: keywords separated by spaces are all required, each in any searched column.
+#[test]
+fn search_keywords_are_anded() {
+    let mut db = memory_db();
+    for (brief, requester) in [
+        ("随访 短信", ""),
+        ("随访 问卷", ""),
+        ("短信 提醒", "随访科"),
+    ] {
+        db.create_requirement(&actor(), &report("2014-06-19", "张三", requester, brief))
+            .unwrap();
+    }
+    let find = |s: &str| {
+        let mut v: Vec<String> = db
+            .register(
+                &RegisterQuery {
+                    search: Some(s.into()),
+                    limit: None,
+                    ..Default::default()
+                },
+                genjin::clock::today(),
+            )
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.brief)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        find("随访 短信"),
+        ["短信 提醒", "随访 短信"],
+        "the second in 需求人"
+    );
+    assert_eq!(
+        find("随访　问卷"),
+        ["随访 问卷"],
+        "a full-width space separates too"
+    );
+    assert_eq!(find(" 随访  "), ["短信 提醒", "随访 短信", "随访 问卷"]);
+    assert!(find("随访 药房").is_empty());
+}
+
 #[test]
 fn notifications_close_the_loop() {
     use genjin::domain::notify::{Audience, Channel, Step};

@@ -14,7 +14,7 @@ pub struct RegisterArgs {
     /// 以 JSON 数组输出（键为附表3表头，日期为 YYYY-MM-DD，空为 null）
     #[arg(long)]
     json: bool,
-    /// 按需求状态筛选：完成 / 延期 / 空
+    /// 按需求状态筛选：完成 / 延期 / 空 / 逾期（已过承诺交付日，未完成）
     #[arg(long, value_parser = filter(status_filter))]
     status: Option<String>,
     /// 按决策结果筛选：做 / 不做 / 再议 / 需求转换 / 未决策
@@ -32,7 +32,7 @@ pub struct RegisterArgs {
     /// 收到日期止（含）
     #[arg(long)]
     to: Option<String>,
-    /// 按编号或任意文字搜索
+    /// 按编号或任意文字搜索；用空格分隔的多个关键词须同时出现
     #[arg(long)]
     search: Option<String>,
     /// 包括已撤回的需求

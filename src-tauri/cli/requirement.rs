@@ -149,7 +149,7 @@ pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Resul
 }
 
 pub fn show(db: &Db, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
-    let r = db.requirement(&a.number)?;
+    let r = db.requirement_on(&a.number, crate::clock::today())?;
     if a.json {
         writeln!(out, "{}", to_json(&r)?)?;
     } else {
@@ -310,6 +310,16 @@ fn show_text(r: &Requirement, out: &mut dyn Write) -> Result<()> {
     }
     if let Some(w) = &r.withdrawn_at {
         writeln!(out, "已撤回：{w}（{}）", r.withdrawn_reason)?;
+    }
+    if r.overdue {
+        writeln!(
+            out,
+            "逾期：承诺交付日 {} 已过，尚未完成",
+            d(&r.promised_date)
+        )?;
+    }
+    if r.delivered_late {
+        writeln!(out, "逾期交付：晚于承诺交付日 {}", d(&r.promised_date))?;
     }
     Ok(())
 }

@@ -156,6 +156,11 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                         hint: "",
                     },
                 })
+                .chain([Choice {
+                    value: crate::store::OVERDUE,
+                    label: "逾期（已过承诺交付日，未完成）",
+                    hint: "",
+                }])
                 .collect(),
             day_kinds: coded(DayKind::ALL, DayKind::code, DayKind::label),
         })

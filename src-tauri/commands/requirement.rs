@@ -15,7 +15,8 @@ pub async fn requirement_create(
 
 #[tauri::command]
 pub async fn requirement_get(state: Managed<'_>, number: String) -> Result<Requirement> {
-    read(&state, move |db| db.requirement(&number)).await
+    let today = crate::clock::today();
+    read(&state, move |db| db.requirement_on(&number, today)).await
 }
 
 #[tauri::command]

@@ -147,8 +147,29 @@ const WITHDRAWN: &str = "需求已撤回。";
 const NOT_WORK: &str = "决策结果为“做”或“需求转换”后才能记录。";
 const DELAY_APPROVED: &str = "已有批准的延期申请，交付日以延期申请为准。";
 
-/// The steps open to a requirement with this decision, withdrawal and approved delays.
-pub fn steps(decision: Option<Decision>, withdrawn: bool, approved_delays: usize) -> Steps {
+const NO_PROMISE: &str = "先记录④预期交付日，才能登记完成交付。";
+
+/// What the next steps depend on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepFacts {
+    pub decision: Option<Decision>,
+    pub withdrawn: bool,
+    /// Delay applications in force.
+    pub approved_delays: usize,
+    /// A 预期交付日 has been given (the promise a delivery is measured against).
+    pub promised: bool,
+}
+
+/// The steps open to a requirement: work steps after 做 / 需求转换; ⑤ 完成交付 only once a
+/// delivery date was promised (SPEC §2: the collector records the delivery after step 4);
+/// ④ only while no delay is approved; nothing but 恢复 once withdrawn.
+pub fn steps(f: StepFacts) -> Steps {
+    let StepFacts {
+        decision,
+        withdrawn,
+        approved_delays,
+        promised,
+    } = f;
     let live = Gate::when(!withdrawn, WITHDRAWN);
     let work = if withdrawn {
         Gate::closed(WITHDRAWN)
@@ -166,7 +187,11 @@ pub fn steps(decision: Option<Decision>, withdrawn: bool, approved_delays: usize
         plan: work.clone(),
         it_acceptance: work.clone(),
         expect,
-        complete: work,
+        complete: if work.open {
+            Gate::when(promised, NO_PROMISE)
+        } else {
+            work
+        },
         withdraw: live,
         restore: Gate::when(withdrawn, "需求未撤回。"),
     }
@@ -201,6 +226,39 @@ pub fn check_not_before_received(
         )),
         _ => Ok(()),
     }
+}
+
+/// The reporter fills the form before the collector receives it: 填报日期 cannot be after
+/// 收到日期 (field `report_date`).
+pub fn check_report_date(report: Option<NaiveDate>, received: NaiveDate) -> crate::Result<()> {
+    match report {
+        Some(r) if r > received => Err(crate::Error::invalid(
+            "report_date",
+            format!(
+                "填报日期（{}）不能晚于收到日期（{}）",
+                super::dates::iso(r),
+                super::dates::iso(received)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 完成交付 is recorded against a promise: a 预期交付日 must have been given first.
+pub fn check_promised(number: &str, promised: bool) -> crate::Result<()> {
+    if promised {
+        Ok(())
+    } else {
+        Err(crate::Error::Conflict(format!(
+            "需求 {number} 还没有预期交付日：请先记录④预期交付日，再登记完成交付"
+        )))
+    }
+}
+
+/// Delivered after the date in force (no approved delay covered it): 逾期交付. Days are dates
+/// or stored `YYYY-MM-DD` text.
+pub fn delivered_late<D: PartialOrd>(actual: Option<D>, promised: Option<D>) -> bool {
+    matches!((actual, promised), (Some(a), Some(p)) if a > p)
 }
 
 /// 预期交付日 is given once; after an approved delay only a new delay application moves it.
@@ -354,24 +412,56 @@ mod tests {
 
     #[test]
     fn steps_follow_the_decision_withdrawal_and_delays() {
-        let open = steps(None, false, 0);
+        let f = |decision, withdrawn, approved_delays, promised| {
+            steps(StepFacts {
+                decision,
+                withdrawn,
+                approved_delays,
+                promised,
+            })
+        };
+        let open = f(None, false, 0, false);
         assert!(open.decide.open && open.edit.open && open.withdraw.open && !open.restore.open);
         assert!(!open.plan.open && !open.expect.open && !open.complete.open);
         assert_eq!(open.plan.why, NOT_WORK);
         for d in [Decision::Do, Decision::Convert] {
-            let s = steps(Some(d), false, 0);
+            let s = f(Some(d), false, 0, true);
             assert!(s.plan.open && s.it_acceptance.open && s.expect.open && s.complete.open);
         }
         for d in [Decision::DoNot, Decision::Discuss] {
-            let s = steps(Some(d), false, 0);
+            let s = f(Some(d), false, 0, true);
             assert!(!s.plan.open && !s.expect.open && !s.complete.open, "{d:?}");
         }
-        let delayed = steps(Some(Decision::Do), false, 1);
+        // right after the decision: ⑤ is not offered until a date was promised
+        let decided = f(Some(Decision::Do), false, 0, false);
+        assert!(decided.expect.open && !decided.complete.open);
+        assert_eq!(decided.complete.why, NO_PROMISE);
+        let delayed = f(Some(Decision::Do), false, 1, true);
         assert!(!delayed.expect.open && delayed.complete.open);
         assert_eq!(delayed.expect.why, DELAY_APPROVED);
-        let gone = steps(Some(Decision::Do), true, 0);
+        let gone = f(Some(Decision::Do), true, 0, true);
         assert!(gone.restore.open && !gone.decide.open && !gone.edit.open && !gone.withdraw.open);
         assert_eq!(gone.complete.why, WITHDRAWN);
+    }
+
+    #[test]
+    fn a_report_is_filled_before_it_is_received() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(check_report_date(Some(d("2014-06-18")), d("2014-06-19")).is_ok());
+        assert!(check_report_date(Some(d("2014-06-19")), d("2014-06-19")).is_ok());
+        assert!(check_report_date(None, d("2014-06-19")).is_ok());
+        let e = check_report_date(Some(d("2026-11-30")), d("2014-06-19")).unwrap_err();
+        assert_eq!(e.field(), Some("report_date"));
+        assert!(e.to_string().contains("不能晚于收到日期"), "{e}");
+    }
+
+    #[test]
+    fn late_delivery_is_after_the_date_in_force() {
+        assert!(delivered_late(Some("2014-06-26"), Some("2014-06-25")));
+        assert!(!delivered_late(Some("2014-06-25"), Some("2014-06-25")));
+        assert!(!delivered_late(None, Some("2014-06-25")));
+        assert!(!delivered_late(Some("2014-06-26"), None));
+        assert!(check_promised("14061901", false).is_err() && check_promised("x", true).is_ok());
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportR
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
 pub use register::{
-    decision_filter, grade_filter, status_filter, RegisterPage, RegisterQuery, RegisterRow, SortKey,
+    decision_filter, grade_filter, status_filter, RegisterPage, RegisterQuery, RegisterRow,
+    SortKey, StatusFilter, OVERDUE,
 };
 pub use requirements::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,

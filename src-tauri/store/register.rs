@@ -144,15 +144,37 @@ fn day_filter(field: &str, label: &str, v: &Option<String>) -> Result<Option<Str
         .transpose()
 }
 
-/// A 需求状态 filter as people type it: a status (label or code), or 空 / 未完成 for open ones.
-pub fn status_filter(s: &str) -> Result<Status> {
+/// What the 需求状态 filter selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Is(Status),
+    /// 逾期: overdue now (`domain::requirement::is_overdue` as of the query's day).
+    Overdue,
+}
+
+/// The filter's word for overdue requirements.
+pub const OVERDUE: &str = "逾期";
+
+/// A 需求状态 filter as people type it: a status (label or code), 空 / 未完成 for open ones, or
+/// 逾期 for those overdue now.
+pub fn status_filter(s: &str) -> Result<StatusFilter> {
+    if s == OVERDUE || s == "overdue" {
+        return Ok(StatusFilter::Overdue);
+    }
     Status::parse(s)
         .or(if s == "空" || s == "未完成" {
             Some(Status::Open)
         } else {
             None
         })
+        .map(StatusFilter::Is)
         .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))
+}
+
+/// The SQL form of `domain::requirement::is_overdue` over the register's base rows (`?` is
+/// today, `YYYY-MM-DD`); a test keeps it in step with the rows' own `overdue` flag.
+fn overdue_sql(today: &str) -> String {
+    format!("(status <> 'done' AND promised_date IS NOT NULL AND promised_date < {today})")
 }
 
 /// A 决策结果 filter: a decision (label or code), or 未决策 (`None`) for those not decided yet.
@@ -172,7 +194,7 @@ pub fn grade_filter(s: &str) -> Result<Grade> {
 }
 
 /// The WHERE clause and its parameters for a query.
-fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
+fn filters(q: &RegisterQuery, today: &str) -> Result<(String, Vec<Value>)> {
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Value> = Vec::new();
     let bind = |ps: &mut Vec<Value>, v: Value| {
@@ -183,8 +205,16 @@ fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
         wh.push("withdrawn_at IS NULL".into());
     }
     if let Some(s) = nonempty(&q.status) {
-        let p = bind(&mut ps, Value::Text(status_filter(s)?.code().into()));
-        wh.push(format!("status = {p}"));
+        match status_filter(s)? {
+            StatusFilter::Is(st) => {
+                let p = bind(&mut ps, Value::Text(st.code().into()));
+                wh.push(format!("status = {p}"));
+            }
+            StatusFilter::Overdue => {
+                let p = bind(&mut ps, Value::Text(today.into()));
+                wh.push(overdue_sql(&p));
+            }
+        }
     }
     if let Some(s) = nonempty(&q.decision) {
         match decision_filter(s)? {
@@ -212,20 +242,23 @@ fn filters(q: &RegisterQuery) -> Result<(String, Vec<Value>)> {
         wh.push(format!("received_date <= {p}"));
     }
     if let Some(s) = nonempty(&q.search) {
-        let pattern = format!(
-            "%{}%",
-            dates::normalize_width(s)
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let p = bind(&mut ps, Value::Text(pattern));
-        let any = SEARCHED
-            .iter()
-            .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        wh.push(format!("({any})"));
+        // keywords separated by spaces (the 需求梗概 convention) must all be found, each in
+        // any of the searched columns
+        for word in dates::normalize_width(s).split_whitespace() {
+            let pattern = format!(
+                "%{}%",
+                word.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let p = bind(&mut ps, Value::Text(pattern));
+            let any = SEARCHED
+                .iter()
+                .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            wh.push(format!("({any})"));
+        }
     }
     let clause = if wh.is_empty() {
         String::new()
@@ -250,7 +283,8 @@ impl Db {
     /// passed and the requirement is not 完成).
     pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
         let base = BASE.replace("IN_FORCE", super::delays::IN_FORCE_BY_REQUIREMENT);
-        let (clause, mut ps) = filters(q)?;
+        let today = dates::iso(today);
+        let (clause, mut ps) = filters(q, &today)?;
         // Only a status filter needs the derived columns to count.
         let source = if nonempty(&q.status).is_some() {
             format!("{base} SELECT count(*) FROM base")
@@ -282,7 +316,6 @@ impl Db {
              FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         );
-        let today = dates::iso(today);
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
             let decision: Option<String> = r.get(3)?;

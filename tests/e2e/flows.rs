@@ -36,11 +36,25 @@ async fn first_start_create_find_in_register_decide_and_complete() {
         .await;
     s.wait_text("#detail-number", "14061901").await;
 
-    // A second one the same day gets the next number.
+    // A second one the same day gets the next number. The reporter is asked for, not assumed
+    // to be the operator, and a report dated after its receipt is refused on its field.
     s.click("#nav-new").await;
+    assert_eq!(s.value("#requirement-form [name=reporter]").await, "");
+    assert_eq!(s.value("#requirement-form [name=report_date]").await, "");
     s.fill("#requirement-form [name=received_date]", "2014-06-19")
         .await;
     s.fill("#requirement-form [name=brief]", "对接药房费用")
+        .await;
+    s.click("#requirement-save").await;
+    s.wait_text("#requirement-form .error-text", "请填写填表人")
+        .await;
+    s.fill("#requirement-form [name=reporter]", "陈小美").await;
+    s.fill("#requirement-form [name=report_date]", "2014-06-20")
+        .await;
+    s.click("#requirement-save").await;
+    s.wait_text("#requirement-form .error-text", "不能晚于收到日期")
+        .await;
+    s.fill("#requirement-form [name=report_date]", "2014-06-18")
         .await;
     s.click("#requirement-save").await;
     s.wait_text("#detail-number", "14061902").await;
@@ -231,6 +245,7 @@ async fn people_operator_switch_and_report_edit() {
     s.click("#nav-new").await;
     s.fill("#requirement-form [name=received_date]", "2014-06-20")
         .await;
+    s.fill("#requirement-form [name=reporter]", "李小四").await;
     s.fill_and_enter("#requirement-form [name=brief]", "处方模板共享")
         .await;
     s.wait_text("#detail-number", "14062001").await;
@@ -532,6 +547,91 @@ async fn settings_and_the_holiday_list() {
     s.click("#calendar-days tr[data-day='2014-10-01'] button.danger")
         .await;
     s.wait_gone("#calendar-days tr[data-day='2014-10-01']")
+        .await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_needs_a_promise_and_lateness_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    for brief in ["问卷自动计分", "对接药房费用"] {
+        cli(&[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            brief,
+        ]);
+    }
+    for n in ["14061901", "14061902"] {
+        cli(&[
+            "decide",
+            n,
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--at",
+            "2014-06-21 10:30",
+        ]);
+    }
+    cli(&[
+        "expect",
+        "14061901",
+        "--date",
+        "2014-06-25",
+        "--at",
+        "2014-06-23 09:00",
+    ]);
+
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#operator-name", "李小四").await;
+
+    // Right after the decision, ⑤ 完成交付 is not offered: no date was promised yet, and the
+    // date field is not prefilled with today.
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061902")
+        .await
+        .ok();
+    s.wait_text("#detail-number", "14061902").await;
+    s.wait_text("#card-complete", "先记录④预期交付日").await;
+    assert!(s
+        .attr("#step-complete button[type=submit]", "disabled")
+        .await
+        .is_some());
+    assert_eq!(s.value("#step-complete [name=date]").await, "");
+
+    // The promised 2014-06-25 has passed: the header says 逾期, as the register does.
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061901")
+        .await
+        .ok();
+    s.wait_text("#detail-number", "14061901").await;
+    s.wait_text("#overdue-badge", "逾期").await;
+    assert!(s
+        .attr("#step-complete button[type=submit]", "disabled")
+        .await
+        .is_none());
+    // Completed after the promise with no approved delay: accepted, and shown as late.
+    s.fill("#step-complete [name=date]", "2014-06-30").await;
+    s.click("#step-complete button[type=submit]").await;
+    s.wait_text("#status-badge", "完成").await;
+    s.wait_text("#late-badge", "逾期交付").await;
+    s.wait_text("#card-complete #late-note", "晚于承诺交付日 20140625")
+        .await;
+    s.wait_gone("#overdue-badge").await;
+    s.screenshot("late-delivery").await;
+
+    s.click("nav a[data-route=register]").await;
+    s.wait_text("#register tr[data-number='14061901'] td.status", "完成")
         .await;
     s.close().await;
 }

@@ -15,7 +15,7 @@ use crate::domain::dates;
 use crate::domain::numbering::Scheme;
 use crate::domain::requirement::{
     check_brief, check_decision, check_expected_delivery_open, check_needs_work,
-    check_not_before_received, check_not_future, Kind,
+    check_not_before_received, check_not_future, check_promised, check_report_date, Kind,
 };
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -72,13 +72,20 @@ fn text(s: &str) -> Value {
 fn received(req: &Requirement) -> Option<NaiveDate> {
     dates::from_iso(&req.received_date)
 }
-/// The report fields of a requirement input, as (column, value), validated.
-fn report_values(input: &RequirementInput) -> Result<Vec<(&'static str, Value)>> {
+/// The report fields of a requirement input, as (column, value), validated against the day it
+/// was received.
+fn report_values(
+    input: &RequirementInput,
+    received: Option<NaiveDate>,
+) -> Result<Vec<(&'static str, Value)>> {
     check_brief(&input.brief).map_err(|m| Error::invalid("brief", m))?;
     if input.reporter.trim().is_empty() {
         return Err(Error::invalid("reporter", "请填写填表人（需求报告人）"));
     }
     let report_date = optional_day("report_date", "填报日期", &input.report_date)?;
+    if let Some(received) = received {
+        check_report_date(report_date, received)?;
+    }
     let kind = input.kind.unwrap_or(Kind::New);
     Ok(vec![
         ("kind", Value::Text(kind.code().into())),
@@ -156,8 +163,16 @@ pub(crate) fn allocate_number(
 }
 
 impl Db {
+    /// A requirement as recorded (its `overdue` flag needs a day: see [`Db::requirement_on`]).
     pub fn requirement(&self, number: &str) -> Result<Requirement> {
         load(self.conn(), number)
+    }
+
+    /// A requirement with 逾期 worked out as of `today`, as the window's header shows it.
+    pub fn requirement_on(&self, number: &str, today: NaiveDate) -> Result<Requirement> {
+        let mut r = load(self.conn(), number)?;
+        r.derive_on(today);
+        Ok(r)
     }
 
     /// Registers a new requirement and gives it the next 需求编号 of its received date.
@@ -168,7 +183,7 @@ impl Db {
     ) -> Result<Requirement> {
         let received = required_day("received_date", "收到日期", &input.received_date)?;
         check_not_future("received_date", "收到日期", received, actor.today())?;
-        let values = report_values(input)?;
+        let values = report_values(input, Some(received))?;
         let now = actor.stamp();
         let number = self.write(|tx| {
             let number = allocate_number(tx, "requirement", "requirements", received)?;
@@ -210,7 +225,7 @@ impl Db {
             )?;
             Ok(number)
         })?;
-        self.requirement(&number)
+        self.requirement_on(&number, actor.today())
     }
 
     /// Edits the report fields (not the number or the received date, which made the number).
@@ -220,7 +235,8 @@ impl Db {
         number: &str,
         input: &RequirementInput,
     ) -> Result<Requirement> {
-        let values = report_values(input)?;
+        let values = report_values(input, None)?;
+        let report_date = optional_day("report_date", "填报日期", &input.report_date)?;
         let received_change = input.received_date.trim();
         let at = StepTime {
             happened_at: None,
@@ -235,6 +251,9 @@ impl Db {
                     "received_date",
                     "收到日期决定了需求编号，登记后不能修改；如确实登记错了，请撤回本条后重新登记",
                 ));
+            }
+            if let Some(r) = received(req) {
+                check_report_date(report_date, r)?;
             }
             Ok(values)
         })
@@ -371,6 +390,7 @@ impl Db {
         check_not_future("actual_delivery", "实际交付日", date, actor.today())?;
         self.step(actor, number, &input.at, |req| {
             check_needs_work(&req.number, req.decision, "完成交付")?;
+            check_promised(&req.number, req.expected_delivery.is_some())?;
             check_not_before_received("actual_delivery", "实际交付日", Some(date), received(req))?;
             Ok(vec![("actual_delivery", Value::Text(dates::iso(date)))])
         })
@@ -435,7 +455,7 @@ impl Db {
             )?;
             Ok(())
         })?;
-        self.requirement(&number)
+        self.requirement_on(&number, actor.today())
     }
 
     /// One lifecycle step on one requirement, in one transaction: `plan` sees the current
@@ -474,7 +494,7 @@ impl Db {
             )?;
             Ok(())
         })?;
-        self.requirement(&number)
+        self.requirement_on(&number, actor.today())
     }
 }
 

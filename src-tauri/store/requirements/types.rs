@@ -4,7 +4,8 @@
 use crate::domain::dates;
 use crate::domain::delay::in_force;
 use crate::domain::requirement::{
-    derive_status, register_remark, steps, Decision, Grade, Kind, Status, Steps,
+    delivered_late, derive_status, is_overdue, register_remark, steps, Decision, Grade, Kind,
+    Status, StepFacts, Steps,
 };
 use crate::store::DelayView;
 use chrono::NaiveDate;
@@ -146,6 +147,11 @@ pub struct Requirement {
     pub delays: Vec<DelayView>,
     /// What the user may do next (the window enables exactly these).
     pub steps: Steps,
+    /// 逾期交付: delivered after the date in force.
+    pub delivered_late: bool,
+    /// 逾期 as of the day the record was read for (`Db::requirement_on`); false when read
+    /// without a day (`Db::requirement`).
+    pub overdue: bool,
 }
 
 /// The stored columns of a requirement, in one place.
@@ -244,7 +250,9 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         promised_date: None,
         register_remark: String::new(),
         delays: Vec::new(),
-        steps: steps(None, false, 0),
+        steps: steps(StepFacts::default()),
+        delivered_late: false,
+        overdue: false,
     })
 }
 
@@ -269,7 +277,22 @@ impl Requirement {
         self.status_code = self.status.code();
         self.promised_date = force.date.map(dates::iso);
         self.register_remark = register_remark(&self.conversion_summary, &approved, &self.remark);
-        self.steps = steps(self.decision, self.withdrawn_at.is_some(), approved.len());
+        self.steps = steps(StepFacts {
+            decision: self.decision,
+            withdrawn: self.withdrawn_at.is_some(),
+            approved_delays: approved.len(),
+            promised: self.expected_delivery.is_some(),
+        });
+        self.delivered_late = delivered_late(
+            self.actual_delivery.as_deref(),
+            self.promised_date.as_deref(),
+        );
+    }
+
+    /// Works out 逾期 as of `today` (the shells pass the clock's day).
+    pub(crate) fn derive_on(&mut self, today: NaiveDate) {
+        let promised = self.promised_date.as_deref().and_then(dates::from_iso);
+        self.overdue = is_overdue(self.status, promised, today);
     }
 
     /// The applications in force now, as the rules see them, in the order approved.

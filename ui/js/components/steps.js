@@ -33,5 +33,5 @@ export function stepCard({ id, title, current, gate, fields, save, label = '保�
     h('h3', {}, title), h('div', { class: 'current' }, current), enabled ? null : h('p', { class: 'hint' }, why), form);
 }
 
-export const dayInput = (name, value) => h('input', { name, value: value || '', placeholder: '2014-06-25', autocomplete: 'off' });
+export const dayInput = (name, value) => h('input', { name, value: value || '', placeholder: '年-月-日', autocomplete: 'off' });
 

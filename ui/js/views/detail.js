@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import {
   h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError,
-  todayIso, toast,
+  toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 
@@ -10,7 +10,9 @@ const TABS = [['flow', '流程'], ['notify', '通知'], ['details', '详情'], [
 
 function statusBadge(r) {
   if (r.withdrawn_at) return h('span', { class: 'badge withdrawn', id: 'status-badge' }, '已撤回');
-  return h('span', { class: `badge ${r.status_code}`, id: 'status-badge' }, r.status || '进行中');
+  return [h('span', { class: `badge ${r.status_code}`, id: 'status-badge' }, r.status || '进行中'),
+    r.overdue ? h('span', { class: 'badge overdue', id: 'overdue-badge', title: '承诺交付日已过，未完成且无批准的延期' }, `逾期（承诺 ${compact(r.promised_date)}）`) : null,
+    r.delivered_late ? h('span', { class: 'badge overdue', id: 'late-badge', title: '实际交付日晚于承诺交付日，且没有批准的延期' }, `逾期交付（承诺 ${compact(r.promised_date)}）`) : null];
 }
 
 /** What the core says a decision needs (grade, conversion summary); never compared by label here. */
@@ -38,7 +40,7 @@ function flowTab(app, r) {
       id: 'decision', title: '① 决策', gate: r.steps.decide,
       current: r.decision ? `决策结果：${r.decision}${r.grade ? ` · 分级 ${r.grade}` : ''} · 决策日期 ${compact(r.decision_date)}` : '尚未决策',
       fields: [field('决策结果', decisionSel, { required: true }), field('需求分级', gradeSel, { hint: '“做”和“需求转换”必填' }),
-        field('决策日期', dayInput('decision_date', r.decision_date || todayIso())), convWrap],
+        field('决策日期', dayInput('decision_date', r.decision_date), { hint: '决策会议的日期；不填则为发生时间当天' }), convWrap],
       save: (d) => {
         if (!d.decision) return Promise.reject({ kind: 'invalid', field: 'decision', message: '请选择决策结果' });
         return api.decide(r.number, { decision: d.decision, grade: d.grade || null, conversion_summary: d.conversion_summary || '', decision_date: d.decision_date, ...at(d) });
@@ -67,8 +69,8 @@ function flowTab(app, r) {
     }),
     stepCard({
       id: 'complete', title: '⑤ 完成交付', gate: r.steps.complete,
-      current: r.actual_delivery ? `实际交付日 ${compact(r.actual_delivery)}` : '验收通过后，产品经理告知收集人，收集人登记实际交付日',
-      fields: [field('实际交付日', dayInput('date', r.actual_delivery || todayIso()), { required: true })],
+      current: r.actual_delivery ? [`实际交付日 ${compact(r.actual_delivery)}`, r.delivered_late ? h('span', { class: 'badge overdue', id: 'late-note' }, `晚于承诺交付日 ${compact(r.promised_date)}（无批准的延期）`) : null] : '验收通过后，产品经理告知收集人，收集人登记实际交付日',
+      fields: [field('实际交付日', dayInput('date', r.actual_delivery), { required: true, hint: '验收通过、用户可用的那一天' })],
       save: (d) => api.complete(r.number, { date: d.date, ...at(d) }),
       label: '登记完成',
     }),

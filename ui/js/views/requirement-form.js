@@ -13,7 +13,6 @@ function area(name, value = '', rows = 3) {
 export async function requirementFormView(app, number = null) {
   const r = number ? await api.requirement(number) : null;
   const people = await api.people().catch(() => []);
-  const op = app.info.operator;
   // 附表2's labels and parts as the core's form has them (app.info.forms.report)
   const report = app.info.forms.report;
   const label = (key) => [...report.heading_line, ...report.fields].find((f) => f.key === key).label;
@@ -55,12 +54,12 @@ export async function requirementFormView(app, number = null) {
             h('input', { type: 'radio', name: 'kind', value: k, checked: k === kind, onchange: () => showPart(k) }), k)))),
         field('需求来源', text('source', r ? r.source : '', { list: 'sources' })),
         h('datalist', { id: 'sources' }, app.info.sources.map((s) => h('option', { value: s }))),
-        field(`填表人（需求${label('reporter')}）`, text('reporter', r ? r.reporter : (op ? op.name : ''), { list: 'people-names' }), { required: true }),
+        field(`填表人（需求${label('reporter')}）`, text('reporter', r ? r.reporter : '', { list: 'people-names', placeholder: '填写需求报告表的人（不一定是你）' }), { required: true }),
         h('datalist', { id: 'people-names' }, people.filter((p) => p.active).map((p) => h('option', { value: p.name }, p.department))),
-        field(label('reporter_department'), text('reporter_department', r ? r.reporter_department : (op ? op.department : ''), { list: 'departments' })),
+        field(label('reporter_department'), text('reporter_department', r ? r.reporter_department : '', { list: 'departments' })),
         h('datalist', { id: 'departments' }, app.info.departments.map((d) => h('option', { value: d }))),
-        field(label('report_date'), text('report_date', r ? r.report_date : todayIso(), { placeholder: '2014-06-19' })),
-        field('收到日期', text('received_date', r ? r.received_date : todayIso(), { placeholder: '2014-06-19', readonly: r ? true : null }),
+        field(label('report_date'), text('report_date', r ? r.report_date : '', { placeholder: '年-月-日' }), { hint: '报告人填写需求报告表的日期，不晚于收到日期' }),
+        field('收到日期', text('received_date', r ? r.received_date : todayIso(), { placeholder: '年-月-日', readonly: r ? true : null }),
           { required: true, hint: r ? '收到日期决定了需求编号，不能修改' : '决定需求编号：当天第几份' }))),
     h('div', { class: 'card' }, h('h2', {}, '需求人'),
       h('div', { class: 'grid' },
