@@ -46,14 +46,23 @@ async fn first_start_create_find_in_register_decide_and_complete() {
     s.fill("#requirement-form [name=brief]", "对接药房费用")
         .await;
     s.click("#requirement-save").await;
-    s.wait_text("#requirement-form .error-text", "请填写填表人")
-        .await;
+    // the error sits under its field and goes when the field is corrected
+    s.wait_text(
+        "#requirement-form [name=reporter] + .field-error",
+        "请填写填表人",
+    )
+    .await;
     s.fill("#requirement-form [name=reporter]", "陈小美").await;
+    s.wait_gone("#requirement-form .field-error").await;
     s.fill("#requirement-form [name=report_date]", "2014-06-20")
         .await;
     s.click("#requirement-save").await;
-    s.wait_text("#requirement-form .error-text", "不能晚于收到日期")
-        .await;
+    s.wait_text(
+        "#requirement-form [name=report_date] + .field-error",
+        "不能晚于收到日期",
+    )
+    .await;
+    s.screenshot("form-field-error").await;
     s.fill("#requirement-form [name=report_date]", "2014-06-18")
         .await;
     s.click("#requirement-save").await;

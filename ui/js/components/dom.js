@@ -38,12 +38,25 @@ export function toast(message, kind = 'info') {
 /** Shows an error from the Rust side ({kind, message, field}) and marks the field if named. */
 export function showError(err, form) {
   const message = (err && err.message) || String(err);
-  const out = form && form.querySelector('.error-text');
+  const out = form && form.querySelector('.error-text:not(.field-error)');
   if (form) {
     form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
-    if (out) out.textContent = message;
+    form.querySelectorAll('.field-error').forEach((e) => e.remove());
+    if (out) out.textContent = '';
     const field = err && err.field && form.querySelector(`[name="${err.field}"]`);
-    if (field) { field.classList.add('invalid'); field.focus(); }
+    if (field) {
+      // under the field it is about, in view, gone as soon as the field is corrected
+      const note = h('div', { class: 'error-text field-error', role: 'alert' }, message);
+      field.classList.add('invalid');
+      field.insertAdjacentElement('afterend', note);
+      const fix = () => { note.remove(); field.classList.remove('invalid'); };
+      field.addEventListener('input', fix, { once: true });
+      field.addEventListener('change', fix, { once: true });
+      field.scrollIntoView({ block: 'center' });
+      field.focus();
+      return;
+    }
+    if (out) { out.textContent = message; out.scrollIntoView({ block: 'nearest' }); }
   }
   if (!out) toast(message, 'error');
 }

@@ -103,8 +103,8 @@ export async function registerView(app) {
     h('label', {}, '决策结果', select('decision', [['', '全部'], '未决策', ...app.info.decisions.map((d) => d.label)], state.decision, { onchange: apply })),
     h('label', {}, '需求分级', select('grade', [['', '全部'], ...app.info.grades.map((g) => g.label)], state.grade, { onchange: apply })),
     h('label', {}, '填表人', select('reporter', [['', '全部'], ...reporters], state.reporter, { onchange: apply })),
-    h('label', {}, '收到日期从', h('input', { name: 'received_from', class: 'date', value: state.received_from, placeholder: '2014-06-01' })),
-    h('label', {}, '到', h('input', { name: 'received_to', class: 'date', value: state.received_to, placeholder: '2014-06-30' })),
+    h('label', {}, '收到日期从', h('input', { name: 'received_from', class: 'date', value: state.received_from, placeholder: '年-月-日' })),
+    h('label', {}, '到', h('input', { name: 'received_to', class: 'date', value: state.received_to, placeholder: '年-月-日' })),
     h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'include_withdrawn', checked: state.include_withdrawn, onchange: apply }), '含已撤回'),
     h('button', { type: 'submit' }, '筛选'),
     h('div', { class: 'error-text' }));

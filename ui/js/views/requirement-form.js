@@ -24,12 +24,18 @@ export async function requirementFormView(app, number = null) {
 
   const brief = text('brief', r ? r.brief : '', { maxlength: BRIEF_MAX, placeholder: '关键词用空格分隔，例如：问卷 自动计分' });
   const counter = h('div', { class: 'counter' });
+  let cut = 0; // characters a paste lost to the limit
   const count = () => {
     const n = [...brief.value.trim()].length;
-    counter.textContent = `${n} / ${BRIEF_MAX}`;
-    counter.classList.toggle('over', n > BRIEF_MAX);
+    counter.textContent = cut ? `${n} / ${BRIEF_MAX} · 粘贴的文字超出 ${cut} 字，已截断，请精简` : `${n} / ${BRIEF_MAX}`;
+    counter.classList.toggle('over', n > BRIEF_MAX || cut > 0);
   };
-  brief.addEventListener('input', count);
+  brief.addEventListener('paste', (e) => {
+    const pasted = (e.clipboardData && e.clipboardData.getData('text')) || '';
+    const kept = brief.value.length - (brief.selectionEnd - brief.selectionStart);
+    cut = Math.max(0, kept + pasted.length - BRIEF_MAX);
+  });
+  brief.addEventListener('input', (e) => { if (e.inputType !== 'insertFromPaste') cut = 0; count(); });
   count();
 
   const newPart = h('fieldset', { class: 'card', id: 'part-new' }, h('legend', {}, supplement.new),
