@@ -158,7 +158,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                 })
                 .chain([Choice {
                     value: crate::store::OVERDUE,
-                    label: "逾期（已过承诺交付日，未完成）",
+                    label: "逾期（未完成）",
                     hint: "",
                 }])
                 .collect(),

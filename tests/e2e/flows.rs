@@ -644,3 +644,61 @@ async fn completion_needs_a_promise_and_lateness_shows() {
         .await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_pages_jump_and_filters_overdue_and_all_keywords() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    for i in 0..120 {
+        let day = if i < 60 { "2014-06-19" } else { "2014-06-20" };
+        let brief = if i % 10 == 0 {
+            format!("随访 短信 {i}")
+        } else {
+            format!("随访 问卷 {i}")
+        };
+        cli(&[
+            "add-requirement",
+            "--received",
+            day,
+            "--reporter",
+            "张三",
+            "--summary",
+            &brief,
+        ]);
+    }
+    for n in ["14061901", "14061902"] {
+        cli(&["decide", n, "--decision", "做", "--grade", "B"]);
+        cli(&["expect", n, "--date", "2014-06-25"]);
+    }
+
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#register-count", "共 120 条，第 1 / 3 页")
+        .await;
+    assert!(s.attr("#page-first", "disabled").await.is_some());
+    s.click("#page-last").await;
+    s.wait_text("#register-count", "第 3 / 3 页").await;
+    assert!(s.attr("#page-last", "disabled").await.is_some());
+    s.fill_and_enter("#page-jump", "2").await;
+    s.wait_text("#register-count", "第 2 / 3 页").await;
+    s.fill_and_enter("#page-jump", "99").await;
+    s.wait_text("#register-count", "第 3 / 3 页").await;
+    s.click("#page-first").await;
+    s.wait_text("#register-count", "第 1 / 3 页").await;
+
+    // 逾期: promised 2014-06-25, not delivered
+    s.select("#register-filters select[name=status]", "逾期")
+        .await;
+    s.wait_text("#register-count", "共 2 条").await;
+    s.select("#register-filters select[name=status]", "").await;
+    s.wait_text("#register-count", "共 120 条").await;
+    // keywords separated by a space must all appear
+    s.fill("#register-search", "随访 短信").await;
+    s.wait_text("#register-count", "共 12 条").await;
+    s.screenshot("register-paged-search").await;
+    s.close().await;
+}

@@ -40,6 +40,20 @@ export async function registerView(app) {
   const info = h('span', { class: 'muted', id: 'register-count' });
   const prev = h('button', { type: 'button', id: 'page-prev', onclick: () => { state.offset = Math.max(0, state.offset - PAGE); load(); } }, '上一页');
   const next = h('button', { type: 'button', id: 'page-next', onclick: () => { state.offset += PAGE; load(); } }, '下一页');
+  let lastPage = 1;
+  const toPage = (n) => { state.offset = (Math.min(Math.max(1, n), lastPage) - 1) * PAGE; load(); };
+  const first = h('button', { type: 'button', id: 'page-first', onclick: () => toPage(1) }, '首页');
+  const last = h('button', { type: 'button', id: 'page-last', onclick: () => toPage(lastPage) }, '末页');
+  const jump = h('input', {
+    id: 'page-jump', class: 'page-jump', inputmode: 'numeric', 'aria-label': '跳到第几页', placeholder: '页码',
+    onkeydown: (e) => {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      const n = parseInt(jump.value, 10);
+      if (Number.isFinite(n)) toPage(n);
+      jump.value = '';
+    },
+  });
   const head = h('tr');
   const filters = h('form', { class: 'filters', id: 'register-filters', onsubmit: (e) => { e.preventDefault(); apply(); } });
 
@@ -71,9 +85,12 @@ export async function registerView(app) {
       app.info.forms.register.fields.map((f) => cell(f, r))))
         : h('tr', {}, h('td', { colspan: columns(app).length, class: 'muted' }, '没有符合条件的需求')));
       const pages = Math.max(1, Math.ceil(page.total / PAGE));
+      lastPage = pages;
       info.textContent = `共 ${page.total} 条，第 ${Math.floor(state.offset / PAGE) + 1} / ${pages} 页`;
       prev.disabled = state.offset === 0;
+      first.disabled = state.offset === 0;
       next.disabled = state.offset + PAGE >= page.total;
+      last.disabled = next.disabled;
     } catch (e) {
       showError(e, filters);
     }
@@ -116,5 +133,5 @@ export async function registerView(app) {
       h('a', { href: '#/new', class: 'button primary' }, '新建需求')),
     filters,
     h('table', { class: 'register', id: 'register' }, h('thead', {}, head), tbody),
-    h('div', { class: 'pager' }, info, prev, next));
+    h('div', { class: 'pager' }, info, first, prev, next, last, h('label', { class: 'inline' }, '跳到', jump, '页')));
 }
