@@ -702,3 +702,66 @@ async fn register_pages_jump_and_filters_overdue_and_all_keywords() {
     s.screenshot("register-paged-search").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_register_is_kept_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    for brief in ["问卷自动计分", "对接药房费用", "病友圈"] {
+        cli(&[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            brief,
+        ]);
+    }
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#register-count", "共 3 条").await;
+    let active = || async {
+        s.client
+            .execute(
+                "return document.activeElement.dataset.number || '';",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // one tab stop for the rows; the sort buttons are not tab stops
+    assert_eq!(
+        s.attr("#register tr[data-number='14061902']", "tabindex")
+            .await
+            .as_deref(),
+        Some("-1")
+    );
+    assert_eq!(
+        s.attr("#register th button[data-sort]", "tabindex")
+            .await
+            .as_deref(),
+        Some("-1")
+    );
+    let down = fantoccini::key::Key::Down.into();
+    let down: char = down;
+    s.send_keys("#register tr[data-number='14061903']", &down.to_string())
+        .await;
+    assert_eq!(active().await, "14061902");
+    let enter: char = fantoccini::key::Key::Enter.into();
+    s.send_keys("#register tr[data-number='14061902']", &enter.to_string())
+        .await;
+    s.wait_text("#detail-number", "14061902").await;
+    // Esc goes back to the register
+    let esc: char = fantoccini::key::Key::Escape.into();
+    s.send_keys("#tab-flow", &esc.to_string()).await;
+    s.wait_text("#register-count", "共 3 条").await;
+    s.close().await;
+}

@@ -79,6 +79,14 @@ async function start() {
   showOperator();
   document.getElementById('operator-switch').addEventListener('click', () => chooseOperator(false));
   window.addEventListener('hashchange', render);
+  // Alt+N: 新建需求; Esc (outside a field or dialog): from a requirement back to the register
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey && (e.key === 'n' || e.key === 'N')) { e.preventDefault(); location.hash = '#/new'; return; }
+    const typing = e.target.closest && e.target.closest('input, textarea, select, dialog');
+    if (e.key === 'Escape' && !typing && location.hash.startsWith('#/req/') && !document.querySelector('dialog[open]')) {
+      location.hash = '#/register';
+    }
+  });
   // Clicking the current page's tab starts it afresh (e.g. a new import after one finished).
   document.querySelectorAll('#nav a').forEach((a) => a.addEventListener('click', (e) => {
     if (a.getAttribute('href') === location.hash) { e.preventDefault(); render(); }

@@ -62,7 +62,7 @@ export async function registerView(app) {
   function drawHead() {
     clear(head, columns(app).map(([key, label]) => h('th', {},
       key ? h('button', {
-        type: 'button', 'data-sort': key, title: '点击排序',
+        type: 'button', 'data-sort': key, title: '点击排序', tabindex: -1,
         onclick: () => {
           state.descending = state.sort === key ? !state.descending : false;
           state.sort = key; state.offset = 0; load();
@@ -77,10 +77,16 @@ export async function registerView(app) {
     try {
       const page = await api.register({ ...state, limit: PAGE });
       if (mine !== seq) return; // a newer query is on its way
-      clear(tbody, page.rows.length ? page.rows.map((r) => h('tr', {
-        tabindex: 0, class: r.withdrawn ? 'withdrawn' : null, 'data-number': r.number,
+      // one tab stop for the rows (the first); ↑/↓ move between them, Enter opens
+      clear(tbody, page.rows.length ? page.rows.map((r, i) => h('tr', {
+        tabindex: i === 0 ? 0 : -1, class: r.withdrawn ? 'withdrawn' : null, 'data-number': r.number,
         onclick: () => open(r.number),
-        onkeydown: (e) => { if (e.key === 'Enter') open(r.number); },
+        onkeydown: (e) => {
+          if (e.key === 'Enter') open(r.number);
+          const to = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling
+            : e.key === 'ArrowUp' ? e.currentTarget.previousElementSibling : null;
+          if (to && to.dataset.number) { e.preventDefault(); to.focus(); }
+        },
       },
       app.info.forms.register.fields.map((f) => cell(f, r))))
         : h('tr', {}, h('td', { colspan: columns(app).length, class: 'muted' }, '没有符合条件的需求')));
