@@ -113,6 +113,22 @@ pub fn display(entity: &str, field: &str, value: &str) -> String {
     .unwrap_or_else(|| value.to_string())
 }
 
+/// Where a change came from, as people read it: 窗口, 命令行, 导入 FILE (the file's name only,
+/// never a path); anything else as it is.
+pub fn origin_label(origin: &str) -> String {
+    match origin {
+        "app" => "窗口".into(),
+        "cli" => "命令行".into(),
+        o => match o.strip_prefix("import:") {
+            Some(file) => {
+                let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+                format!("导入 {name}")
+            }
+            None => o.to_string(),
+        },
+    }
+}
+
 /// Text for a notification event in the history: `决策结果 → 需求报告人 张三（QQ）`.
 pub fn notification_summary(
     step: Step,
@@ -152,6 +168,16 @@ mod tests {
             display("bug", "decision", "convert"),
             "convert",
             "another entity's field"
+        );
+        assert_eq!(origin_label("app"), "窗口");
+        assert_eq!(origin_label("cli"), "命令行");
+        assert_eq!(
+            origin_label("import:需求报告表14061903.xlsx"),
+            "导入 需求报告表14061903.xlsx"
+        );
+        assert_eq!(
+            origin_label("import:D:\\旧表\\登记表.xls"),
+            "导入 登记表.xls"
         );
     }
 }

@@ -286,6 +286,29 @@ pub fn check_not_future(
     }
 }
 
+/// A 需求梗概 made from longer text (a form's 概述, an over-long register cell): the whole text
+/// when it fits in 50 characters, else cut at the last phrase boundary (，。；、！？ or a space)
+/// within 50 characters — never mid-phrase unless the first phrase alone is longer — without the
+/// trailing punctuation.
+pub fn brief_from(text: &str) -> String {
+    const BOUNDARY: &[char] = &[
+        '，', '。', '；', '、', '！', '？', ',', '.', ';', '!', '?', ' ', '　',
+    ];
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = flat.chars().collect();
+    let cut = if chars.len() <= BRIEF_MAX_CHARS {
+        chars.len()
+    } else {
+        chars[..=BRIEF_MAX_CHARS]
+            .iter()
+            .rposition(|c| BOUNDARY.contains(c))
+            .filter(|&i| i > 0)
+            .unwrap_or(BRIEF_MAX_CHARS)
+    };
+    let kept: String = chars[..cut].iter().collect();
+    kept.trim_end_matches(BOUNDARY).to_string()
+}
+
 /// The 备注 the register shows: the conversion summary, a note for every approved delay
 /// (`因…延期到2014年7月25日交付`), then the free remark — as the collector used to write it.
 pub fn register_remark(
@@ -442,6 +465,36 @@ mod tests {
         let gone = f(Some(Decision::Do), true, 0, true);
         assert!(gone.restore.open && !gone.decide.open && !gone.edit.open && !gone.withdraw.open);
         assert_eq!(gone.complete.why, WITHDRAWN);
+    }
+
+    #[test]
+    fn briefs_are_cut_at_a_phrase_boundary() {
+        let check = |text: &str, want: &str| assert_eq!(brief_from(text), want, "{text}");
+        check(
+            "随访问卷能不能自动算分，每次手算太麻烦了。",
+            "随访问卷能不能自动算分，每次手算太麻烦了",
+        );
+        check("  问卷 自动计分 ", "问卷 自动计分");
+        let long = format!(
+            "随访问卷能不能自动算分，{}",
+            "每次手算都要对照量表一项一项加起来非常麻烦而且容易出错护士也不愿意做".repeat(2)
+        );
+        check(&long, "随访问卷能不能自动算分");
+        let phrases = "问卷自动计分，量表结果自动归档，异常值提醒医生，随访短信自动发送，复诊预约提醒，病友圈消息推送，在线问诊记录导出";
+        let b = brief_from(phrases);
+        assert!(
+            b.chars().count() <= BRIEF_MAX_CHARS
+                && phrases.starts_with(&b)
+                && b.ends_with("病友圈消息推送"),
+            "{b}"
+        );
+        let one = "一".repeat(60);
+        assert_eq!(
+            brief_from(&one).chars().count(),
+            BRIEF_MAX_CHARS,
+            "no boundary: cut at 50"
+        );
+        assert!(check_brief(&brief_from(&long)).is_ok());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct HistoryEntry {
     pub happened_at: String,
     pub recorded_at: String,
     pub origin: String,
+    /// `origin` as people read it (窗口 / 命令行 / 导入 FILE).
+    pub origin_label: String,
 }
 
 pub(crate) struct Change<'a> {
@@ -74,6 +76,7 @@ impl Db {
                 actor: r.get(4)?,
                 happened_at: r.get(5)?,
                 recorded_at: r.get(6)?,
+                origin_label: crate::domain::fields::origin_label(&r.get::<_, String>(7)?),
                 origin: r.get(7)?,
             })
         })?;

@@ -8,7 +8,7 @@ pub mod read;
 pub mod values;
 
 use crate::domain::numbering::Scheme;
-use crate::domain::requirement::{check_brief, Decision, BRIEF_MAX_CHARS};
+use crate::domain::requirement::{brief_from, check_brief, Decision, BRIEF_MAX_CHARS};
 use chrono::NaiveDate;
 use layout::{column_letter, detect, ColumnMap, Field, SheetKind};
 use read::{read_book, Cell, Sheet, SheetSink};
@@ -701,12 +701,12 @@ fn record_of_row<'s>(
     }
     let brief = peek(Field::Brief);
     if check_brief(&brief).is_err() && !brief.is_empty() {
-        let short: String = brief.chars().take(BRIEF_MAX_CHARS).collect();
+        let short = brief_from(&brief);
         warn(
             out,
             origin,
             letter(Field::Brief).as_deref(),
-            format!("需求梗概超过 {BRIEF_MAX_CHARS} 字：登记表中截短，全文保存在概述中"),
+            format!("需求梗概超过 {BRIEF_MAX_CHARS} 字：登记表中在 {BRIEF_MAX_CHARS} 字内的句读处截短，全文保存在概述中"),
         );
         put("overview", &brief);
         put("brief", &short);
@@ -812,10 +812,7 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitte
     }
     let mut defaults = Vec::new();
     if let Some((_, overview)) = vals.iter().find(|(c, _)| *c == "overview") {
-        defaults.push((
-            "brief",
-            overview.chars().take(BRIEF_MAX_CHARS).collect::<String>(),
-        ));
+        defaults.push(("brief", brief_from(overview)));
     }
     // The doctor who asked is the requester (需求人) of a form.
     if let Some((_, doctor)) = vals.iter().find(|(c, _)| *c == "doctor_name") {

@@ -144,7 +144,7 @@ async function historyTab(r) {
     h('thead', {}, h('tr', {}, ['发生时间', '项目', '原值', '新值', '操作人', '记录时间', '来源'].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.map((e) => h('tr', {}, h('td', {}, moment(e.happened_at)), h('td', {}, e.field_label),
       h('td', {}, e.old_value || ''), h('td', {}, e.new_value || ''), h('td', {}, e.actor),
-      h('td', {}, moment(e.recorded_at)), h('td', {}, e.origin === 'app' ? '窗口' : e.origin === 'cli' ? '命令行' : e.origin)))));
+      h('td', {}, moment(e.recorded_at)), h('td', {}, e.origin_label)))));
 }
 
 export async function detailView(app, number, tab = 'flow') {
