@@ -215,6 +215,36 @@ fn help_explains_every_subcommand() {
         sub.contains("--received") && sub.contains("收到日期"),
         "{sub}"
     );
+    // issue 8: clap's own words are Chinese too, on every help page and in its errors
+    for args in [
+        &["--help"][..],
+        &["decide", "--help"],
+        &["import", "--help"],
+        &["calendar", "add", "--help"],
+    ] {
+        let help = ok(&dir.path().join("g.sqlite3"), args);
+        assert!(help.contains("用法：genjin"), "{help}");
+        for english in [
+            "Usage",
+            "Options",
+            "Commands",
+            "Arguments",
+            "Print help",
+            "[default",
+            "[OPTIONS]",
+        ] {
+            assert!(!help.contains(english), "{args:?} says {english}:\n{help}");
+        }
+    }
+    let o = genjin(
+        &dir.path().join("g.sqlite3"),
+        &["decide", "14061901", "--frobnicate"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "错误：无法识别的参数：“--frobnicate”。运行 genjin --help 查看用法。"
+    );
 }
 
 #[test]

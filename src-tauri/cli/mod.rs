@@ -72,7 +72,7 @@ pub enum Command {
 /// Entry point of the binary: returns the process exit code.
 /// 0 success; 1 the operation failed; 2 the command line or an input was refused.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match parse(args) {
         Ok(c) => c,
         Err(e) => return clap_error(e),
     };
@@ -86,6 +86,143 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         run(&mut db, &actor, command, &mut out)
     });
     report(result)
+}
+
+/// Parses the command line with clap's English help text replaced by Chinese.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> std::result::Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = chinese(Cli::command()).try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// Names shown for values (`--received <日期>`), by argument id; others read 值.
+const VALUE_NAMES: &[(&str, &str)] = &[
+    ("db", "路径"),
+    ("dest", "文件"),
+    ("number", "需求编号"),
+    ("day", "日期"),
+    ("received", "日期"),
+    ("report_date", "日期"),
+    ("date", "日期"),
+    ("at", "时间"),
+    ("from", "日期"),
+    ("to", "日期"),
+    ("key", "设置项"),
+    ("value", "值"),
+    ("name", "名称"),
+    ("reporter", "姓名"),
+    ("requester", "姓名"),
+    ("doctor", "姓名"),
+    ("decision", "决策结果"),
+    ("grade", "分级"),
+    ("kind", "类型"),
+    ("status", "状态"),
+    ("roles", "角色"),
+    ("search", "关键词"),
+];
+
+/// The command line in Chinese (clap's own words are English): the usage line, the headings
+/// (子命令 / 参数 / 选项), value names, and the help and version flags; no `help` subcommand.
+fn chinese(cmd: clap::Command) -> clap::Command {
+    let root = cmd.get_name().to_string();
+    localize(cmd, &root, true)
+}
+
+fn localize(cmd: clap::Command, path: &str, root: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let cmd = cmd.mut_args(|a| {
+        let heading = if a.is_positional() {
+            "参数"
+        } else {
+            "选项"
+        };
+        let english = a.get_value_names().is_some_and(|names| {
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        });
+        let mut a = a.help_heading(heading);
+        if a.get_help().is_none() && a.get_id() == "number" {
+            a = a.help("需求编号，例如 14061903");
+        }
+        // clap writes a default as `[default: …]`: an empty one is left unsaid, another is
+        // said in Chinese
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        if !defaults.is_empty() {
+            let said = defaults.join("、");
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            a = a.hide_default_value(true);
+            if !said.trim().is_empty() && !help.contains("默认") {
+                a = a.help(format!("{help}（默认：{said}）"));
+            }
+        }
+        if english && a.get_action().takes_values() {
+            let id = a.get_id().as_str();
+            let name = VALUE_NAMES
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map(|(_, n)| *n)
+                .unwrap_or("值");
+            a.value_name(name)
+        } else {
+            a
+        }
+    });
+    let mut usage = format!("{path} [选项]");
+    for a in cmd.get_positionals() {
+        let name = a
+            .get_value_names()
+            .and_then(|n| n.first())
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| a.get_id().to_string());
+        let many = if matches!(a.get_action(), ArgAction::Append) {
+            "..."
+        } else {
+            ""
+        };
+        usage.push_str(&if a.is_required_set() {
+            format!(" <{name}>{many}")
+        } else {
+            format!(" [{name}]{many}")
+        });
+    }
+    if cmd.has_subcommands() {
+        usage.push_str(" [子命令]");
+    }
+    let mut cmd = cmd
+        .override_usage(usage)
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("子命令")
+        .subcommand_value_name("子命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助")
+                .help_heading("选项"),
+        );
+    if root {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        );
+    }
+    let parent = path.to_string();
+    cmd.mut_subcommands(|sub| {
+        let path = format!("{parent} {}", sub.get_name());
+        localize(sub, &path, false)
+    })
 }
 
 fn report(r: Result<()>) -> i32 {
@@ -127,10 +264,31 @@ fn clap_error(e: clap::Error) -> i32 {
         K::MissingSubcommand => "缺少子命令",
         _ => "命令行有误",
     };
-    eprintln!(
-        "错误：{what}。运行 genjin --help 查看用法。\n{}",
-        e.render()
-    );
+    // what clap found, in its own words only where they are the user's (an argument, a value)
+    use clap::error::{ContextKind, ContextValue};
+    let found: Vec<String> = [
+        ContextKind::InvalidSubcommand,
+        ContextKind::InvalidArg,
+        ContextKind::InvalidValue,
+    ]
+    .iter()
+    .filter_map(|k| e.get(*k))
+    .map(|v| match v {
+        ContextValue::String(s) => format!("“{s}”"),
+        ContextValue::Strings(list) => list
+            .iter()
+            .map(|s| format!("“{s}”"))
+            .collect::<Vec<_>>()
+            .join("、"),
+        other => format!("“{other}”"),
+    })
+    .collect();
+    let found = if found.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", found.join(" "))
+    };
+    eprintln!("错误：{what}{found}。运行 genjin --help 查看用法。");
     2
 }
 
@@ -198,7 +356,7 @@ mod tests {
 
     #[test]
     fn closed_lists_parse_labels_and_codes_and_refuse_the_rest() {
-        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let parse = |args: &[&str]| super::parse(args.iter().map(OsString::from));
         let refused = |args: &[&str]| {
             let e = parse(args).unwrap_err();
             let why = std::error::Error::source(&e)
