@@ -140,6 +140,9 @@ pub struct SheetReport {
     pub name: String,
     /// 登记表 / 需求报告表 / Bug收集反馈表 / 未识别
     pub kind: String,
+    /// The same as a stable code for programs: `register`, `report_form`, `bug_ledger`,
+    /// `unknown`.
+    pub kind_code: &'static str,
     pub columns: Vec<ColumnMap>,
     pub rows: usize,
     pub note: Option<String>,
@@ -452,7 +455,8 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
         if let Some(cur) = self.current.take() {
             self.sheets.push(SheetReport {
                 name: cur.name.to_string(),
-                kind: "需求登记反馈表".into(),
+                kind: crate::domain::forms::REGISTER.title.into(),
+                kind_code: "register",
                 columns: cur.columns,
                 rows: cur.taken,
                 note: None,
@@ -475,16 +479,31 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             SheetKind::Register { data_start, columns } => {
                 let name: Arc<str> = sheet.name.as_str().into();
                 let taken = register_rows(&self.file, &name, &sheet, data_start, &columns, self.out, self.emitter);
-                SheetReport { name: sheet.name.clone(), kind: "需求登记反馈表".into(), columns, rows: taken, note: None }
+                SheetReport {
+                    name: sheet.name.clone(),
+                    kind: crate::domain::forms::REGISTER.title.into(),
+                    kind_code: "register",
+                    columns,
+                    rows: taken,
+                    note: None,
+                }
             }
             SheetKind::ReportForm => {
                 let name = sheet.name.clone();
                 self.forms.push((self.src.name.clone(), sheet));
-                SheetReport { name, kind: "需求报告表".into(), columns: Vec::new(), rows: 1, note: None }
+                SheetReport {
+                    name,
+                    kind: crate::domain::forms::REPORT.title.into(),
+                    kind_code: "report_form",
+                    columns: Vec::new(),
+                    rows: 1,
+                    note: None,
+                }
             }
             SheetKind::BugLedger => SheetReport {
                 name: sheet.name.clone(),
                 kind: "Bug收集反馈表".into(),
+                kind_code: "bug_ledger",
                 columns: Vec::new(),
                 rows: 0,
                 note: Some("这是 Bug收集反馈表，不是需求登记表；Bug 记录的导入将随 Bug 功能提供，本次未导入".into()),
@@ -492,6 +511,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             SheetKind::Unknown => SheetReport {
                 name: sheet.name.clone(),
                 kind: "未识别".into(),
+                kind_code: "unknown",
                 columns: Vec::new(),
                 rows: 0,
                 note: Some(if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {

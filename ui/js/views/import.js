@@ -93,7 +93,7 @@ export async function importView() {
   function showPreview(rep) {
     const nothing = rep.created + rep.updated === 0;
     // Single report forms are many and alike: one card lists them all.
-    const isForm = (f) => !f.refused && f.sheets.length > 0 && f.sheets.every((s) => s.kind === '需求报告表');
+    const isForm = (f) => !f.refused && f.sheets.length > 0 && f.sheets.every((s) => s.kind_code === 'report_form');
     const forms = rep.files.filter(isForm);
     const formsCard = forms.length ? h('div', { class: 'card', id: 'import-forms' },
       h('h3', {}, `需求报告表 ${forms.length} 份`),
@@ -102,7 +102,7 @@ export async function importView() {
     const files = rep.files.filter((f) => !isForm(f)).map((f) => h('div', { class: 'card', 'data-file': f.file.split('/').pop() },
       h('h3', {}, f.file.split('/').pop(), f.refused ? h('span', { class: 'badge overdue' }, '整个文件被拒绝') : null),
       f.refused ? h('p', { class: 'error-text' }, f.refused) : f.sheets.map((s) => h('div', {},
-        h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind === '需求登记反馈表' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
+        h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind_code === 'register' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
         s.columns.length ? h('div', { class: 'row mapping' }, s.columns.map((c) => h('label', {},
           `${c.letter} 列 ${c.header || ''}`,
           h('select', {
