@@ -765,3 +765,63 @@ async fn the_register_is_kept_by_keyboard() {
     s.wait_text("#register-count", "共 3 条").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_1024_px_minimum_nothing_scrolls_sideways() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    cli(&[
+        "add-requirement",
+        "--received",
+        "2014-06-19",
+        "--reporter",
+        "刘小妹",
+        "--summary",
+        "问卷 自动计分 随访 短信 提醒 病友圈 药房 费用 对接",
+    ]);
+    cli(&[
+        "decide",
+        "14061901",
+        "--decision",
+        "需求转换",
+        "--grade",
+        "B",
+        "--conversion",
+        "改为量表自动计分并归档到随访记录",
+    ]);
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#register-count", "共 1 条").await;
+    for (w, h) in [(1366, 768), (1024, 640)] {
+        s.client.set_window_size(w, h).await.unwrap();
+        for (hash, ready, name) in [
+            ("#/register", "#register-count", "register"),
+            ("#/new", "#requirement-form", "new"),
+            ("#/req/14061901", "#detail-number", "detail"),
+        ] {
+            s.client
+                .goto(&format!("tauri://localhost/index.html{hash}"))
+                .await
+                .ok();
+            s.wait_css(ready).await;
+            s.screenshot(&format!("{w}-{name}")).await;
+            let sideways = s
+                .client
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(
+                sideways.as_i64().unwrap_or(0) <= 0,
+                "{name} at {w}px scrolls sideways by {sideways}"
+            );
+        }
+    }
+    s.close().await;
+}
