@@ -13,9 +13,6 @@ pub struct Field {
     pub key: &'static str,
     /// The label printed on the paper form / the column header.
     pub label: &'static str,
-    /// Other spellings met in hand-made copies of the form (for the importer).
-    #[serde(skip)]
-    pub aliases: &'static [&'static str],
     /// Column width in characters, for registers printed on A4 (0 on forms).
     pub width: u8,
     /// A day: written `20140620` on paper, `YYYY-MM-DD` in JSON.
@@ -26,7 +23,6 @@ const fn f(key: &'static str, label: &'static str) -> Field {
     Field {
         key,
         label,
-        aliases: &[],
         width: 0,
         day: false,
     }
@@ -90,14 +86,8 @@ pub const REPORT: Form = Form {
     annex: "附表2",
     title: "需求报告表",
     heading_line: &[
-        Field {
-            aliases: &["填表人", "需求报告人"],
-            ..f("reporter", "报告人")
-        },
-        Field {
-            aliases: &["所在部门"],
-            ..f("reporter_department", "部门")
-        },
+        f("reporter", "报告人"),
+        f("reporter_department", "部门"),
         day("report_date", "填报日期"),
     ],
     fields: &[
@@ -165,11 +155,10 @@ impl Form {
         self.all().map(|f| f.label).collect()
     }
 
-    /// The field a label (or one of its other spellings) names.
+    /// The field a label names.
     pub fn field_of(&self, label: &str) -> Option<&'static Field> {
         let label = label.trim();
-        self.all()
-            .find(|f| f.label == label || f.aliases.contains(&label))
+        self.all().find(|f| f.label == label)
     }
 
     /// The label printed for a field.
@@ -205,10 +194,7 @@ mod tests {
     #[test]
     fn labels_lead_to_fields_and_back() {
         assert_eq!(REPORT.field_of("报告人").map(|f| f.key), Some("reporter"));
-        assert_eq!(
-            REPORT.field_of(" 需求报告人 ").map(|f| f.key),
-            Some("reporter")
-        );
+        assert_eq!(REPORT.field_of(" 报告人 ").map(|f| f.key), Some("reporter"));
         assert_eq!(
             REPORT.field_of("医享账号").map(|f| f.key),
             Some("app_account")

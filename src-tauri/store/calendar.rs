@@ -7,7 +7,7 @@ use crate::domain::calendar::{Calendar, CalendarMode, DayKind};
 use crate::domain::dates;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// One listed day.
@@ -65,33 +65,21 @@ impl Db {
         };
         let now = actor.stamp();
         self.write(|tx| {
-            let old: Option<String> = tx
-                .query_row(
-                    "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
-                    [&entry.day],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let old = listed(tx, &entry.day)?;
             tx.execute(
                 "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
                  ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
                 params![entry.day, kind.code(), entry.name],
             )?;
             let new = format!("{} {}", kind.code(), entry.name);
-            record(
+            note(
                 tx,
                 actor,
                 &now,
-                &now,
-                Change {
-                    entity: "calendar",
-                    entity_id: 0,
-                    field: &entry.day,
-                    old: old.as_deref(),
-                    new: Some(new.trim()),
-                },
-            )?;
-            Ok(())
+                &entry.day,
+                old.as_deref(),
+                Some(new.trim()),
+            )
         })?;
         Ok(entry)
     }
@@ -102,33 +90,43 @@ impl Db {
         let d = dates::iso(parse(day)?);
         let now = actor.stamp();
         self.write(|tx| {
-            let old: Option<String> = tx
-                .query_row(
-                    "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
-                    [&d],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(old) = old else {
+            let Some(old) = listed(tx, &d)? else {
                 return Err(Error::NotFound(format!("{d} 不在节假日/调休列表中")));
             };
             tx.execute("DELETE FROM calendar_days WHERE day = ?1", [&d])?;
-            record(
-                tx,
-                actor,
-                &now,
-                &now,
-                Change {
-                    entity: "calendar",
-                    entity_id: 0,
-                    field: &d,
-                    old: Some(old.trim()),
-                    new: None,
-                },
-            )?;
-            Ok(())
+            note(tx, actor, &now, &d, Some(old.trim()), None)
         })
     }
+}
+
+/// What is listed for a day, as history keeps it (`holiday 国庆节`).
+fn listed(conn: &Connection, day: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
+            [day],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The history row of a change to the list (the day is the field).
+fn note(
+    conn: &Connection,
+    actor: &Actor,
+    now: &str,
+    day: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let change = Change {
+        entity: "calendar",
+        entity_id: 0,
+        field: day,
+        old,
+        new,
+    };
+    Ok(record(conn, actor, now, now, change)?)
 }
 
 fn parse(day: &str) -> Result<NaiveDate> {

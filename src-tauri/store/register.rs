@@ -268,21 +268,27 @@ fn filters(q: &RegisterQuery, today: &str) -> Result<(String, Vec<Value>)> {
     Ok((clause, ps))
 }
 
-/// Rows with the status and the approved delays worked out once, as a common table.
-const BASE: &str = "WITH base AS (
+/// Rows with the status and the delays in force (`store::delays`) worked out once, as a
+/// common table. Put together once per process.
+static BASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH base AS (
     SELECT r.*,
            genjin_status(r.decision, r.actual_delivery, coalesce(d.n, 0)) AS status,
            d.notes AS delay_notes,
            coalesce(d.in_force, r.expected_delivery) AS promised_date
     FROM requirements r
-    LEFT JOIN (IN_FORCE) d ON d.requirement_id = r.id
-)";
+    LEFT JOIN ({}) d ON d.requirement_id = r.id
+)",
+        super::delays::IN_FORCE_BY_REQUIREMENT
+    )
+});
 
 impl Db {
     /// One page of the register as of `today` (which decides 逾期: the date in force has
     /// passed and the requirement is not 完成).
     pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
-        let base = BASE.replace("IN_FORCE", super::delays::IN_FORCE_BY_REQUIREMENT);
+        let base = BASE.as_str();
         let today = dates::iso(today);
         let (clause, mut ps) = filters(q, &today)?;
         // Only a status filter needs the derived columns to count.

@@ -36,11 +36,6 @@ impl Db {
             .collect()
     }
 
-    /// The value in force of a configurable setting: stored, else its declared default.
-    pub fn setting_value(&self, key: &str) -> Result<String> {
-        value(self.conn(), key)
-    }
-
     /// Changes one configurable setting after its module's check; the change goes to history.
     pub fn configure(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         let value = value.trim();

@@ -63,10 +63,9 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
 /// body's up to 概述 (the 需求补充 answers are read by their sections).
 fn labelled_value(label: &str) -> Option<&'static str> {
     REPORT
-        .all()
-        .take_while(|f| f.key != "new_intensity")
-        .find(|f| f.label == label)
+        .field_of(label)
         .map(|f| f.key)
+        .filter(|k| !k.starts_with("new_") && !k.starts_with("imp_"))
 }
 
 /// "报告人 贺杰静   部门 推广部" → the word after `label`, up to the next run of spaces.

@@ -164,3 +164,9 @@ export function go(hash) {
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
   else location.hash = hash;
 }
+
+/** The label a form of the core (app.info.forms.*) prints for a field key, or undefined. */
+export function formLabel(form, key) {
+  const f = [...form.heading_line, ...form.fields].find((x) => x.key === key);
+  return f ? f.label : undefined;
+}

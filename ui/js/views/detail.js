@@ -1,7 +1,7 @@
 // 需求详情: walk a requirement through its lifecycle, close the loop, read its history.
 import { api } from '../api.js';
 import {
-  h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError,
+  h, clear, compact, copyText, dialog, field, formData, formLabel, go, moment, nowText, select, showError,
   toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
@@ -94,9 +94,7 @@ const FACTS = [
 ];
 
 function detailsTab(app, r) {
-  const report = app.info.forms.report;
-  const formLabel = (key) => ([...report.heading_line, ...report.fields].find((f) => f.key === key) || {}).label;
-  const shown = FACTS.filter(([, k]) => r[k]).map(([label, k]) => [label || formLabel(k) || k, k]);
+  const shown = FACTS.filter(([, k]) => r[k]).map(([label, k]) => [label || formLabel(app.info.forms.report, k) || k, k]);
   return h('div', { class: 'card' }, h('dl', { class: 'facts' },
     shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])])));
 }

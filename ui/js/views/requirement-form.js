@@ -1,6 +1,6 @@
 // 新建需求 / 编辑需求: every field of the 需求报告表 (附表2) plus what the collector adds.
 import { api } from '../api.js';
-import { h, field, formData, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
+import { h, field, formData, formLabel, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
 
 function text(name, value = '', attrs = {}) {
   return h('input', { name, value: value || '', autocomplete: 'off', ...attrs });
@@ -15,7 +15,7 @@ export async function requirementFormView(app, number = null) {
   const people = await api.people().catch(() => []);
   // 附表2's labels and parts as the core's form has them (app.info.forms.report)
   const report = app.info.forms.report;
-  const label = (key) => [...report.heading_line, ...report.fields].find((f) => f.key === key).label;
+  const label = (key) => formLabel(report, key);
   const supplement = app.info.forms.supplement;
   const kinds = app.info.kinds;
   const codeOf = (kindLabel) => (kinds.find((k) => k.label === kindLabel) || kinds[0]).code;
