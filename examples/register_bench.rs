@@ -2,6 +2,9 @@
 //!
 //!     cargo run --release --example register_bench [-- ROWS]
 //!
+//! With `BENCH_DB=path` the filled database is kept in that file and a later run with the same
+//! variable skips the fill (migrations added since then still run when it is opened).
+//!
 //! Fills a fresh database through the same `create_requirement` path the window uses (99 a day,
 //! spread over consecutive days), decides a share of them, then times the register queries the
 //! window issues: first page, a filter, a Chinese text search, a sort on another column, the
@@ -38,7 +41,20 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut db = Db::open(&dir.path().join("bench.sqlite3")).unwrap();
+    let kept = std::env::var_os("BENCH_DB").map(std::path::PathBuf::from);
+    let path = kept
+        .clone()
+        .unwrap_or_else(|| dir.path().join("bench.sqlite3"));
+    let reuse = kept.is_some() && path.exists();
+    let t = Instant::now();
+    let mut db = Db::open(&path).unwrap();
+    if reuse {
+        println!(
+            "{:<44} {:>9.2} ms",
+            "open the kept database",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let actor = Actor::new(None, "bench", "bench", genjin::clock::now());
     let start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     let reporters = [
@@ -61,7 +77,7 @@ fn main() {
     ];
 
     let t = Instant::now();
-    for i in 0..rows {
+    for i in (0..rows).filter(|_| !reuse) {
         let day = start + chrono::Duration::days((i / 99) as i64);
         let input = RequirementInput {
             received_date: day.format("%Y-%m-%d").to_string(),
@@ -86,13 +102,22 @@ fn main() {
     }
     let fill = t.elapsed();
     println!("rows: {rows}");
-    println!(
-        "{:<44} {:>9.2} s  ({:.0} requirements/s, each with its decision share)",
-        "fill through create_requirement",
-        fill.as_secs_f64(),
-        rows as f64 / fill.as_secs_f64()
-    );
+    if !reuse {
+        println!(
+            "{:<44} {:>9.2} s  ({:.0} requirements/s, each with its decision share)",
+            "fill through create_requirement",
+            fill.as_secs_f64(),
+            rows as f64 / fill.as_secs_f64()
+        );
+    }
 
+    let t = Instant::now();
+    let indexed = db.index_search().unwrap();
+    println!(
+        "{:<44} {:>9.2} s  ({indexed} rows)",
+        "search index catch-up",
+        t.elapsed().as_secs_f64()
+    );
     let db = &db;
     let page = |f: &dyn Fn(&mut RegisterQuery)| {
         let mut q = RegisterQuery {
@@ -123,6 +148,36 @@ fn main() {
             q.received_to = Some("2001-12-31".into());
         }),
     );
+    // the same searches as a plain scan (`LIKE '%…%'` over the searched columns: a count and
+    // a page, as the register did before the index), in the same run
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    for word in ["药房", "问卷自动", "王", "00010203"] {
+        let any = genjin::store::SEARCHED
+            .iter()
+            .map(|c| format!("{c} LIKE ?1"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let pattern = format!("%{word}%");
+        time(&format!("LIKE scan {word} (count + page)"), || {
+            let n: i64 = raw
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM requirements WHERE withdrawn_at IS NULL AND ({any})"
+                    ),
+                    [&pattern],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let mut st = raw
+                .prepare(&format!("SELECT number FROM requirements WHERE withdrawn_at IS NULL AND ({any}) ORDER BY number DESC LIMIT 50"))
+                .unwrap();
+            let rows = st
+                .query_map([&pattern], |r| r.get::<_, String>(0))
+                .unwrap()
+                .count();
+            n as usize + rows
+        });
+    }
     time(
         "search 药房 (any text)",
         page(&|q| q.search = Some("药房".into())),
@@ -131,7 +186,50 @@ fn main() {
         "search a number",
         page(&|q| q.search = Some("00010203".into())),
     );
+    time(
+        "search 问卷自动 (4 characters)",
+        page(&|q| q.search = Some("问卷自动".into())),
+    );
+    time(
+        "search 王 (one character)",
+        page(&|q| q.search = Some("王".into())),
+    );
+    time(
+        "search 药房 医生1 (two keywords)",
+        page(&|q| q.search = Some("药房 医生1".into())),
+    );
+    time(
+        "search with no hit",
+        page(&|q| q.search = Some("无此内容".into())),
+    );
+    time(
+        "filter status=逾期",
+        page(&|q| q.status = Some("逾期".into())),
+    );
+    time(
+        "filter status=延期",
+        page(&|q| q.status = Some("延期".into())),
+    );
     time("sort by reporter", page(&|q| q.sort = SortKey::Reporter));
+    time(
+        "sort by reporter, ascending",
+        page(&|q| {
+            q.sort = SortKey::Reporter;
+            q.descending = false;
+        }),
+    );
+    time(
+        "sort by expected delivery",
+        page(&|q| q.sort = SortKey::Expected),
+    );
+    time("sort by brief", page(&|q| q.sort = SortKey::Brief));
+    time(
+        "sort by reporter, last page",
+        page(&|q| {
+            q.sort = SortKey::Reporter;
+            q.offset = (rows as u32).saturating_sub(50);
+        }),
+    );
     time("sort by status", page(&|q| q.sort = SortKey::Status));
     time(
         "last page",

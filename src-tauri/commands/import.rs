@@ -73,7 +73,7 @@ pub async fn import_commit(
 ) -> Result<ImportReport> {
     let (db, session) = (state.db.clone(), state.import.clone());
     let cancel = state.import_cancel.clone();
-    off_runtime(move || {
+    let report = off_runtime(move || {
         import::commit(
             &db,
             &session,
@@ -85,7 +85,9 @@ pub async fn import_commit(
             },
         )
     })
-    .await
+    .await?;
+    state.index_search();
+    Ok(report)
 }
 
 /// Asks a running commit to stop; it rolls back and the database stays as it was.

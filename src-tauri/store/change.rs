@@ -14,8 +14,11 @@ use crate::error::{Error, Result};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
+/// What runs after a record changed: (connection, id, the changed columns).
+pub(crate) type AfterChange = fn(&Connection, i64, &[&'static str]) -> Result<()>;
+
 /// A kind of record with history. Its table has `id`, `version` and `updated_at` columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) struct Entity {
     /// The SQL table.
     pub table: &'static str,
@@ -23,18 +26,23 @@ pub(crate) struct Entity {
     pub code: &'static str,
     /// How people call one record, in messages: `需求`, `延期申请`, `Bug`.
     pub noun: &'static str,
+    /// Run in the same transaction after a record's columns changed (id, changed columns):
+    /// what is kept beside the table in step with it (the search index).
+    pub after_change: Option<AfterChange>,
 }
 
 pub(crate) const REQUIREMENT: Entity = Entity {
     table: "requirements",
     code: "requirement",
     noun: "需求",
+    after_change: Some(super::search::after_change),
 };
 
 pub(crate) const PERSON: Entity = Entity {
     table: "people",
     code: "person",
     noun: "人员",
+    after_change: None,
 };
 
 /// One edit of one record.
@@ -158,7 +166,11 @@ pub(crate) fn apply(
             },
         )?;
     }
-    Ok(changed.into_iter().map(|(c, _, _)| c).collect())
+    let changed: Vec<&'static str> = changed.into_iter().map(|(c, _, _)| c).collect();
+    if let Some(after) = entity.after_change {
+        after(conn, id, &changed)?;
+    }
+    Ok(changed)
 }
 
 /// Writes one history row for an event that is not a column change (`created`, `restored`,

@@ -117,6 +117,10 @@ const APPROVED_NEW_DATES: &str = concat!(
     ") WHERE requirement_id = ?1"
 );
 
+/// The ids of requirements with an application in force (status 延期 unless 完成).
+pub(crate) const DELAYED_REQUIREMENTS: &str =
+    concat!("SELECT requirement_id FROM (", approved_delays!(), ")");
+
 /// Per requirement: how many applications are in force (`n`), their notes for 备注 (`notes`:
 /// `new_date US reason`, joined by RS) and the date in force (`in_force`: the new date of the
 /// last approved, by SQLite's rule that a bare column comes from the row holding the max).

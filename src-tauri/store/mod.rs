@@ -13,6 +13,7 @@ mod notifications;
 mod people;
 mod register;
 mod requirements;
+mod search;
 mod settings;
 mod timeline;
 
@@ -30,11 +31,11 @@ pub use requirements::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
     StepTime,
 };
+pub use search::SEARCHED;
 
 use crate::domain::dates;
 use crate::error::{Error, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ use std::path::{Path, PathBuf};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_room.sql"),
+    include_str!("migrations/0003_search.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -178,7 +180,6 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        register_functions(&conn)?;
         migrate(&mut conn)?;
         Ok(Db { conn, path })
     }
@@ -213,29 +214,6 @@ impl Db {
             .execute("VACUUM INTO ?1", [dest.to_string_lossy().as_ref()])?;
         Ok(())
     }
-}
-
-/// SQL functions that keep one source of truth for derived values: the status the register
-/// shows is computed by `domain::requirement::derive_status`, also inside queries.
-fn register_functions(conn: &Connection) -> Result<()> {
-    use crate::domain::requirement::{derive_status, Decision};
-    conn.create_scalar_function(
-        "genjin_status",
-        3,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let decision: Option<String> = ctx.get(0)?;
-            let actual: Option<String> = ctx.get(1)?;
-            let delays: i64 = ctx.get(2)?;
-            let status = derive_status(
-                decision.as_deref().and_then(Decision::from_code),
-                actual.as_deref().and_then(dates::from_iso),
-                u32::try_from(delays).unwrap_or(0),
-            );
-            Ok(status.code())
-        },
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,13 +1,23 @@
 //! The live 需求登记反馈表 (附表3): filtered, searched, sorted and paged in SQL, so it stays fast
-//! with 100,000 rows. The status column is computed by `genjin_status`, the domain's own rule.
+//! with 100,000 rows.
+//!
+//! A page is read in two steps: the ids of its rows are picked from `requirements` alone (the
+//! search index, the column indexes, and the delays in force only when a status filter or sort
+//! needs them), then those 50 rows are read with their delays and given their status by
+//! `domain::requirement::derive_status`. Filtering and sorting by status use the rule's SQL
+//! form ([`status_sql`]), which a test keeps in step with the domain.
 
+use super::search::{self, Keyword};
 use super::Db;
 use crate::domain::dates;
-use crate::domain::requirement::{is_overdue, register_remark, Decision, Grade, Status};
+use crate::domain::requirement::{
+    derive_status, is_overdue, register_remark, Decision, Grade, Status,
+};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,16 +38,16 @@ pub enum SortKey {
 impl SortKey {
     fn sql(self) -> &'static str {
         match self {
-            SortKey::Number => "number",
-            SortKey::Reporter => "reporter",
-            SortKey::Requester => "requester",
-            SortKey::Decision => "decision",
-            SortKey::Grade => "grade",
-            SortKey::Expected => "expected_delivery",
-            SortKey::Actual => "actual_delivery",
-            SortKey::Status => "status",
-            SortKey::Brief => "brief",
-            SortKey::Received => "received_date",
+            SortKey::Number => "r.number",
+            SortKey::Reporter => "r.reporter",
+            SortKey::Requester => "r.requester",
+            SortKey::Decision => "r.decision",
+            SortKey::Grade => "r.grade",
+            SortKey::Expected => "r.expected_delivery",
+            SortKey::Actual => "r.actual_delivery",
+            SortKey::Status => status_sql(),
+            SortKey::Brief => "r.brief",
+            SortKey::Received => "r.received_date",
         }
     }
 }
@@ -113,23 +123,6 @@ pub struct RegisterPage {
     pub rows: Vec<RegisterRow>,
 }
 
-const SEARCHED: &[&str] = &[
-    "number",
-    "reporter",
-    "requester",
-    "brief",
-    "overview",
-    "doctor_words",
-    "doctor_name",
-    "hospital",
-    "clinic_department",
-    "app_account",
-    "remark",
-    "conversion_summary",
-    "plan_doc_number",
-    "source",
-];
-
 fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -171,10 +164,100 @@ pub fn status_filter(s: &str) -> Result<StatusFilter> {
         .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))
 }
 
-/// The SQL form of `domain::requirement::is_overdue` over the register's base rows (`?` is
-/// today, `YYYY-MM-DD`); a test keeps it in step with the rows' own `overdue` flag.
+/// The SQL form of `domain::requirement::derive_status` over `requirements r` joined with the
+/// delays in force `d` ([`super::delays::IN_FORCE_BY_REQUIREMENT`]): the status code. A test
+/// keeps it in step with the domain's rule.
+fn status_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "(CASE WHEN r.decision = '{}' OR r.actual_delivery IS NOT NULL THEN '{}'
+                   WHEN d.n > 0 THEN '{}' ELSE '{}' END)",
+            Decision::DoNot.code(),
+            Status::Done.code(),
+            Status::Delayed.code(),
+            Status::Open.code()
+        )
+    });
+    SQL.as_str()
+}
+
+/// The ORDER BY of a sort, the number breaking ties (empty values are set apart by
+/// [`split_empties`]).
+///
+/// `sorted` (a few search matches) sorts the rows found instead of walking an index's order
+/// (`+` keeps SQLite from using one).
+fn order_by(sort: SortKey, descending: bool, sorted: bool) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    let plus = if sorted { "+" } else { "" };
+    if sort == SortKey::Number {
+        // never empty, and the register's index serves this order
+        return format!("ORDER BY {plus}r.number {dir}");
+    }
+    format!("ORDER BY {plus}{} {dir}, r.number {dir}", sort.sql())
+}
+
+/// A sort on a column other than the number lists the rows with a value first, sorted, and
+/// then those where it is empty, by number, whatever the direction (`reversed`: read from the
+/// other end, the empty ones first). Each half is its own ordered SELECT of `r.id`, so the
+/// empty half needs no sorting (the index holds it in number order).
+fn split_empties(
+    select: &str,
+    sort: SortKey,
+    descending: bool,
+    reversed: bool,
+    sorted: bool,
+) -> String {
+    if sort == SortKey::Number {
+        return format!("{select} {}", order_by(sort, descending, sorted));
+    }
+    let plus = if sorted { "+" } else { "" };
+    let dir = if descending { "DESC" } else { "ASC" };
+    if sort == SortKey::Status {
+        // one run of rows per status, each in number order: no sorting at all
+        let mut statuses = [Status::Delayed, Status::Done, Status::Open];
+        statuses.sort_by_key(|s| s.code());
+        if descending {
+            statuses.reverse();
+        }
+        return statuses
+            .iter()
+            .map(|&st| {
+                format!(
+                    "SELECT id FROM ({select} AND {} ORDER BY {plus}r.number {dir})",
+                    status_is_sql(st)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+    }
+    let key = sort.sql();
+    let filled = format!(
+        "SELECT id FROM ({} AND coalesce({key}, '') <> '' {})",
+        select,
+        order_by(sort, descending, sorted)
+    );
+    let empty = format!(
+        "SELECT id FROM ({} AND coalesce({key}, '') = '' ORDER BY {plus}r.number {dir})",
+        select
+    );
+    if reversed {
+        format!("{empty} UNION ALL {filled}")
+    } else {
+        format!("{filled} UNION ALL {empty}")
+    }
+}
+
+/// The date in force: the last approved delay's new date, else the 预期交付日.
+const PROMISED_SQL: &str = "coalesce(d.in_force, r.expected_delivery)";
+
+/// The SQL form of `domain::requirement::is_overdue` (`today` is the bound day, `YYYY-MM-DD`);
+/// a test keeps it in step with the rows' own `overdue` flag.
 fn overdue_sql(today: &str) -> String {
-    format!("(status <> 'done' AND promised_date IS NOT NULL AND promised_date < {today})")
+    format!(
+        "({} <> '{}' AND {PROMISED_SQL} IS NOT NULL AND {PROMISED_SQL} < {today})",
+        status_sql(),
+        Status::Done.code()
+    )
 }
 
 /// A 决策结果 filter: a decision (label or code), or 未决策 (`None`) for those not decided yet.
@@ -193,71 +276,116 @@ pub fn grade_filter(s: &str) -> Result<Grade> {
         .ok_or_else(|| Error::invalid("grade", format!("无法识别的需求分级“{s}”")))
 }
 
-/// The WHERE clause and its parameters for a query.
-fn filters(q: &RegisterQuery, today: &str) -> Result<(String, Vec<Value>)> {
+/// A search's matches, as SQL over the index (`store::search`).
+struct Search {
+    /// A SELECT of the matching ids (withdrawn ones included).
+    ids: String,
+    /// It is the query's only condition besides leaving withdrawn rows out: the matches are
+    /// read once, counted, and the page found by walking the order.
+    alone: bool,
+}
+
+/// A query's conditions in SQL.
+struct Where {
+    /// `WHERE …`, or empty.
+    clause: String,
+    params: Vec<Value>,
+    /// The clause refers to the delays in force `d`.
+    needs_delays: bool,
+    search: Option<Search>,
+}
+
+/// The SQL form of one 需求状态 (over `requirements r` alone): `domain::requirement::
+/// derive_status` — 完成 when not to be done or delivered, else 延期 with an application in
+/// force, else 空. A test keeps it in step with the domain.
+fn status_is_sql(status: Status) -> String {
+    let done = format!(
+        "(r.decision IS '{}' OR r.actual_delivery IS NOT NULL)",
+        Decision::DoNot.code()
+    );
+    let delayed = super::delays::DELAYED_REQUIREMENTS;
+    match status {
+        Status::Done => done,
+        Status::Delayed => format!("(NOT {done} AND r.id IN ({delayed}))"),
+        Status::Open => format!("(NOT {done} AND r.id NOT IN ({delayed}))"),
+    }
+}
+
+/// The conditions of a query.
+fn filters(q: &RegisterQuery, today: &str) -> Result<Where> {
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Value> = Vec::new();
+    let mut needs_delays = false;
     let bind = |ps: &mut Vec<Value>, v: Value| {
         ps.push(v);
         format!("?{}", ps.len())
     };
+    let search_text = nonempty(&q.search);
     if !q.include_withdrawn {
-        wh.push("withdrawn_at IS NULL".into());
+        wh.push("r.withdrawn_at IS NULL".into());
     }
     if let Some(s) = nonempty(&q.status) {
         match status_filter(s)? {
-            StatusFilter::Is(st) => {
-                let p = bind(&mut ps, Value::Text(st.code().into()));
-                wh.push(format!("status = {p}"));
-            }
+            StatusFilter::Is(st) => wh.push(status_is_sql(st)),
             StatusFilter::Overdue => {
                 let p = bind(&mut ps, Value::Text(today.into()));
                 wh.push(overdue_sql(&p));
+                needs_delays = true;
             }
         }
     }
     if let Some(s) = nonempty(&q.decision) {
         match decision_filter(s)? {
-            None => wh.push("decision IS NULL".into()),
+            None => wh.push("r.decision IS NULL".into()),
             Some(d) => {
                 let p = bind(&mut ps, Value::Text(d.code().into()));
-                wh.push(format!("decision = {p}"));
+                wh.push(format!("r.decision = {p}"));
             }
         }
     }
     if let Some(s) = nonempty(&q.grade) {
         let p = bind(&mut ps, Value::Text(grade_filter(s)?.code().into()));
-        wh.push(format!("grade = {p}"));
+        wh.push(format!("r.grade = {p}"));
     }
     if let Some(s) = nonempty(&q.reporter) {
         let p = bind(&mut ps, Value::Text(s.into()));
-        wh.push(format!("reporter = {p}"));
+        wh.push(format!("r.reporter = {p}"));
     }
     if let Some(d) = day_filter("received_from", "起始日期", &q.received_from)? {
         let p = bind(&mut ps, Value::Text(d));
-        wh.push(format!("received_date >= {p}"));
+        wh.push(format!("r.received_date >= {p}"));
     }
     if let Some(d) = day_filter("received_to", "截止日期", &q.received_to)? {
         let p = bind(&mut ps, Value::Text(d));
-        wh.push(format!("received_date <= {p}"));
+        wh.push(format!("r.received_date <= {p}"));
     }
-    if let Some(s) = nonempty(&q.search) {
+    let mut search = None;
+    if let Some(s) = search_text {
         // keywords separated by spaces (the 需求梗概 convention) must all be found, each in
-        // any of the searched columns
-        for word in dates::normalize_width(s).split_whitespace() {
-            let pattern = format!(
-                "%{}%",
-                word.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            let p = bind(&mut ps, Value::Text(pattern));
-            let any = SEARCHED
-                .iter()
-                .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            wh.push(format!("({any})"));
+        // any of the searched columns; the index answers (`store::search`)
+        let words: Vec<Keyword> = s.split_whitespace().map(search::keyword).collect();
+        let fts: Vec<&str> = words.iter().filter_map(|w| w.fts.as_deref()).collect();
+        let likes: Vec<String> = words
+            .iter()
+            .map(|w| bind(&mut ps, Value::Text(w.like.clone())))
+            .collect();
+        let others = wh.len() - usize::from(!q.include_withdrawn);
+        if !fts.is_empty() {
+            let m = bind(&mut ps, Value::Text(search::match_all(&fts)));
+            search = Some(Search {
+                ids: search::matching_ids(&m, &likes),
+                alone: false,
+            });
+        }
+        // punctuation only, or inside a keyword: the columns say
+        for (w, p) in words.iter().zip(&likes) {
+            if w.fts.is_none() || w.needs_like {
+                wh.push(search::like_any(p));
+            }
+        }
+        let conditions = wh.len() - usize::from(!q.include_withdrawn);
+        if let Some(s) = search.as_mut() {
+            s.alone = others == 0 && conditions == 0;
         }
     }
     let clause = if wh.is_empty() {
@@ -265,69 +393,233 @@ fn filters(q: &RegisterQuery, today: &str) -> Result<(String, Vec<Value>)> {
     } else {
         format!("WHERE {}", wh.join(" AND "))
     };
-    Ok((clause, ps))
+    Ok(Where {
+        clause,
+        params: ps,
+        needs_delays,
+        search,
+    })
 }
 
-/// Rows with the status and the delays in force (`store::delays`) worked out once, as a
-/// common table. Put together once per process.
-static BASE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// `requirements r` with the delays in force `d` beside each (a small materialized table).
+static WITH_DELAYS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "WITH base AS (
-    SELECT r.*,
-           genjin_status(r.decision, r.actual_delivery, coalesce(d.n, 0)) AS status,
-           d.notes AS delay_notes,
-           coalesce(d.in_force, r.expected_delivery) AS promised_date
-    FROM requirements r
-    LEFT JOIN ({}) d ON d.requirement_id = r.id
-)",
+        "requirements r LEFT JOIN ({}) d ON d.requirement_id = r.id",
         super::delays::IN_FORCE_BY_REQUIREMENT
     )
 });
+
+/// Above this many matches a searched page walks the sort order and tests each row against
+/// the matches; below it, it reads the matches and sorts them.
+/// (Small in unit tests, so that their few rows take both ways.)
+const FEW_MATCHES: i64 = if cfg!(test) { 3 } else { 2_000 };
+
+/// `clause` with one more condition.
+fn and(clause: &str, cond: &str) -> String {
+    if clause.is_empty() {
+        format!("WHERE {cond}")
+    } else {
+        format!("{clause} AND {cond}")
+    }
+}
+
+/// The ids of a page of `matches` in number order (`dir`): a few matches are sorted; with many,
+/// the order is walked (the register's index holds it) and the first `limit` matches after
+/// `offset` taken.
+fn walk(
+    conn: &rusqlite::Connection,
+    include_withdrawn: bool,
+    dir: &str,
+    matches: &HashSet<i64>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    if matches.len() as i64 <= FEW_MATCHES {
+        let list = matches
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut st = conn.prepare(&format!(
+            "SELECT id FROM requirements WHERE id IN ({list}) ORDER BY +number {dir}
+             LIMIT ?1 OFFSET ?2"
+        ))?;
+        let ids = st
+            .query_map([limit, offset], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        return Ok(ids);
+    }
+    let live = if include_withdrawn {
+        ""
+    } else {
+        "WHERE withdrawn_at IS NULL"
+    };
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT id FROM requirements {live} ORDER BY number {dir}"
+    ))?;
+    let mut ids = Vec::new();
+    let mut seen = 0;
+    for id in st.query_map([], |r| r.get::<_, i64>(0))? {
+        let id = id?;
+        if matches.contains(&id) {
+            seen += 1;
+            if seen > offset {
+                ids.push(id);
+                if ids.len() as i64 == limit {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
 
 impl Db {
     /// One page of the register as of `today` (which decides 逾期: the date in force has
     /// passed and the requirement is not 完成).
     pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
-        let base = BASE.as_str();
         let today = dates::iso(today);
-        let (clause, mut ps) = filters(q, &today)?;
-        // Only a status filter needs the derived columns to count.
-        let source = if nonempty(&q.status).is_some() {
-            format!("{base} SELECT count(*) FROM base")
+        let Where {
+            clause,
+            params: mut ps,
+            needs_delays,
+            search,
+        } = filters(q, &today)?;
+        let source = if needs_delays {
+            WITH_DELAYS.as_str()
         } else {
-            "SELECT count(*) FROM requirements".to_string()
+            "requirements r"
         };
-        let total: i64 = self.conn().query_row(
-            &format!("{source} {clause}"),
-            rusqlite::params_from_iter(ps.iter()),
-            |r| r.get(0),
-        )?;
-        let dir = if q.descending { "DESC" } else { "ASC" };
-        let key = q.sort.sql();
-        let order = if q.sort == SortKey::Number {
-            // never empty, and the unique index serves this order
-            format!("ORDER BY number {dir}")
-        } else {
-            // empty values last, whatever the direction; the number breaks ties
-            format!("ORDER BY ({key} IS NULL OR {key} = '') ASC, {key} {dir}, number {dir}")
+        // A search alone: its matches are read once, counted, and the page is found by walking
+        // the number order until enough of them are seen.
+        let matches: Option<HashSet<i64>> = match &search {
+            Some(s) if s.alone => {
+                let mut st = self.conn().prepare(&s.ids)?;
+                let mut set: HashSet<i64> = st
+                    .query_map(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                if !q.include_withdrawn {
+                    let mut st = self.conn().prepare_cached(
+                        "SELECT id FROM requirements WHERE withdrawn_at IS NOT NULL",
+                    )?;
+                    for id in st.query_map([], |r| r.get::<_, i64>(0))? {
+                        set.remove(&id?);
+                    }
+                }
+                Some(set)
+            }
+            _ => None,
         };
-        let limit = q.limit.map(i64::from).unwrap_or(-1);
-        ps.push(Value::Integer(limit));
-        ps.push(Value::Integer(i64::from(q.offset)));
-        let n = ps.len();
+        let total: i64 = match (&matches, &search) {
+            (Some(m), _) => m.len() as i64,
+            (None, Some(s)) => self.conn().query_row(
+                &format!(
+                    "SELECT count(*) FROM {source} {}",
+                    and(&clause, &format!("r.id IN ({})", s.ids))
+                ),
+                rusqlite::params_from_iter(ps.iter()),
+                |r| r.get(0),
+            )?,
+            (None, None) => self.conn().query_row(
+                &format!("SELECT count(*) FROM {source} {clause}"),
+                rusqlite::params_from_iter(ps.iter()),
+                |r| r.get(0),
+            )?,
+        };
+        let picked = match &search {
+            // many matches: walk the order (`+` keeps SQLite from reading the matches first)
+            Some(s) if total > FEW_MATCHES => and(&clause, &format!("+r.id IN ({})", s.ids)),
+            Some(s) => and(&clause, &format!("r.id IN ({})", s.ids)),
+            None => clause,
+        };
+        let (rows_where, rows_order) = match q.limit {
+            // a page: pick its ids first, then read just those rows
+            Some(_) if i64::from(q.offset) >= total => {
+                ps = Vec::new();
+                ("WHERE 0".to_string(), Some(Vec::new()))
+            }
+            Some(limit) => {
+                let (offset, limit) = (i64::from(q.offset), i64::from(limit));
+                // past the middle, the page is read from the other end (a shorter walk)
+                let from_end = offset > total / 2;
+                let (offset, limit) = if from_end {
+                    let end = (offset + limit).min(total);
+                    (total - end, (end - offset).max(0))
+                } else {
+                    (offset, limit)
+                };
+                let mut ids = match (&matches, q.sort) {
+                    (Some(m), SortKey::Number) => {
+                        let dir = if q.descending != from_end {
+                            "DESC"
+                        } else {
+                            "ASC"
+                        };
+                        walk(self.conn(), q.include_withdrawn, dir, m, offset, limit)?
+                    }
+                    _ => {
+                        ps.push(Value::Integer(limit));
+                        ps.push(Value::Integer(offset));
+                        let n = ps.len();
+                        let select =
+                            format!("SELECT r.id AS id FROM {source} {}", and(&picked, "1"));
+                        let mut st = self.conn().prepare(&format!(
+                            "{} LIMIT ?{} OFFSET ?{n}",
+                            split_empties(
+                                &select,
+                                q.sort,
+                                q.descending != from_end,
+                                from_end,
+                                search.is_some() && total <= FEW_MATCHES
+                            ),
+                            n - 1
+                        ))?;
+                        let ids: Vec<i64> = st
+                            .query_map(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?
+                            .collect::<Result<_, _>>()?;
+                        ids
+                    }
+                };
+                if from_end {
+                    ids.reverse();
+                }
+                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                ps = Vec::new();
+                (format!("WHERE r.id IN ({list})"), Some(ids))
+            }
+            None => (picked, None),
+        };
+        let order = match rows_order {
+            Some(_) => String::new(),
+            None => {
+                let key = q.sort.sql();
+                let empty_last = if q.sort == SortKey::Number {
+                    String::new()
+                } else {
+                    format!("coalesce({key}, '') = '', ")
+                };
+                let dir = if q.descending { "DESC" } else { "ASC" };
+                format!("ORDER BY {empty_last}{key} {dir}, r.number {dir}")
+            }
+        };
         let sql = format!(
-            "{base} SELECT number, reporter, requester, decision, grade, expected_delivery,
-                    actual_delivery, status, brief, conversion_summary, delay_notes, remark,
-                    received_date, withdrawn_at IS NOT NULL, promised_date
-             FROM base {clause} {order} LIMIT ?{} OFFSET ?{n}",
-            n - 1
+            "SELECT r.id, r.number, r.reporter, r.requester, r.decision, r.grade,
+                    r.expected_delivery, r.actual_delivery, coalesce(d.n, 0), r.brief,
+                    r.conversion_summary, d.notes, r.remark, r.received_date,
+                    r.withdrawn_at IS NOT NULL, {PROMISED_SQL}
+             FROM {} {rows_where} {order}",
+            WITH_DELAYS.as_str()
         );
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
-            let decision: Option<String> = r.get(3)?;
-            let grade: Option<String> = r.get(4)?;
-            let status: String = r.get(7)?;
-            let notes: Option<String> = r.get(10)?;
+            let decision: Option<Decision> = r
+                .get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(Decision::from_code);
+            let grade: Option<String> = r.get(5)?;
+            let actual: Option<String> = r.get(7)?;
+            let in_force: i64 = r.get(8)?;
+            let notes: Option<String> = r.get(11)?;
             let delays: Vec<(chrono::NaiveDate, String)> = notes
                 .unwrap_or_default()
                 .split('\u{1e}')
@@ -336,35 +628,45 @@ impl Db {
                     Some((dates::from_iso(d)?, reason.to_string()))
                 })
                 .collect();
-            let conversion: String = r.get(9)?;
-            let remark: String = r.get(11)?;
-            let promised: Option<String> = r.get(14)?;
-            let status = Status::from_code(&status).unwrap_or(Status::Open);
-            Ok(RegisterRow {
-                number: r.get(0)?,
-                reporter: r.get(1)?,
-                requester: r.get(2)?,
-                decision: decision
-                    .as_deref()
-                    .and_then(Decision::from_code)
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_default(),
-                grade: grade.unwrap_or_default(),
-                expected_delivery: r.get(5)?,
-                actual_delivery: r.get(6)?,
-                status: status.label().to_string(),
-                status_code: status.code(),
-                brief: r.get(8)?,
-                remark: register_remark(&conversion, &delays, &remark),
-                received_date: r.get(12)?,
-                withdrawn: r.get(13)?,
-                overdue: is_overdue(status, promised.as_deref(), today.as_str()),
-            })
+            let conversion: String = r.get(10)?;
+            let remark: String = r.get(12)?;
+            let promised: Option<String> = r.get(15)?;
+            let status = derive_status(
+                decision,
+                actual.as_deref().and_then(dates::from_iso),
+                u32::try_from(in_force).unwrap_or(0),
+            );
+            Ok((
+                r.get::<_, i64>(0)?,
+                RegisterRow {
+                    number: r.get(1)?,
+                    reporter: r.get(2)?,
+                    requester: r.get(3)?,
+                    decision: decision.map(|d| d.label().to_string()).unwrap_or_default(),
+                    grade: grade.unwrap_or_default(),
+                    expected_delivery: r.get(6)?,
+                    actual_delivery: actual,
+                    status: status.label().to_string(),
+                    status_code: status.code(),
+                    brief: r.get(9)?,
+                    remark: register_remark(&conversion, &delays, &remark),
+                    received_date: r.get(13)?,
+                    withdrawn: r.get(14)?,
+                    overdue: is_overdue(status, promised.as_deref(), today.as_str()),
+                },
+            ))
         })?;
+        let mut rows: Vec<(i64, RegisterRow)> = rows.collect::<Result<_, _>>()?;
+        if let Some(ids) = rows_order {
+            // the page's order, as picked
+            let at: std::collections::HashMap<i64, usize> =
+                ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+            rows.sort_by_key(|(id, _)| at.get(id).copied().unwrap_or(usize::MAX));
+        }
         Ok(RegisterPage {
             total: total as u64,
             offset: q.offset,
-            rows: rows.collect::<Result<_, _>>()?,
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
         })
     }
 
@@ -375,5 +677,212 @@ impl Db {
         )?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::delay::DelayFacts;
+    use crate::store::{Actor, DecisionInput, DeliveryInput, RequirementInput, StepTime};
+
+    fn day(s: &str) -> NaiveDate {
+        dates::from_iso(s).unwrap()
+    }
+
+    fn actor() -> Actor {
+        Actor::new(None, "测试员", "test", crate::clock::now())
+    }
+
+    fn numbers(db: &Db, q: &RegisterQuery) -> Vec<String> {
+        db.register(q, day("2015-01-01"))
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.number)
+            .collect()
+    }
+
+    fn all() -> RegisterQuery {
+        RegisterQuery {
+            include_withdrawn: true,
+            ..Default::default()
+        }
+    }
+
+    /// Requirements covering every status: undecided, 不做, 做 with and without a delivery, with
+    /// an approved, a rejected and no delay, some without a requester or a promised day.
+    fn statuses_db() -> Db {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = actor();
+        for i in 0..24u32 {
+            let input = RequirementInput {
+                received_date: format!("2014-06-{:02}", 2 + i % 20),
+                reporter: ["王五", "张三", "李四"][(i % 3) as usize].into(),
+                requester: ["", "郭主任", "沈院"][(i % 3) as usize].into(),
+                brief: format!("需求{i}"),
+                ..Default::default()
+            };
+            let r = db.create_requirement(&a, &input).unwrap();
+            let decision = match i % 4 {
+                0 => continue,
+                1 => Decision::DoNot,
+                _ => Decision::Do,
+            };
+            let d = DecisionInput {
+                decision,
+                grade: (decision == Decision::Do).then_some(Grade::B),
+                conversion_summary: String::new(),
+                decision_date: String::new(),
+                at: StepTime::default(),
+            };
+            db.record_decision(&a, &r.number, &d).unwrap();
+            if decision == Decision::DoNot {
+                continue;
+            }
+            if i % 8 < 6 {
+                let date = DeliveryInput {
+                    date: "2014-07-30".into(),
+                    at: StepTime::default(),
+                };
+                db.record_expected_delivery(&a, &r.number, &date).unwrap();
+            }
+            if i % 6 == 2 {
+                let f = DelayFacts {
+                    id: 0,
+                    filed: day("2014-07-20"),
+                    original: Some(day("2014-07-30")),
+                    new_date: day(if i % 12 == 2 {
+                        "2014-09-30"
+                    } else {
+                        "2015-09-30"
+                    }),
+                    reason: "原因".into(),
+                    approved_on: (i % 5 != 0).then(|| day("2014-07-21")),
+                    rejected_on: (i % 5 == 0).then(|| day("2014-07-21")),
+                    withdrawn: false,
+                };
+                super::super::delays::insert_for_test(db.conn(), &a, r.id, &f).unwrap();
+            }
+            if i % 7 == 3 {
+                let date = DeliveryInput {
+                    date: "2014-08-01".into(),
+                    at: StepTime::default(),
+                };
+                db.record_completion(&a, &r.number, &date).unwrap();
+            }
+        }
+        db
+    }
+
+    /// The SQL forms of the status (filters, sort) and of 逾期 select exactly the rows whose
+    /// status the domain derives (the rows' own `status` / `overdue`).
+    #[test]
+    fn status_filters_and_sort_agree_with_the_domain() {
+        let db = statuses_db();
+        let rows = db.register(&all(), day("2015-01-01")).unwrap().rows;
+        assert_eq!(rows.len(), 24);
+        let mut seen = std::collections::HashSet::new();
+        for st in [Status::Open, Status::Delayed, Status::Done] {
+            let expected: Vec<String> = rows
+                .iter()
+                .filter(|r| r.status_code == st.code())
+                .map(|r| r.number.clone())
+                .collect();
+            assert!(!expected.is_empty(), "{st:?} has cases");
+            seen.insert(st);
+            let mut q = all();
+            q.status = Some(st.code().into());
+            let mut got = numbers(&db, &q);
+            got.sort();
+            let mut want = expected.clone();
+            want.sort();
+            assert_eq!(got, want, "{st:?}");
+        }
+        let overdue: Vec<String> = rows
+            .iter()
+            .filter(|r| r.overdue)
+            .map(|r| r.number.clone())
+            .collect();
+        assert!(!overdue.is_empty() && overdue.len() < rows.len());
+        let mut q = all();
+        q.status = Some(OVERDUE.into());
+        let mut got = numbers(&db, &q);
+        got.sort();
+        let mut want = overdue;
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    /// Every page read (from the front, from the back, the empty values apart, the statuses as
+    /// runs) put together is the whole register in the same order, for every sort and direction.
+    #[test]
+    fn pages_put_together_are_the_whole_order() {
+        let db = statuses_db();
+        let keys = [
+            SortKey::Number,
+            SortKey::Reporter,
+            SortKey::Requester,
+            SortKey::Decision,
+            SortKey::Grade,
+            SortKey::Expected,
+            SortKey::Actual,
+            SortKey::Status,
+            SortKey::Brief,
+            SortKey::Received,
+        ];
+        for key in keys {
+            for descending in [false, true] {
+                let mut q = all();
+                q.sort = key;
+                q.descending = descending;
+                let whole = numbers(&db, &q);
+                assert_eq!(whole.len(), 24);
+                let mut paged = Vec::new();
+                for offset in (0..24).step_by(5) {
+                    q.offset = offset;
+                    q.limit = Some(5);
+                    paged.extend(numbers(&db, &q));
+                }
+                assert_eq!(paged, whole, "{key:?} descending={descending}");
+                if key == SortKey::Status {
+                    continue; // never empty (空 is the open status's label, not no value)
+                }
+                // empty values come last either way
+                let rows = db.register(&all_sorted(key, descending), day("2015-01-01"));
+                let rows = rows.unwrap().rows;
+                let empty: Vec<bool> = rows
+                    .iter()
+                    .map(|r| r.value(sort_field(key)).unwrap_or("").is_empty())
+                    .collect();
+                assert!(
+                    empty.windows(2).all(|w| !w[0] || w[1]),
+                    "{key:?} descending={descending}: {empty:?}"
+                );
+            }
+        }
+    }
+
+    fn all_sorted(sort: SortKey, descending: bool) -> RegisterQuery {
+        RegisterQuery {
+            sort,
+            descending,
+            ..all()
+        }
+    }
+
+    fn sort_field(key: SortKey) -> &'static str {
+        match key {
+            SortKey::Number => "number",
+            SortKey::Reporter => "reporter",
+            SortKey::Requester => "requester",
+            SortKey::Decision => "decision",
+            SortKey::Grade => "grade",
+            SortKey::Expected => "expected_delivery",
+            SortKey::Actual => "actual_delivery",
+            SortKey::Status => "status",
+            SortKey::Brief => "brief",
+            SortKey::Received => "received_date",
+        }
     }
 }

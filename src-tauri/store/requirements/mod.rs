@@ -215,6 +215,7 @@ impl Db {
                 rusqlite::params_from_iter(vals.iter()),
             )?;
             let id = tx.last_insert_rowid();
+            super::search::after_create(tx, id)?;
             change::event(
                 tx,
                 &REQUIREMENT,

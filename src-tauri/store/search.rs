@@ -1,0 +1,476 @@
+//! The register's full-text search index (`requirement_search`, migration 0003): the only file
+//! that reads or writes it.
+//!
+//! SQLite's FTS5 finds words; Chinese has no spaces, and people search for one or two
+//! characters (王, 药房) as often as for phrases. So each searched text is cut into *runs* of
+//! letters and digits (punctuation and spaces end a run), and each run is stored as its
+//! character bigrams followed by its last character: `问卷计分` → `问卷 卷计 计分 分`. Then
+//! - a keyword of one character `c` is the prefix query `c*` (a bigram starting with it, or the
+//!   last character of a run);
+//! - a keyword of two or more characters is the phrase of its bigrams: `问卷计` → `"问卷 卷计"`,
+//!   which matches exactly where the characters stand in that order (a phrase never runs on
+//!   into the next run, as every run ends with its single last character).
+//!
+//! A keyword with punctuation inside (`6-25`) is searched by its runs and then checked with a
+//! plain `LIKE` on the keyword as typed, so results are always exact substrings. Letters and
+//! digits are compared half-width and in lower case (`Ｗｉｆｉ` finds `wifi`); punctuation as
+//! typed.
+//!
+//! Every requirement with `id <= search_state.indexed_upto` is indexed. A created or edited one
+//! is indexed in the same transaction; a large import leaves its new rows above the mark and
+//! [`Db::index_search`] indexes them afterwards, off the import's critical path. Until then the
+//! register finds those rows by a plain scan of the rows above the mark, so a search is never
+//! wrong, only slower for a moment.
+
+use super::Db;
+use crate::domain::dates;
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The columns a register search looks in (and the index holds).
+pub const SEARCHED: &[&str] = &[
+    "number",
+    "reporter",
+    "requester",
+    "brief",
+    "overview",
+    "doctor_words",
+    "doctor_name",
+    "hospital",
+    "clinic_department",
+    "app_account",
+    "remark",
+    "conversion_summary",
+    "plan_doc_number",
+    "source",
+];
+
+/// How many requirements one catch-up transaction indexes (≈ tens of milliseconds, so a user's
+/// own write never waits long behind it).
+const BATCH: usize = 2_000;
+
+/// Text as the index compares it: half-width, lower case.
+fn normalize(text: &str) -> String {
+    dates::normalize_width(text).to_lowercase()
+}
+
+/// The runs of letters and digits of normalized text.
+fn runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|r| !r.is_empty())
+}
+
+/// Appends the index grams of `text` to `out`, space separated: for each run, its bigrams and
+/// then its last character.
+pub fn grams(text: &str, out: &mut String) {
+    let text = normalize(text);
+    for run in runs(&text) {
+        let mut chars = run.char_indices().peekable();
+        while let Some((i, _)) = chars.next() {
+            let end = chars.peek().map(|&(j, c)| j + c.len_utf8());
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            match end {
+                Some(end) => out.push_str(&run[i..end]),
+                None => out.push_str(&run[i..]),
+            }
+        }
+    }
+}
+
+/// One keyword of a search, as the register asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Keyword {
+    /// The FTS5 query for its runs (`None`: no letters or digits at all, e.g. `-`).
+    pub fts: Option<String>,
+    /// A `LIKE` pattern (`%…%`, escaped with `\`) matching it exactly.
+    pub like: String,
+    /// The FTS5 match alone may find more than the exact substring (punctuation inside), so the
+    /// `LIKE` must confirm it.
+    pub needs_like: bool,
+}
+
+/// Reads one keyword (no spaces inside: keywords are split on spaces first).
+pub(crate) fn keyword(word: &str) -> Keyword {
+    let norm = normalize(word);
+    let parts: Vec<String> = runs(&norm)
+        .map(|run| {
+            if run.chars().count() == 1 {
+                format!("\"{run}\"*")
+            } else {
+                let mut g = String::new();
+                grams(run, &mut g);
+                // the phrase is the bigrams; the run's own last character is not part of it
+                let bigrams: Vec<&str> = g.split(' ').filter(|t| t.chars().count() == 2).collect();
+                format!("\"{}\"", bigrams.join(" "))
+            }
+        })
+        .collect();
+    let whole_run = parts.len() == 1 && runs(&norm).next() == Some(norm.as_str());
+    Keyword {
+        fts: (!parts.is_empty()).then(|| parts.join(" AND ")),
+        like: format!(
+            "%{}%",
+            word.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        ),
+        needs_like: !whole_run,
+    }
+}
+
+/// SQL true when any searched column of the row contains the `LIKE` pattern bound as `p`.
+pub(crate) fn like_any(p: &str) -> String {
+    let any = SEARCHED
+        .iter()
+        .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!("({any})")
+}
+
+/// The FTS5 query for keywords' queries, all required.
+pub(crate) fn match_all(queries: &[&str]) -> String {
+    queries.join(" AND ")
+}
+
+/// A SELECT of the ids of matching requirements (withdrawn ones included): the index's answer
+/// for the rows it holds plus a scan of the rows above the mark. `m` is the bound
+/// [`match_all`] query, `likes` the bound `LIKE` patterns of every keyword.
+pub(crate) fn matching_ids(m: &str, likes: &[String]) -> String {
+    let tail: Vec<String> = likes.iter().map(|p| like_any(p)).collect();
+    format!(
+        "SELECT rowid FROM requirement_search WHERE requirement_search MATCH {m}
+         UNION ALL
+         SELECT id FROM requirements
+         WHERE id > (SELECT indexed_upto FROM search_state) AND {}",
+        tail.join(" AND ")
+    )
+}
+
+fn indexed_upto(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT indexed_upto FROM search_state")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// The grams of one requirement's searched texts (`None` when there is no such row).
+fn row_grams(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let sql = format!(
+        "SELECT {} FROM requirements WHERE id = ?1",
+        SEARCHED.join(", ")
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    Ok(st
+        .query_row([id], |r| {
+            let mut out = String::new();
+            for i in 0..SEARCHED.len() {
+                if let Some(t) = r.get_ref(i)?.as_str_or_null()? {
+                    grams(t, &mut out);
+                }
+            }
+            Ok(out)
+        })
+        .optional()?)
+}
+
+/// Puts one requirement's current texts into the index (replacing what it had).
+fn reindex(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM requirement_search WHERE rowid = ?1")?
+        .execute([id])?;
+    if let Some(g) = row_grams(conn, id)? {
+        conn.prepare_cached("INSERT INTO requirement_search (rowid, grams) VALUES (?1, ?2)")?
+            .execute(params![id, g])?;
+    }
+    Ok(())
+}
+
+/// After a requirement was inserted (in the same transaction): indexed at once when the index
+/// is complete up to it, otherwise left to the catch-up with the rows before it.
+pub(crate) fn after_create(conn: &Connection, id: i64) -> Result<()> {
+    let upto = indexed_upto(conn)?;
+    if upto >= id - 1 {
+        reindex(conn, id)?;
+        conn.prepare_cached("UPDATE search_state SET indexed_upto = max(indexed_upto, ?1)")?
+            .execute([id])?;
+    }
+    Ok(())
+}
+
+/// After the change engine changed `columns` of requirement `id` (in the same transaction):
+/// re-indexed when a searched text changed and the row is in the index.
+pub(crate) fn after_change(conn: &Connection, id: i64, columns: &[&str]) -> Result<()> {
+    if columns.iter().any(|c| SEARCHED.contains(c)) && id <= indexed_upto(conn)? {
+        reindex(conn, id)?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Empties the search index, as a large import leaves it (tests of the catch-up).
+    #[cfg(test)]
+    pub(crate) fn forget_search_index_for_test(&self) {
+        self.conn()
+            .execute_batch(
+                "DELETE FROM requirement_search; UPDATE search_state SET indexed_upto = 0",
+            )
+            .unwrap();
+    }
+
+    /// How many requirements the search index does not hold yet (0 after a catch-up).
+    pub fn search_backlog(&self) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM requirements
+             WHERE id > (SELECT indexed_upto FROM search_state)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Indexes the requirements above the mark, a batch per transaction, until none is left.
+    /// Returns how many were indexed. Safe beside other writers (each batch is one short
+    /// `BEGIN IMMEDIATE` transaction) and idempotent.
+    pub fn index_search(&mut self) -> Result<u64> {
+        let mut total = 0u64;
+        loop {
+            let n = self.write(|tx| {
+                let upto = indexed_upto(tx)?;
+                let ids: Vec<i64> = tx
+                    .prepare_cached(
+                        "SELECT id FROM requirements WHERE id > ?1 ORDER BY id LIMIT ?2",
+                    )?
+                    .query_map(params![upto, BATCH as i64], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for &id in &ids {
+                    reindex(tx, id)?;
+                }
+                if let Some(&last) = ids.last() {
+                    tx.prepare_cached("UPDATE search_state SET indexed_upto = ?1")?
+                        .execute([last])?;
+                }
+                Ok(ids.len())
+            })?;
+            total += n as u64;
+            if n < BATCH {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(text: &str) -> String {
+        let mut out = String::new();
+        grams(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn grams_are_bigrams_and_each_runs_last_character() {
+        assert_eq!(g("问卷计分"), "问卷 卷计 计分 分");
+        assert_eq!(g("王"), "王");
+        assert_eq!(g("药房，费用"), "药房 房 费用 用");
+        assert_eq!(g("ＡＢ-1"), "ab b 1");
+        assert_eq!(g(""), "");
+        assert_eq!(g("，。 "), "");
+    }
+
+    #[test]
+    fn keywords_become_prefix_or_phrase_queries() {
+        let k = keyword("王");
+        assert_eq!(k.fts.as_deref(), Some("\"王\"*"));
+        assert!(!k.needs_like);
+        let k = keyword("问卷计");
+        assert_eq!(k.fts.as_deref(), Some("\"问卷 卷计\""));
+        assert!(!k.needs_like);
+        let k = keyword("6-25");
+        assert_eq!(k.fts.as_deref(), Some("\"6\"* AND \"25\""));
+        assert!(k.needs_like);
+        let k = keyword("--");
+        assert_eq!(k.fts, None);
+        assert_eq!(k.like, "%--%");
+        assert_eq!(keyword("50%_\\").like, "%50\\%\\_\\\\%");
+    }
+
+    use crate::store::{Actor, RegisterQuery, RequirementInput, SortKey, StepTime};
+
+    const TEXTS: &[(&str, &str)] = &[
+        ("问卷自动计分", "能不能自动算分？"),
+        ("药房，费用对接", "和药房的费用系统对接"),
+        ("ABC-12 扫码", "扫码后没反应"),
+        ("王主任的需求", "王主任说：能不能加个提醒"),
+        ("病历夹 搜索", ""),
+        ("Ｗｉｆｉ 设置", "wifi断了"),
+        ("6-25 上线", "50%_完成"),
+    ];
+    const QUERIES: &[&str] = &[
+        "问",
+        "问卷",
+        "卷自动",
+        "药房 费用",
+        "费用对",
+        "abc",
+        "c-1",
+        "王",
+        "主任说",
+        "wifi",
+        "6-25",
+        "25",
+        "-",
+        "不存在",
+        "1406",
+        "06",
+        "50%",
+        "%_",
+        "能不能 提醒",
+        "，",
+    ];
+
+    /// What a search must find: each keyword a substring of some searched text — letters and
+    /// digits compared half-width and in lower case, punctuation as typed.
+    fn expected(db: &Db, query: &str) -> Vec<String> {
+        let rows: Vec<(String, String, String)> = db
+            .conn()
+            .prepare("SELECT number, brief, doctor_words FROM requirements WHERE withdrawn_at IS NULL ORDER BY number DESC")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.into_iter()
+            .filter(|(n, b, w)| {
+                query.split_whitespace().all(|k| {
+                    let kw = keyword(k);
+                    let lower = k.to_lowercase();
+                    [n, b, w].iter().any(|t| {
+                        let by_runs = kw.fts.is_none() || normalize(t).contains(&normalize(k));
+                        let as_typed = !kw.needs_like || t.to_lowercase().contains(&lower);
+                        by_runs && as_typed
+                    })
+                })
+            })
+            .map(|(n, _, _)| n)
+            .collect()
+    }
+
+    fn numbers(db: &Db, q: &RegisterQuery) -> Vec<String> {
+        let page = db.register(q, crate::clock::today()).unwrap();
+        page.rows.into_iter().map(|r| r.number).collect()
+    }
+
+    fn found(db: &Db, query: &str, include_withdrawn: bool) -> Vec<String> {
+        let q = RegisterQuery {
+            search: Some(query.into()),
+            descending: true,
+            include_withdrawn,
+            ..Default::default()
+        };
+        let page = db.register(&q, crate::clock::today()).unwrap();
+        assert_eq!(page.total as usize, page.rows.len(), "{query}");
+        page.rows.into_iter().map(|r| r.number).collect()
+    }
+
+    fn texts_db() -> Db {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "测试员", "test", crate::clock::now());
+        for (brief, words) in TEXTS {
+            let input = RequirementInput {
+                received_date: "2014-06-19".into(),
+                reporter: "李四".into(),
+                brief: brief.to_string(),
+                doctor_words: words.to_string(),
+                ..Default::default()
+            };
+            db.create_requirement(&a, &input).unwrap();
+        }
+        db
+    }
+
+    /// Every query finds exactly the rows whose texts contain each keyword: through the index,
+    /// through the scan of rows not indexed yet, and after the catch-up.
+    #[test]
+    fn the_index_finds_exactly_the_substrings() {
+        let mut db = texts_db();
+        assert_eq!(db.search_backlog().unwrap(), 0);
+        for q in QUERIES {
+            assert_eq!(found(&db, q, false), expected(&db, q), "indexed: {q}");
+        }
+        assert!(!found(&db, "王", false).is_empty());
+        // pages put together are the whole answer, in every order (few matches are sorted,
+        // many are found by walking the order: both ways are taken here)
+        for q in ["能", "a", "王", "1406"] {
+            for sort in [SortKey::Number, SortKey::Brief] {
+                for descending in [false, true] {
+                    let mut query = RegisterQuery {
+                        search: Some(q.into()),
+                        sort,
+                        descending,
+                        ..Default::default()
+                    };
+                    let whole = numbers(&db, &query);
+                    let mut paged = Vec::new();
+                    for offset in (0..whole.len() as u32).step_by(2) {
+                        query.offset = offset;
+                        query.limit = Some(2);
+                        paged.extend(numbers(&db, &query));
+                    }
+                    assert_eq!(paged, whole, "{q} {sort:?} {descending}");
+                }
+            }
+        }
+        assert_eq!(found(&db, "药房 费用", false).len(), 1);
+        // as after a large import: nothing indexed yet
+        db.forget_search_index_for_test();
+        assert_eq!(db.search_backlog().unwrap(), TEXTS.len() as u64);
+        for q in QUERIES {
+            assert_eq!(found(&db, q, false), expected(&db, q), "not indexed: {q}");
+        }
+        assert_eq!(db.index_search().unwrap(), TEXTS.len() as u64);
+        assert_eq!(db.search_backlog().unwrap(), 0);
+        for q in QUERIES {
+            assert_eq!(found(&db, q, false), expected(&db, q), "caught up: {q}");
+        }
+    }
+
+    /// An edit re-indexes the row; a withdrawn one leaves the default view's matches and comes
+    /// back with 含已撤回 and on restore.
+    #[test]
+    fn edits_and_withdrawals_keep_the_index_in_step() {
+        let mut db = texts_db();
+        let a = Actor::new(None, "测试员", "test", crate::clock::now());
+        let number = found(&db, "扫码", false).remove(0);
+        let mut input = RequirementInput {
+            reporter: "李四".into(),
+            brief: "二维码登录".into(),
+            doctor_words: "扫码后没反应".into(),
+            ..Default::default()
+        };
+        db.update_requirement(&a, &number, &input).unwrap();
+        assert_eq!(found(&db, "二维码", false), vec![number.clone()]);
+        assert!(found(&db, "abc", false).is_empty());
+        db.withdraw_requirement(&a, &number, "重复", &StepTime::default())
+            .unwrap();
+        assert!(found(&db, "二维码", false).is_empty());
+        assert_eq!(found(&db, "二维码", true), vec![number.clone()]);
+        db.restore_requirement(&a, &number, &StepTime::default())
+            .unwrap();
+        assert_eq!(found(&db, "二维码", false), vec![number.clone()]);
+        // a new requirement while the index is behind is found by the scan, then indexed
+        db.conn()
+            .execute("UPDATE search_state SET indexed_upto = 2", [])
+            .unwrap();
+        input.brief = "新的扫码需求".into();
+        input.received_date = "2014-06-20".into();
+        let created = db.create_requirement(&a, &input).unwrap().number;
+        assert!(found(&db, "新的", false).contains(&created));
+        db.index_search().unwrap();
+        assert_eq!(db.search_backlog().unwrap(), 0);
+        assert_eq!(found(&db, "新的", false), [created]);
+    }
+}
