@@ -11,7 +11,10 @@ use tauri::Runtime;
 pub type AppState = commands::AppState;
 
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    builder.manage(state).invoke_handler(commands::handler())
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(commands::handler())
 }
 
 /// Opens the window on the database at `db_path`.

@@ -221,3 +221,28 @@ fn the_capabilities_have_a_real_home() {
     assert!(build.contains("src-tauri/capabilities"));
     assert!(!files("src-tauri/capabilities", ".json").is_empty());
 }
+
+/// Every ES module of the window is preloaded by `ui/index.html`, so the launch fetches them
+/// together instead of one import level after another.
+#[test]
+fn every_ui_module_is_preloaded() {
+    let index = std::fs::read_to_string(root().join("ui/index.html")).unwrap();
+    let ui = root().join("ui");
+    let missing: Vec<String> = files("ui/js", "js")
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&ui)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|m| {
+            m != "js/app.js"
+                && !index.contains(&format!("<link rel=\"modulepreload\" href=\"{m}\">"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add to ui/index.html's modulepreload list: {missing:?}"
+    );
+}

@@ -364,7 +364,24 @@ async fn import_wizard_takes_picked_files() {
         .join("../shared/fixtures/legacy/需求登记反馈表_2015.xls")
         .canonicalize()
         .unwrap();
-    // WebDriver fills a file input with a path; the page reads the bytes and sends them.
+    // The pickers a user sees are the system's dialogs, in Chinese; the browser's own file
+    // input ("Choose Files") is not shown.
+    s.wait_text("#import-pick-files", "选择文件…").await;
+    s.wait_text("#import-pick-folder", "选择文件夹…").await;
+    let shown = s
+        .client
+        .execute(
+            "return document.querySelector('#import-form input[type=file]').getBoundingClientRect().width;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        shown.as_f64().unwrap() <= 1.0,
+        "the file input shows: {shown}"
+    );
+    // WebDriver fills that (fallback) file input with a path; the page reads the bytes and
+    // sends them.
     s.send_keys("#import-form input[type=file]", file.to_str().unwrap())
         .await;
     s.click("#import-load").await;
@@ -822,6 +839,69 @@ async fn at_the_1024_px_minimum_nothing_scrolls_sideways() {
                 "{name} at {w}px scrolls sideways by {sideways}"
             );
         }
+        // the filter bar: every field and button one height, each row's fields on one line
+        s.client
+            .goto("tauri://localhost/index.html#/register")
+            .await
+            .ok();
+        s.wait_css("#register-count").await;
+        let heights = s
+            .client
+            .execute(
+                "const f = document.querySelector('#register-filters');
+                 const controls = [...f.querySelectorAll('input:not([type=checkbox]), select, button')];
+                 const hs = [...new Set(controls.map((c) => Math.round(c.getBoundingClientRect().height)))];
+                 const bottoms = {};
+                 for (const c of controls) {
+                   const r = c.getBoundingClientRect();
+                   (bottoms[Math.round(r.top / 20)] ||= new Set()).add(Math.round(r.bottom));
+                 }
+                 return [hs, Object.values(bottoms).map((b) => b.size)];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            heights[0].as_array().map(Vec::len),
+            Some(1),
+            "filter controls of different heights at {w}px: {heights}"
+        );
+        assert!(
+            heights[1]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n.as_u64() == Some(1)),
+            "filter controls not aligned on their line at {w}px: {heights}"
+        );
+        // the import preview's column mapping: an even grid, nothing sideways
+        s.client
+            .goto("tauri://localhost/index.html#/import")
+            .await
+            .ok();
+        s.fill(
+            "#import-form [name=paths]",
+            &format!(
+                "{}/../shared/fixtures/legacy/需求登记反馈表_2014.xlsx",
+                env!("CARGO_MANIFEST_DIR")
+            ),
+        )
+        .await;
+        s.click("#import-load").await;
+        s.wait_text("#import-summary", "将新建").await;
+        s.screenshot(&format!("{w}-import-preview")).await;
+        let sideways = s
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            sideways.as_i64().unwrap_or(0) <= 0,
+            "the import preview at {w}px scrolls sideways by {sideways}"
+        );
     }
     s.close().await;
 }

@@ -109,6 +109,19 @@ impl Session {
     }
 
     pub async fn start_on(dir: tempfile::TempDir, db: PathBuf) -> Session {
+        let s = Self::launch(
+            dir,
+            env!("CARGO_BIN_EXE_genjin"),
+            &["--db", db.to_str().unwrap()],
+        )
+        .await;
+        s.wait_css("#view").await;
+        s
+    }
+
+    /// Starts `application` with `args` under its own display and WebDriver; returns once the
+    /// WebDriver session is open (the window's first page has loaded).
+    pub async fn launch(dir: tempfile::TempDir, application: &str, args: &[&str]) -> Session {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native = free_port();
@@ -132,8 +145,8 @@ impl Session {
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({
-                "application": env!("CARGO_BIN_EXE_genjin"),
-                "args": ["--db", db.to_str().unwrap()],
+                "application": application,
+                "args": args,
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -152,14 +165,12 @@ impl Session {
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
             }
         };
-        let s = Session {
+        Session {
             client,
             _dir: dir,
             driver,
             xvfb,
-        };
-        s.wait_css("#view").await;
-        s
+        }
     }
 
     pub async fn wait_css(&self, css: &str) -> Element {

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real window under Xvfb, driven through tauri-driver + WebKitWebDriver.
 //! Run one at a time (`--test-threads=1`): each starts its own display and app.
 
+mod bench;
 mod flows;
 mod harness;

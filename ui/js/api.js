@@ -31,6 +31,12 @@ export const api = {
   // a picked file travels as raw bytes; its name in a header (headers are ASCII only)
   importUpload: (name, bytes) => invoke('import_upload', bytes, { headers: { 'x-file-name': encodeURIComponent(name) } }),
   importLoad: (paths) => invoke('import_load', { paths }),
+  /** The system's open dialog: several spreadsheets, or one folder. Paths, or null if cancelled. */
+  pickFiles: (folder) => invoke('plugin:dialog|open', {
+    options: folder
+      ? { directory: true, multiple: false, title: '选择存放旧表的文件夹' }
+      : { multiple: true, title: '选择旧的登记表、需求报告表', filters: [{ name: '电子表格', extensions: ['xlsx', 'xls', 'xlsm', 'ods'] }] },
+  }).then((r) => (r == null ? null : [].concat(r))),
   importRemap: (overrides, choices) => invoke('import_remap', { overrides, choices }),
   importCommit: (choices, onProgress) => {
     const channel = new window.__TAURI__.core.Channel();

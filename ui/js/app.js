@@ -29,6 +29,7 @@ async function render() {
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.dataset.route === nav));
     try {
       clear(main, await view(m));
+      main.scrollTop = 0; // a new page starts at its top, not where the last one was scrolled
     } catch (e) {
       clear(main, h('div', { class: 'card' }, h('h2', {}, '出错了'), h('p', {}, e.message || String(e)),
         h('a', { href: '#/register' }, '返回登记表')));
@@ -69,8 +70,11 @@ export async function chooseOperator(first = false) {
 }
 
 async function start() {
+  // marks for the window benchmark (tests/e2e/bench.rs): where the launch's time goes
+  performance.mark('genjin:modules-loaded');
   try {
     app.info = await api.appInfo();
+    performance.mark('genjin:app-info');
   } catch (e) {
     clear(document.getElementById('view'), h('div', { class: 'card' }, h('h2', {}, '无法打开数据库'), h('p', {}, e.message)));
     return;

@@ -76,6 +76,22 @@ export async function importView() {
     }
   }
 
+  // The system's open dialog (files, or a folder that is searched through); what is picked is
+  // read and previewed at once.
+  async function pick(folder) {
+    let picked;
+    try {
+      picked = await api.pickFiles(folder);
+    } catch (_) {
+      if (!folder) form.querySelector('[name=files]').click();
+      return;
+    }
+    if (!picked || !picked.length) return;
+    const box = form.querySelector('[name=paths]');
+    box.value = [...box.value.split('\n').map((s) => s.trim()).filter(Boolean), ...picked].join('\n');
+    load(form);
+  }
+
   async function loadFiles(form) {
     const paths = form.querySelector('[name=paths]').value.split('\n').map((s) => s.trim()).filter(Boolean);
     const files = [...form.querySelector('[name=files]').files];
@@ -103,7 +119,7 @@ export async function importView() {
       h('h3', {}, f.file.split('/').pop(), f.refused ? h('span', { class: 'badge overdue' }, '整个文件被拒绝') : null),
       f.refused ? h('p', { class: 'error-text' }, f.refused) : f.sheets.map((s) => h('div', {},
         h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind_code === 'register' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
-        s.columns.length ? h('div', { class: 'row mapping' }, s.columns.map((c) => h('label', {},
+        s.columns.length ? h('div', { class: 'mapping' }, s.columns.map((c) => h('label', {},
           `${c.letter} 列 ${c.header || ''}`,
           h('select', {
             'data-column': c.column,
@@ -165,10 +181,14 @@ export async function importView() {
 
   const form = h('form', { class: 'card', id: 'import-form', onsubmit: (e) => { e.preventDefault(); load(form); } },
     h('h2', {}, '选择旧的登记表、需求报告表'),
-    h('p', { class: 'hint' }, '支持 .xlsx、.xls、.ods；可一次选多个文件，或输入文件夹路径（会查找其中所有子文件夹）。导入前会先预览，确认后才写入；同一批文件重复导入不会重复登记。'),
+    h('p', { class: 'hint' }, '支持 .xlsx、.xls、.ods；可一次选多个文件，或选一个文件夹（会查找其中所有子文件夹）。导入前会先预览，确认后才写入；同一批文件重复导入不会重复登记。'),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', id: 'import-pick-files', onclick: () => pick(false) }, '选择文件…'),
+      h('button', { type: 'button', id: 'import-pick-folder', onclick: () => pick(true) }, '选择文件夹…'),
+      // the browser's own picker: used only when the system dialog cannot open (and by tests)
+      h('input', { type: 'file', name: 'files', multiple: true, accept: '.xlsx,.xls,.ods,.xlsm', class: 'visually-hidden', tabindex: -1, 'aria-hidden': 'true' })),
     h('div', { class: 'grid' },
-      h('label', {}, '选择文件', h('input', { type: 'file', name: 'files', multiple: true, accept: '.xlsx,.xls,.ods,.xlsm' })),
-      h('label', { class: 'wide' }, '或输入文件/文件夹路径（每行一个）', h('textarea', { name: 'paths', rows: 2, placeholder: '例如 /home/资讯部/共享/需求收集反馈' }))),
+      h('label', { class: 'wide' }, '或输入文件/文件夹路径（每行一个）', h('textarea', { name: 'paths', rows: 2, placeholder: '例如 D:\\需求收集反馈 或 \\\\文件服务器\\资讯部\\需求收集反馈' }))),
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'import-load' }, '读取并预览')));
   clear(body, form);

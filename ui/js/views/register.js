@@ -35,7 +35,6 @@ function cell(f, r) {
 }
 
 export async function registerView(app) {
-  const reporters = await api.reporters().catch(() => []);
   const tbody = h('tbody');
   const info = h('span', { class: 'muted', id: 'register-count' });
   const prev = h('button', { type: 'button', id: 'page-prev', onclick: () => { state.offset = Math.max(0, state.offset - PAGE); load(); } }, '上一页');
@@ -90,6 +89,7 @@ export async function registerView(app) {
       },
       app.info.forms.register.fields.map((f) => cell(f, r))))
         : h('tr', {}, h('td', { colspan: columns(app).length, class: 'muted' }, '没有符合条件的需求')));
+      performance.mark('genjin:register-rows');
       const pages = Math.max(1, Math.ceil(page.total / PAGE));
       lastPage = pages;
       info.textContent = `共 ${page.total} 条，第 ${Math.floor(state.offset / PAGE) + 1} / ${pages} 页`;
@@ -114,6 +114,9 @@ export async function registerView(app) {
     load();
   }
 
+  // filled once the reporters are known; a remembered choice is there from the start
+  const reporterSelect = select('reporter', [['', '全部'], ...(state.reporter ? [state.reporter] : [])],
+    state.reporter, { onchange: apply });
   let timer = null;
   const search = h('input', {
     type: 'search', name: 'search', id: 'register-search', value: state.search, placeholder: '编号、梗概、医生原话…',
@@ -125,14 +128,21 @@ export async function registerView(app) {
     h('label', {}, '需求状态', select('status', [['', '全部'], ...app.info.status_filters.map((s) => [s.value, s.label])], state.status, { onchange: apply })),
     h('label', {}, '决策结果', select('decision', [['', '全部'], '未决策', ...app.info.decisions.map((d) => d.label)], state.decision, { onchange: apply })),
     h('label', {}, '需求分级', select('grade', [['', '全部'], ...app.info.grades.map((g) => g.label)], state.grade, { onchange: apply })),
-    h('label', {}, '填表人', select('reporter', [['', '全部'], ...reporters], state.reporter, { onchange: apply })),
-    h('label', {}, '收到日期从', h('input', { name: 'received_from', class: 'date', value: state.received_from, placeholder: '年-月-日' })),
-    h('label', {}, '到', h('input', { name: 'received_to', class: 'date', value: state.received_to, placeholder: '年-月-日' })),
-    h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'include_withdrawn', checked: state.include_withdrawn, onchange: apply }), '含已撤回'),
-    h('button', { type: 'submit' }, '筛选'),
+    h('label', {}, '填表人', reporterSelect),
+    h('div', { class: 'filter-group' },
+      h('label', {}, '收到日期从', h('input', { name: 'received_from', class: 'date', value: state.received_from, placeholder: '年-月-日' })),
+      h('label', {}, '到', h('input', { name: 'received_to', class: 'date', value: state.received_to, placeholder: '年-月-日' })),
+      h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'include_withdrawn', checked: state.include_withdrawn, onchange: apply }), '含已撤回'),
+      h('button', { type: 'submit' }, '筛选')),
     h('div', { class: 'error-text' }));
 
   load();
+  // the reporters' list comes after the first page (it reads every row; the page does not wait)
+  api.reporters().catch(() => []).then((names) => {
+    for (const n of names) {
+      if (n !== state.reporter) reporterSelect.append(h('option', { value: n }, n));
+    }
+  });
   setTimeout(() => search.focus(), 0);
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '需求登记反馈表'), h('span', { class: 'spacer' }),

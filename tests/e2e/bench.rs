@@ -1,0 +1,222 @@
+//! The window benchmark (issue 8): what a user waits for in the real window, at 100,000
+//! requirements. Not a test — it asserts nothing about time; it prints figures for
+//! BENCHMARKS.md. Run it on a release build with a filled database:
+//!
+//!     BENCH_DB=/tmp/reg.sqlite3 cargo run --release --example register_bench   # once, fills it
+//!     cargo build --release --example bare_window
+//!     GENJIN_WINDOW_BENCH_DB=/tmp/reg.sqlite3 \
+//!         cargo test --release --test e2e window_bench -- --ignored --nocapture
+//!
+//! Each action is timed inside the page, from the simulated click (or Enter) to the first
+//! frame after the register's rows were replaced (`performance.now()`, a MutationObserver and
+//! `requestAnimationFrame`). Launch is timed from asking WebDriver for the window until it
+//! reports the page loaded, plus, for Genjin, the time from the page's load event to its first
+//! register rows (the page's own `performance` marks) — side by side (alternating) with a bare
+//! Tauri window of the same build (`examples/bare_window.rs`: one static page through a custom
+//! protocol, as Genjin's pages are served).
+
+use crate::harness::Session;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Runs `action` (`search`, `status`, `click`) in the page and returns the milliseconds until
+/// the rows were replaced and until the next frame was drawn.
+async fn timed(s: &Session, action: &str, value: &str) -> (f64, f64) {
+    let script = r#"
+        const [action, value, done] = arguments;
+        const tbody = document.querySelector('#register tbody');
+        const t0 = performance.now();
+        new MutationObserver((_, obs) => {
+            obs.disconnect();
+            const replaced = performance.now() - t0;
+            requestAnimationFrame(() => setTimeout(() => done([replaced, performance.now() - t0]), 0));
+        }).observe(tbody, { childList: true });
+        if (action === 'search') {
+            const input = document.querySelector('#register-search');
+            input.value = value;
+            input.dispatchEvent(new Event('change'));
+        } else if (action === 'status') {
+            const sel = document.querySelector('#register-filters select[name=status]');
+            sel.value = value;
+            sel.dispatchEvent(new Event('change'));
+        } else {
+            document.querySelector(value).click();
+        }
+    "#;
+    let v = s
+        .client
+        .execute_async(script, vec![action.into(), value.into()])
+        .await
+        .expect("the page ran the action");
+    let ms = |i: usize| v[i].as_f64().expect("milliseconds");
+    (ms(0), ms(1))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn copy_db(from: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    std::fs::copy(from, &db).expect("copy the benchmark database");
+    (dir, db)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs GENJIN_WINDOW_BENCH_DB and a release build; prints figures"]
+async fn window_bench() {
+    let Some(source) = std::env::var_os("GENJIN_WINDOW_BENCH_DB").map(PathBuf::from) else {
+        panic!("set GENJIN_WINDOW_BENCH_DB to a filled database (see the module docs)");
+    };
+    let genjin = env!("CARGO_BIN_EXE_genjin");
+    let bare = Path::new(genjin)
+        .parent()
+        .unwrap()
+        .join("examples/bare_window");
+    assert!(
+        bare.exists(),
+        "build the bare window first: {}",
+        bare.display()
+    );
+
+    // launch, alternating, five each: the time until WebDriver has the window with its page
+    // loaded, plus (Genjin) how long after the page's load event its first rows were drawn —
+    // read from the page's own marks, not by polling for them
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let (dir, db) = copy_db(&source);
+        let t = Instant::now();
+        let s = Session::launch(dir, genjin, &["--db", db.to_str().unwrap()]).await;
+        let loaded = t.elapsed().as_secs_f64() * 1000.0;
+        s.wait_css("#register tbody tr[data-number]").await;
+        let after_load = s
+            .client
+            .execute(
+                "const n = performance.getEntriesByType('navigation')[0];
+                 const rows = performance.getEntriesByName('genjin:register-rows')[0];
+                 return Math.max(0, rows.startTime - n.loadEventEnd);",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        ours.push(loaded + after_load);
+        s.close().await;
+        let dir = tempfile::tempdir().unwrap();
+        let t = Instant::now();
+        let s = Session::launch(dir, bare.to_str().unwrap(), &[]).await;
+        theirs.push(t.elapsed().as_secs_f64() * 1000.0);
+        s.wait_css("#bare").await;
+        s.close().await;
+    }
+    let (o, b) = (median(ours.clone()), median(theirs.clone()));
+    println!(
+        "launch to first page: Genjin {o:.0} ms, bare Tauri window {b:.0} ms, ratio {:.2}x",
+        o / b
+    );
+    println!("  runs: Genjin {ours:.0?}, bare {theirs:.0?}");
+
+    let (dir, db) = copy_db(&source);
+    let s = Session::launch(dir, genjin, &["--db", db.to_str().unwrap()]).await;
+    s.wait_css("#register tbody tr[data-number]").await;
+    // where the page's part of the launch went (ms since the page's navigation began)
+    let page = s
+        .client
+        .execute(
+            "const n = performance.getEntriesByType('navigation')[0] || {};
+             return [Math.round(performance.now()),
+               ['domInteractive', 'domContentLoadedEventEnd', 'loadEventEnd'].map((k) => `${k} ${Math.round(n[k] || 0)}`),
+               performance.getEntriesByType('mark').map((m) => `${m.name} ${Math.round(m.startTime)}`),
+               performance.getEntriesByType('paint').map((m) => `${m.name} ${Math.round(m.startTime)}`)]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("page part of the launch (ms from navigation): {page}");
+    // the calls the launch makes, each alone (ms, median of 5)
+    for (cmd, args) in [
+        (
+            "register_query",
+            serde_json::json!({"query": {"limit": 50, "descending": true, "search": "问卷"}}),
+        ),
+        ("app_info", serde_json::json!({})),
+        (
+            "register_query",
+            serde_json::json!({"query": {"limit": 50, "descending": true}}),
+        ),
+        ("register_reporters", serde_json::json!({})),
+    ] {
+        let v = s
+            .client
+            .execute_async(
+                "const [cmd, args, done] = arguments; const runs = [];
+                 (async () => {
+                   for (let i = 0; i < 5; i++) {
+                     const t0 = performance.now();
+                     await window.__TAURI__.core.invoke(cmd, args);
+                     runs.push(performance.now() - t0);
+                   }
+                   done(runs.map(Math.round));
+                 })();",
+                vec![cmd.into(), args.clone()],
+            )
+            .await
+            .unwrap();
+        println!("  {cmd} {args}: {v} ms");
+    }
+    // (label, action, value, then the action that puts the register back)
+    let cases: &[(&str, &str, &str, (&str, &str))] = &[
+        ("search 问卷", "search", "问卷", ("search", "")),
+        ("search 病友圈 (no hit)", "search", "病友圈", ("search", "")),
+        ("search 药房", "search", "药房", ("search", "")),
+        ("search 王 (one character)", "search", "王", ("search", "")),
+        ("search 1406", "search", "1406", ("search", "")),
+        (
+            "search 药房 医生1 (two keywords)",
+            "search",
+            "药房 医生1",
+            ("search", ""),
+        ),
+        ("filter 延期", "status", "延期", ("status", "")),
+        ("filter 逾期", "status", "逾期", ("status", "")),
+        ("filter 完成", "status", "完成", ("status", "")),
+        (
+            "sort by 填表人",
+            "click",
+            "th button[data-sort=reporter]",
+            ("click", "th button[data-sort=number]"),
+        ),
+        (
+            "sort by 预期交付日",
+            "click",
+            "th button[data-sort=expected]",
+            ("click", "th button[data-sort=number]"),
+        ),
+        (
+            "sort by 需求状态",
+            "click",
+            "th button[data-sort=status]",
+            ("click", "th button[data-sort=number]"),
+        ),
+        ("next page", "click", "#page-next", ("click", "#page-first")),
+        ("last page", "click", "#page-last", ("click", "#page-first")),
+    ];
+    for (label, action, value, (back, back_value)) in cases {
+        let (mut replaced, mut drawn) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let (r, d) = timed(&s, action, value).await;
+            replaced.push(r);
+            drawn.push(d);
+            timed(&s, back, back_value).await;
+        }
+        println!(
+            "{label:<36} drawn {:>5.0} ms, rows replaced {:>5.0} ms  (drawn: {drawn:.0?}; replaced: {replaced:.0?})",
+            median(drawn.clone()),
+            median(replaced.clone())
+        );
+    }
+    s.close().await;
+}
