@@ -603,3 +603,310 @@ fn overdue_filter_keywords_and_late_completion() {
         .trim_end()
         .ends_with("共 0 条"));
 }
+
+/// A requirement promised for 2014-06-25 (the policy's row 14061914), with people to sign.
+fn promised(db: &Path) {
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "李小四",
+            "--department",
+            "资讯部",
+            "--roles",
+            "需求收集人",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "赵经理",
+            "--department",
+            "策划部",
+            "--roles",
+            "产品经理",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "王总",
+            "--department",
+            "总经办",
+            "--roles",
+            "决策组",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷自动计分",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "decide",
+            "14061901",
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--date",
+            "2014-06-20",
+        ],
+    );
+    ok(db, &["expect", "14061901", "--date", "2014-06-25"]);
+}
+
+fn sign(db: &Path, id: &str, level: &str, opinion: &str, signer: &str, date: &str) -> Output {
+    genjin(
+        db,
+        &[
+            "--as",
+            "李小四",
+            "delay",
+            "sign",
+            id,
+            "--level",
+            level,
+            "--opinion",
+            opinion,
+            "--signer",
+            signer,
+            "--date",
+            date,
+        ],
+    )
+}
+
+/// Issue 9: file, sign three levels in order, and the register reads like the policy's row
+/// 14061914 — 预期交付日 the first promise, 延期, 备注 with the new date — while `show` and
+/// `delays` give the date in force and every signature.
+#[test]
+fn a_delay_is_filed_signed_in_order_and_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    promised(&db);
+    let id = ok(
+        &db,
+        &[
+            "--as",
+            "赵经理",
+            "delay",
+            "file",
+            "14061901",
+            "--new-date",
+            "2014-07-25",
+            "--reason",
+            "实现难度大",
+            "--filed",
+            "2014-06-23",
+            "--at",
+            "2014-06-23 10:00",
+        ],
+    )
+    .trim()
+    .to_string();
+    assert!(id.parse::<i64>().is_ok(), "{id}");
+    // out of order, by someone unknown, 总经办 outside the decision group: refused, nothing written
+    let o = sign(&db, &id, "部门领导", "同意", "赵经理", "2014-06-24");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("请先记录直接领导的签字"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sign(&db, &id, "直接领导", "同意", "无此人", "2014-06-24");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不在人员名单中"), "{}", stderr(&o));
+    assert!(sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24")
+        .status
+        .success());
+    let o = sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24");
+    assert!(stderr(&o).contains("不能重复签"), "{}", stderr(&o));
+    assert!(sign(&db, &id, "部门领导", "同意", "赵经理", "2014-06-24")
+        .status
+        .success());
+    let o = sign(&db, &id, "总经办", "同意", "赵经理", "2014-06-24");
+    assert!(stderr(&o).contains("决策组"), "{}", stderr(&o));
+    let pending: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
+    assert_eq!(pending[0]["状态"], "待签");
+    assert_eq!(pending[0]["签字"].as_array().unwrap().len(), 2);
+    let o = sign(&db, &id, "总经办", "同意", "王总", "2014-06-24");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已批准"));
+
+    let all: serde_json::Value = serde_json::from_str(&ok(&db, &["delays", "--json"])).unwrap();
+    let d = &all[0];
+    assert_eq!(d["需求编号"], "14061901");
+    assert_eq!(d["申请人"], "赵经理");
+    assert_eq!(d["部门"], "策划部");
+    assert_eq!(d["填报日期"], "2014-06-23");
+    assert_eq!(d["原交付日"], "2014-06-25");
+    assert_eq!(d["新交付日"], "2014-07-25");
+    assert_eq!(d["需求概述"], "问卷自动计分");
+    assert_eq!(d["延期原因"], "实现难度大");
+    assert_eq!(d["状态"], "已批准");
+    assert_eq!(d["逾期申请"], false);
+    let signs = d["签字"].as_array().unwrap();
+    let levels: Vec<&str> = signs.iter().map(|s| s["级别"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["直接领导", "部门领导", "总经办"]);
+    assert_eq!(signs[2]["签字人"], "王总");
+    assert_eq!(signs[2]["日期"], "2014-06-24");
+
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
+    assert_eq!(show["现行交付日"], "2014-07-25");
+    let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    assert_eq!(
+        reg[0]["预期交付日"], "2014-06-25",
+        "the register keeps the first promise"
+    );
+    assert_eq!(reg[0]["需求状态"], "延期");
+    assert!(
+        reg[0]["备注"]
+            .as_str()
+            .unwrap()
+            .contains("因实现难度大延期到"),
+        "{}",
+        reg[0]["备注"]
+    );
+    // signed: it cannot be withdrawn any more
+    let o = genjin(&db, &["delay", "withdraw", &id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不能撤回"), "{}", stderr(&o));
+}
+
+/// Issue 9: a rejection keeps the first promise; a second application may follow; one filed
+/// after the promised date is marked 逾期申请; an unsigned one can be withdrawn; unknown ids,
+/// bad dates and a new date not after the original are refused with exit 2.
+#[test]
+fn delays_rejected_withdrawn_late_and_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    promised(&db);
+    let file = |new: &str, filed: &str| {
+        genjin(
+            &db,
+            &[
+                "--as",
+                "赵经理",
+                "delay",
+                "file",
+                "14061901",
+                "--new-date",
+                new,
+                "--reason",
+                "接口未开放",
+                "--filed",
+                filed,
+            ],
+        )
+    };
+    let o = file("2014-06-25", "2014-06-23");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("新交付日须晚于原交付日"),
+        "{}",
+        stderr(&o)
+    );
+    let o = file("2014-13-01", "2014-06-23");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是有效日期"), "{}", stderr(&o));
+    assert!(
+        ok(&db, &["delays", "--json"]).trim() == "[]",
+        "nothing written"
+    );
+
+    let first = stdout(&file("2014-07-10", "2014-06-23")).trim().to_string();
+    let o = file("2014-07-20", "2014-06-23");
+    assert!(
+        stderr(&o).contains("待签"),
+        "one pending at a time: {}",
+        stderr(&o)
+    );
+    let o = sign(&db, &first, "直接领导", "不同意", "赵经理", "2014-06-24");
+    assert!(stdout(&o).contains("已驳回"), "{}", stderr(&o));
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
+    assert_eq!(
+        show["现行交付日"], "2014-06-25",
+        "a rejection changes nothing"
+    );
+
+    // filed after the promised date had passed: allowed, marked late; then withdrawn unsigned
+    let late = stdout(&file("2014-07-20", "2014-06-27")).trim().to_string();
+    let o = genjin(
+        &db,
+        &["delay", "withdraw", &late, "--reason", "改为下个版本"],
+    );
+    assert!(stdout(&o).contains("已撤回"), "{}", stderr(&o));
+    let all: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
+    let states: Vec<(&str, bool)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["状态"].as_str().unwrap(),
+                d["逾期申请"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states, [("已驳回", false), ("已撤回", true)]);
+
+    for args in [
+        vec![
+            "delay",
+            "sign",
+            "99",
+            "--level",
+            "直接领导",
+            "--opinion",
+            "同意",
+        ],
+        vec![
+            "delay",
+            "sign",
+            "x",
+            "--level",
+            "直接领导",
+            "--opinion",
+            "同意",
+        ],
+        vec!["delay", "withdraw", "99"],
+        vec![
+            "delay",
+            "sign",
+            &first,
+            "--level",
+            "科长",
+            "--opinion",
+            "同意",
+        ],
+    ] {
+        let o = genjin(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("延期申请 99")
+                || stderr(&o).contains("不是数字")
+                || stderr(&o).contains("签字级别"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! With no subcommand the window opens. One file per area holds its arguments and its output.
 
 mod calendar;
+mod delay;
 mod import;
 mod people;
 mod register;
@@ -67,6 +68,10 @@ pub enum Command {
     Backup(settings::BackupArgs),
     /// 节假日与调休：列出；add 录入一天；remove 移除一天（时间节点按工作日计算时使用）
     Calendar(calendar::CalendarArgs),
+    /// 需求延期交付申请（附表1）：file 提交；sign 记录领导签字；withdraw 撤回
+    Delay(delay::DelayArgs),
+    /// 列出延期申请（给出需求编号时只列这条需求的）
+    Delays(delay::DelaysArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -332,6 +337,8 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, a, out),
         Command::Calendar(a) => calendar::calendar(db, actor, a, out),
+        Command::Delay(a) => delay::delay(db, actor, a, out),
+        Command::Delays(a) => delay::delays(db, a, out),
     }
 }
 

@@ -151,7 +151,10 @@ pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Resul
 pub fn show(db: &Db, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
     let r = db.requirement_on(&a.number, crate::clock::today())?;
     if a.json {
-        writeln!(out, "{}", to_json(&r)?)?;
+        let mut v = serde_json::to_value(&r).map_err(super::json_error)?;
+        // the promised date in force (after approved delays), under its policy name
+        v["现行交付日"] = serde_json::json!(r.promised_date);
+        writeln!(out, "{}", to_json(&v)?)?;
     } else {
         show_text(&r, out)?;
     }

@@ -115,6 +115,201 @@ pub fn in_force(
     }
 }
 
+/// A refusal: the field it concerns (the form's name for it) and a Chinese message.
+pub type Refusal = (&'static str, String);
+
+/// What filing an application needs to know of its requirement and of the form.
+#[derive(Debug, Clone)]
+pub struct FilingFacts<'a> {
+    pub number: &'a str,
+    /// The decision asks for work (做 / 需求转换).
+    pub needs_work: bool,
+    /// Delivered (实际交付日) or not to be done: nothing left to delay.
+    pub done: bool,
+    pub withdrawn: bool,
+    /// The promised date in force today (`in_force`): the form's 原交付日.
+    pub in_force: Option<NaiveDate>,
+    /// Another application of this requirement is still being signed.
+    pub pending: bool,
+    pub received: NaiveDate,
+    /// 填报日期.
+    pub filed: NaiveDate,
+    /// 新交付日.
+    pub new_date: NaiveDate,
+    pub reason: &'a str,
+    pub today: NaiveDate,
+}
+
+/// Whether a 需求延期交付申请 may be filed (SPEC §2 step 4, §5 "Delay application"): the
+/// requirement is to be done, promised, not yet delivered, with no other application being
+/// signed; the new date is after the date in force; a reason is given; the filing day is not in
+/// the future nor before the requirement was received. Filing after the promised date is allowed
+/// (it is then 逾期申请).
+pub fn check_filing(f: &FilingFacts) -> Result<NaiveDate, Refusal> {
+    let n = f.number;
+    let refuse = |field: &'static str, m: String| Err((field, m));
+    if f.withdrawn {
+        return refuse("number", format!("需求 {n} 已撤回，不能申请延期"));
+    }
+    if !f.needs_work {
+        return refuse(
+            "number",
+            format!("需求 {n} 的决策结果不是“做”或“需求转换”，没有交付日可延期"),
+        );
+    }
+    if f.done {
+        return refuse("number", format!("需求 {n} 已完成交付，不能再申请延期"));
+    }
+    let Some(original) = f.in_force else {
+        return refuse(
+            "number",
+            format!("需求 {n} 还没有预期交付日，请先登记预期交付日"),
+        );
+    };
+    if f.pending {
+        return refuse(
+            "number",
+            format!("需求 {n} 已有一份待签的延期申请，请先签完或撤回它"),
+        );
+    }
+    if f.filed > f.today {
+        return refuse("filed_date", "填报日期不能晚于今天".into());
+    }
+    if f.filed < f.received {
+        return refuse(
+            "filed_date",
+            format!(
+                "填报日期不能早于收到日期（{}）",
+                f.received.format("%Y-%m-%d")
+            ),
+        );
+    }
+    if f.new_date <= original {
+        return refuse(
+            "new_date",
+            format!("新交付日须晚于原交付日（{}）", original.format("%Y-%m-%d")),
+        );
+    }
+    if f.reason.trim().is_empty() {
+        return refuse("reason", "请填写延期原因".into());
+    }
+    Ok(original)
+}
+
+/// One signature already on the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signed {
+    pub level: SignLevel,
+    pub opinion: Opinion,
+    pub day: NaiveDate,
+}
+
+/// What a new signature does to the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutcome {
+    /// The next level signs next.
+    Continues,
+    /// The last level agreed: the new date is in force from the signature's day.
+    Approved,
+    /// A level disagreed: the application is rejected.
+    Rejected,
+}
+
+/// A signature to be recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Signature {
+    pub level: SignLevel,
+    pub opinion: Opinion,
+    /// The day written beside it.
+    pub day: NaiveDate,
+    /// The signer has the decision-group role (needed for 总经办).
+    pub signer_in_decision_group: bool,
+}
+
+/// Whether a signature may be recorded now, and what it does (附表1: 直接领导 → 部门领导 →
+/// 总经办, in that order, once each; any 不同意 rejects; the 总经办 signer is of the decision
+/// group). `signed` are the signatures so far; `filed` the filing day.
+pub fn check_signature(
+    state: DelayState,
+    signed: &[Signed],
+    filed: NaiveDate,
+    new: Signature,
+    today: NaiveDate,
+) -> Result<SignOutcome, Refusal> {
+    let Signature {
+        level,
+        opinion,
+        day,
+        signer_in_decision_group,
+    } = new;
+    if state != DelayState::Pending {
+        return Err(("level", format!("该申请{}，不能再签字", state.label())));
+    }
+    if let Some(s) = signed.iter().find(|s| s.level == level) {
+        return Err((
+            "level",
+            format!(
+                "{}已于 {} 签过字，不能重复签",
+                level.label(),
+                s.day.format("%Y-%m-%d")
+            ),
+        ));
+    }
+    let due = SignLevel::ALL
+        .iter()
+        .copied()
+        .find(|l| !signed.iter().any(|s| s.level == *l));
+    if due != Some(level) {
+        let due = due.map(|l| l.label()).unwrap_or("");
+        return Err((
+            "level",
+            format!("请先记录{due}的签字（签字顺序：直接领导 → 部门领导 → 总经办）"),
+        ));
+    }
+    if day > today {
+        return Err(("date", "签字日期不能晚于今天".into()));
+    }
+    if day < filed {
+        return Err((
+            "date",
+            format!("签字日期不能早于填报日期（{}）", filed.format("%Y-%m-%d")),
+        ));
+    }
+    if let Some(last) = signed.iter().map(|s| s.day).max() {
+        if day < last {
+            return Err((
+                "date",
+                format!(
+                    "签字日期不能早于上一级的签字日期（{}）",
+                    last.format("%Y-%m-%d")
+                ),
+            ));
+        }
+    }
+    if level == SignLevel::GmOffice && !signer_in_decision_group {
+        return Err(("signer", "总经办意见须由决策组成员签署".into()));
+    }
+    Ok(match (opinion, level.next()) {
+        (Opinion::Disagree, _) => SignOutcome::Rejected,
+        (Opinion::Agree, None) => SignOutcome::Approved,
+        (Opinion::Agree, Some(_)) => SignOutcome::Continues,
+    })
+}
+
+/// Whether an application may be withdrawn: only while no one has signed it.
+pub fn check_withdrawal(state: DelayState, signatures: usize) -> Result<(), Refusal> {
+    if state != DelayState::Pending {
+        return Err(("id", format!("该申请{}，不能撤回", state.label())));
+    }
+    if signatures > 0 {
+        return Err((
+            "id",
+            "已有领导签字的申请不能撤回；如不再需要，请由下一级签“不同意”".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +480,191 @@ mod tests {
         );
         assert_eq!(SignLevel::Direct.next(), Some(SignLevel::Department));
         assert_eq!(SignLevel::GmOffice.next(), None);
+    }
+
+    /// Plays signatures in turn on a fresh application filed 2014-06-25; returns the state
+    /// after each, or the field of the first refusal.
+    fn play(steps: &[(SignLevel, Opinion, &str, bool)]) -> Result<DelayState, &'static str> {
+        let mut state = DelayState::Pending;
+        let mut signed = Vec::new();
+        for &(level, opinion, day, decision_group) in steps {
+            let outcome = check_signature(
+                state,
+                &signed,
+                d("2014-06-25"),
+                Signature {
+                    level,
+                    opinion,
+                    day: d(day),
+                    signer_in_decision_group: decision_group,
+                },
+                d("2014-07-31"),
+            )
+            .map_err(|(field, _)| field)?;
+            signed.push(Signed {
+                level,
+                opinion,
+                day: d(day),
+            });
+            state = match outcome {
+                SignOutcome::Continues => DelayState::Pending,
+                SignOutcome::Approved => DelayState::Approved,
+                SignOutcome::Rejected => DelayState::Rejected,
+            };
+        }
+        Ok(state)
+    }
+
+    #[test]
+    fn the_sign_off_state_machine() {
+        use Opinion::{Agree as Y, Disagree as N};
+        use SignLevel::{Department as Dep, Direct as Dir, GmOffice as Gm};
+        type Case<'a> = (
+            &'a str,
+            &'a [(SignLevel, Opinion, &'a str, bool)],
+            Result<DelayState, &'a str>,
+        );
+        let cases: &[Case] = &[
+            ("nothing signed", &[], Ok(DelayState::Pending)),
+            (
+                "all three agree",
+                &[
+                    (Dir, Y, "2014-06-26", false),
+                    (Dep, Y, "2014-06-26", false),
+                    (Gm, Y, "2014-06-27", true),
+                ],
+                Ok(DelayState::Approved),
+            ),
+            (
+                "two agreed: still pending",
+                &[(Dir, Y, "2014-06-26", false), (Dep, Y, "2014-06-26", false)],
+                Ok(DelayState::Pending),
+            ),
+            (
+                "rejected by 直接领导",
+                &[(Dir, N, "2014-06-26", false)],
+                Ok(DelayState::Rejected),
+            ),
+            (
+                "rejected by 部门领导",
+                &[(Dir, Y, "2014-06-26", false), (Dep, N, "2014-06-27", false)],
+                Ok(DelayState::Rejected),
+            ),
+            (
+                "rejected by 总经办",
+                &[
+                    (Dir, Y, "2014-06-26", false),
+                    (Dep, Y, "2014-06-26", false),
+                    (Gm, N, "2014-06-27", true),
+                ],
+                Ok(DelayState::Rejected),
+            ),
+            (
+                "no signing after a rejection",
+                &[(Dir, N, "2014-06-26", false), (Dep, Y, "2014-06-27", false)],
+                Err("level"),
+            ),
+            (
+                "out of order",
+                &[(Dep, Y, "2014-06-26", false)],
+                Err("level"),
+            ),
+            (
+                "the same level twice",
+                &[(Dir, Y, "2014-06-26", false), (Dir, Y, "2014-06-26", false)],
+                Err("level"),
+            ),
+            (
+                "总经办 outside the decision group",
+                &[
+                    (Dir, Y, "2014-06-26", false),
+                    (Dep, Y, "2014-06-26", false),
+                    (Gm, Y, "2014-06-27", false),
+                ],
+                Err("signer"),
+            ),
+            (
+                "signed before filing",
+                &[(Dir, Y, "2014-06-24", false)],
+                Err("date"),
+            ),
+            (
+                "signed in the future",
+                &[(Dir, Y, "2014-08-01", false)],
+                Err("date"),
+            ),
+            (
+                "signed before the level before",
+                &[(Dir, Y, "2014-06-27", false), (Dep, Y, "2014-06-26", false)],
+                Err("date"),
+            ),
+        ];
+        for (name, steps, want) in cases {
+            assert_eq!(play(steps), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn withdrawal_only_while_unsigned() {
+        assert!(check_withdrawal(DelayState::Pending, 0).is_ok());
+        assert_eq!(
+            check_withdrawal(DelayState::Pending, 1).unwrap_err().0,
+            "id"
+        );
+        assert!(check_withdrawal(DelayState::Approved, 3).is_err());
+        assert!(check_withdrawal(DelayState::Withdrawn, 0).is_err());
+    }
+
+    #[test]
+    fn filing_rules() {
+        let ok = FilingFacts {
+            number: "14061901",
+            needs_work: true,
+            done: false,
+            withdrawn: false,
+            in_force: Some(d("2014-07-01")),
+            pending: false,
+            received: d("2014-06-19"),
+            filed: d("2014-06-25"),
+            new_date: d("2014-07-25"),
+            reason: "接口未开放",
+            today: d("2014-06-30"),
+        };
+        assert_eq!(check_filing(&ok), Ok(d("2014-07-01")));
+        let late = FilingFacts {
+            filed: d("2014-07-03"),
+            today: d("2014-07-05"),
+            ..ok.clone()
+        };
+        assert!(check_filing(&late).is_ok(), "filing late is allowed");
+        type Change = fn(&mut FilingFacts);
+        let refused: &[(&str, Change, &str)] = &[
+            ("withdrawn", |f| f.withdrawn = true, "number"),
+            ("not to be done", |f| f.needs_work = false, "number"),
+            ("delivered", |f| f.done = true, "number"),
+            ("no promise yet", |f| f.in_force = None, "number"),
+            ("another pending", |f| f.pending = true, "number"),
+            (
+                "filed in the future",
+                |f| f.filed = d("2014-07-01"),
+                "filed_date",
+            ),
+            (
+                "filed before received",
+                |f| f.filed = d("2014-06-18"),
+                "filed_date",
+            ),
+            (
+                "new date not later",
+                |f| f.new_date = d("2014-07-01"),
+                "new_date",
+            ),
+            ("no reason", |f| f.reason = " ", "reason"),
+        ];
+        for (name, change, field) in refused {
+            let mut f = ok.clone();
+            change(&mut f);
+            assert_eq!(check_filing(&f).map_err(|e| e.0), Err(*field), "{name}");
+        }
     }
 }

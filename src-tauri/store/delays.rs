@@ -3,17 +3,88 @@
 //! SQL form of that rule ([`IN_FORCE_BY_REQUIREMENT`]) lives here, beside the table, and a test keeps the
 //! two in agreement.
 
+use super::change::{self, Edit, Entity};
+use super::requirements::{load, optional_day, required_day};
+use super::{Actor, Db, StepTime};
 use crate::domain::dates;
-use crate::domain::delay::{DelayFacts, DelayState};
-use crate::error::Result;
+use crate::domain::delay::{
+    check_filing, check_signature, check_withdrawal, in_force, DelayFacts, DelayState, FilingFacts,
+    Opinion, Refusal, SignLevel, SignOutcome, Signature, Signed,
+};
+use crate::domain::people::Role;
+use crate::domain::requirement::Decision;
+use crate::error::{Error, Result};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
-use serde::Serialize;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// Delay applications in the change engine and history.
+pub(crate) const DELAY: Entity = Entity {
+    table: "delay_applications",
+    code: "delay",
+    noun: "延期申请",
+    after_change: None,
+};
+
+/// A new 需求延期交付申请 as a user fills it (附表1). Empty texts take their defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DelayInput {
+    /// 新交付日 (required).
+    pub new_date: String,
+    /// 延期原因 (required).
+    pub reason: String,
+    /// 需求概述; default: the requirement's 概述, else its 需求梗概.
+    pub overview: String,
+    /// 填报日期; default: the day it is recorded.
+    pub filed_date: String,
+    /// 申请人; default: the operator.
+    pub applicant: String,
+    /// 部门; default: the operator's department.
+    pub applicant_department: String,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
+/// A signature as the returned paper shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignInput {
+    pub level: SignLevel,
+    pub opinion: Opinion,
+    /// Who signed (a known person's name); default: the one recording it.
+    #[serde(default)]
+    pub signer: String,
+    /// What the leader wrote beside the opinion.
+    #[serde(default)]
+    pub comment: String,
+    /// The day written beside the signature; default: the day it is recorded.
+    #[serde(default)]
+    pub date: String,
+    #[serde(flatten, default)]
+    pub at: StepTime,
+}
+
+/// One signature on an application.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignoffView {
+    pub level: SignLevel,
+    pub signer: String,
+    pub opinion: Opinion,
+    pub comment: String,
+    /// The day written beside the signature.
+    pub signed_on: String,
+    /// Who typed it in, and when (RFC 3339).
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
 
 /// An application as a requirement's views show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DelayView {
     pub id: i64,
+    /// 需求编号 of its requirement.
+    pub number: String,
     pub applicant: String,
     pub applicant_department: String,
     pub filed_date: String,
@@ -29,10 +100,14 @@ pub struct DelayView {
     pub withdrawn_at: Option<String>,
     pub created_at: String,
     pub version: i64,
+    /// The signatures so far, in the order of the levels.
+    pub signoffs: Vec<SignoffView>,
     // derived
     pub state: DelayState,
     /// 逾期申请: filed after the original date had passed.
     pub filed_late: bool,
+    /// The level that signs next while it is 待签 (`None` otherwise).
+    pub next_level: Option<SignLevel>,
 }
 
 impl DelayView {
@@ -53,12 +128,15 @@ impl DelayView {
     }
 }
 
-const COLUMNS: &str = "id, applicant, applicant_department, filed_date, original_date, new_date,
-    overview, reason, approved_at, approved_on, rejected_on, withdrawn_at, created_at, version";
+const COLUMNS: &str =
+    "d.id, (SELECT number FROM requirements WHERE id = d.requirement_id) AS number,
+    applicant, applicant_department, filed_date, original_date, new_date,
+    overview, reason, approved_at, approved_on, rejected_on, withdrawn_at, d.created_at, d.version";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
-    let mut v = DelayView {
+    let v = DelayView {
         id: r.get("id")?,
+        number: r.get("number")?,
         applicant: r.get("applicant")?,
         applicant_department: r.get("applicant_department")?,
         filed_date: r.get("filed_date")?,
@@ -72,23 +150,349 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
         withdrawn_at: r.get("withdrawn_at")?,
         created_at: r.get("created_at")?,
         version: r.get("version")?,
+        signoffs: Vec::new(),
         state: DelayState::Pending,
         filed_late: false,
+        next_level: None,
     };
+    Ok(v)
+}
+
+/// Reads the signatures of `v` and derives its state.
+fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
+    let mut st = conn.prepare_cached(
+        "SELECT level, signer, opinion, comment, signed_on, recorded_by, recorded_at
+         FROM delay_signoffs WHERE delay_id = ?1",
+    )?;
+    let rows = st.query_map([v.id], |r| {
+        let level: String = r.get(0)?;
+        let opinion: String = r.get(2)?;
+        Ok((
+            level,
+            opinion,
+            r.get(1)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (level, opinion, signer, comment, signed_on, recorded_by, recorded_at) = row?;
+        // the table's CHECKs allow only these codes
+        if let (Some(level), Some(opinion)) =
+            (SignLevel::from_code(&level), Opinion::from_code(&opinion))
+        {
+            v.signoffs.push(SignoffView {
+                level,
+                signer,
+                opinion,
+                comment,
+                signed_on,
+                recorded_by,
+                recorded_at,
+            });
+        }
+    }
+    v.signoffs
+        .sort_by_key(|s| SignLevel::ALL.iter().position(|l| *l == s.level));
     if let Some(f) = v.facts() {
         v.state = f.state();
         v.filed_late = f.filed_late();
     }
+    v.next_level = (v.state == DelayState::Pending)
+        .then(|| {
+            SignLevel::ALL
+                .iter()
+                .copied()
+                .find(|l| !v.signoffs.iter().any(|s| s.level == *l))
+        })
+        .flatten();
     Ok(v)
+}
+
+/// The signatures of a view as the rules see them.
+fn signed(v: &DelayView) -> Vec<Signed> {
+    v.signoffs
+        .iter()
+        .filter_map(|s| {
+            Some(Signed {
+                level: s.level,
+                opinion: s.opinion,
+                day: dates::from_iso(&s.signed_on)?,
+            })
+        })
+        .collect()
+}
+
+fn refused((field, message): Refusal) -> Error {
+    Error::invalid(field, message)
+}
+
+/// One application by id (`NotFound` with the id in Chinese otherwise).
+fn one(conn: &Connection, id: i64) -> Result<DelayView> {
+    let v = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM delay_applications d WHERE d.id = ?1"
+        ))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("找不到延期申请 {id}")))?;
+    complete(conn, v)
 }
 
 /// Every application of one requirement (withdrawn ones too), in the order they were filed.
 pub(crate) fn of_requirement(conn: &Connection, requirement_id: i64) -> Result<Vec<DelayView>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM delay_applications WHERE requirement_id = ?1 ORDER BY filed_date, id"
+        "SELECT {COLUMNS} FROM delay_applications d WHERE requirement_id = ?1 ORDER BY filed_date, d.id"
     ))?;
     let rows = st.query_map([requirement_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let views: Vec<DelayView> = rows.collect::<Result<_, _>>()?;
+    views.into_iter().map(|v| complete(conn, v)).collect()
+}
+
+impl Db {
+    /// One application with its signatures.
+    pub fn delay(&self, id: i64) -> Result<DelayView> {
+        one(self.conn(), id)
+    }
+
+    /// Every application, or those of one requirement, in the order filed (withdrawn ones too).
+    pub fn delays(&self, number: Option<&str>) -> Result<Vec<DelayView>> {
+        let ids: Vec<i64> = match number {
+            Some(n) => {
+                let req = load(self.conn(), n)?;
+                return Ok(req.delays);
+            }
+            None => self
+                .conn()
+                .prepare_cached("SELECT id FROM delay_applications ORDER BY filed_date, id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        ids.into_iter().map(|id| one(self.conn(), id)).collect()
+    }
+
+    /// Files a 需求延期交付申请 for requirement `number` (SPEC §2 step 4): its 原交付日 is the date
+    /// in force today. Errors: `Invalid` naming the field when a rule refuses it
+    /// (`domain::delay::check_filing`), `NotFound` for an unknown number.
+    pub fn file_delay(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        input: &DelayInput,
+    ) -> Result<DelayView> {
+        let new_date = required_day("new_date", "新交付日", &input.new_date)?;
+        let filed =
+            optional_day("filed_date", "填报日期", &input.filed_date)?.unwrap_or(actor.today());
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        let department = match actor.person_id {
+            Some(id) => self.person(id).map(|p| p.department).unwrap_or_default(),
+            None => String::new(),
+        };
+        let id = self.write(|tx| {
+            let req = load(tx, number)?;
+            let facts: Vec<DelayFacts> = req.delays.iter().filter_map(DelayView::facts).collect();
+            let expected = req.expected_delivery.as_deref().and_then(dates::from_iso);
+            let original = check_filing(&FilingFacts {
+                number: &req.number,
+                needs_work: matches!(req.decision, Some(Decision::Do | Decision::Convert)),
+                done: req.actual_delivery.is_some(),
+                withdrawn: req.withdrawn_at.is_some(),
+                in_force: in_force(expected, &facts, actor.today()).date,
+                pending: req.delays.iter().any(|d| d.state == DelayState::Pending),
+                received: dates::from_iso(&req.received_date).unwrap_or(filed),
+                filed,
+                new_date,
+                reason: &input.reason,
+                today: actor.today(),
+            })
+            .map_err(refused)?;
+            let or = |typed: &str, default: &str| {
+                let t = typed.trim();
+                if t.is_empty() {
+                    default.to_string()
+                } else {
+                    t.to_string()
+                }
+            };
+            let overview = or(
+                &input.overview,
+                if req.overview.trim().is_empty() {
+                    &req.brief
+                } else {
+                    &req.overview
+                },
+            );
+            let now = actor.stamp();
+            tx.prepare_cached(
+                "INSERT INTO delay_applications (requirement_id, applicant, applicant_id,
+                     applicant_department, filed_date, original_date, new_date, overview, reason,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?
+            .execute(params![
+                req.id,
+                or(&input.applicant, &actor.name),
+                if input.applicant.trim().is_empty() {
+                    actor.person_id
+                } else {
+                    None
+                },
+                or(&input.applicant_department, &department),
+                dates::iso(filed),
+                dates::iso(original),
+                dates::iso(new_date),
+                overview,
+                input.reason.trim(),
+                now
+            ])?;
+            let id = tx.last_insert_rowid();
+            change::event(
+                tx,
+                &DELAY,
+                actor,
+                id,
+                &when,
+                ("created", None, Some(&req.number)),
+            )?;
+            Ok(id)
+        })?;
+        self.delay(id)
+    }
+
+    /// Records one leader's signature as the paper shows it (附表1; `domain::delay::
+    /// check_signature`): in order, once per level; 不同意 rejects; the 总经办 agreeing approves,
+    /// from the day written beside it. The signer must be a known person (总经办: of the decision
+    /// group). Errors: `Invalid` naming the field, `NotFound` for an unknown id or signer.
+    pub fn sign_delay(&mut self, actor: &Actor, id: i64, input: &SignInput) -> Result<DelayView> {
+        let day = optional_day("date", "签字日期", &input.date)?.unwrap_or(actor.today());
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        one(self.conn(), id)?; // an unknown id is named before anything else
+        let signer_name = if input.signer.trim().is_empty() {
+            actor.name.clone()
+        } else {
+            input.signer.trim().to_string()
+        };
+        let signer = self.person_by_name(&signer_name)?.ok_or_else(|| {
+            Error::invalid(
+                "signer",
+                format!("“{signer_name}”不在人员名单中，请先在“人员”中登记"),
+            )
+        })?;
+        self.write(|tx| {
+            let v = one(tx, id)?;
+            change::check_version(&DELAY, &id.to_string(), v.version, input.at.version)?;
+            let filed = dates::from_iso(&v.filed_date).unwrap_or(day);
+            let outcome = check_signature(
+                v.state,
+                &signed(&v),
+                filed,
+                Signature {
+                    level: input.level,
+                    opinion: input.opinion,
+                    day,
+                    signer_in_decision_group: signer.roles.contains(&Role::DecisionGroup),
+                },
+                actor.today(),
+            )
+            .map_err(refused)?;
+            let now = actor.stamp();
+            tx.prepare_cached(
+                "INSERT INTO delay_signoffs (delay_id, level, signer, signer_id, opinion, comment,
+                     signed_on, recorded_by, recorded_by_id, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                id,
+                input.level.code(),
+                signer.name,
+                signer.id,
+                input.opinion.code(),
+                input.comment.trim(),
+                dates::iso(day),
+                actor.name,
+                actor.person_id,
+                now
+            ])?;
+            let what = format!(
+                "{} {}{}（{}）",
+                signer.name,
+                input.opinion.label(),
+                if input.comment.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", input.comment.trim())
+                },
+                dates::iso(day)
+            );
+            let field = match input.level {
+                SignLevel::Direct => "signoff_direct",
+                SignLevel::Department => "signoff_department",
+                SignLevel::GmOffice => "signoff_gm_office",
+            };
+            let mut values: Vec<(&'static str, Value)> = Vec::new();
+            match outcome {
+                SignOutcome::Continues => {}
+                SignOutcome::Approved => {
+                    values.push(("approved_on", Value::Text(dates::iso(day))));
+                    values.push(("approved_at", Value::Text(now.clone())));
+                }
+                SignOutcome::Rejected => values.push(("rejected_on", Value::Text(dates::iso(day)))),
+            }
+            // the signature itself, and the version step even when it changes no column
+            values.push(("updated_at", Value::Text(now.clone())));
+            change::apply(
+                tx,
+                &DELAY,
+                actor,
+                Edit {
+                    id,
+                    name: &id.to_string(),
+                    seen_version: None,
+                    happened_at: &when,
+                    values,
+                    events: &[("approved_at", None), ("updated_at", None)],
+                },
+            )?;
+            change::event(tx, &DELAY, actor, id, &when, (field, None, Some(&what)))?;
+            Ok(())
+        })?;
+        self.delay(id)
+    }
+
+    /// Withdraws an application nobody has signed yet; it stays, marked 已撤回.
+    pub fn withdraw_delay(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+        at: &StepTime,
+    ) -> Result<DelayView> {
+        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
+        self.write(|tx| {
+            let v = one(tx, id)?;
+            check_withdrawal(v.state, v.signoffs.len()).map_err(refused)?;
+            change::apply(
+                tx,
+                &DELAY,
+                actor,
+                Edit {
+                    id,
+                    name: &id.to_string(),
+                    seen_version: at.version,
+                    happened_at: &when,
+                    values: vec![
+                        ("withdrawn_at", Value::Text(when.clone())),
+                        ("withdrawn_reason", Value::Text(reason.trim().to_string())),
+                    ],
+                    events: &[("withdrawn_at", Some("withdrawn"))],
+                },
+            )?;
+            Ok(())
+        })?;
+        self.delay(id)
+    }
 }
 
 /// The new dates of the applications in force for one requirement (for the import's

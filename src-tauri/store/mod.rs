@@ -18,7 +18,7 @@ mod settings;
 mod timeline;
 
 pub use calendar::CalendarDay;
-pub use delays::DelayView;
+pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};

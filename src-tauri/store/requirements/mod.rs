@@ -38,7 +38,7 @@ pub(crate) fn load(conn: &Connection, number: &str) -> Result<Requirement> {
 }
 
 /// A required day typed by a person, named by its field for the error message.
-fn required_day(field: &str, label: &str, input: &str) -> Result<NaiveDate> {
+pub(crate) fn required_day(field: &str, label: &str, input: &str) -> Result<NaiveDate> {
     if input.trim().is_empty() {
         return Err(Error::invalid(field, format!("请填写{label}")));
     }
@@ -46,7 +46,7 @@ fn required_day(field: &str, label: &str, input: &str) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid(field, format!("请填写{label}")))
 }
 
-fn optional_day(field: &str, label: &str, input: &str) -> Result<Option<NaiveDate>> {
+pub(crate) fn optional_day(field: &str, label: &str, input: &str) -> Result<Option<NaiveDate>> {
     if input.trim().is_empty() {
         return Ok(None);
     }
