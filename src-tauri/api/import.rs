@@ -165,8 +165,12 @@ pub fn run(
         return Ok((report, parsed.any_file_refused()));
     }
     let report = db.import_paths(actor, paths, &[], policy)?;
-    // committed; now the new rows go into the search index, so a script's next search is fast
-    db.index_search()?;
+    // committed; now the new rows go into the search index, so a script's next search is fast.
+    // Failing that changes nothing imported (searches scan the rows not indexed yet; the next
+    // catch-up indexes them), so it is said, not treated as the import failing.
+    if let Err(e) = db.index_search() {
+        eprintln!("提示：搜索索引暂未更新（导入的数据不受影响，下次会补上）：{e}");
+    }
     let refused = report.files.iter().any(|f| f.refused.is_some());
     Ok((report, refused))
 }

@@ -13,49 +13,67 @@ pub struct AppState {
     pub db_path: PathBuf,
     pub import: Arc<Mutex<ImportSession>>,
     pub import_cancel: Arc<AtomicBool>,
-    /// Wakes the search indexer (`Db::index_search` on its own connection).
-    indexer: Sender<()>,
+    /// Wakes the search indexer (`Db::index_search` on its own connection); `None` for an
+    /// in-memory database, which is indexed inline.
+    indexer: Option<Sender<()>>,
 }
 
 impl AppState {
     /// The state of a window on `db`; starts indexing what the search index lacks (rows of an
     /// import, or of a file from before the index) beside the window.
     pub fn new(db: Db, db_path: &Path) -> Self {
+        let indexer = db.path().map(|p| indexer(p.to_path_buf()));
         let state = AppState {
             db: Arc::new(Mutex::new(db)),
             db_path: db_path.to_path_buf(),
             import: Arc::default(),
             import_cancel: Arc::default(),
-            indexer: indexer(db_path.to_path_buf()),
+            indexer,
         };
         state.index_search();
         state
     }
 
-    /// Asks the indexer to catch up (after an import's commit). Returns at once.
+    /// Asks the indexer to catch up (after an import's commit). Returns at once (an
+    /// in-memory database is caught up before returning).
     pub fn index_search(&self) {
-        let _ = self.indexer.send(());
+        match &self.indexer {
+            Some(tx) => {
+                let _ = tx.send(());
+            }
+            None => {
+                if let Ok(mut db) = self.db.lock() {
+                    if let Err(e) = db.index_search() {
+                        eprintln!("搜索索引：{e}");
+                    }
+                }
+            }
+        }
     }
 }
 
 /// A thread that catches the search index up whenever woken, on its own connection, one short
 /// transaction per batch so the window's own writes wait at most a moment. Wake-ups that come
-/// while it works are merged into one more round.
+/// while it works are merged into one more round; a round that fails (the file busy beyond the
+/// timeout) is tried again a few times, a little later each time.
 fn indexer(path: PathBuf) -> Sender<()> {
     let (tx, rx) = channel::<()>();
     std::thread::spawn(move || {
         let mut db: Option<Db> = None;
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
-            if db.is_none() {
-                db = Db::open(&path)
-                    .map_err(|e| eprintln!("搜索索引：无法打开数据库：{e}"))
-                    .ok();
-            }
-            if let Some(db) = db.as_mut() {
-                if let Err(e) = db.index_search() {
-                    eprintln!("搜索索引：{e}");
+            for attempt in 1..=5u32 {
+                if db.is_none() {
+                    db = Db::open(&path)
+                        .map_err(|e| eprintln!("搜索索引：无法打开数据库：{e}"))
+                        .ok();
                 }
+                match db.as_mut().map(Db::index_search) {
+                    Some(Ok(_)) => break,
+                    Some(Err(e)) => eprintln!("搜索索引（第 {attempt} 次）：{e}"),
+                    None => {}
+                }
+                std::thread::sleep(std::time::Duration::from_secs(u64::from(attempt) * 2));
             }
         }
     });

@@ -180,6 +180,7 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        search::register_fold(&conn)?;
         migrate(&mut conn)?;
         Ok(Db { conn, path })
     }

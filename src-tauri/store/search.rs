@@ -11,16 +11,19 @@
 //!   which matches exactly where the characters stand in that order (a phrase never runs on
 //!   into the next run, as every run ends with its single last character).
 //!
-//! A keyword with punctuation inside (`6-25`) is searched by its runs and then checked with a
-//! plain `LIKE` on the keyword as typed, so results are always exact substrings. Letters and
-//! digits are compared half-width and in lower case (`Ｗｉｆｉ` finds `wifi`); punctuation as
-//! typed.
+//! Texts and keywords are compared folded ([`fold`]: full-width letters, digits and punctuation
+//! half-width, letters lower case), so `Ｗｉｆｉ` finds `wifi` and `abc－12` finds `ABC-12`. A
+//! keyword with punctuation inside (`6-25`) is searched by its runs and then confirmed with a
+//! `LIKE` on the folded texts (`genjin_fold`, an SQL function registered on every connection),
+//! so results are always exact substrings of the folded text.
 //!
 //! Every requirement with `id <= search_state.indexed_upto` is indexed. A created or edited one
-//! is indexed in the same transaction; a large import leaves its new rows above the mark and
-//! [`Db::index_search`] indexes them afterwards, off the import's critical path. Until then the
-//! register finds those rows by a plain scan of the rows above the mark, so a search is never
-//! wrong, only slower for a moment.
+//! is indexed in the same transaction when the index is complete up to it; a large import
+//! leaves its new rows above the mark and [`Db::index_search`] indexes them afterwards, off the
+//! import's critical path (rows created or edited meanwhile are above the mark too, and wait
+//! for it). Until then the register finds the rows above the mark by a scan of their folded
+//! texts — the same comparison the index makes — so a search is never wrong, only slower for a
+//! moment.
 
 use super::Db;
 use crate::domain::dates;
@@ -49,9 +52,25 @@ pub const SEARCHED: &[&str] = &[
 /// own write never waits long behind it).
 const BATCH: usize = 2_000;
 
-/// Text as the index compares it: half-width, lower case.
-fn normalize(text: &str) -> String {
+/// Text as a search compares it: full-width forms half-width, letters lower case.
+pub fn fold(text: &str) -> String {
     dates::normalize_width(text).to_lowercase()
+}
+
+/// Registers `genjin_fold(text)` ([`fold`]) on a connection, for the scans that must compare
+/// exactly as the index does.
+pub(crate) fn register_fold(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "genjin_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text = ctx.get_raw(0).as_str_or_null().unwrap_or(None);
+            Ok(text.map(fold))
+        },
+    )?;
+    Ok(())
 }
 
 /// The runs of letters and digits of normalized text.
@@ -63,7 +82,7 @@ fn runs(text: &str) -> impl Iterator<Item = &str> {
 /// Appends the index grams of `text` to `out`, space separated: for each run, its bigrams and
 /// then its last character.
 pub fn grams(text: &str, out: &mut String) {
-    let text = normalize(text);
+    let text = fold(text);
     for run in runs(&text) {
         let mut chars = run.char_indices().peekable();
         while let Some((i, _)) = chars.next() {
@@ -84,7 +103,7 @@ pub fn grams(text: &str, out: &mut String) {
 pub(crate) struct Keyword {
     /// The FTS5 query for its runs (`None`: no letters or digits at all, e.g. `-`).
     pub fts: Option<String>,
-    /// A `LIKE` pattern (`%…%`, escaped with `\`) matching it exactly.
+    /// A `LIKE` pattern (`%…%`, escaped with `\`) of the folded keyword, for folded texts.
     pub like: String,
     /// The FTS5 match alone may find more than the exact substring (punctuation inside), so the
     /// `LIKE` must confirm it.
@@ -93,7 +112,7 @@ pub(crate) struct Keyword {
 
 /// Reads one keyword (no spaces inside: keywords are split on spaces first).
 pub(crate) fn keyword(word: &str) -> Keyword {
-    let norm = normalize(word);
+    let norm = fold(word);
     let parts: Vec<String> = runs(&norm)
         .map(|run| {
             if run.chars().count() == 1 {
@@ -112,7 +131,7 @@ pub(crate) fn keyword(word: &str) -> Keyword {
         fts: (!parts.is_empty()).then(|| parts.join(" AND ")),
         like: format!(
             "%{}%",
-            word.replace('\\', "\\\\")
+            norm.replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         ),
@@ -120,11 +139,12 @@ pub(crate) fn keyword(word: &str) -> Keyword {
     }
 }
 
-/// SQL true when any searched column of the row contains the `LIKE` pattern bound as `p`.
+/// SQL true when any searched column of the row, folded, contains the `LIKE` pattern bound as
+/// `p` (a [`Keyword::like`]).
 pub(crate) fn like_any(p: &str) -> String {
     let any = SEARCHED
         .iter()
-        .map(|c| format!("{c} LIKE {p} ESCAPE '\\'"))
+        .map(|c| format!("genjin_fold({c}) LIKE {p} ESCAPE '\\'"))
         .collect::<Vec<_>>()
         .join(" OR ");
     format!("({any})")
@@ -307,6 +327,7 @@ mod tests {
         ("王主任的需求", "王主任说：能不能加个提醒"),
         ("病历夹 搜索", ""),
         ("Ｗｉｆｉ 设置", "wifi断了"),
+        ("ＷＩＦＩ密码", "连不上"),
         ("6-25 上线", "50%_完成"),
     ];
     const QUERIES: &[&str] = &[
@@ -332,8 +353,8 @@ mod tests {
         "，",
     ];
 
-    /// What a search must find: each keyword a substring of some searched text — letters and
-    /// digits compared half-width and in lower case, punctuation as typed.
+    /// What a search must find: each keyword, folded, a substring of some searched text,
+    /// folded.
     fn expected(db: &Db, query: &str) -> Vec<String> {
         let rows: Vec<(String, String, String)> = db
             .conn()
@@ -345,15 +366,9 @@ mod tests {
             .collect();
         rows.into_iter()
             .filter(|(n, b, w)| {
-                query.split_whitespace().all(|k| {
-                    let kw = keyword(k);
-                    let lower = k.to_lowercase();
-                    [n, b, w].iter().any(|t| {
-                        let by_runs = kw.fts.is_none() || normalize(t).contains(&normalize(k));
-                        let as_typed = !kw.needs_like || t.to_lowercase().contains(&lower);
-                        by_runs && as_typed
-                    })
-                })
+                query
+                    .split_whitespace()
+                    .all(|k| [n, b, w].iter().any(|t| fold(t).contains(&fold(k))))
             })
             .map(|(n, _, _)| n)
             .collect()

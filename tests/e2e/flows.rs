@@ -380,11 +380,10 @@ async fn import_wizard_takes_picked_files() {
         shown.as_f64().unwrap() <= 1.0,
         "the file input shows: {shown}"
     );
-    // WebDriver fills that (fallback) file input with a path; the page reads the bytes and
-    // sends them.
+    // WebDriver fills that (hidden) file input with a path; the page reads the bytes, sends
+    // them and previews at once.
     s.send_keys("#import-form input[type=file]", file.to_str().unwrap())
         .await;
-    s.click("#import-load").await;
     s.wait_text("#import-summary", "将新建 40 条").await;
     s.click("#import-commit").await;
     s.wait_text("#import-done", "新建 40 条").await;
@@ -392,7 +391,6 @@ async fn import_wizard_takes_picked_files() {
     s.click("#nav-import").await;
     s.send_keys("#import-form input[type=file]", file.to_str().unwrap())
         .await;
-    s.click("#import-load").await;
     s.wait_text("#import-summary", "40 条不变").await;
     assert!(
         s.attr("#import-commit", "disabled").await.is_some(),

@@ -82,8 +82,8 @@ export async function importView() {
     let picked;
     try {
       picked = await api.pickFiles(folder);
-    } catch (_) {
-      if (!folder) form.querySelector('[name=files]').click();
+    } catch (e) {
+      showError({ message: `无法打开系统的选择窗口：${e.message || e}。请在下面输入文件或文件夹的路径。` }, form);
       return;
     }
     if (!picked || !picked.length) return;
@@ -185,8 +185,10 @@ export async function importView() {
     h('div', { class: 'row' },
       h('button', { type: 'button', id: 'import-pick-files', onclick: () => pick(false) }, '选择文件…'),
       h('button', { type: 'button', id: 'import-pick-folder', onclick: () => pick(true) }, '选择文件夹…'),
-      // the browser's own picker: used only when the system dialog cannot open (and by tests)
-      h('input', { type: 'file', name: 'files', multiple: true, accept: '.xlsx,.xls,.ods,.xlsm', class: 'visually-hidden', tabindex: -1, 'aria-hidden': 'true' })),
+      // the browser's own file input, not shown: files given to it (by tests, by drag and drop
+      // tools) are read and previewed at once
+      h('input', { type: 'file', name: 'files', multiple: true, accept: '.xlsx,.xls,.ods,.xlsm', class: 'visually-hidden', tabindex: -1, 'aria-hidden': 'true',
+        onchange: () => load(form) })),
     h('div', { class: 'grid' },
       h('label', { class: 'wide' }, '或输入文件/文件夹路径（每行一个）', h('textarea', { name: 'paths', rows: 2, placeholder: '例如 D:\\需求收集反馈 或 \\\\文件服务器\\资讯部\\需求收集反馈' }))),
     h('div', { class: 'error-text' }),

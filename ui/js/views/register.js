@@ -139,9 +139,11 @@ export async function registerView(app) {
   load();
   // the reporters' list comes after the first page (it reads every row; the page does not wait)
   api.reporters().catch(() => []).then((names) => {
-    for (const n of names) {
-      if (n !== state.reporter) reporterSelect.append(h('option', { value: n }, n));
-    }
+    const chosen = reporterSelect.value;
+    clear(reporterSelect, [['', '全部'], ...names].map((o) => {
+      const [v, l] = Array.isArray(o) ? o : [o, o];
+      return h('option', { value: v, selected: v === chosen ? true : null }, l);
+    }));
   });
   setTimeout(() => search.focus(), 0);
   return h('section', {},
