@@ -164,16 +164,15 @@ pub fn status_filter(s: &str) -> Result<StatusFilter> {
         .ok_or_else(|| Error::invalid("status", format!("无法识别的需求状态“{s}”")))
 }
 
-/// The SQL form of `domain::requirement::derive_status` over `requirements r` joined with the
-/// delays in force `d` ([`super::delays::IN_FORCE_BY_REQUIREMENT`]): the status code. A test
-/// keeps it in step with the domain's rule.
+/// The status code of `requirements r` in SQL (for the unpaged status sort), built from
+/// [`status_is_sql`], the one SQL form of `domain::requirement::derive_status`.
 fn status_sql() -> &'static str {
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!(
-            "(CASE WHEN r.decision = '{}' OR r.actual_delivery IS NOT NULL THEN '{}'
-                   WHEN d.n > 0 THEN '{}' ELSE '{}' END)",
-            Decision::DoNot.code(),
+            "(CASE WHEN {} THEN '{}' WHEN {} THEN '{}' ELSE '{}' END)",
+            status_is_sql(Status::Done),
             Status::Done.code(),
+            status_is_sql(Status::Delayed),
             Status::Delayed.code(),
             Status::Open.code()
         )
@@ -264,9 +263,8 @@ const PROMISED_SQL: &str = "coalesce(d.in_force, r.expected_delivery)";
 /// a test keeps it in step with the rows' own `overdue` flag.
 fn overdue_sql(today: &str) -> String {
     format!(
-        "({} <> '{}' AND {PROMISED_SQL} IS NOT NULL AND {PROMISED_SQL} < {today})",
-        status_sql(),
-        Status::Done.code()
+        "(NOT {} AND {PROMISED_SQL} IS NOT NULL AND {PROMISED_SQL} < {today})",
+        status_is_sql(Status::Done)
     )
 }
 
