@@ -910,3 +910,163 @@ fn delays_rejected_withdrawn_late_and_refused() {
         );
     }
 }
+
+/// The text of every non-empty cell of the first sheet of an xlsx, by (row, col), and the
+/// sheet's merged ranges ((first row, first col), (last row, last col)).
+fn xlsx_cells(
+    path: &Path,
+) -> (
+    std::collections::HashMap<(u32, u32), String>,
+    Vec<((u32, u32), (u32, u32))>,
+) {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let mut cells = std::collections::HashMap::new();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, row) in range.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let t = v.to_string();
+            if !t.is_empty() {
+                cells.insert((r0 + r as u32, c0 + c as u32), t);
+            }
+        }
+    }
+    let merged = book
+        .merge_cells_by_sheet_name(&name)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.start, d.end))
+        .collect();
+    (cells, merged)
+}
+
+/// One part of the xlsx (a zip) as text.
+fn xlsx_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
+/// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
+/// page, the form's area) set in the file.
+#[test]
+fn the_delay_form_exports_as_a_printable_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    promised(&db);
+    let id = ok(
+        &db,
+        &[
+            "--as",
+            "赵经理",
+            "delay",
+            "file",
+            "14061901",
+            "--new-date",
+            "2014-07-25",
+            "--reason",
+            "实现难度大",
+            "--filed",
+            "2014-06-23",
+        ],
+    )
+    .trim()
+    .to_string();
+    assert!(sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24")
+        .status
+        .success());
+    let filled = dir.path().join("延期申请.xlsx");
+    ok(
+        &db,
+        &["export", "delay", &id, "--out", filled.to_str().unwrap()],
+    );
+    let blank = dir.path().join("空白.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "delay",
+            "--blank",
+            "--out",
+            blank.to_str().unwrap(),
+        ],
+    );
+    // an existing file is not replaced without --force
+    let o = genjin(
+        &db,
+        &[
+            "export",
+            "delay",
+            "--blank",
+            "--out",
+            blank.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已存在"), "{}", stderr(&o));
+
+    let (cells, merged) = xlsx_cells(&filled);
+    let at = |r: u32, c: u32| cells.get(&(r, c)).cloned().unwrap_or_default();
+    assert_eq!(at(0, 0), "附表1");
+    assert_eq!(at(1, 0), "需求延期交付申请");
+    assert!(
+        at(2, 0).contains("申请人：赵经理") && at(2, 0).contains("部门：策划部"),
+        "{}",
+        at(2, 0)
+    );
+    assert!(at(2, 0).contains("填报日期：2014年6月23日"), "{}", at(2, 0));
+    let head: Vec<String> = (0..4).map(|c| at(3, c)).collect();
+    assert_eq!(head, ["需求编号", "原交付日", "新交付日", "需求概述"]);
+    let row: Vec<String> = (0..4).map(|c| at(4, c)).collect();
+    assert_eq!(
+        row,
+        ["14061901", "2014年6月25日", "2014年7月25日", "问卷自动计分"]
+    );
+    assert_eq!(at(5, 0), "延期原因");
+    assert_eq!(at(5, 1), "实现难度大");
+    assert_eq!(at(6, 0), "领导意见");
+    assert_eq!(at(6, 1), "直接领导意见：同意");
+    assert!(
+        at(7, 1).contains("赵经理") && at(7, 1).contains("2014年6月24日"),
+        "{}",
+        at(7, 1)
+    );
+    assert_eq!(at(8, 1), "部门领导意见：");
+    assert!(at(9, 1).contains("年") && at(9, 1).contains("月") && at(9, 1).contains("日"));
+    assert_eq!(at(10, 1), "总经办意见：");
+    for range in [
+        ((1, 0), (1, 3)),
+        ((2, 0), (2, 3)),
+        ((5, 1), (5, 3)),
+        ((6, 0), (11, 0)),
+        ((6, 1), (6, 3)),
+        ((11, 1), (11, 3)),
+    ] {
+        assert!(merged.contains(&range), "{range:?} merged: {merged:?}");
+    }
+
+    let (cells, _) = xlsx_cells(&blank);
+    assert!(cells.get(&(2, 0)).unwrap().contains("申请人__"));
+    assert!(!cells.contains_key(&(4, 0)), "no number on the blank form");
+
+    for path in [&filled, &blank] {
+        let sheet = xlsx_part(path, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"paperSize="9""#), "A4: {sheet}");
+        assert!(sheet.contains(r#"orientation="portrait""#), "portrait");
+        assert!(sheet.contains(r#"fitToPage="1""#), "fit to page");
+        assert!(
+            !sheet.contains("fitToWidth=\"0\"") && !sheet.contains("fitToHeight=\"0\""),
+            "one page each way"
+        );
+        let book = xlsx_part(path, "xl/workbook.xml");
+        assert!(
+            book.contains("_xlnm.Print_Area") && book.contains("$A$1:$D$12"),
+            "print area: {book}"
+        );
+    }
+}

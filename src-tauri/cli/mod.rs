@@ -3,6 +3,7 @@
 
 mod calendar;
 mod delay;
+mod export;
 mod import;
 mod people;
 mod register;
@@ -72,6 +73,8 @@ pub enum Command {
     Delay(delay::DelayArgs),
     /// 列出延期申请（给出需求编号时只列这条需求的）
     Delays(delay::DelaysArgs),
+    /// 导出可直接打印的表格（.xlsx）
+    Export(export::ExportArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -339,6 +342,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Calendar(a) => calendar::calendar(db, actor, a, out),
         Command::Delay(a) => delay::delay(db, actor, a, out),
         Command::Delays(a) => delay::delays(db, a, out),
+        Command::Export(a) => export::export(db, a, out),
     }
 }
 

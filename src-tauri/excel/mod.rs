@@ -1,4 +1,5 @@
-//! Excel at the edges: importing legacy registers and forms (and, later, exporting the forms).
+//! Excel at the edges: importing legacy registers and forms, exporting the forms to print.
 //! Knows nothing of Tauri and holds no SQL.
 
+pub mod forms;
 pub mod import;

@@ -1,0 +1,73 @@
+//! `export`: the paper forms as spreadsheets to print (issue 9: 附表1; the register and the other
+//! forms follow in issue 11).
+
+use crate::error::{Error, Result};
+use crate::store::Db;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    what: ExportWhat,
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportWhat {
+    /// 需求延期交付申请（附表1）：一份申请，或 --blank 空白表，A4 纵向一页
+    Delay(DelayExport),
+}
+
+#[derive(Args, Debug)]
+struct DelayExport {
+    /// 申请编号（delays 列出的 id）
+    id: Option<String>,
+    /// 导出空白表（手工填写用）
+    #[arg(long)]
+    blank: bool,
+    /// 输出文件，例如 D:\延期申请.xlsx
+    #[arg(long)]
+    out: PathBuf,
+    /// 已有同名文件时覆盖它
+    #[arg(long)]
+    force: bool,
+}
+
+/// Writes `bytes` to `out`, refusing to replace a file unless `force`.
+fn save(out: &PathBuf, bytes: &[u8], force: bool) -> Result<()> {
+    if out.exists() && !force {
+        return Err(Error::invalid(
+            "out",
+            format!("{} 已存在（加 --force 覆盖）", out.display()),
+        ));
+    }
+    std::fs::write(out, bytes)?;
+    Ok(())
+}
+
+pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
+    match a.what {
+        ExportWhat::Delay(d) => {
+            let bytes = match (d.id.as_deref(), d.blank) {
+                (None, true) => crate::excel::forms::delay_form(None)?,
+                (Some(id), false) => {
+                    let id: i64 = id
+                        .trim()
+                        .parse()
+                        .map_err(|_| Error::invalid("id", format!("申请编号“{id}”不是数字")))?;
+                    crate::excel::forms::delay_form(Some(&db.delay(id)?))?
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "id",
+                        "请给出一个申请编号，或用 --blank 导出空白表（二者选一）",
+                    ))
+                }
+            };
+            save(&d.out, &bytes, d.force)?;
+            writeln!(out, "已导出：{}", d.out.display())?;
+        }
+    }
+    Ok(())
+}
