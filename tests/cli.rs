@@ -913,12 +913,12 @@ fn delays_rejected_withdrawn_late_and_refused() {
 
 /// The text of every non-empty cell of the first sheet of an xlsx, by (row, col), and the
 /// sheet's merged ranges ((first row, first col), (last row, last col)).
-fn xlsx_cells(
-    path: &Path,
-) -> (
+type Sheet = (
     std::collections::HashMap<(u32, u32), String>,
     Vec<((u32, u32), (u32, u32))>,
-) {
+);
+
+fn xlsx_cells(path: &Path) -> Sheet {
     use calamine::{open_workbook, Reader, Xlsx};
     let mut book: Xlsx<_> = open_workbook(path).unwrap();
     let name = book.sheet_names()[0].clone();
