@@ -124,7 +124,7 @@ fn write_delay(
     }
 
     // 延期原因: a tall box
-    ws.set_row_height(5, 130)?;
+    ws.set_row_height(5, 190)?;
     ws.write_string_with_format(5, 0, label("reason"), &head)?;
     let reason = delay.map(|d| d.reason.clone()).unwrap_or_default();
     ws.merge_range(5, 1, 5, 3, &reason, &top_left)?;
@@ -149,7 +149,7 @@ fn write_delay(
             }
             None => String::new(),
         };
-        ws.set_row_height(row, 62)?;
+        ws.set_row_height(row, 92)?;
         ws.merge_range(
             row,
             1,
