@@ -1,6 +1,7 @@
 //! Thin async Tauri commands: arguments in, one call into the core off the async runtime, result
 //! (or `{kind, message, field}`) out. Names are `domain_verb`; only `ui/js/api.js` calls them.
 
+mod delay;
 mod import;
 mod people;
 mod register;
@@ -47,6 +48,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::calendar_list,
         settings::calendar_set,
         settings::calendar_remove,
+        delay::delay_file,
+        delay::delay_sign,
+        delay::delay_withdraw,
+        delay::delay_list,
+        delay::delay_get,
+        delay::delay_export,
     ]
 }
 

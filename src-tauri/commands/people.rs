@@ -1,5 +1,6 @@
 use super::{blocking, read, write, Managed};
 use crate::domain::calendar::DayKind;
+use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{self, Form};
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
@@ -38,6 +39,10 @@ pub struct AppInfo {
     status_filters: Vec<Choice>,
     /// 节假日 / 调休上班.
     day_kinds: Vec<Coded>,
+    /// 附表1: the signature levels in their order, the opinions, the states of an application.
+    sign_levels: Vec<Coded>,
+    opinions: Vec<Coded>,
+    delay_states: Vec<Coded>,
 }
 
 #[derive(Serialize)]
@@ -141,6 +146,9 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                 },
             },
             kinds: coded(Kind::ALL, Kind::code, Kind::label),
+            sign_levels: coded(SignLevel::ALL, SignLevel::code, SignLevel::label),
+            opinions: coded(Opinion::ALL, Opinion::code, Opinion::label),
+            delay_states: coded(DelayState::ALL, DelayState::code, DelayState::label),
             status_filters: Status::ALL
                 .iter()
                 .map(|s| match s {

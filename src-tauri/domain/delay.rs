@@ -140,38 +140,51 @@ pub struct FilingFacts<'a> {
     pub today: NaiveDate,
 }
 
+const NO_PROMISE: &str = "还没有预期交付日，请先登记预期交付日";
+
+/// Why a requirement in this state cannot get a delay application now (`None`: it can). The
+/// requirement's steps show it (the window's 申请延期 button); [`check_filing`] enforces it.
+pub fn filing_blocked(
+    needs_work: bool,
+    done: bool,
+    withdrawn: bool,
+    promised: bool,
+    pending: bool,
+) -> Option<&'static str> {
+    if withdrawn {
+        Some("需求已撤回，不能申请延期")
+    } else if !needs_work {
+        Some("决策结果不是“做”或“需求转换”，没有交付日可延期")
+    } else if done {
+        Some("已完成交付，不能再申请延期")
+    } else if !promised {
+        Some(NO_PROMISE)
+    } else if pending {
+        Some("已有一份待签的延期申请，请先签完或撤回它")
+    } else {
+        None
+    }
+}
+
 /// Whether a 需求延期交付申请 may be filed (SPEC §2 step 4, §5 "Delay application"): the
 /// requirement is to be done, promised, not yet delivered, with no other application being
 /// signed; the new date is after the date in force; a reason is given; the filing day is not in
 /// the future nor before the requirement was received. Filing after the promised date is allowed
 /// (it is then 逾期申请).
 pub fn check_filing(f: &FilingFacts) -> Result<NaiveDate, Refusal> {
-    let n = f.number;
     let refuse = |field: &'static str, m: String| Err((field, m));
-    if f.withdrawn {
-        return refuse("number", format!("需求 {n} 已撤回，不能申请延期"));
-    }
-    if !f.needs_work {
-        return refuse(
-            "number",
-            format!("需求 {n} 的决策结果不是“做”或“需求转换”，没有交付日可延期"),
-        );
-    }
-    if f.done {
-        return refuse("number", format!("需求 {n} 已完成交付，不能再申请延期"));
+    if let Some(why) = filing_blocked(
+        f.needs_work,
+        f.done,
+        f.withdrawn,
+        f.in_force.is_some(),
+        f.pending,
+    ) {
+        return refuse("number", format!("需求 {}：{why}", f.number));
     }
     let Some(original) = f.in_force else {
-        return refuse(
-            "number",
-            format!("需求 {n} 还没有预期交付日，请先登记预期交付日"),
-        );
+        return refuse("number", NO_PROMISE.into());
     };
-    if f.pending {
-        return refuse(
-            "number",
-            format!("需求 {n} 已有一份待签的延期申请，请先签完或撤回它"),
-        );
-    }
     if f.filed > f.today {
         return refuse("filed_date", "填报日期不能晚于今天".into());
     }

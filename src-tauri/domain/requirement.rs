@@ -139,6 +139,8 @@ pub struct Steps {
     /// Only while no delay is approved (after that, a new delay application changes the date).
     pub expect: Gate,
     pub complete: Gate,
+    /// 申请延期 (附表1): promised, to be done, not delivered, no application being signed.
+    pub delay: Gate,
     pub withdraw: Gate,
     pub restore: Gate,
 }
@@ -158,6 +160,10 @@ pub struct StepFacts {
     pub approved_delays: usize,
     /// A 预期交付日 has been given (the promise a delivery is measured against).
     pub promised: bool,
+    /// 实际交付日 recorded.
+    pub delivered: bool,
+    /// A delay application is waiting for signatures.
+    pub pending_delay: bool,
 }
 
 /// The steps open to a requirement: work steps after 做 / 需求转换; ⑤ 完成交付 only once a
@@ -169,7 +175,19 @@ pub fn steps(f: StepFacts) -> Steps {
         withdrawn,
         approved_delays,
         promised,
+        delivered,
+        pending_delay,
     } = f;
+    let delay = match super::delay::filing_blocked(
+        decision.is_some_and(Decision::leads_to_work),
+        delivered || decision == Some(Decision::DoNot),
+        withdrawn,
+        promised,
+        pending_delay,
+    ) {
+        Some(why) => Gate::closed(why),
+        None => Gate::OPEN,
+    };
     let live = Gate::when(!withdrawn, WITHDRAWN);
     let work = if withdrawn {
         Gate::closed(WITHDRAWN)
@@ -192,6 +210,7 @@ pub fn steps(f: StepFacts) -> Steps {
         } else {
             work
         },
+        delay,
         withdraw: live,
         restore: Gate::when(withdrawn, "需求未撤回。"),
     }
@@ -441,6 +460,7 @@ mod tests {
                 withdrawn,
                 approved_delays,
                 promised,
+                ..Default::default()
             })
         };
         let open = f(None, false, 0, false);

@@ -903,3 +903,129 @@ async fn at_the_1024_px_minimum_nothing_scrolls_sideways() {
     }
     s.close().await;
 }
+
+/// Issue 9: from a promised requirement, file a 需求延期交付申请, record the three signatures
+/// in order as the paper comes back (总经办 by the decision group), and see 延期 with the first
+/// promise in the register and the new date in force in the detail; the print view shows the
+/// form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delay_is_filed_signed_and_takes_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&[
+        "add-person",
+        "--name",
+        "李小四",
+        "--department",
+        "资讯部",
+        "--roles",
+        "需求收集人",
+    ]);
+    cli(&[
+        "add-person",
+        "--name",
+        "赵经理",
+        "--department",
+        "策划部",
+        "--roles",
+        "产品经理",
+    ]);
+    cli(&[
+        "add-person",
+        "--name",
+        "王总",
+        "--department",
+        "总经办",
+        "--roles",
+        "决策组",
+    ]);
+    cli(&[
+        "add-requirement",
+        "--received",
+        "2014-06-19",
+        "--reporter",
+        "刘小妹",
+        "--summary",
+        "问卷 自动计分",
+    ]);
+    cli(&[
+        "decide",
+        "14061901",
+        "--decision",
+        "做",
+        "--grade",
+        "C",
+        "--date",
+        "2014-06-20",
+    ]);
+    cli(&["expect", "14061901", "--date", "2014-06-25"]);
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.wait_text("#register-count", "共 1 条").await;
+
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061901/delays")
+        .await
+        .ok();
+    s.wait_text("#delay-summary", "现行交付日：20140625").await;
+    // the new date must be after the original: refused under its field
+    s.fill("#delay-form [name=new_date]", "2014-06-20").await;
+    s.fill("#delay-form [name=reason]", "实现难度大").await;
+    s.click("#delay-submit").await;
+    s.wait_text("#delay-form .field-error", "新交付日须晚于原交付日")
+        .await;
+    s.fill("#delay-form [name=new_date]", "2014-07-25").await;
+    s.fill("#delay-form [name=filed_date]", "2014-06-23").await;
+    s.click("#delay-submit").await;
+    s.wait_text(".card.delay [data-state]", "待签").await;
+    // the applicant cannot file a second one while this one is being signed
+    s.wait_text("#delay-why", "待签").await;
+
+    for (level, signer, day) in [
+        ("直接领导", "赵经理", "2014-06-24"),
+        ("部门领导", "赵经理", "2014-06-24"),
+        ("总经办", "王总", "2014-06-25"),
+    ] {
+        s.wait_text(".sign-form h4", level).await;
+        s.select(".sign-form select[name=signer]", signer).await;
+        s.fill(".sign-form [name=date]", day).await;
+        s.click(".sign-form button[type=submit]").await;
+        s.wait_text(".signoffs", signer).await;
+    }
+    s.wait_text(".card.delay [data-state]", "已批准").await;
+    s.wait_text("#status-badge", "延期").await;
+    s.wait_text("#delay-summary", "现行交付日：20140725").await;
+    s.screenshot("delay-approved").await;
+
+    // the register keeps the first promise, says 延期 and gives the new date in 备注
+    s.client
+        .goto("tauri://localhost/index.html#/register")
+        .await
+        .ok();
+    s.wait_text("#register tbody tr[data-number='14061901']", "20140625")
+        .await;
+    let row = s.text("#register tbody tr[data-number='14061901']").await;
+    assert!(
+        row.contains("延期") && row.contains("延期到2014年7月25日交付"),
+        "{row}"
+    );
+
+    // the list of applications, and the print view of the form
+    s.click("#nav-delays").await;
+    s.wait_text("#delay-list tbody", "已批准").await;
+    s.client
+        .goto("tauri://localhost/index.html#/delay/1/print")
+        .await
+        .ok();
+    s.wait_text("#delay-print", "需求延期交付申请").await;
+    let form = s.text("#delay-print").await;
+    assert!(
+        form.contains("总经办意见：同意") && form.contains("王总"),
+        "{form}"
+    );
+    s.screenshot("delay-print").await;
+    s.close().await;
+}

@@ -47,6 +47,18 @@ export const api = {
   notifications: (number) => invoke('notification_list', { number }),
   recordNotification: (number, input) => invoke('notification_record', { number, input }),
   confirmNotification: (id, confirmedAt = null) => invoke('notification_confirm', { id, confirmedAt }),
+  fileDelay: (number, input) => invoke('delay_file', { number, input }),
+  signDelay: (id, input) => invoke('delay_sign', { id, input }),
+  withdrawDelay: (id, reason, at = {}) => invoke('delay_withdraw', { id, reason, at }),
+  delays: (number = null) => invoke('delay_list', { number }),
+  delay: (id) => invoke('delay_get', { id }),
+  /** Saves 附表1 (an application, or blank with id null) where the user chooses; the path, or null. */
+  exportDelay: async (id, suggested) => {
+    const path = await invoke('plugin:dialog|save', {
+      options: { title: '导出附表1', defaultPath: suggested, filters: [{ name: 'Excel 表格', extensions: ['xlsx'] }] },
+    });
+    return path ? invoke('delay_export', { id, path }) : null;
+  },
   settings: () => invoke('setting_list'),
   setSetting: (key, value) => invoke('setting_set', { key, value }),
   calendarDays: () => invoke('calendar_list'),

@@ -7,6 +7,7 @@ import { detailView } from './views/detail.js';
 import { peopleView, personFields, personInput } from './views/people.js';
 import { importView } from './views/import.js';
 import { settingsView } from './views/settings.js';
+import { delaysView, delayPrintView } from './views/delays.js';
 
 export const app = { info: null };
 
@@ -18,6 +19,8 @@ const routes = [
   [/^#\/people$/, 'people', () => peopleView(app)],
   [/^#\/import$/, 'import', () => importView(app)],
   [/^#\/settings$/, 'settings', () => settingsView(app)],
+  [/^#\/delays$/, 'delays', () => delaysView(app)],
+  [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
 ];
 
 async function render() {

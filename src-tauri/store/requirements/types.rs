@@ -282,6 +282,11 @@ impl Requirement {
             withdrawn: self.withdrawn_at.is_some(),
             approved_delays: approved.len(),
             promised: self.expected_delivery.is_some(),
+            delivered: self.actual_delivery.is_some(),
+            pending_delay: self
+                .delays
+                .iter()
+                .any(|d| d.state == crate::domain::delay::DelayState::Pending),
         });
         self.delivered_late = delivered_late(
             self.actual_delivery.as_deref(),

@@ -5,8 +5,9 @@ import {
   toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
+import { delayTab } from './delays.js';
 
-const TABS = [['flow', '流程'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
+const TABS = [['flow', '流程'], ['delays', '延期'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
 
 function statusBadge(r) {
   if (r.withdrawn_at) return h('span', { class: 'badge withdrawn', id: 'status-badge' }, '已撤回');
@@ -174,6 +175,7 @@ export async function detailView(app, number, tab = 'flow') {
       r.steps.withdraw.open ? h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回') : null),
     tabs, body);
   const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(app, r)
+    : current === 'delays' ? await delayTab(app, r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);
   clear(body, content);
   return view;

@@ -1,0 +1,69 @@
+//! 附表1 需求延期交付申请 in the window: thin commands over `store::delays` and `excel::forms`.
+
+use super::{read, write, Managed};
+use crate::error::Result;
+use crate::store::{DelayInput, DelayView, Requirement, SignInput, StepTime};
+
+/// Files an application for `number`; returns the requirement as it now stands.
+#[tauri::command]
+pub async fn delay_file(
+    state: Managed<'_>,
+    number: String,
+    input: DelayInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.file_delay(a, &number, &input)?;
+        db.requirement_on(&number, a.today())
+    })
+    .await
+}
+
+/// Records one signature; returns the requirement as it now stands.
+#[tauri::command]
+pub async fn delay_sign(state: Managed<'_>, id: i64, input: SignInput) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        let v = db.sign_delay(a, id, &input)?;
+        db.requirement_on(&v.number, a.today())
+    })
+    .await
+}
+
+/// Withdraws an application nobody has signed yet.
+#[tauri::command]
+pub async fn delay_withdraw(
+    state: Managed<'_>,
+    id: i64,
+    reason: String,
+    at: StepTime,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        let v = db.withdraw_delay(a, id, &reason, &at)?;
+        db.requirement_on(&v.number, a.today())
+    })
+    .await
+}
+
+/// Every application (or one requirement's), with signatures.
+#[tauri::command]
+pub async fn delay_list(state: Managed<'_>, number: Option<String>) -> Result<Vec<DelayView>> {
+    read(&state, move |db| db.delays(number.as_deref())).await
+}
+
+/// One application (the print view).
+#[tauri::command]
+pub async fn delay_get(state: Managed<'_>, id: i64) -> Result<DelayView> {
+    read(&state, move |db| db.delay(id)).await
+}
+
+/// Writes 附表1 (one application, or blank with `id` absent) to `path`, chosen in the system's
+/// save dialog (which asked before replacing a file). Returns the path.
+#[tauri::command]
+pub async fn delay_export(state: Managed<'_>, id: Option<i64>, path: String) -> Result<String> {
+    read(&state, move |db| {
+        let view = id.map(|id| db.delay(id)).transpose()?;
+        let bytes = crate::excel::forms::delay_form(view.as_ref())?;
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    })
+    .await
+}
