@@ -999,6 +999,9 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     s.wait_text("#status-badge", "延期").await;
     s.wait_text("#delay-summary", "现行交付日：20140725").await;
     s.screenshot("delay-approved").await;
+    // the notices of the approved delay (to the reporter, to the requester) are ready to send
+    s.click("#tab-notify").await;
+    s.wait_text("#tab-body", "新交付日为2014年7月25日").await;
 
     // the register keeps the first promise, says 延期 and gives the new date in 备注
     s.client
