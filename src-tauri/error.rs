@@ -25,8 +25,33 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     #[error("数据库结构升级失败：{0}")]
     Migration(#[from] rusqlite_migration::Error),
-    #[error("文件读写失败：{0}")]
+    #[error("文件读写失败：{}", io_reason(.0))]
     Io(#[from] std::io::Error),
+}
+
+/// What went wrong with a file, said in Chinese (the OS's own text is English).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".into(),
+        K::PermissionDenied => "没有权限".into(),
+        K::AlreadyExists => "文件已存在".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::NotADirectory => "这不是文件夹".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        K::InvalidFilename => "文件名无效".into(),
+        K::UnexpectedEof => "文件不完整".into(),
+        // a message already in Chinese (ours, made with io::Error::other) stays as it is
+        _ if e
+            .to_string()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) =>
+        {
+            e.to_string()
+        }
+        _ => "无法读写".into(),
+    }
 }
 
 impl Error {

@@ -784,6 +784,25 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
         "{}",
         reg[0]["备注"]
     );
+    // the signed paper, photographed, is kept with it; a missing file is said in Chinese
+    let photo = dir.path().join("签字页.jpg");
+    std::fs::write(&photo, b"\xff\xd8\xff\xe0").unwrap();
+    ok(&db, &["delay", "attach", &id, photo.to_str().unwrap()]);
+    let o = genjin(&db, &["delay", "attach", &id, "/no/such/签字.jpg"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("不存在") && !stderr(&o).contains("os error"),
+        "{}",
+        stderr(&o)
+    );
+    let d: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
+    assert_eq!(d[0]["扫描件"][0], "签字页.jpg");
+    // completion still works after a delay, and the delay stays
+    ok(&db, &["complete", "14061901", "--date", "2014-07-20"]);
+    let d: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
+    assert_eq!(d[0]["状态"], "已批准");
     // signed: it cannot be withdrawn any more
     let o = genjin(&db, &["delay", "withdraw", &id]);
     assert_eq!(o.status.code(), Some(2));

@@ -23,6 +23,16 @@ enum DelayAction {
     Sign(SignArgs),
     /// 撤回一份尚无人签字的申请
     Withdraw(WithdrawArgs),
+    /// 保存签字后的纸质申请（照片或扫描件：.jpg / .png / .pdf）
+    Attach(AttachArgs),
+}
+
+#[derive(Args, Debug)]
+struct AttachArgs {
+    /// 申请编号
+    id: String,
+    /// 照片或扫描件的文件路径
+    file: std::path::PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -139,6 +149,20 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
                 v.state.label()
             )?;
         }
+        DelayAction::Attach(t) => {
+            let bytes = std::fs::read(&t.file).map_err(|e| {
+                Error::invalid(
+                    "file",
+                    format!(
+                        "无法读取 {}：{}",
+                        t.file.display(),
+                        crate::error::io_reason(&e)
+                    ),
+                )
+            })?;
+            let v = db.attach_delay_scan(actor, id(&t.id)?, &t.file.to_string_lossy(), &bytes)?;
+            writeln!(out, "已保存：{}（{} 字节）", v.file_name, v.size)?;
+        }
         DelayAction::Withdraw(w) => {
             let v = db.withdraw_delay(actor, id(&w.id)?, &w.reason, &StepTime::default())?;
             writeln!(
@@ -167,6 +191,7 @@ pub fn json_of(v: &DelayView) -> Value {
         "延期原因": v.reason,
         "状态": v.state.label(),
         "逾期申请": v.filed_late,
+        "扫描件": v.scans.iter().map(|a| a.file_name.clone()).collect::<Vec<_>>(),
         "签字": v.signoffs.iter().map(|s| json!({
             "级别": s.level.label(),
             "签字人": s.signer,

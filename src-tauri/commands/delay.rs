@@ -67,3 +67,37 @@ pub async fn delay_export(state: Managed<'_>, id: Option<i64>, path: String) -> 
     })
     .await
 }
+
+/// Keeps the signed paper of application `id`, read from `path` (picked in the system's open
+/// dialog). Returns the requirement as it now stands.
+#[tauri::command]
+pub async fn delay_attach(state: Managed<'_>, id: i64, path: String) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        let bytes = std::fs::read(&path)?;
+        db.attach_delay_scan(a, id, &path, &bytes)?;
+        let number = db.delay(id)?.number;
+        db.requirement_on(&number, a.today())
+    })
+    .await
+}
+
+/// An attachment's bytes, raw (the window shows a photo or saves the file).
+#[tauri::command]
+pub async fn attachment_get(state: Managed<'_>, id: i64) -> Result<tauri::ipc::Response> {
+    read(&state, move |db| {
+        let (_, bytes) = db.attachment_data(id)?;
+        Ok(tauri::ipc::Response::new(bytes))
+    })
+    .await
+}
+
+/// Saves an attachment to `path` (chosen in the system's save dialog).
+#[tauri::command]
+pub async fn attachment_save(state: Managed<'_>, id: i64, path: String) -> Result<String> {
+    read(&state, move |db| {
+        let (_, bytes) = db.attachment_data(id)?;
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    })
+    .await
+}

@@ -54,6 +54,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         delay::delay_list,
         delay::delay_get,
         delay::delay_export,
+        delay::delay_attach,
+        delay::attachment_get,
+        delay::attachment_save,
     ]
 }
 

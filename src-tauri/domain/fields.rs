@@ -69,6 +69,7 @@ const DELAY: &[(&str, &str)] = &[
     ("signoff_direct", "直接领导意见"),
     ("signoff_department", "部门领导意见"),
     ("signoff_gm_office", "总经办意见"),
+    ("attachment", "签字扫描件"),
 ];
 
 const PERSON: &[(&str, &str)] = &[

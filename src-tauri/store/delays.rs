@@ -102,6 +102,8 @@ pub struct DelayView {
     pub version: i64,
     /// The signatures so far, in the order of the levels.
     pub signoffs: Vec<SignoffView>,
+    /// The signed paper, photographed or scanned (`store::attachments`).
+    pub scans: Vec<super::AttachmentView>,
     // derived
     pub state: DelayState,
     /// 逾期申请: filed after the original date had passed.
@@ -151,6 +153,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
         created_at: r.get("created_at")?,
         version: r.get("version")?,
         signoffs: Vec::new(),
+        scans: Vec::new(),
         state: DelayState::Pending,
         filed_late: false,
         next_level: None,
@@ -196,6 +199,7 @@ fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
     }
     v.signoffs
         .sort_by_key(|s| SignLevel::ALL.iter().position(|l| *l == s.level));
+    v.scans = super::attachments::of_delay(conn, v.id)?;
     if let Some(f) = v.facts() {
         v.state = f.state();
         v.filed_late = f.filed_late();

@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE` transaction together with its history rows, so two processes writing to the
 //! same file queue up instead of interleaving (numbering relies on this).
 
+mod attachments;
 mod calendar;
 mod change;
 mod delays;
@@ -17,6 +18,7 @@ mod search;
 mod settings;
 mod timeline;
 
+pub use attachments::AttachmentView;
 pub use calendar::CalendarDay;
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
@@ -45,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_room.sql"),
     include_str!("migrations/0003_search.sql"),
+    include_str!("migrations/0004_delay_scans.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -960,6 +960,7 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
         "2014-06-20",
     ]);
     cli(&["expect", "14061901", "--date", "2014-06-25"]);
+    let db2 = db.clone();
     let s = Session::start_on(dir, db).await;
     s.wait_css("#operator-dialog").await;
     s.select("#operator-dialog select[name=person]", "1").await;
@@ -999,6 +1000,25 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     s.wait_text("#status-badge", "延期").await;
     s.wait_text("#delay-summary", "现行交付日：20140725").await;
     s.screenshot("delay-approved").await;
+    // the signed paper, photographed (kept from the command line here: the window's button
+    // opens the system's file dialog, which WebDriver cannot drive), is listed and shown
+    let photo = std::env::temp_dir().join(format!("签字页-{}.png", std::process::id()));
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n").unwrap();
+    crate::harness::cli(&db2, &["delay", "attach", "1", photo.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&photo);
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061901/flow")
+        .await
+        .ok();
+    s.client
+        .goto("tauri://localhost/index.html#/req/14061901/delays")
+        .await
+        .ok();
+    s.wait_text("#attach-1", "上传签字扫描件").await;
+    s.click("[data-scan]").await;
+    s.wait_css("dialog img.scan").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_gone("dialog").await;
     // the notices of the approved delay (to the reporter, to the requester) are ready to send
     s.click("#tab-notify").await;
     s.wait_text("#tab-body", "新交付日为2014年7月25日").await;

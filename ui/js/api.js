@@ -59,6 +59,18 @@ export const api = {
     });
     return path ? invoke('delay_export', { id, path }) : null;
   },
+  /** Picks a photo or scan in the system's dialog and keeps it with application `id`. */
+  attachDelayScan: async (id) => {
+    const path = await invoke('plugin:dialog|open', {
+      options: { multiple: false, title: '选择签字后的申请（照片或扫描件）', filters: [{ name: '照片或扫描件', extensions: ['jpg', 'jpeg', 'png', 'pdf'] }] },
+    });
+    return path ? invoke('delay_attach', { id, path }) : null;
+  },
+  attachment: (id) => invoke('attachment_get', { id }),
+  saveAttachment: async (id, suggested) => {
+    const path = await invoke('plugin:dialog|save', { options: { title: '另存为', defaultPath: suggested } });
+    return path ? invoke('attachment_save', { id, path }) : null;
+  },
   settings: () => invoke('setting_list'),
   setSetting: (key, value) => invoke('setting_set', { key, value }),
   calendarDays: () => invoke('calendar_list'),

@@ -208,7 +208,10 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Source>, Vec<Rejection>) {
                     children.sort();
                     stack.extend(children.into_iter().rev().map(|p| (p, false)));
                 }
-                Err(e) => skipped.push(note(format!("无法读取文件夹：{e}"))),
+                Err(e) => skipped.push(note(format!(
+                    "无法读取文件夹：{}",
+                    crate::error::io_reason(&e)
+                ))),
             }
             continue;
         }
@@ -240,9 +243,15 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Source>, Vec<Rejection>) {
             }),
             Ok(_) => match std::fs::read(&path) {
                 Ok(bytes) => sources.push(Source::new(name, bytes)),
-                Err(e) => skipped.push(note(format!("无法读取文件：{e}"))),
+                Err(e) => skipped.push(note(format!(
+                    "无法读取文件：{}",
+                    crate::error::io_reason(&e)
+                ))),
             },
-            Err(e) => skipped.push(note(format!("找不到或无法读取：{e}"))),
+            Err(e) => skipped.push(note(format!(
+                "找不到或无法读取：{}",
+                crate::error::io_reason(&e)
+            ))),
         }
     }
     (sources, skipped)

@@ -2,7 +2,7 @@
 // export), the list of all applications, and the print view. What is possible is the core's
 // verdict (r.steps.delay, an application's state and next level); this module never decides it.
 import { api } from '../api.js';
-import { h, clear, compact, field, formData, go, select, showError, toast } from '../components/dom.js';
+import { h, clear, compact, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
 import { dayInput, happenedField } from '../components/steps.js';
 
 const label = (app, key) => (app.info.forms.delay.fields.concat(app.info.forms.delay.heading_line)
@@ -61,6 +61,25 @@ function applicationCard(app, d, people) {
       if (path) toast(`已导出：${path}`);
     } catch (e) { showError(e); }
   };
+  const attach = async () => {
+    try { if (await api.attachDelayScan(d.id)) { toast('签字扫描件已保存'); go(location.hash); } } catch (e) { showError(e); }
+  };
+  const show = async (a) => {
+    try {
+      if (a.media_type.startsWith('image/')) {
+        const bytes = await api.attachment(a.id);
+        const url = URL.createObjectURL(new Blob([bytes], { type: a.media_type }));
+        await dialog(a.file_name, h('img', { src: url, alt: a.file_name, class: 'scan' }), { submitLabel: '关闭', cancellable: false, onSubmit: async () => true });
+        URL.revokeObjectURL(url);
+      } else {
+        const p = await api.saveAttachment(a.id, a.file_name);
+        if (p) toast(`已保存：${p}`);
+      }
+    } catch (e) { showError(e); }
+  };
+  const scans = h('div', { class: 'scans' }, h('span', { class: 'muted' }, '签字扫描件：'),
+    d.scans.length ? d.scans.map((a) => h('button', { type: 'button', class: 'link', 'data-scan': a.id, onclick: () => show(a) }, a.file_name)) : h('span', { class: 'muted' }, '无'),
+    h('button', { type: 'button', id: `attach-${d.id}`, onclick: attach }, '上传签字扫描件'));
   return h('div', { class: 'card delay', id: `delay-${d.id}`, 'data-state': d.state },
     h('div', { class: 'detail-head' }, h('h3', {}, `延期申请 #${d.id}`), stateBadge(d), h('span', { class: 'spacer' }),
       h('a', { class: 'button', href: `#/delay/${d.id}/print`, id: `print-${d.id}` }, '打印'),
@@ -72,6 +91,7 @@ function applicationCard(app, d, people) {
     h('table', { class: 'plain signoffs' },
       h('thead', {}, h('tr', {}, ['级别', '签字人', '意见', '说明', '签字日期', '记录人'].map((t) => h('th', {}, t)))),
       h('tbody', {}, sigs)),
+    scans,
     d.next_level ? signForm(app, d, people) : null);
 }
 

@@ -1,0 +1,203 @@
+//! The `attachments` table: files kept with a record. Now the signed paper of a delay
+//! application (附表1), photographed or scanned; screenshots of requirements and bugs later.
+
+use super::change::{self};
+use super::delays::DELAY;
+use super::{Actor, Db};
+use crate::error::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// The largest file kept (a phone photo is a few MB).
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// An attachment as lists show it (without its bytes).
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// The media type of a scan or photo by its name, or a Chinese refusal.
+fn media_type(file_name: &str) -> Result<&'static str> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" => Ok("image/jpeg"),
+        "png" => Ok("image/png"),
+        "pdf" => Ok("application/pdf"),
+        _ => Err(Error::invalid(
+            "file",
+            format!("“{file_name}”不是照片或扫描件（可用 .jpg、.png、.pdf）"),
+        )),
+    }
+}
+
+/// The signed papers kept with delay application `delay_id` (inside or outside a transaction).
+pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<AttachmentView>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, file_name, media_type, length(data), added_by, added_at FROM attachments
+         WHERE delay_id = ?1 AND removed_at IS NULL ORDER BY id",
+    )?;
+    let rows = st.query_map([delay_id], |r| {
+        Ok(AttachmentView {
+            id: r.get(0)?,
+            file_name: r.get(1)?,
+            media_type: r.get(2)?,
+            size: r.get(3)?,
+            added_by: r.get(4)?,
+            added_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Db {
+    /// Keeps the signed paper of delay application `delay_id` (a photo or a scan, `.jpg`,
+    /// `.png` or `.pdf`, at most [`MAX_BYTES`]); a history row says it was added.
+    /// Errors: `Invalid` for another kind of file, an empty or too large one; `NotFound` for an
+    /// unknown application.
+    pub fn attach_delay_scan(
+        &mut self,
+        actor: &Actor,
+        delay_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<AttachmentView> {
+        let name = std::path::Path::new(file_name.trim())
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let media = media_type(&name)?;
+        if bytes.is_empty() {
+            return Err(Error::invalid("file", format!("“{name}”是空文件")));
+        }
+        if bytes.len() > MAX_BYTES {
+            return Err(Error::invalid(
+                "file",
+                format!("“{name}”超过 20 MB，请缩小后再上传"),
+            ));
+        }
+        let id =
+            self.write(|tx| {
+                let requirement_id: i64 = tx
+                    .query_row(
+                        "SELECT requirement_id FROM delay_applications WHERE id = ?1",
+                        [delay_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .ok_or_else(|| Error::NotFound(format!("找不到延期申请 {delay_id}")))?;
+                let now = actor.stamp();
+                tx.execute(
+                "INSERT INTO attachments (requirement_id, delay_id, file_name, media_type, data,
+                     added_by, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![requirement_id, delay_id, name, media, bytes, actor.name, now],
+            )?;
+                let id = tx.last_insert_rowid();
+                change::event(
+                    tx,
+                    &DELAY,
+                    actor,
+                    delay_id,
+                    &now,
+                    ("attachment", None, Some(&name)),
+                )?;
+                Ok(id)
+            })?;
+        self.delay_scans(delay_id)?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| Error::NotFound(format!("找不到附件 {id}")))
+    }
+
+    /// The signed papers kept with a delay application, oldest first.
+    pub fn delay_scans(&self, delay_id: i64) -> Result<Vec<AttachmentView>> {
+        of_delay(self.conn(), delay_id)
+    }
+
+    /// An attachment's bytes and media type.
+    pub fn attachment_data(&self, id: i64) -> Result<(String, Vec<u8>)> {
+        self.conn()
+            .query_row(
+                "SELECT media_type, data FROM attachments WHERE id = ?1 AND removed_at IS NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("找不到附件 {id}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{DeliveryInput, RequirementInput, StepTime};
+
+    #[test]
+    fn a_scan_is_kept_with_its_application() {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "李小四", "test", crate::clock::now());
+        let r = db
+            .create_requirement(
+                &a,
+                &RequirementInput {
+                    received_date: "2014-06-19".into(),
+                    reporter: "刘小妹".into(),
+                    brief: "问卷自动计分".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.record_decision(
+            &a,
+            &r.number,
+            &crate::store::DecisionInput {
+                decision: crate::domain::requirement::Decision::Do,
+                grade: Some(crate::domain::requirement::Grade::C),
+                conversion_summary: String::new(),
+                decision_date: "2014-06-20".into(),
+                at: StepTime::default(),
+            },
+        )
+        .unwrap();
+        let day = DeliveryInput {
+            date: "2014-06-25".into(),
+            at: StepTime::default(),
+        };
+        db.record_expected_delivery(&a, &r.number, &day).unwrap();
+        let d = db
+            .file_delay(
+                &a,
+                &r.number,
+                &crate::store::DelayInput {
+                    new_date: "2014-07-25".into(),
+                    reason: "实现难度大".into(),
+                    filed_date: "2014-06-23".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let err = db
+            .attach_delay_scan(&a, d.id, "签字.docx", b"x")
+            .unwrap_err();
+        assert_eq!(err.kind(), "invalid");
+        assert!(db.attach_delay_scan(&a, 99, "签字.jpg", b"x").is_err());
+        let v = db
+            .attach_delay_scan(&a, d.id, "/tmp/签字页.JPG", b"\xff\xd8\xff")
+            .unwrap();
+        assert_eq!(
+            (v.file_name.as_str(), v.media_type.as_str(), v.size),
+            ("签字页.JPG", "image/jpeg", 3)
+        );
+        assert_eq!(db.delay_scans(d.id).unwrap().len(), 1);
+        assert_eq!(db.attachment_data(v.id).unwrap().1, b"\xff\xd8\xff");
+    }
+}
