@@ -338,7 +338,8 @@ impl Db {
             .execute(params![
                 req.id,
                 or(&input.applicant, &actor.name),
-                if input.applicant.trim().is_empty() {
+                // the operator files it, or names someone else (kept by name)
+                if input.applicant.trim().is_empty() || input.applicant.trim() == actor.name {
                     actor.person_id
                 } else {
                     None

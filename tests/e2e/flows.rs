@@ -980,6 +980,10 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
         .await;
     s.fill("#delay-form [name=new_date]", "2014-07-25").await;
     s.fill("#delay-form [name=filed_date]", "2014-06-23").await;
+    // the collector types in the paper the product manager filled
+    s.fill("#delay-form [name=applicant]", "赵经理").await;
+    s.fill("#delay-form [name=applicant_department]", "策划部")
+        .await;
     s.click("#delay-submit").await;
     s.wait_text(".card.delay [data-state]", "待签").await;
     // the applicant cannot file a second one while this one is being signed

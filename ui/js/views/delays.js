@@ -96,8 +96,11 @@ function applicationCard(app, d, people) {
 }
 
 function fileForm(app, r) {
+  const op = app.info.operator || {};
   const form = h('form', { id: 'delay-form' },
     h('div', { class: 'grid' },
+      field(label(app, 'applicant'), h('input', { name: 'applicant', value: op.name || '', autocomplete: 'off' }), { hint: '默认为操作人' }),
+      field(label(app, 'applicant_department'), h('input', { name: 'applicant_department', value: op.department || '', autocomplete: 'off' })),
       field(label(app, 'original_date'), h('input', { value: compact(r.promised_date), disabled: true }), { hint: '现行交付日' }),
       field(label(app, 'new_date'), dayInput('new_date', ''), { required: true }),
       field(label(app, 'filed_date'), dayInput('filed_date', ''), { hint: '不填为今天' }),
@@ -108,6 +111,7 @@ function fileForm(app, r) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'delay-submit' }, '提交延期申请')));
   submitting(form, (v) => api.fileDelay(r.number, {
     new_date: v.new_date, reason: v.reason, overview: v.overview, filed_date: v.filed_date, happened_at: v.happened_at,
+    applicant: v.applicant, applicant_department: v.applicant_department,
   }), '延期申请已提交，请打印后交领导签字');
   return form;
 }
