@@ -608,6 +608,14 @@ fn overdue_filter_keywords_and_late_completion() {
 fn promised(db: &Path) {
     ok(
         db,
+        &["add-person", "--name", "陈主管", "--department", "策划部"],
+    );
+    ok(
+        db,
+        &["add-person", "--name", "周部长", "--department", "策划部"],
+    );
+    ok(
+        db,
         &[
             "add-person",
             "--name",
@@ -731,15 +739,25 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
     let o = sign(&db, &id, "直接领导", "同意", "无此人", "2014-06-24");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不在人员名单中"), "{}", stderr(&o));
-    assert!(sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24")
-        .status
-        .success());
+    // the applicant does not sign their own application
     let o = sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24");
+    assert!(stderr(&o).contains("申请人不能"), "{}", stderr(&o));
+    let o = sign(&db, &id, "直接领导", "同意", "陈主管", "2014-06-24");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("直接领导 陈主管 同意（2014-06-24）"),
+        "{}",
+        stdout(&o)
+    );
+    let o = sign(&db, &id, "直接领导", "同意", "陈主管", "2014-06-24");
     assert!(stderr(&o).contains("不能重复签"), "{}", stderr(&o));
-    assert!(sign(&db, &id, "部门领导", "同意", "赵经理", "2014-06-24")
+    // one person, one level
+    let o = sign(&db, &id, "部门领导", "同意", "陈主管", "2014-06-24");
+    assert!(stderr(&o).contains("两级"), "{}", stderr(&o));
+    assert!(sign(&db, &id, "部门领导", "同意", "周部长", "2014-06-24")
         .status
         .success());
-    let o = sign(&db, &id, "总经办", "同意", "赵经理", "2014-06-24");
+    let o = sign(&db, &id, "总经办", "同意", "李小四", "2014-06-24");
     assert!(stderr(&o).contains("决策组"), "{}", stderr(&o));
     let pending: serde_json::Value =
         serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
@@ -795,9 +813,14 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
         "{}",
         stderr(&o)
     );
-    let d: serde_json::Value =
-        serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
-    assert_eq!(d[0]["扫描件"][0], "签字页.jpg");
+    let o = genjin(&db, &["delay", "attach", &id, photo.to_str().unwrap()]);
+    assert!(stdout(&o).contains("签字页.jpg"), "{}", stderr(&o));
+    // a spreadsheet renamed .jpg is not a photo
+    let fake = dir.path().join("fake.jpg");
+    std::fs::write(&fake, b"PK\x03\x04").unwrap();
+    let o = genjin(&db, &["delay", "attach", &id, fake.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("内容不是"), "{}", stderr(&o));
     // completion still works after a delay, and the delay stays
     ok(&db, &["complete", "14061901", "--date", "2014-07-20"]);
     let d: serde_json::Value =
@@ -857,7 +880,7 @@ fn delays_rejected_withdrawn_late_and_refused() {
         "one pending at a time: {}",
         stderr(&o)
     );
-    let o = sign(&db, &first, "直接领导", "不同意", "赵经理", "2014-06-24");
+    let o = sign(&db, &first, "直接领导", "不同意", "陈主管", "2014-06-24");
     assert!(stdout(&o).contains("已驳回"), "{}", stderr(&o));
     let show: serde_json::Value =
         serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
@@ -996,7 +1019,7 @@ fn the_delay_form_exports_as_a_printable_sheet() {
     )
     .trim()
     .to_string();
-    assert!(sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24")
+    assert!(sign(&db, &id, "直接领导", "同意", "陈主管", "2014-06-24")
         .status
         .success());
     let filled = dir.path().join("延期申请.xlsx");
@@ -1049,10 +1072,13 @@ fn the_delay_form_exports_as_a_printable_sheet() {
     assert_eq!(at(5, 0), "延期原因");
     assert_eq!(at(5, 1), "实现难度大");
     assert_eq!(at(6, 0), "领导意见");
-    assert_eq!(at(6, 1), "直接领导意见：同意");
+    assert_eq!(
+        at(6, 1),
+        "直接领导意见：同意（已录入：陈主管，2014年6月24日）"
+    );
     assert!(
-        at(7, 1).contains("赵经理") && at(7, 1).contains("2014年6月24日"),
-        "{}",
+        at(7, 1).starts_with("签字：") && at(7, 1).contains("年") && !at(7, 1).contains("陈主管"),
+        "the signature line stays for the hand: {}",
         at(7, 1)
     );
     assert_eq!(at(8, 1), "部门领导意见：");

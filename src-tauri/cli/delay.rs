@@ -141,6 +141,17 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
                     },
                 },
             )?;
+            // what went in, as the paper says it, then where the application stands
+            if let Some(x) = v.signoffs.iter().find(|x| x.level == s.level) {
+                writeln!(
+                    out,
+                    "{} {} {}（{}）",
+                    x.level.label(),
+                    x.signer,
+                    x.opinion.label(),
+                    x.signed_on
+                )?;
+            }
             writeln!(
                 out,
                 "延期申请 {}（需求 {}）：{}",
@@ -191,7 +202,6 @@ pub fn json_of(v: &DelayView) -> Value {
         "延期原因": v.reason,
         "状态": v.state.label(),
         "逾期申请": v.filed_late,
-        "扫描件": v.scans.iter().map(|a| a.file_name.clone()).collect::<Vec<_>>(),
         "签字": v.signoffs.iter().map(|s| json!({
             "级别": s.level.label(),
             "签字人": s.signer,

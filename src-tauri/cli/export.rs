@@ -36,13 +36,31 @@ struct DelayExport {
 
 /// Writes `bytes` to `out`, refusing to replace a file unless `force`.
 fn save(out: &PathBuf, bytes: &[u8], force: bool) -> Result<()> {
+    let xlsx = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !xlsx {
+        return Err(Error::invalid(
+            "out",
+            format!("{} 不是 .xlsx 文件名", out.display()),
+        ));
+    }
     if out.exists() && !force {
         return Err(Error::invalid(
             "out",
             format!("{} 已存在（加 --force 覆盖）", out.display()),
         ));
     }
-    std::fs::write(out, bytes)?;
+    std::fs::write(out, bytes).map_err(|e| {
+        Error::invalid(
+            "out",
+            format!(
+                "无法写入 {}：{}",
+                out.display(),
+                crate::error::io_reason(&e)
+            ),
+        )
+    })?;
     Ok(())
 }
 

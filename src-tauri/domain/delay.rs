@@ -127,8 +127,11 @@ pub struct FilingFacts<'a> {
     /// Delivered (实际交付日) or not to be done: nothing left to delay.
     pub done: bool,
     pub withdrawn: bool,
-    /// The promised date in force today (`in_force`): the form's 原交付日.
+    /// The promised date in force on the filing day (`in_force`): the form's 原交付日.
     pub in_force: Option<NaiveDate>,
+    /// The day the last approved application took effect: a filing day before it would state
+    /// an original date no longer in force.
+    pub last_approved: Option<NaiveDate>,
     /// Another application of this requirement is still being signed.
     pub pending: bool,
     pub received: NaiveDate,
@@ -203,6 +206,20 @@ pub fn check_filing(f: &FilingFacts) -> Result<NaiveDate, Refusal> {
             format!("新交付日须晚于原交付日（{}）", original.format("%Y-%m-%d")),
         );
     }
+    if f.new_date <= f.filed {
+        return refuse("new_date", "新交付日须晚于填报日期".into());
+    }
+    if let Some(last) = f.last_approved {
+        if f.filed < last {
+            return refuse(
+                "filed_date",
+                format!(
+                    "填报日期不能早于上一份延期申请的批准日期（{}）",
+                    last.format("%Y-%m-%d")
+                ),
+            );
+        }
+    }
     if f.reason.trim().is_empty() {
         return refuse("reason", "请填写延期原因".into());
     }
@@ -237,6 +254,10 @@ pub struct Signature {
     pub day: NaiveDate,
     /// The signer has the decision-group role (needed for 总经办).
     pub signer_in_decision_group: bool,
+    /// The signer is the applicant (who cannot sign their own application).
+    pub signer_is_applicant: bool,
+    /// The signer already signed another level of this application.
+    pub signer_signed_before: bool,
 }
 
 /// Whether a signature may be recorded now, and what it does (附表1: 直接领导 → 部门领导 →
@@ -254,6 +275,8 @@ pub fn check_signature(
         opinion,
         day,
         signer_in_decision_group,
+        signer_is_applicant,
+        signer_signed_before,
     } = new;
     if state != DelayState::Pending {
         return Err(("level", format!("该申请{}，不能再签字", state.label())));
@@ -298,6 +321,15 @@ pub fn check_signature(
                 ),
             ));
         }
+    }
+    if signer_is_applicant {
+        return Err(("signer", "申请人不能为自己的延期申请签字".into()));
+    }
+    if signer_signed_before {
+        return Err((
+            "signer",
+            "同一个人不能在两级签字（三级须由三位领导分别签署）".into(),
+        ));
     }
     if level == SignLevel::GmOffice && !signer_in_decision_group {
         return Err(("signer", "总经办意见须由决策组成员签署".into()));
@@ -510,6 +542,8 @@ mod tests {
                     opinion,
                     day: d(day),
                     signer_in_decision_group: decision_group,
+                    signer_is_applicant: false,
+                    signer_signed_before: false,
                 },
                 d("2014-07-31"),
             )
@@ -618,6 +652,30 @@ mod tests {
     }
 
     #[test]
+    fn a_signer_signs_once_and_never_their_own() {
+        let sign = |applicant, before| {
+            check_signature(
+                DelayState::Pending,
+                &[],
+                d("2014-06-25"),
+                Signature {
+                    level: SignLevel::Direct,
+                    opinion: Opinion::Agree,
+                    day: d("2014-06-26"),
+                    signer_in_decision_group: true,
+                    signer_is_applicant: applicant,
+                    signer_signed_before: before,
+                },
+                d("2014-07-31"),
+            )
+            .map_err(|e| e.0)
+        };
+        assert_eq!(sign(false, false), Ok(SignOutcome::Continues));
+        assert_eq!(sign(true, false), Err("signer"));
+        assert_eq!(sign(false, true), Err("signer"));
+    }
+
+    #[test]
     fn withdrawal_only_while_unsigned() {
         assert!(check_withdrawal(DelayState::Pending, 0).is_ok());
         assert_eq!(
@@ -637,6 +695,7 @@ mod tests {
             withdrawn: false,
             in_force: Some(d("2014-07-01")),
             pending: false,
+            last_approved: None,
             received: d("2014-06-19"),
             filed: d("2014-06-25"),
             new_date: d("2014-07-25"),

@@ -3,7 +3,7 @@
 //! file. Labels come from `domain::forms`; values are written as text (never as formulas).
 
 use crate::domain::dates;
-use crate::domain::delay::{Opinion, SignLevel};
+use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{DELAY, DELAY_OPINIONS};
 use crate::error::{Error, Result};
 use crate::store::DelayView;
@@ -69,6 +69,13 @@ fn write_delay(
     }
 
     ws.write_string_with_format(0, 0, DELAY.annex, &plain)?;
+    // an application that no longer stands says so on its face
+    if let Some(d) = delay {
+        if matches!(d.state, DelayState::Rejected | DelayState::Withdrawn) {
+            let f = plain.clone().set_align(FormatAlign::Right).set_bold();
+            ws.merge_range(0, 2, 0, 3, &format!("（{}）", d.state.label()), &f)?;
+        }
+    }
     ws.set_row_height(1, 40)?;
     ws.merge_range(1, 0, 1, 3, DELAY.title, &title)?;
 
@@ -135,17 +142,24 @@ fn write_delay(
     for (i, (level, key)) in SignLevel::ALL.iter().zip(keys).enumerate() {
         let row = 6 + 2 * i as u32;
         let signed = delay.and_then(|d| d.signoffs.iter().find(|s| s.level == *level));
+        // a signature recorded in Genjin is printed as a record of what the paper said, never
+        // on the 签字 line, which stays for the hand
         let opinion = match signed {
             Some(s) => {
                 let word = match s.opinion {
                     Opinion::Agree => "同意",
                     Opinion::Disagree => "不同意",
                 };
-                if s.comment.trim().is_empty() {
-                    word.to_string()
+                let comment = if s.comment.trim().is_empty() {
+                    String::new()
                 } else {
-                    format!("{word}。{}", s.comment.trim())
-                }
+                    format!("。{}", s.comment.trim())
+                };
+                format!(
+                    "{word}{comment}（已录入：{}，{}）",
+                    s.signer,
+                    day(Some(&s.signed_on))
+                )
             }
             None => String::new(),
         };
@@ -158,17 +172,14 @@ fn write_delay(
             &format!("{}：{opinion}", label(key)),
             &top_left.clone().set_border_bottom(FormatBorder::None),
         )?;
-        let line = match signed {
-            Some(s) => format!("签字：{}　　　　{}", s.signer, day(Some(&s.signed_on))),
-            None => "签字：　　　　　　　　　　年　　月　　日".to_string(),
-        };
+        let line = "签字：　　　　　　　　　　年　　月　　日";
         ws.set_row_height(row + 1, 26)?;
         ws.merge_range(
             row + 1,
             1,
             row + 1,
             3,
-            &line,
+            line,
             &cell
                 .clone()
                 .set_align(FormatAlign::Right)

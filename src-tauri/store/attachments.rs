@@ -78,6 +78,17 @@ impl Db {
         if bytes.is_empty() {
             return Err(Error::invalid("file", format!("“{name}”是空文件")));
         }
+        let looks_right = match media {
+            "image/jpeg" => bytes.starts_with(&[0xff, 0xd8, 0xff]),
+            "image/png" => bytes.starts_with(b"\x89PNG"),
+            _ => bytes.starts_with(b"%PDF"),
+        };
+        if !bytes.is_empty() && !looks_right {
+            return Err(Error::invalid(
+                "file",
+                format!("“{name}”的内容不是它的扩展名所说的照片或 PDF"),
+            ));
+        }
         if bytes.len() > MAX_BYTES {
             return Err(Error::invalid(
                 "file",
@@ -86,14 +97,21 @@ impl Db {
         }
         let id =
             self.write(|tx| {
-                let requirement_id: i64 = tx
+                let (requirement_id, withdrawn): (i64, bool) = tx
                     .query_row(
-                        "SELECT requirement_id FROM delay_applications WHERE id = ?1",
+                        "SELECT requirement_id, withdrawn_at IS NOT NULL FROM delay_applications
+                         WHERE id = ?1",
                         [delay_id],
-                        |r| r.get(0),
+                        |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .optional()?
                     .ok_or_else(|| Error::NotFound(format!("找不到延期申请 {delay_id}")))?;
+                if withdrawn {
+                    return Err(Error::invalid(
+                        "file",
+                        format!("延期申请 {delay_id} 已撤回，不再收存签字件"),
+                    ));
+                }
                 let now = actor.stamp();
                 tx.execute(
                 "INSERT INTO attachments (requirement_id, delay_id, file_name, media_type, data,
@@ -181,6 +199,7 @@ mod tests {
                     new_date: "2014-07-25".into(),
                     reason: "实现难度大".into(),
                     filed_date: "2014-06-23".into(),
+                    applicant: "赵经理".into(),
                     ..Default::default()
                 },
             )

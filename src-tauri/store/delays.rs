@@ -106,10 +106,15 @@ pub struct DelayView {
     pub scans: Vec<super::AttachmentView>,
     // derived
     pub state: DelayState,
+    /// The state as a stable code (`pending`, `approved`, `rejected`, `withdrawn`) for styling.
+    pub state_code: &'static str,
     /// 逾期申请: filed after the original date had passed.
     pub filed_late: bool,
-    /// The level that signs next while it is 待签 (`None` otherwise).
+    /// The level that signs next while it is 待签 (`None` otherwise), and its code.
     pub next_level: Option<SignLevel>,
+    pub next_level_code: Option<&'static str>,
+    /// Whether it may be withdrawn now (`domain::delay::check_withdrawal`), and why not.
+    pub withdraw: crate::domain::gate::Gate,
 }
 
 impl DelayView {
@@ -155,8 +160,11 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
         signoffs: Vec::new(),
         scans: Vec::new(),
         state: DelayState::Pending,
+        state_code: DelayState::Pending.code(),
         filed_late: false,
         next_level: None,
+        next_level_code: None,
+        withdraw: crate::domain::gate::Gate::OPEN,
     };
     Ok(v)
 }
@@ -204,6 +212,14 @@ fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
         v.state = f.state();
         v.filed_late = f.filed_late();
     }
+    v.state_code = v.state.code();
+    v.withdraw = match check_withdrawal(v.state, v.signoffs.len()) {
+        Ok(()) => crate::domain::gate::Gate::OPEN,
+        Err(_) if v.state != DelayState::Pending => {
+            crate::domain::gate::Gate::closed("只有待签的申请可以撤回")
+        }
+        Err(_) => crate::domain::gate::Gate::closed("已有领导签字的申请不能撤回"),
+    };
     v.next_level = (v.state == DelayState::Pending)
         .then(|| {
             SignLevel::ALL
@@ -212,6 +228,7 @@ fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
                 .find(|l| !v.signoffs.iter().any(|s| s.level == *l))
         })
         .flatten();
+    v.next_level_code = v.next_level.map(SignLevel::code);
     Ok(v)
 }
 
@@ -287,6 +304,12 @@ impl Db {
         input: &DelayInput,
     ) -> Result<DelayView> {
         let new_date = required_day("new_date", "新交付日", &input.new_date)?;
+        if input.applicant.trim().is_empty() && actor.person_id.is_none() {
+            return Err(Error::invalid(
+                "applicant",
+                "请写明申请人（命令行用 --as 姓名，且此人已在人员名单中）",
+            ));
+        }
         let filed =
             optional_day("filed_date", "填报日期", &input.filed_date)?.unwrap_or(actor.today());
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
@@ -303,7 +326,12 @@ impl Db {
                 needs_work: matches!(req.decision, Some(Decision::Do | Decision::Convert)),
                 done: req.actual_delivery.is_some(),
                 withdrawn: req.withdrawn_at.is_some(),
-                in_force: in_force(expected, &facts, actor.today()).date,
+                in_force: in_force(expected, &facts, filed).date,
+                last_approved: facts
+                    .iter()
+                    .filter(|d| d.state() == DelayState::Approved)
+                    .filter_map(|d| d.approved_on)
+                    .max(),
                 pending: req.delays.iter().any(|d| d.state == DelayState::Pending),
                 received: dates::from_iso(&req.received_date).unwrap_or(filed),
                 filed,
@@ -398,6 +426,8 @@ impl Db {
                     opinion: input.opinion,
                     day,
                     signer_in_decision_group: signer.roles.contains(&Role::DecisionGroup),
+                    signer_is_applicant: signer.name == v.applicant,
+                    signer_signed_before: v.signoffs.iter().any(|s| s.signer == signer.name),
                 },
                 actor.today(),
             )

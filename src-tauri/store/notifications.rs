@@ -121,9 +121,21 @@ impl Db {
         let mut out = Vec::new();
         for step in Step::ALL.iter().copied().filter(|s| is_due(*s, &f)) {
             for audience in audiences(step, &f) {
+                // a 延期 notice tells of the delay now in force: one recorded before its approval
+                // told of an earlier delay, and does not count for this one
+                let since = match step {
+                    Step::Delay => req
+                        .delays_in_force()
+                        .iter()
+                        .filter_map(|d| d.approved_on)
+                        .max()
+                        .map(dates::iso),
+                    _ => None,
+                };
                 let mine: Vec<NotificationRecord> = records
                     .iter()
                     .filter(|r| r.step == step && r.audience == audience)
+                    .filter(|r| since.as_deref().is_none_or(|s| r.sent_at.as_str() >= s))
                     .cloned()
                     .collect();
                 out.push(NotificationDue {
@@ -273,5 +285,104 @@ impl Db {
             Ok(())
         })?;
         self.notification(id)
+    }
+}
+
+#[cfg(test)]
+mod second_delay_tests {
+    use super::*;
+    use crate::domain::delay::DelayFacts;
+    use crate::domain::notify::{Audience, Channel, Step};
+    use crate::store::{DecisionInput, DeliveryInput, RequirementInput, StepTime};
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        dates::from_iso(s).unwrap()
+    }
+
+    /// A 延期 notice told of the delay in force then; a second approved delay is owed again.
+    #[test]
+    fn a_second_delay_is_told_again() {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "李小四", "test", crate::clock::now());
+        let r = db
+            .create_requirement(
+                &a,
+                &RequirementInput {
+                    received_date: "2014-06-19".into(),
+                    reporter: "刘小妹".into(),
+                    requester: "郭主任".into(),
+                    brief: "问卷自动计分".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.record_decision(
+            &a,
+            &r.number,
+            &DecisionInput {
+                decision: crate::domain::requirement::Decision::Do,
+                grade: Some(crate::domain::requirement::Grade::C),
+                conversion_summary: String::new(),
+                decision_date: "2014-06-20".into(),
+                at: StepTime::default(),
+            },
+        )
+        .unwrap();
+        let day = DeliveryInput {
+            date: "2014-06-25".into(),
+            at: StepTime::default(),
+        };
+        db.record_expected_delivery(&a, &r.number, &day).unwrap();
+        let delay = |filed: &str, new: &str, approved: &str| DelayFacts {
+            id: 0,
+            filed: d(filed),
+            original: None,
+            new_date: d(new),
+            reason: "原因".into(),
+            approved_on: Some(d(approved)),
+            rejected_on: None,
+            withdrawn: false,
+        };
+        let owed = |db: &Db| -> Vec<bool> {
+            db.notifications(&r.number)
+                .unwrap()
+                .into_iter()
+                .filter(|n| n.step == Step::Delay)
+                .map(|n| n.sent)
+                .collect()
+        };
+        crate::store::delays::insert_for_test(
+            db.conn(),
+            &a,
+            r.id,
+            &delay("2014-06-23", "2014-07-25", "2014-06-24"),
+        )
+        .unwrap();
+        assert_eq!(owed(&db), [false, false]);
+        for audience in [Audience::Reporter, Audience::Requester] {
+            db.record_notification(
+                &a,
+                &r.number,
+                &NewNotification {
+                    step: Step::Delay,
+                    audience,
+                    recipient: String::new(),
+                    channel: Channel::Qq,
+                    message: String::new(),
+                    sent_at: Some("2014-06-24 15:00".into()),
+                    confirmed: false,
+                },
+            )
+            .unwrap();
+        }
+        assert_eq!(owed(&db), [true, true]);
+        crate::store::delays::insert_for_test(
+            db.conn(),
+            &a,
+            r.id,
+            &delay("2014-07-20", "2014-08-15", "2014-07-22"),
+        )
+        .unwrap();
+        assert_eq!(owed(&db), [false, false], "the second delay is owed again");
     }
 }

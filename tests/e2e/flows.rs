@@ -940,6 +940,8 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
         "--roles",
         "决策组",
     ]);
+    cli(&["add-person", "--name", "陈主管", "--department", "策划部"]);
+    cli(&["add-person", "--name", "周部长", "--department", "策划部"]);
     cli(&[
         "add-requirement",
         "--received",
@@ -990,12 +992,13 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     s.wait_text("#delay-why", "待签").await;
 
     for (level, signer, day) in [
-        ("直接领导", "赵经理", "2014-06-24"),
-        ("部门领导", "赵经理", "2014-06-24"),
+        ("直接领导", "陈主管", "2014-06-24"),
+        ("部门领导", "周部长", "2014-06-24"),
         ("总经办", "王总", "2014-06-25"),
     ] {
         s.wait_text(".sign-form h4", level).await;
         s.select(".sign-form select[name=signer]", signer).await;
+        s.select(".sign-form select[name=opinion]", "同意").await;
         s.fill(".sign-form [name=date]", day).await;
         s.click(".sign-form button[type=submit]").await;
         s.wait_text(".signoffs", signer).await;

@@ -9,7 +9,7 @@ const label = (app, key) => (app.info.forms.delay.fields.concat(app.info.forms.d
   .find((f) => f.key === key) || {}).label || key;
 
 function stateBadge(d) {
-  const cls = { 待签: 'open', 已批准: 'delayed', 已驳回: 'overdue', 已撤回: 'withdrawn' }[d.state] || '';
+  const cls = { pending: 'open', approved: 'delayed', rejected: 'overdue', withdrawn: 'withdrawn' }[d.state_code] || '';
   return [h('span', { class: `badge ${cls}`, 'data-state': d.state }, d.state),
     d.filed_late ? h('span', { class: 'badge overdue', title: '填报时原交付日已过：考核不计为按时申请' }, '逾期申请') : null];
 }
@@ -32,17 +32,19 @@ function signForm(app, d, people) {
   const form = h('form', { class: 'sign-form', id: `sign-${d.id}` },
     h('h4', {}, `记录${level}签字`),
     h('div', { class: 'grid' },
-      field('签字人', select('signer', [['', '请选择'], ...names], ''), { required: true, hint: level === '总经办' ? '须为决策组成员' : '纸上签字的人' }),
-      field('意见', select('opinion', app.info.opinions.map((o) => o.label), '同意'), { required: true }),
-      field('签字日期', dayInput('date', ''), { hint: '纸上写的日期；不填为今天' }),
+      field('签字人', select('signer', [['', '请选择'], ...names], ''), { required: true, hint: d.next_level_code === 'gm_office' ? '须为决策组成员' : '纸上签字的人' }),
+      field('意见', select('opinion', [['', '请选择'], ...app.info.opinions.map((o) => o.label)], ''), { required: true, hint: '照纸上所写' }),
+      field('签字日期', dayInput('date', ''), { required: true, hint: '纸上签字旁写的日期' }),
       field('意见说明', h('input', { name: 'comment', autocomplete: 'off' })),
       happenedField()),
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, `保存${level}签字`)));
-  submitting(form, (v) => api.signDelay(d.id, {
-    level, opinion: v.opinion, signer: v.signer, comment: v.comment, date: v.date,
-    happened_at: v.happened_at, version: d.version,
-  }), `${level}签字已记录`);
+  submitting(form, (v) => (!v.opinion ? Promise.reject({ kind: 'invalid', field: 'opinion', message: '请照纸上所写选择意见' })
+    : !v.date ? Promise.reject({ kind: 'invalid', field: 'date', message: '请填写纸上签字旁写的日期' })
+      : api.signDelay(d.id, {
+        level, opinion: v.opinion, signer: v.signer, comment: v.comment, date: v.date,
+        happened_at: v.happened_at, version: d.version,
+      })), `${level}签字已记录`);
   return form;
 }
 
@@ -84,7 +86,7 @@ function applicationCard(app, d, people) {
     h('div', { class: 'detail-head' }, h('h3', {}, `延期申请 #${d.id}`), stateBadge(d), h('span', { class: 'spacer' }),
       h('a', { class: 'button', href: `#/delay/${d.id}/print`, id: `print-${d.id}` }, '打印'),
       h('button', { type: 'button', onclick: exportIt }, '导出附表1'),
-      d.state === '待签' && d.signoffs.length === 0 ? h('button', { type: 'button', class: 'danger', id: `withdraw-delay-${d.id}`, onclick: withdraw }, '撤回') : null),
+      d.withdraw.open ? h('button', { type: 'button', class: 'danger', id: `withdraw-delay-${d.id}`, onclick: withdraw }, '撤回') : null),
     h('p', {}, `${label(app, 'applicant')}：${d.applicant}（${d.applicant_department || '—'}） · ${label(app, 'filed_date')} ${compact(d.filed_date)} · `,
       h('strong', {}, `${label(app, 'original_date')} ${compact(d.original_date)} → ${label(app, 'new_date')} ${compact(d.new_date)}`)),
     h('p', {}, `${label(app, 'reason')}：${d.reason}`),
@@ -119,7 +121,7 @@ function fileForm(app, r) {
 /** The 延期 tab of a requirement: its applications and, when the core allows, a new one. */
 export async function delayTab(app, r) {
   const people = await api.people();
-  const approved = r.delays.filter((d) => d.state === '已批准').length;
+  const approved = r.delays.filter((d) => d.state_code === 'approved').length;
   return h('div', { id: 'delays' },
     h('p', { class: 'muted', id: 'delay-summary' }, `现行交付日：${compact(r.promised_date) || '—'}；已批准延期 ${approved} 次`),
     r.delays.slice().reverse().map((d) => applicationCard(app, d, people)),
@@ -184,7 +186,7 @@ export async function delayPrintView(app, id) {
       app.info.sign_levels.map((l, i) => {
         const s = sig(l.label);
         return h('tr', { class: 'opinion' }, i === 0 ? h('th', { rowspan: 3 }, '领导意见') : null,
-          h('td', { colspan: 3 }, h('div', {}, `${label(app, keys[l.label])}：${s ? s.opinion + (s.comment ? `。${s.comment}` : '') : ''}`),
-            h('div', { class: 'sign-line' }, s ? `签字：${s.signer}　　${day(s.signed_on)}` : '签字：　　　　　　　　年　　月　　日')));
+          h('td', { colspan: 3 }, h('div', {}, `${label(app, keys[l.label])}：${s ? `${s.opinion}${s.comment ? `。${s.comment}` : ''}（已录入：${s.signer}，${day(s.signed_on)}）` : ''}`),
+            h('div', { class: 'sign-line' }, '签字：　　　　　　　　年　　月　　日')));
       })));
 }
