@@ -1115,3 +1115,201 @@ fn the_delay_form_exports_as_a_printable_sheet() {
         );
     }
 }
+
+/// Issue 10: a bug is reported with a screenshot and numbered in its own sequence, reproduced
+/// (tracker id kept), fixed; a bug that is a feature request becomes a requirement, linked; bad
+/// input is refused in Chinese with exit 2 and nothing written.
+#[test]
+fn a_bug_is_reported_reproduced_fixed_or_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let shot = dir.path().join("截图.png");
+    std::fs::write(&shot, b"\x89PNG\r\n\x1a\n").unwrap();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "bug",
+            "add",
+            "--found",
+            "2014-07-01",
+            "--reporter",
+            "刘小妹",
+            "--phone-model",
+            "iPhone 5",
+            "--os",
+            "iOS 7.1",
+            "--reported",
+            "2014-07-01",
+        ];
+        args.extend_from_slice(extra);
+        genjin(&db, &args)
+    };
+    // refused: no content, a found day after the report, an unknown severity, a fake image
+    for (extra, says) in [
+        (vec!["--content", " "], "请填写 Bug 内容"),
+        (
+            vec!["--content", "闪退", "--severity", "超级"],
+            "不在列表中",
+        ),
+    ] {
+        let o = add(&extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&o).contains(says), "{extra:?}: {}", stderr(&o));
+    }
+    let o = genjin(
+        &db,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2014-07-02",
+            "--reported",
+            "2014-07-01",
+            "--reporter",
+            "刘小妹",
+            "--phone-model",
+            "iPhone 5",
+            "--os",
+            "iOS 7.1",
+            "--content",
+            "闪退",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("发现日期不能晚于反馈日期"),
+        "{}",
+        stderr(&o)
+    );
+    let fake = dir.path().join("假图.png");
+    std::fs::write(&fake, b"PK\x03\x04").unwrap();
+    let o = add(&["--content", "闪退", "--attach", fake.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ok(&db, &["bugs", "--json"]).trim(), "[]", "nothing written");
+
+    let o = add(&[
+        "--content",
+        "随访问卷提交后闪退",
+        "--steps",
+        "打开问卷→提交",
+        "--severity",
+        "严重",
+        "--type",
+        "功能缺陷",
+        "--attach",
+        shot.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "B14070101");
+    assert_eq!(stdout(&add(&["--content", "第二个"])).trim(), "B14070102");
+    // fixing before reproducing is refused
+    let o = genjin(&db, &["bug", "fix", "B14070101", "--date", "2014-07-03"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("尚未复现"), "{}", stderr(&o));
+    ok(
+        &db,
+        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+    );
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--tracker-id",
+            "BF-123",
+        ],
+    );
+    let o = genjin(&db, &["bug", "fix", "B14070101", "--date", "2014-06-30"]);
+    assert!(
+        stderr(&o).contains("修复日期不能早于发现日期"),
+        "{}",
+        stderr(&o)
+    );
+    ok(
+        &db,
+        &[
+            "bug",
+            "fix",
+            "B14070101",
+            "--date",
+            "2014-07-03",
+            "--version",
+            "2.3.1",
+        ],
+    );
+    let o = genjin(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070102",
+            "--not-reproducible",
+        ],
+    );
+    assert!(stderr(&o).contains("无法复现时请写明"), "{}", stderr(&o));
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070102",
+            "--not-reproducible",
+            "--note",
+            "三台 iPhone 均正常",
+        ],
+    );
+
+    let all: serde_json::Value = serde_json::from_str(&ok(&db, &["bugs", "--json"])).unwrap();
+    let first = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["编号"] == "B14070101")
+        .unwrap();
+    for (key, want) in [
+        ("反馈人", "刘小妹"),
+        ("发现日期", "2014-07-01"),
+        ("手机型号", "iPhone 5"),
+        ("手机系统", "iOS 7.1"),
+        ("内容", "随访问卷提交后闪退"),
+        ("重现步骤", "打开问卷→提交"),
+        ("类型", "功能缺陷"),
+        ("严重程度", "严重"),
+        ("状态", "已修复"),
+        ("跟踪编号", "BF-123"),
+        ("修复日期", "2014-07-03"),
+    ] {
+        assert_eq!(first[key], want, "{key}");
+    }
+    assert!(first["关联需求"].is_null());
+    let second: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["bug", "show", "B14070102", "--json"])).unwrap();
+    assert_eq!(second["状态"], "无法复现");
+
+    // 转需求: a new requirement received the day the bug was reported, both linked
+    let number = ok(&db, &["bug", "to-requirement", "B14070102"])
+        .trim()
+        .to_string();
+    assert_eq!(number, "14070101");
+    let b: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["bug", "show", "B14070102", "--json"])).unwrap();
+    assert_eq!(
+        (b["状态"].as_str(), b["关联需求"].as_str()),
+        (Some("已转需求"), Some("14070101"))
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14070101", "--json"])).unwrap();
+    assert_eq!(r["source"], "Bug B14070102");
+    assert_eq!(r["doctor_words"], "第二个");
+    let o = genjin(&db, &["bug", "to-requirement", "B14070102"]);
+    assert_eq!(o.status.code(), Some(2), "a converted bug is closed");
+    // the bug sequence has its own prefix, from the settings; the day's sequence goes on
+    // (numbers are never reused), and requirements keep their own
+    ok(&db, &["settings", "numbering.bug.prefix", "BUG"]);
+    assert_eq!(stdout(&add(&["--content", "第三个"])).trim(), "BUG14070103");
+}

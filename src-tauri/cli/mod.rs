@@ -1,6 +1,7 @@
 //! The headless command line: the same core the window uses, for the jobs people script.
 //! With no subcommand the window opens. One file per area holds its arguments and its output.
 
+mod bug;
 mod calendar;
 mod delay;
 mod export;
@@ -75,6 +76,10 @@ pub enum Command {
     Delays(delay::DelaysArgs),
     /// 导出可直接打印的表格（.xlsx）
     Export(export::ExportArgs),
+    /// Bug 反馈流程：add 登记；reproduce 复现；fix 修复；to-requirement 转需求；show 显示
+    Bug(bug::BugArgs),
+    /// 列出 Bug（Bug收集反馈表）
+    Bugs(bug::BugsArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -343,6 +348,8 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Delay(a) => delay::delay(db, actor, a, out),
         Command::Delays(a) => delay::delays(db, a, out),
         Command::Export(a) => export::export(db, a, out),
+        Command::Bug(a) => bug::bug(db, actor, a, out),
+        Command::Bugs(a) => bug::bugs(db, a, out),
     }
 }
 

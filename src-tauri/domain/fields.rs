@@ -72,6 +72,33 @@ const DELAY: &[(&str, &str)] = &[
     ("attachment", "签字扫描件"),
 ];
 
+/// A bug's fields (Bug收集反馈表).
+const BUG: &[(&str, &str)] = &[
+    ("number", "编号"),
+    ("reporter", "反馈人"),
+    ("found_date", "发现日期"),
+    ("received_date", "反馈日期"),
+    ("phone_model", "手机型号"),
+    ("os_version", "手机系统"),
+    ("app_version", "App版本"),
+    ("content", "内容"),
+    ("steps", "重现步骤"),
+    ("hospital", "医院"),
+    ("clinic_department", "科室"),
+    ("bug_type", "类型"),
+    ("severity", "严重程度"),
+    ("channel", "来源渠道"),
+    ("reproduced", "复现结果"),
+    ("reproduced_by", "测试人员"),
+    ("reproduced_at", "复现时间"),
+    ("reproduce_note", "复现说明"),
+    ("tracker_id", "跟踪编号"),
+    ("tracker_url", "跟踪链接"),
+    ("fixed_date", "修复日期"),
+    ("fixed_version", "修复版本"),
+    ("converted_at", "转需求"),
+];
+
 const PERSON: &[(&str, &str)] = &[
     ("name", "姓名"),
     ("department", "部门"),
@@ -85,6 +112,7 @@ pub fn label<'a>(entity: &str, code: &'a str) -> &'a str {
     let own: &[(&str, &str)] = match entity {
         "requirement" => REQUIREMENT,
         "delay" => DELAY,
+        "bug" => BUG,
         "person" => PERSON,
         _ => &[],
     };
@@ -109,6 +137,14 @@ pub fn display(entity: &str, field: &str, value: &str) -> String {
                 .join("、"),
         ),
         ("person", "active") => Some(if value == "1" { "是" } else { "否" }.to_string()),
+        ("bug", "reproduced") => Some(
+            if value == "1" {
+                "已复现"
+            } else {
+                "无法复现"
+            }
+            .to_string(),
+        ),
         _ => None,
     }
     .unwrap_or_else(|| value.to_string())

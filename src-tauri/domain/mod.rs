@@ -37,6 +37,7 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod bug;
 pub mod calendar;
 pub mod dates;
 pub mod delay;

@@ -18,7 +18,11 @@ pub struct Setting {
 }
 
 /// Every module's settings, in the order they are listed.
-pub const ALL: &[&[Setting]] = &[super::numbering::SETTINGS, super::calendar::SETTINGS];
+pub const ALL: &[&[Setting]] = &[
+    super::numbering::SETTINGS,
+    super::calendar::SETTINGS,
+    super::bug::SETTINGS,
+];
 
 /// The declaration of `key`, if it is a configurable setting.
 pub fn find(key: &str) -> Option<&'static Setting> {

@@ -8,8 +8,60 @@ use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-/// The largest file kept (a phone photo is a few MB).
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// The largest file kept, in bytes, by the `attachments.max_mb` setting.
+fn max_bytes(conn: &Connection) -> Result<usize> {
+    let mb: usize = super::settings::value(conn, crate::domain::bug::MAX_MB_KEY)?
+        .parse()
+        .unwrap_or(20);
+    Ok(mb * 1024 * 1024)
+}
+
+/// Refuses a file that is not what its name says (a photo `.jpg`/`.png`, or `.pdf` when
+/// `pdf_too`), is empty, or is over the size limit. Returns its name (without folders) and
+/// media type.
+pub(crate) fn check_file(
+    conn: &Connection,
+    file_name: &str,
+    bytes: &[u8],
+    pdf_too: bool,
+) -> Result<(String, &'static str)> {
+    let name = std::path::Path::new(file_name.trim())
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let media = media_type(&name)?;
+    if media == "application/pdf" && !pdf_too {
+        return Err(Error::invalid(
+            "file",
+            format!("“{name}”不是图片（可用 .jpg、.png）"),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(Error::invalid("file", format!("“{name}”是空文件")));
+    }
+    let looks_right = match media {
+        "image/jpeg" => bytes.starts_with(&[0xff, 0xd8, 0xff]),
+        "image/png" => bytes.starts_with(b"\x89PNG"),
+        _ => bytes.starts_with(b"%PDF"),
+    };
+    if !looks_right {
+        return Err(Error::invalid(
+            "file",
+            format!("“{name}”的内容不是它的扩展名所说的图片或 PDF"),
+        ));
+    }
+    let max = max_bytes(conn)?;
+    if bytes.len() > max {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "“{name}”超过 {} MB（设置 attachments.max_mb），请缩小后再上传",
+                max / 1024 / 1024
+            ),
+        ));
+    }
+    Ok((name, media))
+}
 
 /// An attachment as lists show it (without its bytes).
 #[derive(Debug, Clone, Serialize)]
@@ -58,9 +110,46 @@ pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<Attachmen
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Keeps a screenshot of bug `bug_id` inside the caller's transaction (checked by
+/// [`check_file`] beforehand).
+pub(crate) fn insert_for_bug(
+    conn: &Connection,
+    actor: &Actor,
+    bug_id: i64,
+    name: &str,
+    media: &str,
+    bytes: &[u8],
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO attachments (bug_id, file_name, media_type, data, added_by, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![bug_id, name, media, bytes, actor.name, actor.stamp()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The screenshots kept with bug `bug_id`, oldest first.
+pub(crate) fn of_bug(conn: &Connection, bug_id: i64) -> Result<Vec<AttachmentView>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, file_name, media_type, length(data), added_by, added_at FROM attachments
+         WHERE bug_id = ?1 AND removed_at IS NULL ORDER BY id",
+    )?;
+    let rows = st.query_map([bug_id], |r| {
+        Ok(AttachmentView {
+            id: r.get(0)?,
+            file_name: r.get(1)?,
+            media_type: r.get(2)?,
+            size: r.get(3)?,
+            added_by: r.get(4)?,
+            added_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Db {
     /// Keeps the signed paper of delay application `delay_id` (a photo or a scan, `.jpg`,
-    /// `.png` or `.pdf`, at most [`MAX_BYTES`]); a history row says it was added.
+    /// `.png` or `.pdf`, at most the `attachments.max_mb` setting); a history row says it was added.
     /// Errors: `Invalid` for another kind of file, an empty or too large one; `NotFound` for an
     /// unknown application.
     pub fn attach_delay_scan(
@@ -70,31 +159,7 @@ impl Db {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<AttachmentView> {
-        let name = std::path::Path::new(file_name.trim())
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let media = media_type(&name)?;
-        if bytes.is_empty() {
-            return Err(Error::invalid("file", format!("“{name}”是空文件")));
-        }
-        let looks_right = match media {
-            "image/jpeg" => bytes.starts_with(&[0xff, 0xd8, 0xff]),
-            "image/png" => bytes.starts_with(b"\x89PNG"),
-            _ => bytes.starts_with(b"%PDF"),
-        };
-        if !bytes.is_empty() && !looks_right {
-            return Err(Error::invalid(
-                "file",
-                format!("“{name}”的内容不是它的扩展名所说的照片或 PDF"),
-            ));
-        }
-        if bytes.len() > MAX_BYTES {
-            return Err(Error::invalid(
-                "file",
-                format!("“{name}”超过 20 MB，请缩小后再上传"),
-            ));
-        }
+        let (name, media) = check_file(self.conn(), file_name, bytes, true)?;
         let id =
             self.write(|tx| {
                 let (requirement_id, withdrawn): (i64, bool) = tx

@@ -5,6 +5,7 @@
 //! same file queue up instead of interleaving (numbering relies on this).
 
 mod attachments;
+mod bugs;
 mod calendar;
 mod change;
 mod delays;
@@ -19,6 +20,7 @@ mod settings;
 mod timeline;
 
 pub use attachments::AttachmentView;
+pub use bugs::{BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::CalendarDay;
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
@@ -48,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_room.sql"),
     include_str!("migrations/0003_search.sql"),
     include_str!("migrations/0004_delay_scans.sql"),
+    include_str!("migrations/0005_bugs.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -162,6 +162,58 @@ pub(crate) fn allocate_number(
     Ok(number)
 }
 
+/// Registers a new requirement inside the caller's transaction (its number allocated there):
+/// `(id, number)`. Errors: `Invalid` naming the field.
+pub(crate) fn insert(
+    tx: &Transaction,
+    actor: &Actor,
+    input: &RequirementInput,
+) -> Result<(i64, String)> {
+    let received = required_day("received_date", "收到日期", &input.received_date)?;
+    check_not_future("received_date", "收到日期", received, actor.today())?;
+    let values = report_values(input, Some(received))?;
+    let now = actor.stamp();
+    let number = allocate_number(tx, "requirement", "requirements", received)?;
+    let mut cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+    let mut vals: Vec<Value> = values.iter().map(|(_, v)| v.clone()).collect();
+    cols.extend([
+        "number",
+        "received_date",
+        "reporter_id",
+        "created_at",
+        "updated_at",
+    ]);
+    vals.extend([
+        Value::Text(number.clone()),
+        Value::Text(dates::iso(received)),
+        actor_reporter_id(tx, &input.reporter)?,
+        Value::Text(now.clone()),
+        Value::Text(now.clone()),
+    ]);
+    let marks = (1..=cols.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    tx.execute(
+        &format!(
+            "INSERT INTO requirements ({}) VALUES ({marks})",
+            cols.join(", ")
+        ),
+        rusqlite::params_from_iter(vals.iter()),
+    )?;
+    let id = tx.last_insert_rowid();
+    super::search::after_create(tx, id)?;
+    change::event(
+        tx,
+        &REQUIREMENT,
+        actor,
+        id,
+        &now,
+        ("created", None, Some(&number)),
+    )?;
+    Ok((id, number))
+}
+
 impl Db {
     /// A requirement as recorded (its `overdue` flag needs a day: see [`Db::requirement_on`]).
     pub fn requirement(&self, number: &str) -> Result<Requirement> {
@@ -181,51 +233,7 @@ impl Db {
         actor: &Actor,
         input: &RequirementInput,
     ) -> Result<Requirement> {
-        let received = required_day("received_date", "收到日期", &input.received_date)?;
-        check_not_future("received_date", "收到日期", received, actor.today())?;
-        let values = report_values(input, Some(received))?;
-        let now = actor.stamp();
-        let number = self.write(|tx| {
-            let number = allocate_number(tx, "requirement", "requirements", received)?;
-            let mut cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
-            let mut vals: Vec<Value> = values.iter().map(|(_, v)| v.clone()).collect();
-            cols.extend([
-                "number",
-                "received_date",
-                "reporter_id",
-                "created_at",
-                "updated_at",
-            ]);
-            vals.extend([
-                Value::Text(number.clone()),
-                Value::Text(dates::iso(received)),
-                actor_reporter_id(tx, &input.reporter)?,
-                Value::Text(now.clone()),
-                Value::Text(now.clone()),
-            ]);
-            let marks = (1..=cols.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            tx.execute(
-                &format!(
-                    "INSERT INTO requirements ({}) VALUES ({marks})",
-                    cols.join(", ")
-                ),
-                rusqlite::params_from_iter(vals.iter()),
-            )?;
-            let id = tx.last_insert_rowid();
-            super::search::after_create(tx, id)?;
-            change::event(
-                tx,
-                &REQUIREMENT,
-                actor,
-                id,
-                &now,
-                ("created", None, Some(&number)),
-            )?;
-            Ok(number)
-        })?;
+        let number = self.write(|tx| Ok(insert(tx, actor, input)?.1))?;
         self.requirement_on(&number, actor.today())
     }
 

@@ -1,0 +1,403 @@
+//! The `bugs` table (BUG反馈流程, SPEC §3): the only file that reads or writes it. Numbers come
+//! from the bug sequence (`numbering.bug.*`: prefix `B` + `YYMMDDNN` of the day reported);
+//! every step goes through the change engine with history; 转需求 creates the requirement and
+//! links both in one transaction.
+
+use super::change::{self, Edit, Entity};
+use super::requirements::{self, allocate_number, optional_day, required_day};
+use super::{Actor, Db, RequirementInput, StepTime};
+use crate::domain::bug::{
+    bug_state, check_fix, check_open, check_report, BugFacts, BugState, Refusal,
+};
+use crate::domain::dates;
+use crate::domain::requirement::{brief_from, Kind};
+use crate::error::{Error, Result};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub(crate) const BUG: Entity = Entity {
+    table: "bugs",
+    code: "bug",
+    noun: "Bug",
+    after_change: None,
+};
+
+/// A bug as a reporter gives it (Bug收集反馈表). Empty optional texts stay empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BugInput {
+    /// 发现日期: the day the user found it (required).
+    pub found_date: String,
+    /// 反馈日期: the day it was reported (its number's day); default the day recorded.
+    pub received_date: String,
+    /// 反馈人 (required).
+    pub reporter: String,
+    pub phone_model: String,
+    pub os_version: String,
+    pub app_version: String,
+    pub content: String,
+    pub steps: String,
+    pub hospital: String,
+    pub clinic_department: String,
+    pub bug_type: String,
+    pub severity: String,
+    pub channel: String,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
+/// What a tester found.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReproduceInput {
+    /// false: 无法复现.
+    pub reproduced: bool,
+    pub note: String,
+    pub tracker_id: String,
+    pub tracker_url: String,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
+/// The fix: day and version.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FixInput {
+    pub date: String,
+    pub version: String,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
+/// A bug as its views show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BugView {
+    pub id: i64,
+    pub number: String,
+    pub reporter: String,
+    pub found_date: Option<String>,
+    pub received_date: String,
+    pub phone_model: String,
+    pub os_version: String,
+    pub app_version: String,
+    pub content: String,
+    pub steps: String,
+    pub hospital: String,
+    pub clinic_department: String,
+    pub bug_type: String,
+    pub severity: String,
+    pub channel: String,
+    pub reproduced: Option<bool>,
+    pub reproduced_by: String,
+    pub reproduced_at: Option<String>,
+    pub reproduce_note: String,
+    pub tracker_id: String,
+    pub tracker_url: String,
+    pub fixed_date: Option<String>,
+    pub fixed_version: String,
+    /// 关联需求: the requirement it became.
+    pub requirement: Option<String>,
+    pub withdrawn_at: Option<String>,
+    pub version: i64,
+    /// Screenshots kept with it.
+    pub screenshots: Vec<super::AttachmentView>,
+    // derived
+    pub state: BugState,
+}
+
+const COLUMNS: &str = "b.id, b.number, b.reporter, b.found_date, b.received_date, b.phone_model,
+    b.os_version, b.app_version, b.content, b.steps, b.hospital, b.clinic_department, b.bug_type,
+    b.severity, b.channel, b.reproduced, b.reproduced_by, b.reproduced_at, b.reproduce_note,
+    b.tracker_id, b.tracker_url, b.fixed_date, b.fixed_version,
+    (SELECT number FROM requirements WHERE id = b.requirement_id), b.withdrawn_at, b.version";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
+    let reproduced: Option<i64> = r.get(15)?;
+    let fixed_date: Option<String> = r.get(21)?;
+    let requirement: Option<String> = r.get(23)?;
+    let withdrawn_at: Option<String> = r.get(24)?;
+    let state = bug_state(BugFacts {
+        reproduced: reproduced.map(|v| v == 1),
+        fixed: fixed_date.is_some(),
+        converted: requirement.is_some(),
+        withdrawn: withdrawn_at.is_some(),
+    });
+    Ok(BugView {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        reporter: r.get(2)?,
+        found_date: r.get(3)?,
+        received_date: r.get(4)?,
+        phone_model: r.get(5)?,
+        os_version: r.get(6)?,
+        app_version: r.get(7)?,
+        content: r.get(8)?,
+        steps: r.get(9)?,
+        hospital: r.get(10)?,
+        clinic_department: r.get(11)?,
+        bug_type: r.get(12)?,
+        severity: r.get(13)?,
+        channel: r.get(14)?,
+        reproduced: reproduced.map(|v| v == 1),
+        reproduced_by: r.get(16)?,
+        reproduced_at: r.get(17)?,
+        reproduce_note: r.get(18)?,
+        tracker_id: r.get(19)?,
+        tracker_url: r.get(20)?,
+        fixed_date,
+        fixed_version: r.get(22)?,
+        requirement,
+        withdrawn_at,
+        version: r.get(25)?,
+        screenshots: Vec::new(),
+        state,
+    })
+}
+
+fn load(conn: &Connection, number: &str) -> Result<BugView> {
+    let number = number.trim();
+    let mut b = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM bugs b WHERE b.number = ?1"))?
+        .query_row([number], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("找不到 Bug {number}")))?;
+    b.screenshots = super::attachments::of_bug(conn, b.id)?;
+    Ok(b)
+}
+
+fn refused((field, message): Refusal) -> Error {
+    Error::invalid(field, message)
+}
+
+/// A value of an editable list, or a Chinese refusal naming the list.
+fn listed(conn: &Connection, list: &str, label: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    let known: bool = conn
+        .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
+        .exists(params![list, v])?;
+    if known {
+        Ok(v.to_string())
+    } else {
+        Err(Error::invalid(
+            list,
+            format!("{label}“{v}”不在列表中（可在设置中添加）"),
+        ))
+    }
+}
+
+impl Db {
+    /// One bug by number.
+    pub fn bug(&self, number: &str) -> Result<BugView> {
+        load(self.conn(), number)
+    }
+
+    /// Every bug, newest number first.
+    pub fn bugs(&self) -> Result<Vec<BugView>> {
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM bugs b ORDER BY b.number DESC"
+        ))?;
+        let rows = st.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Reports a bug (SPEC §3 step 1) and gives it the next number of its report day.
+    /// Errors: `Invalid` naming the field (`domain::bug::check_report`, unknown list values).
+    /// `screenshots`: (file name, bytes), kept with it in the same transaction (images only,
+    /// within the `attachments.max_mb` setting).
+    pub fn report_bug(
+        &mut self,
+        actor: &Actor,
+        input: &BugInput,
+        screenshots: &[(String, Vec<u8>)],
+    ) -> Result<BugView> {
+        let found = required_day("found_date", "发现日期", &input.found_date)?;
+        let reported = optional_day("received_date", "反馈日期", &input.received_date)?
+            .unwrap_or(actor.today());
+        if input.reporter.trim().is_empty() {
+            return Err(Error::invalid("reporter", "请填写反馈人"));
+        }
+        check_report(
+            &input.phone_model,
+            &input.os_version,
+            &input.content,
+            found,
+            reported,
+            actor.today(),
+        )
+        .map_err(refused)?;
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        let files = screenshots
+            .iter()
+            .map(|(name, bytes)| {
+                let (name, media) =
+                    super::attachments::check_file(self.conn(), name, bytes, false)?;
+                Ok((name, media, bytes))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let number = self.write(|tx| {
+            let bug_type = listed(tx, "bug_type", "类型", &input.bug_type)?;
+            let severity = listed(tx, "severity", "严重程度", &input.severity)?;
+            let channel = listed(tx, "channel", "来源渠道", &input.channel)?;
+            let number = allocate_number(tx, "bug", "bugs", reported)?;
+            let now = actor.stamp();
+            tx.prepare_cached(
+                "INSERT INTO bugs (number, reporter, found_date, received_date, phone_model,
+                     os_version, app_version, content, steps, hospital, clinic_department,
+                     bug_type, severity, channel, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+            )?
+            .execute(params![
+                number,
+                input.reporter.trim(),
+                dates::iso(found),
+                dates::iso(reported),
+                input.phone_model.trim(),
+                input.os_version.trim(),
+                input.app_version.trim(),
+                input.content.trim(),
+                input.steps.trim(),
+                input.hospital.trim(),
+                input.clinic_department.trim(),
+                bug_type,
+                severity,
+                channel,
+                now
+            ])?;
+            let id = tx.last_insert_rowid();
+            change::event(tx, &BUG, actor, id, &when, ("created", None, Some(&number)))?;
+            for (name, media, bytes) in &files {
+                super::attachments::insert_for_bug(tx, actor, id, name, media, bytes)?;
+            }
+            Ok(number)
+        })?;
+        self.bug(&number)
+    }
+
+    /// A change of one open bug through the change engine.
+    fn bug_step(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        at: &StepTime,
+        plan: impl FnOnce(&BugView) -> Result<Vec<(&'static str, Value)>>,
+    ) -> Result<BugView> {
+        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
+        let number = self.write(|tx| {
+            let b = load(tx, number)?;
+            change::check_version(&BUG, &b.number, b.version, at.version)?;
+            let values = plan(&b)?;
+            change::apply(
+                tx,
+                &BUG,
+                actor,
+                Edit {
+                    id: b.id,
+                    name: &b.number,
+                    seen_version: at.version,
+                    happened_at: &when,
+                    values,
+                    events: &[],
+                },
+            )?;
+            Ok(b.number)
+        })?;
+        self.bug(&number)
+    }
+
+    /// The tester's finding (SPEC §3 step 2): reproduced, filed in the tracker (its id and
+    /// link), or 无法复现 with a note. The tester is the one recording it.
+    pub fn reproduce_bug(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        input: &ReproduceInput,
+    ) -> Result<BugView> {
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        self.bug_step(actor, number, &input.at, |b| {
+            check_open(&b.number, b.state, "记录复现").map_err(refused)?;
+            if !input.reproduced && input.note.trim().is_empty() {
+                return Err(Error::invalid(
+                    "note",
+                    "无法复现时请写明情况（试了哪些机型、步骤）",
+                ));
+            }
+            Ok(vec![
+                ("reproduced", Value::Integer(i64::from(input.reproduced))),
+                ("reproduced_by", Value::Text(actor.name.clone())),
+                ("reproduced_at", Value::Text(when.clone())),
+                ("reproduce_note", Value::Text(input.note.trim().into())),
+                ("tracker_id", Value::Text(input.tracker_id.trim().into())),
+                ("tracker_url", Value::Text(input.tracker_url.trim().into())),
+            ])
+        })
+    }
+
+    /// IT's fix (SPEC §3 step 4): the day and the version.
+    pub fn fix_bug(&mut self, actor: &Actor, number: &str, input: &FixInput) -> Result<BugView> {
+        let date = required_day("date", "修复日期", &input.date)?;
+        self.bug_step(actor, number, &input.at, |b| {
+            let found = b
+                .found_date
+                .as_deref()
+                .and_then(dates::from_iso)
+                .unwrap_or(date);
+            check_fix(&b.number, b.state, found, date, actor.today()).map_err(refused)?;
+            Ok(vec![
+                ("fixed_date", Value::Text(dates::iso(date))),
+                ("fixed_version", Value::Text(input.version.trim().into())),
+            ])
+        })
+    }
+
+    /// 转需求: a bug that is really a feature request becomes a requirement (received the day
+    /// the bug was reported; the bug's words as the 医生原话, its phone and steps as the
+    /// improvement's); both are linked and the bug closes as converted, in one transaction.
+    /// Returns the new 需求编号.
+    pub fn bug_to_requirement(&mut self, actor: &Actor, number: &str) -> Result<String> {
+        let when = actor.stamp();
+        self.write(|tx| {
+            let b = load(tx, number)?;
+            check_open(&b.number, b.state, "转需求").map_err(refused)?;
+            let input = RequirementInput {
+                kind: Some(Kind::Improvement),
+                source: format!("Bug {}", b.number),
+                reporter: b.reporter.clone(),
+                received_date: b.received_date.clone(),
+                hospital: b.hospital.clone(),
+                clinic_department: b.clinic_department.clone(),
+                doctor_words: b.content.clone(),
+                brief: brief_from(&b.content),
+                imp_phone_model: b.phone_model.clone(),
+                imp_os_version: b.os_version.clone(),
+                imp_steps: b.steps.clone(),
+                ..Default::default()
+            };
+            let (req_id, req_number) = requirements::insert(tx, actor, &input)?;
+            tx.execute(
+                "UPDATE requirements SET from_bug_id = ?1 WHERE id = ?2",
+                params![b.id, req_id],
+            )?;
+            change::apply(
+                tx,
+                &BUG,
+                actor,
+                Edit {
+                    id: b.id,
+                    name: &b.number,
+                    seen_version: None,
+                    happened_at: &when,
+                    values: vec![
+                        ("requirement_id", Value::Integer(req_id)),
+                        ("converted_at", Value::Text(when.clone())),
+                    ],
+                    events: &[("requirement_id", None)],
+                },
+            )?;
+            Ok(req_number)
+        })
+    }
+}
