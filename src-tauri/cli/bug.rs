@@ -221,7 +221,7 @@ pub fn bug(db: &mut Db, actor: &Actor, a: BugArgs, out: &mut dyn Write) -> Resul
                 &x.number,
                 &FixInput {
                     date: x.date,
-                    version: x.version,
+                    fixed_version: x.version,
                     at: at(x.at),
                 },
             )?;

@@ -1,6 +1,7 @@
 //! Thin async Tauri commands: arguments in, one call into the core off the async runtime, result
 //! (or `{kind, message, field}`) out. Names are `domain_verb`; only `ui/js/api.js` calls them.
 
+mod bug;
 mod delay;
 mod import;
 mod people;
@@ -57,6 +58,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         delay::delay_attach,
         delay::attachment_get,
         delay::attachment_save,
+        bug::bug_list,
+        bug::bug_get,
+        bug::bug_report,
+        bug::bug_reproduce,
+        bug::bug_fix,
+        bug::bug_to_requirement,
     ]
 }
 

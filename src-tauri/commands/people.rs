@@ -1,4 +1,5 @@
 use super::{blocking, read, write, Managed};
+use crate::domain::bug::BugState;
 use crate::domain::calendar::DayKind;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{self, Form};
@@ -43,6 +44,11 @@ pub struct AppInfo {
     sign_levels: Vec<Coded>,
     opinions: Vec<Coded>,
     delay_states: Vec<Coded>,
+    /// Bugs: the states, and the editable lists (类型, 严重程度, 来源渠道).
+    bug_states: Vec<Coded>,
+    bug_types: Vec<String>,
+    severities: Vec<String>,
+    bug_channels: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +155,10 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
             sign_levels: coded(SignLevel::ALL, SignLevel::code, SignLevel::label),
             opinions: coded(Opinion::ALL, Opinion::code, Opinion::label),
             delay_states: coded(DelayState::ALL, DelayState::code, DelayState::label),
+            bug_states: coded(BugState::ALL, BugState::code, BugState::label),
+            bug_types: db.list_items("bug_type")?,
+            severities: db.list_items("severity")?,
+            bug_channels: db.list_items("channel")?,
             status_filters: Status::ALL
                 .iter()
                 .map(|s| match s {

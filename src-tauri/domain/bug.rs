@@ -58,6 +58,37 @@ pub fn bug_state(f: BugFacts) -> BugState {
     }
 }
 
+/// What may be done next to a bug (the window enables exactly these).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BugSteps {
+    pub reproduce: super::gate::Gate,
+    pub fix: super::gate::Gate,
+    pub convert: super::gate::Gate,
+}
+
+/// The steps open in a state: reproduce and 转需求 while open; fix once reproduced.
+pub fn bug_steps(state: BugState) -> BugSteps {
+    use super::gate::Gate;
+    let open = match state {
+        BugState::Fixed => Gate::closed("Bug 已修复。"),
+        BugState::Converted => Gate::closed("Bug 已转为需求。"),
+        BugState::Withdrawn => Gate::closed("Bug 已撤回。"),
+        _ => Gate::OPEN,
+    };
+    let fix = if !open.open {
+        open.clone()
+    } else if state == BugState::Reproduced {
+        Gate::OPEN
+    } else {
+        Gate::closed("复现后才能记录修复。")
+    };
+    BugSteps {
+        reproduce: open.clone(),
+        fix,
+        convert: open,
+    }
+}
+
 /// A refusal: the field it is about and a Chinese message.
 pub type Refusal = (&'static str, String);
 

@@ -60,12 +60,12 @@ pub struct ReproduceInput {
     pub at: StepTime,
 }
 
-/// The fix: day and version.
+/// The fix: day and the app version that has it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct FixInput {
     pub date: String,
-    pub version: String,
+    pub fixed_version: String,
     #[serde(flatten)]
     pub at: StepTime,
 }
@@ -104,6 +104,9 @@ pub struct BugView {
     pub screenshots: Vec<super::AttachmentView>,
     // derived
     pub state: BugState,
+    pub state_code: &'static str,
+    /// What may be done next.
+    pub next: crate::domain::bug::BugSteps,
 }
 
 const COLUMNS: &str = "b.id, b.number, b.reporter, b.found_date, b.received_date, b.phone_model,
@@ -152,6 +155,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
         version: r.get(25)?,
         screenshots: Vec::new(),
         state,
+        state_code: state.code(),
+        next: crate::domain::bug::bug_steps(state),
     })
 }
 
@@ -201,7 +206,11 @@ impl Db {
             "SELECT {COLUMNS} FROM bugs b ORDER BY b.number DESC"
         ))?;
         let rows = st.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut all: Vec<BugView> = rows.collect::<rusqlite::Result<_>>()?;
+        for b in &mut all {
+            b.screenshots = super::attachments::of_bug(self.conn(), b.id)?;
+        }
+        Ok(all)
     }
 
     /// Reports a bug (SPEC §3 step 1) and gives it the next number of its report day.
@@ -348,7 +357,10 @@ impl Db {
             check_fix(&b.number, b.state, found, date, actor.today()).map_err(refused)?;
             Ok(vec![
                 ("fixed_date", Value::Text(dates::iso(date))),
-                ("fixed_version", Value::Text(input.version.trim().into())),
+                (
+                    "fixed_version",
+                    Value::Text(input.fixed_version.trim().into()),
+                ),
             ])
         })
     }

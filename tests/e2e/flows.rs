@@ -1059,3 +1059,85 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     s.screenshot("delay-print").await;
     s.close().await;
 }
+
+/// Issue 10: a bug reported in the window with a pasted screenshot, reproduced with its
+/// tracker id, fixed; the list shows it fixed and the detail shows the thumbnail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    crate::harness::cli(
+        &db,
+        &[
+            "add-person",
+            "--name",
+            "测试员小周",
+            "--department",
+            "IT部",
+            "--roles",
+            "测试",
+        ],
+    );
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-bugs").await;
+    s.click("#bug-new").await;
+    s.wait_css("#bug-form").await;
+    s.fill("#bug-form [name=reporter]", "刘小妹").await;
+    s.fill("#bug-form [name=found_date]", "2014-07-01").await;
+    s.fill("#bug-form [name=received_date]", "2014-07-01").await;
+    // the phone model is needed: refused under its field
+    s.fill("#bug-form [name=os_version]", "iOS 7.1").await;
+    s.fill("#bug-form [name=content]", "随访问卷提交后闪退")
+        .await;
+    s.click("#bug-submit").await;
+    s.wait_text("#bug-form .field-error", "请填写手机型号")
+        .await;
+    s.fill("#bug-form [name=phone_model]", "iPhone 5").await;
+    s.select("#bug-form select[name=severity]", "严重").await;
+    // a screenshot pasted from the clipboard (a 1×1 PNG)
+    s.client
+        .execute(
+            "const bytes = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+             const dt = new DataTransfer();
+             dt.items.add(new File([bytes], 'shot.png', { type: 'image/png' }));
+             document.querySelector('#bug-form').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.wait_text("#bug-shots", "截图1.png").await;
+    s.click("#bug-submit").await;
+    s.wait_text("#bug-number", "B14070101").await;
+    s.wait_css("#bug-screenshots img.thumb").await;
+    // the thumbnail is drawn (a blob: image the page's CSP allows)
+    let drawn = s
+        .client
+        .execute(
+            "const i = document.querySelector('#bug-screenshots img.thumb'); return i.complete && i.naturalWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn.as_i64(), Some(1), "thumbnail not drawn: {drawn}");
+    s.screenshot("bug-reported").await;
+
+    // fixing is not offered before it is reproduced
+    let fix_disabled = s.attr("#step-fix button[type=submit]", "disabled").await;
+    assert!(fix_disabled.is_some(), "fix offered before reproduction");
+    s.fill("#step-reproduce [name=tracker_id]", "BF-123").await;
+    s.click("#step-reproduce button[type=submit]").await;
+    s.wait_text("[data-state]", "已复现").await;
+    s.fill("#step-fix [name=date]", "2014-07-03").await;
+    s.fill("#step-fix [name=fixed_version]", "2.3.1").await;
+    s.click("#step-fix button[type=submit]").await;
+    s.wait_text("[data-state]", "已修复").await;
+    s.click("#nav-bugs").await;
+    s.wait_text("#bug-list tr[data-number='B14070101']", "已修复")
+        .await;
+    let row = s.text("#bug-list tr[data-number='B14070101']").await;
+    assert!(row.contains("1 张") && row.contains("20140703"), "{row}");
+    s.close().await;
+}

@@ -71,6 +71,17 @@ export const api = {
     const path = await invoke('plugin:dialog|save', { options: { title: '另存为', defaultPath: suggested } });
     return path ? invoke('attachment_save', { id, path }) : null;
   },
+  bugs: () => invoke('bug_list'),
+  bug: (number) => invoke('bug_get', { number }),
+  /** `screenshots`: picked paths; `pasted`: [{name, data (base64)}] from the clipboard. */
+  reportBug: (input, screenshots, pasted = []) => invoke('bug_report', { input, screenshots, pasted }),
+  reproduceBug: (number, input) => invoke('bug_reproduce', { number, input }),
+  fixBug: (number, input) => invoke('bug_fix', { number, input }),
+  bugToRequirement: (number) => invoke('bug_to_requirement', { number }),
+  /** Screenshots picked in the system's dialog: paths, or [] if cancelled. */
+  pickScreenshots: () => invoke('plugin:dialog|open', {
+    options: { multiple: true, title: '选择截图', filters: [{ name: '图片', extensions: ['png', 'jpg', 'jpeg'] }] },
+  }).then((r) => (r == null ? [] : [].concat(r))),
   settings: () => invoke('setting_list'),
   setSetting: (key, value) => invoke('setting_set', { key, value }),
   calendarDays: () => invoke('calendar_list'),

@@ -8,6 +8,7 @@ import { peopleView, personFields, personInput } from './views/people.js';
 import { importView } from './views/import.js';
 import { settingsView } from './views/settings.js';
 import { delaysView, delayPrintView } from './views/delays.js';
+import { bugsView, bugFormView, bugDetailView } from './views/bugs.js';
 
 export const app = { info: null };
 
@@ -20,6 +21,9 @@ const routes = [
   [/^#\/import$/, 'import', () => importView(app)],
   [/^#\/settings$/, 'settings', () => settingsView(app)],
   [/^#\/delays$/, 'delays', () => delaysView(app)],
+  [/^#\/bugs$/, 'bugs', () => bugsView(app)],
+  [/^#\/bugs\/new$/, 'bugs', () => bugFormView(app)],
+  [/^#\/bug\/([^/]+)$/, 'bugs', (m) => bugDetailView(app, decodeURIComponent(m[1]))],
   [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
 ];
 

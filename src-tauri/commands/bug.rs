@@ -1,0 +1,74 @@
+//! The BUG反馈流程 in the window: thin commands over `store::bugs`.
+
+use super::{read, write, Managed};
+use crate::error::{io_reason, Error, Result};
+use crate::store::{BugInput, BugView, FixInput, ReproduceInput};
+
+#[tauri::command]
+pub async fn bug_list(state: Managed<'_>) -> Result<Vec<BugView>> {
+    read(&state, move |db| db.bugs()).await
+}
+
+#[tauri::command]
+pub async fn bug_get(state: Managed<'_>, number: String) -> Result<BugView> {
+    read(&state, move |db| db.bug(&number)).await
+}
+
+/// A screenshot pasted into the window: its name and its bytes as base64.
+#[derive(Debug, serde::Deserialize)]
+pub struct Pasted {
+    name: String,
+    data: String,
+}
+
+/// Reports a bug; `screenshots` are paths picked in the system's open dialog, `pasted` images
+/// pasted from the clipboard.
+#[tauri::command]
+pub async fn bug_report(
+    state: Managed<'_>,
+    input: BugInput,
+    screenshots: Vec<String>,
+    pasted: Option<Vec<Pasted>>,
+) -> Result<BugView> {
+    use base64::Engine;
+    write(&state, move |db, a| {
+        let mut files = screenshots
+            .iter()
+            .map(|p| {
+                std::fs::read(p).map(|b| (p.clone(), b)).map_err(|e| {
+                    Error::invalid("screenshots", format!("无法读取 {p}：{}", io_reason(&e)))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for p in pasted.unwrap_or_default() {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(p.data.as_bytes())
+                .map_err(|_| {
+                    Error::invalid("screenshots", format!("粘贴的图片“{}”无法读取", p.name))
+                })?;
+            files.push((p.name, bytes));
+        }
+        db.report_bug(a, &input, &files)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn bug_reproduce(
+    state: Managed<'_>,
+    number: String,
+    input: ReproduceInput,
+) -> Result<BugView> {
+    write(&state, move |db, a| db.reproduce_bug(a, &number, &input)).await
+}
+
+#[tauri::command]
+pub async fn bug_fix(state: Managed<'_>, number: String, input: FixInput) -> Result<BugView> {
+    write(&state, move |db, a| db.fix_bug(a, &number, &input)).await
+}
+
+/// 转需求: returns the new 需求编号.
+#[tauri::command]
+pub async fn bug_to_requirement(state: Managed<'_>, number: String) -> Result<String> {
+    write(&state, move |db, a| db.bug_to_requirement(a, &number)).await
+}

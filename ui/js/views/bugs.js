@@ -1,0 +1,156 @@
+// Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
+// possible next is the core's verdict (b.next: reproduce / fix / convert gates).
+import { api } from '../api.js';
+import { h, clear, compact, field, formData, go, select, showError, toast } from '../components/dom.js';
+import { dayInput, stepCard } from '../components/steps.js';
+
+const badge = (b) => h('span', { class: `badge bug-${b.state_code}`, 'data-state': b.state_code }, b.state);
+
+/** Bug 列表: filters by state, severity, type, reporter, and a text search, in the page. */
+export async function bugsView(app) {
+  const all = await api.bugs();
+  const tbody = h('tbody');
+  const info = h('span', { class: 'muted', id: 'bug-count' });
+  const state = select('state', [['', '全部'], ...app.info.bug_states.map((s) => [s.code, s.label])], '');
+  const severity = select('severity', [['', '全部'], ...app.info.severities], '');
+  const type = select('type', [['', '全部'], ...app.info.bug_types], '');
+  const reporter = select('reporter', [['', '全部'], ...[...new Set(all.map((b) => b.reporter))].sort()], '');
+  const search = h('input', { type: 'search', name: 'search', placeholder: '编号、内容、机型、系统…', autocomplete: 'off' });
+  const draw = () => {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = all.filter((b) => (!state.value || b.state_code === state.value)
+      && (!severity.value || b.severity === severity.value) && (!type.value || b.bug_type === type.value)
+      && (!reporter.value || b.reporter === reporter.value)
+      && words.every((w) => [b.number, b.content, b.phone_model, b.os_version, b.steps, b.tracker_id].join(' ').toLowerCase().includes(w)));
+    info.textContent = `共 ${rows.length} 个`;
+    clear(tbody, rows.length ? rows.map((b) => h('tr', { 'data-number': b.number, tabindex: 0, onclick: () => go(`#/bug/${encodeURIComponent(b.number)}`),
+      onkeydown: (e) => { if (e.key === 'Enter') go(`#/bug/${encodeURIComponent(b.number)}`); } },
+    h('td', {}, b.number), h('td', {}, badge(b)), h('td', {}, b.severity), h('td', {}, b.bug_type), h('td', {}, b.reporter),
+    h('td', {}, compact(b.found_date)), h('td', {}, `${b.phone_model} ${b.os_version}`), h('td', {}, b.content),
+    h('td', {}, b.screenshots.length ? `${b.screenshots.length} 张` : ''), h('td', {}, compact(b.fixed_date)), h('td', {}, b.requirement || '')))
+      : h('tr', {}, h('td', { colspan: 11, class: 'muted' }, '没有符合条件的 Bug')));
+  };
+  [state, severity, type, reporter].forEach((s) => s.addEventListener('change', draw));
+  search.addEventListener('input', draw);
+  draw();
+  return h('section', {},
+    h('div', { class: 'detail-head' }, h('h1', {}, 'Bug 收集反馈'), h('span', { class: 'spacer' }), info,
+      h('a', { href: '#/bugs/new', class: 'button primary', id: 'bug-new' }, '登记 Bug')),
+    h('form', { class: 'filters', id: 'bug-filters', onsubmit: (e) => e.preventDefault() },
+      h('label', {}, '搜索', search), h('label', {}, '状态', state), h('label', {}, '严重程度', severity),
+      h('label', {}, '类型', type), h('label', {}, '反馈人', reporter)),
+    h('table', { class: 'register', id: 'bug-list' },
+      h('thead', {}, h('tr', {}, ['编号', '状态', '严重程度', '类型', '反馈人', '发现日期', '手机', '内容', '截图', '修复日期', '关联需求'].map((t) => h('th', {}, t)))),
+      tbody));
+}
+
+/** 登记 Bug: what a tester needs to reproduce it, and screenshots. */
+export async function bugFormView(app) {
+  let shots = [];
+  const pasted = [];
+  const list = h('span', { class: 'muted', id: 'bug-shots' }, '无');
+  const previews = h('div', { class: 'scans', id: 'bug-pasted' });
+  const show = () => {
+    const names = [...shots.map((p) => p.split(/[\\/]/).pop()), ...pasted.map((p) => p.name)];
+    list.textContent = names.length ? names.join('、') : '无';
+  };
+  const pick = async () => {
+    try {
+      shots = [...shots, ...(await api.pickScreenshots())];
+      show();
+    } catch (e) { showError(e, form); }
+  };
+  // Ctrl+V anywhere on the form: an image on the clipboard becomes a screenshot
+  const paste = async (e) => {
+    const files = [...((e.clipboardData && e.clipboardData.files) || [])].filter((f) => f.type.startsWith('image/'));
+    if (!files.length) return;
+    e.preventDefault();
+    for (const f of files) {
+      const ext = f.type === 'image/png' ? 'png' : 'jpg';
+      const name = `截图${pasted.length + 1}.${ext}`;
+      const data = await new Promise((ok) => { const r = new FileReader(); r.onload = () => ok(String(r.result).split(',')[1]); r.readAsDataURL(f); });
+      pasted.push({ name, data });
+      previews.append(h('img', { src: URL.createObjectURL(f), alt: name, class: 'thumb' }));
+    }
+    show();
+  };
+  const op = app.info.operator || {};
+  const form = h('form', { class: 'card', id: 'bug-form' },
+    h('div', { class: 'grid' },
+      field('反馈人', h('input', { name: 'reporter', value: op.name || '', autocomplete: 'off' }), { required: true }),
+      field('发现日期', dayInput('found_date', ''), { required: true, hint: '用户发现 Bug 的日期' }),
+      field('反馈日期', dayInput('received_date', ''), { hint: '决定编号；不填为今天' }),
+      field('手机型号', h('input', { name: 'phone_model', autocomplete: 'off' }), { required: true }),
+      field('手机系统及版本', h('input', { name: 'os_version', autocomplete: 'off', placeholder: '例如 iOS 7.1' }), { required: true }),
+      field('App 版本', h('input', { name: 'app_version', autocomplete: 'off' })),
+      field('医院', h('input', { name: 'hospital', autocomplete: 'off' })),
+      field('科室', h('input', { name: 'clinic_department', autocomplete: 'off' })),
+      field('类型', select('bug_type', [['', '—'], ...app.info.bug_types], '')),
+      field('严重程度', select('severity', [['', '—'], ...app.info.severities], '')),
+      field('来源渠道', select('channel', [['', '—'], ...app.info.bug_channels], '')),
+      field('Bug 内容', h('textarea', { name: 'content', rows: 3 }), { required: true, wide: true }),
+      field('重现步骤', h('textarea', { name: 'steps', rows: 3 }), { wide: true })),
+    h('div', { class: 'row' }, h('button', { type: 'button', id: 'bug-pick', onclick: pick }, '添加截图…'), list,
+      h('span', { class: 'hint' }, '也可以直接粘贴（Ctrl+V）截图')),
+    previews,
+    h('div', { class: 'error-text' }),
+    h('div', { class: 'actions' }, h('a', { href: '#/bugs', class: 'button' }, '取消'),
+      h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, '登记')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const b = await api.reportBug(formData(form), shots, pasted);
+      toast(`已登记 ${b.number}`);
+      go(`#/bug/${encodeURIComponent(b.number)}`);
+    } catch (err) { showError(err, form); }
+  });
+  form.addEventListener('paste', paste);
+  return h('section', {}, h('h1', {}, '登记 Bug'), form);
+}
+
+/** One bug: what was reported, screenshots, and the steps the core allows. */
+export async function bugDetailView(app, number) {
+  const b = await api.bug(number);
+  const at = (d) => ({ happened_at: d.happened_at, version: b.version });
+  const thumbs = h('div', { class: 'scans', id: 'bug-screenshots' });
+  for (const a of b.screenshots) {
+    const bytes = await api.attachment(a.id);
+    const url = URL.createObjectURL(new Blob([bytes], { type: a.media_type }));
+    thumbs.append(h('a', { href: url, target: '_blank', title: a.file_name }, h('img', { src: url, alt: a.file_name, class: 'thumb' })));
+  }
+  const convert = async () => {
+    try {
+      const n = await api.bugToRequirement(b.number);
+      toast(`已转为需求 ${n}`);
+      go(`#/req/${encodeURIComponent(n)}`);
+    } catch (e) { showError(e); }
+  };
+  const facts = [['反馈人', b.reporter], ['发现日期', compact(b.found_date)], ['反馈日期', compact(b.received_date)],
+    ['手机', `${b.phone_model} · ${b.os_version}`], ['App 版本', b.app_version], ['医院 / 科室', [b.hospital, b.clinic_department].filter(Boolean).join(' / ')],
+    ['类型', b.bug_type], ['严重程度', b.severity], ['来源渠道', b.channel], ['内容', b.content], ['重现步骤', b.steps],
+    ['复现', b.reproduced == null ? '' : `${b.reproduced ? '已复现' : '无法复现'}（${b.reproduced_by}）${b.reproduce_note ? `：${b.reproduce_note}` : ''}`],
+    ['跟踪编号', b.tracker_url ? h('a', { href: b.tracker_url, target: '_blank' }, b.tracker_id || b.tracker_url) : b.tracker_id],
+    ['修复', b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : ''],
+    ['关联需求', b.requirement ? h('a', { href: `#/req/${encodeURIComponent(b.requirement)}` }, b.requirement) : '']];
+  const reproduced = select('reproduced', [['yes', '已复现'], ['no', '无法复现']], 'yes');
+  return h('section', {},
+    h('div', { class: 'detail-head' }, h('a', { href: '#/bugs' }, '← Bug 列表'), h('h1', { id: 'bug-number' }, b.number), badge(b),
+      h('span', { class: 'spacer' }),
+      b.next.convert.open ? h('button', { type: 'button', id: 'bug-convert', onclick: convert }, '转需求') : null),
+    h('div', { class: 'card' }, h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), thumbs),
+    h('div', { class: 'steps' },
+      stepCard({
+        id: 'reproduce', title: '复现（测试人员）', gate: b.next.reproduce,
+        current: b.reproduced == null ? '尚未复现' : (b.reproduced ? '已复现' : '无法复现'),
+        fields: [field('结果', reproduced), field('说明', h('input', { name: 'note', autocomplete: 'off' }), { hint: '无法复现时必填' }),
+          field('跟踪编号', h('input', { name: 'tracker_id', value: b.tracker_id, autocomplete: 'off' })),
+          field('跟踪链接', h('input', { name: 'tracker_url', value: b.tracker_url, autocomplete: 'off' }))],
+        save: (d) => api.reproduceBug(b.number, { reproduced: d.reproduced === 'yes', note: d.note, tracker_id: d.tracker_id, tracker_url: d.tracker_url, ...at(d) }),
+      }),
+      stepCard({
+        id: 'fix', title: '修复（IT）', gate: b.next.fix,
+        current: b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : '尚未修复',
+        fields: [field('修复日期', dayInput('date', ''), { required: true }), field('修复版本', h('input', { name: 'fixed_version', autocomplete: 'off' }))],
+        save: (d) => api.fixBug(b.number, { date: d.date, fixed_version: d.fixed_version, ...at(d) }),
+      })));
+}
