@@ -1313,3 +1313,143 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
     ok(&db, &["settings", "numbering.bug.prefix", "BUG"]);
     assert_eq!(stdout(&add(&["--content", "第三个"])).trim(), "BUG14070103");
 }
+
+/// Issue 10: the Bug收集反馈表 (all, or a date range) and the 新增Bug周报 read back — headers as
+/// the legacy ledgers', one row per bug, A4 landscape, title and header repeated per page.
+#[test]
+fn bug_ledgers_export_to_print_in_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    for (found, content) in [
+        ("2014-06-30", "六月底的"),
+        ("2014-07-01", "随访提醒推送闪退"),
+        ("2014-07-08", "下一周的"),
+    ] {
+        ok(
+            &db,
+            &[
+                "bug",
+                "add",
+                "--found",
+                found,
+                "--reported",
+                found,
+                "--reporter",
+                "董平一",
+                "--phone-model",
+                "魅族 MX4",
+                "--os",
+                "iOS 7.1.2",
+                "--content",
+                content,
+            ],
+        );
+    }
+    ok(
+        &db,
+        &["bug", "reproduce", "B14070101", "--tracker-id", "5817"],
+    );
+    ok(&db, &["bug", "fix", "B14070101", "--date", "2014-07-05"]);
+    let all = dir.path().join("Bug收集反馈表.xlsx");
+    ok(&db, &["export", "bugs", "--out", all.to_str().unwrap()]);
+    let part = dir.path().join("七月.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "bugs",
+            "--out",
+            part.to_str().unwrap(),
+            "--from",
+            "2014-07-01",
+            "--to",
+            "2014-07-31",
+        ],
+    );
+    let weekly = dir.path().join("周报.xlsx");
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "bug-weekly",
+            "--week",
+            "2014-07-02",
+            "--out",
+            weekly.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        said.contains("2014-06-30") && said.contains("2014-07-06") && said.contains("2 个"),
+        "{said}"
+    );
+
+    let (cells, _) = xlsx_cells(&all);
+    let at = |r: u32, c: u32| cells.get(&(r, c)).cloned().unwrap_or_default();
+    assert_eq!(at(0, 0), "Bug收集反馈表");
+    let head: Vec<String> = (0..9).map(|c| at(1, c)).collect();
+    assert_eq!(
+        head,
+        [
+            "Bug编号",
+            "报告人",
+            "发现日期",
+            "手机型号",
+            "手机系统",
+            "Bug内容",
+            "操作步骤",
+            "是否复现",
+            "BugFree编号"
+        ]
+    );
+    let rows: Vec<String> = (2..5).map(|r| at(r, 0)).collect();
+    assert_eq!(rows, ["B14070801", "B14070101", "B14063001"]);
+    let fixed: Vec<String> = (0..11).map(|c| at(3, c)).collect();
+    assert_eq!(&fixed[..3], ["B14070101", "董平一", "20140701"]);
+    assert_eq!(
+        (
+            fixed[7].as_str(),
+            fixed[8].as_str(),
+            fixed[9].as_str(),
+            fixed[10].as_str()
+        ),
+        ("是", "5817", "20140705", "已修复")
+    );
+    let (cells, _) = xlsx_cells(&part);
+    assert!(
+        cells.get(&(4, 0)).is_none() && cells.get(&(3, 0)).is_some(),
+        "two rows in July"
+    );
+    let (cells, _) = xlsx_cells(&weekly);
+    let at = |r: u32, c: u32| cells.get(&(r, c)).cloned().unwrap_or_default();
+    assert!(
+        at(0, 0).starts_with("新增Bug周报（2014年6月30日 至 2014年7月6日）"),
+        "{}",
+        at(0, 0)
+    );
+    assert!(
+        at(1, 0).contains("本周新增 2 个") && at(1, 0).contains("已修复 1"),
+        "{}",
+        at(1, 0)
+    );
+    assert_eq!(at(2, 0), "Bug编号");
+    assert_eq!(
+        (at(3, 0).as_str(), at(4, 0).as_str()),
+        ("B14070101", "B14063001")
+    );
+    for (path, header_last_row) in [(&all, 2), (&weekly, 3)] {
+        let sheet = xlsx_part(path, "xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains(r#"paperSize="9""#) && sheet.contains(r#"orientation="landscape""#),
+            "A4 landscape"
+        );
+        assert!(
+            sheet.contains(r#"fitToHeight="0""#),
+            "as many pages long as it takes"
+        );
+        let book = xlsx_part(path, "xl/workbook.xml");
+        assert!(
+            book.contains("_xlnm.Print_Titles") && book.contains(&format!("$1:${header_last_row}")),
+            "header repeated: {book}"
+        );
+    }
+}

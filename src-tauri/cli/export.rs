@@ -17,6 +17,34 @@ pub struct ExportArgs {
 enum ExportWhat {
     /// 需求延期交付申请（附表1）：一份申请，或 --blank 空白表，A4 纵向一页
     Delay(DelayExport),
+    /// Bug收集反馈表：全部，或某段时间反馈的（A4 横向，每页重复表头）
+    Bugs(BugsExport),
+}
+
+#[derive(Args, Debug)]
+struct BugsExport {
+    /// 输出文件，例如 D:\Bug收集反馈表.xlsx
+    #[arg(long)]
+    out: PathBuf,
+    /// 反馈日期起（含）
+    #[arg(long)]
+    from: Option<String>,
+    /// 反馈日期止（含）
+    #[arg(long)]
+    to: Option<String>,
+    /// 已有同名文件时覆盖它
+    #[arg(long)]
+    force: bool,
+}
+
+/// A day typed on the command line, or a Chinese refusal naming the option.
+pub(crate) fn day_arg(option: &str, v: &str) -> Result<chrono::NaiveDate> {
+    crate::domain::dates::parse_day(v).ok_or_else(|| {
+        Error::invalid(
+            option,
+            format!("{option}“{v}”不是有效日期（例如 2014-07-01）"),
+        )
+    })
 }
 
 #[derive(Args, Debug)]
@@ -35,7 +63,7 @@ struct DelayExport {
 }
 
 /// Writes `bytes` to `out`, refusing to replace a file unless `force`.
-fn save(out: &PathBuf, bytes: &[u8], force: bool) -> Result<()> {
+pub(crate) fn save(out: &PathBuf, bytes: &[u8], force: bool) -> Result<()> {
     let xlsx = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
@@ -85,6 +113,25 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             };
             save(&d.out, &bytes, d.force)?;
             writeln!(out, "已导出：{}", d.out.display())?;
+        }
+        ExportWhat::Bugs(b) => {
+            let from = b
+                .from
+                .as_deref()
+                .map(|v| day_arg("--from", v))
+                .transpose()?;
+            let to = b.to.as_deref().map(|v| day_arg("--to", v)).transpose()?;
+            let bugs: Vec<_> = db
+                .bugs()?
+                .into_iter()
+                .filter(|x| {
+                    let day = crate::domain::dates::from_iso(&x.received_date);
+                    from.is_none_or(|f| day.is_some_and(|d| d >= f))
+                        && to.is_none_or(|t| day.is_some_and(|d| d <= t))
+                })
+                .collect();
+            save(&b.out, &crate::excel::bugs::bug_ledger(&bugs)?, b.force)?;
+            writeln!(out, "已导出 {} 个 Bug：{}", bugs.len(), b.out.display())?;
         }
     }
     Ok(())

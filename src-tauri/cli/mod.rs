@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod people;
 mod register;
+mod report;
 mod requirement;
 mod settings;
 
@@ -80,6 +81,8 @@ pub enum Command {
     Bug(bug::BugArgs),
     /// 列出 Bug（Bug收集反馈表）
     Bugs(bug::BugsArgs),
+    /// 导出周报、月报（.xlsx）
+    Report(report::ReportArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -350,6 +353,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Export(a) => export::export(db, a, out),
         Command::Bug(a) => bug::bug(db, actor, a, out),
         Command::Bugs(a) => bug::bugs(db, a, out),
+        Command::Report(a) => report::report(db, a, out),
     }
 }
 

@@ -141,6 +141,32 @@ pub const DELAY: Form = Form {
     ],
 };
 
+/// The Bug收集反馈表: the columns of the ledgers testers kept (the legacy files' own headers, so
+/// an exported ledger reads like theirs), then what Genjin adds.
+pub const BUG_LEDGER: Form = Form {
+    annex: "",
+    title: "Bug收集反馈表",
+    heading_line: &[],
+    fields: &[
+        col("number", "Bug编号", 11),
+        col("reporter", "报告人", 8),
+        day_col("found_date", "发现日期", 10),
+        col("phone_model", "手机型号", 12),
+        col("os_version", "手机系统", 12),
+        col("content", "Bug内容", 30),
+        col("steps", "操作步骤", 30),
+        col("reproduced", "是否复现", 8),
+        col("tracker_id", "BugFree编号", 10),
+        day_col("fixed_date", "修复日期", 10),
+        col("state", "状态", 8),
+        col("severity", "严重程度", 8),
+        col("requirement", "关联需求", 10),
+    ],
+};
+
+/// The weekly report of new bugs (新增Bug周报) has the ledger's columns; this is its title.
+pub const BUG_WEEKLY_TITLE: &str = "新增Bug周报";
+
 /// The box the three signatures sit in on 附表1.
 pub const DELAY_OPINIONS: &str = "领导意见";
 

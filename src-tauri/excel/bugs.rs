@@ -1,0 +1,139 @@
+//! The Bug收集反馈表 and the 新增Bug周报 as spreadsheets (issue 10, SPEC §3): A4 landscape, the
+//! columns fitted to the page width, the title and header rows repeated on every printed page.
+//! Columns from `domain::forms::BUG_LEDGER` (the legacy ledgers' own headers).
+
+use crate::domain::dates;
+use crate::domain::forms::BUG_LEDGER;
+use crate::error::{Error, Result};
+use crate::store::BugView;
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+fn failed(e: XlsxError) -> Error {
+    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
+}
+
+/// A day as the ledgers write it (`20140701`).
+fn day(iso: Option<&str>) -> String {
+    iso.and_then(dates::from_iso)
+        .map(dates::compact)
+        .unwrap_or_default()
+}
+
+/// The cell text of a ledger column for one bug.
+fn value(b: &BugView, key: &str) -> String {
+    match key {
+        "number" => b.number.clone(),
+        "reporter" => b.reporter.clone(),
+        "found_date" => day(b.found_date.as_deref()),
+        "phone_model" => b.phone_model.clone(),
+        "os_version" => b.os_version.clone(),
+        "content" => b.content.clone(),
+        "steps" => b.steps.clone(),
+        "reproduced" => match b.reproduced {
+            Some(true) => "是".into(),
+            Some(false) => "否".into(),
+            None => String::new(),
+        },
+        "tracker_id" => b.tracker_id.clone(),
+        "fixed_date" => day(b.fixed_date.as_deref()),
+        "state" => b.state.label().into(),
+        "severity" => b.severity.clone(),
+        "requirement" => b.requirement.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A ledger of `bugs` under `title` (and an optional `summary` line) as an `.xlsx`.
+fn ledger(title: &str, summary: Option<&str>, bugs: &[BugView]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let build = |ws: &mut rust_xlsxwriter::Worksheet| -> std::result::Result<(), XlsxError> {
+        ws.set_name(BUG_LEDGER.title)?;
+        let font = |f: Format| f.set_font_name("宋体").set_font_size(10);
+        let head = font(Format::new())
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color("#EEF2F5");
+        let cell = font(Format::new())
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        let cols = BUG_LEDGER.fields;
+        let last = cols.len() as u16 - 1;
+        let title_f = font(Format::new())
+            .set_font_size(16)
+            .set_bold()
+            .set_align(FormatAlign::Center);
+        ws.set_row_height(0, 30)?;
+        ws.merge_range(0, 0, 0, last, title, &title_f)?;
+        let mut header_row = 1;
+        if let Some(s) = summary {
+            ws.merge_range(1, 0, 1, last, s, &font(Format::new()))?;
+            header_row = 2;
+        }
+        for (c, f) in cols.iter().enumerate() {
+            ws.set_column_width(c as u16, f64::from(f.width.max(6)))?;
+            ws.write_string_with_format(header_row, c as u16, f.label, &head)?;
+        }
+        for (i, b) in bugs.iter().enumerate() {
+            let row = header_row + 1 + i as u32;
+            for (c, f) in cols.iter().enumerate() {
+                ws.write_string_with_format(row, c as u16, value(b, f.key), &cell)?;
+            }
+        }
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+        // as wide as the page, as many pages long as it takes; title and header on each
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, header_row)?;
+        ws.set_freeze_panes(header_row + 1, 0)?;
+        Ok(())
+    };
+    build(ws).map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The Bug收集反馈表 of `bugs` (all, or those reported in a date range: the caller filters).
+pub fn bug_ledger(bugs: &[BugView]) -> Result<Vec<u8>> {
+    ledger(BUG_LEDGER.title, None, bugs)
+}
+
+/// The 新增Bug周报 of the week `monday`..`monday + 6`: the bugs reported in it with where each
+/// stands, and a count by state.
+pub fn bug_weekly(monday: NaiveDate, bugs: &[BugView]) -> Result<Vec<u8>> {
+    let sunday = monday + chrono::Duration::days(6);
+    let title = format!(
+        "{}（{} 至 {}）",
+        crate::domain::forms::BUG_WEEKLY_TITLE,
+        dates::chinese(monday),
+        dates::chinese(sunday)
+    );
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for b in bugs {
+        match counts.iter_mut().find(|(s, _)| *s == b.state.label()) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((b.state.label(), 1)),
+        }
+    }
+    let summary = format!(
+        "本周新增 {} 个{}",
+        bugs.len(),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "：{}",
+                counts
+                    .iter()
+                    .map(|(s, n)| format!("{s} {n}"))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            )
+        }
+    );
+    ledger(&title, Some(&summary), bugs)
+}
