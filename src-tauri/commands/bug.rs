@@ -72,3 +72,25 @@ pub async fn bug_fix(state: Managed<'_>, number: String, input: FixInput) -> Res
 pub async fn bug_to_requirement(state: Managed<'_>, number: String) -> Result<String> {
     write(&state, move |db, a| db.bug_to_requirement(a, &number)).await
 }
+
+/// What a fixed bug owes: the reporter, then the user.
+#[tauri::command]
+pub async fn bug_notifications(
+    state: Managed<'_>,
+    number: String,
+) -> Result<Vec<crate::store::NotificationDue>> {
+    read(&state, move |db| db.bug_notifications(&number)).await
+}
+
+/// Records a bug notice as sent (and confirmed).
+#[tauri::command]
+pub async fn bug_notify(
+    state: Managed<'_>,
+    number: String,
+    input: crate::store::NewNotification,
+) -> Result<crate::store::NotificationRecord> {
+    write(&state, move |db, a| {
+        db.record_bug_notification(a, &number, &input)
+    })
+    .await
+}

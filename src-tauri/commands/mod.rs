@@ -64,6 +64,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_reproduce,
         bug::bug_fix,
         bug::bug_to_requirement,
+        bug::bug_notifications,
+        bug::bug_notify,
     ]
 }
 

@@ -97,6 +97,8 @@ const BUG: &[(&str, &str)] = &[
     ("fixed_date", "修复日期"),
     ("fixed_version", "修复版本"),
     ("converted_at", "转需求"),
+    ("notification", "通知"),
+    ("notification_confirmed", "确认已知"),
 ];
 
 const PERSON: &[(&str, &str)] = &[

@@ -15,15 +15,17 @@ labelled_enum!(
         Expected = "expected", "预期交付日";
         Delay = "delay", "延期";
         Completion = "completion", "完成交付";
+        BugFixed = "bug_fixed", "Bug修复";
     }
 );
 
 labelled_enum!(
-    /// Who is to be told.
+    /// Who is to be told (用户: the user who met a bug, told by the promotion dept).
     Audience {
         Reporter = "reporter", "需求报告人";
         Requester = "requester", "需求人";
         It = "it", "IT部";
+        User = "user", "用户";
     }
 );
 
@@ -70,6 +72,49 @@ pub fn is_due(step: Step, facts: &Facts) -> bool {
         Step::Expected => facts.expected_delivery.is_some(),
         Step::Delay => facts.delay_new_date.is_some(),
         Step::Completion => facts.actual_delivery.is_some(),
+        // a bug's step: never owed by a requirement
+        Step::BugFixed => false,
+    }
+}
+
+/// What a bug's notices quote (SPEC §3 step 4, §6 B4).
+#[derive(Debug, Clone, Default)]
+pub struct BugNotice {
+    pub number: String,
+    pub content: String,
+    pub reporter: String,
+    pub fixed: Option<NaiveDate>,
+    pub version: String,
+}
+
+/// Who hears of a fixed bug: the reporter (from the tester), then the user (from the promotion
+/// dept, the same day).
+pub const BUG_AUDIENCES: [Audience; 2] = [Audience::Reporter, Audience::User];
+
+/// The ready-to-send message about a fixed bug, quoting its number.
+pub fn compose_bug(audience: Audience, b: &BugNotice) -> String {
+    let version = if b.version.trim().is_empty() {
+        String::new()
+    } else {
+        format!("在 {} 版", b.version.trim())
+    };
+    let what = format!("问题（编号 {}，“{}”）", b.number, b.content);
+    match audience {
+        Audience::User => format!(
+            "您好：您反馈的{what}已{version}修复（{}），更新后即可正常使用。感谢您的反馈！",
+            day(b.fixed)
+        ),
+        _ => {
+            let who = if b.reporter.is_empty() {
+                "您好"
+            } else {
+                b.reporter.as_str()
+            };
+            format!(
+                "{who}：您反馈的{what}已{version}修复（{}）。请推广部当天告知用户，并回复“已知”确认。",
+                day(b.fixed)
+            )
+        }
     }
 }
 
@@ -120,6 +165,7 @@ pub fn compose(step: Step, audience: Audience, facts: &Facts) -> String {
             "{what}已于{}完成交付，可以使用了。",
             day(facts.actual_delivery)
         ),
+        Step::BugFixed => format!("{what}相关的问题已修复。"),
     };
     match audience {
         Audience::Reporter => {
@@ -146,6 +192,7 @@ pub fn compose(step: Step, audience: Audience, facts: &Facts) -> String {
         Audience::It => {
             format!("IT部：{body}请安排评估验收日期（预估需在收到策划文档后2天内给出）。")
         }
+        Audience::User => format!("您好：{body}"),
     }
 }
 

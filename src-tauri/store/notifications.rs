@@ -98,10 +98,125 @@ fn default_recipient(req: &Requirement, audience: Audience) -> String {
         Audience::Reporter => req.reporter.clone(),
         Audience::Requester => req.requester.clone(),
         Audience::It => "IT部负责人".into(),
+        Audience::User => "用户".into(),
+    }
+}
+
+/// What a bug's notices quote.
+fn bug_notice(b: &crate::store::BugView) -> crate::domain::notify::BugNotice {
+    crate::domain::notify::BugNotice {
+        number: b.number.clone(),
+        content: b.content.clone(),
+        reporter: b.reporter.clone(),
+        fixed: b.fixed_date.as_deref().and_then(dates::from_iso),
+        version: b.fixed_version.clone(),
     }
 }
 
 impl Db {
+    /// What a fixed bug owes (SPEC §3 step 4): the reporter, then the user through the promotion
+    /// dept; each with its ready-to-send text and what was recorded. Empty until it is fixed.
+    pub fn bug_notifications(&self, number: &str) -> Result<Vec<NotificationDue>> {
+        use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
+        let b = self.bug(number)?;
+        if b.fixed_date.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM notifications WHERE bug_id = ?1 ORDER BY sent_at, id"
+        ))?;
+        let records: Vec<NotificationRecord> = st
+            .query_map([b.id], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let notice = bug_notice(&b);
+        Ok(BUG_AUDIENCES
+            .iter()
+            .map(|&audience| {
+                let mine: Vec<NotificationRecord> = records
+                    .iter()
+                    .filter(|r| r.step == Step::BugFixed && r.audience == audience)
+                    .cloned()
+                    .collect();
+                NotificationDue {
+                    step: Step::BugFixed,
+                    audience,
+                    recipient: match audience {
+                        Audience::Reporter => b.reporter.clone(),
+                        _ => "用户".into(),
+                    },
+                    message: compose_bug(audience, &notice),
+                    sent: !mine.is_empty(),
+                    confirmed: mine.iter().any(|r| r.confirmed_at.is_some()),
+                    records: mine,
+                }
+            })
+            .collect())
+    }
+
+    /// Records that a fixed bug's reporter or user was told (and whether they confirmed).
+    pub fn record_bug_notification(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        n: &NewNotification,
+    ) -> Result<NotificationRecord> {
+        use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
+        let b = self.bug(number)?;
+        if b.fixed_date.is_none()
+            || n.step != Step::BugFixed
+            || !BUG_AUDIENCES.contains(&n.audience)
+        {
+            return Err(Error::Conflict(format!(
+                "Bug {} 还没有修复，没有可以通知的事项",
+                b.number
+            )));
+        }
+        let now = actor.stamp();
+        let sent_at = match n
+            .sent_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => now.clone(),
+            Some(s) => dates::parse_moment(s)
+                .ok_or_else(|| Error::invalid("sent_at", format!("发送时间“{s}”无法识别")))?,
+        };
+        let recipient = n.recipient.trim().to_string();
+        if recipient.is_empty() {
+            return Err(Error::invalid("recipient", "请填写通知对象"));
+        }
+        let message = if n.message.trim().is_empty() {
+            compose_bug(n.audience, &bug_notice(&b))
+        } else {
+            n.message.clone()
+        };
+        let confirmed = n.confirmed.then(|| sent_at.clone());
+        let id =
+            self.write(|tx| {
+                tx.execute(
+                "INSERT INTO notifications (bug_id, step, audience, recipient, channel, message,
+                     sent_at, confirmed_at, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    b.id, n.step.code(), n.audience.code(), recipient, n.channel.code(), message,
+                    sent_at, confirmed, actor.name, now
+                ],
+            )?;
+                let id = tx.last_insert_rowid();
+                let summary = notification_summary(n.step, n.audience, &recipient, n.channel);
+                super::change::event(
+                    tx,
+                    &super::bugs::BUG,
+                    actor,
+                    b.id,
+                    &sent_at,
+                    ("notification", None, Some(&summary)),
+                )?;
+                Ok(id)
+            })?;
+        self.notification(id)
+    }
     pub(crate) fn notification_records(
         &self,
         requirement_id: i64,
@@ -254,11 +369,17 @@ impl Db {
             return Ok(before);
         }
         self.write(|tx| {
-            let req_id: i64 = tx.query_row(
-                "SELECT requirement_id FROM notifications WHERE id = ?1",
+            // a requirement's notice, or a bug's: the history row goes to its owner
+            let (req_id, bug_id): (Option<i64>, Option<i64>) = tx.query_row(
+                "SELECT requirement_id, bug_id FROM notifications WHERE id = ?1",
                 [id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
+            let (entity, entity_id) = match (req_id, bug_id) {
+                (Some(r), _) => ("requirement", r),
+                (None, Some(b)) => ("bug", b),
+                (None, None) => return Err(Error::NotFound(format!("找不到通知记录（{id}）"))),
+            };
             tx.execute(
                 "UPDATE notifications SET confirmed_at = ?1 WHERE id = ?2",
                 params![when, id],
@@ -275,8 +396,8 @@ impl Db {
                 &when,
                 &now,
                 Change {
-                    entity: "requirement",
-                    entity_id: req_id,
+                    entity,
+                    entity_id,
                     field: "notification_confirmed",
                     old: None,
                     new: Some(&summary),
@@ -384,5 +505,101 @@ mod second_delay_tests {
         )
         .unwrap();
         assert_eq!(owed(&db), [false, false], "the second delay is owed again");
+    }
+}
+
+#[cfg(test)]
+mod bug_notice_tests {
+    use super::*;
+    use crate::domain::notify::{Audience, Channel, Step};
+    use crate::store::{BugInput, FixInput, ReproduceInput};
+
+    /// Nothing is owed before the fix; then the reporter and the user, each recorded and
+    /// confirmed on the bug's own history.
+    #[test]
+    fn a_fixed_bug_owes_the_reporter_and_the_user() {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "测试员小周", "test", crate::clock::now());
+        let b = db
+            .report_bug(
+                &a,
+                &BugInput {
+                    found_date: "2014-07-01".into(),
+                    received_date: "2014-07-01".into(),
+                    reporter: "刘小妹".into(),
+                    phone_model: "iPhone 5".into(),
+                    os_version: "iOS 7.1".into(),
+                    content: "提交问卷后闪退".into(),
+                    ..Default::default()
+                },
+                &[],
+            )
+            .unwrap();
+        assert!(db.bug_notifications(&b.number).unwrap().is_empty());
+        let told = |db: &mut Db| {
+            db.record_bug_notification(
+                &a,
+                &b.number,
+                &NewNotification {
+                    step: Step::BugFixed,
+                    audience: Audience::Reporter,
+                    recipient: "刘小妹".into(),
+                    channel: Channel::Qq,
+                    message: String::new(),
+                    sent_at: None,
+                    confirmed: false,
+                },
+            )
+        };
+        assert!(told(&mut db).is_err(), "nothing to tell before the fix");
+        db.reproduce_bug(
+            &a,
+            &b.number,
+            &ReproduceInput {
+                reproduced: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        db.fix_bug(
+            &a,
+            &b.number,
+            &FixInput {
+                date: "2014-07-03".into(),
+                fixed_version: "2.3.1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let due = db.bug_notifications(&b.number).unwrap();
+        let who: Vec<Audience> = due.iter().map(|d| d.audience).collect();
+        assert_eq!(who, [Audience::Reporter, Audience::User]);
+        assert!(
+            due[0].message.starts_with("刘小妹：") && due[0].message.contains("B14070101"),
+            "{}",
+            due[0].message
+        );
+        assert!(
+            due[1].message.contains("2.3.1 版修复"),
+            "{}",
+            due[1].message
+        );
+        let rec = told(&mut db).unwrap();
+        db.confirm_notification(&a, rec.id, None).unwrap();
+        let due = db.bug_notifications(&b.number).unwrap();
+        assert!(due[0].sent && due[0].confirmed && !due[1].sent);
+        let fields: Vec<String> = db
+            .conn()
+            .prepare("SELECT field FROM history WHERE entity = 'bug' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            fields.contains(&"notification".to_string())
+                && fields.contains(&"notification_confirmed".to_string()),
+            "{fields:?}"
+        );
     }
 }

@@ -1134,6 +1134,18 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     s.fill("#step-fix [name=fixed_version]", "2.3.1").await;
     s.click("#step-fix button[type=submit]").await;
     s.wait_text("[data-state]", "已修复").await;
+    // fixed: the reporter and then the user are to be told, with ready-to-send text
+    s.wait_text("#bug-notifications", "已在 2.3.1 版修复").await;
+    let notices = s.texts("#bug-notifications .notice h3").await;
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[0].contains("未通知") && notices[1].contains("用户"),
+        "{notices:?}"
+    );
+    s.click("#bug-notify-0 input[name=confirmed]").await;
+    s.click("#bug-notify-0 button[type=submit]").await;
+    s.wait_text("#bug-notifications .notice h3", "已确认已知")
+        .await;
     s.click("#nav-bugs").await;
     s.wait_text("#bug-list tr[data-number='B14070101']", "已修复")
         .await;

@@ -78,6 +78,8 @@ export const api = {
   reproduceBug: (number, input) => invoke('bug_reproduce', { number, input }),
   fixBug: (number, input) => invoke('bug_fix', { number, input }),
   bugToRequirement: (number) => invoke('bug_to_requirement', { number }),
+  bugNotifications: (number) => invoke('bug_notifications', { number }),
+  recordBugNotification: (number, input) => invoke('bug_notify', { number, input }),
   /** Screenshots picked in the system's dialog: paths, or [] if cancelled. */
   pickScreenshots: () => invoke('plugin:dialog|open', {
     options: { multiple: true, title: '选择截图', filters: [{ name: '图片', extensions: ['png', 'jpg', 'jpeg'] }] },
