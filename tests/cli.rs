@@ -1218,6 +1218,8 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
             "B14070101",
             "--tracker-id",
             "BF-123",
+            "--at",
+            "2014-07-02 10:00",
         ],
     );
     let o = genjin(&db, &["bug", "fix", "B14070101", "--date", "2014-06-30"]);
@@ -1226,6 +1228,51 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
         "{}",
         stderr(&o)
     );
+    // saving again keeps what is not given; a reproduced bug is not flipped; a tester is a
+    // known person; reproduction not before the bug was found; no fix before reproduction
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--note",
+            "iOS 7.1 必现",
+        ],
+    );
+    let o = genjin(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--not-reproducible",
+            "--note",
+            "x",
+        ],
+    );
+    assert!(stderr(&o).contains("已复现"), "{}", stderr(&o));
+    let o = genjin(&db, &["bug", "reproduce", "B14070102", "--note", "x"]);
+    assert!(stderr(&o).contains("测试人员"), "{}", stderr(&o));
+    let o = genjin(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070102",
+            "--at",
+            "2014-06-01 10:00",
+        ],
+    );
+    assert!(stderr(&o).contains("不能早于发现日期"), "{}", stderr(&o));
+    let o = genjin(&db, &["bug", "fix", "B14070101", "--date", "2014-07-01"]);
+    assert!(stderr(&o).contains("不能早于复现日期"), "{}", stderr(&o));
     ok(
         &db,
         &[
@@ -1308,6 +1355,11 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
     assert_eq!(r["doctor_words"], "第二个");
     let o = genjin(&db, &["bug", "to-requirement", "B14070102"]);
     assert_eq!(o.status.code(), Some(2), "a converted bug is closed");
+    let h = ok(&db, &["history", "14070101"]);
+    assert!(
+        h.contains("B14070102"),
+        "the requirement's history names the bug: {h}"
+    );
     // the bug sequence has its own prefix, from the settings; the day's sequence goes on
     // (numbers are never reused), and requirements keep their own
     ok(&db, &["settings", "numbering.bug.prefix", "BUG"]);
@@ -1347,7 +1399,21 @@ fn bug_ledgers_export_to_print_in_landscape() {
     }
     ok(
         &db,
-        &["bug", "reproduce", "B14070101", "--tracker-id", "5817"],
+        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+    );
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--tracker-id",
+            "5817",
+            "--at",
+            "2014-07-02 09:00",
+        ],
     );
     ok(&db, &["bug", "fix", "B14070101", "--date", "2014-07-05"]);
     let all = dir.path().join("Bug收集反馈表.xlsx");

@@ -121,6 +121,11 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
                 .map(|v| day_arg("--from", v))
                 .transpose()?;
             let to = b.to.as_deref().map(|v| day_arg("--to", v)).transpose()?;
+            if let (Some(f), Some(t)) = (from, to) {
+                if f > t {
+                    return Err(Error::invalid("--from", "--from 不能晚于 --to"));
+                }
+            }
             let bugs: Vec<_> = db
                 .bugs()?
                 .into_iter()

@@ -52,6 +52,7 @@ const REQUIREMENT: &[(&str, &str)] = &[
     ("withdrawn_reason", "撤回原因"),
     ("notification", "通知"),
     ("notification_confirmed", "确认已知"),
+    ("from_bug", "由 Bug 转来"),
 ];
 
 /// A delay application's fields (附表1) and its sign-off events.
@@ -97,6 +98,7 @@ const BUG: &[(&str, &str)] = &[
     ("fixed_date", "修复日期"),
     ("fixed_version", "修复版本"),
     ("converted_at", "转需求"),
+    ("converted", "转为需求"),
     ("notification", "通知"),
     ("notification_confirmed", "确认已知"),
 ];

@@ -44,12 +44,13 @@ fn value(b: &BugView, key: &str) -> String {
     }
 }
 
-/// A ledger of `bugs` under `title` (and an optional `summary` line) as an `.xlsx`.
-fn ledger(title: &str, summary: Option<&str>, bugs: &[BugView]) -> Result<Vec<u8>> {
+/// A ledger of `bugs` under `title` (and an optional `summary` line) as an `.xlsx` whose sheet
+/// is named `sheet`.
+fn ledger(sheet: &str, title: &str, summary: Option<&str>, bugs: &[BugView]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     let build = |ws: &mut rust_xlsxwriter::Worksheet| -> std::result::Result<(), XlsxError> {
-        ws.set_name(BUG_LEDGER.title)?;
+        ws.set_name(sheet)?;
         let font = |f: Format| f.set_font_name("宋体").set_font_size(10);
         let head = font(Format::new())
             .set_bold()
@@ -99,7 +100,7 @@ fn ledger(title: &str, summary: Option<&str>, bugs: &[BugView]) -> Result<Vec<u8
 
 /// The Bug收集反馈表 of `bugs` (all, or those reported in a date range: the caller filters).
 pub fn bug_ledger(bugs: &[BugView]) -> Result<Vec<u8>> {
-    ledger(BUG_LEDGER.title, None, bugs)
+    ledger(BUG_LEDGER.title, BUG_LEDGER.title, None, bugs)
 }
 
 /// The 新增Bug周报 of the week `monday`..`monday + 6`: the bugs reported in it with where each
@@ -135,5 +136,10 @@ pub fn bug_weekly(monday: NaiveDate, bugs: &[BugView]) -> Result<Vec<u8>> {
             )
         }
     );
-    ledger(&title, Some(&summary), bugs)
+    ledger(
+        crate::domain::forms::BUG_WEEKLY_TITLE,
+        &title,
+        Some(&summary),
+        bugs,
+    )
 }

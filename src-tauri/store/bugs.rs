@@ -326,26 +326,62 @@ impl Db {
         input: &ReproduceInput,
     ) -> Result<BugView> {
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        if actor.person_id.is_none() {
+            return Err(Error::invalid(
+                "tester",
+                "请写明测试人员（命令行用 --as 姓名，且此人已在人员名单中）",
+            ));
+        }
         self.bug_step(actor, number, &input.at, |b| {
             check_open(&b.number, b.state, "记录复现").map_err(refused)?;
+            // a reproduced bug stays reproduced: a second save only adds what the tracker says
+            if b.state == BugState::Reproduced && !input.reproduced {
+                return Err(Error::invalid(
+                    "reproduced",
+                    format!("Bug {} 已复现，不能改为无法复现", b.number),
+                ));
+            }
             if !input.reproduced && input.note.trim().is_empty() {
                 return Err(Error::invalid(
                     "note",
                     "无法复现时请写明情况（试了哪些机型、步骤）",
                 ));
             }
-            Ok(vec![
+            let found = b.found_date.as_deref().and_then(dates::from_iso);
+            if let (Some(f), Some(d)) = (found, dates::day_of_moment(&when)) {
+                if d < f {
+                    return Err(Error::invalid(
+                        "happened_at",
+                        format!("复现时间不能早于发现日期（{}）", dates::iso(f)),
+                    ));
+                }
+            }
+            // what is not given again is kept
+            let keep = |typed: &str, stored: &str| {
+                let t = typed.trim();
+                Value::Text(if t.is_empty() { stored } else { t }.to_string())
+            };
+            let mut values = vec![
                 ("reproduced", Value::Integer(i64::from(input.reproduced))),
-                ("reproduced_by", Value::Text(actor.name.clone())),
-                ("reproduced_at", Value::Text(when.clone())),
-                ("reproduce_note", Value::Text(input.note.trim().into())),
-                ("tracker_id", Value::Text(input.tracker_id.trim().into())),
-                ("tracker_url", Value::Text(input.tracker_url.trim().into())),
-            ])
+                ("reproduce_note", keep(&input.note, &b.reproduce_note)),
+                ("tracker_id", keep(&input.tracker_id, &b.tracker_id)),
+                ("tracker_url", keep(&input.tracker_url, &b.tracker_url)),
+            ];
+            if b.state != BugState::Reproduced {
+                values.push(("reproduced_by", Value::Text(actor.name.clone())));
+                values.push(("reproduced_at", Value::Text(when.clone())));
+            }
+            let url = input.tracker_url.trim();
+            if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::invalid(
+                    "tracker_url",
+                    "跟踪链接须以 http:// 或 https:// 开头",
+                ));
+            }
+            Ok(values)
         })
     }
 
-    /// IT's fix (SPEC §3 step 4): the day and the version.
     pub fn fix_bug(&mut self, actor: &Actor, number: &str, input: &FixInput) -> Result<BugView> {
         let date = required_day("date", "修复日期", &input.date)?;
         self.bug_step(actor, number, &input.at, |b| {
@@ -355,6 +391,13 @@ impl Db {
                 .and_then(dates::from_iso)
                 .unwrap_or(date);
             check_fix(&b.number, b.state, found, date, actor.today()).map_err(refused)?;
+            let reproduced = b.reproduced_at.as_deref().and_then(dates::day_of_moment);
+            if let Some(r) = reproduced.filter(|r| date < *r) {
+                return Err(Error::invalid(
+                    "date",
+                    format!("修复日期不能早于复现日期（{}）", dates::iso(r)),
+                ));
+            }
             Ok(vec![
                 ("fixed_date", Value::Text(dates::iso(date))),
                 (
@@ -406,8 +449,25 @@ impl Db {
                         ("requirement_id", Value::Integer(req_id)),
                         ("converted_at", Value::Text(when.clone())),
                     ],
-                    events: &[("requirement_id", None)],
+                    events: &[("requirement_id", None), ("converted_at", None)],
                 },
+            )?;
+            // both histories say it: the bug became 需求 N; the requirement came from Bug B
+            change::event(
+                tx,
+                &BUG,
+                actor,
+                b.id,
+                &when,
+                ("converted", None, Some(&req_number)),
+            )?;
+            change::event(
+                tx,
+                &super::change::REQUIREMENT,
+                actor,
+                req_id,
+                &when,
+                ("from_bug", None, Some(&b.number)),
             )?;
             Ok(req_number)
         })

@@ -519,7 +519,16 @@ mod bug_notice_tests {
     #[test]
     fn a_fixed_bug_owes_the_reporter_and_the_user() {
         let mut db = Db::open_in_memory().unwrap();
-        let a = Actor::new(None, "测试员小周", "test", crate::clock::now());
+        let tester = db
+            .add_person(
+                &Actor::new(None, "管理员", "test", crate::clock::now()),
+                &crate::store::PersonInput {
+                    name: "测试员小周".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let a = Actor::new(Some(tester.id), "测试员小周", "test", crate::clock::now());
         let b = db
             .report_bug(
                 &a,
@@ -557,6 +566,10 @@ mod bug_notice_tests {
             &b.number,
             &ReproduceInput {
                 reproduced: true,
+                at: crate::store::StepTime {
+                    happened_at: Some("2014-07-02 10:00".into()),
+                    version: None,
+                },
                 ..Default::default()
             },
         )

@@ -1128,6 +1128,8 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     let fix_disabled = s.attr("#step-fix button[type=submit]", "disabled").await;
     assert!(fix_disabled.is_some(), "fix offered before reproduction");
     s.fill("#step-reproduce [name=tracker_id]", "BF-123").await;
+    s.fill("#step-reproduce [name=happened_at]", "2014-07-02 10:00")
+        .await;
     s.click("#step-reproduce button[type=submit]").await;
     s.wait_text("[data-state]", "已复现").await;
     s.fill("#step-fix [name=date]", "2014-07-03").await;

@@ -1,7 +1,7 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, clear, compact, copyText, field, formData, go, moment, nowText, select, showError, toast } from '../components/dom.js';
+import { h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError, toast } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 
 const badge = (b) => h('span', { class: `badge bug-${b.state_code}`, 'data-state': b.state_code }, b.state);
@@ -153,6 +153,9 @@ export async function bugDetailView(app, number) {
     thumbs.append(h('a', { href: url, target: '_blank', title: a.file_name }, h('img', { src: url, alt: a.file_name, class: 'thumb' })));
   }
   const convert = async () => {
+    const sure = await dialog(`把 ${b.number} 转为需求`, h('p', {}, '会登记一条新需求（占用一个需求编号，不能撤销），并把这个 Bug 关闭为“已转需求”。'),
+      { submitLabel: '转为需求', onSubmit: async () => true });
+    if (!sure) return;
     try {
       const n = await api.bugToRequirement(b.number);
       toast(`已转为需求 ${n}`);
@@ -166,7 +169,7 @@ export async function bugDetailView(app, number) {
     ['跟踪编号', b.tracker_url ? h('a', { href: b.tracker_url, target: '_blank' }, b.tracker_id || b.tracker_url) : b.tracker_id],
     ['修复', b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : ''],
     ['关联需求', b.requirement ? h('a', { href: `#/req/${encodeURIComponent(b.requirement)}` }, b.requirement) : '']];
-  const reproduced = select('reproduced', [['yes', '已复现'], ['no', '无法复现']], 'yes');
+  const reproduced = select('reproduced', [['yes', '已复现'], ['no', '无法复现']], b.reproduced === false ? 'no' : 'yes');
   return h('section', {},
     h('div', { class: 'detail-head' }, h('a', { href: '#/bugs' }, '← Bug 列表'), h('h1', { id: 'bug-number' }, b.number), badge(b),
       h('span', { class: 'spacer' }),
@@ -176,7 +179,7 @@ export async function bugDetailView(app, number) {
       stepCard({
         id: 'reproduce', title: '复现（测试人员）', gate: b.next.reproduce,
         current: b.reproduced == null ? '尚未复现' : (b.reproduced ? '已复现' : '无法复现'),
-        fields: [field('结果', reproduced), field('说明', h('input', { name: 'note', autocomplete: 'off' }), { hint: '无法复现时必填' }),
+        fields: [field('结果', reproduced), field('说明', h('input', { name: 'note', value: b.reproduce_note, autocomplete: 'off' }), { hint: '无法复现时必填' }),
           field('跟踪编号', h('input', { name: 'tracker_id', value: b.tracker_id, autocomplete: 'off' })),
           field('跟踪链接', h('input', { name: 'tracker_url', value: b.tracker_url, autocomplete: 'off' }))],
         save: (d) => api.reproduceBug(b.number, { reproduced: d.reproduced === 'yes', note: d.note, tracker_id: d.tracker_id, tracker_url: d.tracker_url, ...at(d) }),
