@@ -1519,3 +1519,52 @@ fn bug_ledgers_export_to_print_in_landscape() {
         );
     }
 }
+
+/// Issue 10: the editable lists are edited from the command line (and the window's 设置): a
+/// value added is offered, a hidden one is refused for new records, an unknown list is named.
+#[test]
+fn editable_lists_add_and_hide() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let listed = ok(&db, &["list", "bug_type", "--add", "性能"]);
+    assert!(listed.lines().any(|l| l == "性能"), "{listed}");
+    let add = |t: &str| {
+        genjin(
+            &db,
+            &[
+                "bug",
+                "add",
+                "--found",
+                "2014-07-01",
+                "--reported",
+                "2014-07-01",
+                "--reporter",
+                "刘小妹",
+                "--phone-model",
+                "iPhone 5",
+                "--os",
+                "iOS 7.1",
+                "--content",
+                "卡顿",
+                "--type",
+                t,
+            ],
+        )
+    };
+    assert!(add("性能").status.success());
+    let listed = ok(&db, &["list", "bug_type", "--hide", "性能"]);
+    assert!(listed.contains("性能\t（已隐藏）"), "{listed}");
+    let o = add("性能");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不在列表中"), "{}", stderr(&o));
+    let o = genjin(&db, &["list", "colour"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("没有列表") && stderr(&o).contains("bug_type"),
+        "{}",
+        stderr(&o)
+    );
+    // the bug reported before keeps its type
+    let all: serde_json::Value = serde_json::from_str(&ok(&db, &["bugs", "--json"])).unwrap();
+    assert_eq!(all[0]["类型"], "性能");
+}

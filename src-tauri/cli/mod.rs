@@ -67,6 +67,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
     Settings(settings::SettingsArgs),
+    /// 可选列表（需求来源、部门、Bug 类型、严重程度、来源渠道）：查看、加入、隐藏
+    List(settings::ListArgs),
     /// 备份整个数据库到一个新文件（不会覆盖已有文件）
     Backup(settings::BackupArgs),
     /// 节假日与调休：列出；add 录入一天；remove 移除一天（时间节点按工作日计算时使用）
@@ -347,6 +349,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, a, out),
+        Command::List(a) => settings::list(db, actor, a, out),
         Command::Calendar(a) => calendar::calendar(db, actor, a, out),
         Command::Delay(a) => delay::delay(db, actor, a, out),
         Command::Delays(a) => delay::delays(db, a, out),

@@ -15,6 +15,18 @@ pub struct SettingsArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ListArgs {
+    /// 列表：source（需求来源）/ department（部门）/ bug_type（Bug 类型）/ severity（严重程度）/ channel（来源渠道）
+    name: String,
+    /// 加入一个值（已隐藏的则重新显示）
+    #[arg(long)]
+    add: Option<String>,
+    /// 隐藏一个值（不再供选择；已有记录不受影响）
+    #[arg(long)]
+    hide: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct BackupArgs {
     /// 备份文件路径
     dest: PathBuf,
@@ -33,6 +45,20 @@ pub fn settings(db: &mut Db, actor: &Actor, a: SettingsArgs, out: &mut dyn Write
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// `list NAME [--add V] [--hide V]`: an editable list, changed then printed.
+pub fn list(db: &mut Db, actor: &Actor, a: ListArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(v) = &a.add {
+        db.add_list_item(actor, &a.name, v)?;
+    }
+    if let Some(v) = &a.hide {
+        db.hide_list_item(actor, &a.name, v)?;
+    }
+    for (value, shown) in db.list_all(&a.name)? {
+        writeln!(out, "{value}{}", if shown { "" } else { "\t（已隐藏）" })?;
     }
     Ok(())
 }

@@ -77,3 +77,49 @@ pub async fn calendar_set(
 pub async fn calendar_remove(state: Managed<'_>, day: String) -> Result<()> {
     write(&state, move |db, a| db.remove_calendar_day(a, &day)).await
 }
+
+/// An editable list with every value, hidden ones too.
+#[derive(serde::Serialize)]
+pub struct ListView {
+    code: &'static str,
+    label: &'static str,
+    items: Vec<ListItem>,
+}
+
+#[derive(serde::Serialize)]
+pub struct ListItem {
+    value: String,
+    shown: bool,
+}
+
+/// Every editable list (`domain::settings::LISTS`) with its values.
+#[tauri::command]
+pub async fn list_all(state: Managed<'_>) -> Result<Vec<ListView>> {
+    read(&state, |db| {
+        crate::domain::settings::LISTS
+            .iter()
+            .map(|&(code, label)| {
+                Ok(ListView {
+                    code,
+                    label,
+                    items: db
+                        .list_all(code)?
+                        .into_iter()
+                        .map(|(value, shown)| ListItem { value, shown })
+                        .collect(),
+                })
+            })
+            .collect()
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_add(state: Managed<'_>, list: String, value: String) -> Result<()> {
+    write(&state, move |db, a| db.add_list_item(a, &list, &value)).await
+}
+
+#[tauri::command]
+pub async fn list_hide(state: Managed<'_>, list: String, value: String) -> Result<()> {
+    write(&state, move |db, a| db.hide_list_item(a, &list, &value)).await
+}

@@ -24,6 +24,21 @@ pub const ALL: &[&[Setting]] = &[
     super::bug::SETTINGS,
 ];
 
+/// The editable lists people choose from, by code, with what they are called. Values are kept
+/// in `list_items`; one no longer wanted is hidden, never deleted (records keep their value).
+pub const LISTS: &[(&str, &str)] = &[
+    ("source", "需求来源"),
+    ("department", "部门"),
+    ("bug_type", "Bug 类型"),
+    ("severity", "严重程度"),
+    ("channel", "来源渠道"),
+];
+
+/// What a list is called, if `code` is an editable list.
+pub fn list_label(code: &str) -> Option<&'static str> {
+    LISTS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
 /// The declaration of `key`, if it is a configurable setting.
 pub fn find(key: &str) -> Option<&'static Setting> {
     ALL.iter().flat_map(|m| m.iter()).find(|s| s.key == key)

@@ -67,6 +67,84 @@ impl Db {
         })
     }
 
+    /// Every value of an editable list, hidden ones too: (value, shown).
+    pub fn list_all(&self, list: &str) -> Result<Vec<(String, bool)>> {
+        known_list(list)?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT value, active FROM list_items WHERE list = ?1 ORDER BY sort, value",
+        )?;
+        let rows = st.query_map([list], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a value to an editable list (or shows it again if it was hidden); history keeps it.
+    pub fn add_list_item(&mut self, actor: &Actor, list: &str, value: &str) -> Result<()> {
+        let label = known_list(list)?;
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(Error::invalid(
+                "value",
+                format!("请填写要加入“{label}”的值"),
+            ));
+        }
+        if value.chars().count() > 30 {
+            return Err(Error::invalid("value", "列表中的值不超过 30 个字"));
+        }
+        let now = actor.stamp();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO list_items (list, value, sort)
+                 VALUES (?1, ?2, (SELECT coalesce(max(sort), 0) + 1 FROM list_items WHERE list = ?1))
+                 ON CONFLICT (list, value) DO UPDATE SET active = 1",
+                rusqlite::params![list, value],
+            )?;
+            record(
+                tx,
+                actor,
+                &now,
+                &now,
+                Change {
+                    entity: "setting",
+                    entity_id: 0,
+                    field: &format!("list.{list}"),
+                    old: None,
+                    new: Some(value),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Hides a value of an editable list (it is no longer offered; records keep it).
+    pub fn hide_list_item(&mut self, actor: &Actor, list: &str, value: &str) -> Result<()> {
+        let label = known_list(list)?;
+        let value = value.trim();
+        let now = actor.stamp();
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE list_items SET active = 0 WHERE list = ?1 AND value = ?2 AND active = 1",
+                rusqlite::params![list, value],
+            )?;
+            if n == 0 {
+                return Err(Error::invalid("value", format!("“{label}”中没有“{value}”")));
+            }
+            record(
+                tx,
+                actor,
+                &now,
+                &now,
+                Change {
+                    entity: "setting",
+                    entity_id: 0,
+                    field: &format!("list.{list}"),
+                    old: Some(value),
+                    new: None,
+                },
+            )?;
+            Ok(())
+        })
+    }
+
     /// The values of one editable list (`source`, `department`, `bug_type`, …), in order.
     pub fn list_items(&self, list: &str) -> Result<Vec<String>> {
         let mut st = self.conn().prepare_cached(
@@ -75,6 +153,20 @@ impl Db {
         let rows = st.query_map([list], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The label of an editable list, or a Chinese refusal naming the known ones.
+fn known_list(list: &str) -> Result<&'static str> {
+    domain_settings::list_label(list).ok_or_else(|| {
+        let known: Vec<String> = domain_settings::LISTS
+            .iter()
+            .map(|(c, l)| format!("{c}（{l}）"))
+            .collect();
+        Error::invalid(
+            "list",
+            format!("没有列表“{list}”（可用：{}）", known.join("、")),
+        )
+    })
 }
 
 /// The value in force of a configurable setting (stored, else its declared default); an

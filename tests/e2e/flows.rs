@@ -1082,9 +1082,15 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     s.wait_css("#operator-dialog").await;
     s.select("#operator-dialog select[name=person]", "1").await;
     s.click("#operator-dialog button[type=submit]").await;
+    // a bug type added in 设置 is offered in the form
+    s.click("#nav-settings").await;
+    s.fill("#list-add-bug_type [name=value]", "性能").await;
+    s.click("#list-add-bug_type button[type=submit]").await;
+    s.wait_text("#list-bug_type .chips", "性能").await;
     s.click("#nav-bugs").await;
     s.click("#bug-new").await;
     s.wait_css("#bug-form").await;
+    s.select("#bug-form select[name=bug_type]", "性能").await;
     s.fill("#bug-form [name=reporter]", "刘小妹").await;
     s.fill("#bug-form [name=found_date]", "2014-07-01").await;
     s.fill("#bug-form [name=received_date]", "2014-07-01").await;

@@ -84,6 +84,9 @@ export const api = {
   pickScreenshots: () => invoke('plugin:dialog|open', {
     options: { multiple: true, title: '选择截图', filters: [{ name: '图片', extensions: ['png', 'jpg', 'jpeg'] }] },
   }).then((r) => (r == null ? [] : [].concat(r))),
+  lists: () => invoke('list_all'),
+  addListItem: (list, value) => invoke('list_add', { list, value }),
+  hideListItem: (list, value) => invoke('list_hide', { list, value }),
   settings: () => invoke('setting_list'),
   setSetting: (key, value) => invoke('setting_set', { key, value }),
   calendarDays: () => invoke('calendar_list'),

@@ -5,7 +5,35 @@ import { h, dialog, field, formData, go, select, showError, toast } from '../com
 
 export async function settingsView(app) {
   const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
-  const [settings, days] = await Promise.all([api.settings(), api.calendarDays()]);
+  const [settings, days, lists] = await Promise.all([api.settings(), api.calendarDays(), api.lists()]);
+  // the editable lists: add a value, hide one no longer wanted (records keep theirs), show again
+  const listCard = (l) => {
+    const form = h('form', { class: 'row', id: `list-add-${l.code}` },
+      h('input', { name: 'value', placeholder: `新的${l.label}`, autocomplete: 'off' }),
+      h('button', { type: 'submit' }, '加入'), h('div', { class: 'error-text' }));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api.addListItem(l.code, formData(form).value || '');
+        app.info = await api.appInfo(); // the forms offer the lists app_info carries
+        toast(`已加入${l.label}`);
+        go('#/settings');
+      } catch (err) { showError(err, form); }
+    });
+    const chip = (it) => h('span', { class: `chip${it.shown ? '' : ' hidden-item'}`, 'data-value': it.value },
+      it.value,
+      h('button', {
+        type: 'button', class: 'link', title: it.shown ? '不再供选择' : '重新供选择',
+        onclick: async () => {
+          try {
+            if (it.shown) await api.hideListItem(l.code, it.value); else await api.addListItem(l.code, it.value);
+            app.info = await api.appInfo();
+            go('#/settings');
+          } catch (err) { showError(err); }
+        },
+      }, it.shown ? '隐藏' : '恢复'));
+    return h('div', { class: 'list-card', id: `list-${l.code}` }, h('h4', {}, l.label), h('div', { class: 'chips' }, l.items.map(chip)), form);
+  };
   const edit = async (s) => {
     const saved = await dialog(`修改设置：${s.key}`,
       h('div', {}, h('p', { class: 'hint' }, s.help), field('值', s.choices.length
@@ -42,6 +70,9 @@ export async function settingsView(app) {
         h('tbody', {}, settings.map((s) => h('tr', { 'data-key': s.key },
           h('td', { class: 'num' }, s.key), h('td', { class: 'value', 'data-value': s.value }, s.value_label), h('td', {}, s.help),
           h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(s) }, '修改'))))))),
+    h('div', { class: 'card', id: 'lists' }, h('h3', {}, '可选列表'),
+      h('p', { class: 'hint' }, '表单中下拉选择的内容。隐藏的值不再供选择，已有记录中的值保持不变。'),
+      lists.map(listCard)),
     h('div', { class: 'card' }, h('h3', {}, '节假日与调休'),
       h('p', { class: 'hint' }, '时间节点按工作日计算时，周末和这里列出的节假日不算工作日，列出的调休上班日算工作日。每年国务院公布放假安排后在这里录入。'),
       addForm,
