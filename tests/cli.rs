@@ -1355,6 +1355,17 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
     assert_eq!(r["doctor_words"], "第二个");
     let o = genjin(&db, &["bug", "to-requirement", "B14070102"]);
     assert_eq!(o.status.code(), Some(2), "a converted bug is closed");
+    let bh = ok(&db, &["history", "B14070101"]);
+    assert!(
+        bh.contains("修复日期") && bh.contains("跟踪编号"),
+        "the bug's own history: {bh}"
+    );
+    let o = genjin(&db, &["history", "X1"]);
+    assert!(
+        stderr(&o).contains("也没有这个编号的 Bug"),
+        "{}",
+        stderr(&o)
+    );
     let h = ok(&db, &["history", "14070101"]);
     assert!(
         h.contains("B14070102"),

@@ -213,8 +213,20 @@ pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write
 }
 
 pub fn history(db: &Db, a: HistoryArgs, out: &mut dyn Write) -> Result<()> {
-    let r = db.requirement(&a.number)?;
-    let h = db.history("requirement", r.id)?;
+    // a 需求编号, or a Bug's number (its own sequence)
+    let h = match db.requirement(&a.number) {
+        Ok(r) => db.history("requirement", r.id)?,
+        Err(crate::error::Error::NotFound(not_req)) => match db.bug(&a.number) {
+            Ok(b) => db.history("bug", b.id)?,
+            Err(crate::error::Error::NotFound(_)) => {
+                return Err(crate::error::Error::NotFound(format!(
+                    "{not_req}，也没有这个编号的 Bug"
+                )))
+            }
+            Err(e) => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
     if a.json {
         writeln!(out, "{}", to_json(&h)?)?;
     } else {

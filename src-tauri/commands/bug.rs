@@ -94,3 +94,16 @@ pub async fn bug_notify(
     })
     .await
 }
+
+/// A bug's history (every change, who, when it happened and was recorded).
+#[tauri::command]
+pub async fn bug_history(
+    state: Managed<'_>,
+    number: String,
+) -> Result<Vec<crate::store::HistoryEntry>> {
+    read(&state, move |db| {
+        let b = db.bug(&number)?;
+        db.history("bug", b.id)
+    })
+    .await
+}

@@ -69,6 +69,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_to_requirement,
         bug::bug_notifications,
         bug::bug_notify,
+        bug::bug_history,
     ]
 }
 

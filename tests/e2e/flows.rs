@@ -1154,6 +1154,7 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     s.click("#bug-notify-0 button[type=submit]").await;
     s.wait_text("#bug-notifications .notice h3", "已确认已知")
         .await;
+    s.wait_text("#bug-history", "修复日期").await;
     s.click("#nav-bugs").await;
     s.wait_text("#bug-list tr[data-number='B14070101']", "已修复")
         .await;

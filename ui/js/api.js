@@ -79,6 +79,7 @@ export const api = {
   fixBug: (number, input) => invoke('bug_fix', { number, input }),
   bugToRequirement: (number) => invoke('bug_to_requirement', { number }),
   bugNotifications: (number) => invoke('bug_notifications', { number }),
+  bugHistory: (number) => invoke('bug_history', { number }),
   recordBugNotification: (number, input) => invoke('bug_notify', { number, input }),
   /** Screenshots picked in the system's dialog: paths, or [] if cancelled. */
   pickScreenshots: () => invoke('plugin:dialog|open', {

@@ -142,6 +142,17 @@ async function bugNotices(app, b) {
     }));
 }
 
+/** A bug's history: every change, who made it, when it happened and when it was recorded. */
+async function bugHistory(b) {
+  const rows = await api.bugHistory(b.number);
+  return h('div', { class: 'card' }, h('h2', {}, '历史'),
+    h('table', { class: 'plain', id: 'bug-history' },
+      h('thead', {}, h('tr', {}, ['发生时间', '项目', '原值', '新值', '操作人', '记录时间', '来源'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows.map((e) => h('tr', {}, h('td', {}, moment(e.happened_at)), h('td', {}, e.field_label),
+        h('td', {}, e.old_value || ''), h('td', {}, e.new_value || ''), h('td', {}, e.actor),
+        h('td', {}, moment(e.recorded_at)), h('td', {}, e.origin_label))))));
+}
+
 /** One bug: what was reported, screenshots, and the steps the core allows. */
 export async function bugDetailView(app, number) {
   const b = await api.bug(number);
@@ -190,5 +201,6 @@ export async function bugDetailView(app, number) {
         fields: [field('修复日期', dayInput('date', ''), { required: true }), field('修复版本', h('input', { name: 'fixed_version', autocomplete: 'off' }))],
         save: (d) => api.fixBug(b.number, { date: d.date, fixed_version: d.fixed_version, ...at(d) }),
       })),
-    await bugNotices(app, b));
+    await bugNotices(app, b),
+    await bugHistory(b));
 }
