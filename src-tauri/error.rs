@@ -29,6 +29,13 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+/// A domain rule's refusal (`domain::Refusal`: field, message) is an `Invalid` input.
+impl From<(&'static str, String)> for Error {
+    fn from((field, message): (&'static str, String)) -> Self {
+        Error::invalid(field, message)
+    }
+}
+
 /// What went wrong with a file, said in Chinese (the OS's own text is English).
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;

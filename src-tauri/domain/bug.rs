@@ -2,6 +2,7 @@
 //! and the rules of its steps — report, reproduce (or not), fix, 转需求.
 
 use super::settings::Setting;
+pub use super::Refusal;
 use chrono::NaiveDate;
 
 /// The largest screenshot or scan kept, in MB (a setting: `attachments.max_mb`).
@@ -88,9 +89,6 @@ pub fn bug_steps(state: BugState) -> BugSteps {
         convert: open,
     }
 }
-
-/// A refusal: the field it is about and a Chinese message.
-pub type Refusal = (&'static str, String);
 
 /// A new bug: phone model, OS and content are what a tester needs to reproduce it (SPEC §3 step 1);
 /// found and reported days not in the future, found not after reported.

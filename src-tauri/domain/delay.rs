@@ -5,6 +5,7 @@
 //! the notifications and (later) the deadlines — asks [`in_force`]; the register's SQL form of
 //! the same rule lives beside the delay table in `store::delays` and is tested against it.
 
+pub use super::Refusal;
 use chrono::NaiveDate;
 
 labelled_enum!(
@@ -114,9 +115,6 @@ pub fn in_force(
         approved,
     }
 }
-
-/// A refusal: the field it concerns (the form's name for it) and a Chinese message.
-pub type Refusal = (&'static str, String);
 
 /// What filing an application needs to know of its requirement and of the form.
 #[derive(Debug, Clone)]

@@ -37,6 +37,10 @@ macro_rules! labelled_enum {
     };
 }
 
+/// A rule's refusal: the field it is about (the form's name for it) and a Chinese message.
+/// The store turns it into `Error::Invalid` (`From`).
+pub type Refusal = (&'static str, String);
+
 pub mod bug;
 pub mod calendar;
 pub mod dates;

@@ -6,9 +6,7 @@
 use super::change::{self, Edit, Entity};
 use super::requirements::{self, allocate_number, optional_day, required_day};
 use super::{Actor, Db, RequirementInput, StepTime};
-use crate::domain::bug::{
-    bug_state, check_fix, check_open, check_report, BugFacts, BugState, Refusal,
-};
+use crate::domain::bug::{bug_state, check_fix, check_open, check_report, BugFacts, BugState};
 use crate::domain::dates;
 use crate::domain::requirement::{brief_from, Kind};
 use crate::error::{Error, Result};
@@ -171,10 +169,6 @@ fn load(conn: &Connection, number: &str) -> Result<BugView> {
     Ok(b)
 }
 
-fn refused((field, message): Refusal) -> Error {
-    Error::invalid(field, message)
-}
-
 /// A value of an editable list, or a Chinese refusal naming the list.
 fn listed(conn: &Connection, list: &str, label: &str, value: &str) -> Result<String> {
     let v = value.trim();
@@ -236,8 +230,7 @@ impl Db {
             found,
             reported,
             actor.today(),
-        )
-        .map_err(refused)?;
+        )?;
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         let files = screenshots
             .iter()
@@ -333,7 +326,7 @@ impl Db {
             ));
         }
         self.bug_step(actor, number, &input.at, |b| {
-            check_open(&b.number, b.state, "记录复现").map_err(refused)?;
+            check_open(&b.number, b.state, "记录复现")?;
             // a reproduced bug stays reproduced: a second save only adds what the tracker says
             if b.state == BugState::Reproduced && !input.reproduced {
                 return Err(Error::invalid(
@@ -390,7 +383,7 @@ impl Db {
                 .as_deref()
                 .and_then(dates::from_iso)
                 .unwrap_or(date);
-            check_fix(&b.number, b.state, found, date, actor.today()).map_err(refused)?;
+            check_fix(&b.number, b.state, found, date, actor.today())?;
             let reproduced = b.reproduced_at.as_deref().and_then(dates::day_of_moment);
             if let Some(r) = reproduced.filter(|r| date < *r) {
                 return Err(Error::invalid(
@@ -416,7 +409,7 @@ impl Db {
         let when = actor.stamp();
         self.write(|tx| {
             let b = load(tx, number)?;
-            check_open(&b.number, b.state, "转需求").map_err(refused)?;
+            check_open(&b.number, b.state, "转需求")?;
             let input = RequirementInput {
                 kind: Some(Kind::Improvement),
                 source: format!("Bug {}", b.number),

@@ -9,7 +9,7 @@ use super::{Actor, Db, StepTime};
 use crate::domain::dates;
 use crate::domain::delay::{
     check_filing, check_signature, check_withdrawal, in_force, DelayFacts, DelayState, FilingFacts,
-    Opinion, Refusal, SignLevel, SignOutcome, Signature, Signed,
+    Opinion, SignLevel, SignOutcome, Signature, Signed,
 };
 use crate::domain::people::Role;
 use crate::domain::requirement::Decision;
@@ -246,10 +246,6 @@ fn signed(v: &DelayView) -> Vec<Signed> {
         .collect()
 }
 
-fn refused((field, message): Refusal) -> Error {
-    Error::invalid(field, message)
-}
-
 /// One application by id (`NotFound` with the id in Chinese otherwise).
 fn one(conn: &Connection, id: i64) -> Result<DelayView> {
     let v = conn
@@ -338,8 +334,7 @@ impl Db {
                 new_date,
                 reason: &input.reason,
                 today: actor.today(),
-            })
-            .map_err(refused)?;
+            })?;
             let or = |typed: &str, default: &str| {
                 let t = typed.trim();
                 if t.is_empty() {
@@ -430,8 +425,7 @@ impl Db {
                     signer_signed_before: v.signoffs.iter().any(|s| s.signer == signer.name),
                 },
                 actor.today(),
-            )
-            .map_err(refused)?;
+            )?;
             let now = actor.stamp();
             tx.prepare_cached(
                 "INSERT INTO delay_signoffs (delay_id, level, signer, signer_id, opinion, comment,
@@ -507,7 +501,7 @@ impl Db {
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         self.write(|tx| {
             let v = one(tx, id)?;
-            check_withdrawal(v.state, v.signoffs.len()).map_err(refused)?;
+            check_withdrawal(v.state, v.signoffs.len())?;
             change::apply(
                 tx,
                 &DELAY,
