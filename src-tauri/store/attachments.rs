@@ -91,13 +91,14 @@ fn media_type(file_name: &str) -> Result<&'static str> {
     }
 }
 
-/// The signed papers kept with delay application `delay_id` (inside or outside a transaction).
-pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<AttachmentView>> {
-    let mut st = conn.prepare_cached(
+/// The files kept with one record — `owner` is the column naming it (`delay_id`, `bug_id`) —
+/// oldest first.
+fn of_owner(conn: &Connection, owner: &str, id: i64) -> Result<Vec<AttachmentView>> {
+    let mut st = conn.prepare_cached(&format!(
         "SELECT id, file_name, media_type, length(data), added_by, added_at FROM attachments
-         WHERE delay_id = ?1 AND removed_at IS NULL ORDER BY id",
-    )?;
-    let rows = st.query_map([delay_id], |r| {
+         WHERE {owner} = ?1 AND removed_at IS NULL ORDER BY id"
+    ))?;
+    let rows = st.query_map([id], |r| {
         Ok(AttachmentView {
             id: r.get(0)?,
             file_name: r.get(1)?,
@@ -108,6 +109,11 @@ pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<Attachmen
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The signed papers kept with delay application `delay_id` (inside or outside a transaction).
+pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<AttachmentView>> {
+    of_owner(conn, "delay_id", delay_id)
 }
 
 /// Keeps a screenshot of bug `bug_id` inside the caller's transaction (checked by
@@ -130,21 +136,7 @@ pub(crate) fn insert_for_bug(
 
 /// The screenshots kept with bug `bug_id`, oldest first.
 pub(crate) fn of_bug(conn: &Connection, bug_id: i64) -> Result<Vec<AttachmentView>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, file_name, media_type, length(data), added_by, added_at FROM attachments
-         WHERE bug_id = ?1 AND removed_at IS NULL ORDER BY id",
-    )?;
-    let rows = st.query_map([bug_id], |r| {
-        Ok(AttachmentView {
-            id: r.get(0)?,
-            file_name: r.get(1)?,
-            media_type: r.get(2)?,
-            size: r.get(3)?,
-            added_by: r.get(4)?,
-            added_at: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    of_owner(conn, "bug_id", bug_id)
 }
 
 impl Db {
