@@ -113,6 +113,80 @@ fn bug_notice(b: &crate::store::BugView) -> crate::domain::notify::BugNotice {
     }
 }
 
+/// A moment typed by a person (`2014-06-21 10:30`), or `now` when left empty; `field`/`label`
+/// name it in the refusal.
+fn moment_or_now(field: &str, label: &str, input: Option<&str>, now: &str) -> Result<String> {
+    match input.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(now.to_string()),
+        Some(s) => dates::parse_moment(s)
+            .ok_or_else(|| Error::invalid(field, format!("{label}“{s}”无法识别"))),
+    }
+}
+
+/// Writes one notification of a requirement or a bug (`owner`: its history entity and id) in
+/// the caller's transaction, with its history rows (told; and confirmed, when it was).
+#[allow(clippy::too_many_arguments)]
+fn insert_notice(
+    tx: &rusqlite::Transaction,
+    actor: &Actor,
+    owner: (&str, i64),
+    n: &NewNotification,
+    recipient: &str,
+    message: &str,
+    sent_at: &str,
+    now: &str,
+) -> Result<i64> {
+    let (entity, owner_id) = owner;
+    let column = if entity == "bug" {
+        "bug_id"
+    } else {
+        "requirement_id"
+    };
+    let confirmed = n.confirmed.then_some(sent_at);
+    tx.execute(
+        &format!(
+            "INSERT INTO notifications ({column}, step, audience, recipient, channel, message,
+                 sent_at, confirmed_at, recorded_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        params![
+            owner_id,
+            n.step.code(),
+            n.audience.code(),
+            recipient,
+            n.channel.code(),
+            message,
+            sent_at,
+            confirmed,
+            actor.name,
+            now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let summary = notification_summary(n.step, n.audience, recipient, n.channel);
+    let fields: &[&str] = if n.confirmed {
+        &["notification", "notification_confirmed"]
+    } else {
+        &["notification"]
+    };
+    for field in fields {
+        record(
+            tx,
+            actor,
+            sent_at,
+            now,
+            Change {
+                entity,
+                entity_id: owner_id,
+                field,
+                old: None,
+                new: Some(&summary),
+            },
+        )?;
+    }
+    Ok(id)
+}
+
 impl Db {
     /// What a fixed bug owes (SPEC §3 step 4): the reporter, then the user through the promotion
     /// dept; each with its ready-to-send text and what was recorded. Empty until it is fixed.
@@ -172,16 +246,7 @@ impl Db {
             )));
         }
         let now = actor.stamp();
-        let sent_at = match n
-            .sent_at
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => now.clone(),
-            Some(s) => dates::parse_moment(s)
-                .ok_or_else(|| Error::invalid("sent_at", format!("发送时间“{s}”无法识别")))?,
-        };
+        let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
         let recipient = n.recipient.trim().to_string();
         if recipient.is_empty() {
             return Err(Error::invalid("recipient", "请填写通知对象"));
@@ -191,30 +256,18 @@ impl Db {
         } else {
             n.message.clone()
         };
-        let confirmed = n.confirmed.then(|| sent_at.clone());
-        let id =
-            self.write(|tx| {
-                tx.execute(
-                "INSERT INTO notifications (bug_id, step, audience, recipient, channel, message,
-                     sent_at, confirmed_at, recorded_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    b.id, n.step.code(), n.audience.code(), recipient, n.channel.code(), message,
-                    sent_at, confirmed, actor.name, now
-                ],
-            )?;
-                let id = tx.last_insert_rowid();
-                let summary = notification_summary(n.step, n.audience, &recipient, n.channel);
-                super::change::event(
-                    tx,
-                    &super::bugs::BUG,
-                    actor,
-                    b.id,
-                    &sent_at,
-                    ("notification", None, Some(&summary)),
-                )?;
-                Ok(id)
-            })?;
+        let id = self.write(|tx| {
+            insert_notice(
+                tx,
+                actor,
+                ("bug", b.id),
+                n,
+                &recipient,
+                &message,
+                &sent_at,
+                &now,
+            )
+        })?;
         self.notification(id)
     }
     pub(crate) fn notification_records(
@@ -275,16 +328,7 @@ impl Db {
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
         let now = actor.stamp();
-        let sent_at = match n
-            .sent_at
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => now.clone(),
-            Some(s) => dates::parse_moment(s)
-                .ok_or_else(|| Error::invalid("sent_at", format!("发送时间“{s}”无法识别")))?,
-        };
+        let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
         let number = number.trim().to_string();
         let id = self.write(|tx| {
             let req = load(tx, &number)?;
@@ -307,34 +351,16 @@ impl Db {
             } else {
                 n.message.clone()
             };
-            let confirmed = n.confirmed.then(|| sent_at.clone());
-            tx.execute(
-                "INSERT INTO notifications (requirement_id, step, audience, recipient, channel, message,
-                     sent_at, confirmed_at, recorded_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    req.id, n.step.code(), n.audience.code(), recipient, n.channel.code(), message,
-                    sent_at, confirmed, actor.name, now
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            let summary = notification_summary(n.step, n.audience, &recipient, n.channel);
-            record(
+            let id = insert_notice(
                 tx,
                 actor,
+                ("requirement", req.id),
+                n,
+                &recipient,
+                &message,
                 &sent_at,
                 &now,
-                Change { entity: "requirement", entity_id: req.id, field: "notification", old: None, new: Some(&summary) },
             )?;
-            if n.confirmed {
-                record(
-                    tx,
-                    actor,
-                    &sent_at,
-                    &now,
-                    Change { entity: "requirement", entity_id: req.id, field: "notification_confirmed", old: None, new: Some(&summary) },
-                )?;
-            }
             Ok(id)
         })?;
         self.notification(id)
@@ -359,11 +385,7 @@ impl Db {
         confirmed_at: Option<&str>,
     ) -> Result<NotificationRecord> {
         let now = actor.stamp();
-        let when = match confirmed_at.map(str::trim).filter(|s| !s.is_empty()) {
-            None => now.clone(),
-            Some(s) => dates::parse_moment(s)
-                .ok_or_else(|| Error::invalid("confirmed_at", format!("确认时间“{s}”无法识别")))?,
-        };
+        let when = moment_or_now("confirmed_at", "确认时间", confirmed_at, &now)?;
         let before = self.notification(id)?;
         if before.confirmed_at.is_some() {
             return Ok(before);
