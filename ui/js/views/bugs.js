@@ -1,8 +1,9 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, clear, compact, copyText, dialog, field, formData, go, moment, nowText, select, showError, toast } from '../components/dom.js';
+import { h, clear, compact, dialog, field, formData, go, moment, select, showError, toast } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
+import { noticeCards } from '../components/notices.js';
 
 const badge = (b) => h('span', { class: `badge bug-${b.state_code}`, 'data-state': b.state_code }, b.state);
 
@@ -112,34 +113,9 @@ export async function bugFormView(app) {
 async function bugNotices(app, b) {
   const dues = await api.bugNotifications(b.number);
   if (!dues.length) return null;
-  const channels = app.info.channels.map((c) => c.label);
   return h('div', { id: 'bug-notifications' }, h('h2', {}, '通知'),
     h('p', { class: 'hint' }, '测试人员告知反馈人；推广部当天告知用户。'),
-    dues.map((d, i) => {
-      const form = h('form', { class: 'row', id: `bug-notify-${i}` },
-        field('通知对象', h('input', { name: 'recipient', value: d.recipient })),
-        field('方式', select('channel', channels, 'QQ')),
-        field('发送时间', h('input', { name: 'sent_at', value: nowText() })),
-        h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'confirmed' }), '对方已确认已知'),
-        h('button', { type: 'submit', class: 'primary' }, '记录已通知'));
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        const v = formData(form);
-        try {
-          await api.recordBugNotification(b.number, { step: d.step, audience: d.audience, recipient: v.recipient, channel: v.channel, message: d.message, sent_at: v.sent_at, confirmed: !!v.confirmed });
-          toast('已记录通知');
-          go(location.hash);
-        } catch (err) { showError(err, form); }
-      });
-      const state = d.confirmed ? h('span', { class: 'badge done' }, '已确认已知') : d.sent ? h('span', { class: 'badge delayed' }, '已通知，待确认') : h('span', { class: 'badge overdue' }, '未通知');
-      return h('div', { class: `card notice${d.sent ? ' sent' : ''}`, 'data-audience': d.audience },
-        h('h3', {}, `${d.step} → ${d.audience}`, state),
-        h('div', { class: 'message' }, d.message),
-        h('button', { type: 'button', class: 'copy', onclick: () => copyText(d.message) }, '复制消息'),
-        d.records.length ? h('ul', {}, d.records.map((n) => h('li', {}, `${moment(n.sent_at)} 经${n.channel}通知 ${n.recipient}（${n.recorded_by} 记录）`,
-          n.confirmed_at ? ` · ${moment(n.confirmed_at)} 已确认已知` : null))) : null,
-        h('div', { class: 'error-text' }), form);
-    }));
+    noticeCards(app, dues, { idPrefix: 'bug-notify', record: (d, input) => api.recordBugNotification(b.number, input) }));
 }
 
 /** A bug's history: every change, who made it, when it happened and when it was recorded. */

@@ -1,11 +1,12 @@
 // 需求详情: walk a requirement through its lifecycle, close the loop, read its history.
 import { api } from '../api.js';
 import {
-  h, clear, compact, copyText, dialog, field, formData, formLabel, go, moment, nowText, select, showError,
+  h, clear, compact, dialog, field, formLabel, go, moment, select, showError,
   toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { delayTab } from './delays.js';
+import { noticeCards } from '../components/notices.js';
 
 const TABS = [['flow', '流程'], ['delays', '延期'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
 
@@ -103,38 +104,8 @@ function detailsTab(app, r) {
 async function notifyTab(app, r) {
   const dues = await api.notifications(r.number);
   if (!dues.length) return h('div', { class: 'card muted' }, '还没有需要通知的事项：记录决策结果后，这里会列出要告知谁、发什么。');
-  const channels = app.info.channels.map((c) => c.label);
   return h('div', { id: 'notifications' }, h('p', { class: 'hint' }, '收集人通知需求报告人并确定其已知；需求报告人告知原始需求人；“做”和“需求转换”的需求要通知 IT 部。'),
-    dues.map((d, i) => {
-      const form = h('form', { class: 'row', id: `notify-${i}` },
-        field('通知对象', h('input', { name: 'recipient', value: d.recipient })),
-        field('方式', select('channel', channels, 'QQ')),
-        field('发送时间', h('input', { name: 'sent_at', value: nowText() })),
-        h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'confirmed' }), '对方已确认已知'),
-        h('button', { type: 'submit', class: 'primary' }, '记录已通知'));
-      form.addEventListener('submit', async (e) => {
-        e.preventDefault();
-        const data = formData(form);
-        try {
-          await api.recordNotification(r.number, { step: d.step, audience: d.audience, recipient: data.recipient, channel: data.channel, message: d.message, sent_at: data.sent_at, confirmed: !!data.confirmed });
-          toast('已记录通知');
-          go(location.hash);
-        } catch (err) { showError(err, form); }
-      });
-      const state = d.confirmed ? h('span', { class: 'badge done' }, '已确认已知') : d.sent ? h('span', { class: 'badge delayed' }, '已通知，待确认') : h('span', { class: 'badge overdue' }, '未通知');
-      return h('div', { class: `card notice${d.sent ? ' sent' : ''}`, 'data-step': d.step, 'data-audience': d.audience },
-        h('h3', {}, `${d.step} → ${d.audience}`, state),
-        h('div', { class: 'message' }, d.message),
-        h('button', { type: 'button', class: 'copy', onclick: () => copyText(d.message) }, '复制消息'),
-        d.records.length ? h('ul', {}, d.records.map((n) => h('li', {},
-          `${moment(n.sent_at)} 经${n.channel}通知 ${n.recipient}（${n.recorded_by} 记录）`,
-          n.confirmed_at ? ` · ${moment(n.confirmed_at)} 已确认已知` : h('button', {
-            type: 'button', class: 'link', onclick: async () => {
-              try { await api.confirmNotification(n.id); toast('已记录：对方已知'); go(location.hash); } catch (err) { showError(err); }
-            },
-          }, ' 记录对方已知')))) : null,
-        h('div', { class: 'error-text' }), form);
-    }));
+    noticeCards(app, dues, { idPrefix: 'notify', record: (d, input) => api.recordNotification(r.number, input) }));
 }
 
 async function historyTab(r) {
