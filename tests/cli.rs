@@ -794,13 +794,9 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
         "the register keeps the first promise"
     );
     assert_eq!(reg[0]["需求状态"], "延期");
-    assert!(
-        reg[0]["备注"]
-            .as_str()
-            .unwrap()
-            .contains("因实现难度大延期到"),
-        "{}",
-        reg[0]["备注"]
+    assert_eq!(
+        reg[0]["备注"], "延期到7月25日交付（实现难度大）",
+        "SPEC §8 / the delay issue: 延期到M月D日交付（reason）"
     );
     // the signed paper, photographed, is kept with it; a missing file is said in Chinese
     let photo = dir.path().join("签字页.jpg");
@@ -830,6 +826,46 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
     let o = genjin(&db, &["delay", "withdraw", &id]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不能撤回"), "{}", stderr(&o));
+
+    // the requirement's history carries the application's own rows: filed, each signature
+    let h = ok(&db, &["history", "14061901"]);
+    for line in [
+        format!("延期申请#{id} 创建"),
+        format!("延期申请#{id} 直接领导意见\t → 陈主管 同意（2014-06-24）"),
+        format!("延期申请#{id} 总经办意见\t → 王总 同意（2014-06-24）"),
+    ] {
+        assert!(h.contains(&line), "{line} in:\n{h}");
+    }
+    // the timeline: filed by the applicant, each level signed by its signer on the paper's day
+    let t: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["timeline", "14061901", "--json"])).unwrap();
+    let delay_events: Vec<(String, String, String)> = t
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"].as_str().unwrap().contains("延期"))
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["actor"].as_str().unwrap().to_string(),
+                e["happened"]["day"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let ev = |k: &str, a: &str, d: &str| (k.to_string(), a.to_string(), d.to_string());
+    assert_eq!(
+        delay_events,
+        [
+            ev("提交延期申请", "赵经理", "2014-06-23"),
+            ev("延期签字", "陈主管", "2014-06-24"),
+            ev("延期签字", "周部长", "2014-06-24"),
+            ev("延期签字", "王总", "2014-06-24"),
+            ev("延期批准", "王总", "2014-06-24"),
+        ]
+    );
 }
 
 /// Issue 9: a rejection keeps the first promise; a second application may follow; one filed

@@ -1250,4 +1250,9 @@ fn an_imported_timeline_keeps_the_files_dates() {
         .find(|e| e.kind == EventKind::DelayApproved)
         .expect("the delay from 备注");
     assert!(approved.happened.day().to_string().starts_with("2014-"));
+    assert!(
+        approved.origin.starts_with("import:"),
+        "the delay came from the file: {}",
+        approved.origin
+    );
 }

@@ -215,7 +215,7 @@ pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write
 pub fn history(db: &Db, a: HistoryArgs, out: &mut dyn Write) -> Result<()> {
     // a 需求编号, or a Bug's number (its own sequence)
     let h = match db.requirement(&a.number) {
-        Ok(r) => db.history("requirement", r.id)?,
+        Ok(r) => db.requirement_history(r.id)?,
         Err(crate::error::Error::NotFound(not_req)) => match db.bug(&a.number) {
             Ok(b) => db.history("bug", b.id)?,
             Err(crate::error::Error::NotFound(_)) => {

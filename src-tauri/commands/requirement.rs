@@ -111,7 +111,7 @@ pub async fn requirement_restore(
 pub async fn requirement_history(state: Managed<'_>, number: String) -> Result<Vec<HistoryEntry>> {
     read(&state, move |db| {
         let r = db.requirement(&number)?;
-        db.history("requirement", r.id)
+        db.requirement_history(r.id)
     })
     .await
 }

@@ -1,7 +1,7 @@
 //! Requirement rules: kinds, decisions, grades, the derived status and what each step accepts.
 
 use super::gate::Gate;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 labelled_enum!(
     /// 新需求 or 改进需求 (附表2).
@@ -328,10 +328,16 @@ pub fn brief_from(text: &str) -> String {
     kept.trim_end_matches(BOUNDARY).to_string()
 }
 
-/// The 备注 the register shows: the conversion summary, a note for every approved delay
-/// (`因…延期到2014年7月25日交付`), then the free remark — as the collector used to write it.
+/// The 备注 the register shows: the conversion summary, a note for every approved delay, then
+/// the free remark, joined by "；".
+///
+/// A delay reads `延期到7月25日交付（实现难度大）` — "延期到M月D日交付（reason）" as the delay issue
+/// words it after the policy's example row 14061914 (SPEC §8); the year is written too
+/// (`延期到2015年1月10日交付`) when the new date falls in another year than `first_promised`, the
+/// first promised date (预期交付日), so the note is never ambiguous. The importer reads it back.
 pub fn register_remark(
     conversion_summary: &str,
+    first_promised: Option<NaiveDate>,
     approved_delays: &[(NaiveDate, String)],
     remark: &str,
 ) -> String {
@@ -340,15 +346,17 @@ pub fn register_remark(
         parts.push(conversion_summary.trim().to_string());
     }
     for (date, reason) in approved_delays {
+        let day = if first_promised.is_some_and(|p| p.year() == date.year()) {
+            format!("{}月{}日", date.month(), date.day())
+        } else {
+            super::dates::chinese(*date)
+        };
         let because = if reason.trim().is_empty() {
             String::new()
         } else {
-            format!("因{}", reason.trim())
+            format!("（{}）", reason.trim())
         };
-        parts.push(format!(
-            "{because}延期到{}交付",
-            super::dates::chinese(*date)
-        ));
+        parts.push(format!("延期到{day}交付{because}"));
     }
     if !remark.trim().is_empty() {
         parts.push(remark.trim().to_string());
@@ -445,11 +453,17 @@ mod tests {
     #[test]
     fn register_remark_joins_conversion_delays_and_remark() {
         let d = NaiveDate::from_ymd_opt(2014, 7, 25).unwrap();
+        let p = NaiveDate::from_ymd_opt(2014, 6, 25);
         assert_eq!(
-            register_remark("改病友圈", &[(d, "实现难度大".into())], " 见邮件 "),
-            "改病友圈；因实现难度大延期到2014年7月25日交付；见邮件"
+            register_remark("改病友圈", p, &[(d, "实现难度大".into())], " 见邮件 "),
+            "改病友圈；延期到7月25日交付（实现难度大）；见邮件"
         );
-        assert_eq!(register_remark("", &[], ""), "");
+        let next_year = NaiveDate::from_ymd_opt(2015, 1, 10).unwrap();
+        assert_eq!(
+            register_remark("", p, &[(d, String::new()), (next_year, "联调".into())], ""),
+            "延期到7月25日交付；延期到2015年1月10日交付（联调）"
+        );
+        assert_eq!(register_remark("", None, &[], ""), "");
     }
 
     #[test]

@@ -22,6 +22,7 @@ labelled_enum!(
         ItAccepted = "it_accepted", "IT验收";
         Delivered = "delivered", "完成交付";
         DelayFiled = "delay_filed", "提交延期申请";
+        DelaySigned = "delay_signed", "延期签字";
         DelayApproved = "delay_approved", "延期批准";
         DelayRejected = "delay_rejected", "延期被驳回";
         Notified = "notified", "通知";
@@ -90,6 +91,33 @@ pub struct NoticeFact {
     pub confirmed_at: Option<DateTime<FixedOffset>>,
     pub recorded_at: String,
     pub recorded_by: String,
+}
+
+/// A delay application as the timeline needs it: the rule's facts and who did what.
+#[derive(Debug, Clone)]
+pub struct DelayRecord {
+    pub facts: DelayFacts,
+    pub applicant: String,
+    /// When it was entered (RFC 3339) and from where (`app`, `cli`, `import:<file>`).
+    pub recorded_at: String,
+    pub origin: String,
+    /// The signatures in the order of the levels.
+    pub signatures: Vec<SignatureFact>,
+}
+
+/// One leader's signature on a delay application (附表1), as the paper states it.
+#[derive(Debug, Clone)]
+pub struct SignatureFact {
+    /// `直接领导`, `部门领导`, `总经办`.
+    pub level: String,
+    pub signer: String,
+    /// `同意` / `不同意`, and the words written beside it.
+    pub opinion: String,
+    pub comment: String,
+    /// The day written beside the signature.
+    pub day: NaiveDate,
+    pub recorded_by: String,
+    pub recorded_at: String,
 }
 
 /// A requirement's own dates (the facts its record states).
@@ -168,7 +196,7 @@ pub fn requirement_timeline(
     dates: &RequirementDates,
     history: &[HistoryFact],
     notices: &[NoticeFact],
-    delays: &[DelayFacts],
+    delays: &[DelayRecord],
 ) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     // who first wrote the record: the creation or the import
@@ -237,24 +265,62 @@ pub fn requirement_timeline(
         }
         out.push(base);
     }
-    for d in delays.iter().filter(|d| !d.withdrawn) {
-        let detail = format!("新交付日 {}（{}）", d.new_date, d.reason);
-        let mut push = |kind, day| {
+    for r in delays.iter().filter(|r| !r.facts.withdrawn) {
+        let d = &r.facts;
+        let detail = format!("#{} 新交付日 {}（{}）", d.id, d.new_date, d.reason);
+        let last = r.signatures.last();
+        let mut push = |kind, day, actor: &str, recorded_at: &str, detail: String| {
             out.push(Event {
                 kind,
                 happened: Happened::Day(day),
-                recorded_at: None,
-                origin: String::new(),
-                actor: String::new(),
-                detail: detail.clone(),
+                recorded_at: Some(recorded_at.to_string()),
+                origin: r.origin.clone(),
+                actor: actor.to_string(),
+                detail,
             })
         };
-        push(EventKind::DelayFiled, d.filed);
-        if let Some(a) = d.approved_on {
-            push(EventKind::DelayApproved, a);
+        push(
+            EventKind::DelayFiled,
+            d.filed,
+            &r.applicant,
+            &r.recorded_at,
+            detail.clone(),
+        );
+        for s in &r.signatures {
+            let comment = if s.comment.is_empty() {
+                String::new()
+            } else {
+                format!("：{}", s.comment)
+            };
+            push(
+                EventKind::DelaySigned,
+                s.day,
+                &s.signer,
+                &s.recorded_at,
+                format!("#{} {} {}{comment}", d.id, s.level, s.opinion),
+            );
         }
-        if let Some(r) = d.rejected_on {
-            push(EventKind::DelayRejected, r);
+        // the decision is the last signature's: same day, signer and entry
+        let (actor, recorded_at) = last
+            .map(|s| (s.signer.as_str(), s.recorded_at.as_str()))
+            .unwrap_or(("", r.recorded_at.as_str()));
+        if let Some(a) = d.approved_on {
+            push(
+                EventKind::DelayApproved,
+                a,
+                actor,
+                recorded_at,
+                detail.clone(),
+            );
+        }
+        if let Some(rej) = d.rejected_on {
+            push(
+                EventKind::DelayRejected,
+                rej,
+                actor,
+                recorded_at,
+                detail.clone(),
+            );
         }
     }
     // by day; within a day the process order, then the moment
@@ -379,15 +445,34 @@ mod tests {
             recorded_at: "2014-06-21T11:06:00+08:00".into(),
             recorded_by: "李小四".into(),
         }];
-        let delay = DelayFacts {
-            id: 1,
-            filed: d("2014-06-28"),
-            original: Some(d("2014-07-01")),
-            new_date: d("2014-07-25"),
-            reason: "实现难度大".into(),
-            approved_on: Some(d("2014-06-30")),
-            rejected_on: None,
-            withdrawn: false,
+        let sign = |level: &str, signer: &str, day: &str| SignatureFact {
+            level: level.into(),
+            signer: signer.into(),
+            opinion: "同意".into(),
+            comment: String::new(),
+            day: d(day),
+            recorded_by: "李小四".into(),
+            recorded_at: "2014-07-02T09:00:00+08:00".into(),
+        };
+        let delay = DelayRecord {
+            facts: DelayFacts {
+                id: 1,
+                filed: d("2014-06-28"),
+                original: Some(d("2014-07-01")),
+                new_date: d("2014-07-25"),
+                reason: "实现难度大".into(),
+                approved_on: Some(d("2014-06-30")),
+                rejected_on: None,
+                withdrawn: false,
+            },
+            applicant: "赵经理".into(),
+            recorded_at: "2014-06-28T10:00:00+08:00".into(),
+            origin: "cli".into(),
+            signatures: vec![
+                sign("直接领导", "钱主管", "2014-06-29"),
+                sign("部门领导", "孙部长", "2014-06-30"),
+                sign("总经办", "王总", "2014-06-30"),
+            ],
         };
         let events = requirement_timeline(&dates, &history, &notices, &[delay]);
         assert_eq!(
@@ -400,8 +485,18 @@ mod tests {
                 (EventKind::Edited, d("2014-06-22")),
                 (EventKind::Promised, d("2014-06-23")),
                 (EventKind::DelayFiled, d("2014-06-28")),
+                (EventKind::DelaySigned, d("2014-06-29")),
+                (EventKind::DelaySigned, d("2014-06-30")),
+                (EventKind::DelaySigned, d("2014-06-30")),
                 (EventKind::DelayApproved, d("2014-06-30")),
             ]
+        );
+        assert_eq!(events[6].actor, "赵经理", "filed by the applicant");
+        assert_eq!(events[9].detail, "#1 总经办 同意");
+        assert_eq!(
+            (events[10].actor.as_str(), events[10].origin.as_str()),
+            ("王总", "cli"),
+            "approved by the 总经办's signature"
         );
         assert_eq!(
             events[1].origin, "cli",

@@ -19,6 +19,9 @@ pub struct HistoryEntry {
     pub origin: String,
     /// `origin` as people read it (窗口 / 命令行 / 导入 FILE).
     pub origin_label: String,
+    /// The record the row belongs to: `requirement`, `delay`, `bug`, … and its id.
+    pub entity: String,
+    pub entity_id: i64,
 }
 
 pub(crate) struct Change<'a> {
@@ -56,30 +59,60 @@ pub(crate) fn record(
     Ok(())
 }
 
+const COLUMNS: &str =
+    "id, entity, entity_id, field, old_value, new_value, actor_name, happened_at, recorded_at, origin";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<HistoryEntry> {
+    let entity: String = r.get(1)?;
+    let entity_id: i64 = r.get(2)?;
+    let field: String = r.get(3)?;
+    let old: Option<String> = r.get(4)?;
+    let new: Option<String> = r.get(5)?;
+    let label = crate::domain::fields::label(&entity, &field);
+    Ok(HistoryEntry {
+        id: r.get(0)?,
+        // a delay application's rows, read with its requirement's, say whose they are
+        field_label: if entity == "delay" {
+            format!("延期申请#{entity_id} {label}")
+        } else {
+            label.to_string()
+        },
+        old_value: old.map(|v| crate::domain::fields::display(&entity, &field, &v)),
+        new_value: new.map(|v| crate::domain::fields::display(&entity, &field, &v)),
+        field,
+        actor: r.get(6)?,
+        happened_at: r.get(7)?,
+        recorded_at: r.get(8)?,
+        origin_label: crate::domain::fields::origin_label(&r.get::<_, String>(9)?),
+        origin: r.get(9)?,
+        entity,
+        entity_id,
+    })
+}
+
 impl Db {
     /// The history of one record, oldest first, with values shown as people read them.
     pub fn history(&self, entity: &str, entity_id: i64) -> Result<Vec<HistoryEntry>> {
-        let mut st = self.conn().prepare_cached(
-            "SELECT id, field, old_value, new_value, actor_name, happened_at, recorded_at, origin
-             FROM history WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
-        )?;
-        let rows = st.query_map(params![entity, entity_id], |r| {
-            let field: String = r.get(1)?;
-            let old: Option<String> = r.get(2)?;
-            let new: Option<String> = r.get(3)?;
-            Ok(HistoryEntry {
-                id: r.get(0)?,
-                field_label: crate::domain::fields::label(entity, &field).to_string(),
-                old_value: old.map(|v| crate::domain::fields::display(entity, &field, &v)),
-                new_value: new.map(|v| crate::domain::fields::display(entity, &field, &v)),
-                field,
-                actor: r.get(4)?,
-                happened_at: r.get(5)?,
-                recorded_at: r.get(6)?,
-                origin_label: crate::domain::fields::origin_label(&r.get::<_, String>(7)?),
-                origin: r.get(7)?,
-            })
-        })?;
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM history WHERE entity = ?1 AND entity_id = ?2 ORDER BY id"
+        ))?;
+        let rows = st.query_map(params![entity, entity_id], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A requirement's history together with the rows of its delay applications (filed,
+    /// each signature, approval, withdrawal), in the order they were written; a delay's rows
+    /// are labelled `延期申请#ID …`.
+    pub fn requirement_history(&self, requirement_id: i64) -> Result<Vec<HistoryEntry>> {
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM (
+                 SELECT * FROM history WHERE entity = 'requirement' AND entity_id = ?1
+                 UNION ALL
+                 SELECT * FROM history WHERE entity = 'delay' AND entity_id IN
+                     (SELECT id FROM delay_applications WHERE requirement_id = ?1))
+             ORDER BY id"
+        ))?;
+        let rows = st.query_map(params![requirement_id], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -644,6 +644,8 @@ impl Db {
                 actual.as_deref().and_then(dates::from_iso),
                 u32::try_from(in_force).unwrap_or(0),
             );
+            let expected: Option<String> = r.get(6)?;
+            let first_promised = expected.as_deref().and_then(dates::from_iso);
             Ok((
                 r.get::<_, i64>(0)?,
                 RegisterRow {
@@ -652,12 +654,12 @@ impl Db {
                     requester: r.get(3)?,
                     decision: decision.map(|d| d.label().to_string()).unwrap_or_default(),
                     grade: grade.unwrap_or_default(),
-                    expected_delivery: r.get(6)?,
+                    expected_delivery: expected,
                     actual_delivery: actual,
                     status: status.label().to_string(),
                     status_code: status.code(),
                     brief: r.get(9)?,
-                    remark: register_remark(&conversion, &delays, &remark),
+                    remark: register_remark(&conversion, first_promised, &delays, &remark),
                     received_date: r.get(13)?,
                     withdrawn: r.get(14)?,
                     overdue: is_overdue(status, promised.as_deref(), today.as_str()),

@@ -6,7 +6,8 @@ use crate::domain::dates;
 use crate::domain::fields::notification_summary;
 use crate::domain::requirement::Decision;
 use crate::domain::timeline::{
-    requirement_timeline, Event, HistoryFact, NoticeFact, RequirementDates,
+    requirement_timeline, DelayRecord, Event, HistoryFact, NoticeFact, RequirementDates,
+    SignatureFact,
 };
 use crate::error::Result;
 use chrono::DateTime;
@@ -68,7 +69,44 @@ impl Db {
                 })
             })
             .collect();
-        let delays: Vec<_> = req.delays.iter().filter_map(|d| d.facts()).collect();
+        let mut delays: Vec<DelayRecord> = Vec::new();
+        for d in &req.delays {
+            let origin = self
+                .history("delay", d.id)?
+                .into_iter()
+                .find(|h| h.field == "created" || h.field == "imported")
+                .map(|h| h.origin)
+                // a delay read from a ledger's 备注 came with its requirement
+                .or_else(|| {
+                    history
+                        .iter()
+                        .find(|h| h.field == "imported")
+                        .map(|h| h.origin.clone())
+                })
+                .unwrap_or_default();
+            let Some(facts) = d.facts() else { continue };
+            delays.push(DelayRecord {
+                facts,
+                applicant: d.applicant.clone(),
+                recorded_at: d.created_at.clone(),
+                origin,
+                signatures: d
+                    .signoffs
+                    .iter()
+                    .filter_map(|s| {
+                        Some(SignatureFact {
+                            level: s.level.label().to_string(),
+                            signer: s.signer.clone(),
+                            opinion: s.opinion.label().to_string(),
+                            comment: s.comment.clone(),
+                            day: dates::from_iso(&s.signed_on)?,
+                            recorded_by: s.recorded_by.clone(),
+                            recorded_at: s.recorded_at.clone(),
+                        })
+                    })
+                    .collect(),
+            });
+        }
         Ok(requirement_timeline(&record, &history, &notices, &delays))
     }
 }

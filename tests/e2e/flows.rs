@@ -1029,6 +1029,13 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     // the notices of the approved delay (to the reporter, to the requester) are ready to send
     s.click("#tab-notify").await;
     s.wait_text("#tab-body", "新交付日为2014年7月25日").await;
+    // the requirement's history lists the application's own rows, each signature with its signer
+    s.click("#tab-history").await;
+    let history = s.wait_text("#history", "延期申请#1 总经办意见").await;
+    assert!(
+        history.contains("延期申请#1 创建") && history.contains("王总 同意（2014-06-25）"),
+        "{history}"
+    );
 
     // the register keeps the first promise, says 延期 and gives the new date in 备注
     s.client
@@ -1039,7 +1046,7 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
         .await;
     let row = s.text("#register tbody tr[data-number='14061901']").await;
     assert!(
-        row.contains("延期") && row.contains("延期到2014年7月25日交付"),
+        row.contains("延期") && row.contains("延期到7月25日交付"),
         "{row}"
     );
 

@@ -313,12 +313,27 @@ pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remar
             .rfind('因')
             .filter(|p| !before[*p..].contains(['，', ',', '；', ';', ' ']))
             .unwrap_or(at);
-        let reason = before[clause_start..]
+        let mut reason = before[clause_start..]
             .trim_start_matches('因')
             .trim()
             .to_string();
         let after = &tail[at + key.len()..];
-        let end = after.find("交付").map(|e| e + "交付".len());
+        let mut end = after.find("交付").map(|e| e + "交付".len());
+        // Genjin's own wording puts the reason after: "延期到7月25日交付（实现难度大）".
+        if let Some(e) = end {
+            let next = after[e..].trim_start();
+            let skipped = after[e..].len() - next.len();
+            if let Some(open) = next.chars().next().filter(|c| ['（', '('].contains(c)) {
+                let inner = &next[open.len_utf8()..];
+                if let Some(close) = inner.find(['）', ')']) {
+                    if reason.is_empty() {
+                        reason = inner[..close].trim().to_string();
+                    }
+                    let close_len = inner[close..].chars().next().map_or(1, char::len_utf8);
+                    end = Some(e + skipped + open.len_utf8() + close + close_len);
+                }
+            }
+        }
         let date_text = match after.find("交付") {
             Some(e) => &after[..e],
             None => after
@@ -336,7 +351,16 @@ pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remar
         tail = &after[consumed..];
     }
     rest.push_str(tail);
-    out.rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Clauses taken out leave their separators behind: keep one of each run.
+    let mut joined = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        let sep = |c: char| ['，', ',', '；', ';'].contains(&c);
+        if sep(c) && joined.trim_end().chars().last().is_some_and(sep) {
+            continue;
+        }
+        joined.push(c);
+    }
+    out.rest = joined.split_whitespace().collect::<Vec<_>>().join(" ");
     out.rest = out
         .rest
         .trim_matches(['，', ',', '；', ';', '。', ' '])
@@ -509,6 +533,20 @@ mod tests {
         let r = remark("改病友圈为独立模块", 2014, None).unwrap();
         assert!(r.delays.is_empty());
         assert_eq!(r.rest, "改病友圈为独立模块");
+        let r = remark(
+            "改病友圈；延期到7月25日交付（实现难度大）；延期到8月1日交付(联调)；见邮件",
+            2014,
+            Some(d(2014, 6, 25)),
+        )
+        .unwrap();
+        assert_eq!(
+            r.delays,
+            vec![
+                (d(2014, 7, 25), "实现难度大".to_string()),
+                (d(2014, 8, 1), "联调".to_string())
+            ]
+        );
+        assert_eq!(r.rest, "改病友圈；见邮件");
         let r = remark("延期到2015年1月10日交付", 2014, Some(d(2014, 12, 20))).unwrap();
         assert_eq!(r.delays[0].0, d(2015, 1, 10));
         assert!(remark("因故延期到下个月交付", 2014, None).is_err());

@@ -276,7 +276,8 @@ impl Requirement {
         );
         self.status_code = self.status.code();
         self.promised_date = force.date.map(dates::iso);
-        self.register_remark = register_remark(&self.conversion_summary, &approved, &self.remark);
+        self.register_remark =
+            register_remark(&self.conversion_summary, expected, &approved, &self.remark);
         self.steps = steps(StepFacts {
             decision: self.decision,
             withdrawn: self.withdrawn_at.is_some(),
