@@ -1413,6 +1413,157 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
     assert_eq!(stdout(&add(&["--content", "第三个"])).trim(), "BUG14070103");
 }
 
+/// Issue 10: triage after the report (type, severity, channel from the editable lists) and
+/// corrections, each with history; the reporter copied on filing; the list's filters.
+#[test]
+fn a_bug_is_triaged_corrected_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    for (found, phone, os, content) in [
+        ("2014-07-01", "魅族 MX4", "iOS 7.1.2", "药品说明书查询闪退"),
+        ("2014-07-03", "华为 Mate 7", "EMUI 3.0", "批量发送随访乱码"),
+        (
+            "2014-07-08",
+            "魅族 MX4",
+            "Android 4.4.2",
+            "体征数据曲线页面空白",
+        ),
+    ] {
+        ok(
+            &db,
+            &[
+                "bug",
+                "add",
+                "--found",
+                found,
+                "--reported",
+                found,
+                "--reporter",
+                "董平一",
+                "--phone-model",
+                phone,
+                "--os",
+                os,
+                "--content",
+                content,
+            ],
+        );
+    }
+    // triage: from the lists; an unknown value refused, nothing written
+    let o = genjin(&db, &["bug", "edit", "B14070101", "--severity", "超级"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不在列表中"), "{}", stderr(&o));
+    let said = ok(
+        &db,
+        &[
+            "bug",
+            "edit",
+            "B14070101",
+            "--type",
+            "功能缺陷",
+            "--severity",
+            "严重",
+            "--channel",
+            "客服热线",
+            "--at",
+            "2014-07-01 15:00",
+        ],
+    );
+    assert!(said.contains("功能缺陷 严重 客服热线"), "{said}");
+    // corrections keep the report's rules
+    for (args, says) in [
+        (vec!["--content", " "], "请填写 Bug 内容"),
+        (vec!["--found", "2014-07-05"], "发现日期不能晚于反馈日期"),
+        (vec!["--found", "明天"], "不是有效日期"),
+    ] {
+        let mut all = vec!["bug", "edit", "B14070101"];
+        all.extend(args.iter());
+        let o = genjin(&db, &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    ok(
+        &db,
+        &[
+            "bug",
+            "edit",
+            "B14070101",
+            "--app-version",
+            "2.1.0",
+            "--remark",
+            "院方催",
+        ],
+    );
+    let b: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["bug", "show", "B14070101", "--json"])).unwrap();
+    assert_eq!(b["类型"], "功能缺陷");
+    assert_eq!(b["严重程度"], "严重");
+    assert_eq!(
+        b["内容"], "药品说明书查询闪退",
+        "a refused edit wrote nothing"
+    );
+    // the reporter copied when it went into the tracker
+    ok(
+        &db,
+        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+    );
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--tracker-id",
+            "9944",
+            "--reporter-copied",
+        ],
+    );
+    let h = ok(&db, &["history", "B14070101"]);
+    for says in [
+        "严重程度\t → 严重",
+        "类型\t → 功能缺陷",
+        "App版本\t → 2.1.0",
+        "备注\t → 院方催",
+        "已抄送反馈人\t否 → 是",
+    ] {
+        assert!(h.contains(says), "{says} in:\n{h}");
+    }
+    // the list's filters
+    let numbers = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["bugs", "--json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&ok(&db, &all)).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["编号"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        numbers(&["--phone-model", "魅族 MX4"]),
+        ["B14070801", "B14070101"]
+    );
+    assert_eq!(numbers(&["--os", "EMUI 3.0"]), ["B14070301"]);
+    assert_eq!(
+        numbers(&["--from", "20140702", "--to", "2014-07-08"]),
+        ["B14070801", "B14070301"]
+    );
+    assert_eq!(
+        numbers(&["--state", "已复现", "--severity", "严重"]),
+        ["B14070101"]
+    );
+    assert_eq!(
+        numbers(&["--search", "ｍｘ4 闪退"]),
+        ["B14070101"],
+        "folded, all words"
+    );
+    let o = genjin(&db, &["bugs", "--from", "七月"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("发现日期从"), "{}", stderr(&o));
+}
+
 /// Issue 10: the Bug收集反馈表 (all, or a date range) and the 新增Bug周报 read back — headers as
 /// the legacy ledgers', one row per bug, A4 landscape, title and header repeated per page.
 #[test]

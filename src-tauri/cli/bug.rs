@@ -1,9 +1,11 @@
-//! `bug add|reproduce|fix|to-requirement|show` and `bugs`: the BUG反馈流程 from the command line
+//! `bug add|edit|reproduce|fix|to-requirement|show` and `bugs`: the BUG反馈流程 from the command line
 //! (issue 10's exact interface).
 
 use super::to_json;
 use crate::error::{io_reason, Error, Result};
-use crate::store::{Actor, BugInput, BugView, Db, FixInput, ReproduceInput, StepTime};
+use crate::store::{
+    Actor, BugEdit, BugFilter, BugInput, BugView, Db, FixInput, ReproduceInput, StepTime,
+};
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -21,6 +23,8 @@ enum BugAction {
     Add(Box<AddArgs>),
     /// 记录复现结果（测试人员为 --as）；复现后填写缺陷跟踪系统的编号和链接
     Reproduce(ReproduceArgs),
+    /// 分类（类型、严重程度、来源渠道）或更正登记的内容；只改给出的项
+    Edit(Box<EditArgs>),
     /// 记录修复日期和版本
     Fix(FixArgs),
     /// 把其实是新需求的 Bug 转为需求，打印新的需求编号
@@ -94,6 +98,57 @@ struct ReproduceArgs {
     /// 缺陷跟踪系统中的链接
     #[arg(long, default_value = "")]
     tracker_url: String,
+    /// 已抄送反馈人（提交缺陷跟踪系统时抄送了反馈人）
+    #[arg(long)]
+    reporter_copied: bool,
+    /// 发生时间（默认现在）
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct EditArgs {
+    /// Bug 编号，例如 B14070101
+    number: String,
+    /// 类型（列表见设置），例如 功能缺陷
+    #[arg(long = "type")]
+    bug_type: Option<String>,
+    /// 严重程度：轻微 / 一般 / 严重
+    #[arg(long)]
+    severity: Option<String>,
+    /// 来源渠道，例如 客服热线
+    #[arg(long)]
+    channel: Option<String>,
+    /// 反馈人
+    #[arg(long)]
+    reporter: Option<String>,
+    /// 发现日期
+    #[arg(long)]
+    found: Option<String>,
+    /// 手机型号
+    #[arg(long)]
+    phone_model: Option<String>,
+    /// 手机系统及版本
+    #[arg(long)]
+    os: Option<String>,
+    /// App 版本
+    #[arg(long)]
+    app_version: Option<String>,
+    /// Bug 内容
+    #[arg(long)]
+    content: Option<String>,
+    /// 重现步骤
+    #[arg(long)]
+    steps: Option<String>,
+    /// 医院
+    #[arg(long)]
+    hospital: Option<String>,
+    /// 科室
+    #[arg(long)]
+    clinic: Option<String>,
+    /// 备注
+    #[arg(long)]
+    remark: Option<String>,
     /// 发生时间（默认现在）
     #[arg(long)]
     at: Option<String>,
@@ -134,6 +189,33 @@ pub struct BugsArgs {
     /// 以 JSON 数组输出（键为 Bug收集反馈表 的中文名称）
     #[arg(long)]
     json: bool,
+    /// 只列此状态：待复现 / 已复现 / 无法复现 / 已修复 / 已转需求 / 已撤回
+    #[arg(long, default_value = "")]
+    state: String,
+    /// 只列此严重程度
+    #[arg(long, default_value = "")]
+    severity: String,
+    /// 只列此类型
+    #[arg(long = "type", default_value = "")]
+    bug_type: String,
+    /// 只列此手机型号
+    #[arg(long, default_value = "")]
+    phone_model: String,
+    /// 只列此手机系统
+    #[arg(long, default_value = "")]
+    os: String,
+    /// 只列此反馈人
+    #[arg(long, default_value = "")]
+    reporter: String,
+    /// 发现日期从（含）
+    #[arg(long, default_value = "")]
+    from: String,
+    /// 发现日期到（含）
+    #[arg(long, default_value = "")]
+    to: String,
+    /// 关键词（空格分隔，须全部出现）
+    #[arg(long, default_value = "")]
+    search: String,
 }
 
 fn at(t: Option<String>) -> StepTime {
@@ -210,10 +292,43 @@ pub fn bug(db: &mut Db, actor: &Actor, a: BugArgs, out: &mut dyn Write) -> Resul
                     note: x.note,
                     tracker_id: x.tracker_id,
                     tracker_url: x.tracker_url,
+                    reporter_copied: x.reporter_copied,
                     at: at(x.at),
                 },
             )?;
             writeln!(out, "{} {}", b.number, b.state.label())?;
+        }
+        BugAction::Edit(x) => {
+            let x = *x;
+            let b = db.edit_bug(
+                actor,
+                &x.number,
+                &BugEdit {
+                    reporter: x.reporter,
+                    found_date: x.found,
+                    phone_model: x.phone_model,
+                    os_version: x.os,
+                    app_version: x.app_version,
+                    content: x.content,
+                    steps: x.steps,
+                    hospital: x.hospital,
+                    clinic_department: x.clinic,
+                    bug_type: x.bug_type,
+                    severity: x.severity,
+                    channel: x.channel,
+                    remark: x.remark,
+                    at: at(x.at),
+                },
+            )?;
+            writeln!(
+                out,
+                "{} {} {} {} {}",
+                b.number,
+                b.state.label(),
+                b.bug_type,
+                b.severity,
+                b.channel
+            )?;
         }
         BugAction::Fix(x) => {
             let b = db.fix_bug(
@@ -258,7 +373,17 @@ pub fn bug(db: &mut Db, actor: &Actor, a: BugArgs, out: &mut dyn Write) -> Resul
 }
 
 pub fn bugs(db: &Db, a: BugsArgs, out: &mut dyn Write) -> Result<()> {
-    let all = db.bugs()?;
+    let all = db.bugs_where(&BugFilter {
+        state: a.state,
+        severity: a.severity,
+        bug_type: a.bug_type,
+        phone_model: a.phone_model,
+        os_version: a.os,
+        reporter: a.reporter,
+        from: a.from,
+        to: a.to,
+        search: a.search,
+    })?;
     if a.json {
         let v: Vec<Value> = all.iter().map(json_of).collect();
         writeln!(out, "{}", to_json(&v)?)?;

@@ -2,11 +2,13 @@
 
 use super::{read, write, Managed};
 use crate::error::{io_reason, Error, Result};
-use crate::store::{BugInput, BugView, FixInput, ReproduceInput};
+use crate::store::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 
+/// The Bug list under the window's filters (`Db::bugs_where`).
 #[tauri::command]
-pub async fn bug_list(state: Managed<'_>) -> Result<Vec<BugView>> {
-    read(&state, move |db| db.bugs()).await
+pub async fn bug_list(state: Managed<'_>, filter: Option<BugFilter>) -> Result<Vec<BugView>> {
+    let filter = filter.unwrap_or_default();
+    read(&state, move |db| db.bugs_where(&filter)).await
 }
 
 #[tauri::command]
@@ -60,6 +62,12 @@ pub async fn bug_reproduce(
     input: ReproduceInput,
 ) -> Result<BugView> {
     write(&state, move |db, a| db.reproduce_bug(a, &number, &input)).await
+}
+
+/// Triage and corrections (`Db::edit_bug`).
+#[tauri::command]
+pub async fn bug_edit(state: Managed<'_>, number: String, input: BugEdit) -> Result<BugView> {
+    write(&state, move |db, a| db.edit_bug(a, &number, &input)).await
 }
 
 #[tauri::command]

@@ -65,6 +65,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_get,
         bug::bug_report,
         bug::bug_reproduce,
+        bug::bug_edit,
         bug::bug_fix,
         bug::bug_to_requirement,
         bug::bug_notifications,

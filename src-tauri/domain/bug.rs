@@ -62,6 +62,9 @@ pub fn bug_state(f: BugFacts) -> BugState {
 /// What may be done next to a bug (the window enables exactly these).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BugSteps {
+    /// Triage and corrections of what was reported (type, severity, channel, the report's
+    /// fields): open until the bug is withdrawn.
+    pub edit: super::gate::Gate,
     pub reproduce: super::gate::Gate,
     pub fix: super::gate::Gate,
     pub convert: super::gate::Gate,
@@ -84,6 +87,11 @@ pub fn bug_steps(state: BugState) -> BugSteps {
         Gate::closed("复现后才能记录修复。")
     };
     BugSteps {
+        edit: if state == BugState::Withdrawn {
+            Gate::closed("Bug 已撤回。")
+        } else {
+            Gate::OPEN
+        },
         reproduce: open.clone(),
         fix,
         convert: open,

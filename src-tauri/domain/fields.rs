@@ -95,6 +95,8 @@ const BUG: &[(&str, &str)] = &[
     ("reproduce_note", "复现说明"),
     ("tracker_id", "跟踪编号"),
     ("tracker_url", "跟踪链接"),
+    ("reporter_copied", "已抄送反馈人"),
+    ("remark", "备注"),
     ("fixed_date", "修复日期"),
     ("fixed_version", "修复版本"),
     ("converted_at", "转需求"),
@@ -140,7 +142,9 @@ pub fn display(entity: &str, field: &str, value: &str) -> String {
                 .collect::<Vec<_>>()
                 .join("、"),
         ),
-        ("person", "active") => Some(if value == "1" { "是" } else { "否" }.to_string()),
+        ("person", "active") | ("bug", "reporter_copied") => {
+            Some(if value == "1" { "是" } else { "否" }.to_string())
+        }
         ("bug", "reproduced") => Some(
             if value == "1" {
                 "已复现"

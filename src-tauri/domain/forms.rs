@@ -141,26 +141,36 @@ pub const DELAY: Form = Form {
     ],
 };
 
-/// The Bug收集反馈表: the columns of the ledgers testers kept (the legacy files' own headers, so
-/// an exported ledger reads like theirs), then what Genjin adds.
+/// The Bug收集反馈表: the columns of the ledgers testers kept (the legacy files' own headers and
+/// order, so an exported ledger reads like theirs), then what Genjin adds — every field a
+/// person enters, so a ledger exported by Genjin imports back unchanged (issue 10).
+/// Widths fit 21 columns across an A4 landscape page.
 pub const BUG_LEDGER: Form = Form {
     annex: "",
     title: "Bug收集反馈表",
     heading_line: &[],
     fields: &[
-        col("number", "Bug编号", 11),
-        col("reporter", "报告人", 8),
-        day_col("found_date", "发现日期", 10),
-        col("phone_model", "手机型号", 12),
-        col("os_version", "手机系统", 12),
-        col("content", "Bug内容", 30),
-        col("steps", "操作步骤", 30),
-        col("reproduced", "是否复现", 8),
-        col("tracker_id", "BugFree编号", 10),
-        day_col("fixed_date", "修复日期", 10),
-        col("state", "状态", 8),
-        col("severity", "严重程度", 8),
-        col("requirement", "关联需求", 10),
+        col("number", "Bug编号", 10),
+        col("reporter", "报告人", 7),
+        day_col("found_date", "发现日期", 9),
+        col("phone_model", "手机型号", 10),
+        col("os_version", "手机系统", 10),
+        col("content", "Bug内容", 22),
+        col("steps", "操作步骤", 22),
+        col("reproduced", "是否复现", 5),
+        col("tracker_id", "BugFree编号", 8),
+        day_col("fixed_date", "修复日期", 9),
+        col("state", "状态", 7),
+        col("severity", "严重程度", 5),
+        col("requirement", "关联需求", 9),
+        day_col("received_date", "反馈日期", 9),
+        col("app_version", "App版本", 6),
+        col("hospital", "医院", 10),
+        col("clinic_department", "科室", 6),
+        col("bug_type", "类型", 7),
+        col("channel", "来源渠道", 7),
+        col("fixed_version", "修复版本", 6),
+        col("remark", "备注", 12),
     ],
 };
 

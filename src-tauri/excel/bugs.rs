@@ -40,6 +40,14 @@ fn value(b: &BugView, key: &str) -> String {
         "state" => b.state.label().into(),
         "severity" => b.severity.clone(),
         "requirement" => b.requirement.clone().unwrap_or_default(),
+        "received_date" => day(Some(&b.received_date)),
+        "app_version" => b.app_version.clone(),
+        "hospital" => b.hospital.clone(),
+        "clinic_department" => b.clinic_department.clone(),
+        "bug_type" => b.bug_type.clone(),
+        "channel" => b.channel.clone(),
+        "fixed_version" => b.fixed_version.clone(),
+        "remark" => b.remark.clone(),
         _ => String::new(),
     }
 }

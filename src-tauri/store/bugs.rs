@@ -45,6 +45,47 @@ pub struct BugInput {
     pub at: StepTime,
 }
 
+/// A triage or a correction of what was reported: `None` keeps the stored value (SPEC §11
+/// type, severity and channel from the editable lists; the report's own fields).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BugEdit {
+    pub reporter: Option<String>,
+    pub found_date: Option<String>,
+    pub phone_model: Option<String>,
+    pub os_version: Option<String>,
+    pub app_version: Option<String>,
+    pub content: Option<String>,
+    pub steps: Option<String>,
+    pub hospital: Option<String>,
+    pub clinic_department: Option<String>,
+    pub bug_type: Option<String>,
+    pub severity: Option<String>,
+    pub channel: Option<String>,
+    pub remark: Option<String>,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
+/// Which bugs a list shows: every given condition must hold (empty ones are ignored).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BugFilter {
+    /// A state code (`reported`, `reproduced`, `not_reproducible`, `fixed`, `converted`, `withdrawn`).
+    pub state: String,
+    pub severity: String,
+    pub bug_type: String,
+    pub phone_model: String,
+    pub os_version: String,
+    pub reporter: String,
+    /// 发现日期 from / to, inclusive (any spelling `dates::parse_day` reads).
+    pub from: String,
+    pub to: String,
+    /// Words, all of which appear (folded: full-width → half-width, lower case) in the number,
+    /// content, steps, phone, OS, hospital or tracker id.
+    pub search: String,
+}
+
 /// What a tester found.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -54,6 +95,9 @@ pub struct ReproduceInput {
     pub note: String,
     pub tracker_id: String,
     pub tracker_url: String,
+    /// The reporter was copied when it was filed in the tracker (SPEC §6 B2); once recorded,
+    /// a later save without it keeps it.
+    pub reporter_copied: bool,
     #[serde(flatten)]
     pub at: StepTime,
 }
@@ -96,6 +140,9 @@ pub struct BugView {
     pub fixed_version: String,
     /// 关联需求: the requirement it became.
     pub requirement: Option<String>,
+    /// Whether the reporter was copied when it was filed in the tracker (SPEC §6 B2).
+    pub reporter_copied: bool,
+    pub remark: String,
     pub withdrawn_at: Option<String>,
     pub version: i64,
     /// Screenshots kept with it.
@@ -111,7 +158,8 @@ const COLUMNS: &str = "b.id, b.number, b.reporter, b.found_date, b.received_date
     b.os_version, b.app_version, b.content, b.steps, b.hospital, b.clinic_department, b.bug_type,
     b.severity, b.channel, b.reproduced, b.reproduced_by, b.reproduced_at, b.reproduce_note,
     b.tracker_id, b.tracker_url, b.fixed_date, b.fixed_version,
-    (SELECT number FROM requirements WHERE id = b.requirement_id), b.withdrawn_at, b.version";
+    (SELECT number FROM requirements WHERE id = b.requirement_id), b.withdrawn_at, b.version,
+    b.reporter_copied, b.remark";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
     let reproduced: Option<i64> = r.get(15)?;
@@ -149,6 +197,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
         fixed_date,
         fixed_version: r.get(22)?,
         requirement,
+        reporter_copied: r.get::<_, i64>(26)? == 1,
+        remark: r.get(27)?,
         withdrawn_at,
         version: r.get(25)?,
         screenshots: Vec::new(),
@@ -205,6 +255,52 @@ impl Db {
             b.screenshots = super::attachments::of_bug(self.conn(), b.id)?;
         }
         Ok(all)
+    }
+
+    /// The bugs `filter` lets through, newest number first.
+    /// Errors: `Invalid` for an unreadable day or an unknown state code.
+    pub fn bugs_where(&self, filter: &BugFilter) -> Result<Vec<BugView>> {
+        let from = optional_day("from", "发现日期从", &filter.from)?;
+        let to = optional_day("to", "发现日期到", &filter.to)?;
+        let state = match filter.state.trim() {
+            "" => None,
+            s => Some(
+                BugState::from_code(s)
+                    .or_else(|| BugState::parse(s))
+                    .ok_or_else(|| Error::invalid("state", format!("没有“{s}”这个 Bug 状态")))?,
+            ),
+        };
+        let words: Vec<String> = super::search::fold(&filter.search)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let same = |want: &str, have: &str| want.trim().is_empty() || want.trim() == have;
+        Ok(self
+            .bugs()?
+            .into_iter()
+            .filter(|b| {
+                let found = b.found_date.as_deref().and_then(dates::from_iso);
+                let text = super::search::fold(&format!(
+                    "{} {} {} {} {} {} {}",
+                    b.number,
+                    b.content,
+                    b.steps,
+                    b.phone_model,
+                    b.os_version,
+                    b.hospital,
+                    b.tracker_id
+                ));
+                state.is_none_or(|s| b.state == s)
+                    && same(&filter.severity, &b.severity)
+                    && same(&filter.bug_type, &b.bug_type)
+                    && same(&filter.phone_model, &b.phone_model)
+                    && same(&filter.os_version, &b.os_version)
+                    && same(&filter.reporter, &b.reporter)
+                    && from.is_none_or(|f| found.is_some_and(|d| d >= f))
+                    && to.is_none_or(|t| found.is_some_and(|d| d <= t))
+                    && words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect())
     }
 
     /// Reports a bug (SPEC §3 step 1) and gives it the next number of its report day.
@@ -285,13 +381,13 @@ impl Db {
         actor: &Actor,
         number: &str,
         at: &StepTime,
-        plan: impl FnOnce(&BugView) -> Result<Vec<(&'static str, Value)>>,
+        plan: impl FnOnce(&Connection, &BugView) -> Result<Vec<(&'static str, Value)>>,
     ) -> Result<BugView> {
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let number = self.write(|tx| {
             let b = load(tx, number)?;
             change::check_version(&BUG, &b.number, b.version, at.version)?;
-            let values = plan(&b)?;
+            let values = plan(tx, &b)?;
             change::apply(
                 tx,
                 &BUG,
@@ -310,6 +406,93 @@ impl Db {
         self.bug(&number)
     }
 
+    /// Triage (type, severity, source channel) and corrections of a reported bug; only what
+    /// changes is written, one history row per field. The report's rules hold for the result
+    /// (`domain::bug::check_report`; the found day also not after its reproduction or fix); a
+    /// list value must be in its list unless it is the one already stored.
+    /// Errors: `Invalid` naming the field, `NotFound`, `Conflict` on a stale version.
+    pub fn edit_bug(&mut self, actor: &Actor, number: &str, edit: &BugEdit) -> Result<BugView> {
+        let today = actor.today();
+        self.bug_step(actor, number, &edit.at, |conn, b| {
+            if !b.next.edit.open {
+                return Err(Error::invalid("number", b.next.edit.why));
+            }
+            let text = |e: &Option<String>, stored: &str| {
+                e.as_deref()
+                    .map_or(stored.to_string(), |v| v.trim().to_string())
+            };
+            let reporter = text(&edit.reporter, &b.reporter);
+            if reporter.is_empty() {
+                return Err(Error::invalid("reporter", "请填写反馈人"));
+            }
+            let found = match &edit.found_date {
+                Some(v) => required_day("found_date", "发现日期", v)?,
+                None => b
+                    .found_date
+                    .as_deref()
+                    .and_then(dates::from_iso)
+                    .unwrap_or(today),
+            };
+            let reported = dates::from_iso(&b.received_date).unwrap_or(today);
+            let phone = text(&edit.phone_model, &b.phone_model);
+            let os = text(&edit.os_version, &b.os_version);
+            let content = text(&edit.content, &b.content);
+            check_report(&phone, &os, &content, found, reported, today)?;
+            let later = [
+                b.reproduced_at.as_deref().and_then(dates::day_of_moment),
+                b.fixed_date.as_deref().and_then(dates::from_iso),
+            ];
+            if let Some(l) = later.into_iter().flatten().filter(|l| found > *l).min() {
+                return Err(Error::invalid(
+                    "found_date",
+                    format!("发现日期不能晚于复现或修复（{}）", dates::iso(l)),
+                ));
+            }
+            let from_list = |e: &Option<String>, stored: &str, list, label| -> Result<String> {
+                match e.as_deref().map(str::trim) {
+                    None => Ok(stored.to_string()),
+                    Some(v) if v == stored => Ok(stored.to_string()),
+                    Some(v) => listed(conn, list, label, v),
+                }
+            };
+            Ok(vec![
+                ("reporter", Value::Text(reporter)),
+                ("found_date", Value::Text(dates::iso(found))),
+                ("phone_model", Value::Text(phone)),
+                ("os_version", Value::Text(os)),
+                (
+                    "app_version",
+                    Value::Text(text(&edit.app_version, &b.app_version)),
+                ),
+                ("content", Value::Text(content)),
+                ("steps", Value::Text(text(&edit.steps, &b.steps))),
+                ("hospital", Value::Text(text(&edit.hospital, &b.hospital))),
+                (
+                    "clinic_department",
+                    Value::Text(text(&edit.clinic_department, &b.clinic_department)),
+                ),
+                (
+                    "bug_type",
+                    Value::Text(from_list(&edit.bug_type, &b.bug_type, "bug_type", "类型")?),
+                ),
+                (
+                    "severity",
+                    Value::Text(from_list(
+                        &edit.severity,
+                        &b.severity,
+                        "severity",
+                        "严重程度",
+                    )?),
+                ),
+                (
+                    "channel",
+                    Value::Text(from_list(&edit.channel, &b.channel, "channel", "来源渠道")?),
+                ),
+                ("remark", Value::Text(text(&edit.remark, &b.remark))),
+            ])
+        })
+    }
+
     /// The tester's finding (SPEC §3 step 2): reproduced, filed in the tracker (its id and
     /// link), or 无法复现 with a note. The tester is the one recording it.
     pub fn reproduce_bug(
@@ -325,7 +508,7 @@ impl Db {
                 "请写明测试人员（命令行用 --as 姓名，且此人已在人员名单中）",
             ));
         }
-        self.bug_step(actor, number, &input.at, |b| {
+        self.bug_step(actor, number, &input.at, |_, b| {
             check_open(&b.number, b.state, "记录复现")?;
             // a reproduced bug stays reproduced: a second save only adds what the tracker says
             if b.state == BugState::Reproduced && !input.reproduced {
@@ -359,6 +542,10 @@ impl Db {
                 ("reproduce_note", keep(&input.note, &b.reproduce_note)),
                 ("tracker_id", keep(&input.tracker_id, &b.tracker_id)),
                 ("tracker_url", keep(&input.tracker_url, &b.tracker_url)),
+                (
+                    "reporter_copied",
+                    Value::Integer(i64::from(input.reporter_copied || b.reporter_copied)),
+                ),
             ];
             if b.state != BugState::Reproduced {
                 values.push(("reproduced_by", Value::Text(actor.name.clone())));
@@ -377,7 +564,7 @@ impl Db {
 
     pub fn fix_bug(&mut self, actor: &Actor, number: &str, input: &FixInput) -> Result<BugView> {
         let date = required_day("date", "修复日期", &input.date)?;
-        self.bug_step(actor, number, &input.at, |b| {
+        self.bug_step(actor, number, &input.at, |_, b| {
             let found = b
                 .found_date
                 .as_deref()

@@ -20,7 +20,7 @@ mod settings;
 mod timeline;
 
 pub use attachments::AttachmentView;
-pub use bugs::{BugInput, BugView, FixInput, ReproduceInput};
+pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::CalendarDay;
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;

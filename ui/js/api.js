@@ -71,11 +71,12 @@ export const api = {
     const path = await invoke('plugin:dialog|save', { options: { title: '另存为', defaultPath: suggested } });
     return path ? invoke('attachment_save', { id, path }) : null;
   },
-  bugs: () => invoke('bug_list'),
+  bugs: (filter = {}) => invoke('bug_list', { filter }),
   bug: (number) => invoke('bug_get', { number }),
   /** `screenshots`: picked paths; `pasted`: [{name, data (base64)}] from the clipboard. */
   reportBug: (input, screenshots, pasted = []) => invoke('bug_report', { input, screenshots, pasted }),
   reproduceBug: (number, input) => invoke('bug_reproduce', { number, input }),
+  editBug: (number, input) => invoke('bug_edit', { number, input }),
   fixBug: (number, input) => invoke('bug_fix', { number, input }),
   bugToRequirement: (number) => invoke('bug_to_requirement', { number }),
   bugNotifications: (number) => invoke('bug_notifications', { number }),

@@ -24,6 +24,7 @@ const routes = [
   [/^#\/bugs$/, 'bugs', () => bugsView(app)],
   [/^#\/bugs\/new$/, 'bugs', () => bugFormView(app)],
   [/^#\/bug\/([^/]+)$/, 'bugs', (m) => bugDetailView(app, decodeURIComponent(m[1]))],
+  [/^#\/bug\/([^/]+)\/edit$/, 'bugs', (m) => bugFormView(app, decodeURIComponent(m[1]))],
   [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
 ];
 

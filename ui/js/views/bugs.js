@@ -7,22 +7,37 @@ import { noticeCards } from '../components/notices.js';
 
 const badge = (b) => h('span', { class: `badge bug-${b.state_code}`, 'data-state': b.state_code }, b.state);
 
-/** Bug 列表: filters by state, severity, type, reporter, and a text search, in the page. */
+/** Bug 列表: filters by state, severity, type, phone model, OS, reporter and the day found
+ * (from–to), and a text search, in the page. */
 export async function bugsView(app) {
   const all = await api.bugs();
   const tbody = h('tbody');
   const info = h('span', { class: 'muted', id: 'bug-count' });
+  const distinct = (k) => [...new Set(all.map((b) => b[k]).filter(Boolean))].sort();
   const state = select('state', [['', '全部'], ...app.info.bug_states.map((s) => [s.code, s.label])], '');
   const severity = select('severity', [['', '全部'], ...app.info.severities], '');
   const type = select('type', [['', '全部'], ...app.info.bug_types], '');
-  const reporter = select('reporter', [['', '全部'], ...[...new Set(all.map((b) => b.reporter))].sort()], '');
+  const phone = select('phone_model', [['', '全部'], ...distinct('phone_model')], '');
+  const os = select('os_version', [['', '全部'], ...distinct('os_version')], '');
+  const reporter = select('reporter', [['', '全部'], ...distinct('reporter')], '');
+  const from = dayInput('from', '');
+  const to = dayInput('to', '');
   const search = h('input', { type: 'search', name: 'search', placeholder: '编号、内容、机型、系统…', autocomplete: 'off' });
-  const draw = () => {
-    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const rows = all.filter((b) => (!state.value || b.state_code === state.value)
-      && (!severity.value || b.severity === severity.value) && (!type.value || b.bug_type === type.value)
-      && (!reporter.value || b.reporter === reporter.value)
-      && words.every((w) => [b.number, b.content, b.phone_model, b.os_version, b.steps, b.tracker_id].join(' ').toLowerCase().includes(w)));
+  // the core filters (its day spellings, its folding); a bad day is said beside the filters
+  const error = h('div', { class: 'error-text', id: 'bug-filter-error' });
+  let asked = 0;
+  const draw = async () => {
+    const mine = ++asked;
+    let rows;
+    try {
+      rows = await api.bugs({ state: state.value, severity: severity.value, bug_type: type.value, phone_model: phone.value,
+        os_version: os.value, reporter: reporter.value, from: from.value, to: to.value, search: search.value });
+      error.textContent = '';
+    } catch (e) {
+      if (mine === asked) error.textContent = (e && e.message) || String(e);
+      return;
+    }
+    if (mine !== asked) return; // a later filter's answer is the one shown
     info.textContent = `共 ${rows.length} 个`;
     clear(tbody, rows.length ? rows.map((b) => h('tr', { 'data-number': b.number, tabindex: 0, onclick: () => go(`#/bug/${encodeURIComponent(b.number)}`),
       onkeydown: (e) => { if (e.key === 'Enter') go(`#/bug/${encodeURIComponent(b.number)}`); } },
@@ -31,22 +46,30 @@ export async function bugsView(app) {
     h('td', {}, b.screenshots.length ? `${b.screenshots.length} 张` : ''), h('td', {}, compact(b.fixed_date)), h('td', {}, b.requirement || '')))
       : h('tr', {}, h('td', { colspan: 11, class: 'muted' }, '没有符合条件的 Bug')));
   };
-  [state, severity, type, reporter].forEach((s) => s.addEventListener('change', draw));
+  [state, severity, type, phone, os, reporter].forEach((s) => s.addEventListener('change', draw));
   search.addEventListener('input', draw);
-  draw();
+  [from, to].forEach((i) => i.addEventListener('change', draw));
+  await draw();
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, 'Bug 收集反馈'), h('span', { class: 'spacer' }), info,
       h('a', { href: '#/bugs/new', class: 'button primary', id: 'bug-new' }, '登记 Bug')),
     h('form', { class: 'filters', id: 'bug-filters', onsubmit: (e) => e.preventDefault() },
       h('label', {}, '搜索', search), h('label', {}, '状态', state), h('label', {}, '严重程度', severity),
-      h('label', {}, '类型', type), h('label', {}, '反馈人', reporter)),
+      h('label', {}, '类型', type), h('label', {}, '手机型号', phone), h('label', {}, '手机系统', os),
+      h('label', {}, '反馈人', reporter), h('label', {}, '发现日期从', from), h('label', {}, '到', to)), error,
     h('table', { class: 'register', id: 'bug-list' },
       h('thead', {}, h('tr', {}, ['编号', '状态', '严重程度', '类型', '反馈人', '发现日期', '手机', '内容', '截图', '修复日期', '关联需求'].map((t) => h('th', {}, t)))),
       tbody));
 }
 
-/** 登记 Bug: what a tester needs to reproduce it, and screenshots. */
-export async function bugFormView(app) {
+/** A list's options with the stored value kept even when it was hidden since. */
+const listOptions = (values, stored) => [['', '—'], ...values, ...(stored && !values.includes(stored) ? [stored] : [])];
+
+/** 登记 Bug: what a tester needs to reproduce it, and screenshots. With `number`: 修改登记内容
+ * of that bug (its number and 反馈日期 stay; only what changed is written, with history). */
+export async function bugFormView(app, number = null) {
+  const b = number ? await api.bug(number) : null;
+  const v = (k) => (b ? (b[k] || '') : '');
   let shots = [];
   const pasted = [];
   const list = h('span', { class: 'muted', id: 'bug-shots' }, '无');
@@ -76,37 +99,45 @@ export async function bugFormView(app) {
     show();
   };
   const op = app.info.operator || {};
+  const back = b ? `#/bug/${encodeURIComponent(b.number)}` : '#/bugs';
   const form = h('form', { class: 'card', id: 'bug-form' },
     h('div', { class: 'grid' },
-      field('反馈人', h('input', { name: 'reporter', value: op.name || '', autocomplete: 'off' }), { required: true }),
-      field('发现日期', dayInput('found_date', ''), { required: true, hint: '用户发现 Bug 的日期' }),
-      field('反馈日期', dayInput('received_date', ''), { hint: '决定编号；不填为今天' }),
-      field('手机型号', h('input', { name: 'phone_model', autocomplete: 'off' }), { required: true }),
-      field('手机系统及版本', h('input', { name: 'os_version', autocomplete: 'off', placeholder: '例如 iOS 7.1' }), { required: true }),
-      field('App 版本', h('input', { name: 'app_version', autocomplete: 'off' })),
-      field('医院', h('input', { name: 'hospital', autocomplete: 'off' })),
-      field('科室', h('input', { name: 'clinic_department', autocomplete: 'off' })),
-      field('类型', select('bug_type', [['', '—'], ...app.info.bug_types], '')),
-      field('严重程度', select('severity', [['', '—'], ...app.info.severities], '')),
-      field('来源渠道', select('channel', [['', '—'], ...app.info.bug_channels], '')),
-      field('Bug 内容', h('textarea', { name: 'content', rows: 3 }), { required: true, wide: true }),
-      field('重现步骤', h('textarea', { name: 'steps', rows: 3 }), { wide: true })),
-    h('div', { class: 'row' }, h('button', { type: 'button', id: 'bug-pick', onclick: pick }, '添加截图…'), list,
+      field('反馈人', h('input', { name: 'reporter', value: b ? b.reporter : (op.name || ''), autocomplete: 'off' }), { required: true }),
+      field('发现日期', dayInput('found_date', v('found_date')), { required: true, hint: '用户发现 Bug 的日期' }),
+      b ? null : field('反馈日期', dayInput('received_date', ''), { hint: '决定编号；不填为今天' }),
+      field('手机型号', h('input', { name: 'phone_model', value: v('phone_model'), autocomplete: 'off' }), { required: true }),
+      field('手机系统及版本', h('input', { name: 'os_version', value: v('os_version'), autocomplete: 'off', placeholder: '例如 iOS 7.1' }), { required: true }),
+      field('App 版本', h('input', { name: 'app_version', value: v('app_version'), autocomplete: 'off' })),
+      field('医院', h('input', { name: 'hospital', value: v('hospital'), autocomplete: 'off' })),
+      field('科室', h('input', { name: 'clinic_department', value: v('clinic_department'), autocomplete: 'off' })),
+      field('类型', select('bug_type', listOptions(app.info.bug_types, v('bug_type')), v('bug_type'))),
+      field('严重程度', select('severity', listOptions(app.info.severities, v('severity')), v('severity'))),
+      field('来源渠道', select('channel', listOptions(app.info.bug_channels, v('channel')), v('channel'))),
+      field('Bug 内容', h('textarea', { name: 'content', rows: 3 }, v('content')), { required: true, wide: true }),
+      field('重现步骤', h('textarea', { name: 'steps', rows: 3 }, v('steps')), { wide: true }),
+      b ? field('备注', h('textarea', { name: 'remark', rows: 2 }, v('remark')), { wide: true }) : null),
+    b ? null : h('div', { class: 'row' }, h('button', { type: 'button', id: 'bug-pick', onclick: pick }, '添加截图…'), list,
       h('span', { class: 'hint' }, '也可以直接粘贴（Ctrl+V）截图')),
-    previews,
+    b ? null : previews,
     h('div', { class: 'error-text' }),
-    h('div', { class: 'actions' }, h('a', { href: '#/bugs', class: 'button' }, '取消'),
-      h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, '登记')));
+    h('div', { class: 'actions' }, h('a', { href: back, class: 'button' }, '取消'),
+      h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, b ? '保存修改' : '登记')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const b = await api.reportBug(formData(form), shots, pasted);
-      toast(`已登记 ${b.number}`);
-      go(`#/bug/${encodeURIComponent(b.number)}`);
+      if (b) {
+        await api.editBug(b.number, { ...formData(form), version: b.version });
+        toast(`已保存 ${b.number}`);
+        go(back);
+        return;
+      }
+      const nb = await api.reportBug(formData(form), shots, pasted);
+      toast(`已登记 ${nb.number}`);
+      go(`#/bug/${encodeURIComponent(nb.number)}`);
     } catch (err) { showError(err, form); }
   });
-  form.addEventListener('paste', paste);
-  return h('section', {}, h('h1', {}, '登记 Bug'), form);
+  if (!b) form.addEventListener('paste', paste);
+  return h('section', {}, h('h1', {}, b ? `修改 ${b.number}` : '登记 Bug'), form);
 }
 
 /** The notices a fixed bug owes (the reporter, then the user through 推广部), as for requirements. */
@@ -154,22 +185,33 @@ export async function bugDetailView(app, number) {
     ['类型', b.bug_type], ['严重程度', b.severity], ['来源渠道', b.channel], ['内容', b.content], ['重现步骤', b.steps],
     ['复现', b.reproduced == null ? '' : `${b.reproduced ? '已复现' : '无法复现'}（${b.reproduced_by}）${b.reproduce_note ? `：${b.reproduce_note}` : ''}`],
     ['跟踪编号', b.tracker_url ? h('a', { href: b.tracker_url, target: '_blank' }, b.tracker_id || b.tracker_url) : b.tracker_id],
-    ['修复', b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : ''],
+    ['已抄送反馈人', b.reproduced == null ? '' : (b.reporter_copied ? '是' : '否')],
+    ['修复', b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : ''], ['备注', b.remark],
     ['关联需求', b.requirement ? h('a', { href: `#/req/${encodeURIComponent(b.requirement)}` }, b.requirement) : '']];
   const reproduced = select('reproduced', [['yes', '已复现'], ['no', '无法复现']], b.reproduced === false ? 'no' : 'yes');
   return h('section', {},
     h('div', { class: 'detail-head' }, h('a', { href: '#/bugs' }, '← Bug 列表'), h('h1', { id: 'bug-number' }, b.number), badge(b),
       h('span', { class: 'spacer' }),
+      b.next.edit.open ? h('a', { href: `#/bug/${encodeURIComponent(b.number)}/edit`, class: 'button', id: 'bug-edit' }, '修改登记内容') : null,
       b.next.convert.open ? h('button', { type: 'button', id: 'bug-convert', onclick: convert }, '转需求') : null),
     h('div', { class: 'card' }, h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), thumbs),
     h('div', { class: 'steps' },
+      stepCard({
+        id: 'triage', title: '分类', gate: b.next.edit,
+        current: [b.bug_type, b.severity, b.channel].filter(Boolean).join(' · ') || '尚未分类',
+        fields: [field('类型', select('bug_type', listOptions(app.info.bug_types, b.bug_type), b.bug_type)),
+          field('严重程度', select('severity', listOptions(app.info.severities, b.severity), b.severity)),
+          field('来源渠道', select('channel', listOptions(app.info.bug_channels, b.channel), b.channel))],
+        save: (d) => api.editBug(b.number, { bug_type: d.bug_type, severity: d.severity, channel: d.channel, ...at(d) }),
+      }),
       stepCard({
         id: 'reproduce', title: '复现（测试人员）', gate: b.next.reproduce,
         current: b.reproduced == null ? '尚未复现' : (b.reproduced ? '已复现' : '无法复现'),
         fields: [field('结果', reproduced), field('说明', h('input', { name: 'note', value: b.reproduce_note, autocomplete: 'off' }), { hint: '无法复现时必填' }),
           field('跟踪编号', h('input', { name: 'tracker_id', value: b.tracker_id, autocomplete: 'off' })),
-          field('跟踪链接', h('input', { name: 'tracker_url', value: b.tracker_url, autocomplete: 'off' }))],
-        save: (d) => api.reproduceBug(b.number, { reproduced: d.reproduced === 'yes', note: d.note, tracker_id: d.tracker_id, tracker_url: d.tracker_url, ...at(d) }),
+          field('跟踪链接', h('input', { name: 'tracker_url', value: b.tracker_url, autocomplete: 'off' })),
+          h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'reporter_copied', checked: b.reporter_copied ? true : null }), '已抄送反馈人')],
+        save: (d) => api.reproduceBug(b.number, { reproduced: d.reproduced === 'yes', note: d.note, tracker_id: d.tracker_id, tracker_url: d.tracker_url, reporter_copied: d.reporter_copied, ...at(d) }),
       }),
       stepCard({
         id: 'fix', title: '修复（IT）', gate: b.next.fix,
