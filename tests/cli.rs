@@ -396,8 +396,8 @@ fn import_previews_commits_and_reports_json() {
     let text = ok(&db, &["import", fixtures]);
     assert!(text.starts_with("已导入：新建 102 条"), "{text}");
     assert!(
-        text.contains("Bug收集反馈表"),
-        "the bug ledger is named: {text}"
+        text.contains("Bug收集反馈表") && text.contains("Bug：新建 30 个"),
+        "the bug ledger is named and its bugs imported: {text}"
     );
     let v: serde_json::Value =
         serde_json::from_str(&ok(&db, &["import", fixtures, "--json"])).unwrap();
@@ -405,6 +405,7 @@ fn import_previews_commits_and_reports_json() {
         (v["created"].as_u64(), v["unchanged"].as_u64()),
         (Some(0), Some(102))
     );
+    assert_eq!(v["bugs"]["unchanged"], 30, "{}", v["bugs"]);
 
     // a file refused as a whole: non-zero exit, the reason, and nothing written
     let junk = dir.path().join("需求登记反馈表_坏.xlsx");
@@ -1562,6 +1563,205 @@ fn a_bug_is_triaged_corrected_and_filtered() {
     let o = genjin(&db, &["bugs", "--from", "七月"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("发现日期从"), "{}", stderr(&o));
+}
+
+/// Issue 10: a Bug收集反馈表 exported by Genjin imports back unchanged — into an empty database
+/// it gives the same ledger (every field, the state, the link to the requirement it became),
+/// into its own database it changes nothing; a value changed since is a conflict, kept or taken
+/// as chosen.
+#[test]
+fn an_exported_bug_ledger_imports_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.sqlite3");
+    let b = dir.path().join("b.sqlite3");
+    for db in [&a, &b] {
+        ok(
+            db,
+            &["add-person", "--name", "测试员小周", "--roles", "测试"],
+        );
+    }
+    let add = |found: &str, content: &str, extra: &[&str]| {
+        let mut args = vec![
+            "bug",
+            "add",
+            "--found",
+            found,
+            "--reported",
+            found,
+            "--reporter",
+            "董平一",
+            "--phone-model",
+            "魅族 MX4",
+            "--os",
+            "iOS 7.1.2",
+            "--content",
+            content,
+        ];
+        args.extend_from_slice(extra);
+        ok(&a, &args);
+    };
+    add(
+        "2014-07-01",
+        "药品说明书查询闪退",
+        &[
+            "--steps",
+            "1.登录\n2.进入药品说明书",
+            "--app-version",
+            "2.1.0",
+            "--hospital",
+            "省二院",
+            "--clinic",
+            "心内科",
+            "--type",
+            "功能缺陷",
+            "--severity",
+            "严重",
+            "--channel",
+            "客服热线",
+        ],
+    );
+    add("2014-07-01", "随访提醒应能按科室设置", &[]);
+    add("2014-07-03", "批量发送随访乱码", &[]);
+    add("2014-07-03", "偶尔白屏", &[]);
+    let tester = |args: &[&str]| {
+        let mut all = vec!["--as", "测试员小周"];
+        all.extend_from_slice(args);
+        ok(&a, &all);
+    };
+    tester(&[
+        "bug",
+        "reproduce",
+        "B14070101",
+        "--tracker-id",
+        "9944",
+        "--at",
+        "2014-07-02 09:00",
+    ]);
+    ok(
+        &a,
+        &[
+            "bug",
+            "fix",
+            "B14070101",
+            "--date",
+            "2014-07-08",
+            "--version",
+            "2.1.1",
+        ],
+    );
+    ok(
+        &a,
+        &["bug", "edit", "B14070101", "--remark", "院方催，已电话回复"],
+    );
+    let req = ok(&a, &["bug", "to-requirement", "B14070102"]);
+    assert_eq!(req.trim(), "14070101");
+    tester(&["bug", "reproduce", "B14070301", "--at", "2014-07-04 10:00"]);
+    tester(&[
+        "bug",
+        "reproduce",
+        "B14070302",
+        "--not-reproducible",
+        "--note",
+        "三台机器都正常",
+        "--at",
+        "2014-07-04 10:00",
+    ]);
+    let ledger_a = dir.path().join("a.xlsx");
+    ok(&a, &["export", "bugs", "--out", ledger_a.to_str().unwrap()]);
+
+    // into an empty database (where the requirement the bug became is registered too)
+    ok(
+        &b,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-07-01",
+            "--reporter",
+            "董平一",
+            "--summary",
+            "随访提醒 按科室",
+        ],
+    );
+    let said = ok(&b, &["import", ledger_a.to_str().unwrap()]);
+    assert!(said.contains("Bug：新建 4 个"), "{said}");
+    assert!(
+        !said.contains("提示"),
+        "nothing to say about Genjin's own ledger: {said}"
+    );
+    let ledger_b = dir.path().join("b.xlsx");
+    ok(&b, &["export", "bugs", "--out", ledger_b.to_str().unwrap()]);
+    let (cells_a, _) = xlsx_cells(&ledger_a);
+    let (cells_b, _) = xlsx_cells(&ledger_b);
+    assert_eq!(cells_a, cells_b, "the same ledger back");
+    assert_eq!(cells_a.get(&(5, 10)).map(String::as_str), Some("已修复"));
+    let bugs_b: serde_json::Value = serde_json::from_str(&ok(&b, &["bugs", "--json"])).unwrap();
+    let bugs_a: serde_json::Value = serde_json::from_str(&ok(&a, &["bugs", "--json"])).unwrap();
+    assert_eq!(bugs_a, bugs_b);
+    let converted = bugs_b
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["编号"] == "B14070102")
+        .unwrap();
+    assert_eq!(converted["状态"], "已转需求");
+    assert_eq!(converted["关联需求"], "14070101");
+    let h = ok(&b, &["history", "14070101"]);
+    assert!(h.contains("B14070102"), "linked both ways: {h}");
+
+    // into its own database: nothing changes
+    let said = ok(&a, &["import", ledger_a.to_str().unwrap()]);
+    assert!(
+        said.contains("Bug：新建 0 个，更新 0 个，未变 4 个"),
+        "{said}"
+    );
+    // a value changed since: a conflict, the database kept unless the file is chosen
+    ok(&a, &["bug", "edit", "B14070101", "--severity", "一般"]);
+    let said = ok(&a, &["import", ledger_a.to_str().unwrap()]);
+    assert!(
+        said.contains("冲突 B14070101 严重程度：已有“一般”，文件“严重”")
+            && said.contains("保留已有"),
+        "{said}"
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ok(&a, &["bug", "show", "B14070101", "--json"]))
+            .unwrap()["严重程度"],
+        "一般"
+    );
+    ok(
+        &a,
+        &[
+            "import",
+            ledger_a.to_str().unwrap(),
+            "--on-conflict",
+            "take",
+        ],
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ok(&a, &["bug", "show", "B14070101", "--json"]))
+            .unwrap()["严重程度"],
+        "严重"
+    );
+    // new bugs after an import take the next numbers of their day
+    let next = ok(
+        &b,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2014-07-03",
+            "--reported",
+            "2014-07-03",
+            "--reporter",
+            "董平一",
+            "--phone-model",
+            "iPhone 6",
+            "--os",
+            "iOS 8",
+            "--content",
+            "新的",
+        ],
+    );
+    assert_eq!(next.trim(), "B14070303");
 }
 
 /// Issue 10: the Bug收集反馈表 (all, or a date range) and the 新增Bug周报 read back — headers as

@@ -130,6 +130,50 @@ fn fixtures_import_to_their_expected_registers() {
         .unwrap();
     assert_eq!(bug.sheets[0].kind, "Bug收集反馈表");
     assert!(!rows.iter().any(|r| r.number.starts_with('B')));
+    // …and its 30 bugs imported as bugs (issue 10), the file's facts kept
+    assert_eq!(bug.sheets[0].rows, 30);
+    assert_eq!(report.bugs.created, 30);
+    let bugs = db.bugs().unwrap();
+    assert_eq!(bugs.len(), 30);
+    let b = db.bug("B14070102").unwrap();
+    assert_eq!(
+        (
+            b.reporter.as_str(),
+            b.found_date.as_deref(),
+            b.phone_model.as_str(),
+            b.os_version.as_str(),
+            b.tracker_id.as_str(),
+            b.fixed_date.as_deref(),
+            b.state.label(),
+        ),
+        (
+            "付杰鹏",
+            Some("2014-07-01"),
+            "魅族 MX4",
+            "EMUI 3.0",
+            "5817",
+            Some("2014-07-05"),
+            "已修复"
+        )
+    );
+    assert_eq!(b.received_date, "2014-07-01", "the day its number carries");
+    // where 是否复现 and 状态 disagree, the 状态 decides and the row is named
+    assert_eq!(db.bug("B14071004").unwrap().state.label(), "无法复现");
+    assert_eq!(db.bug("B14070304").unwrap().state.label(), "已复现");
+    let said: Vec<&str> = report
+        .warnings
+        .iter()
+        .filter(|w| w.file.contains("Bug收集反馈表"))
+        .map(|w| w.reason.as_str())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|w| w.starts_with("B14071004：是否复现写的是“是”")),
+        "{said:?}"
+    );
+    let h = db.history("bug", b.id).unwrap();
+    assert_eq!(h[0].field, "imported");
+    assert!(h[0].origin.starts_with("import:"), "{:?}", h[0]);
     // history names the file, sheet and row
     let h = db.history("requirement", r.id).unwrap();
     assert_eq!(h[0].field, "imported");

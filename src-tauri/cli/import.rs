@@ -65,6 +65,14 @@ pub fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) ->
             report.unchanged,
             report.rejected.len()
         )?;
+        let b = report.bugs;
+        if b.created + b.updated + b.unchanged > 0 {
+            writeln!(
+                out,
+                "Bug：新建 {} 个，更新 {} 个，未变 {} 个",
+                b.created, b.updated, b.unchanged
+            )?;
+        }
         for f in &report.files {
             match &f.refused {
                 Some(why) => writeln!(out, "拒绝文件 {}：{why}", f.file)?,

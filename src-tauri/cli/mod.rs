@@ -55,7 +55,7 @@ pub enum Command {
     Complete(requirement::DayArgs),
     /// 撤回一条需求（保留记录和编号，编号不再使用）
     Withdraw(requirement::WithdrawArgs),
-    /// 显示一条需求的修改历史
+    /// 显示一条需求（含其延期申请）或一个 Bug 的修改历史
     History(requirement::HistoryArgs),
     /// 显示一条需求的时间线：每件事发生在哪一天（每行：日期、事件、说明、来源）
     Timeline(requirement::TimelineArgs),
@@ -63,7 +63,7 @@ pub enum Command {
     People(people::PeopleArgs),
     /// 添加人员
     AddPerson(people::AddPersonArgs),
-    /// 导入旧的 Excel 登记表、需求报告表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
+    /// 导入旧的 Excel 登记表、需求报告表、Bug收集反馈表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
     Import(import::ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
     Settings(settings::SettingsArgs),
@@ -79,7 +79,7 @@ pub enum Command {
     Delays(delay::DelaysArgs),
     /// 导出可直接打印的表格（.xlsx）
     Export(export::ExportArgs),
-    /// Bug 反馈流程：add 登记；reproduce 复现；fix 修复；to-requirement 转需求；show 显示
+    /// Bug 反馈流程：add 登记；edit 分类、更正；reproduce 复现；fix 修复；to-requirement 转需求；show 显示
     Bug(bug::BugArgs),
     /// 列出 Bug（Bug收集反馈表）
     Bugs(bug::BugsArgs),

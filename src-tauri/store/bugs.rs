@@ -653,3 +653,230 @@ impl Db {
         })
     }
 }
+
+/// How many bugs an import creates, updates and finds unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BugCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Columns a Bug收集反馈表 import may write (`excel::import::bugs`).
+const IMPORTABLE: &[&str] = &[
+    "reporter",
+    "found_date",
+    "phone_model",
+    "os_version",
+    "app_version",
+    "content",
+    "steps",
+    "hospital",
+    "clinic_department",
+    "bug_type",
+    "severity",
+    "channel",
+    "reproduced",
+    "tracker_id",
+    "fixed_date",
+    "fixed_version",
+    "remark",
+];
+
+/// The stored value of a column as text (`reproduced` as `1` / `0`), `None` when NULL.
+fn stored(conn: &Connection, id: i64, col: &str) -> Result<Option<String>> {
+    debug_assert!(IMPORTABLE.contains(&col));
+    let v: Value = conn
+        .prepare_cached(&format!("SELECT {col} FROM bugs WHERE id = ?1"))?
+        .query_row([id], |r| r.get(0))?;
+    Ok(match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Text(t) => Some(t),
+        Value::Real(f) => Some(f.to_string()),
+        Value::Blob(_) => None,
+    })
+}
+
+fn typed(col: &str, v: &str) -> Value {
+    if col == "reproduced" {
+        Value::Integer(i64::from(v == "1"))
+    } else {
+        Value::Text(v.to_string())
+    }
+}
+
+/// Imports the bugs of Bug收集反馈表 ledgers (issue 10) inside the import's transaction: a new
+/// number is inserted as the file states it (its history names file, sheet and row); a known
+/// one only gets what it lacks, and values both have that differ are conflicts decided by
+/// `choices` (as for requirements). 关联需求 links the bug and that requirement both ways when
+/// it exists (`requirement_exists` also counts requirements this import is about to create).
+/// Without an actor nothing is written: the preview's counts and conflicts.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn import_bugs(
+    conn: &Connection,
+    actor: Option<&Actor>,
+    records: &[crate::excel::import::bugs::BugRecord],
+    choices: &super::ConflictChoices,
+    requirement_exists: &dyn Fn(&str) -> bool,
+    conflicts: &mut Vec<super::Conflict>,
+    warnings: &mut Vec<crate::excel::import::Rejection>,
+) -> Result<BugCounts> {
+    use crate::domain::fields;
+    let mut counts = BugCounts::default();
+    let write = actor.is_some();
+    for rec in records {
+        let who = actor.map(|a| super::import::file_actor(a, &rec.origin.file));
+        let requirement: Option<i64> = match &rec.requirement {
+            None => None,
+            Some(n) => {
+                let id: Option<i64> = conn
+                    .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
+                    .query_row([n], |r| r.get(0))
+                    .optional()?;
+                if id.is_none() && !requirement_exists(n) {
+                    warnings.push(crate::excel::import::Rejection {
+                        file: rec.origin.file.to_string(),
+                        sheet: Some(rec.origin.sheet.to_string()),
+                        row: Some(rec.origin.row),
+                        column: Some("关联需求".into()),
+                        reason: format!(
+                            "{}：关联需求 {n} 不在数据库中，也不在本次导入中；Bug 已导入，未关联",
+                            rec.number
+                        ),
+                    });
+                }
+                // in a preview, one this import creates counts as there (its id is not known yet)
+                id.or_else(|| (!write && requirement_exists(n)).then_some(0))
+            }
+        };
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM bugs WHERE number = ?1")?
+            .query_row([&rec.number], |r| r.get(0))
+            .optional()?;
+        let Some(id) = id else {
+            counts.created += 1;
+            if let Some(who) = &who {
+                let now = who.stamp();
+                let cols: Vec<&str> = rec.values.iter().map(|(c, _)| *c).collect();
+                let marks: Vec<String> = (5..5 + cols.len()).map(|i| format!("?{i}")).collect();
+                let sql = format!(
+                    "INSERT INTO bugs (number, received_date, created_at, updated_at{}{}) VALUES (?1, ?2, ?3, ?4{}{})",
+                    if cols.is_empty() { "" } else { ", " },
+                    cols.join(", "),
+                    if cols.is_empty() { "" } else { ", " },
+                    marks.join(", ")
+                );
+                let mut values: Vec<Value> = vec![
+                    Value::Text(rec.number.clone()),
+                    Value::Text(dates::iso(rec.received)),
+                    Value::Text(now.clone()),
+                    Value::Text(now.clone()),
+                ];
+                values.extend(rec.values.iter().map(|(c, v)| typed(c, v)));
+                conn.prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(values))?;
+                let id = conn.last_insert_rowid();
+                let note = format!(
+                    "{} · {} · 第 {} 行",
+                    rec.origin.file, rec.origin.sheet, rec.origin.row
+                );
+                change::event(conn, &BUG, who, id, &now, ("imported", None, Some(&note)))?;
+                if let Some(req) = requirement {
+                    link(conn, who, id, req, &now)?;
+                }
+            }
+            continue;
+        };
+        let mut values: Vec<(&'static str, Value)> = Vec::new();
+        for (col, new) in &rec.values {
+            let old = stored(conn, id, col)?;
+            if old.as_deref() == Some(new.as_str()) {
+                continue;
+            }
+            if !old.as_deref().is_none_or(str::is_empty) {
+                let take = choices.takes(&rec.number, col);
+                conflicts.push(super::Conflict {
+                    number: rec.number.clone(),
+                    column: col.to_string(),
+                    take,
+                    field: fields::label("bug", col).to_string(),
+                    existing: fields::display("bug", col, old.as_deref().unwrap_or_default()),
+                    incoming: fields::display("bug", col, new),
+                    file: rec.origin.file.to_string(),
+                    sheet: rec.origin.sheet.to_string(),
+                    row: rec.origin.row,
+                });
+                if !take {
+                    continue;
+                }
+            }
+            values.push((col, typed(col, new)));
+        }
+        let linked: Option<i64> =
+            conn.query_row("SELECT requirement_id FROM bugs WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        let link_to = requirement.filter(|_| linked.is_none());
+        if values.is_empty() && link_to.is_none() {
+            counts.unchanged += 1;
+            continue;
+        }
+        counts.updated += 1;
+        if let Some(who) = &who {
+            let now = who.stamp();
+            if !values.is_empty() {
+                change::apply(
+                    conn,
+                    &BUG,
+                    who,
+                    Edit {
+                        id,
+                        name: &rec.number,
+                        seen_version: None,
+                        happened_at: &now,
+                        values,
+                        events: &[],
+                    },
+                )?;
+            }
+            if let Some(req) = link_to {
+                link(conn, who, id, req, &now)?;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// Links an imported bug and the requirement it became, both ways, with history on both.
+fn link(conn: &Connection, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE bugs SET requirement_id = ?1 WHERE id = ?2",
+        params![req_id, bug_id],
+    )?;
+    conn.execute(
+        "UPDATE requirements SET from_bug_id = ?1 WHERE id = ?2 AND from_bug_id IS NULL",
+        params![bug_id, req_id],
+    )?;
+    let (bug_number, req_number): (String, String) = conn.query_row(
+        "SELECT (SELECT number FROM bugs WHERE id = ?1), (SELECT number FROM requirements WHERE id = ?2)",
+        params![bug_id, req_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    change::event(
+        conn,
+        &BUG,
+        who,
+        bug_id,
+        now,
+        ("converted", None, Some(&req_number)),
+    )?;
+    change::event(
+        conn,
+        &super::change::REQUIREMENT,
+        who,
+        req_id,
+        now,
+        ("from_bug", None, Some(&bug_number)),
+    )
+}

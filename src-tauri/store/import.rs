@@ -88,6 +88,8 @@ pub struct ImportReport {
     pub skipped: Vec<Rejection>,
     pub files: Vec<FileReport>,
     pub committed: bool,
+    /// The bugs of Bug收集反馈表 ledgers: created, updated, unchanged.
+    pub bugs: super::bugs::BugCounts,
 }
 
 /// Columns an import may write.
@@ -234,11 +236,12 @@ fn diff(
     })
 }
 
-fn file_actor(actor: &Actor, rec: &Record) -> Actor {
-    let name = std::path::Path::new(&*rec.origin.file)
+/// The actor of an imported file's history rows: the operator, from `import:<file name>`.
+pub(crate) fn file_actor(actor: &Actor, file: &str) -> Actor {
+    let name = std::path::Path::new(file)
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| rec.origin.file.to_string());
+        .unwrap_or_else(|| file.to_string());
     Actor::new(
         actor.person_id,
         actor.name.clone(),
@@ -263,6 +266,17 @@ impl Db {
                 Outcome::Unchanged => report.unchanged += 1,
             }
         }
+        let numbers: std::collections::HashSet<&str> =
+            parsed.records.iter().map(|r| &*r.number).collect();
+        report.bugs = super::bugs::import_bugs(
+            self.conn(),
+            None,
+            &parsed.bugs,
+            &choices,
+            &|n| numbers.contains(n),
+            &mut report.conflicts,
+            &mut report.warnings,
+        )?;
         Ok(report)
     }
 
@@ -283,9 +297,9 @@ impl Db {
             cancel,
         };
         let chunks = parsed.records.chunks(CHUNK);
-        let (counts, conflicts) =
-            self.write_chunks(actor, choices.into(), chunks, &|| total, watch)?;
-        Ok(finished(empty_report(parsed), counts, conflicts))
+        let bugs = std::sync::Mutex::new(parsed.bugs.clone());
+        let written = self.write_chunks(actor, choices.into(), chunks, &|| total, &bugs, watch)?;
+        Ok(finished(empty_report(parsed), written))
     }
 
     /// Imports files and folders with reading and writing overlapped (see `import_sources`).
@@ -325,9 +339,12 @@ impl Db {
         let choices = choices.into();
         // records understood so far: the progress bar's total grows with it
         let understood = AtomicUsize::new(0);
+        // the ledgers' bugs, handed over before the last chunk so they join the transaction
+        let bugs = std::sync::Mutex::new(Vec::new());
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Arc<Record>>>(16);
             let understood = &understood;
+            let bugs_slot = &bugs;
             let parser = scope.spawn(move || {
                 let mut chunk: Vec<Arc<Record>> = Vec::with_capacity(CHUNK);
                 let mut open = true;
@@ -343,6 +360,9 @@ impl Db {
                     open
                 };
                 let mut parsed = parse_with(sources, overrides, &mut sink);
+                if let Ok(mut slot) = bugs_slot.lock() {
+                    *slot = std::mem::take(&mut parsed.bugs);
+                }
                 if !chunk.is_empty() {
                     understood.fetch_add(chunk.len(), Ordering::Relaxed);
                     let _ = send.send(chunk);
@@ -353,27 +373,29 @@ impl Db {
             });
             let understood = || understood.load(Ordering::Relaxed);
             // the receiver is gone when this returns: a parser still sending stops
-            let written = self.write_chunks(actor, choices, receive, &understood, watch);
+            let written = self.write_chunks(actor, choices, receive, &understood, &bugs, watch);
             let mut parsed = parser
                 .join()
                 .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?;
             parsed.skipped.extend(skipped);
-            let (counts, conflicts) = written?;
-            Ok(finished(empty_report(&parsed), counts, conflicts))
+            Ok(finished(empty_report(&parsed), written?))
         })
     }
 
     /// Applies records chunk by chunk in one transaction, checking `watch.cancel` before each
     /// chunk and reporting progress after it (in all: the expected count, or `known()` records
     /// when more, never fewer than written).
+    /// After the last chunk the ledgers' bugs in `bugs` (filled by then) are written in the
+    /// same transaction.
     fn write_chunks<C: AsRef<[Arc<Record>]>>(
         &mut self,
         actor: &Actor,
         choices: ConflictChoices,
         chunks: impl IntoIterator<Item = C>,
         known: &dyn Fn() -> usize,
+        bugs: &std::sync::Mutex<Vec<crate::excel::import::bugs::BugRecord>>,
         watch: Watch<'_>,
-    ) -> Result<(Counts, Vec<Conflict>)> {
+    ) -> Result<Written> {
         let Watch {
             expected,
             progress,
@@ -395,7 +417,29 @@ impl Db {
             if cancel.load(Ordering::Relaxed) {
                 return Err(cancelled());
             }
-            w.finish(tx)
+            let bugs = std::mem::take(
+                &mut *bugs
+                    .lock()
+                    .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?,
+            );
+            let mut warnings = Vec::new();
+            let choices = w.choices.clone();
+            let (counts, mut conflicts) = w.finish(tx)?;
+            let bug_counts = super::bugs::import_bugs(
+                tx,
+                Some(actor),
+                &bugs,
+                &choices,
+                &|_| false,
+                &mut conflicts,
+                &mut warnings,
+            )?;
+            Ok(Written {
+                counts,
+                conflicts,
+                bugs: bug_counts,
+                warnings,
+            })
         })
     }
 }
@@ -578,8 +622,10 @@ impl<'a, 't> Writer<'a, 't> {
 
     fn apply(&mut self, tx: &Transaction, rec: &Record) -> Result<()> {
         if !self.actors.contains_key(&*rec.origin.file) {
-            self.actors
-                .insert(rec.origin.file.clone(), file_actor(self.actor, rec));
+            self.actors.insert(
+                rec.origin.file.clone(),
+                file_actor(self.actor, &rec.origin.file),
+            );
         }
         let outcome = match self.numbers.get(&*rec.number) {
             Some(_) => diff(tx, rec, &self.choices, &mut self.conflicts)?,
@@ -698,9 +744,20 @@ impl<'a, 't> Writer<'a, 't> {
     }
 }
 
-fn finished(mut report: ImportReport, counts: Counts, conflicts: Vec<Conflict>) -> ImportReport {
-    (report.created, report.updated, report.unchanged) = counts;
-    report.conflicts = conflicts;
+/// What a committed import wrote.
+struct Written {
+    counts: Counts,
+    conflicts: Vec<Conflict>,
+    bugs: super::bugs::BugCounts,
+    /// Said while writing (a 关联需求 not found).
+    warnings: Vec<Rejection>,
+}
+
+fn finished(mut report: ImportReport, w: Written) -> ImportReport {
+    (report.created, report.updated, report.unchanged) = w.counts;
+    report.conflicts = w.conflicts;
+    report.bugs = w.bugs;
+    report.warnings.extend(w.warnings);
     report.committed = true;
     report
 }
@@ -716,6 +773,7 @@ fn empty_report(parsed: &Parsed) -> ImportReport {
         skipped: parsed.skipped.clone(),
         files: parsed.files.clone(),
         committed: false,
+        bugs: Default::default(),
     }
 }
 

@@ -313,8 +313,12 @@ async fn import_wizard_previews_remaps_and_commits() {
         .await;
     s.click("#import-load").await;
     s.wait_text("#import-summary", "将新建 102 条").await;
-    s.wait_text("[data-file='Bug收集反馈表_2014.xlsx']", "Bug收集反馈表")
-        .await;
+    s.wait_text(
+        "[data-file='Bug收集反馈表_2014.xlsx']",
+        "Bug收集反馈表，30 行",
+    )
+    .await;
+    s.wait_text("#import-bugs", "将新建 30 个").await;
     s.wait_text("#import-skipped", "expected.json").await;
     s.wait_text("#import-forms", "需求报告表 2 份").await;
     s.screenshot("08-import-preview").await;
@@ -1137,9 +1141,29 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     assert_eq!(drawn.as_i64(), Some(1), "thumbnail not drawn: {drawn}");
     s.screenshot("bug-reported").await;
 
+    // triage after the report: channel and severity from the lists
+    s.select("#step-triage select[name=channel]", "客服热线")
+        .await;
+    s.select("#step-triage select[name=severity]", "一般").await;
+    s.click("#step-triage button[type=submit]").await;
+    s.wait_text("#card-triage .current", "性能 · 一般 · 客服热线")
+        .await;
+    // a correction of the report: its form, filled with what was reported
+    s.click("#bug-edit").await;
+    s.wait_css("#bug-form").await;
+    assert_eq!(
+        s.value("#bug-form [name=content]").await,
+        "随访问卷提交后闪退"
+    );
+    s.fill("#bug-form [name=app_version]", "2.3.0").await;
+    s.click("#bug-submit").await;
+    s.wait_text("#bug-number", "B14070101").await;
+    s.wait_text(".facts", "2.3.0").await;
+
     // fixing is not offered before it is reproduced
     let fix_disabled = s.attr("#step-fix button[type=submit]", "disabled").await;
     assert!(fix_disabled.is_some(), "fix offered before reproduction");
+    s.click("#step-reproduce input[name=reporter_copied]").await;
     s.fill("#step-reproduce [name=tracker_id]", "BF-123").await;
     s.fill("#step-reproduce [name=happened_at]", "2014-07-02 10:00")
         .await;
@@ -1167,5 +1191,33 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
         .await;
     let row = s.text("#bug-list tr[data-number='B14070101']").await;
     assert!(row.contains("1 张") && row.contains("20140703"), "{row}");
+    // the list's filters are the core's: phone model, days found, a bad day said
+    s.select("#bug-filters select[name=phone_model]", "iPhone 5")
+        .await;
+    s.wait_text("#bug-count", "共 1 个").await;
+    s.fill("#bug-filters [name=from]", "20140702").await;
+    s.client
+        .execute(
+            "document.querySelector('#bug-filters [name=from]').dispatchEvent(new Event('change'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.wait_text("#bug-count", "共 0 个").await;
+    s.fill("#bug-filters [name=from]", "七月").await;
+    s.client
+        .execute(
+            "document.querySelector('#bug-filters [name=from]').dispatchEvent(new Event('change'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.wait_text("#bug-filter-error", "发现日期从").await;
+    // the reporter copied, as recorded with the reproduction
+    s.client
+        .goto("tauri://localhost/index.html#/bug/B14070101")
+        .await
+        .ok();
+    s.wait_text("#bug-history", "已抄送反馈人").await;
     s.close().await;
 }

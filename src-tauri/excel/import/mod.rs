@@ -1,7 +1,8 @@
-//! Importing legacy Excel: registers (需求登记反馈表), single report forms (需求报告表), and
-//! folders of them. `parse` reads and understands the files without touching the database; the
+//! Importing legacy Excel: registers (需求登记反馈表), single report forms (需求报告表), Bug收集反馈表
+//! ledgers (`bugs`), and folders of them. `parse` reads and understands the files without touching the database; the
 //! store then previews (`Db::import_preview`) and commits (`Db::import_commit`) the records.
 
+pub mod bugs;
 pub mod form;
 pub mod layout;
 pub mod read;
@@ -174,6 +175,8 @@ pub struct Parsed {
     /// Files passed over (lock files, other documents), with the reason.
     pub skipped: Vec<Rejection>,
     pub warnings: Vec<Rejection>,
+    /// Bugs read from Bug收集反馈表 ledgers (few: kept whole, written after the requirements).
+    pub bugs: Vec<bugs::BugRecord>,
 }
 
 impl Parsed {
@@ -356,6 +359,7 @@ pub fn parse_with(
     for (file, sheet) in forms {
         form_record(&file, &sheet, &mut out, &mut emitter);
     }
+    bugs::merge_duplicates(&mut out);
     out.records = emitter.seen.into_values().collect();
     out
 }
@@ -485,9 +489,20 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             apply_overrides(columns, &self.src.name, &sheet.name, self.overrides);
         }
         let report = match kind {
-            SheetKind::Register { data_start, columns } => {
+            SheetKind::Register {
+                data_start,
+                columns,
+            } => {
                 let name: Arc<str> = sheet.name.as_str().into();
-                let taken = register_rows(&self.file, &name, &sheet, data_start, &columns, self.out, self.emitter);
+                let taken = register_rows(
+                    &self.file,
+                    &name,
+                    &sheet,
+                    data_start,
+                    &columns,
+                    self.out,
+                    self.emitter,
+                );
                 SheetReport {
                     name: sheet.name.clone(),
                     kind: crate::domain::forms::REGISTER.title.into(),
@@ -509,14 +524,17 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                     note: None,
                 }
             }
-            SheetKind::BugLedger => SheetReport {
-                name: sheet.name.clone(),
-                kind: "Bug收集反馈表".into(),
-                kind_code: "bug_ledger",
-                columns: Vec::new(),
-                rows: 0,
-                note: Some("这是 Bug收集反馈表，不是需求登记表；Bug 记录的导入将随 Bug 功能提供，本次未导入".into()),
-            },
+            SheetKind::BugLedger => {
+                let (rows, note) = bugs::ledger_rows(&self.file, &sheet, self.out);
+                SheetReport {
+                    name: sheet.name.clone(),
+                    kind: crate::domain::forms::BUG_LEDGER.title.into(),
+                    kind_code: "bug_ledger",
+                    columns: Vec::new(),
+                    rows,
+                    note,
+                }
+            }
             SheetKind::Unknown => SheetReport {
                 name: sheet.name.clone(),
                 kind: "未识别".into(),

@@ -106,8 +106,12 @@ export async function importView() {
     try { showPreview(await api.importRemap(overrides, choices())); } catch (e) { showError(e); }
   }
 
+  // the bugs of Bug收集反馈表 ledgers, when there are any
+  const bugLine = (b, verb) => (b.created + b.updated + b.unchanged
+    ? h('p', { id: 'import-bugs' }, `Bug：${verb}新建 ${b.created} 个，更新 ${b.updated} 个，${b.unchanged} 个不变。`) : null);
+
   function showPreview(rep) {
-    const nothing = rep.created + rep.updated === 0;
+    const nothing = rep.created + rep.updated + rep.bugs.created + rep.bugs.updated === 0;
     // Single report forms are many and alike: one card lists them all.
     const isForm = (f) => !f.refused && f.sheets.length > 0 && f.sheets.every((s) => s.kind_code === 'report_form');
     const forms = rep.files.filter(isForm);
@@ -118,7 +122,7 @@ export async function importView() {
     const files = rep.files.filter((f) => !isForm(f)).map((f) => h('div', { class: 'card', 'data-file': f.file.split('/').pop() },
       h('h3', {}, f.file.split('/').pop(), f.refused ? h('span', { class: 'badge overdue' }, '整个文件被拒绝') : null),
       f.refused ? h('p', { class: 'error-text' }, f.refused) : f.sheets.map((s) => h('div', {},
-        h('p', {}, `工作表“${s.name}”：${s.kind}`, s.kind_code === 'register' ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
+        h('p', {}, `工作表“${s.name}”：${s.kind}`, ['register', 'bug_ledger'].includes(s.kind_code) ? `，${s.rows} 行` : '', s.note ? `（${s.note}）` : ''),
         s.columns.length ? h('div', { class: 'mapping' }, s.columns.map((c) => h('label', {},
           `${c.letter} 列 ${c.header || ''}`,
           h('select', {
@@ -134,7 +138,7 @@ export async function importView() {
       h('h3', {}, `冲突 ${rep.conflicts.length} 处：文件与数据库中已有的值不同`),
       h('div', { class: 'roles' }, [['keep_existing', '保留已有的值（文件只补空白）'], ['take_file', '采用文件中的值']].map(([v, l]) =>
         h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; exceptions.length = 0; remap(); } }), l))),
-      table('import-conflicts', ['需求编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts, (c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
+      table('import-conflicts', ['编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts, (c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
         h('select', {
           'data-conflict': `${c.number}:${c.column}`,
           onchange: () => {
@@ -148,6 +152,7 @@ export async function importView() {
       h('div', { class: 'card', id: 'import-summary', 'data-revision': String(++revision) },
         h('h2', {}, '预览（尚未写入）'),
         h('p', {}, `将新建 ${rep.created} 条，更新 ${rep.updated} 条，${rep.unchanged} 条不变；拒绝 ${rep.rejected.length} 行。`),
+        bugLine(rep.bugs, '将'),
         h('div', { class: 'actions' },
           h('button', { type: 'button', onclick: () => go('#/import') }, '重新选择'),
           h('button', { type: 'button', class: 'primary', id: 'import-commit', disabled: nothing, onclick: () => commit(rep) }, '确认导入'))),
@@ -171,7 +176,9 @@ export async function importView() {
       const done = await api.importCommit(choices(), (p) => { bar.max = Math.max(1, p.total); bar.value = p.done; label.textContent = `${p.done} / ${p.total}`; });
       clear(body, h('div', { class: 'card', id: 'import-done' }, h('h2', {}, '导入完成'),
         h('p', {}, `新建 ${done.created} 条，更新 ${done.updated} 条，${done.unchanged} 条不变；拒绝 ${done.rejected.length} 行。`),
-        h('div', { class: 'actions' }, h('a', { href: '#/register', class: 'button primary' }, '查看登记表'))));
+        bugLine(done.bugs, ''),
+        h('div', { class: 'actions' }, h('a', { href: '#/register', class: 'button primary' }, '查看登记表'),
+          done.bugs.created + done.bugs.updated + done.bugs.unchanged ? h('a', { href: '#/bugs', class: 'button' }, '查看 Bug 列表') : null)));
       toast('导入完成');
     } catch (e) {
       clear(body, h('div', { class: 'card', id: 'import-done' }, h('h2', {}, e.kind === 'cancelled' ? '已取消' : '导入失败'),
@@ -180,7 +187,7 @@ export async function importView() {
   }
 
   const form = h('form', { class: 'card', id: 'import-form', onsubmit: (e) => { e.preventDefault(); load(form); } },
-    h('h2', {}, '选择旧的登记表、需求报告表'),
+    h('h2', {}, '选择旧的登记表、需求报告表、Bug收集反馈表'),
     h('p', { class: 'hint' }, '支持 .xlsx、.xls、.ods；可一次选多个文件，或选一个文件夹（会查找其中所有子文件夹）。导入前会先预览，确认后才写入；同一批文件重复导入不会重复登记。'),
     h('div', { class: 'row' },
       h('button', { type: 'button', id: 'import-pick-files', onclick: () => pick(false) }, '选择文件…'),
