@@ -62,6 +62,7 @@ fn ledger(sheet: &str, title: &str, summary: Option<&str>, bugs: &[BugView]) -> 
         let font = |f: Format| f.set_font_name("宋体").set_font_size(10);
         let head = font(Format::new())
             .set_bold()
+            .set_text_wrap()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::Center)
             .set_align(FormatAlign::VerticalCenter)
@@ -83,15 +84,25 @@ fn ledger(sheet: &str, title: &str, summary: Option<&str>, bugs: &[BugView]) -> 
             ws.merge_range(1, 0, 1, last, s, &font(Format::new()))?;
             header_row = 2;
         }
+        // rows as tall as their longest wrapped cell (10 pt: 13.5 pt a line)
+        let height = |lines: usize| 13.5 * lines as f64 + 2.0;
+        let width = |f: &crate::domain::forms::Field| f64::from(f.width.max(5));
+        let mut head_lines = 1;
         for (c, f) in cols.iter().enumerate() {
-            ws.set_column_width(c as u16, f64::from(f.width.max(6)))?;
+            ws.set_column_width(c as u16, width(f))?;
             ws.write_string_with_format(header_row, c as u16, f.label, &head)?;
+            head_lines = head_lines.max(super::lines_in(f.label, width(f)));
         }
+        ws.set_row_height(header_row, height(head_lines))?;
         for (i, b) in bugs.iter().enumerate() {
             let row = header_row + 1 + i as u32;
+            let mut lines = 1;
             for (c, f) in cols.iter().enumerate() {
-                ws.write_string_with_format(row, c as u16, value(b, f.key), &cell)?;
+                let v = value(b, f.key);
+                lines = lines.max(super::lines_in(&v, width(f)));
+                ws.write_string_with_format(row, c as u16, v, &cell)?;
             }
+            ws.set_row_height(row, height(lines))?;
         }
         ws.set_paper_size(9);
         ws.set_landscape();

@@ -4,3 +4,25 @@
 pub mod bugs;
 pub mod forms;
 pub mod import;
+
+/// How many lines `text` takes in a wrapped cell `width` characters wide (Excel's column
+/// width unit: one Latin character; a Chinese character takes two), at least one.
+pub(crate) fn lines_in(text: &str, width: f64) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let per_line = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| ((line.width() as f64) / per_line).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chinese_takes_two_columns_and_line_breaks_count() {
+        assert_eq!(super::lines_in("", 10.0), 1);
+        assert_eq!(super::lines_in("abcdefghi", 10.0), 1);
+        assert_eq!(super::lines_in("药品说明书查询", 10.0), 2);
+        assert_eq!(super::lines_in("1.登录\n2.进入", 10.0), 2);
+    }
+}
