@@ -1140,6 +1140,11 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
         .unwrap();
     assert_eq!(drawn.as_i64(), Some(1), "thumbnail not drawn: {drawn}");
     s.screenshot("bug-reported").await;
+    // a thumbnail opens the screenshot full size
+    s.click("#bug-screenshots [data-shot]").await;
+    s.wait_css("dialog img.scan").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_gone("dialog").await;
 
     // triage after the report: channel and severity from the lists
     s.select("#step-triage select[name=channel]", "客服热线")

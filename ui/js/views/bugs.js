@@ -168,7 +168,11 @@ export async function bugDetailView(app, number) {
   for (const a of b.screenshots) {
     const bytes = await api.attachment(a.id);
     const url = URL.createObjectURL(new Blob([bytes], { type: a.media_type }));
-    thumbs.append(h('a', { href: url, target: '_blank', title: a.file_name }, h('img', { src: url, alt: a.file_name, class: 'thumb' })));
+    // opened full size in the window (a webview has no second tab to open a picture in)
+    const full = () => dialog(a.file_name, h('img', { src: url, alt: a.file_name, class: 'scan' }),
+      { submitLabel: '关闭', cancellable: false, onSubmit: async () => true });
+    thumbs.append(h('button', { type: 'button', class: 'link', title: `${a.file_name}（点击查看原图）`, 'data-shot': a.id, onclick: full },
+      h('img', { src: url, alt: a.file_name, class: 'thumb' })));
   }
   const convert = async () => {
     const sure = await dialog(`把 ${b.number} 转为需求`, h('p', {}, '会登记一条新需求（占用一个需求编号，不能撤销），并把这个 Bug 关闭为“已转需求”。'),
