@@ -62,34 +62,18 @@ struct DelayExport {
     force: bool,
 }
 
-/// Writes `bytes` to `out`, refusing to replace a file unless `force`.
-pub(crate) fn save(out: &PathBuf, bytes: &[u8], force: bool) -> Result<()> {
-    let xlsx = out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if !xlsx {
-        return Err(Error::invalid(
-            "out",
-            format!("{} 不是 .xlsx 文件名", out.display()),
-        ));
+/// `--force`: replace a file already there.
+pub(crate) fn existing(force: bool) -> crate::excel::save::Existing {
+    if force {
+        crate::excel::save::Existing::Replace
+    } else {
+        crate::excel::save::Existing::Keep
     }
-    if out.exists() && !force {
-        return Err(Error::invalid(
-            "out",
-            format!("{} 已存在（加 --force 覆盖）", out.display()),
-        ));
-    }
-    std::fs::write(out, bytes).map_err(|e| {
-        Error::invalid(
-            "out",
-            format!(
-                "无法写入 {}：{}",
-                out.display(),
-                crate::error::io_reason(&e)
-            ),
-        )
-    })?;
-    Ok(())
+}
+
+/// Writes `bytes` to `out` atomically (`excel::save`), refusing to replace a file unless `force`.
+pub(crate) fn save(out: &std::path::Path, bytes: &[u8], force: bool) -> Result<()> {
+    crate::excel::save::write_atomic(out, bytes, "xlsx", existing(force))
 }
 
 pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
@@ -126,17 +110,8 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
                     return Err(Error::invalid("--from", "--from 不能晚于 --to"));
                 }
             }
-            let bugs: Vec<_> = db
-                .bugs()?
-                .into_iter()
-                .filter(|x| {
-                    let day = crate::domain::dates::from_iso(&x.received_date);
-                    from.is_none_or(|f| day.is_some_and(|d| d >= f))
-                        && to.is_none_or(|t| day.is_some_and(|d| d <= t))
-                })
-                .collect();
-            save(&b.out, &crate::excel::bugs::bug_ledger(&bugs)?, b.force)?;
-            writeln!(out, "已导出 {} 个 Bug：{}", bugs.len(), b.out.display())?;
+            let done = crate::api::exports::bug_ledger(db, from, to, &b.out, existing(b.force))?;
+            writeln!(out, "已导出 {} 个 Bug：{}", done.count, done.path)?;
         }
     }
     Ok(())

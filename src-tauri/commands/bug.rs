@@ -115,3 +115,39 @@ pub async fn bug_history(
     })
     .await
 }
+
+/// Writes the Bug收集反馈表 of the list as filtered in the window to `path` (chosen in the save
+/// dialog, which asked before replacing a file).
+#[tauri::command]
+pub async fn bug_export(
+    state: Managed<'_>,
+    filter: BugFilter,
+    path: String,
+) -> Result<crate::api::exports::Exported> {
+    read(&state, move |db| {
+        crate::api::exports::bug_ledger_filtered(db, &filter, std::path::Path::new(&path))
+    })
+    .await
+}
+
+/// Writes the 新增Bug周报 of the week holding `day` to `path`.
+#[tauri::command]
+pub async fn bug_weekly_export(
+    state: Managed<'_>,
+    day: String,
+    path: String,
+) -> Result<crate::api::exports::Exported> {
+    read(&state, move |db| {
+        let day = crate::domain::dates::parse_day(&day).ok_or_else(|| {
+            Error::invalid("day", format!("“{day}”不是有效日期（例如 2014-07-01）"))
+        })?;
+        let (_, done) = crate::api::exports::bug_weekly(
+            db,
+            day,
+            std::path::Path::new(&path),
+            crate::excel::save::Existing::Replace,
+        )?;
+        Ok(done)
+    })
+    .await
+}

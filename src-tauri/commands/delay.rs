@@ -62,7 +62,12 @@ pub async fn delay_export(state: Managed<'_>, id: Option<i64>, path: String) -> 
     read(&state, move |db| {
         let view = id.map(|id| db.delay(id)).transpose()?;
         let bytes = crate::excel::forms::delay_form(view.as_ref())?;
-        std::fs::write(&path, bytes)?;
+        crate::excel::save::write_atomic(
+            std::path::Path::new(&path),
+            &bytes,
+            "xlsx",
+            crate::excel::save::Existing::Replace,
+        )?;
         Ok(path)
     })
     .await

@@ -66,6 +66,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_report,
         bug::bug_reproduce,
         bug::bug_edit,
+        bug::bug_export,
+        bug::bug_weekly_export,
         bug::bug_fix,
         bug::bug_to_requirement,
         bug::bug_notifications,

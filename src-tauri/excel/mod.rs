@@ -4,6 +4,7 @@
 pub mod bugs;
 pub mod forms;
 pub mod import;
+pub mod save;
 
 /// How many lines `text` takes in a wrapped cell `width` characters wide (Excel's column
 /// width unit: one Latin character; a Chinese character takes two), at least one.

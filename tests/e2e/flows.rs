@@ -1200,6 +1200,29 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     s.select("#bug-filters select[name=phone_model]", "iPhone 5")
         .await;
     s.wait_text("#bug-count", "共 1 个").await;
+    // the ledger of the list as filtered, then the week's report, where the user saves them
+    let out = std::env::temp_dir().join(format!("genjin-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let ledger = out.join("Bug收集反馈表.xlsx");
+    s.answer_save_dialog(&ledger).await;
+    s.click("#bug-export").await;
+    s.wait_text("#toasts", "已导出 1 个 Bug").await;
+    let bytes = std::fs::read(&ledger).expect("the ledger was written");
+    assert!(bytes.starts_with(b"PK"), "an xlsx");
+    let weekly = out.join("周报.xlsx");
+    s.answer_save_dialog(&weekly).await;
+    s.click("#bug-weekly").await;
+    s.fill("#bug-weekly-dialog [name=day]", "2014-07-02").await;
+    s.click("#bug-weekly-dialog button[type=submit]").await;
+    s.wait_gone("#bug-weekly-dialog").await;
+    assert!(weekly.exists(), "the weekly report was written");
+    let asked = s.save_asked().await;
+    assert_eq!(
+        asked.last().map(String::as_str),
+        Some(out.join("新增Bug周报_20140702.xlsx").to_str().unwrap()),
+        "the second save opens in the folder of the first: {asked:?}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
     s.fill("#bug-filters [name=from]", "20140702").await;
     s.client
         .execute(

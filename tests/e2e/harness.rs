@@ -303,6 +303,29 @@ impl Session {
         v[0].as_str().map(str::to_string)
     }
 
+    /// Answers the system's save dialog, which WebDriver cannot drive: the page's next "save
+    /// as" calls get `path` as if the user had chosen it (`ui/js/api.js` `savePath` reads
+    /// `window.__genjinSaveAnswer`; Tauri's own `invoke` cannot be replaced from the page).
+    pub async fn answer_save_dialog(&self, path: &std::path::Path) {
+        self.client
+            .execute(
+                "window.__genjinSaveAnswer = arguments[0];",
+                vec![path.to_string_lossy().to_string().into()],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The default paths the page offered its save dialogs, oldest first.
+    pub async fn save_asked(&self) -> Vec<String> {
+        let v = self
+            .client
+            .execute("return window.__genjinSaveAsked || [];", vec![])
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
     /// The `value` property of the first form control matching `css`.
     pub async fn value(&self, css: &str) -> String {
         let v = self

@@ -9,6 +9,28 @@ const invoke = (cmd, args = {}, options = undefined) => {
     Promise.reject(typeof e === 'string' ? { kind: 'unknown', message: e } : e));
 };
 
+const FOLDER_KEY = 'genjin.exportFolder';
+
+/** The system's save dialog, opening in the folder the last export went to (remembered in
+ * this window's storage); the chosen path, or null when cancelled. */
+export async function savePath(title, suggested, extensions = ['xlsx']) {
+  const folder = localStorage.getItem(FOLDER_KEY);
+  const sep = folder && folder.includes('\\') ? '\\' : '/';
+  const defaultPath = folder ? `${folder}${sep}${suggested}` : suggested;
+  // End-to-end tests answer here: WebDriver cannot drive the system's dialog, and Tauri's
+  // invoke cannot be replaced from the page.
+  const answer = window.__genjinSaveAnswer;
+  const path = answer !== undefined ? ((window.__genjinSaveAsked ||= []).push(defaultPath), answer)
+    : await invoke('plugin:dialog|save', {
+      options: { title, defaultPath, filters: [{ name: extensions[0] === 'xlsx' ? 'Excel 表格' : extensions[0], extensions }] },
+    });
+  if (path) {
+    const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    if (cut > 0) localStorage.setItem(FOLDER_KEY, path.slice(0, cut));
+  }
+  return path || null;
+}
+
 export const api = {
   appInfo: () => invoke('app_info'),
   people: () => invoke('person_list'),
@@ -54,10 +76,18 @@ export const api = {
   delay: (id) => invoke('delay_get', { id }),
   /** Saves 附表1 (an application, or blank with id null) where the user chooses; the path, or null. */
   exportDelay: async (id, suggested) => {
-    const path = await invoke('plugin:dialog|save', {
-      options: { title: '导出附表1', defaultPath: suggested, filters: [{ name: 'Excel 表格', extensions: ['xlsx'] }] },
-    });
+    const path = await savePath('导出附表1', suggested);
     return path ? invoke('delay_export', { id, path }) : null;
+  },
+  /** The Bug收集反馈表 of the list as filtered: {path, count}, or null when cancelled. */
+  exportBugs: async (filter, suggested) => {
+    const path = await savePath('导出 Bug收集反馈表', suggested);
+    return path ? invoke('bug_export', { filter, path }) : null;
+  },
+  /** The 新增Bug周报 of the week holding `day`: {path, count}, or null when cancelled. */
+  exportBugWeekly: async (day, suggested) => {
+    const path = await savePath('导出新增Bug周报', suggested);
+    return path ? invoke('bug_weekly_export', { day, path }) : null;
   },
   /** Picks a photo or scan in the system's dialog and keeps it with application `id`. */
   attachDelayScan: async (id) => {

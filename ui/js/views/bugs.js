@@ -1,7 +1,7 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, clear, compact, dialog, field, formData, go, moment, select, showError, toast } from '../components/dom.js';
+import { h, clear, compact, dialog, field, formData, go, moment, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { noticeCards } from '../components/notices.js';
 
@@ -25,13 +25,14 @@ export async function bugsView(app) {
   const search = h('input', { type: 'search', name: 'search', placeholder: '编号、内容、机型、系统…', autocomplete: 'off' });
   // the core filters (its day spellings, its folding); a bad day is said beside the filters
   const error = h('div', { class: 'error-text', id: 'bug-filter-error' });
+  const filter = () => ({ state: state.value, severity: severity.value, bug_type: type.value, phone_model: phone.value,
+    os_version: os.value, reporter: reporter.value, from: from.value, to: to.value, search: search.value });
   let asked = 0;
   const draw = async () => {
     const mine = ++asked;
     let rows;
     try {
-      rows = await api.bugs({ state: state.value, severity: severity.value, bug_type: type.value, phone_model: phone.value,
-        os_version: os.value, reporter: reporter.value, from: from.value, to: to.value, search: search.value });
+      rows = await api.bugs(filter());
       error.textContent = '';
     } catch (e) {
       if (mine === asked) error.textContent = (e && e.message) || String(e);
@@ -50,8 +51,23 @@ export async function bugsView(app) {
   search.addEventListener('input', draw);
   [from, to].forEach((i) => i.addEventListener('change', draw));
   await draw();
+  // 导出: the ledger of the list as filtered; the weekly report of a chosen week
+  const exportLedger = async () => {
+    try {
+      const done = await api.exportBugs(filter(), 'Bug收集反馈表.xlsx');
+      if (done) toast(`已导出 ${done.count} 个 Bug：${done.path}`);
+    } catch (e) { showError(e); }
+  };
+  const exportWeekly = async () => {
+    const done = await dialog('新增Bug周报', h('div', {},
+      field('这一周中的任意一天', dayInput('day', todayIso()), { hint: '周一至周日反馈的 Bug' })),
+    { submitLabel: '选择保存位置…', id: 'bug-weekly-dialog', onSubmit: async (d) => api.exportBugWeekly(d.day, `新增Bug周报_${d.day.replace(/\D/g, '')}.xlsx`) });
+    if (done) toast(`已导出 ${done.count} 个 Bug：${done.path}`);
+  };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, 'Bug 收集反馈'), h('span', { class: 'spacer' }), info,
+      h('button', { type: 'button', id: 'bug-export', onclick: exportLedger, title: '按当前筛选导出' }, '导出 Bug收集反馈表'),
+      h('button', { type: 'button', id: 'bug-weekly', onclick: exportWeekly }, '新增Bug周报…'),
       h('a', { href: '#/bugs/new', class: 'button primary', id: 'bug-new' }, '登记 Bug')),
     h('form', { class: 'filters', id: 'bug-filters', onsubmit: (e) => e.preventDefault() },
       h('label', {}, '搜索', search), h('label', {}, '状态', state), h('label', {}, '严重程度', severity),

@@ -1,0 +1,97 @@
+//! The exports and reports, once for both shells: what goes into each file and where it is
+//! written (atomically, `excel::save`). The window hands in the path its save dialog returned;
+//! the command line its `--out`.
+
+use crate::domain::dates;
+use crate::error::Result;
+use crate::excel::save::{write_atomic, Existing};
+use crate::store::{BugFilter, Db};
+use chrono::{Datelike, NaiveDate};
+use std::path::Path;
+
+/// What an export wrote: the file and how many records are in it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub count: usize,
+}
+
+fn written(out: &Path, count: usize) -> Exported {
+    Exported {
+        path: out.display().to_string(),
+        count,
+    }
+}
+
+/// The Bug收集反馈表 of the bugs reported (反馈日期) from `from` to `to`, inclusive (either
+/// open). Errors: `Invalid` when `from` is after `to` or the file cannot be written.
+pub fn bug_ledger(
+    db: &Db,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    out: &Path,
+    existing: Existing,
+) -> Result<Exported> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(crate::Error::invalid("from", "起始日期不能晚于结束日期"));
+        }
+    }
+    let bugs: Vec<_> = db
+        .bugs()?
+        .into_iter()
+        .filter(|x| {
+            let day = dates::from_iso(&x.received_date);
+            from.is_none_or(|f| day.is_some_and(|d| d >= f))
+                && to.is_none_or(|t| day.is_some_and(|d| d <= t))
+        })
+        .collect();
+    write_atomic(
+        out,
+        &crate::excel::bugs::bug_ledger(&bugs)?,
+        "xlsx",
+        existing,
+    )?;
+    Ok(written(out, bugs.len()))
+}
+
+/// The Bug收集反馈表 of the bugs a list filter lets through (the window's current list).
+pub fn bug_ledger_filtered(db: &Db, filter: &BugFilter, out: &Path) -> Result<Exported> {
+    let bugs = db.bugs_where(filter)?;
+    write_atomic(
+        out,
+        &crate::excel::bugs::bug_ledger(&bugs)?,
+        "xlsx",
+        Existing::Replace,
+    )?;
+    Ok(written(out, bugs.len()))
+}
+
+/// The Monday of the week (Monday–Sunday) that holds `day`.
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The 新增Bug周报 of the week holding `day` (Monday–Sunday): the bugs reported in it with
+/// where each stands. Returns the Monday too.
+pub fn bug_weekly(
+    db: &Db,
+    day: NaiveDate,
+    out: &Path,
+    existing: Existing,
+) -> Result<(NaiveDate, Exported)> {
+    let monday = monday_of(day);
+    let sunday = monday + chrono::Duration::days(6);
+    let bugs: Vec<_> = db
+        .bugs()?
+        .into_iter()
+        .filter(|b| dates::from_iso(&b.received_date).is_some_and(|d| d >= monday && d <= sunday))
+        .collect();
+    write_atomic(
+        out,
+        &crate::excel::bugs::bug_weekly(monday, &bugs)?,
+        "xlsx",
+        existing,
+    )?;
+    Ok((monday, written(out, bugs.len())))
+}
