@@ -1300,3 +1300,185 @@ fn an_imported_timeline_keeps_the_files_dates() {
         approved.origin
     );
 }
+
+/// Issue 10: Bug收集反馈表 ledgers as offices keep them — dates as Excel dates and serial
+/// numbers, a title row, a number already used by another bug, a 关联需求 that is not there, a
+/// severity outside the list, full-width text — are imported or refused row by row, each said.
+#[test]
+fn messy_bug_ledgers_are_imported_row_by_row_and_each_problem_said() {
+    let mut db = Db::open_in_memory().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("七月").unwrap();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_string(0, 0, "2014年7月 Bug收集反馈表").unwrap();
+    for (c, h) in [
+        "Bug编号",
+        "报告人",
+        "发现日期",
+        "手机型号",
+        "手机系统",
+        "Bug内容",
+        "是否复现",
+        "BugFree编号",
+        "修复日期",
+        "严重程度",
+        "关联需求",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: &[&[&str]] = &[
+        &[
+            "B14070101",
+            "董平一",
+            "",
+            "ＯＰＰＯ  R7",
+            "Android 4.4",
+            "药品说明书查询闪退",
+            "是",
+            "",
+            "",
+            "高",
+            "",
+        ],
+        &[
+            "B14070102",
+            "付杰鹏",
+            "",
+            "魅族 MX4",
+            "EMUI 3.0",
+            "随访提醒按科室",
+            "",
+            "",
+            "",
+            "",
+            "14070109",
+        ],
+        &[
+            "B14070103",
+            "叶诺鹏",
+            "",
+            "华为 Mate 7",
+            "iOS 7.1.2",
+            "另一个 Bug",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+        // 发现日期 an Excel date; BugFree编号 a number
+        ws.write_datetime_with_format(r, 2, ExcelDateTime::from_ymd(2014, 7, 1).unwrap(), &day)
+            .unwrap();
+        ws.write_number(r, 7, 9944.0 + f64::from(r)).unwrap();
+    }
+    // 修复日期 of the first as a bare serial number (a date column someone reformatted)
+    ws.write_number(2, 8, 41828.0).unwrap(); // 2014-07-08
+    let bytes = wb.save_to_buffer().unwrap();
+    // the database already has bugs B14070101–03, other bugs than the ledger's
+    db.report_bug(
+        &actor(),
+        &genjin::store::BugInput {
+            found_date: "2014-07-01".into(),
+            received_date: "2014-07-01".into(),
+            reporter: "叶诺鹏".into(),
+            phone_model: "华为 Mate 7".into(),
+            os_version: "iOS 7.1.2".into(),
+            content: "批量发送随访乱码".into(),
+            ..Default::default()
+        },
+        &[],
+    )
+    .unwrap();
+    for _ in 0..2 {
+        db.report_bug(
+            &actor(),
+            &genjin::store::BugInput {
+                found_date: "2014-07-01".into(),
+                received_date: "2014-07-01".into(),
+                reporter: "x".into(),
+                phone_model: "x".into(),
+                os_version: "x".into(),
+                content: format!("占位 {}", db.bugs().unwrap().len()),
+                ..Default::default()
+            },
+            &[],
+        )
+        .unwrap();
+    }
+    let parsed = parse(&[Source::new("Bug收集反馈表_七月.xlsx", bytes)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::KeepExisting)
+        .unwrap();
+    let report = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(
+        preview.bugs, report.bugs,
+        "the preview says what the commit does"
+    );
+    assert_eq!(report.bugs.created, 0);
+    let refused: Vec<(Option<usize>, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.row, r.reason.as_str()))
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(
+        refused[0]
+            .1
+            .contains("内容“批量发送随访乱码”，文件“药品说明书查询闪退”"),
+        "{refused:?}"
+    );
+    let kept = db.bug("B14070101").unwrap();
+    assert_eq!(
+        (kept.content.as_str(), kept.fixed_date.as_deref()),
+        ("批量发送随访乱码", None),
+        "never merged into the bug already there"
+    );
+
+    // into an empty database the same ledger imports, each oddity said
+    let mut db = Db::open_in_memory().unwrap();
+    let report = commit(&mut db, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(report.bugs.created, 3, "{:?}", report.rejected);
+    let b = db.bug("B14070101").unwrap();
+    assert_eq!(b.found_date.as_deref(), Some("2014-07-01"), "an Excel date");
+    assert_eq!(b.fixed_date.as_deref(), Some("2014-07-08"), "a serial day");
+    assert_eq!(b.tracker_id, "9946", "a number cell as its digits");
+    assert_eq!(
+        b.phone_model, "OPPO R7",
+        "full-width folded, spaces made one"
+    );
+    assert_eq!(b.severity, "高");
+    let notes: Vec<&str> = report.warnings.iter().map(|w| w.reason.as_str()).collect();
+    assert!(
+        notes.iter().any(|n| n.contains("严重程度“高”不在列表中")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("关联需求 14070109 不在数据库中")),
+        "{notes:?}"
+    );
+    let b2 = db.bug("B14070102").unwrap();
+    assert_eq!(b2.state.label(), "待复现", "not linked, so not converted");
+    assert_eq!(b2.remark, "关联需求 14070109（导入时未找到）");
+    // a ledger whose text differs only in width and spacing changes nothing on a second import
+    let again = commit(&mut db, &parsed, ConflictPolicy::TakeFile);
+    assert_eq!(
+        (again.bugs.unchanged, again.conflicts.len()),
+        (3, 0),
+        "{:?}",
+        again.conflicts
+    );
+}

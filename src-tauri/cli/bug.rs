@@ -292,7 +292,7 @@ pub fn bug(db: &mut Db, actor: &Actor, a: BugArgs, out: &mut dyn Write) -> Resul
                     note: x.note,
                     tracker_id: x.tracker_id,
                     tracker_url: x.tracker_url,
-                    reporter_copied: x.reporter_copied,
+                    reporter_copied: x.reporter_copied.then_some(true),
                     at: at(x.at),
                 },
             )?;

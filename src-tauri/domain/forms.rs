@@ -144,7 +144,7 @@ pub const DELAY: Form = Form {
 /// The Bug收集反馈表: the columns of the ledgers testers kept (the legacy files' own headers and
 /// order, so an exported ledger reads like theirs), then what Genjin adds — every field a
 /// person enters, so a ledger exported by Genjin imports back unchanged (issue 10).
-/// Widths fit 21 columns across an A4 landscape page.
+/// Widths fit 25 columns across an A4 landscape page (rows grow to their wrapped text).
 pub const BUG_LEDGER: Form = Form {
     annex: "",
     title: "Bug收集反馈表",
@@ -170,6 +170,10 @@ pub const BUG_LEDGER: Form = Form {
         col("bug_type", "类型", 7),
         col("channel", "来源渠道", 7),
         col("fixed_version", "修复版本", 6),
+        col("reproduced_by", "测试人员", 7),
+        col("reproduce_note", "复现说明", 12),
+        col("tracker_url", "跟踪链接", 12),
+        col("reporter_copied", "已抄送反馈人", 6),
         col("remark", "备注", 12),
     ],
 };

@@ -47,6 +47,10 @@ fn value(b: &BugView, key: &str) -> String {
         "bug_type" => b.bug_type.clone(),
         "channel" => b.channel.clone(),
         "fixed_version" => b.fixed_version.clone(),
+        "reproduced_by" => b.reproduced_by.clone(),
+        "reproduce_note" => b.reproduce_note.clone(),
+        "tracker_url" => b.tracker_url.clone(),
+        "reporter_copied" => if b.reporter_copied { "是" } else { "" }.into(),
         "remark" => b.remark.clone(),
         _ => String::new(),
     }
@@ -84,8 +88,9 @@ fn ledger(sheet: &str, title: &str, summary: Option<&str>, bugs: &[BugView]) -> 
             ws.merge_range(1, 0, 1, last, s, &font(Format::new()))?;
             header_row = 2;
         }
-        // rows as tall as their longest wrapped cell (10 pt: 13.5 pt a line)
-        let height = |lines: usize| 13.5 * lines as f64 + 2.0;
+        // rows as tall as their longest wrapped cell (10 pt: 13.5 pt a line), within Excel's
+        // 409 pt limit
+        let height = |lines: usize| (13.5 * lines as f64 + 2.0).min(409.0);
         let width = |f: &crate::domain::forms::Field| f64::from(f.width.max(5));
         let mut head_lines = 1;
         for (c, f) in cols.iter().enumerate() {

@@ -95,9 +95,9 @@ pub struct ReproduceInput {
     pub note: String,
     pub tracker_id: String,
     pub tracker_url: String,
-    /// The reporter was copied when it was filed in the tracker (SPEC §6 B2); once recorded,
-    /// a later save without it keeps it.
-    pub reporter_copied: bool,
+    /// The reporter was copied when it was filed in the tracker (SPEC §6 B2): `None` keeps
+    /// what was recorded, `Some(false)` takes it back (with history).
+    pub reporter_copied: Option<bool>,
     #[serde(flatten)]
     pub at: StepTime,
 }
@@ -417,79 +417,89 @@ impl Db {
             if !b.next.edit.open {
                 return Err(Error::invalid("number", b.next.edit.why));
             }
-            let text = |e: &Option<String>, stored: &str| {
+            // only what is given and differs is checked and written: a bug imported without a
+            // phone model can still be triaged
+            let given = |e: &Option<String>, stored: &str| {
                 e.as_deref()
-                    .map_or(stored.to_string(), |v| v.trim().to_string())
+                    .map(str::trim)
+                    .filter(|v| *v != stored)
+                    .map(str::to_string)
             };
-            let reporter = text(&edit.reporter, &b.reporter);
-            if reporter.is_empty() {
-                return Err(Error::invalid("reporter", "请填写反馈人"));
-            }
-            let found = match &edit.found_date {
-                Some(v) => required_day("found_date", "发现日期", v)?,
-                None => b
-                    .found_date
-                    .as_deref()
-                    .and_then(dates::from_iso)
-                    .unwrap_or(today),
-            };
-            let reported = dates::from_iso(&b.received_date).unwrap_or(today);
-            let phone = text(&edit.phone_model, &b.phone_model);
-            let os = text(&edit.os_version, &b.os_version);
-            let content = text(&edit.content, &b.content);
-            check_report(&phone, &os, &content, found, reported, today)?;
-            let later = [
-                b.reproduced_at.as_deref().and_then(dates::day_of_moment),
-                b.fixed_date.as_deref().and_then(dates::from_iso),
-            ];
-            if let Some(l) = later.into_iter().flatten().filter(|l| found > *l).min() {
-                return Err(Error::invalid(
-                    "found_date",
-                    format!("发现日期不能晚于复现或修复（{}）", dates::iso(l)),
-                ));
-            }
-            let from_list = |e: &Option<String>, stored: &str, list, label| -> Result<String> {
-                match e.as_deref().map(str::trim) {
-                    None => Ok(stored.to_string()),
-                    Some(v) if v == stored => Ok(stored.to_string()),
-                    Some(v) => listed(conn, list, label, v),
-                }
-            };
-            Ok(vec![
-                ("reporter", Value::Text(reporter)),
-                ("found_date", Value::Text(dates::iso(found))),
-                ("phone_model", Value::Text(phone)),
-                ("os_version", Value::Text(os)),
+            let mut values: Vec<(&'static str, Value)> = Vec::new();
+            for (col, input, stored, needed) in [
                 (
-                    "app_version",
-                    Value::Text(text(&edit.app_version, &b.app_version)),
+                    "reporter",
+                    &edit.reporter,
+                    &b.reporter,
+                    Some("请填写反馈人"),
                 ),
-                ("content", Value::Text(content)),
-                ("steps", Value::Text(text(&edit.steps, &b.steps))),
-                ("hospital", Value::Text(text(&edit.hospital, &b.hospital))),
+                (
+                    "phone_model",
+                    &edit.phone_model,
+                    &b.phone_model,
+                    Some("请填写手机型号"),
+                ),
+                (
+                    "os_version",
+                    &edit.os_version,
+                    &b.os_version,
+                    Some("请填写手机系统及版本"),
+                ),
+                (
+                    "content",
+                    &edit.content,
+                    &b.content,
+                    Some("请填写 Bug 内容"),
+                ),
+                ("app_version", &edit.app_version, &b.app_version, None),
+                ("steps", &edit.steps, &b.steps, None),
+                ("hospital", &edit.hospital, &b.hospital, None),
                 (
                     "clinic_department",
-                    Value::Text(text(&edit.clinic_department, &b.clinic_department)),
+                    &edit.clinic_department,
+                    &b.clinic_department,
+                    None,
                 ),
-                (
-                    "bug_type",
-                    Value::Text(from_list(&edit.bug_type, &b.bug_type, "bug_type", "类型")?),
-                ),
-                (
-                    "severity",
-                    Value::Text(from_list(
-                        &edit.severity,
-                        &b.severity,
-                        "severity",
-                        "严重程度",
-                    )?),
-                ),
-                (
-                    "channel",
-                    Value::Text(from_list(&edit.channel, &b.channel, "channel", "来源渠道")?),
-                ),
-                ("remark", Value::Text(text(&edit.remark, &b.remark))),
-            ])
+                ("remark", &edit.remark, &b.remark, None),
+            ] {
+                if let Some(v) = given(input, stored) {
+                    if let (true, Some(why)) = (v.is_empty(), needed) {
+                        return Err(Error::invalid(col, why));
+                    }
+                    values.push((col, Value::Text(v)));
+                }
+            }
+            for (col, input, stored, label) in [
+                ("bug_type", &edit.bug_type, &b.bug_type, "类型"),
+                ("severity", &edit.severity, &b.severity, "严重程度"),
+                ("channel", &edit.channel, &b.channel, "来源渠道"),
+            ] {
+                if let Some(v) = given(input, stored) {
+                    values.push((col, Value::Text(listed(conn, col, label, &v)?)));
+                }
+            }
+            if let Some(v) = edit.found_date.as_deref().filter(|v| !v.trim().is_empty()) {
+                let found = required_day("found_date", "发现日期", v)?;
+                let reported = dates::from_iso(&b.received_date).unwrap_or(today);
+                if found > today {
+                    return Err(Error::invalid("found_date", "发现日期不能晚于今天"));
+                }
+                if found > reported {
+                    return Err(Error::invalid("found_date", "发现日期不能晚于反馈日期"));
+                }
+                let later = [
+                    b.reproduced_at.as_deref().and_then(dates::day_of_moment),
+                    b.fixed_date.as_deref().and_then(dates::from_iso),
+                ];
+                if let Some(l) = later.into_iter().flatten().filter(|l| found > *l).min() {
+                    return Err(Error::invalid(
+                        "found_date",
+                        format!("发现日期不能晚于复现或修复（{}）", dates::iso(l)),
+                    ));
+                }
+                values.push(("found_date", Value::Text(dates::iso(found))));
+            }
+            Ok(values)
         })
     }
 
@@ -544,7 +554,9 @@ impl Db {
                 ("tracker_url", keep(&input.tracker_url, &b.tracker_url)),
                 (
                     "reporter_copied",
-                    Value::Integer(i64::from(input.reporter_copied || b.reporter_copied)),
+                    Value::Integer(i64::from(
+                        input.reporter_copied.unwrap_or(b.reporter_copied),
+                    )),
                 ),
             ];
             if b.state != BugState::Reproduced {
@@ -677,10 +689,21 @@ const IMPORTABLE: &[&str] = &[
     "severity",
     "channel",
     "reproduced",
+    "reproduced_by",
+    "reproduce_note",
     "tracker_id",
+    "tracker_url",
+    "reporter_copied",
     "fixed_date",
     "fixed_version",
     "remark",
+];
+
+/// Columns whose value comes from an editable list (SPEC §11), and the list's name and label.
+const LISTED: &[(&str, &str, &str)] = &[
+    ("bug_type", "bug_type", "类型"),
+    ("severity", "severity", "严重程度"),
+    ("channel", "channel", "来源渠道"),
 ];
 
 /// The stored value of a column as text (`reproduced` as `1` / `0`), `None` when NULL.
@@ -699,66 +722,136 @@ fn stored(conn: &Connection, id: i64, col: &str) -> Result<Option<String>> {
 }
 
 fn typed(col: &str, v: &str) -> Value {
-    if col == "reproduced" {
+    if col == "reproduced" || col == "reporter_copied" {
         Value::Integer(i64::from(v == "1"))
     } else {
         Value::Text(v.to_string())
     }
 }
 
+/// Whether two texts say the same once folded as the importer reads cells (full-width forms,
+/// runs of spaces): such a difference is no change and no conflict.
+fn same_text(a: &str, b: &str) -> bool {
+    let fold = |s: &str| {
+        super::search::fold(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    a == b || fold(a) == fold(b)
+}
+
+/// Where an import's findings go: conflicts, refused rows, notes.
+pub(crate) struct Findings<'a> {
+    pub conflicts: &'a mut Vec<super::Conflict>,
+    pub rejected: &'a mut Vec<crate::excel::import::Rejection>,
+    pub warnings: &'a mut Vec<crate::excel::import::Rejection>,
+}
+
+fn finding(
+    rec: &crate::excel::import::bugs::BugRecord,
+    column: &str,
+    reason: String,
+) -> crate::excel::import::Rejection {
+    crate::excel::import::Rejection {
+        file: rec.origin.file.to_string(),
+        sheet: Some(rec.origin.sheet.to_string()),
+        row: Some(rec.origin.row),
+        column: (!column.is_empty()).then(|| column.to_string()),
+        reason,
+    }
+}
+
 /// Imports the bugs of Bug收集反馈表 ledgers (issue 10) inside the import's transaction: a new
 /// number is inserted as the file states it (its history names file, sheet and row); a known
 /// one only gets what it lacks, and values both have that differ are conflicts decided by
-/// `choices` (as for requirements). 关联需求 links the bug and that requirement both ways when
-/// it exists (`requirement_exists` also counts requirements this import is about to create).
-/// Without an actor nothing is written: the preview's counts and conflicts.
-#[allow(clippy::too_many_arguments)]
+/// `choices` (as for requirements) — unless the Bug内容 differs, which makes it another bug
+/// under the same number: that row is refused. 关联需求 links the bug and that requirement both
+/// ways when it exists (`requirement_exists` also counts requirements this import is about to
+/// create); one that is not found is kept in 备注 and said. A value not in its editable list is
+/// kept and said. Without an actor nothing is written: the preview's counts and findings.
 pub(crate) fn import_bugs(
     conn: &Connection,
     actor: Option<&Actor>,
     records: &[crate::excel::import::bugs::BugRecord],
     choices: &super::ConflictChoices,
     requirement_exists: &dyn Fn(&str) -> bool,
-    conflicts: &mut Vec<super::Conflict>,
-    warnings: &mut Vec<crate::excel::import::Rejection>,
+    said: &mut Findings<'_>,
 ) -> Result<BugCounts> {
     use crate::domain::fields;
     let mut counts = BugCounts::default();
     let write = actor.is_some();
     for rec in records {
         let who = actor.map(|a| super::import::file_actor(a, &rec.origin.file));
-        let requirement: Option<i64> = match &rec.requirement {
-            None => None,
-            Some(n) => {
-                let id: Option<i64> = conn
-                    .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
-                    .query_row([n], |r| r.get(0))
-                    .optional()?;
-                if id.is_none() && !requirement_exists(n) {
-                    warnings.push(crate::excel::import::Rejection {
-                        file: rec.origin.file.to_string(),
-                        sheet: Some(rec.origin.sheet.to_string()),
-                        row: Some(rec.origin.row),
-                        column: Some("关联需求".into()),
-                        reason: format!(
-                            "{}：关联需求 {n} 不在数据库中，也不在本次导入中；Bug 已导入，未关联",
-                            rec.number
-                        ),
-                    });
-                }
-                // in a preview, one this import creates counts as there (its id is not known yet)
-                id.or_else(|| (!write && requirement_exists(n)).then_some(0))
-            }
-        };
         let id: Option<i64> = conn
             .prepare_cached("SELECT id FROM bugs WHERE number = ?1")?
             .query_row([&rec.number], |r| r.get(0))
             .optional()?;
+        // another bug under a number already used: refused, never merged into the one there
+        if let (Some(id), Some(new)) = (id, rec.value("content")) {
+            let old = stored(conn, id, "content")?.unwrap_or_default();
+            if !old.is_empty() && !same_text(&old, new) {
+                said.rejected.push(finding(
+                    rec,
+                    "Bug内容",
+                    format!(
+                        "{}：数据库中的这个编号是另一个 Bug（内容“{old}”，文件“{new}”），本行未导入；请核对编号",
+                        rec.number
+                    ),
+                ));
+                continue;
+            }
+        }
+        let mut values: Vec<(&'static str, String)> = rec.values.clone();
+        let requirement: Option<i64> = match &rec.requirement {
+            None => None,
+            Some(n) => {
+                let found: Option<i64> = conn
+                    .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
+                    .query_row([n], |r| r.get(0))
+                    .optional()?;
+                if found.is_none() && !requirement_exists(n) {
+                    said.warnings.push(finding(
+                        rec,
+                        "关联需求",
+                        format!(
+                            "{}：关联需求 {n} 不在数据库中，也不在本次导入中；Bug 已导入，未关联，编号记在备注中",
+                            rec.number
+                        ),
+                    ));
+                    let note = format!("关联需求 {n}（导入时未找到）");
+                    match values.iter_mut().find(|(c, _)| *c == "remark") {
+                        Some((_, r)) => *r = format!("{r}；{note}"),
+                        None => values.push(("remark", note)),
+                    }
+                }
+                // in a preview, one this import creates counts as there (its id is not known yet)
+                found.or_else(|| (!write && requirement_exists(n)).then_some(0))
+            }
+        };
+        for (col, list, label) in LISTED {
+            let Some((_, v)) = values.iter().find(|(c, _)| c == col) else {
+                continue;
+            };
+            let known: bool = conn
+                .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2")?
+                .exists(params![list, v])?;
+            if !known {
+                said.warnings.push(finding(
+                    rec,
+                    label,
+                    format!(
+                        "{}：{label}“{v}”不在列表中，照录（可在“设置 → 可选列表”中加入）",
+                        rec.number
+                    ),
+                ));
+            }
+        }
         let Some(id) = id else {
             counts.created += 1;
             if let Some(who) = &who {
                 let now = who.stamp();
-                let cols: Vec<&str> = rec.values.iter().map(|(c, _)| *c).collect();
+                let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
                 let marks: Vec<String> = (5..5 + cols.len()).map(|i| format!("?{i}")).collect();
                 let sql = format!(
                     "INSERT INTO bugs (number, received_date, created_at, updated_at{}{}) VALUES (?1, ?2, ?3, ?4{}{})",
@@ -767,15 +860,15 @@ pub(crate) fn import_bugs(
                     if cols.is_empty() { "" } else { ", " },
                     marks.join(", ")
                 );
-                let mut values: Vec<Value> = vec![
+                let mut row: Vec<Value> = vec![
                     Value::Text(rec.number.clone()),
                     Value::Text(dates::iso(rec.received)),
                     Value::Text(now.clone()),
                     Value::Text(now.clone()),
                 ];
-                values.extend(rec.values.iter().map(|(c, v)| typed(c, v)));
+                row.extend(values.iter().map(|(c, v)| typed(c, v)));
                 conn.prepare_cached(&sql)?
-                    .execute(rusqlite::params_from_iter(values))?;
+                    .execute(rusqlite::params_from_iter(row))?;
                 let id = conn.last_insert_rowid();
                 let note = format!(
                     "{} · {} · 第 {} 行",
@@ -788,15 +881,18 @@ pub(crate) fn import_bugs(
             }
             continue;
         };
-        let mut values: Vec<(&'static str, Value)> = Vec::new();
-        for (col, new) in &rec.values {
+        let mut changes: Vec<(&'static str, Value)> = Vec::new();
+        for (col, new) in &values {
             let old = stored(conn, id, col)?;
-            if old.as_deref() == Some(new.as_str()) {
+            if old.as_deref().is_some_and(|o| same_text(o, new)) {
                 continue;
             }
-            if !old.as_deref().is_none_or(str::is_empty) {
+            // a flag never set is 0 in the table: the file may set it without a conflict
+            let unset = old.as_deref().is_none_or(str::is_empty)
+                || (*col == "reporter_copied" && old.as_deref() == Some("0"));
+            if !unset {
                 let take = choices.takes(&rec.number, col);
-                conflicts.push(super::Conflict {
+                said.conflicts.push(super::Conflict {
                     number: rec.number.clone(),
                     column: col.to_string(),
                     take,
@@ -811,21 +907,38 @@ pub(crate) fn import_bugs(
                     continue;
                 }
             }
-            values.push((col, typed(col, new)));
+            changes.push((col, typed(col, new)));
         }
         let linked: Option<i64> =
             conn.query_row("SELECT requirement_id FROM bugs WHERE id = ?1", [id], |r| {
                 r.get(0)
             })?;
+        if let (Some(have), Some(n)) = (linked, &rec.requirement) {
+            let have_number: String = conn.query_row(
+                "SELECT number FROM requirements WHERE id = ?1",
+                [have],
+                |r| r.get(0),
+            )?;
+            if &have_number != n {
+                said.warnings.push(finding(
+                    rec,
+                    "关联需求",
+                    format!(
+                        "{}：已关联需求 {have_number}，文件写的是 {n}；保留已有的关联",
+                        rec.number
+                    ),
+                ));
+            }
+        }
         let link_to = requirement.filter(|_| linked.is_none());
-        if values.is_empty() && link_to.is_none() {
+        if changes.is_empty() && link_to.is_none() {
             counts.unchanged += 1;
             continue;
         }
         counts.updated += 1;
         if let Some(who) = &who {
             let now = who.stamp();
-            if !values.is_empty() {
+            if !changes.is_empty() {
                 change::apply(
                     conn,
                     &BUG,
@@ -835,7 +948,7 @@ pub(crate) fn import_bugs(
                         name: &rec.number,
                         seen_version: None,
                         happened_at: &now,
-                        values,
+                        values: changes,
                         events: &[],
                     },
                 )?;
@@ -848,16 +961,19 @@ pub(crate) fn import_bugs(
     Ok(counts)
 }
 
-/// Links an imported bug and the requirement it became, both ways, with history on both.
+/// Links an imported bug and the requirement it became, both ways, with history on both and
+/// both versions stepped (a window showing either sees it changed). A requirement already
+/// made from another bug keeps that link; only the bug's side is written then.
 fn link(conn: &Connection, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result<()> {
     conn.execute(
-        "UPDATE bugs SET requirement_id = ?1 WHERE id = ?2",
-        params![req_id, bug_id],
+        "UPDATE bugs SET requirement_id = ?1, version = version + 1, updated_at = ?3 WHERE id = ?2",
+        params![req_id, bug_id, now],
     )?;
-    conn.execute(
-        "UPDATE requirements SET from_bug_id = ?1 WHERE id = ?2 AND from_bug_id IS NULL",
-        params![bug_id, req_id],
-    )?;
+    let both = conn.execute(
+        "UPDATE requirements SET from_bug_id = ?1, version = version + 1, updated_at = ?3
+         WHERE id = ?2 AND from_bug_id IS NULL",
+        params![bug_id, req_id, now],
+    )? == 1;
     let (bug_number, req_number): (String, String) = conn.query_row(
         "SELECT (SELECT number FROM bugs WHERE id = ?1), (SELECT number FROM requirements WHERE id = ?2)",
         params![bug_id, req_id],
@@ -871,12 +987,15 @@ fn link(conn: &Connection, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> 
         now,
         ("converted", None, Some(&req_number)),
     )?;
-    change::event(
-        conn,
-        &super::change::REQUIREMENT,
-        who,
-        req_id,
-        now,
-        ("from_bug", None, Some(&bug_number)),
-    )
+    if both {
+        change::event(
+            conn,
+            &super::change::REQUIREMENT,
+            who,
+            req_id,
+            now,
+            ("from_bug", None, Some(&bug_number)),
+        )?;
+    }
+    Ok(())
 }

@@ -274,8 +274,11 @@ impl Db {
             &parsed.bugs,
             &choices,
             &|n| numbers.contains(n),
-            &mut report.conflicts,
-            &mut report.warnings,
+            &mut super::bugs::Findings {
+                conflicts: &mut report.conflicts,
+                rejected: &mut report.rejected,
+                warnings: &mut report.warnings,
+            },
         )?;
         Ok(report)
     }
@@ -423,6 +426,7 @@ impl Db {
                     .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?,
             );
             let mut warnings = Vec::new();
+            let mut rejected = Vec::new();
             let choices = w.choices.clone();
             let (counts, mut conflicts) = w.finish(tx)?;
             let bug_counts = super::bugs::import_bugs(
@@ -431,14 +435,18 @@ impl Db {
                 &bugs,
                 &choices,
                 &|_| false,
-                &mut conflicts,
-                &mut warnings,
+                &mut super::bugs::Findings {
+                    conflicts: &mut conflicts,
+                    rejected: &mut rejected,
+                    warnings: &mut warnings,
+                },
             )?;
             Ok(Written {
                 counts,
                 conflicts,
                 bugs: bug_counts,
                 warnings,
+                rejected,
             })
         })
     }
@@ -749,8 +757,9 @@ struct Written {
     counts: Counts,
     conflicts: Vec<Conflict>,
     bugs: super::bugs::BugCounts,
-    /// Said while writing (a 关联需求 not found).
+    /// Said while writing (a 关联需求 not found), and bug rows refused there.
     warnings: Vec<Rejection>,
+    rejected: Vec<Rejection>,
 }
 
 fn finished(mut report: ImportReport, w: Written) -> ImportReport {
@@ -758,6 +767,7 @@ fn finished(mut report: ImportReport, w: Written) -> ImportReport {
     report.conflicts = w.conflicts;
     report.bugs = w.bugs;
     report.warnings.extend(w.warnings);
+    report.rejected.extend(w.rejected);
     report.committed = true;
     report
 }

@@ -259,33 +259,21 @@ const FORM_LABELS: &[&str] = &[
     "医享账号",
     "需求补充",
 ];
-const BUG_WORDS: &[&str] = &[
-    "bug编号",
-    "bugfree",
-    "是否复现",
-    "手机型号",
-    "手机系统",
-    "bug内容",
-    "复现",
-];
 
 /// What the sheet is, and for a register where its data starts and how its columns map.
 pub fn detect(sheet: &Sheet) -> SheetKind {
     let scan = sheet.rows.len().min(30);
     let mut form_hits = 0;
-    let mut bug_hits = 0;
     for r in 0..scan {
         for c in 0..sheet.rows[r].len() {
             let key = header_key(&text(sheet.cell(r, c))).to_lowercase();
             if FORM_LABELS.contains(&key.as_str()) {
                 form_hits += 1;
             }
-            if BUG_WORDS.iter().any(|w| key.contains(w)) {
-                bug_hits += 1;
-            }
         }
     }
-    if bug_hits >= 2 {
+    // by its header row (a bug number and columns only ledgers have), not by words in the data
+    if super::bugs::is_ledger(sheet) {
         return SheetKind::BugLedger;
     }
     if form_hits >= 3 {

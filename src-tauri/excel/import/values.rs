@@ -325,10 +325,9 @@ pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remar
             let skipped = after[e..].len() - next.len();
             if let Some(open) = next.chars().next().filter(|c| ['（', '('].contains(c)) {
                 let inner = &next[open.len_utf8()..];
-                if let Some(close) = inner.find(['）', ')']) {
-                    if reason.is_empty() {
-                        reason = inner[..close].trim().to_string();
-                    }
+                // a bracket after a reason given before (因…) is a note of its own: it stays
+                if let Some(close) = inner.find(['）', ')']).filter(|_| reason.is_empty()) {
+                    reason = inner[..close].trim().to_string();
                     let close_len = inner[close..].chars().next().map_or(1, char::len_utf8);
                     end = Some(e + skipped + open.len_utf8() + close + close_len);
                 }
@@ -547,6 +546,14 @@ mod tests {
             ]
         );
         assert_eq!(r.rest, "改病友圈；见邮件");
+        let r = remark(
+            "因实现难度大延期到7月25交付(已告知医生)",
+            2014,
+            Some(d(2014, 6, 25)),
+        )
+        .unwrap();
+        assert_eq!(r.delays, vec![(d(2014, 7, 25), "实现难度大".to_string())]);
+        assert_eq!(r.rest, "(已告知医生)", "a note of its own is kept");
         let r = remark("延期到2015年1月10日交付", 2014, Some(d(2014, 12, 20))).unwrap();
         assert_eq!(r.delays[0].0, d(2015, 1, 10));
         assert!(remark("因故延期到下个月交付", 2014, None).is_err());
