@@ -1030,6 +1030,99 @@ fn xlsx_part(path: &Path, part: &str) -> String {
     s
 }
 
+/// Issue 11: 附表2 from the command line, filled and blank — the labels where the paper has
+/// them, the values beside, one A4 portrait page — and the refusals.
+#[test]
+fn the_report_form_exports_filled_and_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "贺杰静",
+            "--department",
+            "推广部",
+            "--summary",
+            "随访问卷 自动计分",
+            "--doctor",
+            "郭建国",
+            "--hospital",
+            "省二",
+            "--words",
+            "随访问卷能不能自动算分",
+        ],
+    );
+    let filled = dir.path().join("需求报告表14061901.xlsx");
+    let said = ok(
+        &db,
+        &[
+            "export",
+            "form",
+            "14061901",
+            "--out",
+            filled.to_str().unwrap(),
+        ],
+    );
+    assert!(said.contains("需求报告表14061901.xlsx"), "{said}");
+    let blank = dir.path().join("空白.xlsx");
+    ok(
+        &db,
+        &[
+            "export",
+            "form",
+            "--blank",
+            "--out",
+            blank.to_str().unwrap(),
+        ],
+    );
+    let (cells, merged) = xlsx_cells(&filled);
+    let at = |r: u32, c: u32| cells.get(&(r, c)).cloned().unwrap_or_default();
+    assert_eq!((at(0, 0), at(1, 0)), ("附表2".into(), "需求报告表".into()));
+    assert_eq!((at(2, 0), at(2, 1)), ("报告人".into(), "贺杰静".into()));
+    assert_eq!((at(3, 2), at(3, 3)), ("需求编号".into(), "14061901".into()));
+    assert_eq!((at(4, 0), at(4, 1)), ("医生姓名".into(), "郭建国".into()));
+    assert_eq!(
+        (at(6, 0), at(6, 1)),
+        ("医生原话".into(), "随访问卷能不能自动算分".into())
+    );
+    assert!(
+        merged.contains(&((6, 1), (6, 3))),
+        "医生原话 is a text area: {merged:?}"
+    );
+    assert_eq!(at(8, 0), "需求补充");
+    assert_eq!(at(9, 1), "同科室医生对这个需求强烈吗？");
+    let (blank_cells, _) = xlsx_cells(&blank);
+    assert_eq!(
+        blank_cells.get(&(2, 1)),
+        None,
+        "a blank form has no values: {blank_cells:?}"
+    );
+    let ws = xlsx_part(&filled, "xl/worksheets/sheet1.xml");
+    assert!(ws.contains("paperSize=\"9\""), "A4");
+    assert!(ws.contains("orientation=\"portrait\""), "portrait");
+    assert!(
+        ws.contains("fitToWidth=\"1\"") || ws.contains("fitToPage=\"1\""),
+        "one page"
+    );
+    // refusals: unknown number, neither or both of NUMBER and --blank
+    for (args, says) in [
+        (vec!["export", "form", "14061999", "--out"], "14061999"),
+        (vec!["export", "form", "--out"], "二者选一"),
+    ] {
+        let out = dir.path().join("x.xlsx");
+        let mut all = args.clone();
+        all.push(out.to_str().unwrap());
+        let o = genjin(&db, &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(!out.exists(), "nothing written");
+    }
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -1482,3 +1482,158 @@ fn messy_bug_ledgers_are_imported_row_by_row_and_each_problem_said() {
         again.conflicts
     );
 }
+
+/// The fields a 附表2 carries, as (name, value) pairs of a stored requirement.
+fn form_fields(r: &genjin::store::Requirement) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", r.kind.label().to_string()),
+        ("reporter", r.reporter.clone()),
+        ("reporter_department", r.reporter_department.clone()),
+        ("report_date", r.report_date.clone().unwrap_or_default()),
+        ("doctor_name", r.doctor_name.clone()),
+        ("hospital", r.hospital.clone()),
+        ("clinic_department", r.clinic_department.clone()),
+        ("app_account", r.app_account.clone()),
+        ("doctor_words", r.doctor_words.clone()),
+        ("overview", r.overview.clone()),
+        ("new_intensity", r.new_intensity.clone()),
+        ("new_simplifies", r.new_simplifies.clone()),
+        ("new_similar", r.new_similar.clone()),
+        ("imp_phone_model", r.imp_phone_model.clone()),
+        ("imp_os_version", r.imp_os_version.clone()),
+        ("imp_annoyance", r.imp_annoyance.clone()),
+        ("imp_steps", r.imp_steps.clone()),
+    ]
+}
+
+/// Issue 11: a 附表2 exported filled imports into a fresh database as the same fields; a blank
+/// one filled in cell by cell (as a reporter does in Excel or WPS) imports into the record of
+/// its number — by its file name, or by the 需求编号 cell when the file was renamed.
+#[test]
+fn report_forms_round_trip_filled_and_blank() {
+    use genjin::excel::save::Existing;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Db::open_in_memory().unwrap();
+    let input = genjin::store::RequirementInput {
+        kind: Some(genjin::domain::requirement::Kind::Improvement),
+        reporter: "贺杰静".into(),
+        reporter_department: "推广部".into(),
+        report_date: "2014-06-19".into(),
+        received_date: "2014-06-19".into(),
+        doctor_name: "郭建国".into(),
+        hospital: "省二".into(),
+        clinic_department: "心内科".into(),
+        app_account: "yx250930".into(),
+        doctor_words: "随访问卷能不能自动算分，\n每次手算太麻烦了".into(),
+        overview: "随访问卷自动计分".into(),
+        brief: "随访问卷 自动计分".into(),
+        imp_phone_model: "iPhone 5s".into(),
+        imp_os_version: "iOS 7.1".into(),
+        imp_annoyance: "=要手算（以等号开头）".into(),
+        imp_steps: "打开随访 → 选择问卷 → 手工计算总分".into(),
+        ..Default::default()
+    };
+    let made = a.create_requirement(&actor(), &input).unwrap();
+    let out = dir
+        .path()
+        .join(genjin::excel::forms::report_form_file_name(Some(
+            &made.number,
+        )));
+    genjin::api::exports::report_form(&a, Some(&made.number), &out, Existing::Keep).unwrap();
+    // text starting with = is written as text, never as a formula
+    let sheet_xml = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    assert!(!sheet_xml.contains("<f>"), "no formula in the form");
+
+    let mut b = Db::open_in_memory().unwrap();
+    let report = b
+        .import_paths(&actor(), &[out.clone()], &[], ConflictPolicy::KeepExisting)
+        .unwrap();
+    assert_eq!(report.created, 1, "{:?}", report.rejected);
+    let back = b.requirement(&made.number).unwrap();
+    assert_eq!(
+        form_fields(&back),
+        form_fields(&made),
+        "the same fields back"
+    );
+
+    // blank, then filled in by hand: every cell of the blank kept, answers typed beside labels
+    let blank = dir.path().join("需求报告表.xlsx");
+    genjin::api::exports::report_form(&a, None, &blank, Existing::Keep).unwrap();
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(&blank).unwrap();
+    let range = book.worksheet_range("需求报告表").unwrap();
+    let answers: &[(&str, &str)] = &[
+        ("报告人", "黎诺飞"),
+        ("部门", "推广部"),
+        ("填报日期", "2014-06-19"),
+        ("需求编号", "14061902"),
+        ("医生姓名", "沈丽"),
+        ("医院", "沈院"),
+        ("科室", "儿科"),
+        ("医享账号", "yx406516"),
+        ("医生原话", "希望病友圈能单独做成一个入口"),
+        ("概述", "病友圈单独入口"),
+        (
+            "同科室医生对这个需求强烈吗？",
+            "科室里三位医生都提过；很强烈",
+        ),
+        ("有没有见过类似的功能？如果有，告知软件名。", "微信"),
+    ];
+    let mut filled = Workbook::new();
+    let ws = filled.add_worksheet();
+    ws.set_name("需求报告表").unwrap();
+    let mut typed = 0;
+    for (r, row) in range.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if let Data::String(s) = v {
+                ws.write_string(r as u32, c as u16, s).unwrap();
+                if let Some((_, answer)) = answers.iter().find(|(l, _)| l == s) {
+                    ws.write_string(r as u32, c as u16 + 1, *answer).unwrap();
+                    typed += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(typed, answers.len(), "every label found on the blank form");
+    // renamed by the reporter: the number comes from its 需求编号 cell
+    let mailed = dir.path().join("沈丽的需求.xlsx");
+    std::fs::write(&mailed, filled.save_to_buffer().unwrap()).unwrap();
+    let mut c = Db::open_in_memory().unwrap();
+    let report = c
+        .import_paths(&actor(), &[mailed], &[], ConflictPolicy::KeepExisting)
+        .unwrap();
+    assert_eq!(report.created, 1, "{:?}", report.rejected);
+    let r = c.requirement("14061902").unwrap();
+    assert_eq!(r.kind.label(), "新需求");
+    assert_eq!(
+        (
+            r.reporter.as_str(),
+            r.report_date.as_deref(),
+            r.doctor_name.as_str(),
+            r.app_account.as_str(),
+            r.doctor_words.as_str(),
+            r.new_intensity.as_str(),
+            r.new_similar.as_str(),
+            r.new_simplifies.as_str(),
+        ),
+        (
+            "黎诺飞",
+            Some("2014-06-19"),
+            "沈丽",
+            "yx406516",
+            "希望病友圈能单独做成一个入口",
+            "科室里三位医生都提过；很强烈",
+            "微信",
+            ""
+        )
+    );
+}

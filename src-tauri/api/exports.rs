@@ -95,3 +95,17 @@ pub fn bug_weekly(
     )?;
     Ok((monday, written(out, bugs.len())))
 }
+
+/// 附表2 需求报告表 of requirement `number`, or blank (`None`), to `out`.
+/// Errors: `NotFound` for an unknown number; `Invalid` when the file cannot be written.
+pub fn report_form(
+    db: &Db,
+    number: Option<&str>,
+    out: &Path,
+    existing: Existing,
+) -> Result<Exported> {
+    let req = number.map(|n| db.requirement(n)).transpose()?;
+    let bytes = crate::excel::forms::report_form(req.as_ref())?;
+    write_atomic(out, &bytes, "xlsx", existing)?;
+    Ok(written(out, usize::from(req.is_some())))
+}

@@ -1,5 +1,5 @@
-//! `export`: the paper forms as spreadsheets to print (issue 9: 附表1; the register and the other
-//! forms follow in issue 11).
+//! `export`: the paper forms and registers as spreadsheets to print (附表1, 附表2, the
+//! Bug收集反馈表; the register follows).
 
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -19,6 +19,23 @@ enum ExportWhat {
     Delay(DelayExport),
     /// Bug收集反馈表：全部，或某段时间反馈的（A4 横向，每页重复表头）
     Bugs(BugsExport),
+    /// 需求报告表（附表2）：一条需求的，或 --blank 空白表（交给报告人手工填写），A4 纵向一页
+    Form(FormExport),
+}
+
+#[derive(Args, Debug)]
+struct FormExport {
+    /// 需求编号，例如 14061903
+    number: Option<String>,
+    /// 导出空白表
+    #[arg(long)]
+    blank: bool,
+    /// 输出文件，例如 D:\需求报告表14061903.xlsx
+    #[arg(long)]
+    out: PathBuf,
+    /// 已有同名文件时覆盖它
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -97,6 +114,20 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             };
             save(&d.out, &bytes, d.force)?;
             writeln!(out, "已导出：{}", d.out.display())?;
+        }
+        ExportWhat::Form(f) => {
+            let number = match (f.number.as_deref(), f.blank) {
+                (Some(n), false) => Some(n),
+                (None, true) => None,
+                _ => {
+                    return Err(Error::invalid(
+                        "number",
+                        "请给出一个需求编号，或用 --blank 导出空白表（二者选一）",
+                    ))
+                }
+            };
+            let done = crate::api::exports::report_form(db, number, &f.out, existing(f.force))?;
+            writeln!(out, "已导出：{}", done.path)?;
         }
         ExportWhat::Bugs(b) => {
             let from = b

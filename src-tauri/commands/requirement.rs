@@ -144,3 +144,21 @@ pub async fn notification_confirm(
     })
     .await
 }
+
+/// Writes 附表2 of requirement `number` (or blank, `None`) to `path`, chosen in the save dialog.
+#[tauri::command]
+pub async fn report_form_export(
+    state: Managed<'_>,
+    number: Option<String>,
+    path: String,
+) -> Result<crate::api::exports::Exported> {
+    read(&state, move |db| {
+        crate::api::exports::report_form(
+            db,
+            number.as_deref(),
+            std::path::Path::new(&path),
+            crate::excel::save::Existing::Replace,
+        )
+    })
+    .await
+}

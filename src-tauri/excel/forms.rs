@@ -4,7 +4,7 @@
 
 use crate::domain::dates;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
-use crate::domain::forms::{DELAY, DELAY_OPINIONS};
+use crate::domain::forms::{DELAY, DELAY_OPINIONS, REPORT};
 use crate::error::{Error, Result};
 use crate::store::DelayView;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -195,5 +195,186 @@ fn write_delay(
     ws.set_print_center_horizontally(true);
     ws.set_print_area(0, 0, DELAY_LAST_ROW, 3)?;
     ws.set_screen_gridlines(false);
+    Ok(())
+}
+
+/// The file name 附表2 goes by (SPEC §4): `需求报告表14061903.xlsx`, or `需求报告表.xlsx` blank.
+pub fn report_form_file_name(number: Option<&str>) -> String {
+    format!("{}{}.xlsx", REPORT.title, number.unwrap_or(""))
+}
+
+/// 附表2 需求报告表 as an `.xlsx`: filled from `req`, or blank (`None`) for a reporter working
+/// offline. Laid out like the paper (SPEC §8): title; 报告人 / 部门 / 填报日期 (and 需求编号);
+/// 医生姓名 | 医院, 科室 | 医享账号; 医生原话 and 概述 as text areas; the 需求补充 box with the
+/// 新需求补充 questions and the 改进需求补充 part, each question beside its answer cell. One A4
+/// portrait page. The importer (`excel::import::form`) reads it back by the same labels.
+/// Errors: `Io` if the workbook cannot be written.
+pub fn report_form(req: Option<&crate::store::Requirement>) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(REPORT.title).map_err(failed)?;
+    write_report(sheet, req).map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+fn write_report(
+    ws: &mut Worksheet,
+    req: Option<&crate::store::Requirement>,
+) -> std::result::Result<(), XlsxError> {
+    let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
+    let value = font(Format::new())
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let area = font(Format::new())
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_align(FormatAlign::Left);
+    let label_f = value.clone().set_bold().set_align(FormatAlign::Center);
+    let question = value.clone().set_font_size(10);
+    let section = value.clone().set_bold().set_background_color("#EEF2F5");
+    let title = font(Format::new())
+        .set_font_size(18)
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let plain = font(Format::new()).set_align(FormatAlign::VerticalCenter);
+    let get = |key: &str| -> String {
+        let Some(r) = req else { return String::new() };
+        match key {
+            "number" => r.number.clone(),
+            "reporter" => r.reporter.clone(),
+            "reporter_department" => r.reporter_department.clone(),
+            "report_date" => r
+                .report_date
+                .as_deref()
+                .and_then(dates::from_iso)
+                .map(dates::compact)
+                .unwrap_or_default(),
+            "doctor_name" => r.doctor_name.clone(),
+            "hospital" => r.hospital.clone(),
+            "clinic_department" => r.clinic_department.clone(),
+            "app_account" => r.app_account.clone(),
+            "doctor_words" => r.doctor_words.clone(),
+            "overview" => r.overview.clone(),
+            "new_intensity" => r.new_intensity.clone(),
+            "new_simplifies" => r.new_simplifies.clone(),
+            "new_similar" => r.new_similar.clone(),
+            "imp_phone_model" => r.imp_phone_model.clone(),
+            "imp_os_version" => r.imp_os_version.clone(),
+            "imp_annoyance" => r.imp_annoyance.clone(),
+            "imp_steps" => r.imp_steps.clone(),
+            _ => String::new(),
+        }
+    };
+    let lab = |key: &str| REPORT.label_of(key).unwrap_or("");
+    // A | B | C | D: label, value, label, value (Chinese text is about two widths a character)
+    for (col, width) in [(0u16, 12.0), (1, 30.0), (2, 12.0), (3, 30.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    ws.write_string_with_format(0, 0, REPORT.annex, &plain)?;
+    ws.set_row_height(1, 40)?;
+    ws.merge_range(1, 0, 1, 3, REPORT.title, &title)?;
+    // the heading line, a label and a cell for each
+    let pairs = |ws: &mut Worksheet, row: u32, a: (&str, String), b: (&str, String)| {
+        ws.set_row_height(row, 24)?;
+        ws.write_string_with_format(row, 0, a.0, &label_f)?;
+        ws.write_string_with_format(row, 1, a.1, &value)?;
+        ws.write_string_with_format(row, 2, b.0, &label_f)?;
+        ws.write_string_with_format(row, 3, b.1, &value)?;
+        Ok::<(), XlsxError>(())
+    };
+    pairs(
+        ws,
+        2,
+        (lab("reporter"), get("reporter")),
+        (lab("reporter_department"), get("reporter_department")),
+    )?;
+    pairs(
+        ws,
+        3,
+        (lab("report_date"), get("report_date")),
+        ("需求编号", get("number")),
+    )?;
+    pairs(
+        ws,
+        4,
+        (lab("doctor_name"), get("doctor_name")),
+        (lab("hospital"), get("hospital")),
+    )?;
+    pairs(
+        ws,
+        5,
+        (lab("clinic_department"), get("clinic_department")),
+        (lab("app_account"), get("app_account")),
+    )?;
+    for (row, key, height) in [(6u32, "doctor_words", 110.0), (7, "overview", 60.0)] {
+        ws.set_row_height(row, height)?;
+        ws.write_string_with_format(row, 0, lab(key), &label_f)?;
+        ws.merge_range(row, 1, row, 3, &get(key), &area)?;
+    }
+    // 需求补充: the hint, 新需求补充's three questions, 改进需求补充's four
+    let first = 8u32;
+    ws.set_row_height(first, 22)?;
+    ws.merge_range(
+        first,
+        1,
+        first,
+        3,
+        &format!(
+            "{}（{}）",
+            crate::domain::forms::REPORT_SUPPLEMENT_NEW,
+            crate::domain::forms::REPORT_SUPPLEMENT_HINT
+        ),
+        &section,
+    )?;
+    let mut row = first + 1;
+    for key in ["new_intensity", "new_simplifies", "new_similar"] {
+        ws.set_row_height(row, 48)?;
+        ws.write_string_with_format(row, 1, lab(key), &question)?;
+        ws.merge_range(row, 2, row, 3, &get(key), &area)?;
+        row += 1;
+    }
+    ws.set_row_height(row, 22)?;
+    ws.merge_range(
+        row,
+        1,
+        row,
+        3,
+        &format!(
+            "{}（{}）",
+            crate::domain::forms::REPORT_SUPPLEMENT_IMPROVEMENT,
+            crate::domain::forms::REPORT_IMPROVEMENT_HINT
+        ),
+        &section,
+    )?;
+    row += 1;
+    for (key, height) in [
+        ("imp_phone_model", 22.0),
+        ("imp_os_version", 22.0),
+        ("imp_annoyance", 48.0),
+        ("imp_steps", 80.0),
+    ] {
+        ws.set_row_height(row, height)?;
+        ws.write_string_with_format(row, 1, lab(key), &question)?;
+        ws.merge_range(row, 2, row, 3, &get(key), &area)?;
+        row += 1;
+    }
+    let last = row - 1;
+    ws.merge_range(
+        first,
+        0,
+        last,
+        0,
+        crate::domain::forms::REPORT_SUPPLEMENT,
+        &label_f,
+    )?;
+    ws.set_paper_size(9);
+    ws.set_portrait();
+    ws.set_margins(0.6, 0.6, 0.8, 0.8, 0.3, 0.3);
+    ws.set_print_area(0, 0, last, 3)?;
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_center_horizontally(true);
     Ok(())
 }

@@ -1033,6 +1033,18 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     // the notices of the approved delay (to the reporter, to the requester) are ready to send
     s.click("#tab-notify").await;
     s.wait_text("#tab-body", "新交付日为2014年7月25日").await;
+    // 附表2 of the requirement, where the user saves it
+    let form = std::env::temp_dir().join(format!("需求报告表-e2e-{}.xlsx", std::process::id()));
+    s.answer_save_dialog(&form).await;
+    s.click("#export-form").await;
+    s.wait_text("#toasts", "已导出").await;
+    assert_eq!(
+        s.save_asked().await.last().map(String::as_str),
+        Some("需求报告表14061901.xlsx"),
+        "offered under the form's own name"
+    );
+    assert!(std::fs::read(&form).unwrap().starts_with(b"PK"));
+    let _ = std::fs::remove_file(&form);
     // the requirement's history lists the application's own rows, each signature with its signer
     s.click("#tab-history").await;
     let history = s.wait_text("#history", "延期申请#1 总经办意见").await;

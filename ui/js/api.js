@@ -79,6 +79,11 @@ export const api = {
     const path = await savePath('导出附表1', suggested);
     return path ? invoke('delay_export', { id, path }) : null;
   },
+  /** 附表2 of a requirement (or blank with number null): {path, count}, or null when cancelled. */
+  exportReportForm: async (number) => {
+    const path = await savePath('导出需求报告表', `需求报告表${number || ''}.xlsx`);
+    return path ? invoke('report_form_export', { number, path }) : null;
+  },
   /** The Bug收集反馈表 of the list as filtered: {path, count}, or null when cancelled. */
   exportBugs: async (filter, suggested) => {
     const path = await savePath('导出 Bug收集反馈表', suggested);

@@ -43,7 +43,7 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                     push("imp_steps", strip_question(&v, steps));
                     continue;
                 }
-                k => match labelled_value(k) {
+                k => match labelled_value(k).or_else(|| question(&raw)) {
                     Some(col) => col,
                     None => continue,
                 },
@@ -66,6 +66,31 @@ fn labelled_value(label: &str) -> Option<&'static str> {
         .field_of(label)
         .map(|f| f.key)
         .filter(|k| !k.starts_with("new_") && !k.starts_with("imp_"))
+}
+
+/// A 需求补充 question or 改进需求补充 item written in a cell of its own with its answer beside it
+/// (the layout Genjin exports): its field.
+fn question(raw: &str) -> Option<&'static str> {
+    REPORT
+        .field_of(raw)
+        .map(|f| f.key)
+        .filter(|k| k.starts_with("new_") || k.starts_with("imp_"))
+}
+
+/// The 需求编号 a form states in a cell labelled so (Genjin's exported forms carry it), for a
+/// file whose name does not.
+pub fn number_in_sheet(sheet: &Sheet) -> Option<String> {
+    for r in 0..sheet.rows.len().min(10) {
+        for c in 0..sheet.rows[r].len() {
+            if header_key(&text(sheet.cell(r, c))) == "需求编号" {
+                let v = super::values::number(sheet.cell(r, c + 1));
+                if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// "报告人 贺杰静   部门 推广部" → the word after `label`, up to the next run of spaces.
@@ -115,6 +140,10 @@ fn new_requirement_answers(
     push: &mut impl FnMut(&'static str, String),
 ) {
     let beside = value_right(sheet, r, c);
+    // the section's own heading beside it: its questions stand in cells of their own
+    if header_key(&beside) == REPORT_SUPPLEMENT_NEW {
+        return;
+    }
     let below = (r + 1..sheet.rows.len().min(r + 3))
         .find(|rr| text(sheet.cell(*rr, c)).is_empty())
         .map(|rr| value_right(sheet, rr, c))

@@ -825,8 +825,9 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitte
         sheet: sheet.name.as_str().into(),
         row: 1,
     };
-    let Some(number) = form::number_from_file_name(file) else {
-        reject(out, &origin, None, "无法确定需求编号：需求报告表的文件名应为“需求报告表YYMMDDNN”，例如 需求报告表14061903.xlsx");
+    let Some(number) = form::number_from_file_name(file).or_else(|| form::number_in_sheet(sheet))
+    else {
+        reject(out, &origin, None, "无法确定需求编号：需求报告表的文件名应为“需求报告表YYMMDDNN”（例如 需求报告表14061903.xlsx），或在表中“需求编号”一格写明");
         return;
     };
     let Some(received) = received_of(&number) else {

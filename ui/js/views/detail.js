@@ -132,6 +132,9 @@ export async function detailView(app, number, tab = 'flow') {
   const restore = async () => {
     try { await api.restore(r.number, { version: r.version }); toast(`${r.number} 已恢复`); go(location.hash); } catch (e) { showError(e); }
   };
+  const exportForm = async () => {
+    try { const done = await api.exportReportForm(r.number); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
+  };
   const tabs = h('div', { class: 'tabs', role: 'tablist' }, TABS.map(([k, label]) => h('button', {
     type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,
     onclick: () => { location.hash = `${base}/${k}`; },
@@ -142,6 +145,7 @@ export async function detailView(app, number, tab = 'flow') {
       h('h1', { id: 'detail-number' }, r.number), h('span', {}, r.brief), statusBadge(r),
       h('span', { class: 'spacer' }),
       r.steps.restore.open ? h('button', { type: 'button', id: 'restore', onclick: restore }, '恢复') : null,
+      h('button', { type: 'button', id: 'export-form', onclick: exportForm, title: '附表2，可打印' }, '导出需求报告表'),
       r.steps.edit.open ? h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告') : null,
       r.steps.withdraw.open ? h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回') : null),
     tabs, body);

@@ -1,6 +1,6 @@
 // 需求登记反馈表 (附表3), live: filters, search, sortable columns, paging in SQL.
 import { api } from '../api.js';
-import { h, clear, compact, select, showError } from '../components/dom.js';
+import { h, clear, compact, select, showError, toast } from '../components/dom.js';
 
 const PAGE = 50;
 // The register's sort key for each 附表3 field (the headers themselves come from the core's
@@ -146,8 +146,12 @@ export async function registerView(app) {
     }));
   });
   setTimeout(() => search.focus(), 0);
+  const blankForm = async () => {
+    try { const done = await api.exportReportForm(null); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
+  };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '需求登记反馈表'), h('span', { class: 'spacer' }),
+      h('button', { type: 'button', id: 'blank-form', onclick: blankForm, title: '附表2，交给报告人手工填写' }, '空白需求报告表'),
       h('a', { href: '#/new', class: 'button primary' }, '新建需求')),
     filters,
     h('table', { class: 'register', id: 'register' }, h('thead', {}, head), tbody),
