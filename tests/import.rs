@@ -1555,7 +1555,12 @@ fn report_forms_round_trip_filled_and_blank() {
 
     let mut b = Db::open_in_memory().unwrap();
     let report = b
-        .import_paths(&actor(), &[out.clone()], &[], ConflictPolicy::KeepExisting)
+        .import_paths(
+            &actor(),
+            std::slice::from_ref(&out),
+            &[],
+            ConflictPolicy::KeepExisting,
+        )
         .unwrap();
     assert_eq!(report.created, 1, "{:?}", report.rejected);
     let back = b.requirement(&made.number).unwrap();
