@@ -1123,6 +1123,113 @@ fn the_report_form_exports_filled_and_blank() {
     }
 }
 
+/// Issue 11: 附表3 exported — the policy's columns and date style, the rows selected by status
+/// and received dates, text that starts with = kept as text, A4 landscape with the title and
+/// header repeated on every page and frozen.
+#[test]
+fn the_register_exports_to_print_in_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/legacy");
+    ok(&db, &["import", fixtures]);
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-30",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "=SUM(A1) 公式样的梗概",
+        ],
+    );
+    let all = dir.path().join("需求登记反馈表.xlsx");
+    let said = ok(&db, &["export", "register", "--out", all.to_str().unwrap()]);
+    assert!(said.contains("已导出 103 条需求"), "{said}");
+    let (cells, merged) = xlsx_cells(&all);
+    let at = |r: u32, c: u32| cells.get(&(r, c)).cloned().unwrap_or_default();
+    assert_eq!(at(0, 0), "需求登记反馈表");
+    assert!(merged.contains(&((0, 0), (0, 9))), "{merged:?}");
+    let head: Vec<String> = (0..10).map(|c| at(1, c)).collect();
+    assert_eq!(
+        head,
+        [
+            "需求编号",
+            "填表人",
+            "需求人",
+            "决策结果",
+            "需求分级",
+            "预期交付日",
+            "实际交付日",
+            "需求状态",
+            "需求梗概",
+            "备注"
+        ]
+    );
+    // the policy's example row 14061914: first promise kept, 延期, the new date in 备注
+    let row = (2..105)
+        .find(|r| at(*r, 0) == "14061914")
+        .expect("14061914 exported");
+    let line: Vec<String> = (0..10).map(|c| at(row, c)).collect();
+    assert_eq!(&line[3..8], ["做", "C", "20140625", "", "延期"]);
+    assert!(line[9].contains("延期到7月25日交付"), "{line:?}");
+    let formula = (2..105)
+        .find(|r| at(*r, 8).starts_with("=SUM"))
+        .expect("the = row");
+    assert_eq!(at(formula, 8), "=SUM(A1) 公式样的梗概");
+    let ws = xlsx_part(&all, "xl/worksheets/sheet1.xml");
+    assert!(!ws.contains("<f>"), "no formula written");
+    assert!(ws.contains("orientation=\"landscape\"") && ws.contains("paperSize=\"9\""));
+    assert!(ws.contains("ySplit=\"2\""), "title and header frozen");
+    let book = xlsx_part(&all, "xl/workbook.xml");
+    assert!(
+        book.contains("_xlnm.Print_Titles") && book.contains("$1:$2"),
+        "title and header repeated on every page: {book}"
+    );
+    // by status and received dates
+    let done = dir.path().join("完成.xlsx");
+    let said = ok(
+        &db,
+        &[
+            "export",
+            "register",
+            "--status",
+            "完成",
+            "--from",
+            "2014-06-19",
+            "--to",
+            "2014-06-19",
+            "--out",
+            done.to_str().unwrap(),
+        ],
+    );
+    let (cells, _) = xlsx_cells(&done);
+    let statuses: Vec<&String> = cells
+        .iter()
+        .filter(|((r, c), _)| *r >= 2 && *c == 7)
+        .map(|(_, v)| v)
+        .collect();
+    assert!(
+        !statuses.is_empty() && statuses.iter().all(|s| *s == "完成"),
+        "{said} {statuses:?}"
+    );
+    let o = genjin(
+        &db,
+        &[
+            "export",
+            "register",
+            "--status",
+            "半完成",
+            "--out",
+            done.to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("半完成"), "{}", stderr(&o));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -109,3 +109,30 @@ pub fn report_form(
     write_atomic(out, &bytes, "xlsx", existing)?;
     Ok(written(out, usize::from(req.is_some())))
 }
+
+/// 附表3 需求登记反馈表 of the requirements `query` selects (all of them: its paging is ignored),
+/// to `out`, in the register's order. `today` decides 逾期. `progress(done, total)` is called
+/// as rows are written (a large export takes seconds).
+pub fn register(
+    db: &Db,
+    query: &crate::store::RegisterQuery,
+    today: NaiveDate,
+    out: &Path,
+    existing: Existing,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
+    let all = crate::store::RegisterQuery {
+        offset: 0,
+        limit: None,
+        ..query.clone()
+    };
+    let rows = db.register(&all, today)?.rows;
+    let bytes = crate::excel::register::register_book(
+        crate::domain::forms::REGISTER.title,
+        &rows,
+        &|_| false,
+        progress,
+    )?;
+    write_atomic(out, &bytes, "xlsx", existing)?;
+    Ok(written(out, rows.len()))
+}

@@ -66,6 +66,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_report,
         bug::bug_reproduce,
         requirement::report_form_export,
+        register::register_export,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

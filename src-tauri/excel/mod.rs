@@ -4,6 +4,7 @@
 pub mod bugs;
 pub mod forms;
 pub mod import;
+pub mod register;
 pub mod save;
 
 /// How many lines `text` takes in a wrapped cell `width` characters wide (Excel's column

@@ -343,6 +343,13 @@ async fn import_wizard_previews_remaps_and_commits() {
     s.click("nav a[data-route=register]").await;
     s.wait_text("#register-count", "共 102 条").await;
     s.screenshot("11-register-after-import").await;
+    // the register as filtered, every page of it, where the user saves it
+    let out = std::env::temp_dir().join(format!("登记表-e2e-{}.xlsx", std::process::id()));
+    s.answer_save_dialog(&out).await;
+    s.click("#export-register").await;
+    s.wait_text("#toasts", "已导出 102 条需求").await;
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+    let _ = std::fs::remove_file(&out);
     // without its 备注 the delay of 14061914 was not imported: not 延期; its promise of
     // 2014-06-25 passed without completion or an approved delay, so it shows as overdue
     s.fill("#register-search", "14061914").await;

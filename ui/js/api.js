@@ -84,6 +84,14 @@ export const api = {
     const path = await savePath('导出需求报告表', `需求报告表${number || ''}.xlsx`);
     return path ? invoke('report_form_export', { number, path }) : null;
   },
+  /** 附表3 of the register as filtered (every page), with progress: {path, count} or null. */
+  exportRegister: async (query, onProgress) => {
+    const path = await savePath('导出需求登记反馈表', '需求登记反馈表.xlsx');
+    if (!path) return null;
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = onProgress;
+    return invoke('register_export', { query, path, onProgress: channel });
+  },
   /** The Bug收集反馈表 of the list as filtered: {path, count}, or null when cancelled. */
   exportBugs: async (filter, suggested) => {
     const path = await savePath('导出 Bug收集反馈表', suggested);

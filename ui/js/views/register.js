@@ -146,12 +146,25 @@ export async function registerView(app) {
     }));
   });
   setTimeout(() => search.focus(), 0);
+  // 导出登记表: every page of the current filter; a bar while the rows are written
+  const exportRegister = async () => {
+    const bar = h('progress', { id: 'export-progress', max: 1, value: 0 });
+    let shown = false;
+    try {
+      const done = await api.exportRegister({ ...state, offset: 0, limit: null }, (p) => {
+        if (!shown) { document.getElementById('toasts').append(bar); shown = true; }
+        bar.max = Math.max(1, p.total); bar.value = p.done;
+      });
+      if (done) toast(`已导出 ${done.count} 条需求：${done.path}`);
+    } catch (e) { showError(e); } finally { bar.remove(); }
+  };
   const blankForm = async () => {
     try { const done = await api.exportReportForm(null); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
   };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '需求登记反馈表'), h('span', { class: 'spacer' }),
       h('button', { type: 'button', id: 'blank-form', onclick: blankForm, title: '附表2，交给报告人手工填写' }, '空白需求报告表'),
+      h('button', { type: 'button', id: 'export-register', onclick: exportRegister, title: '按当前筛选导出全部页' }, '导出登记表'),
       h('a', { href: '#/new', class: 'button primary' }, '新建需求')),
     filters,
     h('table', { class: 'register', id: 'register' }, h('thead', {}, head), tbody),
