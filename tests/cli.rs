@@ -1230,6 +1230,168 @@ fn the_register_exports_to_print_in_landscape() {
     assert!(stderr(&o).contains("半完成"), "{}", stderr(&o));
 }
 
+/// The fill colour (ARGB, e.g. `FFFFFF00`) of the first cell of sheet row `row` (1-based), read
+/// from the xlsx's XML: the cell's style → its fill → the fill's colour; `None` when unfilled.
+fn row_fill(path: &Path, row: u32) -> Option<String> {
+    let sheet = xlsx_part(path, "xl/worksheets/sheet1.xml");
+    let styles = xlsx_part(path, "xl/styles.xml");
+    let at = sheet.find(&format!("<row r=\"{row}\""))?;
+    let cell = &sheet[at..];
+    let cell = &cell[cell.find("<c ")?..];
+    let cell = &cell[..cell.find('>')?];
+    let s: usize = cell
+        .split("s=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let xfs = &styles[styles.find("<cellXfs")?..];
+    let xf = xfs.split("<xf ").nth(s + 1)?;
+    let fill: usize = xf
+        .split("fillId=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .parse()
+        .ok()?;
+    let fills = &styles[styles.find("<fills")?..styles.find("</fills>")?];
+    let f = fills.split("<fill>").nth(fill + 1)?;
+    f.split("rgb=\"")
+        .nth(1)
+        .map(|v| v.split('"').next().unwrap_or("").to_string())
+}
+
+/// Issue 11: the 新增需求收集周报 of a week — the mail body naming each requirement to decide,
+/// the full register with those rows in yellow, their 需求报告表 (one .zip from 10 on) — in a
+/// folder; `--json` lists the agenda; sending is recorded once with its time.
+#[test]
+fn the_weekly_report_writes_its_folder_and_its_sending_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/legacy");
+    ok(&db, &["import", fixtures]);
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["report", "weekly", "--week", "2014-06-20", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(v["周"], "2014-06-20");
+    // received by Thursday 06-19 and undecided (the two forms), or 再议 (14061912)
+    assert_eq!(
+        v["待决策"],
+        serde_json::json!(["14061903", "14061904", "14061912"])
+    );
+    let folder = dir.path().join("周报0620");
+    ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-18",
+            "--out",
+            folder.to_str().unwrap(),
+        ],
+    );
+    let body = std::fs::read_to_string(folder.join("周报正文.txt")).unwrap();
+    assert!(
+        body.contains("1. 14061903 ") && body.contains("14061912") && body.contains("【再议】"),
+        "{body}"
+    );
+    let register = folder.join("需求登记反馈表_20140620.xlsx");
+    let (cells, _) = xlsx_cells(&register);
+    let row_of = |n: &str| {
+        cells
+            .iter()
+            .find(|((_, c), v)| *c == 0 && v.as_str() == n)
+            .map(|((r, _), _)| *r + 1)
+            .unwrap()
+    };
+    assert_eq!(
+        row_fill(&register, row_of("14061912")).as_deref(),
+        Some("FFFFFF00"),
+        "标黄"
+    );
+    assert_eq!(
+        row_fill(&register, row_of("14061910")),
+        None,
+        "decided: not highlighted"
+    );
+    for n in ["14061903", "14061904", "14061912"] {
+        assert!(
+            folder.join(format!("需求报告表{n}.xlsx")).exists(),
+            "{n}'s form"
+        );
+    }
+    // ten or more forms: one archive
+    for i in 0..8 {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-26",
+                "--reporter",
+                "刘小妹",
+                "--summary",
+                &format!("第{i}个"),
+            ],
+        );
+    }
+    let folder2 = dir.path().join("周报0627");
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-27",
+            "--out",
+            folder2.to_str().unwrap(),
+        ],
+    );
+    let agenda: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["report", "weekly", "--week", "2014-06-27", "--json"],
+    ))
+    .unwrap();
+    let agenda: Vec<&str> = agenda["待决策"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(agenda.len() >= 10, "{said}");
+    let zip_path = folder2.join("需求报告表_20140627.zip");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    assert_eq!(zip.len(), agenda.len());
+    let last = format!("需求报告表{}.xlsx", agenda[agenda.len() - 1]);
+    assert!(zip.by_name(&last).is_ok(), "{last}");
+    assert!(!folder2.join(&last).exists(), "not loose as well");
+    // sent: recorded once, with its time
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "weekly-sent",
+            "--week",
+            "2014-06-20",
+            "--at",
+            "2014-06-20 09:30",
+        ],
+    );
+    assert!(
+        said.contains("2014-06-20") && said.contains("09:30"),
+        "{said}"
+    );
+    let o = genjin(&db, &["report", "weekly-sent", "--week", "2014-06-20"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("已记录为"), "{}", stderr(&o));
+    let o = genjin(&db, &["report", "weekly", "--week", "2014-06-20"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -136,3 +136,139 @@ pub fn register(
     write_atomic(out, &bytes, "xlsx", existing)?;
     Ok(written(out, rows.len()))
 }
+
+/// What the 新增需求收集周报 wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Weekly {
+    /// The week's Friday (YYYY-MM-DD).
+    pub friday: String,
+    /// 需求编号 of the requirements to decide at the week's meeting.
+    pub agenda: Vec<String>,
+    /// The mail's body, as written to 周报正文.txt.
+    pub body: String,
+    /// The files written, in the folder.
+    pub files: Vec<String>,
+}
+
+/// The name of the weekly report's body file.
+pub const WEEKLY_BODY_FILE: &str = "周报正文.txt";
+
+/// When a week's 需求报告表 go into one archive instead of loose files (SPEC §9: 10 or more).
+pub const WEEKLY_ZIP_FROM: usize = 10;
+
+/// The 新增需求收集周报 of the week holding `day` (its Friday; SPEC §9), written into `folder`
+/// (made when missing): 周报正文.txt (the mail body), the full 需求登记反馈表 with the agenda's
+/// rows highlighted yellow, and the agenda's 需求报告表 — packed into one .zip when there are
+/// 10 or more. Files of the same week are replaced. `sender` signs the mail.
+/// Errors: `Invalid` naming the folder when it cannot be made or written.
+pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<Weekly> {
+    use crate::domain::weekly::{friday_of, mail_body, AgendaLine};
+    let friday = friday_of(day);
+    let agenda = db.weekly_agenda(friday)?;
+    let received = db.received_count(
+        friday - chrono::Duration::days(4),
+        friday - chrono::Duration::days(1),
+    )?;
+    let lines: Vec<AgendaLine<'_>> = agenda
+        .iter()
+        .map(|a| AgendaLine {
+            number: &a.number,
+            brief: &a.brief,
+            reporter: &a.reporter,
+            requester: &a.requester,
+            discussed_again: a.discussed_again,
+        })
+        .collect();
+    let body = mail_body(friday, received, &lines, sender);
+    std::fs::create_dir_all(folder).map_err(|e| {
+        crate::Error::invalid(
+            "out",
+            format!(
+                "无法创建文件夹 {}：{}",
+                folder.display(),
+                crate::error::io_reason(&e)
+            ),
+        )
+    })?;
+    let stamp = dates::compact(friday);
+    let mut files = Vec::new();
+    let body_path = folder.join(WEEKLY_BODY_FILE);
+    write_atomic(&body_path, body.as_bytes(), "txt", Existing::Replace)?;
+    files.push(body_path.display().to_string());
+
+    let rows = db
+        .register(
+            &crate::store::RegisterQuery {
+                limit: None,
+                ..Default::default()
+            },
+            friday,
+        )?
+        .rows;
+    let marked: std::collections::HashSet<&str> =
+        agenda.iter().map(|a| a.number.as_str()).collect();
+    let title = format!(
+        "{}（{} 周报，标黄为本周待决策）",
+        crate::domain::forms::REGISTER.title,
+        dates::chinese(friday)
+    );
+    let book = crate::excel::register::register_book(
+        &title,
+        &rows,
+        &|r| marked.contains(r.number.as_str()),
+        &mut |_, _| {},
+    )?;
+    let register_path = folder.join(format!(
+        "{}_{stamp}.xlsx",
+        crate::domain::forms::REGISTER.title
+    ));
+    write_atomic(&register_path, &book, "xlsx", Existing::Replace)?;
+    files.push(register_path.display().to_string());
+
+    let mut forms: Vec<(String, Vec<u8>)> = Vec::new();
+    for a in &agenda {
+        let req = db.requirement(&a.number)?;
+        forms.push((
+            crate::excel::forms::report_form_file_name(Some(&a.number)),
+            crate::excel::forms::report_form(Some(&req))?,
+        ));
+    }
+    if forms.len() >= WEEKLY_ZIP_FROM {
+        let zip_path = folder.join(format!(
+            "{}_{stamp}.zip",
+            crate::domain::forms::REPORT.title
+        ));
+        write_atomic(&zip_path, &zip_of(&forms)?, "zip", Existing::Replace)?;
+        files.push(zip_path.display().to_string());
+    } else {
+        for (name, bytes) in &forms {
+            let p = folder.join(name);
+            write_atomic(&p, bytes, "xlsx", Existing::Replace)?;
+            files.push(p.display().to_string());
+        }
+    }
+    Ok(Weekly {
+        friday: dates::iso(friday),
+        agenda: agenda.into_iter().map(|a| a.number).collect(),
+        body,
+        files,
+    })
+}
+
+/// Files packed into one .zip (names as they are: UTF-8, which Windows 10+ and WPS read).
+fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let failed = |e: String| crate::Error::Io(std::io::Error::other(format!("打包失败：{e}")));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| failed(e.to_string()))?;
+        zip.write_all(bytes).map_err(|e| failed(e.to_string()))?;
+    }
+    Ok(zip
+        .finish()
+        .map_err(|e| failed(e.to_string()))?
+        .into_inner())
+}

@@ -83,7 +83,7 @@ pub enum Command {
     Bug(bug::BugArgs),
     /// 列出 Bug（Bug收集反馈表）
     Bugs(bug::BugsArgs),
-    /// 导出周报、月报（.xlsx）
+    /// 周报（新增需求收集周报、新增Bug周报）、记录周报已发送；月报
     Report(report::ReportArgs),
 }
 
@@ -356,7 +356,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Export(a) => export::export(db, a, out),
         Command::Bug(a) => bug::bug(db, actor, a, out),
         Command::Bugs(a) => bug::bugs(db, a, out),
-        Command::Report(a) => report::report(db, a, out),
+        Command::Report(a) => report::report(db, actor, a, out),
     }
 }
 

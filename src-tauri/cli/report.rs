@@ -1,9 +1,9 @@
-//! `report`: the periodic reports as spreadsheets (issue 10: the 新增Bug周报; the weekly and
-//! monthly requirement reports follow in issue 11).
+//! `report`: the periodic reports — the 新增需求收集周报 (and that it was sent), the 新增Bug周报;
+//! the monthly summary follows.
 
 use super::export::{day_arg, existing};
 use crate::error::Result;
-use crate::store::Db;
+use crate::store::{Actor, Db};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,8 +16,35 @@ pub struct ReportArgs {
 
 #[derive(Subcommand, Debug)]
 enum ReportWhat {
+    /// 新增需求收集周报：这一周（给出周五）的周报正文、标黄的登记表、待决策需求的需求报告表（10 份及以上打包）写入文件夹
+    Weekly(Weekly),
+    /// 记录某一周的周报已发送（及发送时间）
+    WeeklySent(WeeklySent),
     /// 新增Bug周报：某一周（周一至周日）反馈的 Bug 及其状态
     BugWeekly(BugWeekly),
+}
+
+#[derive(Args, Debug)]
+struct Weekly {
+    /// 这一周的周五，例如 2014-06-20（给出其他日子时取其所在周的周五）
+    #[arg(long)]
+    week: String,
+    /// 输出文件夹（不存在时创建；同一周的文件会被替换）
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 以 JSON 输出：{"周": 周五, "待决策": [需求编号…]}
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct WeeklySent {
+    /// 这一周的周五（或这一周中的任意一天）
+    #[arg(long)]
+    week: String,
+    /// 发送时间（默认现在），例如 "2014-06-20 09:30"
+    #[arg(long)]
+    at: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -33,8 +60,64 @@ struct BugWeekly {
     force: bool,
 }
 
-pub fn report(db: &Db, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
+/// Who signs the weekly mail: the operator with their department, else the collecting
+/// department.
+fn sender(db: &Db, actor: &Actor) -> String {
+    match actor.person_id.and_then(|id| db.person(id).ok()) {
+        Some(p) if !p.department.is_empty() => format!("{} {}", p.department, p.name),
+        Some(p) => p.name,
+        None => "资讯部".to_string(),
+    }
+}
+
+pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
     match a.what {
+        ReportWhat::Weekly(w) => {
+            let day = day_arg("--week", &w.week)?;
+            let friday = crate::domain::weekly::friday_of(day);
+            let agenda: Vec<String> = match &w.out {
+                Some(folder) => {
+                    let done = crate::api::exports::weekly(db, day, folder, &sender(db, actor))?;
+                    if !w.json {
+                        for f in &done.files {
+                            writeln!(out, "已写入：{f}")?;
+                        }
+                    }
+                    done.agenda
+                }
+                None if w.json => db
+                    .weekly_agenda(friday)?
+                    .into_iter()
+                    .map(|a| a.number)
+                    .collect(),
+                None => {
+                    return Err(crate::error::Error::invalid(
+                        "out",
+                        "请用 --out 给出输出文件夹（或用 --json 只列出待决策需求）",
+                    ))
+                }
+            };
+            if w.json {
+                let v = serde_json::json!({
+                    "周": crate::domain::dates::iso(friday),
+                    "待决策": agenda,
+                });
+                writeln!(out, "{}", super::to_json(&v)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{} 这一周待决策 {} 条：{}",
+                    crate::domain::dates::iso(friday),
+                    agenda.len(),
+                    agenda.join(" ")
+                )?;
+            }
+        }
+        ReportWhat::WeeklySent(w) => {
+            let friday = crate::domain::weekly::friday_of(day_arg("--week", &w.week)?);
+            let s = db.record_weekly_sent(actor, friday, w.at.as_deref())?;
+            writeln!(out, "{} 这一周的周报已记录为 {} 发送", s.friday, s.sent_at)?;
+        }
         ReportWhat::BugWeekly(w) => {
             let day = day_arg("--week", &w.week)?;
             let (monday, done) =

@@ -54,3 +54,4 @@ pub mod people;
 pub mod requirement;
 pub mod settings;
 pub mod timeline;
+pub mod weekly;

@@ -18,6 +18,7 @@ mod requirements;
 mod search;
 mod settings;
 mod timeline;
+mod weekly;
 
 pub use attachments::AttachmentView;
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
@@ -36,6 +37,7 @@ pub use requirements::{
     StepTime,
 };
 pub use search::SEARCHED;
+pub use weekly::{AgendaItem, WeeklySent};
 
 use crate::domain::dates;
 use crate::error::{Error, Result};
@@ -51,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_search.sql"),
     include_str!("migrations/0004_delay_scans.sql"),
     include_str!("migrations/0005_bugs.sql"),
+    include_str!("migrations/0006_weekly.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,0 +1,159 @@
+//! The weekly report's records (SPEC §9): the agenda of a week (`domain::weekly::on_agenda`)
+//! and when the 周报 was sent (`weekly_reports`, the only reader and writer of that table).
+
+use super::{Actor, Db};
+use crate::domain::dates;
+use crate::domain::requirement::Decision;
+use crate::domain::weekly::{on_agenda, AgendaFacts};
+use crate::error::{Error, Result};
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// A requirement on a week's agenda.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaItem {
+    pub number: String,
+    pub brief: String,
+    pub reporter: String,
+    pub requester: String,
+    pub received_date: String,
+    /// Decided 再议 before: on the agenda again.
+    pub discussed_again: bool,
+    pub version: i64,
+}
+
+/// When a week's 周报 was sent, and who recorded it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeeklySent {
+    pub friday: String,
+    pub sent_at: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl Db {
+    /// The agenda of the week whose Friday is `friday`, in number order.
+    pub fn weekly_agenda(&self, friday: NaiveDate) -> Result<Vec<AgendaItem>> {
+        let thursday = friday - Duration::days(1);
+        // the SQL narrows to the candidates (received by Thursday; undecided, 再议, or decided
+        // after the Friday); `on_agenda` decides
+        let mut st = self.conn().prepare_cached(
+            "SELECT number, brief, reporter, requester, received_date, decision, decision_date,
+                    withdrawn_at, version
+             FROM requirements
+             WHERE received_date <= ?1
+               AND (decision IS NULL OR decision = 'discuss' OR decision_date > ?2)
+             ORDER BY number",
+        )?;
+        let rows = st.query_map(params![dates::iso(thursday), dates::iso(friday)], |r| {
+            Ok((
+                AgendaItem {
+                    number: r.get(0)?,
+                    brief: r.get(1)?,
+                    reporter: r.get(2)?,
+                    requester: r.get(3)?,
+                    received_date: r.get(4)?,
+                    discussed_again: false,
+                    version: r.get(8)?,
+                },
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut item, decision, decision_date, withdrawn_at) = row?;
+            let decision = decision.as_deref().and_then(Decision::from_code);
+            let facts = AgendaFacts {
+                received: dates::from_iso(&item.received_date).unwrap_or(friday),
+                decision,
+                decision_date: decision_date.as_deref(),
+                withdrawn_at: withdrawn_at.as_deref(),
+            };
+            if on_agenda(facts, friday) {
+                item.discussed_again = decision == Some(Decision::Discuss);
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many requirements were received from `from` to `to`, inclusive (withdrawn ones too:
+    /// they came in).
+    pub fn received_count(&self, from: NaiveDate, to: NaiveDate) -> Result<usize> {
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM requirements WHERE received_date BETWEEN ?1 AND ?2",
+            params![dates::iso(from), dates::iso(to)],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// When the 周报 of the week of `friday` was sent, if recorded.
+    pub fn weekly_sent(&self, friday: NaiveDate) -> Result<Option<WeeklySent>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT friday, sent_at, recorded_by, recorded_at FROM weekly_reports WHERE friday = ?1",
+            )?
+            .query_row([dates::iso(friday)], |r| {
+                Ok(WeeklySent {
+                    friday: r.get(0)?,
+                    sent_at: r.get(1)?,
+                    recorded_by: r.get(2)?,
+                    recorded_at: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records that the 周报 of the week of `friday` was sent at `at` (RFC 3339 or
+    /// `YYYY-MM-DD HH:MM`; default now). Once per week. Errors: `Invalid` for a bad time, a time
+    /// before that week's Monday or in the future; `Conflict` when already recorded.
+    pub fn record_weekly_sent(
+        &mut self,
+        actor: &Actor,
+        friday: NaiveDate,
+        at: Option<&str>,
+    ) -> Result<WeeklySent> {
+        let when = dates::happened_at(at, actor.now)?;
+        let day = dates::day_of_moment(&when).unwrap_or(friday);
+        if day < friday - Duration::days(4) || day > actor.today() {
+            return Err(Error::invalid(
+                "at",
+                format!(
+                    "发送时间 {} 不在这一周（{} 起）到今天之间",
+                    dates::iso(day),
+                    dates::iso(friday - Duration::days(4))
+                ),
+            ));
+        }
+        if let Some(s) = self.weekly_sent(friday)? {
+            return Err(Error::Conflict(format!(
+                "{} 这一周的周报已记录为 {} 发送（{} 记录）",
+                s.friday, s.sent_at, s.recorded_by
+            )));
+        }
+        let now = actor.stamp();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO weekly_reports (friday, sent_at, recorded_by, recorded_by_id,
+                     recorded_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    dates::iso(friday),
+                    when,
+                    actor.name,
+                    actor.person_id,
+                    now,
+                    actor.origin
+                ],
+            )?;
+            Ok(())
+        })?;
+        self.weekly_sent(friday)?
+            .ok_or_else(|| Error::NotFound("周报记录未写入".into()))
+    }
+}
