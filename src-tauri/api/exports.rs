@@ -150,18 +150,18 @@ pub struct Weekly {
     pub files: Vec<String>,
 }
 
-/// The name of the weekly report's body file.
-pub const WEEKLY_BODY_FILE: &str = "周报正文.txt";
+/// A week's report before anything is written: its Friday, agenda, mail body, and whether it
+/// was sent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WeeklyPreview {
+    pub friday: String,
+    pub agenda: Vec<crate::store::AgendaItem>,
+    pub body: String,
+    pub sent: Option<crate::store::WeeklySent>,
+}
 
-/// When a week's 需求报告表 go into one archive instead of loose files (SPEC §9: 10 or more).
-pub const WEEKLY_ZIP_FROM: usize = 10;
-
-/// The 新增需求收集周报 of the week holding `day` (its Friday; SPEC §9), written into `folder`
-/// (made when missing): 周报正文.txt (the mail body), the full 需求登记反馈表 with the agenda's
-/// rows highlighted yellow, and the agenda's 需求报告表 — packed into one .zip when there are
-/// 10 or more. Files of the same week are replaced. `sender` signs the mail.
-/// Errors: `Invalid` naming the folder when it cannot be made or written.
-pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<Weekly> {
+/// The week holding `day`: its agenda and the mail body `sender` signs (SPEC §9).
+pub fn weekly_preview(db: &Db, day: NaiveDate, sender: &str) -> Result<WeeklyPreview> {
     use crate::domain::weekly::{friday_of, mail_body, AgendaLine};
     let friday = friday_of(day);
     let agenda = db.weekly_agenda(friday)?;
@@ -180,6 +180,43 @@ pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<We
         })
         .collect();
     let body = mail_body(friday, received, &lines, sender);
+    Ok(WeeklyPreview {
+        friday: dates::iso(friday),
+        sent: db.weekly_sent(friday)?,
+        agenda,
+        body,
+    })
+}
+
+/// Who signs the weekly mail: the operator with their department, else the collecting
+/// department (资讯部, SPEC §1).
+pub fn sender(db: &Db, person_id: Option<i64>) -> String {
+    match person_id.and_then(|id| db.person(id).ok()) {
+        Some(p) if !p.department.is_empty() => format!("{} {}", p.department, p.name),
+        Some(p) => p.name,
+        None => "资讯部".to_string(),
+    }
+}
+
+/// The name of the weekly report's body file.
+pub const WEEKLY_BODY_FILE: &str = "周报正文.txt";
+
+/// When a week's 需求报告表 go into one archive instead of loose files (SPEC §9: 10 or more).
+pub const WEEKLY_ZIP_FROM: usize = 10;
+
+/// The 新增需求收集周报 of the week holding `day` (its Friday; SPEC §9), written into `folder`
+/// (made when missing): 周报正文.txt (the mail body), the full 需求登记反馈表 with the agenda's
+/// rows highlighted yellow, and the agenda's 需求报告表 — packed into one .zip when there are
+/// 10 or more. Files of the same week are replaced. `sender` signs the mail.
+/// Errors: `Invalid` naming the folder when it cannot be made or written.
+pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<Weekly> {
+    let WeeklyPreview {
+        friday,
+        agenda,
+        body,
+        ..
+    } = weekly_preview(db, day, sender)?;
+    let friday = dates::from_iso(&friday).unwrap_or(day);
     std::fs::create_dir_all(folder).map_err(|e| {
         crate::Error::invalid(
             "out",

@@ -60,16 +60,6 @@ struct BugWeekly {
     force: bool,
 }
 
-/// Who signs the weekly mail: the operator with their department, else the collecting
-/// department.
-fn sender(db: &Db, actor: &Actor) -> String {
-    match actor.person_id.and_then(|id| db.person(id).ok()) {
-        Some(p) if !p.department.is_empty() => format!("{} {}", p.department, p.name),
-        Some(p) => p.name,
-        None => "资讯部".to_string(),
-    }
-}
-
 pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
     match a.what {
         ReportWhat::Weekly(w) => {
@@ -77,7 +67,12 @@ pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) ->
             let friday = crate::domain::weekly::friday_of(day);
             let agenda: Vec<String> = match &w.out {
                 Some(folder) => {
-                    let done = crate::api::exports::weekly(db, day, folder, &sender(db, actor))?;
+                    let done = crate::api::exports::weekly(
+                        db,
+                        day,
+                        folder,
+                        &crate::api::exports::sender(db, actor.person_id),
+                    )?;
                     if !w.json {
                         for f in &done.files {
                             writeln!(out, "已写入：{f}")?;

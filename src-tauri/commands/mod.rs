@@ -6,6 +6,7 @@ mod delay;
 mod import;
 mod people;
 mod register;
+mod report;
 mod requirement;
 mod settings;
 mod state;
@@ -67,6 +68,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_reproduce,
         requirement::report_form_export,
         register::register_export,
+        report::weekly_preview,
+        report::weekly_write,
+        report::weekly_sent_record,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

@@ -1268,3 +1268,71 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
     s.wait_text("#bug-history", "已抄送反馈人").await;
     s.close().await;
 }
+
+/// Issue 11: the weekly report of a week — the agenda and mail body the core made, written into
+/// a folder in one click (body, highlighted register, the agenda's forms), and its sending
+/// recorded with the time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_weekly_report_is_written_to_a_folder_and_its_sending_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    crate::harness::cli(&db, &["import", fixtures.to_str().unwrap()]);
+    crate::harness::cli(
+        &db,
+        &[
+            "add-person",
+            "--name",
+            "李小四",
+            "--department",
+            "资讯部",
+            "--roles",
+            "需求收集人",
+        ],
+    );
+    let out = dir.path().join("周报");
+    std::fs::create_dir_all(&out).unwrap();
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-weekly").await;
+    s.wait_css("#weekly-body").await;
+    s.fill(".detail-head [name=day]", "2014-06-20").await;
+    s.click(".detail-head button[type=submit]").await;
+    s.wait_text("h2", "2014-06-20 这一周：待决策 3 条").await;
+    let agenda = s.texts("#weekly-agenda tbody tr").await;
+    assert_eq!(agenda.len(), 3, "{agenda:?}");
+    assert!(
+        agenda[2].contains("14061912") && agenda[2].contains("再议"),
+        "{agenda:?}"
+    );
+    let body = s.value("#weekly-body").await;
+    assert!(
+        body.contains("1. 14061903") && body.ends_with("资讯部 李小四\n2014年6月20日\n"),
+        "{body}"
+    );
+    s.client
+        .execute(
+            "window.__genjinFolderAnswer = arguments[0];",
+            vec![out.to_str().unwrap().into()],
+        )
+        .await
+        .unwrap();
+    s.click("#weekly-write").await;
+    s.wait_text("#weekly-files", "周报正文.txt").await;
+    for f in [
+        "周报正文.txt",
+        "需求登记反馈表_20140620.xlsx",
+        "需求报告表14061903.xlsx",
+        "需求报告表14061912.xlsx",
+    ] {
+        assert!(out.join(f).exists(), "{f} written");
+    }
+    s.screenshot("weekly-report").await;
+    s.fill("#weekly-sent [name=at]", "2014-06-20 09:30").await;
+    s.click("#weekly-sent button[type=submit]").await;
+    s.wait_text("#weekly-sent-at", "2014-06-20 09:30").await;
+    s.close().await;
+}

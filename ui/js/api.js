@@ -92,6 +92,14 @@ export const api = {
     channel.onmessage = onProgress;
     return invoke('register_export', { query, path, onProgress: channel });
   },
+  weeklyPreview: (day) => invoke('weekly_preview', { day }),
+  weeklyWrite: (day, folder) => invoke('weekly_write', { day, folder }),
+  weeklySent: (day, at) => invoke('weekly_sent_record', { day, at }),
+  /** The system's folder dialog (e2e tests answer through window.__genjinFolderAnswer). */
+  chooseFolder: async (title) => {
+    if (window.__genjinFolderAnswer !== undefined) return window.__genjinFolderAnswer;
+    return (await invoke('plugin:dialog|open', { options: { directory: true, multiple: false, title } })) || null;
+  },
   /** The Bug收集反馈表 of the list as filtered: {path, count}, or null when cancelled. */
   exportBugs: async (filter, suggested) => {
     const path = await savePath('导出 Bug收集反馈表', suggested);

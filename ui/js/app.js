@@ -9,6 +9,7 @@ import { importView } from './views/import.js';
 import { settingsView } from './views/settings.js';
 import { delaysView, delayPrintView } from './views/delays.js';
 import { bugsView, bugFormView, bugDetailView } from './views/bugs.js';
+import { weeklyView } from './views/reports.js';
 
 export const app = { info: null };
 
@@ -26,6 +27,7 @@ const routes = [
   [/^#\/bug\/([^/]+)$/, 'bugs', (m) => bugDetailView(app, decodeURIComponent(m[1]))],
   [/^#\/bug\/([^/]+)\/edit$/, 'bugs', (m) => bugFormView(app, decodeURIComponent(m[1]))],
   [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
+  [/^#\/weekly(?:\/([^/]+))?$/, 'weekly', (m) => weeklyView(app, m[1] ? decodeURIComponent(m[1]) : null)],
 ];
 
 async function render() {

@@ -1,0 +1,54 @@
+//! The periodic reports in the window: thin commands over `api::exports` and `store::weekly`.
+
+use super::{read, write, Managed};
+use crate::api::exports::{Weekly, WeeklyPreview};
+use crate::error::{Error, Result};
+use crate::store::WeeklySent;
+
+fn day_of(day: &str) -> Result<chrono::NaiveDate> {
+    crate::domain::dates::parse_day(day)
+        .ok_or_else(|| Error::invalid("day", format!("“{day}”不是有效日期（例如 2014-06-20）")))
+}
+
+/// The week holding `day`: its agenda, the mail body (signed by the operator) and whether it was
+/// sent.
+#[tauri::command]
+pub async fn weekly_preview(state: Managed<'_>, day: String) -> Result<WeeklyPreview> {
+    read(&state, move |db| {
+        let day = day_of(&day)?;
+        let operator = db.operator()?.map(|p| p.id);
+        crate::api::exports::weekly_preview(db, day, &crate::api::exports::sender(db, operator))
+    })
+    .await
+}
+
+/// Writes the week's report into `folder` (chosen in the system's folder dialog).
+#[tauri::command]
+pub async fn weekly_write(state: Managed<'_>, day: String, folder: String) -> Result<Weekly> {
+    read(&state, move |db| {
+        let day = day_of(&day)?;
+        let operator = db.operator()?.map(|p| p.id);
+        crate::api::exports::weekly(
+            db,
+            day,
+            std::path::Path::new(&folder),
+            &crate::api::exports::sender(db, operator),
+        )
+    })
+    .await
+}
+
+/// Records that the week's report was sent at `at` (default now).
+#[tauri::command]
+pub async fn weekly_sent_record(
+    state: Managed<'_>,
+    day: String,
+    at: Option<String>,
+) -> Result<WeeklySent> {
+    write(&state, move |db, a| {
+        let friday = crate::domain::weekly::friday_of(day_of(&day)?);
+        let at = at.filter(|t| !t.trim().is_empty());
+        db.record_weekly_sent(a, friday, at.as_deref())
+    })
+    .await
+}
