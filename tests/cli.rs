@@ -1392,6 +1392,207 @@ fn the_weekly_report_writes_its_folder_and_its_sending_is_recorded() {
     assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
 }
 
+/// Issue 11: the monthly summary of June 2014 against a month worked out by hand.
+///
+/// | 需求 | 报告人 | 收到 | 决策（日期） | 预期 | 交付 / 延期 |
+/// |---|---|---|---|---|---|
+/// | 14052001 | 张三 | 05-20 | 做 B (05-24) | 06-10 | delivered 06-12 |
+/// | 14060201 | 张三 | 06-02 | 做 B (06-07) | 06-20 | delivered 06-18 |
+/// | 14060202 | 张三 | 06-02 | 不做 (06-07) | | |
+/// | 14060901 | 张三 | 06-09 | 再议 (06-14) | | |
+/// | 14060902 | 李四 | 06-09 | 需求转换 C (06-14) | 06-25 | — (overdue on 06-30) |
+/// | 14061601 | 李四 | 06-16 | 做 A (06-21) | 06-28 | delay to 07-15 approved 06-26 |
+/// | 14061901 | 刘小妹 | 06-19 | 做 C (06-20) | 06-25 | — (overdue on 06-30) |
+/// | 14062301 | 王五 | 06-23 | — | | |
+/// | 14062302 | 王五 | 06-23 | 做 D (07-05) | | |
+///
+/// 提交 8 (June's receipts); 决策 in June: 做 3 (06-07, 06-20, 06-21), 不做 1, 再议 1, 需求转换 1;
+/// 完成 2 (06-12, 06-18); 延期 1; 逾期 at 06-30: 2 (14060902, 14061901). Per reporter, of June's
+/// submissions decided (做/不做/需求转换) by 06-30: 李四 2/2 adopted → 100 %; 刘小妹 1/1 → 100 %
+/// (fewer submitted, so after 李四); 张三 3 submitted, 2 decided (做, 不做), 1 adopted → 50 %;
+/// 王五 2 submitted, 0 decided (July's decision does not count) → 0.
+#[test]
+fn the_monthly_summary_matches_a_month_worked_out_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    promised(&db); // people (陈主管, 周部长, 王总 of the decision group …) and 14061901
+    for name in ["张三", "李四", "王五"] {
+        ok(
+            &db,
+            &["add-person", "--name", name, "--department", "推广部"],
+        );
+    }
+    let add = |received: &str, reporter: &str| {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                received,
+                "--reporter",
+                reporter,
+                "--summary",
+                "月报 测试",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let decide = |n: &str, d: &str, grade: Option<&str>, date: &str| {
+        let mut args = vec!["decide", n, "--decision", d, "--date", date, "--at", date];
+        if let Some(g) = grade {
+            args.extend(["--grade", g]);
+        }
+        if d == "需求转换" {
+            args.extend(["--conversion", "改为科室公告"]);
+        }
+        ok(&db, &args);
+    };
+    let may = add("2014-05-20", "张三");
+    decide(&may, "做", Some("B"), "2014-05-24");
+    ok(
+        &db,
+        &["expect", &may, "--date", "2014-06-10", "--at", "2014-05-25"],
+    );
+    ok(
+        &db,
+        &[
+            "complete",
+            &may,
+            "--date",
+            "2014-06-12",
+            "--at",
+            "2014-06-12",
+        ],
+    );
+    let a = add("2014-06-02", "张三");
+    decide(&a, "做", Some("B"), "2014-06-07");
+    ok(
+        &db,
+        &["expect", &a, "--date", "2014-06-20", "--at", "2014-06-08"],
+    );
+    ok(
+        &db,
+        &["complete", &a, "--date", "2014-06-18", "--at", "2014-06-18"],
+    );
+    let b = add("2014-06-02", "张三");
+    decide(&b, "不做", None, "2014-06-07");
+    let c = add("2014-06-09", "张三");
+    decide(&c, "再议", None, "2014-06-14");
+    let d = add("2014-06-09", "李四");
+    decide(&d, "需求转换", Some("C"), "2014-06-14");
+    ok(
+        &db,
+        &["expect", &d, "--date", "2014-06-25", "--at", "2014-06-15"],
+    );
+    let e = add("2014-06-16", "李四");
+    decide(&e, "做", Some("A"), "2014-06-21");
+    ok(
+        &db,
+        &["expect", &e, "--date", "2014-06-28", "--at", "2014-06-22"],
+    );
+    let id = ok(
+        &db,
+        &[
+            "--as",
+            "赵经理",
+            "delay",
+            "file",
+            &e,
+            "--new-date",
+            "2014-07-15",
+            "--reason",
+            "联调",
+            "--filed",
+            "2014-06-24",
+        ],
+    )
+    .trim()
+    .to_string();
+    for (level, signer) in [
+        ("直接领导", "陈主管"),
+        ("部门领导", "周部长"),
+        ("总经办", "王总"),
+    ] {
+        assert!(sign(&db, &id, level, "同意", signer, "2014-06-26")
+            .status
+            .success());
+    }
+    add("2014-06-23", "王五");
+    let g = add("2014-06-23", "王五");
+    decide(&g, "做", Some("D"), "2014-07-05");
+
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["report", "monthly", "--month", "2014-06", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(v["月份"], "2014-06");
+    assert_eq!(v["提交"], 8, "{v}");
+    assert_eq!(
+        v["决策"],
+        serde_json::json!({"做": 3, "不做": 1, "再议": 1, "需求转换": 1}),
+        "{v}"
+    );
+    assert_eq!(
+        (&v["完成"], &v["延期"], &v["逾期"]),
+        (&2.into(), &1.into(), &2.into()),
+        "{v}"
+    );
+    let people: Vec<(String, u64, u64, u64, f64)> = v["人员"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["姓名"].as_str().unwrap().to_string(),
+                p["提交"].as_u64().unwrap(),
+                p["已决策"].as_u64().unwrap(),
+                p["采纳"].as_u64().unwrap(),
+                p["采纳率"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("李四".to_string(), 2, 2, 2, 1.0),
+            ("刘小妹".to_string(), 1, 1, 1, 1.0),
+            ("张三".to_string(), 3, 2, 1, 0.5),
+            ("王五".to_string(), 2, 0, 0, 0.0)
+        ]
+    );
+    // the workbook: the tables and native charts
+    let out = dir.path().join("月报.xlsx");
+    ok(
+        &db,
+        &[
+            "report",
+            "monthly",
+            "--month",
+            "2014-06",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let (cells, _) = xlsx_cells(&out);
+    assert_eq!(
+        cells.get(&(0, 0)).map(String::as_str),
+        Some("需求收集处理月度总结（2014年6月）")
+    );
+    assert_eq!(cells.get(&(6, 0)).map(String::as_str), Some("决策：再议"));
+    assert_eq!(cells.get(&(6, 1)).map(String::as_str), Some("1"));
+    let zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let charts = zip
+        .file_names()
+        .filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("xl/charts/chart")))
+        .count();
+    assert_eq!(charts, 3, "decisions, adoption, trends");
+    let o = genjin(&db, &["report", "monthly", "--month", "六月", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是月份"), "{}", stderr(&o));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

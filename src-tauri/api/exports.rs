@@ -309,3 +309,37 @@ fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
         .map_err(|e| failed(e.to_string()))?
         .into_inner())
 }
+
+/// The 需求收集处理月度总结 of `month` and the twelve months up to it (oldest first).
+pub fn monthly_summary(
+    db: &Db,
+    month: crate::domain::monthly::Month,
+) -> Result<(
+    crate::domain::monthly::MonthSummary,
+    Vec<crate::domain::monthly::MonthSummary>,
+)> {
+    use crate::domain::monthly::{summarize, trend_months};
+    let facts = db.month_facts()?;
+    let trend: Vec<_> = trend_months(month)
+        .into_iter()
+        .map(|m| summarize(m, &facts))
+        .collect();
+    let summary = trend
+        .last()
+        .cloned()
+        .unwrap_or_else(|| summarize(month, &facts));
+    Ok((summary, trend))
+}
+
+/// The monthly summary as a workbook with native charts, to `out`.
+pub fn monthly(
+    db: &Db,
+    month: crate::domain::monthly::Month,
+    out: &Path,
+    existing: Existing,
+) -> Result<crate::domain::monthly::MonthSummary> {
+    let (summary, trend) = monthly_summary(db, month)?;
+    let bytes = crate::excel::monthly::monthly_book(&summary, &trend)?;
+    write_atomic(out, &bytes, "xlsx", existing)?;
+    Ok(summary)
+}

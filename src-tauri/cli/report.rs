@@ -20,6 +20,8 @@ enum ReportWhat {
     Weekly(Weekly),
     /// 记录某一周的周报已发送（及发送时间）
     WeeklySent(WeeklySent),
+    /// 需求收集处理月度总结：某月的提交、决策、完成、延期、逾期，按报告人的采纳率排名，近 12 个月趋势（含图表）
+    Monthly(Monthly),
     /// 新增Bug周报：某一周（周一至周日）反馈的 Bug 及其状态
     BugWeekly(BugWeekly),
 }
@@ -35,6 +37,46 @@ struct Weekly {
     /// 以 JSON 输出：{"周": 周五, "待决策": [需求编号…]}
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args, Debug)]
+struct Monthly {
+    /// 月份，例如 2014-06
+    #[arg(long)]
+    month: String,
+    /// 输出文件（.xlsx，含图表）
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 以 JSON 输出（键：月份、提交、决策、完成、延期、逾期、人员）
+    #[arg(long)]
+    json: bool,
+    /// 已有同名文件时覆盖它
+    #[arg(long)]
+    force: bool,
+}
+
+/// The monthly summary as `report monthly --json` gives it (issue 11's keys).
+fn monthly_json(s: &crate::domain::monthly::MonthSummary) -> serde_json::Value {
+    serde_json::json!({
+        "月份": s.month.label(),
+        "提交": s.submitted,
+        "决策": {
+            "做": s.decided.r#do,
+            "不做": s.decided.do_not,
+            "再议": s.decided.discuss,
+            "需求转换": s.decided.convert,
+        },
+        "完成": s.completed,
+        "延期": s.delayed,
+        "逾期": s.overdue,
+        "人员": s.reporters.iter().map(|p| serde_json::json!({
+            "姓名": p.name,
+            "提交": p.submitted,
+            "已决策": p.decided,
+            "采纳": p.adopted,
+            "采纳率": p.adoption_rate,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +147,44 @@ pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) ->
                     crate::domain::dates::iso(friday),
                     agenda.len(),
                     agenda.join(" ")
+                )?;
+            }
+        }
+        ReportWhat::Monthly(m) => {
+            let month = crate::domain::monthly::Month::parse(&m.month).ok_or_else(|| {
+                crate::error::Error::invalid(
+                    "--month",
+                    format!("--month“{}”不是月份（例如 2014-06）", m.month),
+                )
+            })?;
+            let summary = match &m.out {
+                Some(path) => {
+                    let s = crate::api::exports::monthly(db, month, path, existing(m.force))?;
+                    if !m.json {
+                        writeln!(out, "已导出：{}", path.display())?;
+                    }
+                    s
+                }
+                None if m.json => crate::api::exports::monthly_summary(db, month)?.0,
+                None => {
+                    return Err(crate::error::Error::invalid(
+                        "out",
+                        "请用 --out 给出输出文件（或用 --json 只输出数字）",
+                    ))
+                }
+            };
+            if m.json {
+                writeln!(out, "{}", super::to_json(&monthly_json(&summary))?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}：提交 {}，决策 {}，完成 {}，延期 {}，逾期 {}",
+                    summary.month.label(),
+                    summary.submitted,
+                    summary.decided.total(),
+                    summary.completed,
+                    summary.delayed,
+                    summary.overdue
                 )?;
             }
         }

@@ -48,6 +48,7 @@ pub mod delay;
 pub mod fields;
 pub mod forms;
 pub mod gate;
+pub mod monthly;
 pub mod notify;
 pub mod numbering;
 pub mod people;

@@ -4,6 +4,7 @@
 pub mod bugs;
 pub mod forms;
 pub mod import;
+pub mod monthly;
 pub mod register;
 pub mod save;
 

@@ -11,6 +11,7 @@ mod change;
 mod delays;
 mod history;
 mod import;
+mod monthly;
 mod notifications;
 mod people;
 mod register;
