@@ -154,7 +154,9 @@ pub struct MonthSummary {
 }
 
 /// The month's figures from every requirement's facts. A withdrawn requirement counts where it
-/// had happened before it was withdrawn (it was submitted), never as overdue after.
+/// had happened before it was withdrawn (it was submitted), never as overdue after. A decision
+/// without its day (legacy registers state none) counts in the month the requirement was
+/// received — the month its register sheet covered.
 pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
     let (first, last) = (month.first(), month.last());
     let by_end = |d: Option<NaiveDate>| d.is_some_and(|d| d <= last);
@@ -170,11 +172,12 @@ pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
     let mut people: std::collections::BTreeMap<&str, (usize, usize, usize)> =
         std::collections::BTreeMap::new();
     for f in all {
+        let decided_on = f.decision.and(f.decision_date.or(Some(f.received)));
         if month.contains(f.received) {
             s.submitted += 1;
             let p = people.entry(f.reporter.as_str()).or_default();
             p.0 += 1;
-            if let (Some(d), true) = (f.decision, by_end(f.decision_date)) {
+            if let (Some(d), true) = (f.decision, by_end(decided_on)) {
                 if d != Decision::Discuss {
                     p.1 += 1;
                     if d.leads_to_work() {
@@ -183,7 +186,7 @@ pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
                 }
             }
         }
-        if let (Some(d), Some(day)) = (f.decision, f.decision_date) {
+        if let (Some(d), Some(day)) = (f.decision, decided_on) {
             if month.contains(day) {
                 s.decided.add(d);
             }
@@ -200,7 +203,7 @@ pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
         // overdue at month end: promised (as in force that day), not delivered by then, still open
         let live = f.received <= last && !by_end(f.withdrawn);
         if live {
-            let decision = f.decision.filter(|_| by_end(f.decision_date));
+            let decision = f.decision.filter(|_| by_end(decided_on));
             let delivered = f.actual_delivery.filter(|d| *d <= last);
             let force = in_force(f.expected, &f.delays, last);
             let status = derive_status(decision, delivered, force.approved.len() as u32);

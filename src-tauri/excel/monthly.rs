@@ -68,7 +68,8 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
             .set_categories((SUMMARY_SHEET, 4, 0, 7, 0))
             .set_values((SUMMARY_SHEET, 4, 1, 7, 1));
         chart.legend().set_hidden();
-        ws.insert_chart(2, 3, &chart)?;
+        // charts right of the tables (A–F), one under the other
+        ws.insert_chart(2, 7, &chart)?;
 
         let top = 3 + figs.len() as u32 + 2;
         ws.write_string_with_format(
@@ -103,7 +104,7 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
                 .set_values((SUMMARY_SHEET, top + 1, 5, last, 5));
             chart.legend().set_hidden();
             chart.x_axis().set_num_format("0%");
-            ws.insert_chart(top, 7, &chart)?;
+            ws.insert_chart(top.max(18), 7, &chart)?;
         }
         ws.set_paper_size(9);
         ws.set_landscape();
