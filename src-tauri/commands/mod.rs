@@ -71,6 +71,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::weekly_preview,
         report::weekly_write,
         report::weekly_sent_record,
+        report::monthly_summary,
+        report::monthly_export,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

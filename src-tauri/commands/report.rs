@@ -52,3 +52,39 @@ pub async fn weekly_sent_record(
     })
     .await
 }
+
+/// The monthly summary of `month` (`2014-06`) and the twelve months up to it.
+#[derive(serde::Serialize)]
+pub struct Monthly {
+    pub summary: crate::domain::monthly::MonthSummary,
+    pub trend: Vec<crate::domain::monthly::MonthSummary>,
+}
+
+fn month_of(month: &str) -> Result<crate::domain::monthly::Month> {
+    crate::domain::monthly::Month::parse(month)
+        .ok_or_else(|| Error::invalid("month", format!("“{month}”不是月份（例如 2014-06）")))
+}
+
+#[tauri::command]
+pub async fn monthly_summary(state: Managed<'_>, month: String) -> Result<Monthly> {
+    read(&state, move |db| {
+        let (summary, trend) = crate::api::exports::monthly_summary(db, month_of(&month)?)?;
+        Ok(Monthly { summary, trend })
+    })
+    .await
+}
+
+/// Writes the monthly summary workbook (tables and native charts) to `path`.
+#[tauri::command]
+pub async fn monthly_export(state: Managed<'_>, month: String, path: String) -> Result<String> {
+    read(&state, move |db| {
+        crate::api::exports::monthly(
+            db,
+            month_of(&month)?,
+            std::path::Path::new(&path),
+            crate::excel::save::Existing::Replace,
+        )?;
+        Ok(path)
+    })
+    .await
+}

@@ -1336,3 +1336,52 @@ async fn the_weekly_report_is_written_to_a_folder_and_its_sending_recorded() {
     s.wait_text("#weekly-sent-at", "2014-06-20 09:30").await;
     s.close().await;
 }
+
+/// Issue 11: the monthly summary in the window — the core's figures, the reporters ranked, and
+/// the charts drawn from them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monthly_summary_is_shown_with_its_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    crate::harness::cli(&db, &["import", fixtures.to_str().unwrap()]);
+    crate::harness::cli(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-weekly").await;
+    s.click("#tab-monthly").await;
+    s.wait_css("#monthly-figures").await;
+    s.fill(".detail-head [name=month]", "2014-06").await;
+    s.click(".detail-head form button[type=submit]").await;
+    s.wait_text("h1", "（2014-06）").await;
+    let figures = s.text("#monthly-figures").await;
+    assert!(
+        figures.contains("提交\t25") || figures.contains("提交 25"),
+        "{figures}"
+    );
+    // the decision chart's bars carry the core's numbers
+    let bars = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#chart-decisions g')].map(g => g.dataset.label + '=' + g.dataset.value);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bars,
+        serde_json::json!(["做=6", "不做=5", "再议=3", "需求转换=4"]),
+        "{bars}"
+    );
+    let people = s.texts("#monthly-people tbody tr").await;
+    assert!(people[0].contains("100.0%"), "ranked by 采纳率: {people:?}");
+    s.wait_css("#chart-trend polyline").await;
+    s.screenshot("monthly-summary").await;
+    s.close().await;
+}

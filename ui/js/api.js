@@ -95,6 +95,12 @@ export const api = {
   weeklyPreview: (day) => invoke('weekly_preview', { day }),
   weeklyWrite: (day, folder) => invoke('weekly_write', { day, folder }),
   weeklySent: (day, at) => invoke('weekly_sent_record', { day, at }),
+  monthly: (month) => invoke('monthly_summary', { month }),
+  /** The monthly summary workbook where the user saves it: the path, or null. */
+  exportMonthly: async (month) => {
+    const path = await savePath('导出月度总结', `需求收集处理月度总结_${month}.xlsx`);
+    return path ? invoke('monthly_export', { month, path }) : null;
+  },
   /** The system's folder dialog (e2e tests answer through window.__genjinFolderAnswer). */
   chooseFolder: async (title) => {
     if (window.__genjinFolderAnswer !== undefined) return window.__genjinFolderAnswer;

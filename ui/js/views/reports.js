@@ -1,8 +1,16 @@
-// 周报: the 新增需求收集周报 of a week — its agenda and mail body as the core made them, written
-// into a folder in one click, and "周报已发送" recorded with its time.
+// 报表: the 新增需求收集周报 of a week — its agenda and mail body as the core made them, written
+// into a folder in one click, and "周报已发送" recorded with its time — and the 需求收集处理月度总结
+// of a month, its figures drawn as plain SVG charts (no library, no CDN: the window is offline).
 import { api } from '../api.js';
 import { h, clear, copyText, field, go, moment, nowText, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput } from '../components/steps.js';
+
+/** The two reports' switch. */
+const reportTabs = (current) => h('div', { class: 'tabs', role: 'tablist' },
+  [['weekly', '新增需求收集周报'], ['monthly', '月度总结']].map(([k, label]) => h('button', {
+    type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,
+    onclick: () => { location.hash = `#/${k}`; },
+  }, label)));
 
 /** #/weekly[/DAY]: the week holding DAY (default today). */
 export async function weeklyView(app, day = null) {
@@ -32,7 +40,7 @@ export async function weeklyView(app, day = null) {
       go(location.hash);
     } catch (err) { showError(err, sentForm); }
   });
-  return h('section', {},
+  return h('section', {}, reportTabs('weekly'),
     h('div', { class: 'detail-head' }, h('h1', {}, '新增需求收集周报'), h('span', { class: 'spacer' }),
       h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '周五', picker), h('button', { type: 'submit' }, '查看'))),
     h('div', { class: 'card' },
@@ -53,4 +61,96 @@ export async function weeklyView(app, day = null) {
       result),
     h('div', { class: 'card' }, h('h2', {}, '发送'),
       p.sent ? h('p', { id: 'weekly-sent-at' }, `已于 ${moment(p.sent.sent_at)} 发送（${p.sent.recorded_by} 记录）`) : sentForm));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const svg = (tag, attrs = {}, ...kids) => {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const k of kids.flat()) if (k != null) e.append(k);
+  return e;
+};
+const text = (x, y, s, attrs = {}) => svg('text', { x, y, 'font-size': 12, ...attrs }, String(s));
+const COLORS = ['#0f766e', '#b45309', '#4f46e5', '#be123c', '#4d7c0f'];
+
+/** Vertical bars: [label, value] pairs. */
+function columnChart(id, pairs) {
+  const w = 420; const h0 = 220; const top = Math.max(1, ...pairs.map(([, v]) => v));
+  const bw = (w - 40) / pairs.length;
+  return svg('svg', { id, viewBox: `0 0 ${w} ${h0 + 30}`, class: 'chart', role: 'img' },
+    pairs.map(([label, v], i) => {
+      const bh = (v / top) * (h0 - 30);
+      const x = 30 + i * bw + bw * 0.2;
+      return svg('g', { 'data-label': label, 'data-value': v },
+        svg('rect', { x, y: h0 - bh, width: bw * 0.6, height: bh, fill: COLORS[0] }),
+        text(x + bw * 0.3, h0 - bh - 4, v, { 'text-anchor': 'middle' }),
+        text(x + bw * 0.3, h0 + 16, label, { 'text-anchor': 'middle' }));
+    }),
+    svg('line', { x1: 25, y1: h0, x2: w - 5, y2: h0, stroke: '#94a3b8' }));
+}
+
+/** Horizontal bars of rates (0–1): [label, rate] pairs. */
+function rateChart(id, pairs) {
+  const w = 420; const row = 22; const left = 80;
+  return svg('svg', { id, viewBox: `0 0 ${w} ${pairs.length * row + 10}`, class: 'chart', role: 'img' },
+    pairs.map(([label, r], i) => svg('g', { 'data-label': label, 'data-value': r },
+      text(left - 6, i * row + 16, label, { 'text-anchor': 'end' }),
+      svg('rect', { x: left, y: i * row + 4, width: Math.max(1, r * (w - left - 50)), height: row - 8, fill: COLORS[1] }),
+      text(left + r * (w - left - 50) + 4, i * row + 16, `${(r * 100).toFixed(1)}%`))));
+}
+
+/** Lines over months: series [{name, values}], months labels. */
+function lineChart(id, months, series) {
+  const w = 640; const h0 = 220; const left = 30;
+  const top = Math.max(1, ...series.flatMap((s) => s.values));
+  const x = (i) => left + (i * (w - left - 10)) / Math.max(1, months.length - 1);
+  const y = (v) => h0 - (v / top) * (h0 - 20);
+  return svg('svg', { id, viewBox: `0 0 ${w} ${h0 + 50}`, class: 'chart', role: 'img' },
+    svg('line', { x1: left, y1: h0, x2: w - 5, y2: h0, stroke: '#94a3b8' }),
+    months.map((m, i) => (i % 2 === 0 || i === months.length - 1 ? text(x(i), h0 + 16, m.slice(2), { 'text-anchor': 'middle', 'font-size': 10 }) : null)),
+    series.map((s, k) => svg('g', { 'data-series': s.name },
+      svg('polyline', { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(' '), fill: 'none', stroke: COLORS[k % COLORS.length], 'stroke-width': 2 }),
+      svg('rect', { x: left + k * 110, y: h0 + 30, width: 10, height: 10, fill: COLORS[k % COLORS.length] }),
+      text(left + k * 110 + 14, h0 + 39, s.name))));
+}
+
+const monthLabel = (m) => `${m.year}-${String(m.month).padStart(2, '0')}`;
+
+/** #/monthly[/YYYY-MM]: the month's figures, the reporters ranked, the trends (default: this month). */
+export async function monthlyView(app, month = null) {
+  const now = new Date();
+  const wanted = month || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  const { summary: s, trend } = await api.monthly(wanted);
+  const label = monthLabel(s.month);
+  const picker = h('input', { name: 'month', value: label, placeholder: '年-月', autocomplete: 'off' });
+  const show = (e) => { e.preventDefault(); go(`#/monthly/${encodeURIComponent(picker.value.trim())}`); };
+  const figures = [['提交', s.submitted], ['决策：做', s.decided.do], ['决策：不做', s.decided.do_not], ['决策：再议', s.decided.discuss],
+    ['决策：需求转换', s.decided.convert], ['完成', s.completed], ['延期', s.delayed], ['逾期（月末）', s.overdue]];
+  const exportBook = async () => {
+    try { const p = await api.exportMonthly(label); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
+  };
+  return h('section', {}, reportTabs('monthly'),
+    h('div', { class: 'detail-head' }, h('h1', {}, `需求收集处理月度总结（${label}）`), h('span', { class: 'spacer' }),
+      h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '月份', picker), h('button', { type: 'submit' }, '查看')),
+      h('button', { type: 'button', class: 'primary', id: 'monthly-export', onclick: exportBook }, '导出（含图表）…')),
+    h('div', { class: 'report-grid' },
+      h('div', { class: 'card' }, h('h2', {}, '本月'),
+        h('table', { class: 'plain', id: 'monthly-figures' }, h('tbody', {}, figures.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'num' }, String(v))))))),
+      h('div', { class: 'card' }, h('h2', {}, '本月决策结果'),
+        columnChart('chart-decisions', [['做', s.decided.do], ['不做', s.decided.do_not], ['再议', s.decided.discuss], ['需求转换', s.decided.convert]]))),
+    h('div', { class: 'report-grid' },
+      h('div', { class: 'card' }, h('h2', {}, '按报告人（本月提交的需求，月末的决策）'),
+        s.reporters.length ? h('table', { class: 'plain', id: 'monthly-people' },
+          h('thead', {}, h('tr', {}, ['排名', '姓名', '提交', '已决策', '采纳', '采纳率'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, s.reporters.map((p, i) => h('tr', {}, h('td', {}, String(i + 1)), h('td', {}, p.name), h('td', { class: 'num' }, String(p.submitted)),
+            h('td', { class: 'num' }, String(p.decided)), h('td', { class: 'num' }, String(p.adopted)), h('td', { class: 'num' }, `${(p.adoption_rate * 100).toFixed(1)}%`)))))
+          : h('p', { class: 'muted' }, '本月没有提交的需求。')),
+      h('div', { class: 'card' }, h('h2', {}, '采纳率'), rateChart('chart-adoption', s.reporters.slice(0, 12).map((p) => [p.name, p.adoption_rate])))),
+    h('div', { class: 'card' }, h('h2', {}, '近 12 个月'),
+      lineChart('chart-trend', trend.map((t) => monthLabel(t.month)), [
+        { name: '提交', values: trend.map((t) => t.submitted) },
+        { name: '决策', values: trend.map((t) => t.decided.do + t.decided.do_not + t.decided.discuss + t.decided.convert) },
+        { name: '完成', values: trend.map((t) => t.completed) },
+        { name: '延期', values: trend.map((t) => t.delayed) },
+        { name: '逾期', values: trend.map((t) => t.overdue) }])));
 }
