@@ -1593,6 +1593,90 @@ fn the_monthly_summary_matches_a_month_worked_out_by_hand() {
     assert!(stderr(&o).contains("不是月份"), "{}", stderr(&o));
 }
 
+/// Issue 11: a decision meeting — the week's agenda listed, the verdicts on it recorded in one
+/// sitting with the meeting's time; one verdict against the rules refuses the whole sitting.
+#[test]
+fn a_decision_meeting_records_the_whole_agenda_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/legacy");
+    ok(&db, &["import", fixtures]);
+    let agenda = ok(&db, &["meeting", "--week", "2014-06-20"]);
+    assert!(
+        agenda.starts_with("2014-06-20 这一周待决策 3 条"),
+        "{agenda}"
+    );
+    assert!(
+        agenda.contains("14061912") && agenda.contains("再议"),
+        "{agenda}"
+    );
+    // 做 without a grade: the sitting is refused, naming the requirement; nothing written
+    let o = genjin(
+        &db,
+        &[
+            "meeting",
+            "--at",
+            "2014-06-21 10:00",
+            "--verdict",
+            "14061903=做:B",
+            "--verdict",
+            "14061904=做",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("14061904"), "{}", stderr(&o));
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061903", "--json"])).unwrap();
+    assert!(
+        show["决策结果"].is_null() || show["决策结果"] == "",
+        "{}",
+        show["决策结果"]
+    );
+    let said = ok(
+        &db,
+        &[
+            "meeting",
+            "--at",
+            "2014-06-21 10:00",
+            "--verdict",
+            "14061903=做:b",
+            "--verdict",
+            "14061904=需求转换:C:改为病友圈独立入口",
+            "--verdict",
+            "14061912=不做",
+        ],
+    );
+    assert!(said.contains("已记录 3 条决策"), "{said}");
+    let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    let row = |n: &str| {
+        reg.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["需求编号"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            row("14061903")["决策结果"].clone(),
+            row("14061903")["需求分级"].clone()
+        ),
+        ("做".into(), "B".into())
+    );
+    assert_eq!(row("14061904")["决策结果"], "需求转换");
+    assert_eq!(row("14061912")["需求状态"], "完成", "不做 closes it");
+    // all with the meeting's time
+    let h = ok(&db, &["history", "14061904"]);
+    assert!(
+        h.lines()
+            .any(|l| l.starts_with("2014-06-21T10:00") && l.contains("决策结果")),
+        "{h}"
+    );
+    // the agenda of that week is now empty
+    let agenda = ok(&db, &["meeting", "--week", "2014-06-27"]);
+    assert!(!agenda.contains("14061903"), "{agenda}");
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -6,6 +6,7 @@ mod calendar;
 mod delay;
 mod export;
 mod import;
+mod meeting;
 mod people;
 mod register;
 mod report;
@@ -85,6 +86,8 @@ pub enum Command {
     Bugs(bug::BugsArgs),
     /// 周报（新增需求收集周报、新增Bug周报）、记录周报已发送；月报
     Report(report::ReportArgs),
+    /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
+    Meeting(meeting::MeetingArgs),
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -357,6 +360,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Bug(a) => bug::bug(db, actor, a, out),
         Command::Bugs(a) => bug::bugs(db, a, out),
         Command::Report(a) => report::report(db, actor, a, out),
+        Command::Meeting(a) => meeting::meeting(db, actor, a, out),
     }
 }
 

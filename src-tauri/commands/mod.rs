@@ -73,6 +73,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::weekly_sent_record,
         report::monthly_summary,
         report::monthly_export,
+        report::meeting_record,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

@@ -88,3 +88,28 @@ pub async fn monthly_export(state: Managed<'_>, month: String, path: String) -> 
     })
     .await
 }
+
+/// One verdict of a decision meeting.
+#[derive(serde::Deserialize)]
+pub struct Verdict {
+    pub number: String,
+    #[serde(flatten)]
+    pub input: crate::store::DecisionInput,
+}
+
+/// Records a decision meeting's verdicts in one transaction, all at `at` (default now).
+/// Returns the numbers decided.
+#[tauri::command]
+pub async fn meeting_record(
+    state: Managed<'_>,
+    verdicts: Vec<Verdict>,
+    at: Option<String>,
+) -> Result<Vec<String>> {
+    write(&state, move |db, a| {
+        let verdicts: Vec<(String, crate::store::DecisionInput)> =
+            verdicts.into_iter().map(|v| (v.number, v.input)).collect();
+        let at = at.filter(|t| !t.trim().is_empty());
+        db.record_meeting(a, &verdicts, at.as_deref())
+    })
+    .await
+}

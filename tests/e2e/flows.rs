@@ -1385,3 +1385,60 @@ async fn the_monthly_summary_is_shown_with_its_charts() {
     s.screenshot("monthly-summary").await;
     s.close().await;
 }
+
+/// Issue 11: a decision meeting of three requirements recorded in one sitting: a verdict
+/// against the rules refuses the sitting (naming the requirement), then all three are recorded
+/// with the meeting's time and their notices are offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_meeting_of_three_requirements() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    crate::harness::cli(&db, &["import", fixtures.to_str().unwrap()]);
+    crate::harness::cli(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
+    let db2 = db.clone();
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-weekly").await;
+    s.click("#tab-meeting").await;
+    s.wait_css("#meeting-form").await;
+    s.fill(".detail-head [name=day]", "2014-06-20").await;
+    s.click(".detail-head form button[type=submit]").await;
+    s.wait_text("h1", "2014-06-20 这一周").await;
+    assert_eq!(s.texts("#meeting-agenda tbody tr").await.len(), 3);
+    s.select("select[name='decision-14061903']", "做").await;
+    s.select("select[name='grade-14061903']", "B").await;
+    s.select("select[name='decision-14061904']", "需求转换")
+        .await;
+    s.select("select[name='grade-14061904']", "C").await;
+    s.select("select[name='decision-14061912']", "不做").await;
+    // the conversion summary is missing: refused, naming 14061904, nothing written
+    s.click("#meeting-submit").await;
+    s.wait_text("#meeting-form .error-text", "14061904").await;
+    s.fill("input[name='conversion-14061904']", "改为病友圈独立入口")
+        .await;
+    s.fill("#meeting-form [name=at]", "2014-06-21 10:00").await;
+    s.click("#meeting-submit").await;
+    s.wait_text("#meeting-result", "已记录 3 条决策").await;
+    assert_eq!(s.texts("#meeting-result [data-notify]").await.len(), 3);
+    s.screenshot("decision-meeting").await;
+    // the notices of the decision (R5) are there to send
+    s.click("#meeting-result [data-notify='14061903']").await;
+    s.wait_text("#tab-body", "决策结果").await;
+    // read beside the running window (the session owns the database's folder)
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .args(["--db", db2.to_str().unwrap(), "history", "14061912"])
+        .output()
+        .unwrap();
+    let h = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        h.lines()
+            .any(|l| l.starts_with("2014-06-21T10:00") && l.contains("决策结果")),
+        "the meeting's time: {h} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s.close().await;
+}

@@ -275,32 +275,45 @@ impl Db {
         number: &str,
         input: &DecisionInput,
     ) -> Result<Requirement> {
-        check_decision(input.decision, input.grade, &input.conversion_summary)
-            .map_err(|m| Error::invalid("decision", m))?;
-        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
-        let day = match optional_day("decision_date", "决策日期", &input.decision_date)? {
-            Some(d) => d,
-            None => dates::day_of_moment(&when).unwrap_or_else(|| actor.today()),
-        };
-        let at = StepTime {
-            happened_at: Some(when),
-            version: input.at.version,
-        };
-        self.step(actor, number, &at, |req| {
-            check_not_before_received("decision_date", "决策日期", Some(day), received(req))?;
-            Ok(vec![
-                ("decision", Value::Text(input.decision.code().into())),
-                (
-                    "grade",
-                    input
-                        .grade
-                        .map(|g| Value::Text(g.code().into()))
-                        .unwrap_or(Value::Null),
-                ),
-                ("conversion_summary", text(&input.conversion_summary)),
-                ("decision_date", Value::Text(dates::iso(day))),
-            ])
-        })
+        let (at, day) = decision_time(actor, input)?;
+        self.step(actor, number, &at, |req| decision_values(req, input, day))
+    }
+
+    /// A decision meeting (决策会, SPEC §2 step 2): the verdicts on a whole agenda, all with the
+    /// meeting's time (`at`, default now; the decision day is its day unless a verdict says
+    /// otherwise), in one transaction — a verdict that breaks the rules refuses the sitting,
+    /// naming its 需求编号, and nothing is written. Returns the numbers decided, in order.
+    pub fn record_meeting(
+        &mut self,
+        actor: &Actor,
+        verdicts: &[(String, DecisionInput)],
+        at: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let when = dates::happened_at(at, actor.now)?;
+        let mut planned = Vec::new();
+        for (number, input) in verdicts {
+            let mut input = input.clone();
+            input.at.happened_at = Some(when.clone());
+            let (at, day) = decision_time(actor, &input)
+                .map_err(|e| Error::invalid("decision", format!("{number}：{e}")))?;
+            planned.push((number.trim().to_string(), input, at, day));
+        }
+        self.write(|tx| {
+            for (number, input, at, day) in &planned {
+                step_in(tx, actor, number, at, |req| {
+                    decision_values(req, input, *day)
+                })
+                .map_err(|e| match e {
+                    Error::Invalid { field, message } => Error::Invalid {
+                        field,
+                        message: format!("{number}：{message}"),
+                    },
+                    other => other,
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(planned.into_iter().map(|(n, ..)| n).collect())
     }
 
     /// The product manager's planning document: its number and estimated / actual delivery.
@@ -477,34 +490,84 @@ impl Db {
         at: &StepTime,
         plan: impl FnOnce(&Requirement) -> Result<Vec<(&'static str, Value)>>,
     ) -> Result<Requirement> {
-        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let number = number.trim().to_string();
-        self.write(|tx| {
-            let req = load(tx, &number)?;
-            change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
-            let values = plan(&req)?;
-            if req.withdrawn_at.is_some() {
-                return Err(Error::Conflict(format!(
-                    "需求 {number} 已撤回，请先恢复再修改"
-                )));
-            }
-            change::apply(
-                tx,
-                &REQUIREMENT,
-                actor,
-                Edit {
-                    id: req.id,
-                    name: &req.number,
-                    seen_version: at.version,
-                    happened_at: &when,
-                    values,
-                    events: &[("withdrawn_at", Some("withdrawn"))],
-                },
-            )?;
-            Ok(())
-        })?;
+        self.write(|tx| step_in(tx, actor, &number, at, plan))?;
         self.requirement_on(&number, actor.today())
     }
+}
+
+/// One step of a requirement inside a transaction: load, check the version the user saw, plan
+/// the values, apply them through the change engine (with history).
+fn step_in(
+    tx: &Transaction,
+    actor: &Actor,
+    number: &str,
+    at: &StepTime,
+    plan: impl FnOnce(&Requirement) -> Result<Vec<(&'static str, Value)>>,
+) -> Result<()> {
+    let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
+    let req = load(tx, number)?;
+    change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
+    let values = plan(&req)?;
+    if req.withdrawn_at.is_some() {
+        return Err(Error::Conflict(format!(
+            "需求 {number} 已撤回，请先恢复再修改"
+        )));
+    }
+    change::apply(
+        tx,
+        &REQUIREMENT,
+        actor,
+        Edit {
+            id: req.id,
+            name: &req.number,
+            seen_version: at.version,
+            happened_at: &when,
+            values,
+            events: &[("withdrawn_at", Some("withdrawn"))],
+        },
+    )?;
+    Ok(())
+}
+
+/// A decision's moment and day: checked against the policy first (`check_decision`); the day
+/// is the one given, else the day it happened.
+fn decision_time(actor: &Actor, input: &DecisionInput) -> Result<(StepTime, NaiveDate)> {
+    check_decision(input.decision, input.grade, &input.conversion_summary)
+        .map_err(|m| Error::invalid("decision", m))?;
+    let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+    let day = match optional_day("decision_date", "决策日期", &input.decision_date)? {
+        Some(d) => d,
+        None => dates::day_of_moment(&when).unwrap_or_else(|| actor.today()),
+    };
+    Ok((
+        StepTime {
+            happened_at: Some(when),
+            version: input.at.version,
+        },
+        day,
+    ))
+}
+
+/// The columns a decision writes.
+fn decision_values(
+    req: &Requirement,
+    input: &DecisionInput,
+    day: NaiveDate,
+) -> Result<Vec<(&'static str, Value)>> {
+    check_not_before_received("decision_date", "决策日期", Some(day), received(req))?;
+    Ok(vec![
+        ("decision", Value::Text(input.decision.code().into())),
+        (
+            "grade",
+            input
+                .grade
+                .map(|g| Value::Text(g.code().into()))
+                .unwrap_or(Value::Null),
+        ),
+        ("conversion_summary", text(&input.conversion_summary)),
+        ("decision_date", Value::Text(dates::iso(day))),
+    ])
 }
 
 /// Links the reporter to a person of that name when there is exactly one.

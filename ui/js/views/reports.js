@@ -2,12 +2,12 @@
 // into a folder in one click, and "周报已发送" recorded with its time — and the 需求收集处理月度总结
 // of a month, its figures drawn as plain SVG charts (no library, no CDN: the window is offline).
 import { api } from '../api.js';
-import { h, clear, copyText, field, go, moment, nowText, showError, toast, todayIso } from '../components/dom.js';
+import { h, clear, copyText, field, formData, go, moment, nowText, select, showError, submitOnCtrlEnter, toast, todayIso } from '../components/dom.js';
 import { dayInput } from '../components/steps.js';
 
 /** The two reports' switch. */
 const reportTabs = (current) => h('div', { class: 'tabs', role: 'tablist' },
-  [['weekly', '新增需求收集周报'], ['monthly', '月度总结']].map(([k, label]) => h('button', {
+  [['weekly', '新增需求收集周报'], ['meeting', '决策会'], ['monthly', '月度总结']].map(([k, label]) => h('button', {
     type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,
     onclick: () => { location.hash = `#/${k}`; },
   }, label)));
@@ -153,4 +153,59 @@ export async function monthlyView(app, month = null) {
         { name: '完成', values: trend.map((t) => t.completed) },
         { name: '延期', values: trend.map((t) => t.delayed) },
         { name: '逾期', values: trend.map((t) => t.overdue) }])));
+}
+
+/** #/meeting[/DAY]: the decision meeting of the week holding DAY — every requirement on the
+ * agenda in one form, keyboard-first (Tab through the rows, Ctrl+Enter records), recorded in one
+ * sitting with the meeting's time. The rules (grade for 做 / 需求转换, a conversion summary) are
+ * the core's: a refusal names the requirement. */
+export async function meetingView(app, day = null) {
+  const p = await api.weeklyPreview(day || todayIso());
+  const picker = dayInput('day', p.friday);
+  const show = (e) => { e.preventDefault(); go(`#/meeting/${encodeURIComponent(picker.value.trim())}`); };
+  const decisions = [['', '—（本次不决）'], ...app.info.decisions.map((d) => [d.label, d.label])];
+  const grades = [['', '—'], 'A', 'B', 'C', 'D'];
+  const saturday = (() => { const d = new Date(`${p.friday}T00:00:00`); d.setDate(d.getDate() + 1); return d; })();
+  const pad = (n) => String(n).padStart(2, '0');
+  const meetingTime = `${saturday.getFullYear()}-${pad(saturday.getMonth() + 1)}-${pad(saturday.getDate())} 10:00`;
+  const rows = p.agenda.map((a) => h('tr', { 'data-number': a.number },
+    h('td', {}, h('a', { href: `#/req/${encodeURIComponent(a.number)}`, tabindex: -1 }, a.number)),
+    h('td', {}, a.brief, a.discussed_again ? h('span', { class: 'badge' }, '再议') : null), h('td', {}, a.reporter),
+    h('td', {}, select(`decision-${a.number}`, decisions, '', { 'aria-label': `${a.number} 决策结果` })),
+    h('td', {}, select(`grade-${a.number}`, grades, '', { 'aria-label': `${a.number} 需求分级` })),
+    h('td', {}, h('input', { name: `conversion-${a.number}`, autocomplete: 'off', placeholder: '需求转换时填写', 'aria-label': `${a.number} 转换概要` }))));
+  const result = h('div', { id: 'meeting-result' });
+  const form = h('form', { id: 'meeting-form' },
+    p.agenda.length ? h('table', { class: 'plain', id: 'meeting-agenda' },
+      h('thead', {}, h('tr', {}, ['需求编号', '需求梗概', '填表人', '决策结果', '需求分级', '转换概要'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows)) : h('p', { class: 'muted' }, '这一周没有待决策的需求。'),
+    h('div', { class: 'row' },
+      field('决策会时间', h('input', { name: 'at', value: meetingTime, class: 'date-time' }), { hint: '所有决策记为这一时间' }),
+      h('button', { type: 'submit', class: 'primary', id: 'meeting-submit', disabled: !p.agenda.length }, '记录全部决策（Ctrl+Enter）')),
+    h('div', { class: 'error-text' }));
+  submitOnCtrlEnter(form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const verdicts = p.agenda.filter((a) => d[`decision-${a.number}`]).map((a) => ({
+      number: a.number, decision: d[`decision-${a.number}`], grade: d[`grade-${a.number}`] || null,
+      conversion_summary: d[`conversion-${a.number}`] || '', version: a.version,
+    }));
+    if (!verdicts.length) { showError({ message: '请至少为一条需求选择决策结果' }, form); return; }
+    try {
+      const done = await api.recordMeeting(verdicts, d.at);
+      toast(`已记录 ${done.length} 条决策`);
+      form.querySelector('.error-text').textContent = '';
+      form.querySelector('#meeting-submit').disabled = true; // recorded: the page shows this week's sitting as done
+      clear(result, h('div', { class: 'card' }, h('h2', {}, `已记录 ${done.length} 条决策：接下来通知报告人`),
+        h('ul', {}, done.map((n) => h('li', {}, h('a', { href: `#/req/${encodeURIComponent(n)}/notify`, 'data-notify': n }, `${n} 的通知`))))));
+      rows.forEach((r) => { if (done.includes(r.dataset.number)) r.classList.add('done'); });
+    } catch (err) { showError(err, form); }
+  });
+  return h('section', {}, reportTabs('meeting'),
+    h('div', { class: 'detail-head' }, h('h1', {}, `决策会（${p.friday} 这一周）`), h('span', { class: 'spacer' }),
+      h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '周五', picker), h('button', { type: 'submit' }, '查看'))),
+    h('div', { class: 'card' }, form,
+      h('p', { class: 'hint' }, '做、需求转换须定分级（A 立即开发 · B 当前功能后 · C 穿插安排 · D 排在最后）；需求转换须写转换概要（写入备注）。')),
+    result);
 }
