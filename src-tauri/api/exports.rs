@@ -236,6 +236,8 @@ pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<We
     let rows = db
         .register(
             &crate::store::RegisterQuery {
+                // the register as it stood that Friday: what had come in by then
+                received_to: Some(dates::iso(friday)),
                 limit: None,
                 ..Default::default()
             },
