@@ -1647,6 +1647,22 @@ fn a_decision_meeting_records_the_whole_agenda_at_once() {
         ],
     );
     assert!(said.contains("已记录 3 条决策"), "{said}");
+    let o = genjin(
+        &db,
+        &[
+            "meeting",
+            "--verdict",
+            "14061910=做:A",
+            "--verdict",
+            "14061910=不做",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("14061910") && stderr(&o).contains("两个"),
+        "{}",
+        stderr(&o)
+    );
     let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
     let row = |n: &str| {
         reg.as_array()
@@ -1675,6 +1691,252 @@ fn a_decision_meeting_records_the_whole_agenda_at_once() {
     // the agenda of that week is now empty
     let agenda = ok(&db, &["meeting", "--week", "2014-06-27"]);
     assert!(!agenda.contains("14061903"), "{agenda}");
+}
+
+/// Every step from the command line with when it happened (issue 12 item 1, spelled exactly):
+/// planning document, IT acceptance, notices of requirements and bugs, the weekly report sent.
+#[test]
+fn every_step_from_the_command_line_with_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    promised(&db); // 14061901 decided 做 C on 06-20, expected 06-25
+    let said = ok(
+        &db,
+        &[
+            "plan",
+            "14061901",
+            "--doc-number",
+            "CH-2014-031",
+            "--estimated",
+            "2014-06-22",
+            "--at",
+            "2014-06-20 11:00",
+        ],
+    );
+    assert!(
+        said.contains("CH-2014-031") && said.contains("2014-06-22"),
+        "{said}"
+    );
+    // what is not given again is kept
+    ok(
+        &db,
+        &[
+            "plan",
+            "14061901",
+            "--delivered",
+            "2014-06-22",
+            "--at",
+            "2014-06-22 17:00",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "acceptance",
+            "14061901",
+            "--estimated",
+            "2014-06-24",
+            "--at",
+            "2014-06-23 09:00",
+        ],
+    );
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
+    let text = show.to_string();
+    assert!(
+        text.contains("CH-2014-031") && text.contains("2014-06-22") && text.contains("2014-06-24"),
+        "{text}"
+    );
+    // a notice to the reporter, confirmed, at the time it was given
+    let said = ok(
+        &db,
+        &[
+            "notify",
+            "14061901",
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "QQ",
+            "--confirmed",
+            "--at",
+            "2014-06-21 11:00",
+        ],
+    );
+    assert!(said.contains("刘小妹") && said.contains("已确认"), "{said}");
+    let h = ok(&db, &["history", "14061901"]);
+    assert!(h.contains("2014-06-21T11:00"), "{h}");
+    // nothing to tell yet: refused
+    let o = genjin(
+        &db,
+        &[
+            "notify",
+            "14061901",
+            "--step",
+            "完成交付",
+            "--to",
+            "报告人",
+            "--channel",
+            "电话",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("还没有“完成交付”"), "{}", stderr(&o));
+    let o = genjin(
+        &db,
+        &[
+            "notify",
+            "14061901",
+            "--step",
+            "决策",
+            "--to",
+            "报告人",
+            "--channel",
+            "QQ",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("通知事项"), "{}", stderr(&o));
+    // a bug's fix result, to the user
+    ok(
+        &db,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2014-07-01",
+            "--reported",
+            "2014-07-01",
+            "--reporter",
+            "刘小妹",
+            "--phone-model",
+            "iPhone 5",
+            "--os",
+            "iOS 7.1",
+            "--content",
+            "闪退",
+            "--hospital",
+            "省二",
+        ],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+    );
+    ok(
+        &db,
+        &[
+            "--as",
+            "测试员小周",
+            "bug",
+            "reproduce",
+            "B14070101",
+            "--at",
+            "2014-07-02 09:00",
+        ],
+    );
+    ok(&db, &["bug", "fix", "B14070101", "--date", "2014-07-03"]);
+    let said = ok(
+        &db,
+        &[
+            "notify",
+            "B14070101",
+            "--step",
+            "修复结果",
+            "--to",
+            "用户",
+            "--channel",
+            "电话",
+            "--at",
+            "2014-07-03 16:00",
+        ],
+    );
+    assert!(said.contains("用户（省二）"), "{said}");
+    // the weekly report recorded as sent
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-20",
+            "--sent-at",
+            "2014-06-20 09:30",
+        ],
+    );
+    assert!(said.contains("09:30"), "{said}");
+}
+
+/// Issue 11: the weekly report's forms — nine attached one by one, ten packed into one .zip
+/// (policy 003: "fewer than 10"), and a second run of the week leaves no stale copy.
+#[test]
+fn the_weekly_forms_are_zipped_from_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    for i in 0..9 {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-16",
+                "--reporter",
+                "刘小妹",
+                "--summary",
+                &format!("第{i}个"),
+            ],
+        );
+    }
+    let folder = dir.path().join("周报");
+    let run = || {
+        ok(
+            &db,
+            &[
+                "report",
+                "weekly",
+                "--week",
+                "2014-06-20",
+                "--out",
+                folder.to_str().unwrap(),
+            ],
+        )
+    };
+    let said = run();
+    assert!(said.contains("待决策 9 条"), "{said}");
+    assert!(folder.join("需求报告表14061609.xlsx").exists());
+    let zip = folder.join("需求报告表_20140620.zip");
+    assert!(!zip.exists(), "nine: loose");
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "第十个",
+        ],
+    );
+    let said = run();
+    assert!(said.contains("待决策 10 条"), "{said}");
+    assert_eq!(
+        zip::ZipArchive::new(std::fs::File::open(&zip).unwrap())
+            .unwrap()
+            .len(),
+        10
+    );
+    assert!(
+        !folder.join("需求报告表14061609.xlsx").exists(),
+        "the loose ones of the first run are gone"
+    );
+    let body = std::fs::read_to_string(folder.join("周报正文.txt")).unwrap();
+    // reports close on Thursday: the week runs from the Friday before
+    assert!(
+        body.contains("2014年6月13日 至 2014年6月19日") && body.contains("共收到新需求 10 条"),
+        "{body}"
+    );
 }
 
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the

@@ -1527,10 +1527,10 @@ fn report_forms_round_trip_filled_and_blank() {
         doctor_words: "随访问卷能不能自动算分，\n每次手算太麻烦了".into(),
         overview: "随访问卷自动计分".into(),
         brief: "随访问卷 自动计分".into(),
-        imp_phone_model: "iPhone 5s".into(),
+        imp_phone_model: "ｉＰｈｏｎｅ 5s".into(),
         imp_os_version: "iOS 7.1".into(),
         imp_annoyance: "=要手算（以等号开头）".into(),
-        imp_steps: "打开随访 → 选择问卷 → 手工计算总分".into(),
+        imp_steps: "1. 打开随访\n2. 选择问卷\n3. 手工计算总分".into(),
         ..Default::default()
     };
     let made = a.create_requirement(&actor(), &input).unwrap();

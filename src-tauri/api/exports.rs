@@ -158,6 +158,10 @@ pub struct WeeklyPreview {
     pub agenda: Vec<crate::store::AgendaItem>,
     pub body: String,
     pub sent: Option<crate::store::WeeklySent>,
+    /// The decision meeting's default time (policy R3), as typed: `2014-06-21 10:00`.
+    pub meeting_at: String,
+    /// From how many forms they are packed into one .zip.
+    pub zip_from: usize,
 }
 
 /// The week holding `day`: its agenda and the mail body `sender` signs (SPEC §9).
@@ -165,10 +169,8 @@ pub fn weekly_preview(db: &Db, day: NaiveDate, sender: &str) -> Result<WeeklyPre
     use crate::domain::weekly::{friday_of, mail_body, AgendaLine};
     let friday = friday_of(day);
     let agenda = db.weekly_agenda(friday)?;
-    let received = db.received_count(
-        friday - chrono::Duration::days(4),
-        friday - chrono::Duration::days(1),
-    )?;
+    let (from, to) = crate::domain::weekly::intake(friday);
+    let received = db.received_count(from, to)?;
     let lines: Vec<AgendaLine<'_>> = agenda
         .iter()
         .map(|a| AgendaLine {
@@ -185,6 +187,8 @@ pub fn weekly_preview(db: &Db, day: NaiveDate, sender: &str) -> Result<WeeklyPre
         sent: db.weekly_sent(friday)?,
         agenda,
         body,
+        meeting_at: crate::domain::weekly::meeting_time(friday),
+        zip_from: crate::domain::weekly::ZIP_FROM,
     })
 }
 
@@ -200,9 +204,6 @@ pub fn sender(db: &Db, person_id: Option<i64>) -> String {
 
 /// The name of the weekly report's body file.
 pub const WEEKLY_BODY_FILE: &str = "周报正文.txt";
-
-/// When a week's 需求报告表 go into one archive instead of loose files (SPEC §9: 10 or more).
-pub const WEEKLY_ZIP_FROM: usize = 10;
 
 /// The 新增需求收集周报 of the week holding `day` (its Friday; SPEC §9), written into `folder`
 /// (made when missing): 周报正文.txt (the mail body), the full 需求登记反馈表 with the agenda's
@@ -272,19 +273,25 @@ pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<We
             crate::excel::forms::report_form(Some(&req))?,
         ));
     }
-    if forms.len() >= WEEKLY_ZIP_FROM {
-        let zip_path = folder.join(format!(
-            "{}_{stamp}.zip",
-            crate::domain::forms::REPORT.title
-        ));
+    let zip_path = folder.join(format!(
+        "{}_{stamp}.zip",
+        crate::domain::forms::REPORT.title
+    ));
+    if forms.len() >= crate::domain::weekly::ZIP_FROM {
         write_atomic(&zip_path, &zip_of(&forms)?, "zip", Existing::Replace)?;
         files.push(zip_path.display().to_string());
+        // written again for the same week: its forms are in the archive, not loose as well
+        for (name, _) in &forms {
+            let _ = std::fs::remove_file(folder.join(name));
+        }
     } else {
         for (name, bytes) in &forms {
             let p = folder.join(name);
             write_atomic(&p, bytes, "xlsx", Existing::Replace)?;
             files.push(p.display().to_string());
         }
+        // an archive of an earlier run of this week no longer matches
+        let _ = std::fs::remove_file(&zip_path);
     }
     Ok(Weekly {
         friday: dates::iso(friday),

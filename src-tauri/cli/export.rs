@@ -154,6 +154,17 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "已导出：{}", done.path)?;
         }
         ExportWhat::Register(r) => {
+            let from = r
+                .from
+                .as_deref()
+                .map(|v| day_arg("--from", v))
+                .transpose()?;
+            let to = r.to.as_deref().map(|v| day_arg("--to", v)).transpose()?;
+            if let (Some(f), Some(t)) = (from, to) {
+                if f > t {
+                    return Err(Error::invalid("--from", "--from 不能晚于 --to"));
+                }
+            }
             let q = crate::store::RegisterQuery {
                 status: r.status,
                 received_from: r.from,

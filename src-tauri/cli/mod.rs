@@ -7,6 +7,7 @@ mod delay;
 mod export;
 mod import;
 mod meeting;
+mod notify;
 mod people;
 mod register;
 mod report;
@@ -60,6 +61,12 @@ pub enum Command {
     History(requirement::HistoryArgs),
     /// 显示一条需求的时间线：每件事发生在哪一天（每行：日期、事件、说明、来源）
     Timeline(requirement::TimelineArgs),
+    /// 策划：记录策划文档编号、预计交付日、实际交付日（未给出的保持不变）
+    Plan(requirement::PlanArgs),
+    /// IT验收：记录预计验收日、实际验收日（未给出的保持不变）
+    Acceptance(requirement::AcceptanceArgs),
+    /// 记录一次通知：对谁、经什么渠道、何时、是否已确认（需求或 Bug）
+    Notify(notify::NotifyArgs),
     /// 列出人员
     People(people::PeopleArgs),
     /// 添加人员
@@ -347,6 +354,9 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Withdraw(a) => requirement::withdraw(db, actor, a, out),
         Command::History(a) => requirement::history(db, a, out),
         Command::Timeline(a) => requirement::timeline(db, a, out),
+        Command::Plan(a) => requirement::plan(db, actor, a, out),
+        Command::Acceptance(a) => requirement::acceptance(db, actor, a, out),
+        Command::Notify(a) => notify::notify(db, actor, a, out),
         Command::People(a) => people::people(db, a, out),
         Command::AddPerson(a) => people::add_person(db, actor, a, out),
         Command::Import(a) => import::import(db, actor, a, out),

@@ -1,5 +1,5 @@
-//! `report`: the periodic reports — the 新增需求收集周报 (and that it was sent), the 新增Bug周报;
-//! the monthly summary follows.
+//! `report`: the periodic reports — the 新增需求收集周报 (and that it was sent), the
+//! 需求收集处理月度总结, the 新增Bug周报.
 
 use super::export::{day_arg, existing};
 use crate::error::Result;
@@ -37,6 +37,9 @@ struct Weekly {
     /// 以 JSON 输出：{"周": 周五, "待决策": [需求编号…]}
     #[arg(long)]
     json: bool,
+    /// 记录这一周的周报已于此时发送，例如 "2014-06-20 09:30"
+    #[arg(long)]
+    sent_at: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +110,15 @@ pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) ->
         ReportWhat::Weekly(w) => {
             let day = day_arg("--week", &w.week)?;
             let friday = crate::domain::weekly::friday_of(day);
+            if let Some(at) = &w.sent_at {
+                let s = db.record_weekly_sent(actor, friday, Some(at))?;
+                if !w.json {
+                    writeln!(out, "{} 这一周的周报已记录为 {} 发送", s.friday, s.sent_at)?;
+                }
+                if w.out.is_none() && !w.json {
+                    return Ok(());
+                }
+            }
             let agenda: Vec<String> = match &w.out {
                 Some(folder) => {
                     let done = crate::api::exports::weekly(

@@ -101,6 +101,37 @@ pub struct DayArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct PlanArgs {
+    number: String,
+    /// 策划文档编号
+    #[arg(long)]
+    doc_number: Option<String>,
+    /// 策划文档预计交付日
+    #[arg(long)]
+    estimated: Option<String>,
+    /// 策划文档实际交付日（收到策划文档的日子）
+    #[arg(long)]
+    delivered: Option<String>,
+    /// 发生时间（默认现在）
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AcceptanceArgs {
+    number: String,
+    /// IT 预计验收日
+    #[arg(long)]
+    estimated: Option<String>,
+    /// IT 实际验收日
+    #[arg(long)]
+    actual: Option<String>,
+    /// 发生时间（默认现在）
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct WithdrawArgs {
     number: String,
     /// 撤回原因
@@ -202,6 +233,67 @@ pub fn complete(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> 
         r.number,
         r.actual_delivery.unwrap_or_default(),
         r.status.label()
+    )?;
+    Ok(())
+}
+
+/// 策划: the planning document's number, estimate and delivery; what is not given is kept.
+pub fn plan(db: &mut Db, actor: &Actor, a: PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let now = db.requirement(&a.number)?;
+    let keep = |given: Option<String>, stored: Option<String>| given.or(stored).unwrap_or_default();
+    let r = db.record_plan(
+        actor,
+        &a.number,
+        &crate::store::PlanInput {
+            plan_doc_number: keep(a.doc_number, Some(now.plan_doc_number)),
+            plan_estimated_date: keep(a.estimated, now.plan_estimated_date),
+            plan_actual_date: keep(a.delivered, now.plan_actual_date),
+            at: StepTime {
+                happened_at: a.at,
+                version: None,
+            },
+        },
+    )?;
+    writeln!(
+        out,
+        "{} 策划文档 {}：预计 {}，实际 {}",
+        r.number,
+        r.plan_doc_number,
+        r.plan_estimated_date.unwrap_or_default(),
+        r.plan_actual_date.unwrap_or_default()
+    )?;
+    Ok(())
+}
+
+/// IT 验收: the estimated and actual acceptance days; what is not given is kept.
+pub fn acceptance(
+    db: &mut Db,
+    actor: &Actor,
+    a: AcceptanceArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let now = db.requirement(&a.number)?;
+    let r = db.record_it_acceptance(
+        actor,
+        &a.number,
+        &crate::store::ItAcceptanceInput {
+            estimated: a
+                .estimated
+                .or(now.it_acceptance_estimated)
+                .unwrap_or_default(),
+            actual: a.actual.or(now.it_acceptance_actual).unwrap_or_default(),
+            at: StepTime {
+                happened_at: a.at,
+                version: None,
+            },
+        },
+    )?;
+    writeln!(
+        out,
+        "{} IT验收：预计 {}，实际 {}",
+        r.number,
+        r.it_acceptance_estimated.unwrap_or_default(),
+        r.it_acceptance_actual.unwrap_or_default()
     )?;
     Ok(())
 }

@@ -32,6 +32,10 @@ impl Month {
         } else {
             return None;
         };
+        // a year in full (`14-06` is not read as the year 14)
+        if y.len() != 4 {
+            return None;
+        }
         let (year, month) = (y.parse().ok()?, m.parse().ok()?);
         NaiveDate::from_ymd_opt(year, month, 1).map(|_| Month { year, month })
     }
@@ -94,8 +98,10 @@ impl Month {
 pub struct MonthFacts {
     pub reporter: String,
     pub received: NaiveDate,
-    pub decision: Option<Decision>,
-    pub decision_date: Option<NaiveDate>,
+    /// Every decision it was given, oldest first, with its day (a 再议 and the later 做 both):
+    /// from the history; a decision the history does not hold (an imported one) with its
+    /// 决策日期, else the day received (legacy registers state no decision days).
+    pub decisions: Vec<(NaiveDate, Decision)>,
     pub expected: Option<NaiveDate>,
     pub actual_delivery: Option<NaiveDate>,
     /// The day it was withdrawn, if it was.
@@ -153,10 +159,17 @@ pub struct MonthSummary {
     pub reporters: Vec<ReporterMonth>,
 }
 
-/// The month's figures from every requirement's facts. A withdrawn requirement counts where it
-/// had happened before it was withdrawn (it was submitted), never as overdue after. A decision
-/// without its day (legacy registers state none) counts in the month the requirement was
-/// received — the month its register sheet covered.
+impl MonthFacts {
+    /// The decision as it stood at the end of `day`.
+    pub fn decision_on(&self, day: NaiveDate) -> Option<Decision> {
+        super::requirement::decision_on(&self.decisions, day)
+    }
+}
+
+/// The month's figures from every requirement's facts. Each decision counts in the month it
+/// was made (a 再议 in June and the 做 in July both count, each in its month); per reporter, the
+/// decisions as they stood at the month's end. A withdrawn requirement counts where it had
+/// happened before it was withdrawn (it was submitted), never as overdue after.
 pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
     let (first, last) = (month.first(), month.last());
     let by_end = |d: Option<NaiveDate>| d.is_some_and(|d| d <= last);
@@ -172,23 +185,21 @@ pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
     let mut people: std::collections::BTreeMap<&str, (usize, usize, usize)> =
         std::collections::BTreeMap::new();
     for f in all {
-        let decided_on = f.decision.and(f.decision_date.or(Some(f.received)));
+        let at_end = f.decision_on(last);
         if month.contains(f.received) {
             s.submitted += 1;
             let p = people.entry(f.reporter.as_str()).or_default();
             p.0 += 1;
-            if let (Some(d), true) = (f.decision, by_end(decided_on)) {
-                if d != Decision::Discuss {
-                    p.1 += 1;
-                    if d.leads_to_work() {
-                        p.2 += 1;
-                    }
+            if let Some(d) = at_end.filter(|d| *d != Decision::Discuss) {
+                p.1 += 1;
+                if d.leads_to_work() {
+                    p.2 += 1;
                 }
             }
         }
-        if let (Some(d), Some(day)) = (f.decision, decided_on) {
-            if month.contains(day) {
-                s.decided.add(d);
+        for (day, d) in &f.decisions {
+            if month.contains(*day) {
+                s.decided.add(*d);
             }
         }
         if f.actual_delivery.is_some_and(|d| month.contains(d)) {
@@ -203,7 +214,7 @@ pub fn summarize(month: Month, all: &[MonthFacts]) -> MonthSummary {
         // overdue at month end: promised (as in force that day), not delivered by then, still open
         let live = f.received <= last && !by_end(f.withdrawn);
         if live {
-            let decision = f.decision.filter(|_| by_end(decided_on));
+            let decision = at_end;
             let delivered = f.actual_delivery.filter(|d| *d <= last);
             let force = in_force(f.expected, &f.delays, last);
             let status = derive_status(decision, delivered, force.approved.len() as u32);
@@ -250,6 +261,103 @@ pub fn trend_months(month: Month) -> Vec<Month> {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn req(reporter: &str, received: &str, decisions: &[(&str, Decision)]) -> MonthFacts {
+        MonthFacts {
+            reporter: reporter.into(),
+            received: d(received),
+            decisions: decisions.iter().map(|(day, x)| (d(day), *x)).collect(),
+            expected: None,
+            actual_delivery: None,
+            withdrawn: None,
+            delays: Vec::new(),
+        }
+    }
+
+    fn delay(id: i64, filed: &str, new: &str, approved: Option<&str>) -> DelayFacts {
+        DelayFacts {
+            id,
+            filed: d(filed),
+            original: None,
+            new_date: d(new),
+            reason: String::new(),
+            approved_on: approved.map(d),
+            rejected_on: None,
+            withdrawn: false,
+        }
+    }
+
+    #[test]
+    fn a_decision_counts_in_its_month_and_reporters_see_the_months_end() {
+        // 再议 in June, 做 in July: June counts a 再议, July a 做
+        let a = req(
+            "张三",
+            "2014-06-09",
+            &[
+                ("2014-06-14", Decision::Discuss),
+                ("2014-07-05", Decision::Do),
+            ],
+        );
+        let june = summarize(
+            Month {
+                year: 2014,
+                month: 6,
+            },
+            std::slice::from_ref(&a),
+        );
+        let july = summarize(
+            Month {
+                year: 2014,
+                month: 7,
+            },
+            std::slice::from_ref(&a),
+        );
+        assert_eq!((june.decided.discuss, june.decided.r#do), (1, 0));
+        assert_eq!((july.decided.discuss, july.decided.r#do), (0, 1));
+        // June's reporter figures: only 再议 at June's end — not decided
+        assert_eq!(
+            (june.reporters[0].decided, june.reporters[0].adopted),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn withdrawn_delayed_twice_and_the_year_boundary() {
+        let dec = Month {
+            year: 2014,
+            month: 12,
+        };
+        // promised 12-20, delayed to 12-28 (approved 12-18), again to 01-10 (approved 12-27):
+        // delayed in December, not overdue on 12-31
+        let mut twice = req("李四", "2014-12-01", &[("2014-12-05", Decision::Do)]);
+        twice.expected = Some(d("2014-12-20"));
+        twice.delays = vec![
+            delay(1, "2014-12-15", "2014-12-28", Some("2014-12-18")),
+            delay(2, "2014-12-26", "2015-01-10", Some("2014-12-27")),
+        ];
+        // promised 12-25, withdrawn 12-26: submitted, never overdue
+        let mut gone = req("李四", "2014-12-02", &[("2014-12-05", Decision::Do)]);
+        gone.expected = Some(d("2014-12-25"));
+        gone.withdrawn = Some(d("2014-12-26"));
+        // promised 12-30, not delivered: overdue on 12-31; in January still overdue
+        let mut late = req("王五", "2014-12-03", &[("2014-12-05", Decision::Convert)]);
+        late.expected = Some(d("2014-12-30"));
+        let all = [twice, gone, late];
+        let s = summarize(dec, &all);
+        assert_eq!((s.submitted, s.delayed, s.overdue), (3, 1, 1));
+        assert_eq!(s.decided.r#do + s.decided.convert, 3);
+        let jan = summarize(dec.next(), &all);
+        assert_eq!(
+            (jan.submitted, jan.delayed, jan.overdue),
+            (0, 0, 2),
+            "01-10 passed too"
+        );
+        assert_eq!(jan.month.label(), "2015-01");
+    }
+
     #[test]
     fn months_are_read_as_people_write_them() {
         let june = Month {
@@ -260,6 +368,7 @@ mod tests {
             assert_eq!(Month::parse(s), Some(june), "{s}");
         }
         assert_eq!(Month::parse("2014-13"), None);
+        assert_eq!(Month::parse("14-06"), None);
         assert_eq!(june.last(), NaiveDate::from_ymd_opt(2014, 6, 30).unwrap());
         assert_eq!(
             Month {

@@ -59,6 +59,16 @@ impl Decision {
     }
 }
 
+/// The decision in force at the end of `day`, from a requirement's decisions (oldest first,
+/// each with its day): a 再议 stands until a later decision replaces it.
+pub fn decision_on(decisions: &[(NaiveDate, Decision)], day: NaiveDate) -> Option<Decision> {
+    decisions
+        .iter()
+        .rev()
+        .find(|(d, _)| *d <= day)
+        .map(|(_, x)| *x)
+}
+
 /// The status the register shows, from the facts recorded.
 ///
 /// A 不做 decision closes a requirement (the policy's example register writes 完成); so does an

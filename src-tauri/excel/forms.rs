@@ -274,6 +274,12 @@ fn write_report(
         ws.set_column_width(col, width)?;
     }
     ws.write_string_with_format(0, 0, REPORT.annex, &plain)?;
+    // 需求类型 (not on the paper): filled forms say it, so one imported back keeps it
+    if let Some(r) = req {
+        let right = plain.clone().set_align(FormatAlign::Right);
+        ws.write_string_with_format(0, 2, crate::excel::import::form::KIND_LABEL, &right)?;
+        ws.write_string_with_format(0, 3, r.kind.label(), &plain)?;
+    }
     ws.set_row_height(1, 40)?;
     ws.merge_range(1, 0, 1, 3, REPORT.title, &title)?;
     // the heading line, a label and a cell for each
@@ -309,8 +315,13 @@ fn write_report(
         (lab("clinic_department"), get("clinic_department")),
         (lab("app_account"), get("app_account")),
     )?;
+    // text areas as tall as the paper's, taller when the text needs it (fit-to-page keeps the
+    // form on one sheet)
+    let fit = |text: &str, width: f64, least: f64| {
+        least.max((super::lines_in(text, width) as f64 * 15.0 + 6.0).min(409.0))
+    };
     for (row, key, height) in [(6u32, "doctor_words", 110.0), (7, "overview", 60.0)] {
-        ws.set_row_height(row, height)?;
+        ws.set_row_height(row, fit(&get(key), 72.0, height))?;
         ws.write_string_with_format(row, 0, lab(key), &label_f)?;
         ws.merge_range(row, 1, row, 3, &get(key), &area)?;
     }
@@ -331,7 +342,7 @@ fn write_report(
     )?;
     let mut row = first + 1;
     for key in ["new_intensity", "new_simplifies", "new_similar"] {
-        ws.set_row_height(row, 48)?;
+        ws.set_row_height(row, fit(&get(key), 42.0, 48.0))?;
         ws.write_string_with_format(row, 1, lab(key), &question)?;
         ws.merge_range(row, 2, row, 3, &get(key), &area)?;
         row += 1;
@@ -356,7 +367,7 @@ fn write_report(
         ("imp_annoyance", 48.0),
         ("imp_steps", 80.0),
     ] {
-        ws.set_row_height(row, height)?;
+        ws.set_row_height(row, fit(&get(key), 42.0, height))?;
         ws.write_string_with_format(row, 1, lab(key), &question)?;
         ws.merge_range(row, 2, row, 3, &get(key), &area)?;
         row += 1;

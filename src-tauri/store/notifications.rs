@@ -247,7 +247,19 @@ impl Db {
         }
         let now = actor.stamp();
         let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
-        let recipient = n.recipient.trim().to_string();
+        // not named: the reporter, or the user the bug came from
+        let recipient = match n.recipient.trim() {
+            "" if n.audience == Audience::Reporter => b.reporter.clone(),
+            "" => {
+                let place = format!("{}{}", b.hospital, b.clinic_department);
+                if place.is_empty() {
+                    "用户".to_string()
+                } else {
+                    format!("用户（{place}）")
+                }
+            }
+            named => named.to_string(),
+        };
         if recipient.is_empty() {
             return Err(Error::invalid("recipient", "请填写通知对象"));
         }

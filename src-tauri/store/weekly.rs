@@ -4,7 +4,7 @@
 use super::{Actor, Db};
 use crate::domain::dates;
 use crate::domain::requirement::Decision;
-use crate::domain::weekly::{on_agenda, AgendaFacts};
+use crate::domain::weekly::{discussed_again, on_agenda, AgendaFacts};
 use crate::error::{Error, Result};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, OptionalExtension};
@@ -33,48 +33,72 @@ pub struct WeeklySent {
 }
 
 impl Db {
-    /// The agenda of the week whose Friday is `friday`, in number order.
+    /// The agenda of the week whose Friday is `friday`, in number order, with the decisions
+    /// as they stood that Friday (from the history), so a past week reads as it did then.
     pub fn weekly_agenda(&self, friday: NaiveDate) -> Result<Vec<AgendaItem>> {
         let thursday = friday - Duration::days(1);
-        // the SQL narrows to the candidates (received by Thursday; undecided, 再议, or decided
-        // after the Friday); `on_agenda` decides
+        // the SQL only narrows to candidates that may have waited on that Friday (received by
+        // Thursday; not delivered by then; undecided, 再议, or decided after it); `on_agenda`,
+        // over the decisions as they stood, decides
         let mut st = self.conn().prepare_cached(
-            "SELECT number, brief, reporter, requester, received_date, decision, decision_date,
-                    withdrawn_at, version
+            "SELECT id, number, brief, reporter, requester, received_date, decision, decision_date,
+                    actual_delivery, withdrawn_at, version
              FROM requirements
              WHERE received_date <= ?1
+               AND (actual_delivery IS NULL OR actual_delivery > ?2)
                AND (decision IS NULL OR decision = 'discuss' OR decision_date > ?2)
              ORDER BY number",
         )?;
-        let rows = st.query_map(params![dates::iso(thursday), dates::iso(friday)], |r| {
-            Ok((
-                AgendaItem {
-                    number: r.get(0)?,
-                    brief: r.get(1)?,
-                    reporter: r.get(2)?,
-                    requester: r.get(3)?,
-                    received_date: r.get(4)?,
-                    discussed_again: false,
-                    version: r.get(8)?,
-                },
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<String>>(7)?,
-            ))
-        })?;
+        struct Row {
+            id: i64,
+            item: AgendaItem,
+            decision: Option<String>,
+            decided: Option<String>,
+            delivered: Option<String>,
+            withdrawn_at: Option<String>,
+        }
+        let rows = st
+            .query_map(params![dates::iso(thursday), dates::iso(friday)], |r| {
+                Ok(Row {
+                    id: r.get(0)?,
+                    item: AgendaItem {
+                        number: r.get(1)?,
+                        brief: r.get(2)?,
+                        reporter: r.get(3)?,
+                        requester: r.get(4)?,
+                        received_date: r.get(5)?,
+                        discussed_again: false,
+                        version: r.get(10)?,
+                    },
+                    decision: r.get(6)?,
+                    decided: r.get(7)?,
+                    delivered: r.get(8)?,
+                    withdrawn_at: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<Row>>>()?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut history = super::monthly::decision_history(self.conn())?;
         let mut out = Vec::new();
-        for row in rows {
-            let (mut item, decision, decision_date, withdrawn_at) = row?;
-            let decision = decision.as_deref().and_then(Decision::from_code);
+        for mut row in rows {
+            let received = dates::from_iso(&row.item.received_date).unwrap_or(friday);
+            let decisions = super::monthly::with_current(
+                history.remove(&row.id).unwrap_or_default(),
+                row.decision.as_deref().and_then(Decision::from_code),
+                row.decided.as_deref().and_then(dates::from_iso),
+                received,
+            );
             let facts = AgendaFacts {
-                received: dates::from_iso(&item.received_date).unwrap_or(friday),
-                decision,
-                decision_date: decision_date.as_deref(),
-                withdrawn_at: withdrawn_at.as_deref(),
+                received,
+                decisions: &decisions,
+                delivered: row.delivered.as_deref().and_then(dates::from_iso),
+                withdrawn_at: row.withdrawn_at.as_deref(),
             };
             if on_agenda(facts, friday) {
-                item.discussed_again = decision == Some(Decision::Discuss);
-                out.push(item);
+                row.item.discussed_again = discussed_again(&decisions, friday);
+                out.push(row.item);
             }
         }
         Ok(out)
@@ -130,14 +154,22 @@ impl Db {
                 ),
             ));
         }
-        if let Some(s) = self.weekly_sent(friday)? {
-            return Err(Error::Conflict(format!(
-                "{} 这一周的周报已记录为 {} 发送（{} 记录）",
-                s.friday, s.sent_at, s.recorded_by
-            )));
-        }
         let now = actor.stamp();
         self.write(|tx| {
+            // checked in the transaction: two recording at once get the same answer
+            let had: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT sent_at, recorded_by FROM weekly_reports WHERE friday = ?1",
+                    [dates::iso(friday)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((sent_at, by)) = had {
+                return Err(Error::Conflict(format!(
+                    "{} 这一周的周报已记录为 {sent_at} 发送（{by} 记录）",
+                    dates::iso(friday)
+                )));
+            }
             tx.execute(
                 "INSERT INTO weekly_reports (friday, sent_at, recorded_by, recorded_by_id,
                      recorded_at, origin)

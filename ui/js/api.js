@@ -24,11 +24,12 @@ export async function savePath(title, suggested, extensions = ['xlsx']) {
     : await invoke('plugin:dialog|save', {
       options: { title, defaultPath, filters: [{ name: extensions[0] === 'xlsx' ? 'Excel 表格' : extensions[0], extensions }] },
     });
-  if (path) {
-    const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-    if (cut > 0) localStorage.setItem(FOLDER_KEY, path.slice(0, cut));
-  }
-  return path || null;
+  if (!path) return null;
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (cut > 0) localStorage.setItem(FOLDER_KEY, path.slice(0, cut));
+  // a name typed without its extension (GTK's dialog does not add it)
+  const ext = `.${extensions[0]}`;
+  return path.toLowerCase().endsWith(ext) ? path : `${path}${ext}`;
 }
 
 export const api = {

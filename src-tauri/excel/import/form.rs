@@ -7,6 +7,10 @@ use crate::domain::forms::{
     REPORT, REPORT_SUPPLEMENT, REPORT_SUPPLEMENT_IMPROVEMENT, REPORT_SUPPLEMENT_NEW,
 };
 
+/// The label of the 需求类型 cell Genjin's forms carry (the paper has none: the importer
+/// otherwise tells an 改进需求 by its answers).
+pub const KIND_LABEL: &str = "需求类型";
+
 /// The values a form carries, keyed by requirement column.
 pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
@@ -32,6 +36,14 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                 continue;
             }
             let key = header_key(&raw);
+            if key == KIND_LABEL {
+                // 新需求 / 改进需求, as Genjin's forms state it
+                if let Some(k) = crate::domain::requirement::Kind::parse(&value_right(sheet, r, c))
+                {
+                    push("kind", k.code().to_string());
+                }
+                continue;
+            }
             let col = match key.as_str() {
                 REPORT_SUPPLEMENT | REPORT_SUPPLEMENT_NEW => {
                     new_requirement_answers(sheet, r, c, &mut push);
@@ -48,7 +60,12 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                     None => continue,
                 },
             };
-            let v = if col == "doctor_words" {
+            // answers keep their line breaks and characters as typed; names and days are folded
+            let long = col == "doctor_words"
+                || col == "overview"
+                || col.starts_with("new_")
+                || col.starts_with("imp_");
+            let v = if long {
                 right_of(sheet, r, c, long_text)
             } else {
                 value_right(sheet, r, c)

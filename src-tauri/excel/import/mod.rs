@@ -866,7 +866,8 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitte
     if let Some((_, doctor)) = vals.iter().find(|(c, _)| *c == "doctor_name") {
         defaults.push(("requester", doctor.clone()));
     }
-    if vals.iter().any(|(c, _)| c.starts_with("imp_"))
+    if !vals.iter().any(|(c, _)| *c == "kind")
+        && vals.iter().any(|(c, _)| c.starts_with("imp_"))
         && !vals.iter().any(|(c, _)| c.starts_with("new_"))
     {
         vals.push(("kind", "improvement".into()));

@@ -290,6 +290,16 @@ impl Db {
         at: Option<&str>,
     ) -> Result<Vec<String>> {
         let when = dates::happened_at(at, actor.now)?;
+        let mut seen = std::collections::HashSet::new();
+        if let Some((number, _)) = verdicts.iter().find(|(n, _)| !seen.insert(n.trim())) {
+            return Err(Error::invalid(
+                "decision",
+                format!(
+                    "{}：同一次决策会里给出了两个决策结果，请只留一个",
+                    number.trim()
+                ),
+            ));
+        }
         let mut planned = Vec::new();
         for (number, input) in verdicts {
             let mut input = input.clone();

@@ -57,7 +57,7 @@ export async function weeklyView(app, day = null) {
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'weekly-copy', onclick: async () => { await copyText(p.body); toast('正文已复制'); } }, '复制正文'),
         h('button', { type: 'button', class: 'primary', id: 'weekly-write', onclick: write }, '写入文件夹…')),
-      h('p', { class: 'hint' }, '写入：周报正文.txt、标黄的需求登记反馈表、待决策需求的需求报告表（10 份及以上打包为一个 .zip）。'),
+      h('p', { class: 'hint' }, `写入：周报正文.txt、标黄的需求登记反馈表、待决策需求的需求报告表（${p.zip_from} 份及以上打包为一个 .zip）。`),
       result),
     h('div', { class: 'card' }, h('h2', {}, '发送'),
       p.sent ? h('p', { id: 'weekly-sent-at' }, `已于 ${moment(p.sent.sent_at)} 发送（${p.sent.recorded_by} 记录）`) : sentForm));
@@ -164,10 +164,8 @@ export async function meetingView(app, day = null) {
   const picker = dayInput('day', p.friday);
   const show = (e) => { e.preventDefault(); go(`#/meeting/${encodeURIComponent(picker.value.trim())}`); };
   const decisions = [['', '—（本次不决）'], ...app.info.decisions.map((d) => [d.label, d.label])];
-  const grades = [['', '—'], 'A', 'B', 'C', 'D'];
-  const saturday = (() => { const d = new Date(`${p.friday}T00:00:00`); d.setDate(d.getDate() + 1); return d; })();
-  const pad = (n) => String(n).padStart(2, '0');
-  const meetingTime = `${saturday.getFullYear()}-${pad(saturday.getMonth() + 1)}-${pad(saturday.getDate())} 10:00`;
+  const grades = [['', '—'], ...app.info.grades.map((g) => [g.label, g.label])];
+  const meetingTime = p.meeting_at; // the policy's Saturday 10:00, from the core
   const rows = p.agenda.map((a) => h('tr', { 'data-number': a.number },
     h('td', {}, h('a', { href: `#/req/${encodeURIComponent(a.number)}`, tabindex: -1 }, a.number)),
     h('td', {}, a.brief, a.discussed_again ? h('span', { class: 'badge' }, '再议') : null), h('td', {}, a.reporter),
@@ -206,6 +204,6 @@ export async function meetingView(app, day = null) {
     h('div', { class: 'detail-head' }, h('h1', {}, `决策会（${p.friday} 这一周）`), h('span', { class: 'spacer' }),
       h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '周五', picker), h('button', { type: 'submit' }, '查看'))),
     h('div', { class: 'card' }, form,
-      h('p', { class: 'hint' }, '做、需求转换须定分级（A 立即开发 · B 当前功能后 · C 穿插安排 · D 排在最后）；需求转换须写转换概要（写入备注）。')),
+      h('p', { class: 'hint' }, `分级：${app.info.grades.map((g) => `${g.label} ${g.hint}`).join(' · ')}`)),
     result);
 }

@@ -1,0 +1,90 @@
+//! `notify`: a notice recorded as it was given — to whom, through which channel, when, and
+//! whether they confirmed (the policy's "确定需求报告人已知") — for a requirement or a bug.
+
+use crate::domain::notify::{Audience, Channel, Step};
+use crate::error::{Error, Result};
+use crate::store::{Actor, Db, NewNotification};
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct NotifyArgs {
+    /// 需求编号或 Bug 编号
+    number: String,
+    /// 通知的事项：决策结果 / 预期交付日 / 延期 / 完成交付 / 修复结果
+    #[arg(long, value_parser = step)]
+    step: Step,
+    /// 通知谁：报告人 / 需求人 / 用户（/ IT部）
+    #[arg(long = "to", value_parser = audience)]
+    to: Audience,
+    /// 渠道：OA / QQ / 电话 / 当面 / 邮件
+    #[arg(long, value_parser = super::closed(Channel::parse, "channel", "渠道"))]
+    channel: Channel,
+    /// 对方的姓名（默认：这条记录上的报告人、需求人）
+    #[arg(long, default_value = "")]
+    recipient: String,
+    /// 对方已确认知道
+    #[arg(long)]
+    confirmed: bool,
+    /// 通知的时间（默认现在），例如 "2014-06-21 11:00"
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// `--step`: the labels, and 修复结果 for a bug's fix (issue 12's wording).
+fn step(v: &str) -> Result<Step> {
+    match v.trim() {
+        "修复结果" | "修复" => Ok(Step::BugFixed),
+        t => {
+            Step::parse(t).ok_or_else(|| Error::invalid("step", format!("无法识别的通知事项“{v}”")))
+        }
+    }
+}
+
+/// `--to`: the labels, and 报告人 for the reporter.
+fn audience(v: &str) -> Result<Audience> {
+    match v.trim() {
+        "报告人" | "填表人" => Ok(Audience::Reporter),
+        "IT" => Ok(Audience::It),
+        t => Audience::parse(t)
+            .ok_or_else(|| Error::invalid("to", format!("无法识别的通知对象“{v}”"))),
+    }
+}
+
+pub fn notify(db: &mut Db, actor: &Actor, a: NotifyArgs, out: &mut dyn Write) -> Result<()> {
+    let n = NewNotification {
+        step: a.step,
+        audience: a.to,
+        recipient: a.recipient,
+        channel: a.channel,
+        message: String::new(),
+        sent_at: a.at,
+        confirmed: a.confirmed,
+    };
+    // a 需求编号, or a Bug's number (its own sequence)
+    let record = match db.requirement(&a.number) {
+        Ok(_) => db.record_notification(actor, &a.number, &n)?,
+        Err(Error::NotFound(not_req)) => match db.bug(&a.number) {
+            Ok(_) => db.record_bug_notification(actor, &a.number, &n)?,
+            Err(Error::NotFound(_)) => {
+                return Err(Error::NotFound(format!("{not_req}，也没有这个编号的 Bug")))
+            }
+            Err(e) => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
+    writeln!(
+        out,
+        "已记录：{} → {}（{}，{}）{}",
+        record.step.label(),
+        record.recipient,
+        record.channel.label(),
+        record.sent_at,
+        if record.confirmed_at.is_some() {
+            "，已确认"
+        } else {
+            ""
+        }
+    )?;
+    Ok(())
+}
