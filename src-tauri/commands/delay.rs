@@ -101,7 +101,12 @@ pub async fn attachment_get(state: Managed<'_>, id: i64) -> Result<tauri::ipc::R
 pub async fn attachment_save(state: Managed<'_>, id: i64, path: String) -> Result<String> {
     read(&state, move |db| {
         let (_, bytes) = db.attachment_data(id)?;
-        std::fs::write(&path, bytes)?;
+        let out = std::path::Path::new(&path);
+        let ext = out
+            .extension()
+            .map(|e| e.to_string_lossy().to_string())
+            .unwrap_or_default();
+        crate::excel::save::write_atomic(out, &bytes, &ext, crate::excel::save::Existing::Replace)?;
         Ok(path)
     })
     .await

@@ -86,7 +86,8 @@ pub fn register_book(
                 ws.set_row_height(row, height(lines))?;
             }
             if (i + 1) % PROGRESS_EVERY == 0 {
-                progress(i + 1, total);
+                // the rows are most of the work, packing the file the rest: shown as the last 10 %
+                progress((i + 1) * 9 / 10, total);
             }
         }
         if total > 0 {
@@ -95,7 +96,6 @@ pub fn register_book(
         for row in marked_rows {
             ws.set_range_format(row, 0, row, last, &marked)?;
         }
-        progress(total, total);
         ws.set_paper_size(9);
         ws.set_landscape();
         ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
@@ -105,5 +105,7 @@ pub fn register_book(
         Ok(())
     };
     build(ws).map_err(failed)?;
-    book.save_to_buffer().map_err(failed)
+    let bytes = book.save_to_buffer().map_err(failed)?;
+    progress(rows.len(), rows.len());
+    Ok(bytes)
 }

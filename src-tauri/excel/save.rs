@@ -15,14 +15,16 @@ pub enum Existing {
     Keep,
 }
 
-/// Writes `bytes` to `out` atomically. `extension` (`xlsx`, `zip`, `txt`): the name must end so.
+/// Writes `bytes` to `out` atomically. `extension` (`xlsx`, `zip`, `txt`): the name must end so
+/// (empty: any name, for a file saved as it came).
 /// Errors: `Invalid` (field `out`) with a Chinese reason naming the path — a wrong extension, a
 /// file already there (with `Existing::Keep`), a missing folder, no permission, a full disk.
 pub fn write_atomic(out: &Path, bytes: &[u8], extension: &str, existing: Existing) -> Result<()> {
     let said = |why: String| Error::invalid("out", format!("无法写入 {}：{why}", out.display()));
-    let right_kind = out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+    let right_kind = extension.is_empty()
+        || out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(extension));
     if !right_kind {
         return Err(Error::invalid(
             "out",

@@ -106,7 +106,10 @@ export const api = {
   /** The system's folder dialog (e2e tests answer through window.__genjinFolderAnswer). */
   chooseFolder: async (title) => {
     if (window.__genjinFolderAnswer !== undefined) return window.__genjinFolderAnswer;
-    return (await invoke('plugin:dialog|open', { options: { directory: true, multiple: false, title } })) || null;
+    const last = localStorage.getItem(FOLDER_KEY);
+    const folder = await invoke('plugin:dialog|open', { options: { directory: true, multiple: false, title, ...(last ? { defaultPath: last } : {}) } });
+    if (folder) localStorage.setItem(FOLDER_KEY, folder);
+    return folder || null;
   },
   /** The Bug收集反馈表 of the list as filtered: {path, count}, or null when cancelled. */
   exportBugs: async (filter, suggested) => {
