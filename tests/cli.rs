@@ -1939,6 +1939,140 @@ fn the_weekly_forms_are_zipped_from_ten() {
     );
 }
 
+/// Issue 12 (the first rules): the to-do computed from what was recorded — a decision at 10:30
+/// makes R5 due at 11:30; told at 11:10 it is done and R6 (the reporter tells the requester the
+/// same day) takes its place; R4 is due two working days after the meeting; `--person` keeps
+/// one person's steps; a step's trigger not yet recorded gives no deadline.
+#[test]
+fn the_todo_follows_the_recorded_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "孙经理", "--roles", "产品经理"],
+    );
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷",
+        ],
+    );
+    let todo = |now: &str, person: Option<&str>| -> Vec<(String, String, String, String, bool)> {
+        let mut args = vec!["todo", "--now", now, "--json"];
+        if let Some(p) = person {
+            args.extend(["--person", p]);
+        }
+        let v: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["规则"]
+                        .as_str()
+                        .unwrap()
+                        .split(' ')
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                    i["记录"].as_str().unwrap().to_string(),
+                    i["负责人"].as_str().unwrap().to_string(),
+                    i["到期"].as_str().unwrap().to_string(),
+                    i["逾期"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let t = |r: &str, rec: &str, who: &str, due: &str, late: bool| {
+        (
+            r.to_string(),
+            rec.to_string(),
+            who.to_string(),
+            due.to_string(),
+            late,
+        )
+    };
+    // undecided: only the week's 周报 (R2, Friday 12:00) is waiting
+    assert_eq!(
+        todo("2014-06-20 09:00", None),
+        [t(
+            "R2",
+            "2014-06-20 周报",
+            "李小四",
+            "2014-06-20 12:00",
+            false
+        )]
+    );
+    ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-20",
+            "--sent-at",
+            "2014-06-20 09:30",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "decide",
+            "14061901",
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--at",
+            "2014-06-21 10:30",
+        ],
+    );
+    assert_eq!(
+        todo("2014-06-21 11:00", None),
+        [
+            t("R5", "14061901", "李小四", "2014-06-21 11:30", false),
+            t("R4", "14061901", "孙经理", "2014-06-24 23:59", false)
+        ]
+    );
+    assert!(
+        todo("2014-06-21 11:31", None)[0].4,
+        "R5 overdue a minute after"
+    );
+    ok(
+        &db,
+        &[
+            "notify",
+            "14061901",
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "QQ",
+            "--at",
+            "2014-06-21 11:10",
+        ],
+    );
+    assert_eq!(
+        todo("2014-06-21 12:00", Some("刘小妹")),
+        [t("R6", "14061901", "刘小妹", "2014-06-21 23:59", false)]
+    );
+    assert_eq!(todo("2014-06-21 12:00", Some("孙经理")).len(), 1, "R4 only");
+    let o = genjin(&db, &["todo", "--now", "明天", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--now"), "{}", stderr(&o));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -13,6 +13,7 @@ mod register;
 mod report;
 mod requirement;
 mod settings;
+mod todo;
 
 pub use register::register_json;
 
@@ -93,6 +94,8 @@ pub enum Command {
     Bugs(bug::BugsArgs),
     /// 周报（新增需求收集周报、新增Bug周报）、记录周报已发送；月报
     Report(report::ReportArgs),
+    /// 待办：按时间节点（附表的时限）算出的待办与逾期事项，最早到期的在前
+    Todo(todo::TodoArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
     Meeting(meeting::MeetingArgs),
 }
@@ -371,6 +374,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Bugs(a) => bug::bugs(db, a, out),
         Command::Report(a) => report::report(db, actor, a, out),
         Command::Meeting(a) => meeting::meeting(db, actor, a, out),
+        Command::Todo(a) => todo::todo(db, a, out),
     }
 }
 

@@ -44,6 +44,7 @@ pub type Refusal = (&'static str, String);
 pub mod bug;
 pub mod calendar;
 pub mod dates;
+pub mod deadlines;
 pub mod delay;
 pub mod fields;
 pub mod forms;

@@ -22,6 +22,7 @@ pub const ALL: &[&[Setting]] = &[
     super::numbering::SETTINGS,
     super::calendar::SETTINGS,
     super::bug::SETTINGS,
+    super::deadlines::SETTINGS,
 ];
 
 /// The editable lists people choose from, by code, with what they are called. Values are kept

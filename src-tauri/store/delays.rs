@@ -524,6 +524,51 @@ impl Db {
     }
 }
 
+/// Every application as the rules see it, with its requirement's id (for reports and deadlines
+/// over all requirements).
+pub(crate) fn all_facts(conn: &Connection) -> Result<Vec<(i64, DelayFacts)>> {
+    let day = |s: Option<String>| s.as_deref().and_then(dates::from_iso);
+    let mut st = conn.prepare_cached(
+        "SELECT requirement_id, id, filed_date, original_date, new_date, reason, approved_on,
+                rejected_on, withdrawn_at
+         FROM delay_applications",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (req, id, filed, original, new, reason, approved, rejected, withdrawn) = row?;
+        let (Some(filed), Some(new_date)) = (dates::from_iso(&filed), dates::from_iso(&new)) else {
+            continue;
+        };
+        out.push((
+            req,
+            DelayFacts {
+                id,
+                filed,
+                original: day(original),
+                new_date,
+                reason,
+                approved_on: day(approved),
+                rejected_on: day(rejected),
+                withdrawn: withdrawn.is_some(),
+            },
+        ));
+    }
+    Ok(out)
+}
+
 /// The new dates of the applications in force for one requirement (for the import's
 /// "already there" check).
 pub(crate) fn approved_new_dates(conn: &Connection, requirement_id: i64) -> Result<Vec<String>> {

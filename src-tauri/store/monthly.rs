@@ -18,39 +18,8 @@ impl Db {
                 .and_then(|s| dates::from_iso(s.get(..10).unwrap_or(s)))
         };
         let mut delays: HashMap<i64, Vec<DelayFacts>> = HashMap::new();
-        let mut st = self.conn().prepare_cached(
-            "SELECT requirement_id, id, filed_date, original_date, new_date, approved_on,
-                    rejected_on, withdrawn_at
-             FROM delay_applications",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<String>>(7)?,
-            ))
-        })?;
-        for row in rows {
-            let (req, id, filed, original, new, approved, rejected, withdrawn) = row?;
-            let (Some(filed), Some(new_date)) = (dates::from_iso(&filed), dates::from_iso(&new))
-            else {
-                continue;
-            };
-            delays.entry(req).or_default().push(DelayFacts {
-                id,
-                filed,
-                original: day(original),
-                new_date,
-                reason: String::new(),
-                approved_on: day(approved),
-                rejected_on: day(rejected),
-                withdrawn: withdrawn.is_some(),
-            });
+        for (req, d) in super::delays::all_facts(self.conn())? {
+            delays.entry(req).or_default().push(d);
         }
         let mut history = decision_history(self.conn())?;
         let mut st = self.conn().prepare_cached(

@@ -1,0 +1,487 @@
+//! The deadlines (时间节点, SPEC §6; the policy's table): for each step of a requirement (R…)
+//! and of a bug (B…), when it falls due — computed from the recorded time of the step that
+//! triggers it — and when it was done, from the record. A step whose trigger has not happened
+//! has no deadline; one never done is late once its due time has passed.
+//!
+//! The windows are settings (`deadlines.*`): "within 1 hour" and "immediately" in minutes
+//! (default 60), "same day" = by 24:00 of the trigger's day, "N days" counted by the calendar
+//! (working days with holidays and 调休, or calendar days: `calendar.mode`), the 周报's
+//! "Friday morning" as a time of day (default 12:00).
+//!
+//! This module covers the steps whose trigger and completion the record states: R2, R4–R14 and
+//! the promised delivery date, B1, B2 and B4. R1 (a reporter's report before Thursday close) and
+//! R3 (the meeting itself) are not derived yet; nor is B3 (IT's own process: no deadline).
+
+use super::calendar::Calendar;
+use super::settings::Setting;
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Serialize;
+
+labelled_enum!(
+    /// A step of the policy's deadline table.
+    Rule {
+        R2 = "R2", "R2 登记并发送周报";
+        R4 = "R4", "R4 预估策划文档交付日";
+        R5 = "R5", "R5 记录决策并通知报告人";
+        R6 = "R6", "R6 告知需求人决策结果";
+        R7 = "R7", "R7 预估验收日";
+        R8 = "R8", "R8 预估交付日";
+        R9 = "R9", "R9 记录预期交付日并通知报告人";
+        R10 = "R10", "R10 告知需求人预期交付日";
+        R11 = "R11", "R11 记录延期并通知报告人";
+        R12 = "R12", "R12 告知需求人延期";
+        R13 = "R13", "R13 告知收集人已完成";
+        R14 = "R14", "R14 记录完成并通知报告人";
+        Delivery = "delivery", "按承诺日期交付";
+        B1 = "B1", "B1 当天提交 Bug";
+        B2 = "B2", "B2 复现后提交缺陷跟踪并抄送报告人";
+        B4 = "B4", "B4 当天告知用户修复结果";
+    }
+);
+
+/// Settings of this module (see `domain::settings`).
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "deadlines.within_hour_minutes",
+        default: "60",
+        help: "“1小时内”的时限（分钟）：R5、R8、R9、R11",
+        check: minutes,
+        choices: &[],
+    },
+    Setting {
+        key: "deadlines.immediately_minutes",
+        default: "60",
+        help: "“立即”的时限（分钟）：R13、R14、B2",
+        check: minutes,
+        choices: &[],
+    },
+    Setting {
+        key: "deadlines.weekly_by",
+        default: "12:00",
+        help: "周报须在周五几点前发出（R2，“周五上午”）",
+        check: |v| match NaiveTime::parse_from_str(v, "%H:%M") {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!("须为 时:分（例如 12:00），不能是“{v}”")),
+        },
+        choices: &[],
+    },
+];
+
+fn minutes(v: &str) -> Result<(), String> {
+    match v.parse::<u32>() {
+        Ok(n) if (1..=24 * 60).contains(&n) => Ok(()),
+        _ => Err(format!("须为 1 到 1440 之间的分钟数，不能是“{v}”")),
+    }
+}
+
+/// The windows in force (from the settings and the calendar).
+#[derive(Debug, Clone)]
+pub struct Windows {
+    pub within_hour: Duration,
+    pub immediately: Duration,
+    pub weekly_by: NaiveTime,
+    pub calendar: Calendar,
+}
+
+impl Windows {
+    /// Reads the windows from setting values (`deadlines.*`); unreadable values fall back to the
+    /// defaults (the settings screen refuses them anyway).
+    pub fn from_settings(value: impl Fn(&str) -> String, calendar: Calendar) -> Windows {
+        let mins = |k: &str| Duration::minutes(value(k).parse::<i64>().unwrap_or(60));
+        Windows {
+            within_hour: mins("deadlines.within_hour_minutes"),
+            immediately: mins("deadlines.immediately_minutes"),
+            weekly_by: NaiveTime::parse_from_str(&value("deadlines.weekly_by"), "%H:%M")
+                .unwrap_or(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN)),
+            calendar,
+        }
+    }
+
+    fn end_of(day: NaiveDate) -> NaiveDateTime {
+        day.and_hms_opt(23, 59, 59).unwrap_or(NaiveDateTime::MAX)
+    }
+
+    /// "Within N days": N days (as the calendar counts them) after the trigger, by its end.
+    fn days_after(&self, t: NaiveDateTime, n: i32) -> NaiveDateTime {
+        Self::end_of(self.calendar.add_working_days(t.date(), n))
+    }
+}
+
+/// Who is responsible for a step (a role of the policy, and the person when known).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Responsible {
+    /// `需求收集人`, `产品经理`, `IT`, `推广部`, `测试`, `需求报告人`.
+    pub role: &'static str,
+    /// The person, when the record names one (the reporter of a requirement, the tester who
+    /// reproduced a bug …); empty when the role's holder is meant.
+    pub person: String,
+}
+
+/// One deadline of one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub rule: Rule,
+    /// 需求编号, Bug number, or the week (`2014-06-20 周报`).
+    pub record: String,
+    pub responsible: Responsible,
+    pub due: NaiveDateTime,
+    pub done: Option<NaiveDateTime>,
+}
+
+impl Deadline {
+    /// Late: done after it was due, or not done and `now` is past it.
+    pub fn late(&self, now: NaiveDateTime) -> bool {
+        match self.done {
+            Some(d) => d > self.due,
+            None => now > self.due,
+        }
+    }
+}
+
+/// What a requirement's deadlines depend on: the moments (local time) its steps were recorded
+/// as happening, and the notices given.
+#[derive(Debug, Clone, Default)]
+pub struct RequirementMoments {
+    pub number: String,
+    pub reporter: String,
+    pub requester: String,
+    /// The decision (the meeting's moment); `work` when it was 做 / 需求转换.
+    pub decided: Option<NaiveDateTime>,
+    pub work: bool,
+    pub plan_estimated: Option<NaiveDateTime>,
+    pub plan_delivered: Option<NaiveDateTime>,
+    pub acceptance_estimated: Option<NaiveDateTime>,
+    pub acceptance_actual: Option<NaiveDateTime>,
+    pub expected_recorded: Option<NaiveDateTime>,
+    /// The date in force today (after approved delays) and the day delivered.
+    pub promised: Option<NaiveDate>,
+    pub delivered_day: Option<NaiveDate>,
+    pub delivered_recorded: Option<NaiveDateTime>,
+    /// When the latest approved delay was recorded as approved.
+    pub delay_approved: Option<NaiveDateTime>,
+    /// First notices after the trigger: (step, audience) → when sent.
+    pub told_reporter_decision: Option<NaiveDateTime>,
+    pub told_requester_decision: Option<NaiveDateTime>,
+    pub told_reporter_expected: Option<NaiveDateTime>,
+    pub told_requester_expected: Option<NaiveDateTime>,
+    pub told_reporter_delay: Option<NaiveDateTime>,
+    pub told_requester_delay: Option<NaiveDateTime>,
+    pub told_reporter_completion: Option<NaiveDateTime>,
+    pub withdrawn: bool,
+}
+
+/// A requirement's deadlines (SPEC §6 R4–R14 and the promised date).
+pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadline> {
+    if m.withdrawn {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
+        if let Some(due) = due {
+            out.push(Deadline {
+                rule,
+                record: m.number.clone(),
+                responsible: Responsible {
+                    role,
+                    person: person.to_string(),
+                },
+                due,
+                done,
+            });
+        }
+    };
+    let same_day = |t: Option<NaiveDateTime>| t.map(|t| Windows::end_of(t.date()));
+    let hour = |t: Option<NaiveDateTime>| t.map(|t| t + w.within_hour);
+    let now_ = |t: Option<NaiveDateTime>| t.map(|t| t + w.immediately);
+    // the decision: recorded and told within the hour; the requester told the same day
+    push(
+        Rule::R5,
+        "需求收集人",
+        "",
+        hour(m.decided),
+        m.told_reporter_decision,
+    );
+    push(
+        Rule::R6,
+        "推广部",
+        &m.reporter,
+        same_day(m.told_reporter_decision),
+        m.told_requester_decision,
+    );
+    if m.work {
+        push(
+            Rule::R4,
+            "产品经理",
+            "",
+            m.decided.map(|t| w.days_after(t, 2)),
+            m.plan_estimated,
+        );
+        push(
+            Rule::R7,
+            "IT",
+            "",
+            m.plan_delivered.map(|t| w.days_after(t, 2)),
+            m.acceptance_estimated,
+        );
+        push(
+            Rule::R8,
+            "产品经理",
+            "",
+            hour(m.acceptance_estimated),
+            m.expected_recorded,
+        );
+        push(
+            Rule::R13,
+            "产品经理",
+            "",
+            now_(m.acceptance_actual),
+            m.delivered_recorded,
+        );
+    }
+    push(
+        Rule::R9,
+        "需求收集人",
+        "",
+        hour(m.expected_recorded),
+        m.told_reporter_expected,
+    );
+    push(
+        Rule::R10,
+        "推广部",
+        &m.reporter,
+        same_day(m.told_reporter_expected),
+        m.told_requester_expected,
+    );
+    push(
+        Rule::R11,
+        "需求收集人",
+        "",
+        hour(m.delay_approved),
+        m.told_reporter_delay,
+    );
+    push(
+        Rule::R12,
+        "推广部",
+        &m.reporter,
+        same_day(m.told_reporter_delay),
+        m.told_requester_delay,
+    );
+    push(
+        Rule::R14,
+        "需求收集人",
+        "",
+        now_(m.delivered_recorded),
+        m.told_reporter_completion,
+    );
+    // the promise: delivered by the end of the date in force
+    push(
+        Rule::Delivery,
+        "产品经理",
+        "",
+        m.promised.map(Windows::end_of),
+        m.delivered_day
+            .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or(NaiveDateTime::MIN)),
+    );
+    out
+}
+
+/// What a bug's deadlines depend on.
+#[derive(Debug, Clone, Default)]
+pub struct BugMoments {
+    pub number: String,
+    pub reporter: String,
+    pub tester: String,
+    pub found: Option<NaiveDate>,
+    pub received: Option<NaiveDate>,
+    pub reproduced: Option<NaiveDateTime>,
+    /// When the reporter was recorded as copied on the tracker entry.
+    pub copied: Option<NaiveDateTime>,
+    pub fixed: Option<NaiveDate>,
+    pub told_user: Option<NaiveDateTime>,
+    pub closed_otherwise: bool,
+}
+
+/// A bug's deadlines (SPEC §6 B1, B2, B4; B3 follows IT's own process).
+pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
+        if let Some(due) = due {
+            out.push(Deadline {
+                rule,
+                record: b.number.clone(),
+                responsible: Responsible {
+                    role,
+                    person: person.to_string(),
+                },
+                due,
+                done,
+            });
+        }
+    };
+    let start = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(0, 0, 0));
+    push(
+        Rule::B1,
+        "需求报告人",
+        &b.reporter,
+        b.found.map(Windows::end_of),
+        start(b.received),
+    );
+    if !b.closed_otherwise {
+        push(
+            Rule::B2,
+            "测试",
+            &b.tester,
+            b.reproduced.map(|t| t + w.immediately),
+            b.copied,
+        );
+        push(
+            Rule::B4,
+            "推广部",
+            &b.reporter,
+            b.fixed.map(Windows::end_of),
+            b.told_user,
+        );
+    }
+    out
+}
+
+/// The 周报 of a week with requirements to register: sent by Friday morning (R2).
+pub fn weekly_deadline(friday: NaiveDate, sent: Option<NaiveDateTime>, w: &Windows) -> Deadline {
+    Deadline {
+        rule: Rule::R2,
+        record: format!("{} 周报", super::dates::iso(friday)),
+        responsible: Responsible {
+            role: "需求收集人",
+            person: String::new(),
+        },
+        due: friday.and_time(w.weekly_by),
+        done: sent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{CalendarMode, DayKind};
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn windows() -> Windows {
+        // 2014-10-01..07 National Day, 10-11 (Saturday) a 调休 working day
+        let mut days: Vec<(NaiveDate, DayKind)> = (1..=7)
+            .map(|i| {
+                (
+                    NaiveDate::from_ymd_opt(2014, 10, i).unwrap(),
+                    DayKind::Holiday,
+                )
+            })
+            .collect();
+        days.push((d("2014-10-11"), DayKind::Workday));
+        Windows::from_settings(
+            |k| {
+                crate::domain::settings::find(k)
+                    .map(|s| s.default.to_string())
+                    .unwrap_or_default()
+            },
+            Calendar::new(days).with_mode(CalendarMode::WorkingDays),
+        )
+    }
+
+    fn rule(ds: &[Deadline], r: Rule) -> &Deadline {
+        ds.iter()
+            .find(|x| x.rule == r)
+            .unwrap_or_else(|| panic!("{r:?} in {ds:?}"))
+    }
+
+    #[test]
+    fn the_decision_at_10_30_makes_r5_due_at_11_30() {
+        let m = RequirementMoments {
+            number: "14061901".into(),
+            reporter: "刘小妹".into(),
+            decided: Some(at("2014-06-21 10:30")),
+            work: true,
+            told_reporter_decision: Some(at("2014-06-21 11:40")),
+            ..Default::default()
+        };
+        let ds = requirement_deadlines(&m, &windows());
+        let r5 = rule(&ds, Rule::R5);
+        assert_eq!(r5.due, at("2014-06-21 11:30"));
+        assert!(
+            r5.late(at("2014-06-21 12:00")),
+            "told at 11:40: ten minutes late"
+        );
+        // R6: the requester the same day the reporter learnt it; not told yet at 23:00 → not late
+        let r6 = rule(&ds, Rule::R6);
+        assert_eq!(r6.due.date(), d("2014-06-21"));
+        assert_eq!(r6.responsible.person, "刘小妹");
+        assert!(!r6.late(at("2014-06-21 23:00")) && r6.late(at("2014-06-22 08:00")));
+        // R4: within 2 working days of the Saturday meeting → Tuesday's end
+        assert_eq!(rule(&ds, Rule::R4).due.date(), d("2014-06-24"));
+        // no trigger, no deadline: nothing estimated yet, so no R8
+        assert!(!ds.iter().any(|x| x.rule == Rule::R8 || x.rule == Rule::R9));
+    }
+
+    #[test]
+    fn days_count_working_days_across_a_holiday_with_a_tiaoxiu_saturday() {
+        let m = RequirementMoments {
+            number: "14092901".into(),
+            decided: Some(at("2014-09-29 10:00")),
+            work: true,
+            plan_delivered: Some(at("2014-09-30 16:00")),
+            ..Default::default()
+        };
+        let ds = requirement_deadlines(&m, &windows());
+        // R4 from Monday 09-29: Tuesday 09-30, then the holiday to 10-07, Wednesday 10-08
+        assert_eq!(rule(&ds, Rule::R4).due.date(), d("2014-10-08"));
+        // R7 from Tuesday 09-30: 10-08, then 10-09
+        assert_eq!(rule(&ds, Rule::R7).due.date(), d("2014-10-09"));
+    }
+
+    #[test]
+    fn a_promise_is_due_on_its_day_and_a_withdrawn_requirement_has_none() {
+        let mut m = RequirementMoments {
+            number: "14061901".into(),
+            promised: Some(d("2014-07-25")),
+            ..Default::default()
+        };
+        let p = rule(&requirement_deadlines(&m, &windows()), Rule::Delivery).clone();
+        assert!(!p.late(at("2014-07-25 20:00")) && p.late(at("2014-07-26 00:01")));
+        m.delivered_day = Some(d("2014-07-25"));
+        let p = rule(&requirement_deadlines(&m, &windows()), Rule::Delivery).clone();
+        assert!(!p.late(at("2014-08-30 00:00")), "delivered on the day");
+        m.withdrawn = true;
+        assert!(requirement_deadlines(&m, &windows()).is_empty());
+    }
+
+    #[test]
+    fn bugs_and_the_weekly_report() {
+        let b = BugMoments {
+            number: "B14070101".into(),
+            reporter: "刘小妹".into(),
+            found: Some(d("2014-07-01")),
+            received: Some(d("2014-07-02")),
+            reproduced: Some(at("2014-07-02 09:00")),
+            copied: Some(at("2014-07-02 09:30")),
+            fixed: Some(d("2014-07-03")),
+            ..Default::default()
+        };
+        let ds = bug_deadlines(&b, &windows());
+        assert!(
+            rule(&ds, Rule::B1).late(at("2014-07-10 00:00")),
+            "reported a day after"
+        );
+        assert!(!rule(&ds, Rule::B2).late(at("2014-07-10 00:00")));
+        let b4 = rule(&ds, Rule::B4);
+        assert_eq!(b4.due, at("2014-07-03 23:59") + Duration::seconds(59));
+        assert!(b4.late(at("2014-07-04 09:00")));
+        let r2 = weekly_deadline(d("2014-06-20"), Some(at("2014-06-20 11:00")), &windows());
+        assert_eq!(r2.due, at("2014-06-20 12:00"));
+        assert!(!r2.late(at("2014-06-21 00:00")));
+    }
+}

@@ -1,0 +1,370 @@
+//! The facts the deadline engine (`domain::deadlines`) reads, gathered from the requirements,
+//! their history, delay applications, notifications, bugs and the weekly reports — a few
+//! queries over whole tables, then the rules in Rust.
+
+use super::Db;
+use crate::domain::dates;
+use crate::domain::deadlines::{
+    bug_deadlines, requirement_deadlines, weekly_deadline, BugMoments, Deadline,
+    RequirementMoments, Windows,
+};
+use crate::domain::delay::in_force;
+use crate::domain::requirement::Decision;
+use crate::error::Result;
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use std::collections::{HashMap, HashSet};
+
+/// A stored moment (RFC 3339) as the local time it was written in.
+fn local(s: &str) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.naive_local())
+}
+
+/// The first notice of (step, audience) sent at or after `since`.
+fn first_after(
+    notices: &[(String, String, NaiveDateTime)],
+    step: &str,
+    audience: &str,
+    since: Option<NaiveDateTime>,
+) -> Option<NaiveDateTime> {
+    let since = since?;
+    notices
+        .iter()
+        .filter(|(s, a, t)| s == step && a == audience && *t >= since)
+        .map(|(_, _, t)| *t)
+        .min()
+}
+
+impl Db {
+    /// The windows in force: the `deadlines.*` settings and the calendar.
+    pub fn deadline_windows(&self) -> Result<Windows> {
+        let calendar = self.calendar()?;
+        let conn = self.conn();
+        Ok(Windows::from_settings(
+            |k| super::settings::value(conn, k).unwrap_or_default(),
+            calendar,
+        ))
+    }
+
+    /// Every deadline of every live requirement, bug and week (SPEC §6), as of `today` for the
+    /// promised dates in force.
+    pub fn deadlines(&self, today: NaiveDate) -> Result<Vec<Deadline>> {
+        let w = self.deadline_windows()?;
+        let conn = self.conn();
+        // history: the first moment each column was given, and the latest decision
+        let mut first: HashMap<(i64, String), NaiveDateTime> = HashMap::new();
+        let mut decided: HashMap<i64, NaiveDateTime> = HashMap::new();
+        let mut created_in_app: HashSet<i64> = HashSet::new();
+        let mut st = conn.prepare_cached(
+            "SELECT entity_id, field, happened_at FROM history
+             WHERE entity = 'requirement' AND field IN ('created', 'decision',
+                 'plan_estimated_date', 'plan_actual_date', 'it_acceptance_estimated',
+                 'it_acceptance_actual', 'expected_delivery', 'actual_delivery')
+             ORDER BY id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, field, happened) = row?;
+            let Some(t) = local(&happened) else { continue };
+            match field.as_str() {
+                "created" => {
+                    created_in_app.insert(id);
+                }
+                "decision" => {
+                    decided.insert(id, t);
+                }
+                _ => {
+                    first.entry((id, field)).or_insert(t);
+                }
+            }
+        }
+        // notices, by requirement and by bug
+        let mut req_notices: HashMap<i64, Vec<(String, String, NaiveDateTime)>> = HashMap::new();
+        let mut bug_notices: HashMap<i64, Vec<(String, String, NaiveDateTime)>> = HashMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT requirement_id, bug_id, step, audience, sent_at FROM notifications",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (req, bug, step, audience, sent) = row?;
+            let Some(t) = local(&sent) else { continue };
+            match (req, bug) {
+                (Some(r), _) => req_notices.entry(r).or_default().push((step, audience, t)),
+                (_, Some(b)) => bug_notices.entry(b).or_default().push((step, audience, t)),
+                _ => {}
+            }
+        }
+        // the latest approval recorded, per requirement
+        let mut approved: HashMap<i64, NaiveDateTime> = HashMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT requirement_id, approved_at FROM delay_applications
+             WHERE approved_at IS NOT NULL AND withdrawn_at IS NULL",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (req, at) = row?;
+            if let Some(t) = local(&at) {
+                let e = approved.entry(req).or_insert(t);
+                *e = (*e).max(t);
+            }
+        }
+        let mut delays: HashMap<i64, Vec<crate::domain::delay::DelayFacts>> = HashMap::new();
+        for (req, d) in super::delays::all_facts(conn)? {
+            delays.entry(req).or_default().push(d);
+        }
+
+        let mut out = Vec::new();
+        let mut st = conn.prepare_cached(
+            "SELECT id, number, reporter, requester, decision, expected_delivery,
+                    actual_delivery, withdrawn_at, received_date
+             FROM requirements",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut weeks_in_app: HashSet<NaiveDate> = HashSet::new();
+        for row in rows {
+            let (id, number, reporter, requester, decision, expected, actual, withdrawn, received) =
+                row?;
+            let col = |c: &str| first.get(&(id, c.to_string())).copied();
+            let notices = req_notices.remove(&id).unwrap_or_default();
+            let decided_at = decided.get(&id).copied();
+            let expected_at = col("expected_delivery");
+            let delivered_at = col("actual_delivery");
+            let delay_at = approved.get(&id).copied();
+            let told =
+                |step: &str, audience: &str, since| first_after(&notices, step, audience, since);
+            let promised = in_force(
+                expected.as_deref().and_then(dates::from_iso),
+                delays.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                today,
+            )
+            .date;
+            let m = RequirementMoments {
+                number,
+                reporter,
+                requester,
+                decided: decided_at,
+                work: decision
+                    .as_deref()
+                    .and_then(Decision::from_code)
+                    .is_some_and(Decision::leads_to_work),
+                plan_estimated: col("plan_estimated_date"),
+                plan_delivered: col("plan_actual_date"),
+                acceptance_estimated: col("it_acceptance_estimated"),
+                acceptance_actual: col("it_acceptance_actual"),
+                expected_recorded: expected_at,
+                promised,
+                delivered_day: actual.as_deref().and_then(dates::from_iso),
+                delivered_recorded: delivered_at,
+                delay_approved: delay_at,
+                told_reporter_decision: told("decision", "reporter", decided_at),
+                told_requester_decision: told("decision", "requester", decided_at),
+                told_reporter_expected: told("expected", "reporter", expected_at),
+                told_requester_expected: told("expected", "requester", expected_at),
+                told_reporter_delay: told("delay", "reporter", delay_at),
+                told_requester_delay: told("delay", "requester", delay_at),
+                told_reporter_completion: told("completion", "reporter", delivered_at),
+                withdrawn: withdrawn.is_some(),
+            };
+            out.extend(requirement_deadlines(&m, &w));
+            if created_in_app.contains(&id) {
+                if let Some(r) = dates::from_iso(&received) {
+                    weeks_in_app.insert(next_weekly_friday(r));
+                }
+            }
+        }
+        // R2: each week with requirements registered in the app (imported ones were sent long ago)
+        let sent: HashMap<String, NaiveDateTime> = {
+            let mut st = conn.prepare_cached("SELECT friday, sent_at FROM weekly_reports")?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut m = HashMap::new();
+            for row in rows {
+                let (f, s) = row?;
+                if let Some(t) = local(&s) {
+                    m.insert(f, t);
+                }
+            }
+            m
+        };
+        for friday in weeks_in_app {
+            out.push(weekly_deadline(
+                friday,
+                sent.get(&dates::iso(friday)).copied(),
+                &w,
+            ));
+        }
+        // bugs
+        let mut copied: HashMap<i64, NaiveDateTime> = HashMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT entity_id, happened_at FROM history
+             WHERE entity = 'bug' AND field = 'reporter_copied' AND new_value = '1' ORDER BY id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, at) = row?;
+            if let Some(t) = local(&at) {
+                copied.entry(id).or_insert(t);
+            }
+        }
+        let mut st = conn.prepare_cached(
+            "SELECT id, number, reporter, reproduced_by, found_date, received_date, reproduced,
+                    reproduced_at, fixed_date, requirement_id, withdrawn_at
+             FROM bugs",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<i64>>(9)?,
+                r.get::<_, Option<String>>(10)?,
+            ))
+        })?;
+        for row in rows {
+            let (
+                id,
+                number,
+                reporter,
+                tester,
+                found,
+                received,
+                reproduced,
+                reproduced_at,
+                fixed,
+                req,
+                withdrawn,
+            ) = row?;
+            let notices = bug_notices.remove(&id).unwrap_or_default();
+            let fixed = fixed.as_deref().and_then(dates::from_iso);
+            let b = BugMoments {
+                number,
+                reporter,
+                tester,
+                found: found.as_deref().and_then(dates::from_iso),
+                received: dates::from_iso(&received),
+                reproduced: reproduced_at
+                    .as_deref()
+                    .filter(|_| reproduced == Some(1))
+                    .and_then(local),
+                copied: copied.get(&id).copied(),
+                fixed,
+                told_user: first_after(
+                    &notices,
+                    "bug_fixed",
+                    "user",
+                    fixed.and_then(|d| d.and_hms_opt(0, 0, 0)),
+                ),
+                closed_otherwise: req.is_some() || withdrawn.is_some(),
+            };
+            out.extend(bug_deadlines(&b, &w));
+        }
+        out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.record.cmp(&b.record)));
+        Ok(out)
+    }
+}
+
+/// The Friday whose 周报 covers a requirement received on `day` (reports close on Thursday).
+fn next_weekly_friday(day: NaiveDate) -> NaiveDate {
+    let friday = crate::domain::weekly::friday_of(day);
+    if day >= friday {
+        friday + chrono::Duration::days(7)
+    } else {
+        friday
+    }
+}
+
+/// One line of the to-do (待办): a step not done yet, who is to do it, when it is due.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TodoItem {
+    pub rule: crate::domain::deadlines::Rule,
+    pub record: String,
+    /// The person responsible, or the holders of the role (、-separated), or the role.
+    pub responsible: String,
+    /// `YYYY-MM-DD HH:MM`.
+    pub due: String,
+    pub overdue: bool,
+}
+
+impl Db {
+    /// What is due and overdue at `now` (local time), soonest first; with `person`, only the
+    /// steps that person is responsible for (named on the record, or holding the role).
+    pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
+        use crate::domain::people::Role;
+        let people = self.people()?;
+        let holders = |role: &str| -> Vec<String> {
+            let r = match role {
+                "需求收集人" => Some(Role::Collector),
+                "产品经理" => Some(Role::ProductManager),
+                "IT" => Some(Role::It),
+                "测试" => Some(Role::Tester),
+                "决策组" => Some(Role::DecisionGroup),
+                _ => None,
+            };
+            people
+                .iter()
+                .filter(|p| p.active && r.is_some_and(|r| p.roles.contains(&r)))
+                .map(|p| p.name.clone())
+                .collect()
+        };
+        let person = person.map(str::trim).filter(|p| !p.is_empty());
+        let mut out = Vec::new();
+        for d in self.deadlines(now.date())? {
+            if d.done.is_some() {
+                continue;
+            }
+            let names = if d.responsible.person.is_empty() {
+                holders(d.responsible.role)
+            } else {
+                vec![d.responsible.person.clone()]
+            };
+            if person.is_some_and(|p| !names.iter().any(|n| n == p)) {
+                continue;
+            }
+            out.push(TodoItem {
+                rule: d.rule,
+                record: d.record.clone(),
+                responsible: if names.is_empty() {
+                    d.responsible.role.to_string()
+                } else {
+                    names.join("、")
+                },
+                due: d.due.format("%Y-%m-%d %H:%M").to_string(),
+                overdue: d.late(now),
+            });
+        }
+        Ok(out)
+    }
+}
