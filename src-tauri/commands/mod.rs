@@ -74,6 +74,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::monthly_summary,
         report::monthly_export,
         report::meeting_record,
+        report::todo_list,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

@@ -113,3 +113,17 @@ pub async fn meeting_record(
     })
     .await
 }
+
+/// The to-do now (the operator's, or everyone's with `all`), soonest first.
+#[tauri::command]
+pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store::TodoItem>> {
+    read(&state, move |db| {
+        let me = if all {
+            None
+        } else {
+            db.operator()?.map(|p| p.name)
+        };
+        db.todo(crate::clock::now().naive_local(), me.as_deref())
+    })
+    .await
+}

@@ -1442,3 +1442,56 @@ async fn a_decision_meeting_of_three_requirements() {
     );
     s.close().await;
 }
+
+/// Issue 12 (the first rules): an overdue step appears in the to-do view — the operator's own
+/// and everyone's — and opens its record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overdue_step_appears_in_the_todo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    cli(&[
+        "add-requirement",
+        "--received",
+        "2014-06-19",
+        "--reporter",
+        "刘小妹",
+        "--summary",
+        "问卷",
+    ]);
+    cli(&[
+        "report",
+        "weekly",
+        "--week",
+        "2014-06-20",
+        "--sent-at",
+        "2014-06-20 09:30",
+    ]);
+    // decided long ago and the reporter never told: R5 is overdue now
+    cli(&[
+        "decide",
+        "14061901",
+        "--decision",
+        "不做",
+        "--at",
+        "2014-06-21 10:30",
+    ]);
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#operator-dialog").await;
+    s.select("#operator-dialog select[name=person]", "1").await;
+    s.click("#operator-dialog button[type=submit]").await;
+    s.click("#nav-todo").await;
+    s.wait_text("#todo tbody", "R5").await;
+    let row = s.text("#todo tbody tr[data-record='14061901']").await;
+    assert!(
+        row.contains("2014-06-21 11:30") && row.contains("李小四") && row.contains("逾期"),
+        "{row}"
+    );
+    s.screenshot("todo").await;
+    s.click("#todo-switch").await;
+    s.wait_text("h1", "全部待办").await;
+    s.click("#todo tbody tr[data-record='14061901'] td").await;
+    s.wait_text("#detail-number", "14061901").await;
+    s.close().await;
+}

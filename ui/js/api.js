@@ -98,6 +98,7 @@ export const api = {
   weeklySent: (day, at) => invoke('weekly_sent_record', { day, at }),
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
+  todo: (all) => invoke('todo_list', { all }),
   /** The monthly summary workbook where the user saves it: the path, or null. */
   exportMonthly: async (month) => {
     const path = await savePath('导出月度总结', `需求收集处理月度总结_${month}.xlsx`);
