@@ -2073,6 +2073,215 @@ fn the_todo_follows_the_recorded_steps() {
     assert!(stderr(&o).contains("--now"), "{}", stderr(&o));
 }
 
+/// Issue 12 (first version): June's assessment of a scripted month, worked out by hand.
+///
+/// 14061901 and 14061902 (received 06-19, reporter 刘小妹) are decided 做 C at the meeting of
+/// 06-21 10:30, so R5 (the collector tells the reporter) is due at 11:30: 14061901 at 13:00
+/// (1 h 30 late → "2小时"), 14061902 never (late). R6 for 14061901 (the reporter tells the
+/// requester the same day, by 24:00) is done 06-22 09:00 (9 h → "9小时"): −20 for 刘小妹. R9 (the
+/// expected date of 06-23 09:00 told within the hour) is never done, nor is R14 after the
+/// completion of 06-27 17:00: the collector 李小四 is late 4 times → the 1–5 band, −20. The
+/// promise of 06-25 is kept on 06-27 (2 days) → −100 for the product manager 孙经理, who also
+/// never gave the planning estimates (R4, listed without a deduction: the policy sets none).
+#[test]
+fn the_assessment_of_a_scripted_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "孙经理", "--roles", "产品经理"],
+    );
+    for requester in ["郭主任", "沈丽"] {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                "刘小妹",
+                "--requester",
+                requester,
+                "--summary",
+                "问卷",
+            ],
+        );
+    }
+    ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-20",
+            "--sent-at",
+            "2014-06-20 09:30",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "meeting",
+            "--at",
+            "2014-06-21 10:30",
+            "--verdict",
+            "14061901=做:C",
+            "--verdict",
+            "14061902=做:C",
+        ],
+    );
+    let notify = |to: &str, at: &str| {
+        ok(
+            &db,
+            &[
+                "notify",
+                "14061901",
+                "--step",
+                "决策结果",
+                "--to",
+                to,
+                "--channel",
+                "QQ",
+                "--at",
+                at,
+            ],
+        );
+    };
+    notify("报告人", "2014-06-21 13:00");
+    notify("需求人", "2014-06-22 09:00");
+    ok(
+        &db,
+        &[
+            "expect",
+            "14061901",
+            "--date",
+            "2014-06-25",
+            "--at",
+            "2014-06-23 09:00",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "complete",
+            "14061901",
+            "--date",
+            "2014-06-27",
+            "--at",
+            "2014-06-27 17:00",
+        ],
+    );
+
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["assessment", "--month", "2014-06", "--json"])).unwrap();
+    assert_eq!(v["月份"], "2014-06");
+    type Evidence = Vec<(String, String, String)>;
+    let people: Vec<(String, u64, bool, Evidence)> = v["人员"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["姓名"].as_str().unwrap().to_string(),
+                p["扣款"].as_u64().unwrap(),
+                p["无绩效"].as_bool().unwrap(),
+                p["明细"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| {
+                        (
+                            l["规则"]
+                                .as_str()
+                                .unwrap()
+                                .split(' ')
+                                .next()
+                                .unwrap()
+                                .to_string(),
+                            l["记录"].as_str().unwrap().to_string(),
+                            format!("{}/{}", l["迟了"].as_str().unwrap(), l["扣款"]),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let line = |r: &str, rec: &str, late: &str| (r.to_string(), rec.to_string(), late.to_string());
+    assert_eq!(people.len(), 3, "{v}");
+    assert_eq!(
+        people[0],
+        (
+            "刘小妹".to_string(),
+            20,
+            false,
+            vec![line("R6", "14061901", "9小时/20")]
+        )
+    );
+    let (name, total, no_pay, lines) = &people[1];
+    assert_eq!(
+        (name.as_str(), *total, *no_pay),
+        ("孙经理", 100, false),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&line("按承诺日期交付", "14061901", "2天/100")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.0 == "R4" && l.2.ends_with("/0"))
+            .count(),
+        2,
+        "{lines:?}"
+    );
+    let (name, total, no_pay, lines) = &people[2];
+    assert_eq!(
+        (name.as_str(), *total, *no_pay),
+        ("李小四", 20, false),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&line("R5", "14061901", "2小时/0")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| ["R5", "R9", "R14"].contains(&l.0.as_str()))
+            .count(),
+        4
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        &line("收集人登记、通知本月未按时", "", "/20"),
+        "the band line"
+    );
+    assert!(v.to_string().contains("本月未按时 4 次（1–5 次）"), "{v}");
+    // the workbook: totals and evidence
+    let out = dir.path().join("考核.xlsx");
+    ok(
+        &db,
+        &[
+            "assessment",
+            "--month",
+            "2014-06",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let (cells, _) = xlsx_cells(&out);
+    assert_eq!(
+        cells.get(&(0, 0)).map(String::as_str),
+        Some("月度考核表（2014-06）")
+    );
+    assert_eq!(cells.get(&(3, 0)).map(String::as_str), Some("刘小妹"));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -1,6 +1,7 @@
 //! The headless command line: the same core the window uses, for the jobs people script.
 //! With no subcommand the window opens. One file per area holds its arguments and its output.
 
+mod assessment;
 mod bug;
 mod calendar;
 mod delay;
@@ -94,6 +95,8 @@ pub enum Command {
     Bugs(bug::BugsArgs),
     /// 周报（新增需求收集周报、新增Bug周报）、记录周报已发送；月报
     Report(report::ReportArgs),
+    /// 月度考核表：某月每人未按时的事项与扣款（--json、--out 导出 .xlsx）
+    Assessment(assessment::AssessmentArgs),
     /// 待办：按时间节点（附表的时限）算出的待办与逾期事项，最早到期的在前
     Todo(todo::TodoArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
@@ -375,6 +378,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Report(a) => report::report(db, actor, a, out),
         Command::Meeting(a) => meeting::meeting(db, actor, a, out),
         Command::Todo(a) => todo::todo(db, a, out),
+        Command::Assessment(a) => assessment::assessment(db, a, out),
     }
 }
 

@@ -126,6 +126,9 @@ pub struct Deadline {
     pub responsible: Responsible,
     pub due: NaiveDateTime,
     pub done: Option<NaiveDateTime>,
+    /// For the assessment, when it differs from `due`: a promised date moved by a delay filed
+    /// after the promise had passed still counts from the promise (SPEC §7).
+    pub assessed_due: Option<NaiveDateTime>,
 }
 
 impl Deadline {
@@ -155,6 +158,9 @@ pub struct RequirementMoments {
     pub expected_recorded: Option<NaiveDateTime>,
     /// The date in force today (after approved delays) and the day delivered.
     pub promised: Option<NaiveDate>,
+    /// The date the assessment holds it to: moved only by approved delays filed before the
+    /// date they moved had passed (SPEC §7).
+    pub promised_honoured: Option<NaiveDate>,
     pub delivered_day: Option<NaiveDate>,
     pub delivered_recorded: Option<NaiveDateTime>,
     /// When the latest approved delay was recorded as approved.
@@ -187,6 +193,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
                 },
                 due,
                 done,
+                assessed_due: None,
             });
         }
     };
@@ -279,9 +286,14 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         "产品经理",
         "",
         m.promised.map(Windows::end_of),
-        m.delivered_day
-            .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or(NaiveDateTime::MIN)),
+        // a day, like the promise: delivered any time on the promised day is on time
+        m.delivered_day.map(Windows::end_of),
     );
+    if let (Some(last), Some(h)) = (out.last_mut(), m.promised_honoured) {
+        if last.rule == Rule::Delivery && Some(h) != m.promised {
+            last.assessed_due = Some(Windows::end_of(h));
+        }
+    }
     out
 }
 
@@ -315,6 +327,7 @@ pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
                 },
                 due,
                 done,
+                assessed_due: None,
             });
         }
     };
@@ -356,6 +369,7 @@ pub fn weekly_deadline(friday: NaiveDate, sent: Option<NaiveDateTime>, w: &Windo
         },
         due: friday.and_time(w.weekly_by),
         done: sent,
+        assessed_due: None,
     }
 }
 

@@ -41,6 +41,7 @@ macro_rules! labelled_enum {
 /// The store turns it into `Error::Invalid` (`From`).
 pub type Refusal = (&'static str, String);
 
+pub mod assessment;
 pub mod bug;
 pub mod calendar;
 pub mod dates;

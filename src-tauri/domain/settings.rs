@@ -23,6 +23,7 @@ pub const ALL: &[&[Setting]] = &[
     super::calendar::SETTINGS,
     super::bug::SETTINGS,
     super::deadlines::SETTINGS,
+    super::assessment::SETTINGS,
 ];
 
 /// The editable lists people choose from, by code, with what they are called. Values are kept

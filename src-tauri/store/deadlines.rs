@@ -159,12 +159,11 @@ impl Db {
             let delay_at = approved.get(&id).copied();
             let told =
                 |step: &str, audience: &str, since| first_after(&notices, step, audience, since);
-            let promised = in_force(
-                expected.as_deref().and_then(dates::from_iso),
-                delays.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-                today,
-            )
-            .date;
+            let expected_day = expected.as_deref().and_then(dates::from_iso);
+            let own = delays.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let promised = in_force(expected_day, own, today).date;
+            let in_time: Vec<_> = own.iter().filter(|d| !d.filed_late()).cloned().collect();
+            let promised_honoured = in_force(expected_day, &in_time, today).date;
             let m = RequirementMoments {
                 number,
                 reporter,
@@ -180,6 +179,7 @@ impl Db {
                 acceptance_actual: col("it_acceptance_actual"),
                 expected_recorded: expected_at,
                 promised,
+                promised_honoured,
                 delivered_day: actual.as_deref().and_then(dates::from_iso),
                 delivered_recorded: delivered_at,
                 delay_approved: delay_at,
@@ -318,38 +318,63 @@ pub struct TodoItem {
     pub overdue: bool,
 }
 
+/// Who answers for a deadline: the person the record names, else the active holders of its role.
+fn responsible_names(people: &[super::Person], d: &Deadline) -> Vec<String> {
+    use crate::domain::people::Role;
+    if !d.responsible.person.is_empty() {
+        return vec![d.responsible.person.clone()];
+    }
+    let role = match d.responsible.role {
+        "需求收集人" => Some(Role::Collector),
+        "产品经理" => Some(Role::ProductManager),
+        "IT" => Some(Role::It),
+        "测试" => Some(Role::Tester),
+        "决策组" => Some(Role::DecisionGroup),
+        _ => None,
+    };
+    people
+        .iter()
+        .filter(|p| p.active && role.is_some_and(|r| p.roles.contains(&r)))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
 impl Db {
+    /// The monthly assessment (SPEC §7, `domain::assessment`): each person's late steps of
+    /// `month` with the deductions, the amounts from the `assessment.*` settings. A step whose
+    /// role has no single holder is charged to the role, named so.
+    pub fn assessment(
+        &self,
+        month: crate::domain::monthly::Month,
+    ) -> Result<Vec<crate::domain::assessment::Sheet>> {
+        let people = self.people()?;
+        let deadlines = self.deadlines(month.last())?;
+        let conn = self.conn();
+        let amounts = crate::domain::assessment::Amounts::from_settings(|k| {
+            super::settings::value(conn, k).unwrap_or_default()
+        });
+        Ok(crate::domain::assessment::assess(
+            month,
+            &deadlines,
+            &|d| match responsible_names(&people, d).as_slice() {
+                [one] => one.clone(),
+                _ => format!("{}（未指定负责人）", d.responsible.role),
+            },
+            amounts,
+        ))
+    }
+
     /// What is due and overdue at `now` (local time), soonest first; with `person`, only the
     /// steps that person is responsible for (named on the record, or holding the role).
     pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
-        use crate::domain::people::Role;
         let people = self.people()?;
-        let holders = |role: &str| -> Vec<String> {
-            let r = match role {
-                "需求收集人" => Some(Role::Collector),
-                "产品经理" => Some(Role::ProductManager),
-                "IT" => Some(Role::It),
-                "测试" => Some(Role::Tester),
-                "决策组" => Some(Role::DecisionGroup),
-                _ => None,
-            };
-            people
-                .iter()
-                .filter(|p| p.active && r.is_some_and(|r| p.roles.contains(&r)))
-                .map(|p| p.name.clone())
-                .collect()
-        };
         let person = person.map(str::trim).filter(|p| !p.is_empty());
         let mut out = Vec::new();
         for d in self.deadlines(now.date())? {
             if d.done.is_some() {
                 continue;
             }
-            let names = if d.responsible.person.is_empty() {
-                holders(d.responsible.role)
-            } else {
-                vec![d.responsible.person.clone()]
-            };
+            let names = responsible_names(&people, &d);
             if person.is_some_and(|p| !names.iter().any(|n| n == p)) {
                 continue;
             }
