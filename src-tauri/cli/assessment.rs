@@ -77,7 +77,7 @@ pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()>
                 } else {
                     ""
                 },
-                s.lines.len()
+                s.late_steps
             )?;
         }
         writeln!(out, "{} 共 {} 人", month.label(), sheets.len())?;

@@ -75,6 +75,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::monthly_export,
         report::meeting_record,
         report::todo_list,
+        report::assessment_month,
+        report::assessment_export,
         bug::bug_edit,
         bug::bug_export,
         bug::bug_weekly_export,

@@ -127,3 +127,29 @@ pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store
     })
     .await
 }
+
+/// The month's assessment (月度考核表), one sheet per person.
+#[tauri::command]
+pub async fn assessment_month(
+    state: Managed<'_>,
+    month: String,
+) -> Result<Vec<crate::domain::assessment::Sheet>> {
+    read(&state, move |db| db.assessment(month_of(&month)?)).await
+}
+
+/// Writes the month's assessment workbook (totals, evidence) to `path`.
+#[tauri::command]
+pub async fn assessment_export(state: Managed<'_>, month: String, path: String) -> Result<String> {
+    read(&state, move |db| {
+        let m = month_of(&month)?;
+        let bytes = crate::excel::assessment::assessment_book(&m.label(), &db.assessment(m)?)?;
+        crate::excel::save::write_atomic(
+            std::path::Path::new(&path),
+            &bytes,
+            "xlsx",
+            crate::excel::save::Existing::Replace,
+        )?;
+        Ok(path)
+    })
+    .await
+}

@@ -151,6 +151,8 @@ pub struct Sheet {
     /// In yuan.
     pub deduction: u32,
     pub no_performance_pay: bool,
+    /// How many steps were missed (the band lines are summaries, not steps).
+    pub late_steps: usize,
     pub lines: Vec<Line>,
 }
 
@@ -194,6 +196,7 @@ pub fn assess(
             name: name.clone(),
             deduction: 0,
             no_performance_pay: false,
+            late_steps: 0,
             lines: Vec::new(),
         });
         let deduction = match charge(d.rule) {
@@ -218,6 +221,7 @@ pub fn assess(
             Charge::None => 0,
         };
         sheet.deduction += deduction;
+        sheet.late_steps += 1;
         sheet.lines.push(Line {
             rule: d.rule.label().to_string(),
             record: d.record.clone(),

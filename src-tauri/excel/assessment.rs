@@ -43,7 +43,7 @@ pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
             ws.write_string_with_format(r, 0, &s.name, &cell)?;
             ws.write_number_with_format(r, 1, f64::from(s.deduction), &cell)?;
             ws.write_string_with_format(r, 2, if s.no_performance_pay { "是" } else { "" }, &cell)?;
-            ws.write_number_with_format(r, 3, s.lines.len() as f64, &cell)?;
+            ws.write_number_with_format(r, 3, s.late_steps as f64, &cell)?;
         }
         Ok(())
     };

@@ -1493,5 +1493,20 @@ async fn an_overdue_step_appears_in_the_todo() {
     s.wait_text("h1", "全部待办").await;
     s.click("#todo tbody tr[data-record='14061901'] td").await;
     s.wait_text("#detail-number", "14061901").await;
+    // …and in the month's assessment, charged to the collector
+    s.click("#nav-weekly").await;
+    s.click("#tab-assessment").await;
+    s.wait_css("#assessment-export").await;
+    s.fill(".detail-head [name=month]", "2014-06").await;
+    s.click(".detail-head form button[type=submit]").await;
+    s.wait_text("h1", "（2014-06）").await;
+    let sheet = s.text("[data-sheet='李小四']").await;
+    assert!(
+        sheet.contains("R5 记录决策并通知报告人")
+            && sheet.contains("14061901")
+            && sheet.contains("未完成"),
+        "{sheet}"
+    );
+    s.screenshot("assessment").await;
     s.close().await;
 }

@@ -99,6 +99,11 @@ export const api = {
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
   todo: (all) => invoke('todo_list', { all }),
+  assessment: (month) => invoke('assessment_month', { month }),
+  exportAssessment: async (month) => {
+    const path = await savePath('导出月度考核表', `月度考核表_${month}.xlsx`);
+    return path ? invoke('assessment_export', { month, path }) : null;
+  },
   /** The monthly summary workbook where the user saves it: the path, or null. */
   exportMonthly: async (month) => {
     const path = await savePath('导出月度总结', `需求收集处理月度总结_${month}.xlsx`);

@@ -7,7 +7,7 @@ import { dayInput } from '../components/steps.js';
 
 /** The two reports' switch. */
 const reportTabs = (current) => h('div', { class: 'tabs', role: 'tablist' },
-  [['weekly', '新增需求收集周报'], ['meeting', '决策会'], ['monthly', '月度总结']].map(([k, label]) => h('button', {
+  [['weekly', '新增需求收集周报'], ['meeting', '决策会'], ['monthly', '月度总结'], ['assessment', '月度考核']].map(([k, label]) => h('button', {
     type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,
     onclick: () => { location.hash = `#/${k}`; },
   }, label)));
@@ -206,4 +206,35 @@ export async function meetingView(app, day = null) {
     h('div', { class: 'card' }, form,
       h('p', { class: 'hint' }, `分级：${app.info.grades.map((g) => `${g.label} ${g.hint}`).join(' · ')}`)),
     result);
+}
+
+/** #/assessment[/YYYY-MM]: the 月度考核表 — per person the deduction, "no performance pay", and
+ * every missed step with its rule, record, due and done times — as the core assessed it. */
+export async function assessmentView(app, month = null) {
+  const now = new Date();
+  const wanted = month || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  const sheets = await api.assessment(wanted);
+  const picker = h('input', { name: 'month', value: wanted, placeholder: '年-月', autocomplete: 'off' });
+  const show = (e) => { e.preventDefault(); go(`#/assessment/${encodeURIComponent(picker.value.trim())}`); };
+  const exportBook = async () => {
+    try { const p = await api.exportAssessment(wanted); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
+  };
+  return h('section', {}, reportTabs('assessment'),
+    h('div', { class: 'detail-head' }, h('h1', {}, `月度考核表（${wanted}）`), h('span', { class: 'spacer' }),
+      h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '月份', picker), h('button', { type: 'submit' }, '查看')),
+      h('button', { type: 'button', class: 'primary', id: 'assessment-export', onclick: exportBook }, '导出…')),
+    sheets.length ? h('table', { class: 'plain', id: 'assessment-totals' },
+      h('thead', {}, h('tr', {}, ['姓名', '扣款（元）', '无绩效', '未按时'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, sheets.map((s) => h('tr', { 'data-person': s.name }, h('td', {}, s.name), h('td', { class: 'num' }, String(s.deduction)),
+        h('td', {}, s.no_performance_pay ? h('span', { class: 'badge overdue' }, '无绩效') : ''), h('td', { class: 'num' }, String(s.late_steps))))))
+      : h('p', { class: 'muted' }, '这个月没有未按时的事项。'),
+    sheets.map((s) => h('div', { class: 'card', 'data-sheet': s.name }, h('h2', {}, `${s.name}：扣款 ${s.deduction} 元${s.no_performance_pay ? '，当月无绩效' : ''}`),
+      h('table', { class: 'plain' },
+        h('thead', {}, h('tr', {}, ['规则', '记录', '到期', '完成', '迟了', '扣款'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, s.lines.map((l) => (l.record
+          ? h('tr', {}, h('td', {}, l.rule), h('td', {}, l.record), h('td', {}, moment(l.due)),
+            h('td', {}, l.done ? moment(l.done) : '未完成'), h('td', {}, l.late_by), h('td', { class: 'num' }, String(l.deduction)))
+          // a band's summary line: no record, no times
+          : h('tr', { class: 'band' }, h('td', { colspan: 5 }, l.rule), h('td', { class: 'num' }, String(l.deduction))))))))),
+    h('p', { class: 'hint' }, '按制度的时间节点与考核规则算出；金额和档位可在“设置”中修改（assessment.*）。'));
 }
