@@ -2282,6 +2282,159 @@ fn the_assessment_of_a_scripted_month() {
     assert_eq!(cells.get(&(3, 0)).map(String::as_str), Some("刘小妹"));
 }
 
+/// Issue 12 (first version): a quarter's reward candidates — everyone whose steps were all in
+/// time, the collector who missed nothing, and a grade A requirement delivered with 11 of its 20
+/// working days left (decided Monday 06-02, promised 06-30, delivered 06-13); 王五, who told his
+/// requester a day late, is not among them.
+#[test]
+fn the_quarters_reward_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "孙经理", "--roles", "产品经理"],
+    );
+    for reporter in ["刘小妹", "王五"] {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-02",
+                "--reporter",
+                reporter,
+                "--requester",
+                "郭主任",
+                "--summary",
+                "问卷",
+            ],
+        );
+    }
+    ok(
+        &db,
+        &[
+            "report",
+            "weekly",
+            "--week",
+            "2014-06-06",
+            "--sent-at",
+            "2014-06-06 09:00",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "meeting",
+            "--at",
+            "2014-06-02 10:00",
+            "--verdict",
+            "14060201=做:A",
+            "--verdict",
+            "14060202=不做",
+        ],
+    );
+    let notify = |n: &str, step: &str, to: &str, at: &str| {
+        ok(
+            &db,
+            &[
+                "notify",
+                n,
+                "--step",
+                step,
+                "--to",
+                to,
+                "--channel",
+                "QQ",
+                "--at",
+                at,
+            ],
+        );
+    };
+    notify("14060201", "决策结果", "报告人", "2014-06-02 10:30");
+    notify("14060201", "决策结果", "需求人", "2014-06-02 15:00");
+    notify("14060202", "决策结果", "报告人", "2014-06-02 10:40");
+    notify("14060202", "决策结果", "需求人", "2014-06-03 09:00");
+    ok(
+        &db,
+        &[
+            "plan",
+            "14060201",
+            "--estimated",
+            "2014-06-04",
+            "--at",
+            "2014-06-03 09:00",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "expect",
+            "14060201",
+            "--date",
+            "2014-06-30",
+            "--at",
+            "2014-06-03 10:00",
+        ],
+    );
+    notify("14060201", "预期交付日", "报告人", "2014-06-03 10:30");
+    notify("14060201", "预期交付日", "需求人", "2014-06-03 16:00");
+    ok(
+        &db,
+        &[
+            "complete",
+            "14060201",
+            "--date",
+            "2014-06-13",
+            "--at",
+            "2014-06-13 10:00",
+        ],
+    );
+    notify("14060201", "完成交付", "报告人", "2014-06-13 10:30");
+
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["rewards", "--quarter", "2014-Q2", "--json"])).unwrap();
+    assert_eq!(v["季度"], "2014-Q2");
+    let names = |k: &str| -> Vec<(String, u64)> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["姓名"].as_str().unwrap().to_string(),
+                    p["按时事项"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names("准时奖"),
+        [
+            ("刘小妹".to_string(), 2),
+            ("孙经理".to_string(), 2),
+            ("李小四".to_string(), 5)
+        ],
+        "{v}"
+    );
+    assert_eq!(names("无遗漏奖"), [("李小四".to_string(), 5)]);
+    let major = &v["重大需求提前完成"][0];
+    assert_eq!(
+        (
+            &major["需求编号"],
+            &major["工作日"],
+            &major["提前工作日"],
+            &major["负责人"]
+        ),
+        (&"14060201".into(), &20.into(), &11.into(), &"孙经理".into())
+    );
+    let o = genjin(&db, &["rewards", "--quarter", "2014-Q5", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是季度"), "{}", stderr(&o));
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

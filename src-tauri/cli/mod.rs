@@ -13,6 +13,7 @@ mod people;
 mod register;
 mod report;
 mod requirement;
+mod rewards;
 mod settings;
 mod todo;
 
@@ -97,6 +98,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// 月度考核表：某月每人未按时的事项与扣款（--json、--out 导出 .xlsx）
     Assessment(assessment::AssessmentArgs),
+    /// 季度奖励候选：全部按时的人、提前完成的重大需求、无遗漏的收集人（附证据；金额由人决定）
+    Rewards(rewards::RewardsArgs),
     /// 待办：按时间节点（附表的时限）算出的待办与逾期事项，最早到期的在前
     Todo(todo::TodoArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
@@ -379,6 +382,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Meeting(a) => meeting::meeting(db, actor, a, out),
         Command::Todo(a) => todo::todo(db, a, out),
         Command::Assessment(a) => assessment::assessment(db, a, out),
+        Command::Rewards(a) => rewards::rewards(db, a, out),
     }
 }
 

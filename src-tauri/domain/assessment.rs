@@ -123,7 +123,7 @@ enum Charge {
 
 fn charge(rule: Rule) -> Charge {
     match rule {
-        Rule::B1 | Rule::R6 | Rule::R10 | Rule::R12 | Rule::B4 => Charge::Each,
+        Rule::R1 | Rule::B1 | Rule::R6 | Rule::R10 | Rule::R12 | Rule::B4 => Charge::Each,
         Rule::R2 | Rule::R5 | Rule::R9 | Rule::R11 | Rule::R14 => Charge::CollectorBand,
         Rule::R8 | Rule::R13 => Charge::ManagerBand,
         Rule::Delivery => Charge::Delivery,
@@ -408,5 +408,140 @@ mod tests {
         d.assessed_due = Some(at("2014-06-20 23:59"));
         let s = &run(&[d])[0];
         assert_eq!((s.deduction, s.lines[0].late_by.as_str()), (100, "5天"));
+    }
+}
+
+/// A calendar quarter, `2014-Q2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quarter {
+    pub year: i32,
+    pub quarter: u32,
+}
+
+impl Quarter {
+    /// `2014-Q2` (also `2014Q2`, `2014-q2`); `None` otherwise.
+    pub fn parse(s: &str) -> Option<Quarter> {
+        let t = s.trim().to_uppercase();
+        let (y, q) = t.split_once('Q')?;
+        let y = y.trim_end_matches('-');
+        if y.len() != 4 {
+            return None;
+        }
+        let quarter: u32 = q.parse().ok()?;
+        (1..=4).contains(&quarter).then_some(Quarter {
+            year: y.parse().ok()?,
+            quarter,
+        })
+    }
+
+    pub fn label(self) -> String {
+        format!("{}-Q{}", self.year, self.quarter)
+    }
+
+    /// Its three months.
+    pub fn months(self) -> [Month; 3] {
+        let first = Month {
+            year: self.year,
+            month: (self.quarter - 1) * 3 + 1,
+        };
+        [first, first.next(), first.next().next()]
+    }
+
+    pub fn contains(self, day: chrono::NaiveDate) -> bool {
+        self.months().iter().any(|m| m.contains(day))
+    }
+}
+
+/// A major requirement (grade A / B) delivered early (policy: 准时奖, "major requirement done
+/// 50% of the working days early").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EarlyMajor {
+    pub number: String,
+    pub grade: String,
+    pub decided: chrono::NaiveDate,
+    pub promised: chrono::NaiveDate,
+    pub delivered: chrono::NaiveDate,
+    /// Working days from the decision to the promise, and how many of them were left over.
+    pub span_days: i64,
+    pub early_days: i64,
+    pub responsible: String,
+}
+
+/// One person's record in a quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OnTime {
+    pub name: String,
+    /// Steps due in the quarter, all done in time.
+    pub steps: usize,
+}
+
+/// The quarter's reward candidates with their evidence (SPEC §7): people decide the amounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rewards {
+    pub quarter: String,
+    /// 准时奖: every step of theirs due in the quarter done in time.
+    pub on_time: Vec<OnTime>,
+    /// 准时奖 (major): grade A/B requirements delivered with at least half the working days left.
+    pub early_majors: Vec<EarlyMajor>,
+    /// 无遗漏奖: collectors whose registering and notices were all in time.
+    pub no_misses: Vec<OnTime>,
+}
+
+/// The candidates of `quarter` from the deadlines (as of its end) and the majors found early.
+pub fn rewards(
+    quarter: Quarter,
+    deadlines: &[Deadline],
+    person_of: &dyn Fn(&Deadline) -> String,
+    early_majors: Vec<EarlyMajor>,
+) -> Rewards {
+    let end = quarter.months()[2]
+        .last()
+        .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
+    // per person: (steps, late); and the collector's own steps
+    let mut all: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut collector: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in deadlines {
+        let due = d.assessed_due.unwrap_or(d.due);
+        if !quarter.contains(due.date()) || due > end {
+            continue;
+        }
+        let late = match d.done {
+            Some(done) => done > due,
+            None => end > due,
+        };
+        let name = person_of(d);
+        let e = all.entry(name.clone()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(late);
+        if charge(d.rule) == Charge::CollectorBand {
+            let c = collector.entry(name).or_default();
+            c.0 += 1;
+            c.1 += usize::from(late);
+        }
+    }
+    let clean = |m: std::collections::BTreeMap<String, (usize, usize)>| {
+        m.into_iter()
+            .filter(|(_, (n, late))| *n > 0 && *late == 0)
+            .map(|(name, (steps, _))| OnTime { name, steps })
+            .collect()
+    };
+    Rewards {
+        quarter: quarter.label(),
+        on_time: clean(all),
+        early_majors,
+        no_misses: clean(collector),
+    }
+}
+
+#[cfg(test)]
+mod reward_tests {
+    use super::*;
+
+    #[test]
+    fn quarters_parse_and_hold_their_months() {
+        let q = Quarter::parse("2014-q2").unwrap();
+        assert_eq!(q.label(), "2014-Q2");
+        assert_eq!(q.months()[2].label(), "2014-06");
+        assert!(Quarter::parse("2014-Q5").is_none() && Quarter::parse("14-Q1").is_none());
     }
 }

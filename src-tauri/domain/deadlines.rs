@@ -8,9 +8,9 @@
 //! (working days with holidays and 调休, or calendar days: `calendar.mode`), the 周报's
 //! "Friday morning" as a time of day (default 12:00).
 //!
-//! This module covers the steps whose trigger and completion the record states: R2, R4–R14 and
-//! the promised delivery date, B1, B2 and B4. R1 (a reporter's report before Thursday close) and
-//! R3 (the meeting itself) are not derived yet; nor is B3 (IT's own process: no deadline).
+//! This module covers the steps whose trigger and completion the record states: R1, R2, R4–R14
+//! and the promised delivery date, B1, B2 and B4. R3 (the meeting itself, "when needed") has no
+//! deadline of its own; nor has B3 (IT's own process).
 
 use super::calendar::Calendar;
 use super::settings::Setting;
@@ -20,6 +20,7 @@ use serde::Serialize;
 labelled_enum!(
     /// A step of the policy's deadline table.
     Rule {
+        R1 = "R1", "R1 周四下班前提交需求";
         R2 = "R2", "R2 登记并发送周报";
         R4 = "R4", "R4 预估策划文档交付日";
         R5 = "R5", "R5 记录决策并通知报告人";
@@ -56,6 +57,16 @@ pub const SETTINGS: &[Setting] = &[
         choices: &[],
     },
     Setting {
+        key: "deadlines.thursday_close",
+        default: "18:00",
+        help: "“周四下班前”的时刻（R1：报告人提交需求）",
+        check: |v| match NaiveTime::parse_from_str(v, "%H:%M") {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!("须为 时:分（例如 18:00），不能是“{v}”")),
+        },
+        choices: &[],
+    },
+    Setting {
         key: "deadlines.weekly_by",
         default: "12:00",
         help: "周报须在周五几点前发出（R2，“周五上午”）",
@@ -80,6 +91,7 @@ pub struct Windows {
     pub within_hour: Duration,
     pub immediately: Duration,
     pub weekly_by: NaiveTime,
+    pub thursday_close: NaiveTime,
     pub calendar: Calendar,
 }
 
@@ -93,6 +105,8 @@ impl Windows {
             immediately: mins("deadlines.immediately_minutes"),
             weekly_by: NaiveTime::parse_from_str(&value("deadlines.weekly_by"), "%H:%M")
                 .unwrap_or(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN)),
+            thursday_close: NaiveTime::parse_from_str(&value("deadlines.thursday_close"), "%H:%M")
+                .unwrap_or(NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN)),
             calendar,
         }
     }
@@ -148,6 +162,9 @@ pub struct RequirementMoments {
     pub number: String,
     pub reporter: String,
     pub requester: String,
+    /// 填报日期 (the day the reporter filled the form) and the day the collector received it.
+    pub reported: Option<NaiveDate>,
+    pub received: Option<NaiveDate>,
     /// The decision (the meeting's moment); `work` when it was 做 / 需求转换.
     pub decided: Option<NaiveDateTime>,
     pub work: bool,
@@ -200,6 +217,23 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     let same_day = |t: Option<NaiveDateTime>| t.map(|t| Windows::end_of(t.date()));
     let hour = |t: Option<NaiveDateTime>| t.map(|t| t + w.within_hour);
     let now_ = |t: Option<NaiveDateTime>| t.map(|t| t + w.immediately);
+    // R1: the report reaches the collector by Thursday close of the week it was filled in
+    // (received that Thursday counts as in time: a received day has no hour)
+    push(
+        Rule::R1,
+        "需求报告人",
+        &m.reporter,
+        m.reported.map(|r| {
+            let thursday = super::weekly::friday_of(r) - Duration::days(1);
+            let thursday = if r > thursday {
+                thursday + Duration::days(7)
+            } else {
+                thursday
+            };
+            thursday.and_time(w.thursday_close)
+        }),
+        m.received.and_then(|d| d.and_hms_opt(0, 0, 0)),
+    );
     // the decision: recorded and told within the hour; the requester told the same day
     push(
         Rule::R5,
@@ -471,6 +505,32 @@ mod tests {
         assert!(!p.late(at("2014-08-30 00:00")), "delivered on the day");
         m.withdrawn = true;
         assert!(requirement_deadlines(&m, &windows()).is_empty());
+    }
+
+    #[test]
+    fn a_report_is_due_by_thursday_close_of_its_week() {
+        let m = |reported: &str, received: &str| RequirementMoments {
+            number: "x".into(),
+            reporter: "刘小妹".into(),
+            reported: Some(d(reported)),
+            received: Some(d(received)),
+            ..Default::default()
+        };
+        let r1 = |reported, received| {
+            requirement_deadlines(&m(reported, received), &windows())
+                .into_iter()
+                .find(|x| x.rule == Rule::R1)
+                .unwrap()
+        };
+        let on_thursday = r1("2014-06-16", "2014-06-19");
+        assert_eq!(on_thursday.due, at("2014-06-19 18:00"));
+        assert!(!on_thursday.late(at("2014-07-01 00:00")));
+        assert!(
+            r1("2014-06-16", "2014-06-20").late(at("2014-07-01 00:00")),
+            "Friday: late"
+        );
+        // filled on a Friday: the next Thursday
+        assert_eq!(r1("2014-06-20", "2014-06-23").due, at("2014-06-26 18:00"));
     }
 
     #[test]
