@@ -2430,6 +2430,19 @@ fn the_quarters_reward_candidates() {
         ),
         (&"14060201".into(), &20.into(), &11.into(), &"孙经理".into())
     );
+    // the rules are the decision group's to change: refused for others, taken from them
+    let o = genjin(
+        &db,
+        &["--as", "李小四", "settings", "assessment.band_low", "30"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("只有决策组成员"), "{}", stderr(&o));
+    ok(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
+    ok(
+        &db,
+        &["--as", "王总", "settings", "assessment.band_low", "30"],
+    );
+    assert!(ok(&db, &["settings"]).contains("assessment.band_low"));
     let o = genjin(&db, &["rewards", "--quarter", "2014-Q5", "--json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是季度"), "{}", stderr(&o));

@@ -26,6 +26,13 @@ pub const ALL: &[&[Setting]] = &[
     super::assessment::SETTINGS,
 ];
 
+/// Whether only the decision group may change `key`: the assessment's amounts and bands and
+/// the deadlines' windows are the company's rules (issue 12: "editable by the decision group,
+/// refused for others").
+pub fn decision_group_only(key: &str) -> bool {
+    key.starts_with("assessment.") || key.starts_with("deadlines.")
+}
+
 /// The editable lists people choose from, by code, with what they are called. Values are kept
 /// in `list_items`; one no longer wanted is hidden, never deleted (records keep their value).
 pub const LISTS: &[(&str, &str)] = &[

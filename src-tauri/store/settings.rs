@@ -46,6 +46,27 @@ impl Db {
             ));
         };
         (spec.check)(value).map_err(|m| Error::invalid(key, m))?;
+        if domain_settings::decision_group_only(key) {
+            let allowed = match actor.person_id {
+                Some(id) => self
+                    .person(id)
+                    .map(|p| {
+                        p.roles
+                            .contains(&crate::domain::people::Role::DecisionGroup)
+                    })
+                    .unwrap_or(false),
+                None => false,
+            };
+            if !allowed {
+                return Err(Error::invalid(
+                    key,
+                    format!(
+                        "“{key}”是考核与时间节点的规则，只有决策组成员可以修改（{} 不是决策组成员）",
+                        actor.name
+                    ),
+                ));
+            }
+        }
         let now = actor.stamp();
         self.write(|tx| {
             let old = get(tx, key)?;
