@@ -330,6 +330,8 @@ pub struct TodoItem {
     /// `YYYY-MM-DD HH:MM`.
     pub due: String,
     pub overdue: bool,
+    /// Falls due within the next hour (the window's reminder).
+    pub soon: bool,
 }
 
 /// Who answers for a deadline: the person the record names, else the active holders of its role.
@@ -481,6 +483,7 @@ impl Db {
                 },
                 due: d.due.format("%Y-%m-%d %H:%M").to_string(),
                 overdue: d.late(now),
+                soon: d.due >= now && d.due - now <= chrono::Duration::hours(1),
             });
         }
         Ok(out)

@@ -1481,6 +1481,25 @@ async fn an_overdue_step_appears_in_the_todo() {
     s.wait_css("#operator-dialog").await;
     s.select("#operator-dialog select[name=person]", "1").await;
     s.click("#operator-dialog button[type=submit]").await;
+    // a desktop notification told the operator, once (the app checks on opening, then every minute)
+    let mut told: Vec<serde_json::Value> = Vec::new();
+    for _ in 0..100 {
+        let v = s
+            .client
+            .execute("return window.__genjinNotified || [];", vec![])
+            .await
+            .unwrap();
+        told = serde_json::from_value(v).unwrap();
+        if !told.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        told.iter().any(|n| n["title"] == "跟进：待办已逾期"
+            && n["body"].as_str().unwrap_or("").contains("14061901")),
+        "{told:?}"
+    );
     s.click("#nav-todo").await;
     s.wait_text("#todo tbody", "R5").await;
     let row = s.text("#todo tbody tr[data-record='14061901']").await;

@@ -99,6 +99,12 @@ export const api = {
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
   todo: (all) => invoke('todo_list', { all }),
+  /** A desktop notification (tests read window.__genjinNotified; a system without a
+   * notification service fails quietly). */
+  notify: async (title, body) => {
+    (window.__genjinNotified ||= []).push({ title, body });
+    try { await invoke('plugin:notification|notify', { options: { title, body } }); } catch (_) { /* no notification service */ }
+  },
   assessment: (month) => invoke('assessment_month', { month }),
   exportAssessment: async (month) => {
     const path = await savePath('导出月度考核表', `月度考核表_${month}.xlsx`);

@@ -112,6 +112,28 @@ async function start() {
   }));
   await render();
   if (!app.info.operator) await chooseOperator(true);
+  remind();
+  setInterval(remind, 60 * 1000);
+}
+
+const NOTIFIED_KEY = 'genjin.notified';
+
+/** While the app is open: a desktop notification when one of the operator's steps falls due
+ * within the hour or becomes overdue — once per step (what is due is the core's to-do). */
+async function remind() {
+  if (!app.info || !app.info.operator) return;
+  let items;
+  try { items = await api.todo(false); } catch (_) { return; }
+  const told = new Set(JSON.parse(localStorage.getItem(NOTIFIED_KEY) || '[]'));
+  const fresh = items.filter((i) => (i.overdue || i.soon) && !told.has(`${i.rule}|${i.record}|${i.due}`));
+  if (!fresh.length) return;
+  // a few by name, the rest counted: opening on a backlog does not flood the desktop
+  for (const i of fresh.slice(0, 3)) {
+    await api.notify(i.overdue ? '跟进：待办已逾期' : '跟进：待办一小时内到期', `${i.rule} · ${i.record} · ${i.due} 到期`);
+  }
+  if (fresh.length > 3) await api.notify('跟进：还有待办', `另有 ${fresh.length - 3} 项到期或逾期，见“待办”`);
+  fresh.forEach((i) => told.add(`${i.rule}|${i.record}|${i.due}`));
+  localStorage.setItem(NOTIFIED_KEY, JSON.stringify([...told].slice(-1000)));
 }
 
 start();
