@@ -2262,6 +2262,60 @@ fn the_assessment_of_a_scripted_month() {
         "the band line"
     );
     assert!(v.to_string().contains("本月未按时 4 次（1–5 次）"), "{v}");
+    // the rules are versioned by the day they take effect: June keeps June's rules
+    ok(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
+    let collector = |db: &Path| -> u64 {
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(db, &["assessment", "--month", "2014-06", "--json"])).unwrap();
+        v["人员"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["姓名"] == "李小四")
+            .unwrap()["扣款"]
+            .as_u64()
+            .unwrap()
+    };
+    ok(
+        &db,
+        &[
+            "--as",
+            "王总",
+            "settings",
+            "assessment.band_low",
+            "30",
+            "--from",
+            "2014-07-01",
+        ],
+    );
+    assert_eq!(collector(&db), 20, "a rule from July leaves June as it was");
+    ok(
+        &db,
+        &[
+            "--as",
+            "王总",
+            "settings",
+            "assessment.band_low",
+            "35",
+            "--from",
+            "2014-06-01",
+        ],
+    );
+    assert_eq!(collector(&db), 35, "a rule from June applies to June");
+    let o = genjin(
+        &db,
+        &[
+            "--as",
+            "王总",
+            "settings",
+            "calendar.mode",
+            "calendar_days",
+            "--from",
+            "2014-06-01",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有生效日期"), "{}", stderr(&o));
     // the workbook: totals and evidence
     let out = dir.path().join("考核.xlsx");
     ok(

@@ -12,6 +12,9 @@ pub struct SettingsArgs {
     key: Option<String>,
     /// 新的值，例如 YYYYMM-NNN
     value: Option<String>,
+    /// 考核与时间节点的规则从哪天起生效（默认今天；之前的月份仍按旧规则考核）
+    #[arg(long)]
+    from: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -35,7 +38,12 @@ pub struct BackupArgs {
 pub fn settings(db: &mut Db, actor: &Actor, a: SettingsArgs, out: &mut dyn Write) -> Result<()> {
     match (a.key, a.value) {
         (Some(k), Some(v)) => {
-            db.configure(actor, &k, &v)?;
+            let from = a
+                .from
+                .as_deref()
+                .map(|d| super::export::day_arg("--from", d))
+                .transpose()?;
+            db.configure_from(actor, &k, &v, from)?;
             writeln!(out, "{k} = {}", v.trim())?;
         }
         (key, _) => {

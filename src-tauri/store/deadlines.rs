@@ -37,20 +37,21 @@ fn first_after(
 }
 
 impl Db {
-    /// The windows in force: the `deadlines.*` settings and the calendar.
-    pub fn deadline_windows(&self) -> Result<Windows> {
+    /// The windows in force on `day`: the `deadlines.*` rules of that day (versioned) and the
+    /// calendar.
+    pub fn deadline_windows(&self, day: NaiveDate) -> Result<Windows> {
         let calendar = self.calendar()?;
         let conn = self.conn();
         Ok(Windows::from_settings(
-            |k| super::settings::value(conn, k).unwrap_or_default(),
+            |k| super::settings::value_as_of(conn, k, day).unwrap_or_default(),
             calendar,
         ))
     }
 
-    /// Every deadline of every live requirement, bug and week (SPEC §6), as of `today` for the
-    /// promised dates in force.
+    /// Every deadline of every live requirement, bug and week (SPEC §6), with the windows and
+    /// the promised dates in force on `today`.
     pub fn deadlines(&self, today: NaiveDate) -> Result<Vec<Deadline>> {
-        let w = self.deadline_windows()?;
+        let w = self.deadline_windows(today)?;
         let conn = self.conn();
         // history: the first moment each column was given, and the latest decision
         let mut first: HashMap<(i64, String), NaiveDateTime> = HashMap::new();
@@ -366,8 +367,9 @@ impl Db {
         let people = self.people()?;
         let deadlines = self.deadlines(month.last())?;
         let conn = self.conn();
+        // the rules in force that month: re-running an old month gives the same sheet
         let amounts = crate::domain::assessment::Amounts::from_settings(|k| {
-            super::settings::value(conn, k).unwrap_or_default()
+            super::settings::value_as_of(conn, k, month.last()).unwrap_or_default()
         });
         Ok(crate::domain::assessment::assess(
             month,

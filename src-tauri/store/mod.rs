@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_delay_scans.sql"),
     include_str!("migrations/0005_bugs.sql"),
     include_str!("migrations/0006_weekly.sql"),
+    include_str!("migrations/0007_rule_versions.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -38,7 +38,26 @@ impl Db {
 
     /// Changes one configurable setting after its module's check; the change goes to history.
     pub fn configure(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        self.configure_from(actor, key, value, None)
+    }
+
+    /// `configure`, for a rule of the decision group taking effect from `from` (default today):
+    /// months before it keep the rule they had (`value_as_of`). Errors: `Invalid` for an
+    /// unknown key, a refused value, a non-member, or `from` given for another setting.
+    pub fn configure_from(
+        &mut self,
+        actor: &Actor,
+        key: &str,
+        value: &str,
+        from: Option<chrono::NaiveDate>,
+    ) -> Result<()> {
         let value = value.trim();
+        if from.is_some() && !domain_settings::decision_group_only(key) {
+            return Err(Error::invalid(
+                "from",
+                format!("“{key}”不是考核或时间节点的规则，没有生效日期"),
+            ));
+        }
         let Some(spec) = domain_settings::find(key) else {
             return Err(Error::invalid(
                 "key",
@@ -68,8 +87,17 @@ impl Db {
             }
         }
         let now = actor.stamp();
+        let versioned = domain_settings::decision_group_only(key);
+        let from = from.unwrap_or(actor.today());
         self.write(|tx| {
             let old = get(tx, key)?;
+            if versioned {
+                tx.execute(
+                    "INSERT INTO rule_versions (key, value, effective_from, recorded_by, recorded_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![key, value, crate::domain::dates::iso(from), actor.name, now],
+                )?;
+            }
             set(tx, key, value)?;
             record(
                 tx,
@@ -215,4 +243,47 @@ pub(crate) fn set(tx: &Transaction, key: &str, value: &str) -> rusqlite::Result<
         [key, value],
     )?;
     Ok(())
+}
+
+/// The value of a versioned rule in force on `day`: the latest version taking effect by then;
+/// before its first version, the value it had then (the declared default, or a value set before
+/// versions were kept). Other settings: the value in force now.
+pub(crate) fn value_as_of(
+    conn: &rusqlite::Connection,
+    key: &str,
+    day: chrono::NaiveDate,
+) -> Result<String> {
+    if !domain_settings::decision_group_only(key) {
+        return value(conn, key);
+    }
+    let iso = crate::domain::dates::iso(day);
+    let in_force: Option<String> = conn
+        .prepare_cached(
+            "SELECT value FROM rule_versions WHERE key = ?1 AND effective_from <= ?2
+             ORDER BY effective_from DESC, id DESC LIMIT 1",
+        )?
+        .query_row(rusqlite::params![key, iso], |r| r.get(0))
+        .optional()?;
+    if let Some(v) = in_force {
+        return Ok(v);
+    }
+    let versioned: bool = conn
+        .prepare_cached("SELECT 1 FROM rule_versions WHERE key = ?1")?
+        .exists([key])?;
+    if versioned {
+        // every version takes effect later: the value before them
+        let before: Option<Option<String>> = conn
+            .prepare_cached(
+                "SELECT old_value FROM history WHERE entity = 'setting' AND field = ?1
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        return Ok(before.flatten().unwrap_or_else(|| {
+            domain_settings::find(key)
+                .map(|s| s.default.to_string())
+                .unwrap_or_default()
+        }));
+    }
+    value(conn, key)
 }
