@@ -1,4 +1,5 @@
-//! The to-do over 100,000 requirements with their history (issue 12: under 1 s). Figures go to
+//! The to-do and a month's assessment over 100,000 requirements with their history (issue 12:
+//! under 1 s). Figures go to
 //! BENCHMARKS.md.
 //!
 //!     BENCH_DB=/path/to/filled.sqlite3 cargo run --release --example deadlines_bench
@@ -40,6 +41,10 @@ fn main() {
     time("the to-do, everyone", &|| db.todo(now, None).unwrap().len());
     time("the to-do, one person", &|| {
         db.todo(now, Some("张三")).unwrap().len()
+    });
+    let month = genjin::domain::monthly::Month::of(now.date());
+    time("this month's assessment (月度考核表)", &|| {
+        db.assessment(month).unwrap().len()
     });
     println!("peak RSS: {:.0} MB", bench_util::peak_rss_mb());
 }
