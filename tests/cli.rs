@@ -2502,6 +2502,70 @@ fn the_quarters_reward_candidates() {
     assert!(stderr(&o).contains("不是季度"), "{}", stderr(&o));
 }
 
+/// Issue 12: each requirement knows who answers for its steps — filled when the first holder
+/// of a role does a step of it, editable — and its deadlines are theirs.
+#[test]
+fn the_responsible_people_are_filled_by_the_first_step_and_editable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    for name in ["李小四", "周五"] {
+        ok(
+            &db,
+            &["add-person", "--name", name, "--roles", "需求收集人"],
+        );
+    }
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷",
+        ],
+    );
+    let r5 = |db: &Path| -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(db, &["todo", "--now", "2014-06-21 11:00", "--json"]))
+                .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["规则"].as_str().unwrap().starts_with("R5"))
+            .map(|i| i["负责人"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    ok(
+        &db,
+        &[
+            "--as",
+            "李小四",
+            "decide",
+            "14061901",
+            "--decision",
+            "不做",
+            "--at",
+            "2014-06-21 10:30",
+        ],
+    );
+    assert_eq!(r5(&db), "李小四", "the collector who recorded the decision");
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
+    assert_eq!(show["collector"], "李小四");
+    ok(&db, &["responsible", "14061901", "--collector", "周五"]);
+    assert_eq!(r5(&db), "周五");
+    assert!(ok(&db, &["history", "14061901"]).contains("需求收集人\t李小四 → 周五"));
+    let o = genjin(&db, &["responsible", "14061901", "--it", "无此人"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("IT负责人“无此人”不在人员名单中"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// Issue 9: 附表1 exported filled and blank reads like the paper form — the cells' texts, the
 /// merged title / heading / reason / signature boxes, and the print setup (A4 portrait, one
 /// page, the form's area) set in the file.

@@ -64,6 +64,8 @@ pub enum Command {
     History(requirement::HistoryArgs),
     /// 显示一条需求的时间线：每件事发生在哪一天（每行：日期、事件、说明、来源）
     Timeline(requirement::TimelineArgs),
+    /// 负责人：需求收集人、产品经理、IT负责人（第一次由担任该角色的人做某一步时自动填入）
+    Responsible(requirement::ResponsibleArgs),
     /// 策划：记录策划文档编号、预计交付日、实际交付日（未给出的保持不变）
     Plan(requirement::PlanArgs),
     /// IT验收：记录预计验收日、实际验收日（未给出的保持不变）
@@ -364,6 +366,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::History(a) => requirement::history(db, a, out),
         Command::Timeline(a) => requirement::timeline(db, a, out),
         Command::Plan(a) => requirement::plan(db, actor, a, out),
+        Command::Responsible(a) => requirement::responsible(db, actor, a, out),
         Command::Acceptance(a) => requirement::acceptance(db, actor, a, out),
         Command::Notify(a) => notify::notify(db, actor, a, out),
         Command::People(a) => people::people(db, a, out),

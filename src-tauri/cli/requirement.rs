@@ -101,6 +101,20 @@ pub struct DayArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ResponsibleArgs {
+    number: String,
+    /// 需求收集人（空字符串表示清除）
+    #[arg(long)]
+    collector: Option<String>,
+    /// 产品经理
+    #[arg(long)]
+    product_manager: Option<String>,
+    /// IT负责人
+    #[arg(long = "it")]
+    it_owner: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct PlanArgs {
     number: String,
     /// 策划文档编号
@@ -233,6 +247,31 @@ pub fn complete(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> 
         r.number,
         r.actual_delivery.unwrap_or_default(),
         r.status.label()
+    )?;
+    Ok(())
+}
+
+/// 负责人: who answers for the requirement's steps; what is not given is kept.
+pub fn responsible(
+    db: &mut Db,
+    actor: &Actor,
+    a: ResponsibleArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let r = db.set_responsible(
+        actor,
+        &a.number,
+        &crate::store::ResponsibleInput {
+            collector: a.collector,
+            product_manager: a.product_manager,
+            it_owner: a.it_owner,
+            at: StepTime::default(),
+        },
+    )?;
+    writeln!(
+        out,
+        "{} 需求收集人：{}，产品经理：{}，IT负责人：{}",
+        r.number, r.collector, r.product_manager, r.it_owner
     )?;
     Ok(())
 }
@@ -411,6 +450,9 @@ fn show_text(r: &Requirement, out: &mut dyn Write) -> Result<()> {
         ("当前承诺交付日", d(&r.promised_date)),
         ("实际交付日", d(&r.actual_delivery)),
         ("备注", r.register_remark.clone()),
+        ("需求收集人", r.collector.clone()),
+        ("产品经理", r.product_manager.clone()),
+        ("IT负责人", r.it_owner.clone()),
     ];
     for (k, v) in rows {
         writeln!(out, "{k}：{v}")?;

@@ -36,6 +36,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         requirement::requirement_update,
         requirement::requirement_decide,
         requirement::requirement_plan,
+        requirement::requirement_responsible,
         requirement::requirement_it_acceptance,
         requirement::requirement_expect,
         requirement::requirement_complete,

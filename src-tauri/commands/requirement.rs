@@ -49,6 +49,16 @@ pub async fn requirement_plan(
     write(&state, move |db, a| db.record_plan(a, &number, &input)).await
 }
 
+/// Who answers for the requirement's steps (`Db::set_responsible`).
+#[tauri::command]
+pub async fn requirement_responsible(
+    state: Managed<'_>,
+    number: String,
+    input: crate::store::ResponsibleInput,
+) -> Result<Requirement> {
+    write(&state, move |db, a| db.set_responsible(a, &number, &input)).await
+}
+
 #[tauri::command]
 pub async fn requirement_it_acceptance(
     state: Managed<'_>,

@@ -162,6 +162,10 @@ pub struct RequirementMoments {
     pub number: String,
     pub reporter: String,
     pub requester: String,
+    /// Who answers for the steps (empty: the role's holder).
+    pub collector: String,
+    pub product_manager: String,
+    pub it_owner: String,
     /// 填报日期 (the day the reporter filled the form) and the day the collector received it.
     pub reported: Option<NaiveDate>,
     pub received: Option<NaiveDate>,
@@ -235,10 +239,11 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         m.received.and_then(|d| d.and_hms_opt(0, 0, 0)),
     );
     // the decision: recorded and told within the hour; the requester told the same day
+    let (col, pm, it) = (&m.collector, &m.product_manager, &m.it_owner);
     push(
         Rule::R5,
         "需求收集人",
-        "",
+        col,
         hour(m.decided),
         m.told_reporter_decision,
     );
@@ -253,28 +258,28 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         push(
             Rule::R4,
             "产品经理",
-            "",
+            pm,
             m.decided.map(|t| w.days_after(t, 2)),
             m.plan_estimated,
         );
         push(
             Rule::R7,
             "IT",
-            "",
+            it,
             m.plan_delivered.map(|t| w.days_after(t, 2)),
             m.acceptance_estimated,
         );
         push(
             Rule::R8,
             "产品经理",
-            "",
+            pm,
             hour(m.acceptance_estimated),
             m.expected_recorded,
         );
         push(
             Rule::R13,
             "产品经理",
-            "",
+            pm,
             now_(m.acceptance_actual),
             m.delivered_recorded,
         );
@@ -282,7 +287,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     push(
         Rule::R9,
         "需求收集人",
-        "",
+        col,
         hour(m.expected_recorded),
         m.told_reporter_expected,
     );
@@ -296,7 +301,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     push(
         Rule::R11,
         "需求收集人",
-        "",
+        col,
         hour(m.delay_approved),
         m.told_reporter_delay,
     );
@@ -310,7 +315,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     push(
         Rule::R14,
         "需求收集人",
-        "",
+        col,
         now_(m.delivered_recorded),
         m.told_reporter_completion,
     );
@@ -318,7 +323,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     push(
         Rule::Delivery,
         "产品经理",
-        "",
+        pm,
         m.promised.map(Windows::end_of),
         // a day, like the promise: delivered any time on the promised day is on time
         m.delivered_day.map(Windows::end_of),

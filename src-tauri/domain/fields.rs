@@ -53,6 +53,9 @@ const REQUIREMENT: &[(&str, &str)] = &[
     ("notification", "通知"),
     ("notification_confirmed", "确认已知"),
     ("from_bug", "由 Bug 转来"),
+    ("collector", "需求收集人"),
+    ("product_manager", "产品经理"),
+    ("it_owner", "IT负责人"),
 ];
 
 /// A delay application's fields (附表1) and its sign-off events.

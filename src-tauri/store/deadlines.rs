@@ -132,7 +132,8 @@ impl Db {
         let mut out = Vec::new();
         let mut st = conn.prepare_cached(
             "SELECT id, number, reporter, requester, decision, expected_delivery,
-                    actual_delivery, withdrawn_at, received_date, report_date
+                    actual_delivery, withdrawn_at, received_date, report_date, collector,
+                    product_manager, it_owner
              FROM requirements",
         )?;
         let rows = st.query_map([], |r| {
@@ -147,6 +148,11 @@ impl Db {
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, String>(8)?,
                 r.get::<_, Option<String>>(9)?,
+                (
+                    r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
+                    r.get::<_, String>(12)?,
+                ),
             ))
         })?;
         let mut weeks_in_app: HashSet<NaiveDate> = HashSet::new();
@@ -162,6 +168,7 @@ impl Db {
                 withdrawn,
                 received,
                 reported,
+                (collector, product_manager, it_owner),
             ) = row?;
             let col = |c: &str| first.get(&(id, c.to_string())).copied();
             let notices = req_notices.remove(&id).unwrap_or_default();
@@ -180,6 +187,9 @@ impl Db {
                 number,
                 reporter,
                 requester,
+                collector,
+                product_manager,
+                it_owner,
                 // a report read from a legacy file keeps its days: R1 is stated by them
                 reported: reported.as_deref().and_then(dates::from_iso),
                 received: dates::from_iso(&received),

@@ -37,7 +37,7 @@ pub use register::{
 };
 pub use requirements::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
-    StepTime,
+    ResponsibleInput, StepTime,
 };
 pub use search::SEARCHED;
 pub use weekly::{AgendaItem, WeeklySent};
@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_bugs.sql"),
     include_str!("migrations/0006_weekly.sql"),
     include_str!("migrations/0007_rule_versions.sql"),
+    include_str!("migrations/0008_responsible.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1512,6 +1512,15 @@ async fn an_overdue_step_appears_in_the_todo() {
     s.wait_text("h1", "全部待办").await;
     s.click("#todo tbody tr[data-record='14061901'] td").await;
     s.wait_text("#detail-number", "14061901").await;
+    // who answers for its steps: set on the requirement's 详情
+    s.click("#tab-details").await;
+    s.wait_css("#responsible-form").await;
+    s.fill("#responsible-form [name=collector]", "李小四").await;
+    s.click("#responsible-form button[type=submit]").await;
+    s.wait_text("#toasts", "负责人已保存").await;
+    s.click("#tab-details").await;
+    s.wait_css("#responsible-form").await;
+    assert_eq!(s.value("#responsible-form [name=collector]").await, "李小四");
     // …and in the month's assessment, charged to the collector
     s.click("#nav-weekly").await;
     s.click("#tab-assessment").await;

@@ -35,6 +35,7 @@ export async function savePath(title, suggested, extensions = ['xlsx']) {
 export const api = {
   appInfo: () => invoke('app_info'),
   people: () => invoke('person_list'),
+  setResponsible: (number, input) => invoke('requirement_responsible', { number, input }),
   addPerson: (input, makeOperator = false) => invoke('person_add', { input, makeOperator }),
   updatePerson: (id, input) => invoke('person_update', { id, input }),
   setOperator: (id) => invoke('operator_set', { id }),

@@ -6,7 +6,7 @@ mod types;
 
 pub use types::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
-    StepTime,
+    ResponsibleInput, StepTime,
 };
 
 use super::change::{self, Edit, REQUIREMENT};
@@ -326,6 +326,40 @@ impl Db {
         Ok(planned.into_iter().map(|(n, ..)| n).collect())
     }
 
+    /// Who answers for the requirement's steps (collector, product manager, IT owner): each
+    /// a known person or empty; `None` keeps the stored name. Errors: `Invalid` for a name
+    /// not in the people list, naming the role.
+    pub fn set_responsible(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        input: &ResponsibleInput,
+    ) -> Result<Requirement> {
+        let mut checked: Vec<(&'static str, String)> = Vec::new();
+        for (col, label, given) in [
+            ("collector", "需求收集人", &input.collector),
+            ("product_manager", "产品经理", &input.product_manager),
+            ("it_owner", "IT负责人", &input.it_owner),
+        ] {
+            let Some(name) = given.as_deref().map(str::trim) else {
+                continue;
+            };
+            if !name.is_empty() && self.person_by_name(name)?.is_none() {
+                return Err(Error::invalid(
+                    col,
+                    format!("{label}“{name}”不在人员名单中，请先在“人员”中登记"),
+                ));
+            }
+            checked.push((col, name.to_string()));
+        }
+        self.step(actor, number, &input.at, |_| {
+            Ok(checked
+                .into_iter()
+                .map(|(c, n)| (c, Value::Text(n)))
+                .collect())
+        })
+    }
+
     /// The product manager's planning document: its number and estimated / actual delivery.
     pub fn record_plan(
         &mut self,
@@ -518,7 +552,29 @@ fn step_in(
     let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
     let req = load(tx, number)?;
     change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
-    let values = plan(&req)?;
+    let mut values = plan(&req)?;
+    // the first one of a role to do a step of it answers for its steps from then on
+    if let Some(id) = actor.person_id {
+        let roles: Option<String> = tx
+            .query_row("SELECT roles FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let roles = crate::domain::people::roles_from_codes(&roles.unwrap_or_default());
+        use crate::domain::people::Role;
+        for (role, col, stored) in [
+            (Role::Collector, "collector", &req.collector),
+            (
+                Role::ProductManager,
+                "product_manager",
+                &req.product_manager,
+            ),
+            (Role::It, "it_owner", &req.it_owner),
+        ] {
+            if roles.contains(&role) && stored.is_empty() && !values.iter().any(|(c, _)| *c == col)
+            {
+                values.push((col, Value::Text(actor.name.clone())));
+            }
+        }
+    }
     if req.withdrawn_at.is_some() {
         return Err(Error::Conflict(format!(
             "需求 {number} 已撤回，请先恢复再修改"

@@ -64,6 +64,17 @@ pub struct DecisionInput {
     pub at: StepTime,
 }
 
+/// Who is responsible for a requirement's steps; `None` keeps the stored name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ResponsibleInput {
+    pub collector: Option<String>,
+    pub product_manager: Option<String>,
+    pub it_owner: Option<String>,
+    #[serde(flatten)]
+    pub at: StepTime,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct PlanInput {
@@ -132,6 +143,10 @@ pub struct Requirement {
     pub remark: String,
     pub withdrawn_at: Option<String>,
     pub withdrawn_reason: String,
+    /// Who answers for its steps (SPEC §6): filled when one of them first does a step, editable.
+    pub collector: String,
+    pub product_manager: String,
+    pub it_owner: String,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -193,6 +208,9 @@ pub(crate) const COLUMNS: &[&str] = &[
     "remark",
     "withdrawn_at",
     "withdrawn_reason",
+    "collector",
+    "product_manager",
+    "it_owner",
     "created_at",
     "updated_at",
     "version",
@@ -242,6 +260,9 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         remark: r.get("remark")?,
         withdrawn_at: r.get("withdrawn_at")?,
         withdrawn_reason: r.get("withdrawn_reason")?,
+        collector: r.get("collector")?,
+        product_manager: r.get("product_manager")?,
+        it_owner: r.get("it_owner")?,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         version: r.get("version")?,

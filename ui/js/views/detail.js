@@ -1,7 +1,7 @@
 // 需求详情: walk a requirement through its lifecycle, close the loop, read its history.
 import { api } from '../api.js';
 import {
-  h, clear, compact, dialog, field, formLabel, go, moment, select, showError,
+  h, clear, compact, dialog, field, formData, formLabel, go, moment, select, showError,
   toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
@@ -95,10 +95,28 @@ const FACTS = [
   ['登记时间', 'created_at'], ['撤回时间', 'withdrawn_at'], ['撤回原因', 'withdrawn_reason'],
 ];
 
-function detailsTab(app, r) {
+async function detailsTab(app, r) {
   const shown = FACTS.filter(([, k]) => r[k]).map(([label, k]) => [label || formLabel(app.info.forms.report, k) || k, k]);
-  return h('div', { class: 'card' }, h('dl', { class: 'facts' },
-    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])])));
+  // 负责人: who answers for the steps (filled by the first holder of a role to act; editable)
+  const people = await api.people();
+  const names = h('datalist', { id: 'people-names' }, people.filter((p) => p.active).map((p) => h('option', { value: p.name })));
+  const form = h('form', { id: 'responsible-form', class: 'card' }, h('h3', {}, '负责人'),
+    h('div', { class: 'grid' },
+      [['需求收集人', 'collector'], ['产品经理', 'product_manager'], ['IT负责人', 'it_owner']].map(([label, k]) =>
+        field(label, h('input', { name: k, value: r[k], list: 'people-names', autocomplete: 'off' })))),
+    names, h('div', { class: 'error-text' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '保存负责人')),
+    h('p', { class: 'hint' }, '时间节点的待办和考核按这里的人计算；未填时按担任该角色的人。'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.setResponsible(r.number, { ...formData(form), version: r.version });
+      toast('负责人已保存');
+      go(location.hash);
+    } catch (err) { showError(err, form); }
+  });
+  return h('div', {}, h('div', { class: 'card' }, h('dl', { class: 'facts' },
+    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])]))), form);
 }
 
 async function notifyTab(app, r) {
@@ -149,7 +167,7 @@ export async function detailView(app, number, tab = 'flow') {
       r.steps.edit.open ? h('a', { href: `${base}/edit`, class: 'button', id: 'edit-report' }, '编辑报告') : null,
       r.steps.withdraw.open ? h('button', { type: 'button', class: 'danger', id: 'withdraw', onclick: withdraw }, '撤回') : null),
     tabs, body);
-  const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? detailsTab(app, r)
+  const content = current === 'flow' ? flowTab(app, r) : current === 'details' ? await detailsTab(app, r)
     : current === 'delays' ? await delayTab(app, r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);
   clear(body, content);
