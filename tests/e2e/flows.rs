@@ -1515,12 +1515,16 @@ async fn an_overdue_step_appears_in_the_todo() {
     // who answers for its steps: set on the requirement's 详情
     s.click("#tab-details").await;
     s.wait_css("#responsible-form").await;
-    s.fill("#responsible-form [name=collector]", "李小四").await;
+    s.select("#responsible-form select[name=collector]", "李小四")
+        .await;
     s.click("#responsible-form button[type=submit]").await;
     s.wait_text("#toasts", "负责人已保存").await;
     s.click("#tab-details").await;
     s.wait_css("#responsible-form").await;
-    assert_eq!(s.value("#responsible-form [name=collector]").await, "李小四");
+    assert_eq!(
+        s.value("#responsible-form [name=collector]").await,
+        "李小四"
+    );
     // …and in the month's assessment, charged to the collector
     s.click("#nav-weekly").await;
     s.click("#tab-assessment").await;

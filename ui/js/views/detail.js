@@ -98,13 +98,13 @@ const FACTS = [
 async function detailsTab(app, r) {
   const shown = FACTS.filter(([, k]) => r[k]).map(([label, k]) => [label || formLabel(app.info.forms.report, k) || k, k]);
   // 负责人: who answers for the steps (filled by the first holder of a role to act; editable)
-  const people = await api.people();
-  const names = h('datalist', { id: 'people-names' }, people.filter((p) => p.active).map((p) => h('option', { value: p.name })));
+  const people = (await api.people()).filter((p) => p.active).map((p) => p.name);
+  const choices = (stored) => [['', '—（按角色）'], ...people, ...(stored && !people.includes(stored) ? [stored] : [])];
   const form = h('form', { id: 'responsible-form', class: 'card' }, h('h3', {}, '负责人'),
     h('div', { class: 'grid' },
       [['需求收集人', 'collector'], ['产品经理', 'product_manager'], ['IT负责人', 'it_owner']].map(([label, k]) =>
-        field(label, h('input', { name: k, value: r[k], list: 'people-names', autocomplete: 'off' })))),
-    names, h('div', { class: 'error-text' }),
+        field(label, select(k, choices(r[k]), r[k])))),
+    h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, '保存负责人')),
     h('p', { class: 'hint' }, '时间节点的待办和考核按这里的人计算；未填时按担任该角色的人。'));
   form.addEventListener('submit', async (e) => {
