@@ -2,6 +2,7 @@
 //! SPEC §7 (issue 12's exact interface).
 
 use super::to_json;
+use crate::domain::dates::minute;
 use crate::domain::monthly::Month;
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -23,10 +24,6 @@ pub struct AssessmentArgs {
     /// 已有同名文件时覆盖它
     #[arg(long)]
     force: bool,
-}
-
-fn moment(t: &chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()> {
@@ -55,8 +52,8 @@ pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()>
                     "明细": s.lines.iter().map(|l| serde_json::json!({
                         "规则": l.rule,
                         "记录": l.record,
-                        "到期": moment(&l.due),
-                        "完成": l.done.as_ref().map(moment),
+                        "到期": minute(&l.due),
+                        "完成": l.done.as_ref().map(minute),
                         "迟了": l.late_by,
                         "扣款": l.deduction,
                     })).collect::<Vec<_>>(),

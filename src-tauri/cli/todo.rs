@@ -23,8 +23,7 @@ pub struct TodoArgs {
 pub fn todo(db: &Db, a: TodoArgs, out: &mut dyn Write) -> Result<()> {
     let now = match a.now.as_deref() {
         Some(t) => crate::domain::dates::parse_moment(t)
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
-            .map(|t| t.naive_local())
+            .and_then(|s| crate::domain::dates::local_of_moment(&s))
             .ok_or_else(|| {
                 Error::invalid(
                     "now",

@@ -128,6 +128,18 @@ pub fn happened_at(input: Option<&str>, now: DateTime<FixedOffset>) -> crate::Re
     Ok(stored)
 }
 
+/// A stored moment as the local time it was written in (the deadlines compare these).
+pub fn local_of_moment(stored: &str) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(stored)
+        .ok()
+        .map(|t| t.naive_local())
+}
+
+/// A moment as people read and type it: `2014-06-21 11:30`.
+pub fn minute(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The calendar day of a stored moment.
 pub fn day_of_moment(stored: &str) -> Option<NaiveDate> {
     DateTime::parse_from_rfc3339(stored)

@@ -146,6 +146,27 @@ pub struct Deadline {
 }
 
 impl Deadline {
+    pub fn new(
+        rule: Rule,
+        record: &str,
+        role: &'static str,
+        person: &str,
+        due: NaiveDateTime,
+        done: Option<NaiveDateTime>,
+    ) -> Deadline {
+        Deadline {
+            rule,
+            record: record.to_string(),
+            responsible: Responsible {
+                role,
+                person: person.to_string(),
+            },
+            due,
+            done,
+            assessed_due: None,
+        }
+    }
+
     /// Late: done after it was due, or not done and `now` is past it.
     pub fn late(&self, now: NaiveDateTime) -> bool {
         match self.done {
@@ -203,20 +224,9 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         return Vec::new();
     }
     let mut out = Vec::new();
+    // a step whose trigger has not happened (no due time) has no deadline
     let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
-        if let Some(due) = due {
-            out.push(Deadline {
-                rule,
-                record: m.number.clone(),
-                responsible: Responsible {
-                    role,
-                    person: person.to_string(),
-                },
-                due,
-                done,
-                assessed_due: None,
-            });
-        }
+        out.extend(due.map(|due| Deadline::new(rule, &m.number, role, person, due, done)));
     };
     let same_day = |t: Option<NaiveDateTime>| t.map(|t| Windows::end_of(t.date()));
     let hour = |t: Option<NaiveDateTime>| t.map(|t| t + w.within_hour);
@@ -355,20 +365,9 @@ pub struct BugMoments {
 /// A bug's deadlines (SPEC §6 B1, B2, B4; B3 follows IT's own process).
 pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
     let mut out = Vec::new();
+    // a step whose trigger has not happened (no due time) has no deadline
     let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
-        if let Some(due) = due {
-            out.push(Deadline {
-                rule,
-                record: b.number.clone(),
-                responsible: Responsible {
-                    role,
-                    person: person.to_string(),
-                },
-                due,
-                done,
-                assessed_due: None,
-            });
-        }
+        out.extend(due.map(|due| Deadline::new(rule, &b.number, role, person, due, done)));
     };
     let start = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(0, 0, 0));
     push(
@@ -399,17 +398,14 @@ pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
 
 /// The 周报 of a week with requirements to register: sent by Friday morning (R2).
 pub fn weekly_deadline(friday: NaiveDate, sent: Option<NaiveDateTime>, w: &Windows) -> Deadline {
-    Deadline {
-        rule: Rule::R2,
-        record: format!("{} 周报", super::dates::iso(friday)),
-        responsible: Responsible {
-            role: "需求收集人",
-            person: String::new(),
-        },
-        due: friday.and_time(w.weekly_by),
-        done: sent,
-        assessed_due: None,
-    }
+    Deadline::new(
+        Rule::R2,
+        &format!("{} 周报", super::dates::iso(friday)),
+        "需求收集人",
+        "",
+        friday.and_time(w.weekly_by),
+        sent,
+    )
 }
 
 #[cfg(test)]

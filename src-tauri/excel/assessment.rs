@@ -2,17 +2,11 @@
 //! (every late step with its rule, record, due and done times, how late and the deduction).
 
 use crate::domain::assessment::Sheet;
-use crate::error::{Error, Result};
+use crate::domain::dates::minute;
+use crate::error::Result;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
-fn failed(e: XlsxError) -> Error {
-    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
-}
-
-/// `2014-06-21 11:30`.
-fn moment(t: &chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
+use super::failed;
 
 /// The assessment of `month_label` (`2014-06`).
 pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
@@ -69,11 +63,11 @@ pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
                 ws.write_string_with_format(r, 0, &s.name, &cell)?;
                 ws.write_string_with_format(r, 1, &l.rule, &cell)?;
                 ws.write_string_with_format(r, 2, &l.record, &cell)?;
-                ws.write_string_with_format(r, 3, moment(&l.due), &cell)?;
+                ws.write_string_with_format(r, 3, minute(&l.due), &cell)?;
                 ws.write_string_with_format(
                     r,
                     4,
-                    l.done.as_ref().map(moment).unwrap_or_default(),
+                    l.done.as_ref().map(minute).unwrap_or_default(),
                     &cell,
                 )?;
                 ws.write_string_with_format(r, 5, &l.late_by, &cell)?;

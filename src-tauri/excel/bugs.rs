@@ -4,14 +4,12 @@
 
 use crate::domain::dates;
 use crate::domain::forms::BUG_LEDGER;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::BugView;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-fn failed(e: XlsxError) -> Error {
-    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
-}
+use super::failed;
 
 /// A day as the ledgers write it (`20140701`).
 fn day(iso: Option<&str>) -> String {

@@ -5,13 +5,11 @@
 use crate::domain::dates;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{DELAY, DELAY_OPINIONS, REPORT};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::DelayView;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-fn failed(e: XlsxError) -> Error {
-    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
-}
+use super::failed;
 
 /// The last row of 附表1's print area (0-based): title, heading line, table head and values,
 /// 延期原因, then two rows per signature level.

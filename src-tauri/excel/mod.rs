@@ -9,6 +9,11 @@ pub mod monthly;
 pub mod register;
 pub mod save;
 
+/// A workbook that could not be made, as the app's error (said in Chinese).
+pub(crate) fn failed(e: rust_xlsxwriter::XlsxError) -> crate::Error {
+    crate::Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
+}
+
 /// How many lines `text` takes in a wrapped cell `width` characters wide (Excel's column
 /// width unit: one Latin character; a Chinese character takes two), at least one.
 pub(crate) fn lines_in(text: &str, width: f64) -> usize {

@@ -3,12 +3,10 @@
 //! adoption by reporter), and a sheet of the twelve months' trends with its chart.
 
 use crate::domain::monthly::MonthSummary;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-fn failed(e: XlsxError) -> Error {
-    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
-}
+use super::failed;
 
 /// The summary sheet's name (the charts' ranges name it).
 pub const SUMMARY_SHEET: &str = "月度总结";

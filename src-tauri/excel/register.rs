@@ -5,13 +5,11 @@
 
 use crate::domain::dates;
 use crate::domain::forms::REGISTER;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::RegisterRow;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-fn failed(e: XlsxError) -> Error {
-    Error::Io(std::io::Error::other(format!("生成表格失败：{e}")))
-}
+use super::failed;
 
 /// How often (rows) an export reports progress.
 const PROGRESS_EVERY: usize = 2_000;

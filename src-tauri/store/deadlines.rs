@@ -11,15 +11,10 @@ use crate::domain::deadlines::{
 use crate::domain::delay::in_force;
 use crate::domain::requirement::Decision;
 use crate::error::Result;
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
 
-/// A stored moment (RFC 3339) as the local time it was written in.
-fn local(s: &str) -> Option<NaiveDateTime> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.naive_local())
-}
+use dates::local_of_moment as local;
 
 /// The first notice of (step, audience) sent at or after `since`.
 fn first_after(
@@ -124,10 +119,7 @@ impl Db {
                 *e = (*e).max(t);
             }
         }
-        let mut delays: HashMap<i64, Vec<crate::domain::delay::DelayFacts>> = HashMap::new();
-        for (req, d) in super::delays::all_facts(conn)? {
-            delays.entry(req).or_default().push(d);
-        }
+        let delays = super::delays::facts_by_requirement(conn)?;
 
         let mut out = Vec::new();
         let mut st = conn.prepare_cached(
@@ -493,7 +485,7 @@ impl Db {
                 } else {
                     names.join("、")
                 },
-                due: d.due.format("%Y-%m-%d %H:%M").to_string(),
+                due: dates::minute(&d.due),
                 overdue: d.late(now),
                 soon: d.due >= now && d.due - now <= chrono::Duration::hours(1),
             });

@@ -524,9 +524,11 @@ impl Db {
     }
 }
 
-/// Every application as the rules see it, with its requirement's id (for reports and deadlines
+/// Every application as the rules see it, by its requirement's id (for reports and deadlines
 /// over all requirements).
-pub(crate) fn all_facts(conn: &Connection) -> Result<Vec<(i64, DelayFacts)>> {
+pub(crate) fn facts_by_requirement(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<i64, Vec<DelayFacts>>> {
     let day = |s: Option<String>| s.as_deref().and_then(dates::from_iso);
     let mut st = conn.prepare_cached(
         "SELECT requirement_id, id, filed_date, original_date, new_date, reason, approved_on,
@@ -546,25 +548,22 @@ pub(crate) fn all_facts(conn: &Connection) -> Result<Vec<(i64, DelayFacts)>> {
             r.get::<_, Option<String>>(8)?,
         ))
     })?;
-    let mut out = Vec::new();
+    let mut out: std::collections::HashMap<i64, Vec<DelayFacts>> = Default::default();
     for row in rows {
         let (req, id, filed, original, new, reason, approved, rejected, withdrawn) = row?;
         let (Some(filed), Some(new_date)) = (dates::from_iso(&filed), dates::from_iso(&new)) else {
             continue;
         };
-        out.push((
-            req,
-            DelayFacts {
-                id,
-                filed,
-                original: day(original),
-                new_date,
-                reason,
-                approved_on: day(approved),
-                rejected_on: day(rejected),
-                withdrawn: withdrawn.is_some(),
-            },
-        ));
+        out.entry(req).or_default().push(DelayFacts {
+            id,
+            filed,
+            original: day(original),
+            new_date,
+            reason,
+            approved_on: day(approved),
+            rejected_on: day(rejected),
+            withdrawn: withdrawn.is_some(),
+        });
     }
     Ok(out)
 }

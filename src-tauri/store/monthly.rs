@@ -3,7 +3,6 @@
 
 use super::Db;
 use crate::domain::dates;
-use crate::domain::delay::DelayFacts;
 use crate::domain::monthly::MonthFacts;
 use crate::domain::requirement::Decision;
 use crate::error::Result;
@@ -17,10 +16,7 @@ impl Db {
             s.as_deref()
                 .and_then(|s| dates::from_iso(s.get(..10).unwrap_or(s)))
         };
-        let mut delays: HashMap<i64, Vec<DelayFacts>> = HashMap::new();
-        for (req, d) in super::delays::all_facts(self.conn())? {
-            delays.entry(req).or_default().push(d);
-        }
+        let mut delays = super::delays::facts_by_requirement(self.conn())?;
         let mut history = decision_history(self.conn())?;
         let mut st = self.conn().prepare_cached(
             "SELECT id, reporter, received_date, decision, decision_date, expected_delivery,
