@@ -2,6 +2,7 @@
 //! `store` drives the core on temp databases, `cli` the real binary, `ipc` the Tauri commands
 //! through the mock runtime (no window).
 
+mod assessment;
 mod cli;
 mod common;
 mod import;

@@ -396,13 +396,19 @@ pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
     out
 }
 
-/// The 周报 of a week with requirements to register: sent by Friday morning (R2).
-pub fn weekly_deadline(friday: NaiveDate, sent: Option<NaiveDateTime>, w: &Windows) -> Deadline {
+/// The 周报 of a week with requirements to register: sent by Friday morning (R2), by
+/// `collector` (empty: the role's holder).
+pub fn weekly_deadline(
+    friday: NaiveDate,
+    collector: &str,
+    sent: Option<NaiveDateTime>,
+    w: &Windows,
+) -> Deadline {
     Deadline::new(
         Rule::R2,
         &format!("{} 周报", super::dates::iso(friday)),
         "需求收集人",
-        "",
+        collector,
         friday.and_time(w.weekly_by),
         sent,
     )
@@ -555,7 +561,12 @@ mod tests {
         let b4 = rule(&ds, Rule::B4);
         assert_eq!(b4.due, at("2014-07-03 23:59") + Duration::seconds(59));
         assert!(b4.late(at("2014-07-04 09:00")));
-        let r2 = weekly_deadline(d("2014-06-20"), Some(at("2014-06-20 11:00")), &windows());
+        let r2 = weekly_deadline(
+            d("2014-06-20"),
+            "",
+            Some(at("2014-06-20 11:00")),
+            &windows(),
+        );
         assert_eq!(r2.due, at("2014-06-20 12:00"));
         assert!(!r2.late(at("2014-06-21 00:00")));
     }

@@ -105,11 +105,16 @@ impl Db {
                 _ => {}
             }
         }
-        // the latest approval recorded, per requirement
+        // the latest approval per requirement, at the moment the 总经办 signed (the history's
+        // time of the step, as `--at` gave it), else when it was recorded (imported delays)
         let mut approved: HashMap<i64, NaiveDateTime> = HashMap::new();
         let mut st = conn.prepare_cached(
-            "SELECT requirement_id, approved_at FROM delay_applications
-             WHERE approved_at IS NOT NULL AND withdrawn_at IS NULL",
+            "SELECT d.requirement_id,
+                    coalesce((SELECT max(h.happened_at) FROM history h
+                              WHERE h.entity = 'delay' AND h.entity_id = d.id
+                                AND h.field = 'signoff_gm_office'), d.approved_at)
+             FROM delay_applications d
+             WHERE d.approved_at IS NOT NULL AND d.withdrawn_at IS NULL",
         )?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
@@ -147,7 +152,8 @@ impl Db {
                 ),
             ))
         })?;
-        let mut weeks_in_app: HashSet<NaiveDate> = HashSet::new();
+        // the weeks with requirements registered in the app, and who registered them
+        let mut weeks_in_app: HashMap<NaiveDate, HashSet<String>> = HashMap::new();
         for row in rows {
             let (
                 id,
@@ -175,6 +181,7 @@ impl Db {
             let promised = in_force(expected_day, own, today).date;
             let in_time: Vec<_> = own.iter().filter(|d| !d.filed_late()).cloned().collect();
             let promised_honoured = in_force(expected_day, &in_time, today).date;
+            let registered_by = collector.clone();
             let m = RequirementMoments {
                 number,
                 reporter,
@@ -212,7 +219,10 @@ impl Db {
             out.extend(requirement_deadlines(&m, &w));
             if created_in_app.contains(&id) {
                 if let Some(r) = dates::from_iso(&received) {
-                    weeks_in_app.insert(next_weekly_friday(r));
+                    weeks_in_app
+                        .entry(next_weekly_friday(r))
+                        .or_default()
+                        .insert(registered_by);
                 }
             }
         }
@@ -230,9 +240,16 @@ impl Db {
             }
             m
         };
-        for friday in weeks_in_app {
+        for (friday, collectors) in weeks_in_app {
+            // the collector who registered the week's requirements sends its 周报; with several
+            // (or none named) it is the role's
+            let by = match collectors.iter().collect::<Vec<_>>().as_slice() {
+                [one] => one.as_str(),
+                _ => "",
+            };
             out.push(weekly_deadline(
                 friday,
+                by,
                 sent.get(&dates::iso(friday)).copied(),
                 &w,
             ));

@@ -190,6 +190,11 @@ pub(crate) fn insert(
         Value::Text(now.clone()),
         Value::Text(now.clone()),
     ]);
+    // registering is the collector's first step: a collector who registers it answers for it
+    if holds(tx, actor, crate::domain::people::Role::Collector)? {
+        cols.push("collector");
+        vals.push(Value::Text(actor.name.clone()));
+    }
     let marks = (1..=cols.len())
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
@@ -540,6 +545,17 @@ impl Db {
     }
 }
 
+/// Whether the acting person holds `role` (an actor who is no listed person holds none).
+fn holds(tx: &Transaction, actor: &Actor, role: crate::domain::people::Role) -> Result<bool> {
+    let Some(id) = actor.person_id else {
+        return Ok(false);
+    };
+    let roles: Option<String> = tx
+        .query_row("SELECT roles FROM people WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    Ok(crate::domain::people::roles_from_codes(&roles.unwrap_or_default()).contains(&role))
+}
+
 /// One step of a requirement inside a transaction: load, check the version the user saw, plan
 /// the values, apply them through the change engine (with history).
 fn step_in(
@@ -554,11 +570,7 @@ fn step_in(
     change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
     let mut values = plan(&req)?;
     // the first one of a role to do a step of it answers for its steps from then on
-    if let Some(id) = actor.person_id {
-        let roles: Option<String> = tx
-            .query_row("SELECT roles FROM people WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        let roles = crate::domain::people::roles_from_codes(&roles.unwrap_or_default());
+    if actor.person_id.is_some() {
         use crate::domain::people::Role;
         for (role, col, stored) in [
             (Role::Collector, "collector", &req.collector),
@@ -569,7 +581,9 @@ fn step_in(
             ),
             (Role::It, "it_owner", &req.it_owner),
         ] {
-            if roles.contains(&role) && stored.is_empty() && !values.iter().any(|(c, _)| *c == col)
+            if stored.is_empty()
+                && !values.iter().any(|(c, _)| *c == col)
+                && holds(tx, actor, role)?
             {
                 values.push((col, Value::Text(actor.name.clone())));
             }
