@@ -110,6 +110,9 @@ async function start() {
   document.querySelectorAll('#nav a').forEach((a) => a.addEventListener('click', (e) => {
     if (a.getAttribute('href') === location.hash) { e.preventDefault(); render(); }
   }));
+  // the operator's start page is their to-do (我的待办); a first start, still choosing who is
+  // operating, opens on the register
+  if (!location.hash && app.info.operator) history.replaceState(null, '', '#/todo');
   await render();
   if (!app.info.operator) await chooseOperator(true);
   remind();
