@@ -110,6 +110,23 @@ pub fn import(db: &mut Db, actor: &Actor, a: ImportArgs, out: &mut dyn Write) ->
         for (place, reason) in grouped(&report.warnings) {
             writeln!(out, "提示 {place}：{reason}")?;
         }
+        for n in &report.not_taken {
+            let rows = if n.first_row == n.last_row {
+                format!("第 {} 行", n.first_row)
+            } else {
+                format!("第 {}–{} 行", n.first_row, n.last_row)
+            };
+            let place = if n.column.is_some() {
+                format!("{} {rows}", n.place)
+            } else {
+                n.place.clone()
+            };
+            writeln!(
+                out,
+                "未导入 {} / {} {place}（{} 格）：{}",
+                n.file, n.sheet, n.cells, n.reason
+            )?;
+        }
         for s in &report.skipped {
             writeln!(out, "跳过 {}：{}", s.file, s.reason)?;
         }

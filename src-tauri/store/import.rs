@@ -85,6 +85,8 @@ pub struct ImportReport {
     pub rejected: Vec<Rejection>,
     pub conflicts: Vec<Conflict>,
     pub warnings: Vec<Rejection>,
+    /// What recognised sheets held that is not imported, and why (issue 13).
+    pub not_taken: Vec<crate::excel::import::NotTaken>,
     pub skipped: Vec<Rejection>,
     pub files: Vec<FileReport>,
     pub committed: bool,
@@ -780,6 +782,7 @@ fn empty_report(parsed: &Parsed) -> ImportReport {
         rejected: parsed.rejected.clone(),
         conflicts: Vec::new(),
         warnings: parsed.warnings.clone(),
+        not_taken: parsed.not_taken.clone(),
         skipped: parsed.skipped.clone(),
         files: parsed.files.clone(),
         committed: false,

@@ -1501,10 +1501,7 @@ async fn an_overdue_step_appears_in_the_todo() {
         "{told:?}"
     );
     // opened again, the app starts on the operator's to-do (我的待办)
-    s.client
-        .goto("tauri://localhost/index.html")
-        .await
-        .unwrap();
+    s.client.goto("tauri://localhost/index.html").await.unwrap();
     s.wait_text("h1", "我的待办").await;
     s.wait_text("#todo tbody", "R5").await;
     let row = s.text("#todo tbody tr[data-record='14061901']").await;

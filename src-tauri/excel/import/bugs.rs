@@ -360,11 +360,34 @@ fn decorative(row: &[Cell], heads: &[(usize, String)], number_cell: &str) -> boo
 
 /// Reads the rows of a Bug收集反馈表 sheet into `out.bugs`. Returns how many rows were taken and
 /// a note for the sheet (headers not taken), or why the sheet gave nothing.
-pub fn ledger_rows(file: &Arc<str>, sheet: &Sheet, out: &mut Parsed) -> (usize, Option<String>) {
+pub fn ledger_rows(
+    file: &Arc<str>,
+    sheet: &mut Sheet,
+    out: &mut Parsed,
+) -> (usize, Option<String>) {
     let Some((head, cols, other)) = header(sheet) else {
         return (0, Some("找不到“Bug编号”等表头，未导入".into()));
     };
     let name: Arc<str> = sheet.name.as_str().into();
+    // what no column stores is named, not dropped (issue 13); merged ranges fill their rows
+    let mut tally = super::Tally::new(
+        file,
+        &name,
+        sheet
+            .rows
+            .get(head)
+            .map(|r| r.len())
+            .into_iter()
+            .flat_map(|w| 0..w)
+            .map(|c| {
+                let stored = cols.iter().any(|(k, _)| *k == c);
+                (c, text(sheet.cell(head, c)), (!stored).then(String::new))
+            })
+            .collect::<Vec<_>>(),
+    );
+    super::title_rows(&tally, out, sheet, head);
+    super::Fills::new(&sheet.merges, head + 1).fill_sheet(sheet, file, out);
+    let sheet: &Sheet = sheet;
     // a column named as people read it: its letter and its header
     let label = |c: usize| {
         format!(
@@ -389,10 +412,12 @@ pub fn ledger_rows(file: &Arc<str>, sheet: &Sheet, out: &mut Parsed) -> (usize, 
         };
         let cell = |c: usize| row.get(c).unwrap_or(&Cell::Empty);
         if cols.iter().all(|(c, _)| cell(*c).is_empty()) {
+            tally.skip_row(out, r, row, "这一行没有 Bug 表里的任何一项，未导入");
             continue;
         }
         let raw = number(cell(nc));
         if decorative(row, &heads, &raw) {
+            tally.skip_row(out, r, row, "重复的表头或合计行，未导入");
             continue;
         }
         if raw.is_empty() {
@@ -554,8 +579,10 @@ pub fn ledger_rows(file: &Arc<str>, sheet: &Sheet, out: &mut Parsed) -> (usize, 
             settle_state(out, &origin, &column, &s, &mut rec);
         }
         out.bugs.push(rec);
+        tally.row(r, row);
         taken += 1;
     }
+    tally.finish(out);
     let note = (!other.is_empty()).then(|| format!("未导入的列：{}", other.join("、")));
     (taken, note)
 }
@@ -645,13 +672,13 @@ mod tests {
                 })
                 .collect(),
             merges: Vec::new(),
-            merges_loaded: true,
+            beyond: None,
         }
     }
 
     #[test]
     fn rows_become_bugs_and_a_stated_state_that_disagrees_is_said() {
-        let s = sheet(vec![
+        let mut s = sheet(vec![
             vec!["Bug收集反馈表", "", "", "", "", ""],
             vec![
                 "Bug编号",
@@ -678,7 +705,7 @@ mod tests {
             vec!["", "孙明", "2014-07-05", "", "", "", ""],
         ]);
         let mut out = Parsed::default();
-        let (taken, note) = ledger_rows(&"a.xlsx".into(), &s, &mut out);
+        let (taken, note) = ledger_rows(&"a.xlsx".into(), &mut s, &mut out);
         assert_eq!(taken, 3);
         assert_eq!(note.as_deref(), Some("未导入的列：说明"));
         let b = &out.bugs[0];
@@ -721,7 +748,7 @@ mod tests {
 
     #[test]
     fn messy_ledgers_repeated_headers_totals_numbers_and_copies() {
-        let s = sheet(vec![
+        let mut s = sheet(vec![
             vec![
                 "编号",
                 "反馈人",
@@ -781,7 +808,7 @@ mod tests {
         ]);
         assert!(is_ledger(&s), "legacy header words");
         let mut out = Parsed::default();
-        let (taken, _) = ledger_rows(&"a.xlsx".into(), &s, &mut out);
+        let (taken, _) = ledger_rows(&"a.xlsx".into(), &mut s, &mut out);
         assert_eq!(taken, 2, "{:?}", out.rejected);
         let b = &out.bugs[0];
         assert_eq!(b.number, "B14070101", "letters upper-cased, spaces gone");
@@ -803,12 +830,12 @@ mod tests {
         assert!(out.warnings.iter().any(|w| w.reason.contains("“也许”")));
 
         // the same bug in a later copy of the ledger fills in; a contradiction is refused
-        let later = sheet(vec![
+        let mut later = sheet(vec![
             vec!["Bug编号", "报告人", "手机型号", "Bug内容", "修复日期"],
             vec!["B14070101", "董平一", "魅族", "闪退", "2014-07-08"],
             vec!["B14070103", "付杰鹏", "魅族", "另一件事", ""],
         ]);
-        ledger_rows(&"b.xlsx".into(), &later, &mut out);
+        ledger_rows(&"b.xlsx".into(), &mut later, &mut out);
         merge_duplicates(&mut out);
         assert_eq!(out.bugs.len(), 2);
         assert_eq!(out.bugs[0].value("fixed_date"), Some("2014-07-08"));

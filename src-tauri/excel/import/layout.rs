@@ -151,27 +151,15 @@ pub struct ColumnMap {
     pub field: Option<Field>,
 }
 
-/// Whether merged cells could change what `detect` found: a register whose header cells are
-/// all understood does not need them.
-pub fn needs_merges(kind: &SheetKind) -> bool {
-    match kind {
-        SheetKind::Register { columns, .. } => {
-            columns
-                .iter()
-                .any(|c| c.field.is_none() && !c.header.is_empty())
-                || columns.windows(2).any(|w| w[1].column > w[0].column + 1)
-        }
-        SheetKind::Unknown => true,
-        SheetKind::ReportForm | SheetKind::BugLedger => false,
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SheetKind {
     Register {
         /// First data row (0-based).
         data_start: usize,
+        /// Rows of the header right above it: 1, or 2 (a parent such as 交付日 over 预期 /
+        /// 实际). Rows above the header are titles and notes.
+        header_rows: usize,
         columns: Vec<ColumnMap>,
     },
     ReportForm,
@@ -279,20 +267,21 @@ pub fn detect(sheet: &Sheet) -> SheetKind {
     if form_hits >= 3 {
         return SheetKind::ReportForm;
     }
-    let mut best: Option<(usize, usize, Vec<ColumnMap>)> = None;
+    let mut best: Option<(usize, usize, usize, Vec<ColumnMap>)> = None;
     for r in 0..scan {
         for two in [false, true] {
             let cols = map_header(sheet, r, two);
             let s = score(&cols) * 2 + usize::from(!two);
             let has_number = cols.iter().any(|c| c.field == Some(Field::Number));
             if has_number && score(&cols) >= 3 && best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, r + 1 + usize::from(two), cols));
+                best = Some((s, r + 1 + usize::from(two), 1 + usize::from(two), cols));
             }
         }
     }
     match best {
-        Some((_, data_start, columns)) => SheetKind::Register {
+        Some((_, data_start, header_rows, columns)) => SheetKind::Register {
             data_start,
+            header_rows,
             columns,
         },
         None => SheetKind::Unknown,

@@ -136,6 +136,281 @@ impl<S: AsRef<str>> FromIterator<(&'static str, S)> for Values {
     }
 }
 
+/// Content of a recognised sheet that was read but is not imported, and why: with the records,
+/// rejections and sheet notes, every non-empty cell of a file is either stored or named
+/// (issue 13: nothing silently lost).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotTaken {
+    pub file: String,
+    pub sheet: String,
+    /// Excel's rows (1-based, inclusive) it covers.
+    pub first_row: usize,
+    pub last_row: usize,
+    /// The column (0-based) for a column's cells; `None` for whole rows.
+    pub column: Option<usize>,
+    /// The place as people name it: `K 列（联系电话）`, `第 1 行`.
+    pub place: String,
+    /// How many non-empty cells are left out.
+    pub cells: usize,
+    pub reason: String,
+}
+
+/// Counts, per column, the non-empty cells of a sheet's taken rows that no field stores, and
+/// turns them into `NotTaken` entries when the sheet ends.
+pub(crate) struct Tally {
+    file: Arc<str>,
+    sheet: Arc<str>,
+    /// By column: `None` when its values are stored, else why they are not.
+    why: Vec<Option<String>>,
+    headers: Vec<String>,
+    /// By column: (cells, first row, last row), rows 1-based.
+    counts: Vec<(usize, usize, usize)>,
+}
+
+impl Tally {
+    /// `columns`: (column, header, why its values are not stored — `None` when they are).
+    /// Columns not named are columns without a header.
+    pub(crate) fn new(
+        file: &Arc<str>,
+        sheet: &Arc<str>,
+        columns: impl IntoIterator<Item = (usize, String, Option<String>)>,
+    ) -> Tally {
+        let mut t = Tally {
+            file: file.clone(),
+            sheet: sheet.clone(),
+            why: Vec::new(),
+            headers: Vec::new(),
+            counts: Vec::new(),
+        };
+        for (c, header, why) in columns {
+            if c >= t.why.len() {
+                t.why.resize(c + 1, Some(String::new()));
+                t.headers.resize(c + 1, String::new());
+            }
+            t.why[c] = why;
+            t.headers[c] = header;
+        }
+        t
+    }
+
+    /// A taken row (`r` 0-based): its cells in columns no field stores are counted.
+    pub(crate) fn row(&mut self, r: usize, row: &[Cell]) {
+        for (c, cell) in row.iter().enumerate() {
+            if self.why.get(c).is_some_and(Option::is_none) || cell.is_empty() {
+                continue;
+            }
+            if c >= self.counts.len() {
+                self.counts.resize(c + 1, (0, 0, 0));
+            }
+            let e = &mut self.counts[c];
+            if e.0 == 0 {
+                e.1 = r + 1;
+            }
+            e.0 += 1;
+            e.2 = r + 1;
+        }
+    }
+
+    /// A whole row (`r` 0-based) not taken, with its reason (nothing when it is empty).
+    pub(crate) fn skip_row(&self, out: &mut Parsed, r: usize, row: &[Cell], reason: &str) {
+        let cells = row.iter().filter(|c| !c.is_empty()).count();
+        if cells > 0 {
+            out.not_taken.push(NotTaken {
+                file: self.file.to_string(),
+                sheet: self.sheet.to_string(),
+                first_row: r + 1,
+                last_row: r + 1,
+                column: None,
+                place: format!("第 {} 行", r + 1),
+                cells,
+                reason: reason.to_string(),
+            });
+        }
+    }
+
+    pub(crate) fn finish(self, out: &mut Parsed) {
+        for (c, &(cells, first, last)) in self.counts.iter().enumerate() {
+            if cells == 0 {
+                continue;
+            }
+            let header = self.headers.get(c).map(String::as_str).unwrap_or("");
+            let why = match self.why.get(c) {
+                Some(Some(why)) if !why.is_empty() => why.clone(),
+                _ if header.is_empty() => {
+                    "这一列没有表头，不知道是什么内容，未导入（可在预览中指定它对应的字段）".into()
+                }
+                _ => format!("“{header}”没有对应的字段，未导入（可在预览中指定它对应的字段）"),
+            };
+            out.not_taken.push(NotTaken {
+                file: self.file.to_string(),
+                sheet: self.sheet.to_string(),
+                first_row: first,
+                last_row: last,
+                column: Some(c),
+                place: if header.is_empty() {
+                    format!("{} 列", column_letter(c))
+                } else {
+                    format!("{} 列（{header}）", column_letter(c))
+                },
+                cells,
+                reason: why,
+            });
+        }
+    }
+}
+
+/// The rows above a header (titles, notes, a month heading), named as not taken.
+pub(crate) fn title_rows(tally: &Tally, out: &mut Parsed, sheet: &Sheet, header_top: usize) {
+    for r in 0..header_top.min(sheet.rows.len()) {
+        tally.skip_row(
+            out,
+            r,
+            &sheet.rows[r],
+            "表头上方的标题或说明，不是需求，未导入",
+        );
+    }
+}
+
+/// Cells right of the columns read, named as not taken.
+pub(crate) fn beyond_note(out: &mut Parsed, file: &str, sheet: &str, b: Option<read::Beyond>) {
+    if let Some(b) = b {
+        out.not_taken.push(NotTaken {
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+            first_row: b.row + 1,
+            last_row: b.row + 1,
+            column: Some(b.col),
+            place: format!("{} 列及更右", column_letter(b.col)),
+            cells: b.cells,
+            reason: format!(
+                "超出可读取的范围（最多读到第 {} 列 {}），这些单元格未导入；请把它们移到左边的列后重新导入",
+                read::MAX_COLUMNS,
+                column_letter(read::MAX_COLUMNS - 1)
+            ),
+        });
+    }
+}
+
+/// The merged ranges of a sheet's data area, filled down: a value written once over several
+/// rows (填表人 B2:B4 holding 周小明) belongs to each of them (issue 13). Each range is said
+/// in the preview when its top row is read.
+pub(crate) struct Fills {
+    /// Ranges over several rows inside the data area, with the top cell's value once read.
+    open: Vec<(read::Merge, Option<Cell>)>,
+}
+
+impl Fills {
+    pub(crate) fn new(merges: &[read::Merge], data_start: usize) -> Fills {
+        Fills {
+            open: merges
+                .iter()
+                .filter(|m| m.first_row >= data_start && m.last_row > m.first_row)
+                .map(|m| (*m, None))
+                .collect(),
+        }
+    }
+
+    /// Row `r` (0-based) as it is to be read.
+    pub(crate) fn apply<'a>(
+        &mut self,
+        r: usize,
+        row: &'a [Cell],
+        mut said: impl FnMut(&read::Merge, &Cell),
+    ) -> std::borrow::Cow<'a, [Cell]> {
+        use std::borrow::Cow;
+        if self.open.is_empty() {
+            return Cow::Borrowed(row);
+        }
+        let mut filled: Option<Vec<Cell>> = None;
+        for (m, value) in &mut self.open {
+            if r == m.first_row {
+                *value = row.get(m.first_col).filter(|c| !c.is_empty()).cloned();
+                if let Some(v) = value {
+                    said(m, v);
+                }
+            } else if r > m.first_row && r <= m.last_row {
+                let Some(v) = value else { continue };
+                let cur = filled.as_deref().unwrap_or(row);
+                if cur.get(m.first_col).is_some_and(|c| !c.is_empty()) {
+                    continue;
+                }
+                let f = filled.get_or_insert_with(|| row.to_vec());
+                if f.len() <= m.first_col {
+                    f.resize(m.first_col + 1, Cell::Empty);
+                }
+                f[m.first_col] = v.clone();
+            }
+        }
+        match filled {
+            Some(f) => Cow::Owned(f),
+            None => Cow::Borrowed(row),
+        }
+    }
+
+    /// Fills a whole sheet's data area in place, saying each range in `out`'s warnings.
+    pub(crate) fn fill_sheet(mut self, sheet: &mut Sheet, file: &str, out: &mut Parsed) {
+        if self.open.is_empty() {
+            return;
+        }
+        // (rows the sheet does not have hold nothing but the merged value: no record)
+        let name = sheet.name.clone();
+        for r in 0..sheet.rows.len() {
+            let row = std::mem::take(&mut sheet.rows[r]);
+            let new = self
+                .apply(r, &row, |m, v| merge_said(out, file, &name, m, v))
+                .into_owned();
+            sheet.rows[r] = new;
+        }
+    }
+}
+
+/// The preview's word on a merged range of the data area.
+pub(crate) fn merge_said(out: &mut Parsed, file: &str, sheet: &str, m: &read::Merge, v: &Cell) {
+    let range = format!(
+        "{}{}:{}{}",
+        column_letter(m.first_col),
+        m.first_row + 1,
+        column_letter(m.last_col),
+        m.last_row + 1
+    );
+    out.warnings.push(Rejection {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        row: Some(m.first_row + 1),
+        column: Some(column_letter(m.first_col)),
+        reason: format!(
+            "{range} 是合并单元格：其中的“{}”按第 {}–{} 行每一行都填写导入",
+            values::text(v),
+            m.first_row + 1,
+            m.last_row + 1
+        ),
+    });
+}
+
+/// Why a register column's values are not stored (`None`: they are).
+fn register_column_why(field: Option<Field>) -> Option<String> {
+    match field {
+        Some(Field::Status) => {
+            Some("需求状态由记录推算，这一列只用来核对（与推算不同时逐行提示）".into())
+        }
+        Some(Field::ReceivedDate) => {
+            Some("收到日期由需求编号决定，这一列只用来核对（与编号不同时逐行提示）".into())
+        }
+        Some(_) => None,
+        None => Some(String::new()),
+    }
+}
+
+fn register_tally(file: &Arc<str>, sheet: &Arc<str>, columns: &[ColumnMap]) -> Tally {
+    Tally::new(
+        file,
+        sheet,
+        columns
+            .iter()
+            .map(|c| (c.column, c.header.clone(), register_column_why(c.field))),
+    )
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetReport {
     pub name: String,
@@ -175,6 +450,8 @@ pub struct Parsed {
     /// Files passed over (lock files, other documents), with the reason.
     pub skipped: Vec<Rejection>,
     pub warnings: Vec<Rejection>,
+    /// What recognised sheets held that is not imported, and why.
+    pub not_taken: Vec<NotTaken>,
     /// Bugs read from Bug收集反馈表 ledgers (few: kept whole, written after the requirements).
     pub bugs: Vec<bugs::BugRecord>,
 }
@@ -398,6 +675,8 @@ struct Streaming {
     name: Arc<str>,
     columns: Vec<ColumnMap>,
     taken: usize,
+    fills: Fills,
+    tally: Tally,
 }
 
 /// What the reader hands each sheet of one file to.
@@ -416,32 +695,44 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
     fn prefix(&mut self, sheet: &Sheet) -> bool {
         let SheetKind::Register {
             data_start,
+            header_rows,
             mut columns,
         } = detect(sheet)
         else {
             return false;
         };
         apply_overrides(&mut columns, &self.src.name, &sheet.name, self.overrides);
-        if layout::needs_merges(&SheetKind::Register {
-            data_start,
-            columns: columns.clone(),
-        }) {
-            return false;
-        }
         let name: Arc<str> = sheet.name.as_str().into();
+        let mut tally = register_tally(&self.file, &name, &columns);
+        title_rows(
+            &tally,
+            self.out,
+            sheet,
+            data_start.saturating_sub(header_rows),
+        );
+        let mut head = sheet.clone();
+        Fills::new(&sheet.merges, data_start).fill_sheet(&mut head, &self.file, self.out);
         let taken = register_rows(
             &self.file,
             &name,
-            sheet,
+            &head,
             data_start,
             &columns,
             self.out,
             self.emitter,
+            &mut tally,
         );
+        // ranges reaching below the prefix go on filling the streamed rows
+        let mut fills = Fills::new(&sheet.merges, data_start);
+        for r in 0..sheet.rows.len() {
+            fills.apply(r, &sheet.rows[r], |_, _| {});
+        }
         self.current = Some(Streaming {
             name,
             columns,
             taken,
+            fills,
+            tally,
         });
         true
     }
@@ -450,22 +741,29 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
         let Some(cur) = self.current.as_mut() else {
             return false;
         };
+        let (file, out) = (&self.file, &mut *self.out);
+        let cells = cur
+            .fills
+            .apply(r, cells, |m, v| merge_said(out, file, &cur.name, m, v));
         if register_row(
             &self.file,
             &cur.name,
             r,
-            cells,
+            &cells,
             &cur.columns,
             self.out,
             self.emitter,
+            &mut cur.tally,
         ) {
             cur.taken += 1;
         }
         !self.emitter.stopped
     }
 
-    fn end_streamed(&mut self) {
+    fn end_streamed(&mut self, beyond: Option<read::Beyond>) {
         if let Some(cur) = self.current.take() {
+            cur.tally.finish(self.out);
+            beyond_note(self.out, &self.file, &cur.name, beyond);
             self.sheets.push(SheetReport {
                 name: cur.name.to_string(),
                 kind: crate::domain::forms::REGISTER.title.into(),
@@ -479,21 +777,28 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
 
     fn whole(&mut self, mut sheet: Sheet) {
         let mut kind = detect(&sheet);
-        if !sheet.merges_loaded && layout::needs_merges(&kind) {
-            read::load_merges(&self.src.bytes, &mut sheet);
-            if !sheet.merges.is_empty() {
-                kind = detect(&sheet);
-            }
-        }
         if let SheetKind::Register { columns, .. } = &mut kind {
             apply_overrides(columns, &self.src.name, &sheet.name, self.overrides);
+        }
+        let recognised = !matches!(kind, SheetKind::Unknown);
+        if recognised {
+            beyond_note(self.out, &self.file, &sheet.name, sheet.beyond);
         }
         let report = match kind {
             SheetKind::Register {
                 data_start,
+                header_rows,
                 columns,
             } => {
                 let name: Arc<str> = sheet.name.as_str().into();
+                let mut tally = register_tally(&self.file, &name, &columns);
+                title_rows(
+                    &tally,
+                    self.out,
+                    &sheet,
+                    data_start.saturating_sub(header_rows),
+                );
+                Fills::new(&sheet.merges, data_start).fill_sheet(&mut sheet, &self.file, self.out);
                 let taken = register_rows(
                     &self.file,
                     &name,
@@ -502,7 +807,9 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                     &columns,
                     self.out,
                     self.emitter,
+                    &mut tally,
                 );
+                tally.finish(self.out);
                 SheetReport {
                     name: sheet.name.clone(),
                     kind: crate::domain::forms::REGISTER.title.into(),
@@ -525,7 +832,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                 }
             }
             SheetKind::BugLedger => {
-                let (rows, note) = bugs::ledger_rows(&self.file, &sheet, self.out);
+                let (rows, note) = bugs::ledger_rows(&self.file, &mut sheet, self.out);
                 SheetReport {
                     name: sheet.name.clone(),
                     kind: crate::domain::forms::BUG_LEDGER.title.into(),
@@ -575,6 +882,7 @@ fn warn(out: &mut Parsed, origin: &Origin, column: Option<&str>, reason: impl In
 const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计"];
 
 /// Turns the data rows of a register sheet into records; returns how many rows were taken.
+#[allow(clippy::too_many_arguments)]
 fn register_rows(
     file: &Arc<str>,
     name: &Arc<str>,
@@ -583,21 +891,24 @@ fn register_rows(
     columns: &[ColumnMap],
     out: &mut Parsed,
     emitter: &mut Emitter<'_>,
+    tally: &mut Tally,
 ) -> usize {
     let mut taken = 0;
     for r in data_start..sheet.rows.len() {
         if emitter.stopped {
             break;
         }
-        if register_row(file, name, r, &sheet.rows[r], columns, out, emitter) {
+        if register_row(file, name, r, &sheet.rows[r], columns, out, emitter, tally) {
             taken += 1;
         }
     }
     taken
 }
 
-/// One data row of a register (`r` is 0-based): a record handed on, a rejection, or nothing
-/// (blank, decorative and totals rows). Returns whether a record was taken.
+/// One data row of a register (`r` is 0-based): a record handed on, a rejection, or a row
+/// named as not taken (decorative and totals rows; blank rows say nothing). Returns whether a
+/// record was taken; its cells no field stores are counted in `tally`.
+#[allow(clippy::too_many_arguments)]
 fn register_row(
     file: &Arc<str>,
     sheet: &Arc<str>,
@@ -606,6 +917,7 @@ fn register_row(
     columns: &[ColumnMap],
     out: &mut Parsed,
     emitter: &mut Emitter<'_>,
+    tally: &mut Tally,
 ) -> bool {
     // where each field is, looked up once per row rather than once per use
     let mut at = [None; Field::ALL.len()];
@@ -632,8 +944,19 @@ fn register_row(
             .any(|c| matches!(c, Cell::Text(t) if TOTAL_WORDS.iter().any(|w| t.contains(w))))
     };
     let received = received_of(&number);
-    if received.is_none() && (filled == 1 || has_total()) {
-        return false; // totals and decorative rows (a month heading, a note)
+    if received.is_none() && has_total() {
+        tally.skip_row(out, r, row, "合计行，不是需求，未导入");
+        return false;
+    }
+    if received.is_none() && filled == 1 {
+        // a month heading, a note between the rows
+        tally.skip_row(
+            out,
+            r,
+            row,
+            "只有一格、没有需求编号（分组标题或说明），未导入",
+        );
+        return false;
     }
     if number.is_empty() {
         reject(
@@ -645,7 +968,9 @@ fn register_row(
         return false;
     }
     if number == Field::Number.label() {
-        return false; // a header repeated further down (printed registers)
+        // printed registers repeat the header on every page
+        tally.skip_row(out, r, row, "重复的表头行，未导入");
+        return false;
     }
     let Some(received) = received else {
         let why = format!("需求编号“{number}”格式无法识别（应为 YYMMDDNN，例如 14061903）");
@@ -655,6 +980,7 @@ fn register_row(
     match record_of_row(&origin, &number, received, &get, &letter, out) {
         Ok(rec) => {
             emitter.emit(rec, out);
+            tally.row(r, row);
             true
         }
         Err((col, reason)) => {

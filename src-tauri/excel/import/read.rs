@@ -7,19 +7,28 @@
 //! that claims a million rows by a million columns costs nothing. .xls and .ods are parsed by
 //! calamine into its bounding-box range first: that is bounded by their format limits (xls: 65,536
 //! rows × 256 columns) and by the file size limit.
+//!
+//! Nothing is dropped without a word (issue 13): cells right of `MAX_COLUMNS` are counted into
+//! the sheet's `beyond`, merged ranges are read for every format (an .xlsx's with one byte scan of
+//! its sheet, an .ods's from its cells' spans), and a file that is not a workbook at all (a web
+//! page or text saved as .xls) is refused saying what it is.
 
 use calamine::{Data, DataRef, Reader};
 use chrono::NaiveDate;
-use std::io::{Cursor, Read, Seek};
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek, Write};
 
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The sum of the uncompressed sizes a zip container may declare.
 pub const MAX_UNZIPPED_BYTES: u64 = 768 * 1024 * 1024;
 /// Larger entries may not expand more than this many times (XML compresses ≈ 10–30×).
 pub const MAX_RATIO: u64 = 250;
-/// Columns beyond this are ignored: no register has more.
-pub const MAX_COLUMNS: usize = 64;
+/// Columns read (A … AMJ); cells right of them are counted in `Sheet::beyond` and reported.
+pub const MAX_COLUMNS: usize = 1024;
 pub const MAX_CELLS: usize = 8_000_000;
+/// Cells a sheet's grid may hold, empty ones padding short rows included (≈ 0.8 GB at most):
+/// bounds a sheet whose rows each hold one far cell.
+pub const MAX_SLOTS: usize = 24_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -49,15 +58,32 @@ pub struct Merge {
     pub last_col: usize,
 }
 
-#[derive(Debug, Clone)]
+/// Non-empty cells right of `MAX_COLUMNS` that were not read: how many, and the first met
+/// (0-based row and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Beyond {
+    pub cells: usize,
+    pub row: usize,
+    pub col: usize,
+}
+
+impl Beyond {
+    fn note(slot: &mut Option<Beyond>, row: usize, col: usize) {
+        match slot {
+            Some(b) => b.cells += 1,
+            None => *slot = Some(Beyond { cells: 1, row, col }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
     /// Rows from the sheet's first row (row 0 is Excel's row 1); short rows are padded on read.
     pub rows: Vec<Vec<Cell>>,
     pub merges: Vec<Merge>,
-    /// False for .xlsx sheets until `load_merges` is called: finding merged cells costs a second
-    /// pass over the sheet, spent only when a header needs it.
-    pub merges_loaded: bool,
+    /// Cells right of the columns read.
+    pub beyond: Option<Beyond>,
 }
 
 impl Sheet {
@@ -110,7 +136,46 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.is_empty() {
         return Err(refuse("文件是空的"));
     }
-    Err(refuse("不是 Excel（.xlsx/.xls）或 ODS 工作簿"))
+    Err(refuse(not_a_workbook(bytes)))
+}
+
+/// What a file that is no workbook is, as far as its first bytes tell: web pages and text are
+/// what many systems write when they "export to Excel", under an .xls name.
+fn not_a_workbook(bytes: &[u8]) -> String {
+    const RESAVE: &str = "请用 Excel、WPS 或 LibreOffice 打开它，另存为 .xlsx 后再导入";
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let lower = head[start..].to_ascii_lowercase();
+    let has = |needle: &[u8]| memchr::memmem::find(&lower, needle).is_some();
+    if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || (lower.starts_with(b"<") && (has(b"<table") || has(b"<html")))
+    {
+        return format!("这个文件其实是网页（HTML），只是用了表格的扩展名（有些系统“导出 Excel”时会这样做）。{RESAVE}");
+    }
+    if lower.starts_with(b"<?xml") {
+        if has(b"urn:schemas-microsoft-com:office:spreadsheet") {
+            return format!(
+                "这是 Excel 2003 的 XML 表格（SpreadsheetML），不是 .xlsx/.xls 工作簿。{RESAVE}"
+            );
+        }
+        return format!("这是一个 XML 文件，不是 Excel 或 ODS 工作簿。{RESAVE}");
+    }
+    if lower.starts_with(b"%pdf") {
+        return "这是 PDF 文件，不是表格，无法导入；请找到它原来的 Excel 文件".into();
+    }
+    if lower.starts_with(b"{\\rtf") {
+        return format!("这是 RTF 文档（写字板/Word），不是表格。{RESAVE}");
+    }
+    let texty = !head.is_empty() && !head.contains(&0);
+    if texty {
+        return format!("这是一个文本文件（可能是 CSV 或用制表符分隔的文本），只是用了表格的扩展名，不是 Excel 工作簿。{RESAVE}");
+    }
+    "不是 Excel（.xlsx/.xls）或 ODS 工作簿".into()
 }
 
 /// Refuses zip containers whose declared contents are absurd (zip bombs).
@@ -169,14 +234,22 @@ fn cell_of_ref(d: DataRef<'_>) -> Cell {
 }
 
 /// A growing grid that never exceeds the bounds.
+#[derive(Default)]
 struct Grid {
     rows: Vec<Vec<Cell>>,
     cells: usize,
+    /// Cells held, padding included.
+    slots: usize,
+    beyond: Option<Beyond>,
 }
 
 impl Grid {
     fn put(&mut self, row: usize, col: usize, cell: Cell) -> Result<(), Refusal> {
-        if col >= MAX_COLUMNS || cell.is_empty() {
+        if cell.is_empty() {
+            return Ok(());
+        }
+        if col >= MAX_COLUMNS {
+            Beyond::note(&mut self.beyond, row, col);
             return Ok(());
         }
         self.cells += 1;
@@ -191,10 +264,25 @@ impl Grid {
         }
         let r = &mut self.rows[row];
         if col >= r.len() {
+            self.slots += col + 1 - r.len();
+            if self.slots > MAX_SLOTS {
+                return Err(refuse(
+                    "工作表的行很多且每行都写到很靠右的列，超过可读取的范围，已拒绝",
+                ));
+            }
             r.resize(col + 1, Cell::Empty);
         }
         r[col] = cell;
         Ok(())
+    }
+
+    fn into_sheet(self, name: String, merges: Vec<Merge>) -> Sheet {
+        Sheet {
+            name,
+            rows: self.rows,
+            merges,
+            beyond: self.beyond,
+        }
     }
 }
 
@@ -213,8 +301,10 @@ fn password() -> Refusal {
     refuse("文件有密码保护（已加密），请在 Excel 中取消密码后再导入")
 }
 
-fn broken(e: impl std::fmt::Display) -> Refusal {
-    refuse(format!("文件已损坏或不完整，无法读取（{e}）"))
+/// A file the parser could not read: said in Chinese, without the parser's own words (they
+/// mean nothing to the people who see this), with what to do about it.
+fn broken(_e: impl std::fmt::Display) -> Refusal {
+    refuse("文件已损坏，或者写法不规范，无法读取。请用 Excel、WPS 或 LibreOffice 打开它，另存为 .xlsx 后再导入")
 }
 
 /// Reads every sheet of a workbook into grids.
@@ -250,7 +340,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
         fn row(&mut self, _: usize, _: &[Cell]) -> bool {
             false
         }
-        fn end_streamed(&mut self) {}
+        fn end_streamed(&mut self, _: Option<Beyond>) {}
         fn whole(&mut self, sheet: Sheet) {
             self.0.push(sheet);
         }
@@ -262,13 +352,14 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
 
 /// Where a streamed .xlsx goes, sheet by sheet.
 pub trait SheetSink {
-    /// The sheet's first `PREFIX_ROWS` rows: answer true to take the rest row by row.
+    /// The sheet's first `PREFIX_ROWS` rows (with all its merged ranges): answer true to take the
+    /// rest row by row.
     fn prefix(&mut self, sheet: &Sheet) -> bool;
     /// One further row (0-based `r`); false stops reading. A cell the row does not have is
     /// `Cell::Empty` or an empty `Cell::Text` (buffers are reused from row to row).
     fn row(&mut self, r: usize, cells: &[Cell]) -> bool;
-    /// The streamed sheet has ended.
-    fn end_streamed(&mut self);
+    /// The streamed sheet has ended; `beyond`: its cells right of the columns read.
+    fn end_streamed(&mut self, beyond: Option<Beyond>);
     /// A sheet taken whole (short, or not a register that can stream).
     fn whole(&mut self, sheet: Sheet);
 }
@@ -280,11 +371,10 @@ pub const PREFIX_ROWS: usize = 40;
 /// rows can be understood and written while the rest of the file is still being read.
 pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal> {
     let mut book = open_xlsx(bytes)?;
+    let mut merges = xlsx_merges(bytes);
     for name in book.sheet_names() {
-        let mut grid = Grid {
-            rows: Vec::new(),
-            cells: 0,
-        };
+        let sheet_merges = merges.remove(&name).unwrap_or_default();
+        let mut grid = Grid::default();
         let mut decided = false;
         let mut streaming = false;
         let mut current: Option<usize> = None;
@@ -298,8 +388,8 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
                 let head = Sheet {
                     name: name.clone(),
                     rows: grid.rows.clone(),
-                    merges: Vec::new(),
-                    merges_loaded: false,
+                    merges: sheet_merges.clone(),
+                    beyond: None,
                 };
                 streaming = sink.prefix(&head);
             }
@@ -326,22 +416,26 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
                 }
                 current = Some(r);
             }
-            if c < MAX_COLUMNS {
-                if c >= row.len() {
-                    row.resize(c + 1, Cell::Empty);
+            if c >= MAX_COLUMNS {
+                if !cell_of_ref(cell.get_value().clone()).is_empty() {
+                    Beyond::note(&mut grid.beyond, r, c);
                 }
-                let text = match cell.get_value() {
-                    DataRef::SharedString(s) => Some(*s),
-                    DataRef::String(s) => Some(s.as_str()),
-                    _ => None,
-                };
-                match (&mut row[c], text) {
-                    (Cell::Text(buf), Some(s)) => {
-                        buf.clear(); // a cell given twice: the last one counts
-                        buf.push_str(s);
-                    }
-                    (slot, _) => *slot = cell_of_ref(cell.get_value().clone()),
+                continue;
+            }
+            if c >= row.len() {
+                row.resize(c + 1, Cell::Empty);
+            }
+            let text = match cell.get_value() {
+                DataRef::SharedString(s) => Some(*s),
+                DataRef::String(s) => Some(s.as_str()),
+                _ => None,
+            };
+            match (&mut row[c], text) {
+                (Cell::Text(buf), Some(s)) => {
+                    buf.clear(); // a cell given twice: the last one counts
+                    buf.push_str(s);
                 }
+                (slot, _) => *slot = cell_of_ref(cell.get_value().clone()),
             }
         }
         drop(reader);
@@ -349,31 +443,171 @@ pub fn stream_xlsx(bytes: &[u8], sink: &mut dyn SheetSink) -> Result<(), Refusal
             if let Some(done) = current {
                 sink.row(done, &row);
             }
-            sink.end_streamed();
+            sink.end_streamed(grid.beyond);
         } else {
-            sink.whole(Sheet {
-                name,
-                rows: grid.rows,
-                merges: Vec::new(),
-                merges_loaded: false,
-            });
+            sink.whole(grid.into_sheet(name, sheet_merges));
         }
     }
     Ok(())
 }
 
-/// The merged cells of an .xlsx sheet (a second pass over its XML).
-pub fn load_merges(bytes: &[u8], sheet: &mut Sheet) {
-    if sheet.merges_loaded {
-        return;
+/// Each sheet's part in an .xlsx: (sheet name, zip entry), from the workbook and its relations.
+fn xlsx_sheet_parts<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Vec<(String, String)> {
+    let read = |zip: &mut zip::ZipArchive<R>, path: &str| -> Option<Vec<u8>> {
+        let mut f = zip.by_name(path).ok()?;
+        let mut out = Vec::new();
+        f.by_ref()
+            .take(16 * 1024 * 1024)
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    };
+    let (Some(book), Some(rels)) = (
+        read(zip, "xl/workbook.xml"),
+        read(zip, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return Vec::new();
+    };
+    let mut targets: HashMap<String, String> = HashMap::new();
+    each_element(&rels, |local, attrs| {
+        if local == "Relationship" {
+            if let (Some(id), Some(target)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
+                let path = match target.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None => format!("xl/{target}"),
+                };
+                targets.insert(id, path);
+            }
+        }
+    });
+    let mut out = Vec::new();
+    each_element(&book, |local, attrs| {
+        if local == "sheet" {
+            let id = attrs
+                .iter()
+                .find(|(k, _)| k == "r:id" || k.ends_with(":id"))
+                .map(|(_, v)| v.clone());
+            if let (Some(name), Some(path)) =
+                (attr(attrs, "name"), id.and_then(|i| targets.get(&i)))
+            {
+                out.push((name, path.clone()));
+            }
+        }
+    });
+    out
+}
+
+/// Calls `f(local name, attributes)` for every element of a small XML part.
+fn each_element(xml: &[u8], mut f: impl FnMut(&str, &[(String, String)])) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let attrs: Vec<(String, String)> = e
+                    .attributes()
+                    .flatten()
+                    .map(|a| (a.key.as_ref().to_string(), unescaped(&a.value)))
+                    .collect();
+                f(e.local_name().as_ref(), &attrs);
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
     }
-    sheet.merges_loaded = true;
-    if let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes)) {
-        sheet.merges = book
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map(merges_of)
-            .unwrap_or_default();
+}
+
+fn attr(attrs: &[(String, String)], key: &str) -> Option<String> {
+    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+/// An attribute's value as written, with its escapes (`&amp;`) resolved.
+fn unescaped(raw: &str) -> String {
+    quick_xml::escape::unescape(raw)
+        .map(|v| v.into_owned())
+        .unwrap_or_else(|_| raw.to_string())
+}
+
+/// `B2:B4` → the range (0-based); a single cell is no merge.
+fn range_of(r: &str) -> Option<Merge> {
+    let (a, b) = r.split_once(':')?;
+    let cell = |s: &str| -> Option<(usize, usize)> {
+        let s = s.trim_matches('$');
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = s.split_at(split);
+        let mut col = 0usize;
+        for ch in letters.trim_end_matches('$').chars() {
+            if !ch.is_ascii_alphabetic() {
+                return None;
+            }
+            col = col * 26 + (ch.to_ascii_uppercase() as usize - 'A' as usize + 1);
+        }
+        let row: usize = digits.parse().ok()?;
+        Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    };
+    let (r0, c0) = cell(a)?;
+    let (r1, c1) = cell(b)?;
+    Some(Merge {
+        first_row: r0.min(r1),
+        first_col: c0.min(c1),
+        last_row: r0.max(r1),
+        last_col: c0.max(c1),
+    })
+}
+
+/// The merged ranges of every sheet of an .xlsx, by sheet name. An .xlsx lists them after the
+/// cells (`<mergeCells>`), so this reads each sheet's part through once as bytes — a byte scan
+/// is several times cheaper than calamine's second XML pass — and parses only what follows the
+/// marker. A part that cannot be read gives no merges (the cells reader reports it).
+pub fn xlsx_merges(bytes: &[u8]) -> MergesBySheet {
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let finder = memchr::memmem::Finder::new(b"mergeCells");
+    for (name, path) in xlsx_sheet_parts(&mut zip) {
+        let Ok(mut f) = zip.by_name(&path) else {
+            continue;
+        };
+        let mut buf = vec![0u8; 1 << 16];
+        let mut carry: Vec<u8> = Vec::new();
+        let mut tail: Option<Vec<u8>> = None;
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if let Some(t) = tail.as_mut() {
+                if t.len() < 16 * 1024 * 1024 {
+                    t.extend_from_slice(&buf[..n]);
+                }
+                continue;
+            }
+            carry.extend_from_slice(&buf[..n]);
+            if let Some(p) = finder.find(&carry) {
+                tail = Some(carry[p..].to_vec());
+                continue;
+            }
+            // keep what could be the start of the marker
+            let keep = carry.len().saturating_sub(16);
+            carry.drain(..keep);
+        }
+        let Some(tail) = tail else { continue };
+        let mut xml = b"<".to_vec();
+        xml.extend_from_slice(&tail);
+        let mut merges = Vec::new();
+        each_element(&xml, |local, attrs| {
+            if local == "mergeCell" {
+                merges.extend(attr(attrs, "ref").as_deref().and_then(range_of));
+            }
+        });
+        if !merges.is_empty() {
+            out.insert(name, merges);
+        }
     }
+    out
 }
 
 fn read_ranges<R: Reader<Cursor<Vec<u8>>>>(
@@ -387,20 +621,12 @@ where
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(broken)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut grid = Grid {
-            rows: Vec::new(),
-            cells: 0,
-        };
+        let mut grid = Grid::default();
         for (r, c, d) in range.used_cells() {
             grid.put(r0 as usize + r, c0 as usize + c, cell_of_data(d))?;
         }
         let merges = merges(book, &name);
-        out.push(Sheet {
-            name,
-            rows: grid.rows,
-            merges,
-            merges_loaded: true,
-        });
+        out.push(grid.into_sheet(name, merges));
     }
     Ok(out)
 }
@@ -450,11 +676,133 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
 }
 
 fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
-    let mut book = calamine::Ods::new(Cursor::new(bytes.to_vec())).map_err(|e| match e {
+    let (bytes, merges) = tidy_ods(bytes)?;
+    let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => password(),
         e => broken(e),
     })?;
-    read_ranges(&mut book, |_, _| Vec::new())
+    read_ranges(&mut book, |_, name| {
+        merges.get(name).cloned().unwrap_or_default()
+    })
+}
+
+/// Merged ranges by sheet name.
+pub type MergesBySheet = HashMap<String, Vec<Merge>>;
+
+/// An .ods made fit for calamine, and its merged ranges by sheet name.
+///
+/// calamine stops at anything between a row's cells that is not a cell, though XML allows
+/// whitespace and comments there and some generators indent their output; such text means
+/// nothing outside a paragraph (ODF 1.2 §5.1.1 collapses it), so `content.xml` is rewritten
+/// without it. Whitespace inside paragraphs (`text:*` elements) is kept as written. While
+/// passing, the cells' `table:number-rows-spanned` / `number-columns-spanned` give the merged
+/// ranges (calamine does not report an .ods's).
+fn tidy_ods(bytes: &[u8]) -> Result<(Vec<u8>, MergesBySheet), Refusal> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
+    let mut content = Vec::new();
+    zip.by_name("content.xml")
+        .map_err(broken)?
+        .read_to_end(&mut content)
+        .map_err(broken)?;
+    let mut reader = quick_xml::Reader::from_reader(content.as_slice());
+    reader.config_mut().trim_text(false);
+    let mut writer = quick_xml::Writer::new(Vec::with_capacity(content.len()));
+    let mut merges: HashMap<String, Vec<Merge>> = HashMap::new();
+    let mut stack: Vec<String> = Vec::new();
+    let (mut table, mut row, mut col, mut row_repeat) = (String::new(), 0usize, 0usize, 1usize);
+    let number = |e: &BytesStart, key: &str| -> usize {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let mut buf = Vec::new();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(broken)?;
+        match &event {
+            Event::Eof => break,
+            Event::Comment(_) => {
+                buf.clear();
+                continue;
+            }
+            Event::Text(t) => {
+                let in_text = stack.last().is_some_and(|n| n.starts_with("text:"));
+                if !in_text && t.chars().all(char::is_whitespace) {
+                    buf.clear();
+                    continue;
+                }
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.name().as_ref() {
+                    "table:table" => {
+                        table = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == "table:name")
+                            .map(|a| unescaped(&a.value))
+                            .unwrap_or_default();
+                        row = 0;
+                    }
+                    "table:table-row" => {
+                        col = 0;
+                        row_repeat = number(e, "table:number-rows-repeated");
+                        if empty {
+                            row += row_repeat;
+                        }
+                    }
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        let (rows, cols) = (
+                            number(e, "table:number-rows-spanned"),
+                            number(e, "table:number-columns-spanned"),
+                        );
+                        if e.name().as_ref() == "table:table-cell" && (rows > 1 || cols > 1) {
+                            merges.entry(table.clone()).or_default().push(Merge {
+                                first_row: row,
+                                first_col: col,
+                                last_row: row + rows - 1,
+                                last_col: col + cols - 1,
+                            });
+                        }
+                        col = col.saturating_add(number(e, "table:number-columns-repeated"));
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    stack.push(e.name().as_ref().to_string());
+                }
+            }
+            Event::End(e) => {
+                if e.name().as_ref() == "table:table-row" {
+                    row = row.saturating_add(row_repeat);
+                }
+                stack.pop();
+            }
+            _ => {}
+        }
+        writer.write_event(event).map_err(broken)?;
+        buf.clear();
+    }
+    let content = writer.into_inner();
+    // the same package with the tidied content (stored: it is read once, right away)
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() * 2)));
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(broken)?;
+        if entry.name().is_ok_and(|n| n == "content.xml") {
+            drop(entry);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .large_file(content.len() > u32::MAX as usize / 2);
+            out.start_file("content.xml", options).map_err(broken)?;
+            out.write_all(&content).map_err(broken)?;
+        } else {
+            out.raw_copy_file(entry).map_err(broken)?;
+        }
+    }
+    let bytes = out.finish().map_err(broken)?.into_inner();
+    Ok((bytes, merges))
 }
 
 #[cfg(test)]
@@ -462,9 +810,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn says_what_a_file_that_is_no_workbook_is() {
+        let said = |b: &[u8]| sniff(b).unwrap_err().0;
+        assert!(said(b"\xEF\xBB\xBF <!DOCTYPE html><html><table>").contains("网页"));
+        assert!(said(b"<table border=1><tr><td>14061901</td></tr></table>").contains("网页"));
+        assert!(said(b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">")
+            .contains("SpreadsheetML"));
+        assert!(said("需求编号,填表人\n14061901,周小明\n".as_bytes()).contains("文本文件"));
+        assert!(said(b"%PDF-1.7").contains("PDF"));
+        for m in [said(b"<html>"), said(b"a\tb")] {
+            assert!(m.contains("另存为 .xlsx"), "{m}");
+        }
+    }
+
+    #[test]
+    fn merged_ranges_are_read_from_references() {
+        assert_eq!(
+            range_of("B2:B4"),
+            Some(Merge {
+                first_row: 1,
+                first_col: 1,
+                last_row: 3,
+                last_col: 1
+            })
+        );
+        assert_eq!(
+            range_of("$AA$10:$AB$10").map(|m| (m.first_col, m.last_col)),
+            Some((26, 27))
+        );
+        assert_eq!(range_of("B2"), None);
+    }
+
+    #[test]
     fn sniffs_what_is_not_a_spreadsheet() {
         assert!(sniff(b"").unwrap_err().0.contains("空"));
-        assert!(sniff(b"hello, world").unwrap_err().0.contains("不是 Excel"));
+        assert!(sniff(b"hello, world").unwrap_err().0.contains("文本文件"));
+        assert!(sniff(&[0, 1, 2, 3]).unwrap_err().0.contains("不是 Excel"));
         assert!(sniff(b"PK\x03\x04 truncated")
             .unwrap_err()
             .0
@@ -477,13 +858,21 @@ mod tests {
 
     #[test]
     fn grid_ignores_far_columns_and_caps_rows() {
-        let mut g = Grid {
-            rows: Vec::new(),
-            cells: 0,
-        };
+        let mut g = Grid::default();
         g.put(0, 0, Cell::Text("a".into())).unwrap();
         g.put(0, MAX_COLUMNS + 5, Cell::Text("far".into())).unwrap();
+        g.put(2, MAX_COLUMNS + 1, Cell::Text("farther".into()))
+            .unwrap();
         assert_eq!(g.rows[0].len(), 1);
+        assert_eq!(
+            g.beyond,
+            Some(Beyond {
+                cells: 2,
+                row: 0,
+                col: MAX_COLUMNS + 5
+            }),
+            "counted, not dropped without a word"
+        );
         assert!(g.put(3_000_000, 0, Cell::Text("x".into())).is_err());
     }
 }

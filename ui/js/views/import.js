@@ -163,6 +163,11 @@ export async function importView() {
       formsCard,
       rep.warnings.length ? h('div', { class: 'card' }, h('h3', {}, `提示（${rep.warnings.length}）`),
         table('import-warnings', ['位置', '说明'], grouped(rep.warnings), (w) => [place(w), w.reason])) : null,
+      (rep.not_taken || []).length ? h('div', { class: 'card' },
+        h('h3', {}, `不导入的内容（${rep.not_taken.length} 处，${rep.not_taken.reduce((n, x) => n + x.cells, 0)} 格）`),
+        h('p', { class: 'hint' }, '以下单元格读到了，但没有对应的字段或不是需求，不会写入数据库。如需导入某一列，请在上面的表头对应中为它选择字段。'),
+        table('import-not-taken', ['文件', '工作表', '位置', '行', '格数', '原因'], rep.not_taken, (n) => [n.file.split('/').pop(), n.sheet, n.place,
+          n.first_row === n.last_row ? String(n.first_row) : `${n.first_row}–${n.last_row}`, String(n.cells), n.reason])) : null,
       rep.skipped.length ? h('div', { class: 'card' }, h('h3', {}, `跳过的文件（${rep.skipped.length}）`),
         table('import-skipped', ['文件', '原因'], rep.skipped, (s) => [s.file, s.reason])) : null);
   }
