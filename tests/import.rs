@@ -1642,3 +1642,288 @@ fn report_forms_round_trip_filled_and_blank() {
         )
     );
 }
+
+/// The non-empty cells of every sheet, read by calamine on its own (no column limit), or — for
+/// an .ods calamine refuses — by Genjin's reader: (sheet, row, column) 0-based, and the text.
+fn every_cell(bytes: &[u8]) -> Vec<(String, usize, usize, String)> {
+    use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    let mut out = Vec::new();
+    match open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())) {
+        Ok(mut book) => {
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).unwrap();
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, d) in range.used_cells() {
+                    let t = match d {
+                        Data::String(s) => s.trim().to_string(),
+                        Data::Empty => String::new(),
+                        other => other.to_string(),
+                    };
+                    if !t.is_empty() {
+                        out.push((name.clone(), r0 as usize + r, c0 as usize + c, t));
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            for sheet in genjin::excel::import::read::read_book(bytes).unwrap_or_default() {
+                for (r, row) in sheet.rows.iter().enumerate() {
+                    for (c, cell) in row.iter().enumerate() {
+                        if !cell.is_empty() {
+                            let t = genjin::excel::import::values::text(cell);
+                            out.push((sheet.name.clone(), r, c, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Issue 13: every non-empty cell of a recognised sheet ends up stored, or is named in the
+/// preview as not taken with its reason. Returns how many cells were checked.
+fn assert_every_cell_accounted(name: &str, bytes: &[u8]) -> usize {
+    let p = parse(&[Source::new(name, bytes.to_vec())], &[]);
+    let file = &p.files[0];
+    if let Some(why) = &file.refused {
+        assert!(!why.is_empty());
+        return 0;
+    }
+    let mut checked = 0;
+    for (sheet, r, c, t) in every_cell(bytes) {
+        let Some(report) = file.sheets.iter().find(|s| s.name == sheet) else {
+            panic!("{name}: sheet {sheet} not reported");
+        };
+        if report.kind_code == "unknown" {
+            assert!(
+                report.note.is_some(),
+                "{name}/{sheet}: skipped without a word"
+            );
+            continue;
+        }
+        checked += 1;
+        let row = r + 1;
+        let named = p.not_taken.iter().any(|n| {
+            n.sheet == sheet
+                && (n.first_row..=n.last_row).contains(&row)
+                && match n.column {
+                    None => true,
+                    Some(col) => col == c || (n.and_right && c >= col),
+                }
+        });
+        let rejected = p
+            .rejected
+            .iter()
+            .any(|x| x.sheet.as_deref() == Some(sheet.as_str()) && x.row == Some(row));
+        let header = report.header_rows.contains(&row)
+            && (report.kind_code == "bug_ledger" || report.columns.iter().any(|m| m.column == c));
+        let taken_row = p
+            .records
+            .iter()
+            .any(|rec| &*rec.origin.sheet == sheet.as_str() && rec.origin.row == row)
+            || p.bugs
+                .iter()
+                .any(|b| &*b.origin.sheet == sheet.as_str() && b.origin.row == row)
+            // a row of a number met before: merged into that record, or the same again
+            || p.warnings.iter().any(|w| {
+                w.sheet.as_deref() == Some(sheet.as_str())
+                    && w.row == Some(row)
+                    && w.column.as_deref() == Some("需求编号")
+            });
+        let stored = taken_row && report.stored_columns.contains(&c);
+        let form = report.kind_code == "report_form" && !p.records.is_empty();
+        assert!(
+            named || rejected || header || stored || form,
+            "{name} / {sheet} {}{row} “{t}”: neither stored nor named as not taken",
+            genjin::excel::import::layout::column_letter(c)
+        );
+    }
+    checked
+}
+
+/// A register with every kind of thing hand-kept ledgers hold that is not a requirement's value:
+/// a title, an unknown column, a column without a header, 备注 in column BQ, a merged 填表人, a
+/// month heading, a totals row, the header repeated, a row without a number, a cell far right.
+fn untidy_register() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("登记表").unwrap();
+    let merged = Format::new().set_align(rust_xlsxwriter::FormatAlign::VerticalCenter);
+    ws.merge_range(0, 0, 0, 8, "2016年需求登记反馈表", &Format::new())
+        .unwrap();
+    let headers = [
+        "需求编号",
+        "填表人",
+        "需求人",
+        "决策结果",
+        "需求分级",
+        "预期交付日",
+        "实际交付日",
+        "需求状态",
+        "需求梗概",
+        "联系电话",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 68, "备注").unwrap(); // BQ
+    let rows: [[&str; 10]; 4] = [
+        [
+            "16010401",
+            "",
+            "吴主任",
+            "做",
+            "B",
+            "2016-01-20",
+            "",
+            "",
+            "门诊排班导出",
+            "13800000000",
+        ],
+        [
+            "16010402",
+            "",
+            "钱院长",
+            "不做",
+            "",
+            "",
+            "",
+            "完成",
+            "短信群发",
+            "",
+        ],
+        [
+            "16010403",
+            "",
+            "郑医生",
+            "做",
+            "A",
+            "2016-02-01",
+            "2016-01-30",
+            "完成",
+            "报告推送",
+            "13900000000",
+        ],
+        [
+            "16010404",
+            "李小四",
+            "孙主任",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "问卷计分",
+            "",
+        ],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+        }
+        ws.write_string(r, 10, "无表头的内容").unwrap();
+        ws.write_string(r, 68, &format!("备注{}", i + 1)).unwrap();
+    }
+    ws.merge_range(2, 1, 4, 1, "周小明", &merged).unwrap();
+    ws.write_string(6, 0, "二月").unwrap();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(7, c as u16, *h).unwrap();
+    }
+    ws.write_string(8, 1, "郑丽").unwrap();
+    ws.write_string(8, 8, "没有编号的一行").unwrap();
+    ws.write_string(9, 0, "合计").unwrap();
+    ws.write_string(9, 1, "4 条").unwrap();
+    ws.write_string(5, 1500, "远在右边").unwrap();
+    let notes = wb.add_worksheet();
+    notes.set_name("填表说明").unwrap();
+    notes.write_string(0, 0, "本表每周五前发给决策组").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn every_cell_of_every_file_is_stored_or_named() {
+    // the shared fixtures, the real-world files, the fuzz corpus
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/import");
+    for dir in [shared.join("legacy"), shared.join("realworld"), corpus] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x != "json") {
+                files.push((
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    files.push(("需求登记反馈表_2016.xlsx".into(), untidy_register()));
+    files.push((
+        "登记表.ods".into(),
+        ods(&[
+            &[
+                "需求编号",
+                "填表人",
+                "需求人",
+                "决策结果",
+                "需求梗概",
+                "电话",
+            ],
+            &["14070101", "周小明", "吴主任", "做", "排班导出", "138"],
+            &["合计", "1"],
+        ]),
+    ));
+    let mut checked = 0;
+    for (name, bytes) in &files {
+        checked += assert_every_cell_accounted(name, bytes);
+    }
+    assert!(checked > 1000, "{checked} cells checked");
+
+    // and the untidy register says each thing in its place
+    let p = parse(
+        &[Source::new("需求登记反馈表_2016.xlsx", untidy_register())],
+        &[],
+    );
+    let said = |place: &str| -> String {
+        p.not_taken
+            .iter()
+            .filter(|n| n.place.starts_with(place))
+            .map(|n| format!("{}|{}-{}|{}", n.cells, n.first_row, n.last_row, n.reason))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    assert!(said("第 1 行").contains("标题"), "{:?}", p.not_taken);
+    assert!(
+        said("J 列（联系电话）").starts_with("2|3-5|"),
+        "{}",
+        said("J 列")
+    );
+    assert!(said("K 列").contains("没有表头"), "{}", said("K 列"));
+    assert!(said("第 7 行").contains("分组标题"));
+    assert!(said("第 8 行").contains("重复的表头"));
+    assert!(said("第 10 行").contains("合计"));
+    assert!(
+        said("BES 列及更右").contains("最多读到第 1024 列"),
+        "{:?}",
+        p.not_taken
+    );
+    assert!(p
+        .rejected
+        .iter()
+        .any(|r| r.row == Some(9) && r.reason.contains("缺少需求编号")));
+    // 备注 in column BQ is imported, and the merged 填表人 belongs to each of its rows
+    let rec = |n: &str| p.records.iter().find(|r| &*r.number == n).unwrap();
+    assert_eq!(rec("16010401").value("remark"), Some("备注1"));
+    for n in ["16010401", "16010402", "16010403"] {
+        assert_eq!(rec(n).value("reporter"), Some("周小明"), "{n}");
+    }
+    assert_eq!(rec("16010404").value("reporter"), Some("李小四"));
+    assert!(p
+        .warnings
+        .iter()
+        .any(|w| w.reason.contains("B3:B5 是合并单元格") && w.reason.contains("周小明")));
+}

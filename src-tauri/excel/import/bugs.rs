@@ -360,13 +360,26 @@ fn decorative(row: &[Cell], heads: &[(usize, String)], number_cell: &str) -> boo
 
 /// Reads the rows of a Bug收集反馈表 sheet into `out.bugs`. Returns how many rows were taken and
 /// a note for the sheet (headers not taken), or why the sheet gave nothing.
-pub fn ledger_rows(
-    file: &Arc<str>,
-    sheet: &mut Sheet,
-    out: &mut Parsed,
-) -> (usize, Option<String>) {
+/// What reading a ledger sheet gave besides its bugs.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerRead {
+    /// Rows taken.
+    pub rows: usize,
+    /// For the sheet: headers not taken, or why it gave nothing.
+    pub note: Option<String>,
+    /// The header's row (1-based).
+    pub header_row: Option<usize>,
+    /// The columns (0-based) whose values are imported.
+    pub stored_columns: Vec<usize>,
+}
+
+pub fn ledger_rows(file: &Arc<str>, sheet: &mut Sheet, out: &mut Parsed) -> LedgerRead {
+    let nothing = |why: &str| LedgerRead {
+        note: Some(why.into()),
+        ..Default::default()
+    };
     let Some((head, cols, other)) = header(sheet) else {
-        return (0, Some("找不到“Bug编号”等表头，未导入".into()));
+        return nothing("找不到“Bug编号”等表头，未导入");
     };
     let name: Arc<str> = sheet.name.as_str().into();
     // what no column stores is named, not dropped (issue 13); merged ranges fill their rows
@@ -397,7 +410,7 @@ pub fn ledger_rows(
         )
     };
     let Some(&(nc, _)) = cols.iter().find(|(_, k)| *k == Col::Number) else {
-        return (0, Some("找不到“Bug编号”列，未导入".into()));
+        return nothing("找不到“Bug编号”列，未导入");
     };
     let heads: Vec<(usize, String)> = cols
         .iter()
@@ -584,7 +597,12 @@ pub fn ledger_rows(
     }
     tally.finish(out);
     let note = (!other.is_empty()).then(|| format!("未导入的列：{}", other.join("、")));
-    (taken, note)
+    LedgerRead {
+        rows: taken,
+        note,
+        header_row: Some(head + 1),
+        stored_columns: cols.iter().map(|(c, _)| *c).collect(),
+    }
 }
 
 /// One bug per number: a number met again (a later copy of a growing ledger, a row typed
@@ -705,7 +723,9 @@ mod tests {
             vec!["", "孙明", "2014-07-05", "", "", "", ""],
         ]);
         let mut out = Parsed::default();
-        let (taken, note) = ledger_rows(&"a.xlsx".into(), &mut s, &mut out);
+        let LedgerRead {
+            rows: taken, note, ..
+        } = ledger_rows(&"a.xlsx".into(), &mut s, &mut out);
         assert_eq!(taken, 3);
         assert_eq!(note.as_deref(), Some("未导入的列：说明"));
         let b = &out.bugs[0];
@@ -808,7 +828,7 @@ mod tests {
         ]);
         assert!(is_ledger(&s), "legacy header words");
         let mut out = Parsed::default();
-        let (taken, _) = ledger_rows(&"a.xlsx".into(), &mut s, &mut out);
+        let taken = ledger_rows(&"a.xlsx".into(), &mut s, &mut out).rows;
         assert_eq!(taken, 2, "{:?}", out.rejected);
         let b = &out.bugs[0];
         assert_eq!(b.number, "B14070101", "letters upper-cased, spaces gone");

@@ -4,7 +4,8 @@ use super::layout::header_key;
 use super::read::Sheet;
 use super::values::{long_text, text};
 use crate::domain::forms::{
-    REPORT, REPORT_SUPPLEMENT, REPORT_SUPPLEMENT_IMPROVEMENT, REPORT_SUPPLEMENT_NEW,
+    REPORT, REPORT_IMPROVEMENT_HINT, REPORT_SUPPLEMENT, REPORT_SUPPLEMENT_HINT,
+    REPORT_SUPPLEMENT_IMPROVEMENT, REPORT_SUPPLEMENT_NEW,
 };
 
 /// The label of the 需求类型 cell Genjin's forms carry (the paper has none: the importer
@@ -13,7 +14,20 @@ pub const KIND_LABEL: &str = "需求类型";
 
 /// The values a form carries, keyed by requirement column.
 pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
+    read_form_cells(sheet).0
+}
+
+/// The values a form carries, and every cell the reading used (labels, values, the form's own
+/// printed words) as (row, column), 0-based: the other non-empty cells are not imported and the
+/// importer says so (issue 13).
+pub fn read_form_cells(
+    sheet: &Sheet,
+) -> (
+    Vec<(&'static str, String)>,
+    std::collections::HashSet<(usize, usize)>,
+) {
     let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut used = std::collections::HashSet::new();
     let mut push = |col: &'static str, v: String| {
         let v = v.trim().to_string();
         if !v.is_empty() && !out.iter().any(|(c, _)| *c == col) {
@@ -25,9 +39,13 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
         let width = sheet.rows[r].len();
         for c in 0..width {
             let raw = text(sheet.cell(r, c));
+            if raw.is_empty() {
+                continue;
+            }
             let heading = &REPORT.heading_line;
             if heading.iter().take(2).all(|f| raw.contains(f.label)) {
                 // "报告人 贺杰静   部门 推广部   填报日期 2014-06-19" in one merged line
+                used.insert((r, c));
                 for f in heading.iter() {
                     if let Some(v) = after_label(&raw, f.label) {
                         push(f.key, v);
@@ -36,21 +54,29 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                 continue;
             }
             let key = header_key(&raw);
-            if key == KIND_LABEL {
-                // 新需求 / 改进需求, as Genjin's forms state it
-                if let Some(k) = crate::domain::requirement::Kind::parse(&value_right(sheet, r, c))
-                {
+            if printed(&key, &raw) {
+                used.insert((r, c));
+            }
+            if key == KIND_LABEL || key == "需求编号" {
+                // 新需求 / 改进需求, as Genjin's forms state it; the number is read apart
+                let value = right_at(sheet, r, c, text);
+                if let Some((vc, _)) = value {
+                    used.insert((r, vc));
+                }
+                let kind = value.and_then(|(_, v)| crate::domain::requirement::Kind::parse(&v));
+                if let (true, Some(k)) = (key == KIND_LABEL, kind) {
                     push("kind", k.code().to_string());
                 }
                 continue;
             }
             let col = match key.as_str() {
                 REPORT_SUPPLEMENT | REPORT_SUPPLEMENT_NEW => {
-                    new_requirement_answers(sheet, r, c, &mut push);
+                    new_requirement_answers(sheet, r, c, &mut push, &mut used);
                     continue;
                 }
                 REPORT_SUPPLEMENT_IMPROVEMENT => {
-                    let v = value_right(sheet, r, c);
+                    let (vc, v) = right_at(sheet, r, c, text).unwrap_or((c, String::new()));
+                    used.insert((r, vc));
                     let steps = REPORT.label_of("imp_steps").unwrap_or_default();
                     push("imp_steps", strip_question(&v, steps));
                     continue;
@@ -65,15 +91,30 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
                 || col == "overview"
                 || col.starts_with("new_")
                 || col.starts_with("imp_");
-            let v = if long {
-                right_of(sheet, r, c, long_text)
-            } else {
-                value_right(sheet, r, c)
-            };
-            push(col, v);
+            let read = if long { long_text } else { text };
+            if let Some((vc, v)) = right_at(sheet, r, c, read) {
+                used.insert((r, vc));
+                push(col, v);
+            }
         }
     }
-    out
+    (out, used)
+}
+
+/// Words the form prints itself: its title, labels, section headings and hints.
+fn printed(key: &str, raw: &str) -> bool {
+    key == header_key(REPORT.title)
+        || REPORT.field_of(raw).is_some()
+        || REPORT.field_of(key).is_some()
+        || [
+            REPORT_SUPPLEMENT,
+            REPORT_SUPPLEMENT_NEW,
+            REPORT_SUPPLEMENT_IMPROVEMENT,
+            KIND_LABEL,
+            "需求编号",
+        ]
+        .contains(&key)
+        || [REPORT_SUPPLEMENT_HINT, REPORT_IMPROVEMENT_HINT].contains(&raw.trim())
 }
 
 /// The field of a label that has its value in the cell beside it: the heading line's and the
@@ -126,16 +167,17 @@ fn after_label(line: &str, label: &str) -> Option<String> {
     (!value.is_empty() && !is_next_label).then_some(value)
 }
 
-/// The first non-empty cell right of a label, read with `read` (verbatim or folded).
-fn right_of(sheet: &Sheet, r: usize, c: usize, read: fn(&super::read::Cell) -> String) -> String {
-    (c + 1..sheet.rows[r].len())
-        .map(|cc| read(sheet.cell(r, cc)))
-        .find(|v| !v.is_empty())
-        .unwrap_or_default()
-}
-
-fn value_right(sheet: &Sheet, r: usize, c: usize) -> String {
-    right_of(sheet, r, c, text)
+/// The first non-empty cell right of a label, read with `read` (verbatim or folded): its column
+/// and value.
+fn right_at(
+    sheet: &Sheet,
+    r: usize,
+    c: usize,
+    read: fn(&super::read::Cell) -> String,
+) -> Option<(usize, String)> {
+    (c + 1..sheet.rows.get(r).map_or(0, Vec::len))
+        .map(|cc| (cc, read(sheet.cell(r, cc))))
+        .find(|(_, v)| !v.is_empty())
 }
 
 fn strip_question(v: &str, question: &str) -> String {
@@ -155,18 +197,28 @@ fn new_requirement_answers(
     r: usize,
     c: usize,
     push: &mut impl FnMut(&'static str, String),
+    used: &mut std::collections::HashSet<(usize, usize)>,
 ) {
-    let beside = value_right(sheet, r, c);
+    let beside_at = right_at(sheet, r, c, text);
+    let beside = beside_at.clone().map(|(_, v)| v).unwrap_or_default();
     // the section's own heading beside it: its questions stand in cells of their own
     if header_key(&beside) == REPORT_SUPPLEMENT_NEW {
         return;
     }
-    let below = (r + 1..sheet.rows.len().min(r + 3))
+    if let Some((bc, _)) = beside_at {
+        used.insert((r, bc));
+    }
+    let below_at = (r + 1..sheet.rows.len().min(r + 3))
         .find(|rr| text(sheet.cell(*rr, c)).is_empty())
-        .map(|rr| value_right(sheet, rr, c))
-        .unwrap_or_default();
+        .and_then(|rr| right_at(sheet, rr, c, text).map(|(cc, v)| (rr, cc, v)));
     let answer = if beside.contains('？') || beside.contains('?') {
-        below
+        match below_at {
+            Some((rr, cc, v)) => {
+                used.insert((rr, cc));
+                v
+            }
+            None => String::new(),
+        }
     } else {
         beside
     };

@@ -150,6 +150,10 @@ pub struct NotTaken {
     pub column: Option<usize>,
     /// The place as people name it: `K 列（联系电话）`, `第 1 行`.
     pub place: String,
+    /// The entry covers `column` and every column right of it (cells past the last column
+    /// read).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub and_right: bool,
     /// How many non-empty cells are left out.
     pub cells: usize,
     pub reason: String,
@@ -222,6 +226,7 @@ impl Tally {
                 last_row: r + 1,
                 column: None,
                 place: format!("第 {} 行", r + 1),
+                and_right: false,
                 cells,
                 reason: reason.to_string(),
             });
@@ -247,6 +252,7 @@ impl Tally {
                 first_row: first,
                 last_row: last,
                 column: Some(c),
+                and_right: false,
                 place: if header.is_empty() {
                     format!("{} 列", column_letter(c))
                 } else {
@@ -278,8 +284,9 @@ pub(crate) fn beyond_note(out: &mut Parsed, file: &str, sheet: &str, b: Option<r
             file: file.to_string(),
             sheet: sheet.to_string(),
             first_row: b.row + 1,
-            last_row: b.row + 1,
+            last_row: b.last_row + 1,
             column: Some(b.col),
+            and_right: true,
             place: format!("{} 列及更右", column_letter(b.col)),
             cells: b.cells,
             reason: format!(
@@ -422,6 +429,23 @@ pub struct SheetReport {
     pub columns: Vec<ColumnMap>,
     pub rows: usize,
     pub note: Option<String>,
+    /// The header's rows (Excel's, 1-based); empty for forms and sheets not recognised.
+    pub header_rows: Vec<usize>,
+    /// The columns (0-based) whose values are imported; the others' cells are `NotTaken`.
+    pub stored_columns: Vec<usize>,
+}
+
+/// The header rows (1-based) of a register whose data starts at `data_start` (0-based).
+fn register_header_rows(data_start: usize, header_rows: usize) -> Vec<usize> {
+    (data_start.saturating_sub(header_rows) + 1..=data_start).collect()
+}
+
+fn stored_register_columns(columns: &[ColumnMap]) -> Vec<usize> {
+    columns
+        .iter()
+        .filter(|c| register_column_why(c.field).is_none())
+        .map(|c| c.column)
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -673,6 +697,7 @@ fn apply_overrides(
 /// The register sheet being streamed row by row.
 struct Streaming {
     name: Arc<str>,
+    header_rows: Vec<usize>,
     columns: Vec<ColumnMap>,
     taken: usize,
     fills: Fills,
@@ -729,6 +754,7 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
         }
         self.current = Some(Streaming {
             name,
+            header_rows: register_header_rows(data_start, header_rows),
             columns,
             taken,
             fills,
@@ -768,9 +794,11 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                 name: cur.name.to_string(),
                 kind: crate::domain::forms::REGISTER.title.into(),
                 kind_code: "register",
+                stored_columns: stored_register_columns(&cur.columns),
                 columns: cur.columns,
                 rows: cur.taken,
                 note: None,
+                header_rows: cur.header_rows,
             });
         }
     }
@@ -814,9 +842,11 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                     name: sheet.name.clone(),
                     kind: crate::domain::forms::REGISTER.title.into(),
                     kind_code: "register",
+                    stored_columns: stored_register_columns(&columns),
                     columns,
                     rows: taken,
                     note: None,
+                    header_rows: register_header_rows(data_start, header_rows),
                 }
             }
             SheetKind::ReportForm => {
@@ -829,17 +859,21 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                     columns: Vec::new(),
                     rows: 1,
                     note: None,
+                    header_rows: Vec::new(),
+                    stored_columns: Vec::new(),
                 }
             }
             SheetKind::BugLedger => {
-                let (rows, note) = bugs::ledger_rows(&self.file, &mut sheet, self.out);
+                let read = bugs::ledger_rows(&self.file, &mut sheet, self.out);
                 SheetReport {
                     name: sheet.name.clone(),
                     kind: crate::domain::forms::BUG_LEDGER.title.into(),
                     kind_code: "bug_ledger",
                     columns: Vec::new(),
-                    rows,
-                    note,
+                    rows: read.rows,
+                    note: read.note,
+                    header_rows: read.header_row.into_iter().collect(),
+                    stored_columns: read.stored_columns,
                 }
             }
             SheetKind::Unknown => SheetReport {
@@ -847,6 +881,8 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
                 kind: "未识别".into(),
                 kind_code: "unknown",
                 columns: Vec::new(),
+                header_rows: Vec::new(),
+                stored_columns: Vec::new(),
                 rows: 0,
                 note: Some(if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
                     "空工作表，已跳过".into()
@@ -1165,7 +1201,29 @@ fn form_record(file: &str, sheet: &Sheet, out: &mut Parsed, emitter: &mut Emitte
         );
         return;
     };
-    let mut vals = form::read_form(sheet);
+    let (mut vals, used) = form::read_form_cells(sheet);
+    // what the form holds besides its items is named, not dropped (issue 13)
+    for (r, row) in sheet.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if cell.is_empty() || used.contains(&(r, c)) {
+                continue;
+            }
+            out.not_taken.push(NotTaken {
+                file: file.to_string(),
+                sheet: sheet.name.clone(),
+                first_row: r + 1,
+                last_row: r + 1,
+                column: Some(c),
+                place: format!("{}{}", column_letter(c), r + 1),
+                and_right: false,
+                cells: 1,
+                reason: format!(
+                    "“{}”不是需求报告表中的任何一项，未导入",
+                    values::text(cell).chars().take(30).collect::<String>()
+                ),
+            });
+        }
+    }
     if let Some(i) = vals.iter().position(|(c, _)| *c == "report_date") {
         match values::date(
             &Cell::Text(vals[i].1.clone()),
@@ -1312,6 +1370,13 @@ impl<'a> Emitter<'a> {
             }
         }
         if !(fill.values.is_empty() && fill.delays.is_empty() && fill.defaults.is_empty()) {
+            if same_sheet {
+                let why = format!(
+                    "需求编号 {} 已在第 {} 行出现：本行补充的内容并入同一条需求",
+                    rec.number, base.origin.row
+                );
+                warn(out, &rec.origin, Some("需求编号"), why);
+            }
             self.send(Emitted::Fill(Arc::new(fill)));
         }
     }

@@ -58,20 +58,33 @@ pub struct Merge {
     pub last_col: usize,
 }
 
-/// Non-empty cells right of `MAX_COLUMNS` that were not read: how many, and the first met
-/// (0-based row and column).
+/// Non-empty cells right of `MAX_COLUMNS` that were not read: how many, the rows they are on
+/// (0-based, first and last) and the leftmost column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Beyond {
     pub cells: usize,
     pub row: usize,
+    pub last_row: usize,
     pub col: usize,
 }
 
 impl Beyond {
     fn note(slot: &mut Option<Beyond>, row: usize, col: usize) {
         match slot {
-            Some(b) => b.cells += 1,
-            None => *slot = Some(Beyond { cells: 1, row, col }),
+            Some(b) => {
+                b.cells += 1;
+                b.row = b.row.min(row);
+                b.last_row = b.last_row.max(row);
+                b.col = b.col.min(col);
+            }
+            None => {
+                *slot = Some(Beyond {
+                    cells: 1,
+                    row,
+                    last_row: row,
+                    col,
+                })
+            }
         }
     }
 }
@@ -869,7 +882,8 @@ mod tests {
             Some(Beyond {
                 cells: 2,
                 row: 0,
-                col: MAX_COLUMNS + 5
+                last_row: 2,
+                col: MAX_COLUMNS + 1
             }),
             "counted, not dropped without a word"
         );
