@@ -1,12 +1,16 @@
-//! Importing a 100,000-row legacy register (issue 3). Figures go to BENCHMARKS.md.
+//! Importing a 100,000-row legacy register (issue 3; other producers' shapes: issue 13).
+//! Figures go to BENCHMARKS.md.
 //!
-//!     cargo run --release --example import_bench [-- ROWS]
+//!     cargo run --release --example import_bench [-- ROWS [SHAPE…]]
 //!
-//! Generates a 需求登记反馈表 of ROWS rows × 10 columns with rust_xlsxwriter, then, each in a
-//! fresh process so that peak memory is its own: calamine's bare parse of the sheet
-//! (`worksheet_range`), and Genjin's full import as `genjin import` runs it (read, detect,
-//! validate, and commit into a new database file with its indexes and history rows, reading and
-//! writing overlapped on the two cores). Prints wall time and peak RSS.
+//! Generates a 需求登记反馈表 of ROWS rows × 10 columns with rust_xlsxwriter in each SHAPE
+//! (default: all three) — `shared` (texts in the shared-strings table, as Excel writes them),
+//! `inline` (texts inline in the cells, as openpyxl's write-only mode and pandas through
+//! openpyxl write them), `text` (numbers and dates typed as text: `2014-06-20`, as many exports
+//! write them) — then, each in a fresh process so that peak memory is its own: calamine's bare
+//! parse of the sheet (`worksheet_range`), and Genjin's full import as `genjin import` runs it
+//! (read, detect, validate, and commit into a new database file with its indexes and history
+//! rows, reading and writing overlapped on the two cores). Prints wall time and peak RSS.
 
 #[path = "bench_util.rs"]
 mod bench_util;
@@ -15,10 +19,24 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-fn generate(path: &Path, rows: usize) {
+fn generate(path: &Path, rows: usize, shape: &str) {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
+    let ws = if shape == "inline" {
+        wb.add_worksheet_with_constant_memory().unwrap()
+    } else {
+        wb.add_worksheet()
+    };
+    // a day as the shape writes it: a number (20140620), or text
+    let write_day = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, d: chrono::NaiveDate| {
+        if shape == "text" {
+            ws.write_string(r, c, d.format("%Y-%m-%d").to_string())
+                .unwrap();
+        } else {
+            let n: f64 = d.format("%Y%m%d").to_string().parse().unwrap();
+            ws.write_number(r, c, n).unwrap();
+        }
+    };
     ws.set_name("需求登记反馈表").unwrap();
     ws.write_string(0, 0, "需求登记反馈表（基准）").unwrap();
     let headers = genjin::domain::forms::REGISTER.labels();
@@ -51,52 +69,22 @@ fn generate(path: &Path, rows: usize) {
         ws.write_string(r, 1, people[i % people.len()]).unwrap();
         ws.write_string(r, 2, format!("医生{}", i % 500)).unwrap();
         let promised = day + chrono::Duration::days(10);
-        // Every one of the ten columns is filled, as in a kept register.
-        let late = (promised + chrono::Duration::days(20))
-            .format("%Y%m%d")
-            .to_string()
-            .parse::<f64>()
-            .unwrap();
-        let promised = promised
-            .format("%Y%m%d")
-            .to_string()
-            .parse::<f64>()
-            .unwrap();
-        match i % 4 {
-            0 => {
-                ws.write_string(r, 3, "做").unwrap();
-                ws.write_string(r, 4, "B").unwrap();
-                ws.write_number(r, 5, promised).unwrap();
-                ws.write_number(r, 6, promised).unwrap();
-                ws.write_string(r, 7, "完成").unwrap();
-                ws.write_string(r, 9, "已验收").unwrap();
-            }
-            1 => {
-                ws.write_string(r, 3, "需求转换").unwrap();
-                ws.write_string(r, 4, "A").unwrap();
-                ws.write_number(r, 5, promised).unwrap();
-                ws.write_number(r, 6, promised).unwrap();
-                ws.write_string(r, 7, "完成").unwrap();
-                ws.write_string(r, 9, "改为科室公告置顶").unwrap();
-            }
-            2 => {
-                ws.write_string(r, 3, "做").unwrap();
-                ws.write_string(r, 4, "C").unwrap();
-                ws.write_number(r, 5, promised).unwrap();
-                ws.write_number(r, 6, late).unwrap();
-                ws.write_string(r, 7, "完成").unwrap();
-                ws.write_string(r, 9, "因实现难度大延期交付").unwrap();
-            }
-            _ => {
-                ws.write_string(r, 3, "做").unwrap();
-                ws.write_string(r, 4, "D").unwrap();
-                ws.write_number(r, 5, promised).unwrap();
-                ws.write_number(r, 6, promised).unwrap();
-                ws.write_string(r, 7, "完成").unwrap();
-                ws.write_string(r, 9, "按期交付").unwrap();
-            }
-        }
+        // Every one of the ten columns is filled, as in a kept register (in column order: the
+        // constant-memory sheet takes each row's cells left to right).
+        let late = promised + chrono::Duration::days(20);
+        let (decision, grade, delivered, remark) = match i % 4 {
+            0 => ("做", "B", promised, "已验收"),
+            1 => ("需求转换", "A", promised, "改为科室公告置顶"),
+            2 => ("做", "C", late, "因实现难度大延期交付"),
+            _ => ("做", "D", promised, "按期交付"),
+        };
+        ws.write_string(r, 3, decision).unwrap();
+        ws.write_string(r, 4, grade).unwrap();
+        write_day(ws, r, 5, promised);
+        write_day(ws, r, 6, delivered);
+        ws.write_string(r, 7, "完成").unwrap();
         ws.write_string(r, 8, briefs[i % briefs.len()]).unwrap();
+        ws.write_string(r, 9, remark).unwrap();
     }
     wb.save(path).unwrap();
 }
@@ -140,7 +128,8 @@ fn import(path: &Path, db: &Path) -> (usize, f64, f64) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() >= 4 && args[1] == "gen" {
-        generate(Path::new(&args[2]), args[3].parse().unwrap());
+        let shape = args.get(4).map(String::as_str).unwrap_or("shared");
+        generate(Path::new(&args[2]), args[3].parse().unwrap(), shape);
         return;
     }
     if args.len() >= 3 && args[1] == "read" {
@@ -223,22 +212,35 @@ fn main() {
         return;
     }
     let rows: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let shapes: Vec<String> = if args.len() > 2 {
+        args[2..].to_vec()
+    } else {
+        ["shared", "inline", "text"].map(String::from).to_vec()
+    };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("需求登记反馈表_基准.xlsx");
-    let t = Instant::now();
-    generate(&file, rows);
-    let size = std::fs::metadata(&file).unwrap().len();
-    println!(
-        "generated {rows} rows × 10 columns, {:.1} MB, in {:.1} s",
-        size as f64 / 1e6,
-        t.elapsed().as_secs_f64()
-    );
+    for shape in &shapes {
+        let file = dir.path().join(format!("需求登记反馈表_基准_{shape}.xlsx"));
+        let t = Instant::now();
+        generate(&file, rows, shape);
+        let size = std::fs::metadata(&file).unwrap().len();
+        println!(
+            "== {shape}: generated {rows} rows × 10 columns, {:.1} MB, in {:.1} s",
+            size as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
+        measure(dir.path(), &file);
+    }
+}
+
+/// Five alternating runs of the bare parse and the full import of `file`, each in a process of
+/// its own; prints the medians and the ratio.
+fn measure(dir: &Path, file: &Path) {
     let me = std::env::current_exe().unwrap();
     let run = |mode: &str| -> (f64, f64, f64) {
-        let db = dir.path().join(format!("bench-{}.sqlite3", rand_suffix()));
+        let db = dir.join(format!("bench-{}.sqlite3", rand_suffix()));
         let out = Command::new(&me)
             .arg(mode)
-            .arg(&file)
+            .arg(file)
             .arg(&db)
             .output()
             .unwrap();

@@ -21,7 +21,14 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
 /// Opens the window on the database at `db_path`.
 pub fn run(db_path: &Path) -> Result<()> {
     let db = Db::open(db_path)?;
-    build_app(tauri::Builder::default(), AppState::new(db, db_path))
+    let mut warnings: Vec<String> = crate::store::storage_warning(db_path).into_iter().collect();
+    // the first start of the day takes the day's backup (issue 13); a failure is said
+    if let Err(e) = db.daily_backup(crate::clock::now()) {
+        warnings.push(format!("今天的自动备份没有成功：{e}"));
+    }
+    let mut state = AppState::new(db, db_path);
+    state.warnings = warnings;
+    build_app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
 }

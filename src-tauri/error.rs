@@ -21,7 +21,7 @@ pub enum Error {
     /// The user cancelled a long operation; nothing was written.
     #[error("{0}")]
     Cancelled(String),
-    #[error("数据库错误：{0}")]
+    #[error("{}", db_reason(.0))]
     Database(#[from] rusqlite::Error),
     #[error("数据库结构升级失败：{0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -33,6 +33,31 @@ pub enum Error {
 impl From<(&'static str, String)> for Error {
     fn from((field, message): (&'static str, String)) -> Self {
         Error::invalid(field, message)
+    }
+}
+
+/// What went wrong with the database, said in Chinese for the failures people can act on
+/// (issue 13: a read-only or full disk is a message, never a panic); others keep SQLite's words.
+pub fn db_reason(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::ReadOnly) => {
+            "数据库文件是只读的（文件或所在文件夹没有写权限，或磁盘只读），刚才的修改没有保存"
+                .into()
+        }
+        Some(C::DiskFull) => "磁盘已满，刚才的修改没有保存；请腾出磁盘空间后再试".into(),
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
+            "数据库正被另一个程序占用，刚才的修改没有保存；请稍后再试".into()
+        }
+        Some(C::CannotOpen) => "无法打开数据库文件（请检查路径和权限）".into(),
+        Some(C::PermissionDenied) => "没有权限读写数据库文件".into(),
+        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => {
+            "数据库文件已损坏；请从备份恢复（设置 → 备份与恢复，或 genjin restore 备份文件）".into()
+        }
+        Some(C::SystemIoFailure) => {
+            "读写数据库文件时出错（磁盘或网络故障），刚才的修改没有保存".into()
+        }
+        _ => format!("数据库错误：{e}"),
     }
 }
 
@@ -106,6 +131,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_failures_people_can_act_on_are_said_in_chinese() {
+        let sqlite = |code: i32| {
+            Error::Database(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+            .to_string()
+        };
+        assert!(sqlite(rusqlite::ffi::SQLITE_READONLY).contains("只读"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_FULL).contains("磁盘已满"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_BUSY).contains("占用"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_CORRUPT).contains("备份恢复"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_IOERR).contains("没有保存"));
+    }
 
     #[test]
     fn serializes_kind_message_and_field() {

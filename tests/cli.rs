@@ -298,6 +298,25 @@ fn show_history_withdraw_people_and_backup() {
     assert!(ok(&copy, &["register", "--all"]).contains(n));
     let o = genjin(&db, &["backup", copy.to_str().unwrap()]);
     assert!(!o.status.success() && stderr(&o).contains("不会覆盖"));
+    // the day's backup was taken on the first command; `backup` alone goes beside it
+    let said = ok(&db, &["backup"]);
+    assert!(
+        said.contains("backups") && said.contains("manual"),
+        "{said}"
+    );
+    let list = ok(&db, &["backup", "--list"]);
+    assert!(list.contains("每日自动") && list.contains("手动"), "{list}");
+    // restore: the copy (taken before a later change) comes back; the current file is kept
+    ok(&db, &["add-person", "--name", "王五", "--roles", "测试"]);
+    assert!(ok(&db, &["people"]).contains("王五"));
+    let said = ok(&db, &["restore", copy.to_str().unwrap()]);
+    assert!(said.contains("恢复前的数据库已备份到"), "{said}");
+    assert!(!ok(&db, &["people"]).contains("王五"));
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let o = genjin(&db, &["restore", junk.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是跟进的数据库"), "{}", stderr(&o));
 }
 
 /// Two processes registering on the same file at once never get the same number.

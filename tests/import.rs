@@ -1826,7 +1826,7 @@ fn untidy_register() -> Vec<u8> {
             }
         }
         ws.write_string(r, 10, "无表头的内容").unwrap();
-        ws.write_string(r, 68, &format!("备注{}", i + 1)).unwrap();
+        ws.write_string(r, 68, format!("备注{}", i + 1)).unwrap();
     }
     ws.merge_range(2, 1, 4, 1, "周小明", &merged).unwrap();
     ws.write_string(6, 0, "二月").unwrap();

@@ -3,6 +3,7 @@
 //! through the mock runtime (no window).
 
 mod assessment;
+mod backup;
 mod cli;
 mod common;
 mod import;

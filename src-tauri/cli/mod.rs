@@ -82,8 +82,10 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// 可选列表（需求来源、部门、Bug 类型、严重程度、来源渠道）：查看、加入、隐藏
     List(settings::ListArgs),
-    /// 备份整个数据库到一个新文件（不会覆盖已有文件）
+    /// 备份整个数据库：不给文件时备份到数据库旁的 backups 文件夹；--list 列出已有备份
     Backup(settings::BackupArgs),
+    /// 从备份文件恢复整个数据库（先检查备份完好，并先把当前数据库备份一份）
+    Restore(settings::RestoreArgs),
     /// 节假日与调休：列出；add 录入一天；remove 移除一天（时间节点按工作日计算时使用）
     Calendar(calendar::CalendarArgs),
     /// 需求延期交付申请（附表1）：file 提交；sign 记录领导签字；withdraw 撤回
@@ -120,6 +122,13 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         return report(crate::app::run(&path));
     };
     let result = Db::open(&path).and_then(|mut db| {
+        if let Some(w) = crate::store::storage_warning(&path) {
+            eprintln!("警告：{w}");
+        }
+        // the first start of the day takes the day's backup; a failed one is said, not fatal
+        if let Err(e) = db.daily_backup(crate::clock::now()) {
+            eprintln!("警告：今天的自动备份没有成功：{e}");
+        }
         let actor = actor(&db, cli.operator.as_deref())?;
         let mut out = std::io::stdout().lock();
         run(&mut db, &actor, command, &mut out)
@@ -373,7 +382,8 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::AddPerson(a) => people::add_person(db, actor, a, out),
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
-        Command::Backup(a) => settings::backup(db, a, out),
+        Command::Backup(a) => settings::backup(db, actor, a, out),
+        Command::Restore(a) => settings::restore(db, actor, a, out),
         Command::List(a) => settings::list(db, actor, a, out),
         Command::Calendar(a) => calendar::calendar(db, actor, a, out),
         Command::Delay(a) => delay::delay(db, actor, a, out),

@@ -1,6 +1,6 @@
 //! `settings` and `backup`: the database as a whole.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{Actor, Db};
 use clap::Args;
 use std::io::Write;
@@ -31,8 +31,17 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct BackupArgs {
-    /// 备份文件路径
-    dest: PathBuf,
+    /// 备份文件路径（不给时备份到数据库旁的 backups 文件夹）
+    dest: Option<PathBuf>,
+    /// 列出 backups 文件夹中已有的备份（最新的在前）
+    #[arg(long)]
+    list: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// 用来恢复的备份文件
+    file: PathBuf,
 }
 
 pub fn settings(db: &mut Db, actor: &Actor, a: SettingsArgs, out: &mut dyn Write) -> Result<()> {
@@ -71,8 +80,40 @@ pub fn list(db: &mut Db, actor: &Actor, a: ListArgs, out: &mut dyn Write) -> Res
     Ok(())
 }
 
-pub fn backup(db: &Db, a: BackupArgs, out: &mut dyn Write) -> Result<()> {
-    db.backup_to(&a.dest)?;
-    writeln!(out, "已备份到 {}", a.dest.display())?;
+pub fn backup(db: &Db, actor: &Actor, a: BackupArgs, out: &mut dyn Write) -> Result<()> {
+    if a.list {
+        for b in db.backups()? {
+            writeln!(
+                out,
+                "{}\t{}\t{:.1} MB\t{}",
+                b.taken_at,
+                b.kind_label,
+                b.bytes as f64 / 1e6,
+                b.path.display()
+            )?;
+        }
+        return Ok(());
+    }
+    let dest = match a.dest {
+        Some(dest) => {
+            db.backup_to(&dest)?;
+            dest
+        }
+        None => db
+            .backup_now(crate::store::BackupKind::Manual, actor.now)?
+            .ok_or_else(|| {
+                Error::invalid("dest", "内存数据库没有备份文件夹，请给出备份文件路径")
+            })?,
+    };
+    writeln!(out, "已备份到 {}", dest.display())?;
+    Ok(())
+}
+
+pub fn restore(db: &mut Db, actor: &Actor, a: RestoreArgs, out: &mut dyn Write) -> Result<()> {
+    let safety = db.restore_from(&a.file, actor.now)?;
+    writeln!(out, "已从 {} 恢复", a.file.display())?;
+    if !safety.as_os_str().is_empty() {
+        writeln!(out, "恢复前的数据库已备份到 {}", safety.display())?;
+    }
     Ok(())
 }

@@ -22,6 +22,9 @@ pub struct Choice {
 pub struct AppInfo {
     version: &'static str,
     db_path: String,
+    /// Where backups go, and what the window should say at once (network share, failed backup).
+    backups_dir: String,
+    warnings: Vec<String>,
     operator: Option<Person>,
     roles: Vec<Choice>,
     decisions: Vec<Choice>,
@@ -118,10 +121,16 @@ fn choices<T: Copy>(
 #[tauri::command]
 pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
     let db_path = state.db_path.display().to_string();
+    let warnings = state.warnings.clone();
     read(&state, move |db| {
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION"),
             db_path,
+            backups_dir: db
+                .backups_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            warnings,
             operator: db.operator()?,
             roles: choices(Role::ALL, Role::label, |_| ""),
             decisions: choices(Decision::ALL, Decision::label, |_| ""),

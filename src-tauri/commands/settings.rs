@@ -4,7 +4,7 @@
 use super::{read, write, Managed};
 use crate::domain::calendar::DayKind;
 use crate::error::Result;
-use crate::store::CalendarDay;
+use crate::store::{BackupFile, BackupKind, CalendarDay};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -122,4 +122,35 @@ pub async fn list_add(state: Managed<'_>, list: String, value: String) -> Result
 #[tauri::command]
 pub async fn list_hide(state: Managed<'_>, list: String, value: String) -> Result<()> {
     write(&state, move |db, a| db.hide_list_item(a, &list, &value)).await
+}
+
+/// 备份与恢复: the backups beside the database, newest first.
+#[tauri::command]
+pub async fn backup_list(state: Managed<'_>) -> Result<Vec<BackupFile>> {
+    read(&state, |db| db.backups()).await
+}
+
+/// A backup now, into the backups folder: its path.
+#[tauri::command]
+pub async fn backup_now(state: Managed<'_>) -> Result<String> {
+    write(&state, |db, a| {
+        Ok(db
+            .backup_now(BackupKind::Manual, a.now)?
+            .map(|p| p.display().to_string())
+            .unwrap_or_default())
+    })
+    .await
+}
+
+/// Restores the backup at `path` (checked first; the current database backed up before): the
+/// path of that safety backup.
+#[tauri::command]
+pub async fn backup_restore(state: Managed<'_>, path: String) -> Result<String> {
+    write(&state, move |db, a| {
+        Ok(db
+            .restore_from(std::path::Path::new(&path), a.now)?
+            .display()
+            .to_string())
+    })
+    .await
 }

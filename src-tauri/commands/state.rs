@@ -16,6 +16,8 @@ pub struct AppState {
     /// Wakes the search indexer (`Db::index_search` on its own connection); `None` for an
     /// in-memory database, which is indexed inline.
     indexer: Option<Sender<()>>,
+    /// Said once the window opens (the database on a network share, a failed daily backup).
+    pub warnings: Vec<String>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             import: Arc::default(),
             import_cancel: Arc::default(),
             indexer,
+            warnings: Vec::new(),
         };
         state.index_search();
         state

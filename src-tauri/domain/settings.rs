@@ -24,7 +24,31 @@ pub const ALL: &[&[Setting]] = &[
     super::bug::SETTINGS,
     super::deadlines::SETTINGS,
     super::assessment::SETTINGS,
+    STORAGE,
 ];
+
+labelled_enum!(
+    /// Why a backup of the database was taken (`store::backup`).
+    BackupKind {
+        Daily = "daily", "每日自动";
+        Import = "import", "导入前";
+        Migration = "migration", "升级前";
+        Restore = "restore", "恢复前";
+        Manual = "manual", "手动";
+    }
+);
+
+/// The database file's own settings.
+pub const STORAGE: &[Setting] = &[Setting {
+    key: "backup.keep",
+    default: "30",
+    help: "每种自动备份（每日、导入前、升级前、恢复前、手动）各保留最近几份",
+    check: |v| match v.parse::<u32>() {
+        Ok(n) if (1..=3650).contains(&n) => Ok(()),
+        _ => Err(format!("须为 1 到 3650 之间的份数，不能是“{v}”")),
+    },
+    choices: &[],
+}];
 
 /// Whether only the decision group may change `key`: the assessment's amounts and bands and
 /// the deadlines' windows are the company's rules (issue 12: "editable by the decision group,

@@ -287,6 +287,14 @@ impl Db {
 
     /// Writes every record in one transaction. `progress(done, total)` is called as it goes;
     /// when `cancel` becomes true the transaction is rolled back and nothing is written.
+    /// The backup an import starts with (issue 13): what was there before can always be had
+    /// back. A backup that fails stops the import before it writes anything.
+    fn backup_before_import(&self, actor: &Actor) -> Result<()> {
+        self.backup_now(super::BackupKind::Import, actor.now)
+            .map(|_| ())
+            .map_err(|e| Error::invalid("backup", format!("导入前的备份没有成功，未导入：{e}")))
+    }
+
     pub fn import_commit(
         &mut self,
         actor: &Actor,
@@ -295,6 +303,7 @@ impl Db {
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        self.backup_before_import(actor)?;
         let total = parsed.records.len();
         let watch = Watch {
             expected: total,
@@ -340,6 +349,7 @@ impl Db {
         watch: Watch<'_>,
     ) -> Result<ImportReport> {
         use crate::excel::import::{parse_with, Emitted};
+        self.backup_before_import(actor)?;
         use std::sync::atomic::AtomicUsize;
         let choices = choices.into();
         // records understood so far: the progress bar's total grows with it

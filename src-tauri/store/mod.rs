@@ -5,6 +5,7 @@
 //! same file queue up instead of interleaving (numbering relies on this).
 
 mod attachments;
+mod backup;
 mod bugs;
 mod calendar;
 mod change;
@@ -23,6 +24,7 @@ mod timeline;
 mod weekly;
 
 pub use attachments::AttachmentView;
+pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, BackupKind};
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::CalendarDay;
 pub use deadlines::TodoItem;
@@ -195,6 +197,13 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         search::register_fold(&conn)?;
+        // a file with data whose schema is about to be upgraded is backed up first
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if let Some(p) = &path {
+            if version > 0 && usize::try_from(version).is_ok_and(|v| v < MIGRATIONS.len()) {
+                backup::before_migration(&conn, p, version)?;
+            }
+        }
         migrate(&mut conn)?;
         Ok(Db { conn, path })
     }
@@ -215,19 +224,6 @@ impl Db {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
-    }
-
-    /// A consistent copy of the whole database into `dest` (which must not exist yet).
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::invalid(
-                "dest",
-                format!("备份目标已存在：{}（不会覆盖已有文件）", dest.display()),
-            ));
-        }
-        self.conn
-            .execute("VACUUM INTO ?1", [dest.to_string_lossy().as_ref()])?;
-        Ok(())
     }
 }
 

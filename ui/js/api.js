@@ -169,4 +169,7 @@ export const api = {
   calendarDays: () => invoke('calendar_list'),
   setCalendarDay: (day, kind, name) => invoke('calendar_set', { day, kind, name }),
   removeCalendarDay: (day) => invoke('calendar_remove', { day }),
+  backups: () => invoke('backup_list'),
+  backupNow: () => invoke('backup_now'),
+  restoreBackup: (path) => invoke('backup_restore', { path }),
 };

@@ -96,6 +96,10 @@ async function start() {
   }
   document.title = `跟进 Genjin — ${app.info.db_path}`;
   showOperator();
+  // what the core says at once: the database on a network share, a failed daily backup
+  for (const w of app.info.warnings || []) {
+    document.body.insertBefore(h('div', { class: 'banner warning', role: 'alert' }, w), document.getElementById('view'));
+  }
   document.getElementById('operator-switch').addEventListener('click', () => chooseOperator(false));
   window.addEventListener('hashchange', render);
   // Alt+N: 新建需求; Esc (outside a field or dialog): from a requirement back to the register

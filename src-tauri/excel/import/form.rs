@@ -12,6 +12,9 @@ use crate::domain::forms::{
 /// otherwise tells an 改进需求 by its answers).
 pub const KIND_LABEL: &str = "需求类型";
 
+/// Cells a reading used, as (row, column), 0-based.
+pub type CellsUsed = std::collections::HashSet<(usize, usize)>;
+
 /// The values a form carries, keyed by requirement column.
 pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
     read_form_cells(sheet).0
@@ -20,12 +23,7 @@ pub fn read_form(sheet: &Sheet) -> Vec<(&'static str, String)> {
 /// The values a form carries, and every cell the reading used (labels, values, the form's own
 /// printed words) as (row, column), 0-based: the other non-empty cells are not imported and the
 /// importer says so (issue 13).
-pub fn read_form_cells(
-    sheet: &Sheet,
-) -> (
-    Vec<(&'static str, String)>,
-    std::collections::HashSet<(usize, usize)>,
-) {
+pub fn read_form_cells(sheet: &Sheet) -> (Vec<(&'static str, String)>, CellsUsed) {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut used = std::collections::HashSet::new();
     let mut push = |col: &'static str, v: String| {

@@ -5,7 +5,7 @@ import { h, dialog, field, formData, go, select, showError, toast } from '../com
 
 export async function settingsView(app) {
   const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
-  const [settings, days, lists] = await Promise.all([api.settings(), api.calendarDays(), api.lists()]);
+  const [settings, days, lists, backups] = await Promise.all([api.settings(), api.calendarDays(), api.lists(), api.backups()]);
   // the editable lists: add a value, hide one no longer wanted (records keep theirs), show again
   const listCard = (l) => {
     const form = h('form', { class: 'row', id: `list-add-${l.code}` },
@@ -62,8 +62,35 @@ export async function settingsView(app) {
   const remove = async (day) => {
     try { await api.removeCalendarDay(day); toast(`已移除：${day}`); go('#/settings'); } catch (err) { showError(err); }
   };
+  // 备份与恢复: the core takes the backups (daily, before imports and upgrades) and checks a
+  // file before restoring it; here they are listed, taken now, or brought back
+  const backupNow = async () => {
+    try { const p = await api.backupNow(); toast(`已备份：${p.split(/[\\/]/).pop()}`); go('#/settings'); } catch (err) { showError(err); }
+  };
+  const restore = async (b) => {
+    const done = await dialog('从备份恢复',
+      h('div', {}, h('p', {}, `用 ${b.taken_at} 的备份（${b.kind_label}）替换现在的全部数据？`),
+        h('p', { class: 'hint' }, '恢复前会先把现在的数据库另备份一份，恢复后也可以再换回来。')),
+      { id: 'restore-dialog', submitLabel: '恢复', onSubmit: () => api.restoreBackup(b.path) });
+    if (done != null) {
+      toast('已恢复；恢复前的数据已另存备份');
+      app.info = await api.appInfo();
+      go('#/settings');
+    }
+  };
+  const size = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1e3))} KB`);
+  const backupCard = h('div', { class: 'card', id: 'backups' }, h('h3', {}, '备份与恢复'),
+    h('p', { class: 'hint' }, `每天第一次打开、每次导入前、程序升级前都会自动备份到：${app.info.backups_dir}（每种保留的份数见设置项 backup.keep）。`),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'backup-now', class: 'primary', onclick: backupNow }, '立即备份')),
+    h('table', { class: 'plain', id: 'backup-list' },
+      h('thead', {}, h('tr', {}, ['备份时间', '类型', '大小', '文件', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, backups.length ? backups.map((b) => h('tr', { 'data-name': b.name },
+        h('td', { class: 'num' }, b.taken_at), h('td', {}, b.kind_label), h('td', { class: 'num' }, size(b.bytes)), h('td', {}, b.name),
+        h('td', {}, h('button', { type: 'button', class: 'restore', onclick: () => restore(b) }, '恢复'))))
+        : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有备份')))));
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '设置')),
+    backupCard,
     h('div', { class: 'card' }, h('h3', {}, '设置项'),
       h('table', { class: 'plain', id: 'settings' },
         h('thead', {}, h('tr', {}, ['设置项', '当前值', '说明', ''].map((t) => h('th', {}, t)))),

@@ -1,0 +1,191 @@
+//! Issue 13, crash safety and backups: automatic backups (the day's first start, before an
+//! import, before a schema upgrade), kept N of a kind; a restore brings back exactly what was
+//! backed up, refuses what is not a sound Genjin database, and backs the current file up first.
+
+use crate::common::{actor, report};
+use genjin::store::{BackupKind, Db, PersonInput};
+use std::path::Path;
+
+/// Everything a user entered, as rows of text: requirements, people, history, settings.
+fn dump(path: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut out = Vec::new();
+    for table in [
+        "requirements",
+        "people",
+        "history",
+        "settings",
+        "notifications",
+    ] {
+        let mut st = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                let mut line = format!("{table}:");
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("{v:?}|"));
+                }
+                Ok(line)
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+fn person(db: &mut Db, name: &str) {
+    db.add_person(
+        &actor(),
+        &PersonInput {
+            name: name.into(),
+            department: "资讯部".into(),
+            roles: vec![genjin::domain::people::Role::Collector],
+            active: None,
+            version: None,
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_restore_brings_back_exactly_what_was_backed_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let mut db = Db::open(&path).unwrap();
+    person(&mut db, "李小四");
+    db.create_requirement(&actor(), &report("2014-06-19", "刘小妹", "郭主任", "问卷"))
+        .unwrap();
+    let backup = db
+        .backup_now(BackupKind::Manual, genjin::clock::now())
+        .unwrap()
+        .unwrap();
+    assert!(backup.starts_with(dir.path().join("backups")));
+    let before = dump(&path);
+    assert_eq!(
+        dump(&backup),
+        before,
+        "the backup is the database as it was"
+    );
+
+    // later changes …
+    person(&mut db, "王五");
+    db.create_requirement(&actor(), &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
+        .unwrap();
+    let changed = dump(&path);
+    assert_ne!(changed, before);
+    // … are replaced by the backup, and kept in the backup taken before the restore
+    let safety = db.restore_from(&backup, genjin::clock::now()).unwrap();
+    assert_eq!(dump(&path), before);
+    assert_eq!(dump(&safety), changed);
+    assert!(db.requirement("14062001").is_err());
+    assert_eq!(db.requirement("14061901").unwrap().brief, "问卷");
+    // the restored database is in use at once, numbers carry on from it
+    let r = db
+        .create_requirement(&actor(), &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
+        .unwrap();
+    assert_eq!(r.number, "14062001");
+    let kinds: Vec<BackupKind> = db.backups().unwrap().iter().map(|b| b.kind).collect();
+    assert!(kinds.contains(&BackupKind::Restore) && kinds.contains(&BackupKind::Manual));
+}
+
+#[test]
+fn a_restore_refuses_what_is_not_a_sound_genjin_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let mut db = Db::open(&path).unwrap();
+    person(&mut db, "李小四");
+    let before = dump(&path);
+    let refused = |db: &mut Db, file: &Path| -> String {
+        let e = db.restore_from(file, genjin::clock::now()).unwrap_err();
+        assert_eq!(e.kind(), "invalid");
+        e.to_string()
+    };
+    // not a database at all
+    let text = dir.path().join("notes.sqlite3");
+    std::fs::write(&text, "需求编号,填表人\n").unwrap();
+    assert!(refused(&mut db, &text).contains("不是跟进的数据库"));
+    // a SQLite database of something else
+    let other = dir.path().join("other.sqlite3");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    assert!(refused(&mut db, &other).contains("不是跟进的数据库"));
+    // a backup damaged on disk: pages overwritten in the middle
+    let good = dir.path().join("good.sqlite3");
+    db.backup_to(&good).unwrap();
+    let mut bytes = std::fs::read(&good).unwrap();
+    let page = 4096;
+    assert!(bytes.len() > 8 * page);
+    for b in &mut bytes[3 * page..5 * page] {
+        *b = 0xA5;
+    }
+    let damaged = dir.path().join("damaged.sqlite3");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let why = refused(&mut db, &damaged);
+    assert!(why.contains("损坏") || why.contains("不是跟进"), "{why}");
+    // the file in use itself, and one that is not there
+    assert!(refused(&mut db, &path).contains("正在使用"));
+    assert!(refused(&mut db, &dir.path().join("none.sqlite3")).contains("找不到"));
+    assert_eq!(dump(&path), before, "nothing was changed");
+    assert!(
+        db.backups().unwrap().is_empty(),
+        "a refused restore backs nothing up"
+    );
+}
+
+#[test]
+fn daily_import_and_upgrade_backups_keep_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    // a file made by an older Genjin (schema version 7): opening it backs it up, then upgrades
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        genjin::store::migrations().to_version(&mut c, 7).unwrap();
+        c.execute(
+            "INSERT INTO settings (key, value) VALUES ('operator.person_id', '')",
+            [],
+        )
+        .unwrap();
+    }
+    let mut db = Db::open(&path).unwrap();
+    let upgrade = dir.path().join("backups/genjin-before-upgrade-v7.sqlite3");
+    let v: i64 = rusqlite::Connection::open(&upgrade)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 7, "the backup is the file as it was before the upgrade");
+    // the day's first start backs up once
+    let now = genjin::clock::now();
+    assert!(db.daily_backup(now).unwrap().is_some());
+    assert!(db.daily_backup(now).unwrap().is_none(), "once a day");
+    // an import starts with a backup
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/legacy/需求登记反馈表_2014.xlsx");
+    db.import_paths(
+        &actor(),
+        &[fixture],
+        &[],
+        genjin::store::ConflictPolicy::KeepExisting,
+    )
+    .unwrap();
+    let count =
+        |db: &Db, k: BackupKind| db.backups().unwrap().iter().filter(|b| b.kind == k).count();
+    assert_eq!(count(&db, BackupKind::Import), 1);
+    assert_eq!(count(&db, BackupKind::Migration), 1);
+    // only the newest `backup.keep` of a kind stay
+    db.configure(&actor(), "backup.keep", "2").unwrap();
+    for _ in 0..4 {
+        db.backup_now(BackupKind::Manual, genjin::clock::now())
+            .unwrap();
+    }
+    assert_eq!(count(&db, BackupKind::Manual), 2);
+    assert_eq!(
+        count(&db, BackupKind::Daily),
+        1,
+        "other kinds are kept apart"
+    );
+}
