@@ -21,6 +21,9 @@ pub enum Error {
     /// The user cancelled a long operation; nothing was written.
     #[error("{0}")]
     Cancelled(String),
+    /// The actor is not a known person, or has no role that may make this change (issue 13).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{}", db_reason(.0))]
     Database(#[from] rusqlite::Error),
     #[error("数据库结构升级失败：{0}")]
@@ -101,6 +104,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::NumbersExhausted(_) => "numbers_exhausted",
             Error::Cancelled(_) => "cancelled",
+            Error::Forbidden(_) => "forbidden",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io(_) => "io",

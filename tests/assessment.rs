@@ -89,10 +89,16 @@ impl Month2024 {
     }
 
     fn person(&mut self, name: &'static str, role: Role) {
+        // the first person (王总) sets the database up; the others are added by them
+        let by = self.actor(if self.ids.is_empty() {
+            "设置"
+        } else {
+            "王总"
+        });
         let p = self
             .db
             .add_person(
-                &self.actor("设置"),
+                &by,
                 &PersonInput {
                     name: name.into(),
                     department: String::new(),
@@ -250,9 +256,11 @@ impl Month2024 {
             .unwrap();
     }
 
-    /// A delay filed by `manager` on `filed`, signed by the three levels, the 总经办 at `approved`.
+    /// A delay filed by `manager` on `filed`, signed by the three levels (the collector 周敏
+    /// records the paper's signatures), the 总经办 at `approved`.
     fn delay(&mut self, manager: &str, number: &str, filed: &str, new_date: &str, approved: &str) {
         let a = self.actor(manager);
+        let clerk = self.actor("周敏");
         let d = self
             .db
             .file_delay(
@@ -275,7 +283,7 @@ impl Month2024 {
         ] {
             self.db
                 .sign_delay(
-                    &a,
+                    &clerk,
                     d.id,
                     &SignInput {
                         level,

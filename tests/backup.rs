@@ -2,7 +2,7 @@
 //! import, before a schema upgrade), kept N of a kind; a restore brings back exactly what was
 //! backed up, refuses what is not a sound Genjin database, and backs the current file up first.
 
-use crate::common::{actor, report};
+use crate::common::{actor, actor_in, report};
 use genjin::store::{BackupKind, Db, PersonInput};
 use std::path::Path;
 
@@ -37,8 +37,12 @@ fn dump(path: &Path) -> Vec<String> {
 }
 
 fn person(db: &mut Db, name: &str) {
+    let by = match db.people().unwrap().first() {
+        Some(p) => actor_in(db, &p.name),
+        None => actor(),
+    };
     db.add_person(
-        &actor(),
+        &by,
         &PersonInput {
             name: name.into(),
             department: "资讯部".into(),
@@ -56,7 +60,8 @@ fn a_restore_brings_back_exactly_what_was_backed_up() {
     let path = dir.path().join("g.sqlite3");
     let mut db = Db::open(&path).unwrap();
     person(&mut db, "李小四");
-    db.create_requirement(&actor(), &report("2014-06-19", "刘小妹", "郭主任", "问卷"))
+    let li = actor_in(&db, "李小四");
+    db.create_requirement(&li, &report("2014-06-19", "刘小妹", "郭主任", "问卷"))
         .unwrap();
     let backup = db
         .backup_now(BackupKind::Manual, genjin::clock::now())
@@ -72,19 +77,19 @@ fn a_restore_brings_back_exactly_what_was_backed_up() {
 
     // later changes …
     person(&mut db, "王五");
-    db.create_requirement(&actor(), &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
+    db.create_requirement(&li, &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
         .unwrap();
     let changed = dump(&path);
     assert_ne!(changed, before);
     // … are replaced by the backup, and kept in the backup taken before the restore
-    let safety = db.restore_from(&backup, genjin::clock::now()).unwrap();
+    let safety = db.restore_from(&li, &backup).unwrap();
     assert_eq!(dump(&path), before);
     assert_eq!(dump(&safety), changed);
     assert!(db.requirement("14062001").is_err());
     assert_eq!(db.requirement("14061901").unwrap().brief, "问卷");
     // the restored database is in use at once, numbers carry on from it
     let r = db
-        .create_requirement(&actor(), &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
+        .create_requirement(&li, &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
         .unwrap();
     assert_eq!(r.number, "14062001");
     let kinds: Vec<BackupKind> = db.backups().unwrap().iter().map(|b| b.kind).collect();
@@ -99,7 +104,7 @@ fn a_restore_refuses_what_is_not_a_sound_genjin_database() {
     person(&mut db, "李小四");
     let before = dump(&path);
     let refused = |db: &mut Db, file: &Path| -> String {
-        let e = db.restore_from(file, genjin::clock::now()).unwrap_err();
+        let e = db.restore_from(&actor_in(db, "李小四"), file).unwrap_err();
         assert_eq!(e.kind(), "invalid");
         e.to_string()
     };
@@ -177,7 +182,7 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
     assert_eq!(count(&db, BackupKind::Import), 1);
     assert_eq!(count(&db, BackupKind::Migration), 1);
     // only the newest `backup.keep` of a kind stay
-    db.configure(&actor(), "backup.keep", "2").unwrap();
+    db.configure(&actor(), "backup.keep", "2").unwrap(); // (no one listed: anyone may)
     for _ in 0..4 {
         db.backup_now(BackupKind::Manual, genjin::clock::now())
             .unwrap();

@@ -17,3 +17,10 @@ pub fn report(received: &str, reporter: &str, requester: &str, brief: &str) -> R
         ..Default::default()
     }
 }
+
+/// The actor for a listed person (their id looked up): once people are listed, only they act.
+pub fn actor_in(db: &Db, name: &str) -> Actor {
+    let id = db.person_by_name(name).unwrap().map(|p| p.id);
+    assert!(id.is_some(), "{name} is not in the people list");
+    Actor::new(id, name, "test", genjin::clock::now())
+}

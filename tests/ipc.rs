@@ -71,9 +71,44 @@ fn changes_need_an_operator_first() {
     let p = h
         .call("person_add", json!({"input": {"name": "李小四", "department": "资讯部", "roles": ["需求收集人"]}, "makeOperator": true}))
         .unwrap();
-    assert_eq!(p["roles"], json!(["需求收集人"]));
+    // the first person of a fresh database holds every role
+    assert_eq!(
+        p["roles"],
+        json!([
+            "需求报告人",
+            "需求收集人",
+            "决策组",
+            "产品经理",
+            "IT",
+            "测试"
+        ])
+    );
     let info = h.call("app_info", json!({})).unwrap();
     assert_eq!(info["operator"]["name"], "李小四");
+    // a later one the roles given; as operator they may not do what their roles do not allow
+    let p = h
+        .call("person_add", json!({"input": {"name": "刘小妹", "department": "推广部", "roles": ["需求报告人"]}, "makeOperator": true}))
+        .unwrap();
+    assert_eq!(p["roles"], json!(["需求报告人"]));
+    h.call(
+        "requirement_create",
+        json!({"input": {"received_date": "2014-06-19", "reporter": "刘小妹", "brief": "问卷"}}),
+    )
+    .unwrap();
+    let err = h
+        .call(
+            "requirement_decide",
+            json!({"number": "14061901", "input": {"decision": "不做"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "forbidden");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("决策组 或 需求收集人"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -716,26 +716,27 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
         )
         .unwrap();
     assert_eq!(p.name, "李小四");
+    // the first person of a fresh database holds every role and operates it
+    assert_eq!(p.roles, Role::ALL.to_vec());
+    assert_eq!(db.operator().unwrap().unwrap().id, p.id);
+    let li = crate::common::actor_in(&db, "李小四");
     let dup = PersonInput {
         name: "李小四".into(),
         department: "资讯部".into(),
         ..Default::default()
     };
-    assert_eq!(
-        db.add_person(&actor(), &dup).unwrap_err().kind(),
-        "conflict"
-    );
+    assert_eq!(db.add_person(&li, &dup).unwrap_err().kind(), "conflict");
     let other = PersonInput {
         department: "推广部".into(),
+        roles: vec![Role::Collector],
         ..dup.clone()
     };
-    db.add_person(&actor(), &other).unwrap();
-    assert!(db.operator().unwrap().is_none());
-    db.set_operator(p.id).unwrap();
-    assert_eq!(db.operator().unwrap().unwrap().id, p.id);
+    let o = db.add_person(&li, &other).unwrap();
+    db.set_operator(o.id).unwrap();
+    assert_eq!(db.operator().unwrap().unwrap().id, o.id);
     let upd = db
         .update_person(
-            &actor(),
+            &li,
             p.id,
             &PersonInput {
                 name: "李小四".into(),
@@ -761,7 +762,8 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
         version: Some(p.version),
         ..Default::default()
     };
-    let e = db.update_person(&actor(), p.id, &stale).unwrap_err();
+    let other_li = Actor::new(Some(o.id), "李小四", "test", genjin::clock::now());
+    let e = db.update_person(&other_li, p.id, &stale).unwrap_err();
     assert_eq!(e.kind(), "conflict");
     assert!(e.to_string().contains("人员 李小四 已被他人修改"), "{e}");
 }
@@ -779,7 +781,10 @@ fn requirements_link_to_a_known_reporter() {
         )
         .unwrap();
     let r = db
-        .create_requirement(&actor(), &report("2014-06-19", "张三", "", "一"))
+        .create_requirement(
+            &crate::common::actor_in(&db, "张三"),
+            &report("2014-06-19", "张三", "", "一"),
+        )
         .unwrap();
     assert_eq!(r.reporter, p.name);
     assert!(db.reporters().unwrap().contains(&"张三".to_string()));

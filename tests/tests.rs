@@ -8,5 +8,6 @@ mod cli;
 mod common;
 mod import;
 mod ipc;
+mod roles;
 mod store;
 mod tidy;

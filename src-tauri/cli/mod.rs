@@ -74,8 +74,10 @@ pub enum Command {
     Notify(notify::NotifyArgs),
     /// 列出人员
     People(people::PeopleArgs),
-    /// 添加人员
+    /// 添加人员（新数据库的第一位人员拥有全部角色，并成为操作人）
     AddPerson(people::AddPersonArgs),
+    /// 修改人员：改名、部门、角色，停用或重新启用
+    EditPerson(people::EditPersonArgs),
     /// 导入旧的 Excel 登记表、需求报告表、Bug收集反馈表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
     Import(import::ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
@@ -111,7 +113,8 @@ pub enum Command {
 }
 
 /// Entry point of the binary: returns the process exit code.
-/// 0 success; 1 the operation failed; 2 the command line or an input was refused.
+/// 0 success; 1 the operation failed; 2 the command line or an input was refused; 3 the actor
+/// may not make the change (issue 13: not a listed person, or no role for it).
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match parse(args) {
         Ok(c) => c,
@@ -280,11 +283,13 @@ fn report(r: Result<()>) -> i32 {
     }
 }
 
-/// Says why on stderr and gives the exit code: 2 for input refused or not found, else 1.
+/// Says why on stderr and gives the exit code: 2 for input refused or not found, 3 for a
+/// change the actor may not make (not a listed person, or no role for it), else 1.
 fn failed(e: &Error) -> i32 {
     eprintln!("错误：{e}");
     match e {
         Error::Invalid { .. } | Error::NotFound(_) | Error::NumbersExhausted(_) => 2,
+        Error::Forbidden(_) => 3,
         _ => 1,
     }
 }
@@ -380,6 +385,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Notify(a) => notify::notify(db, actor, a, out),
         Command::People(a) => people::people(db, a, out),
         Command::AddPerson(a) => people::add_person(db, actor, a, out),
+        Command::EditPerson(a) => people::edit_person(db, actor, a, out),
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, actor, a, out),

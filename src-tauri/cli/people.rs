@@ -1,8 +1,8 @@
-//! `people` and `add-person`.
+//! `people`, `add-person` and `edit-person`.
 
 use super::{closed, to_json};
 use crate::domain::people::Role;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{Actor, Db, PersonInput};
 use clap::Args;
 use std::io::Write;
@@ -23,6 +23,64 @@ pub struct AddPersonArgs {
     // one value holding the list: clap reads a fully qualified Vec as a single value
     #[arg(long, default_value = "", value_parser = roles)]
     roles: ::std::vec::Vec<Role>,
+}
+
+#[derive(Args, Debug)]
+pub struct EditPersonArgs {
+    /// 现在的姓名
+    name: String,
+    /// 部门（同名的人按部门区分；不给时取第一位同名的人）
+    #[arg(long)]
+    of: Option<String>,
+    /// 新的姓名
+    #[arg(long)]
+    rename: Option<String>,
+    /// 新的部门
+    #[arg(long)]
+    department: Option<String>,
+    /// 新的角色（整体替换），逗号分隔：需求报告人,需求收集人,决策组,产品经理,IT,测试
+    #[arg(long, value_parser = roles)]
+    roles: Option<::std::vec::Vec<Role>>,
+    /// 停用（true）或重新启用（false）
+    #[arg(long)]
+    inactive: Option<bool>,
+}
+
+/// `edit-person NAME [--of DEPT] [--rename] [--department] [--roles] [--inactive]`: what the
+/// 人员 page edits; what is not given stays.
+pub fn edit_person(
+    db: &mut Db,
+    actor: &Actor,
+    a: EditPersonArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let name = a.name.trim();
+    let p = db
+        .people()?
+        .into_iter()
+        .find(|p| p.name == name && a.of.as_deref().is_none_or(|d| p.department == d.trim()))
+        .ok_or_else(|| Error::NotFound(format!("人员名单中没有“{name}”")))?;
+    let p = db.update_person(
+        actor,
+        p.id,
+        &PersonInput {
+            name: a.rename.unwrap_or(p.name),
+            department: a.department.unwrap_or(p.department),
+            roles: a.roles.unwrap_or(p.roles),
+            active: Some(a.inactive.map(|i| !i).unwrap_or(p.active)),
+            version: Some(p.version),
+        },
+    )?;
+    let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+    writeln!(
+        out,
+        "已修改人员：{}（{}）{}{}",
+        p.name,
+        p.department,
+        roles.join("、"),
+        if p.active { "" } else { "，已停用" }
+    )?;
+    Ok(())
 }
 
 pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {

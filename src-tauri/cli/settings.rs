@@ -110,7 +110,7 @@ pub fn backup(db: &Db, actor: &Actor, a: BackupArgs, out: &mut dyn Write) -> Res
 }
 
 pub fn restore(db: &mut Db, actor: &Actor, a: RestoreArgs, out: &mut dyn Write) -> Result<()> {
-    let safety = db.restore_from(&a.file, actor.now)?;
+    let safety = db.restore_from(actor, &a.file)?;
     writeln!(out, "已从 {} 恢复", a.file.display())?;
     if !safety.as_os_str().is_empty() {
         writeln!(out, "恢复前的数据库已备份到 {}", safety.display())?;

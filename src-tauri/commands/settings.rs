@@ -148,7 +148,7 @@ pub async fn backup_now(state: Managed<'_>) -> Result<String> {
 pub async fn backup_restore(state: Managed<'_>, path: String) -> Result<String> {
     write(&state, move |db, a| {
         Ok(db
-            .restore_from(std::path::Path::new(&path), a.now)?
+            .restore_from(a, std::path::Path::new(&path))?
             .display()
             .to_string())
     })

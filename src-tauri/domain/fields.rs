@@ -11,6 +11,7 @@ const EVENTS: &[(&str, &str)] = &[
     ("withdrawn", "撤回"),
     ("restored", "恢复"),
     ("imported", "导入"),
+    ("personal_data_erased", "删除个人信息"),
 ];
 
 /// A requirement's fields (附表2 and 附表3). Codes are column names.

@@ -54,6 +54,7 @@ pub mod monthly;
 pub mod notify;
 pub mod numbering;
 pub mod people;
+pub mod privacy;
 pub mod requirement;
 pub mod settings;
 pub mod timeline;

@@ -12,6 +12,74 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// What a person does to the records, as the role rules see it (issue 13): each change the
+    /// core makes is one of these, and only the roles `Action::roles` names may make it.
+    Action {
+        Register = "register", "登记或修改需求";
+        Decide = "decide", "记录或修改决策结果";
+        Plan = "plan", "记录策划文档";
+        Acceptance = "acceptance", "记录 IT 验收日";
+        Deliver = "deliver", "记录预期交付日或完成交付";
+        Responsible = "responsible", "指定负责人";
+        Withdraw = "withdraw", "撤回或恢复需求";
+        Notify = "notify", "记录通知";
+        FileDelay = "file_delay", "提交或撤回延期申请";
+        SignDelay = "sign_delay", "记录延期申请的领导签字";
+        ReportBug = "report_bug", "登记 Bug";
+        TriageBug = "triage_bug", "分类或更正 Bug";
+        ReproduceBug = "reproduce_bug", "记录 Bug 复现";
+        FixBug = "fix_bug", "记录 Bug 修复";
+        BugToRequirement = "bug_to_requirement", "把 Bug 转为需求";
+        Weekly = "weekly", "记录周报已发送";
+        Rules = "rules", "修改考核与时间节点的规则";
+        Settings = "settings", "修改设置、可选列表和节假日";
+        People = "people", "管理人员名单";
+        Import = "import", "导入旧表";
+        Restore = "restore", "从备份恢复数据库";
+        Erase = "erase", "删除个人信息";
+    }
+);
+
+impl Action {
+    /// The roles that may do it. The collector keeps the register and records what others
+    /// decided or reported on paper (SPEC §2: "the collector records the result"), so most
+    /// steps are open to the role that does them and to the collector; the decision group
+    /// alone changes the assessment's rules (issue 12), and recording a bug's reproduction is
+    /// the tester's own (SPEC §3).
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::Register => &[Collector, Reporter],
+            Action::Decide => &[DecisionGroup, Collector],
+            Action::Plan => &[ProductManager, Collector],
+            Action::Acceptance => &[It, ProductManager, Collector],
+            Action::Deliver => &[ProductManager, Collector],
+            Action::Responsible | Action::Withdraw | Action::SignDelay => {
+                &[Collector, DecisionGroup]
+            }
+            Action::Notify => Role::ALL,
+            Action::FileDelay => &[ProductManager, It, Collector],
+            Action::ReportBug => &[Reporter, Collector, Tester],
+            Action::TriageBug | Action::BugToRequirement => &[Tester, Collector],
+            Action::ReproduceBug => &[Tester],
+            Action::FixBug => &[It, Tester],
+            Action::Weekly => &[Collector],
+            Action::Rules => &[DecisionGroup],
+            Action::Settings
+            | Action::People
+            | Action::Import
+            | Action::Restore
+            | Action::Erase => &[Collector, DecisionGroup],
+        }
+    }
+
+    /// Whether someone holding `roles` may do it.
+    pub fn allowed(self, roles: &[Role]) -> bool {
+        self.roles().iter().any(|r| roles.contains(r))
+    }
+}
+
 /// Roles are stored as a comma-separated list of codes, in the canonical order.
 pub fn roles_to_codes(roles: &[Role]) -> String {
     Role::ALL
@@ -49,6 +117,31 @@ mod tests {
         assert_eq!(roles_from_codes(&codes), vec![Role::Collector, Role::It]);
         assert_eq!(roles_from_codes(""), vec![]);
         assert_eq!(roles_from_codes("bogus,tester"), vec![Role::Tester]);
+    }
+
+    #[test]
+    fn the_role_matrix() {
+        use Role::*;
+        // (action, a role that may, a role that may not)
+        for (action, may, may_not) in [
+            (Action::Decide, DecisionGroup, Reporter),
+            (Action::Decide, Collector, ProductManager),
+            (Action::Rules, DecisionGroup, Collector),
+            (Action::ReproduceBug, Tester, Collector),
+            (Action::Plan, ProductManager, It),
+            (Action::Weekly, Collector, DecisionGroup),
+            (Action::People, Collector, Reporter),
+            (Action::Withdraw, DecisionGroup, Tester),
+            (Action::FixBug, It, Reporter),
+        ] {
+            assert!(action.allowed(&[may]), "{action:?} by {may:?}");
+            assert!(!action.allowed(&[may_not]), "{action:?} by {may_not:?}");
+        }
+        // telling someone is everyone's part
+        for r in Role::ALL {
+            assert!(Action::Notify.allowed(&[*r]));
+        }
+        assert!(!Action::Register.allowed(&[]));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub const ALL: &[&[Setting]] = &[
     super::bug::SETTINGS,
     super::deadlines::SETTINGS,
     super::assessment::SETTINGS,
+    super::privacy::SETTINGS,
     STORAGE,
 ];
 

@@ -151,6 +151,7 @@ impl Db {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<AttachmentView> {
+        self.allow(actor, crate::domain::people::Action::SignDelay)?;
         let (name, media) = check_file(self.conn(), file_name, bytes, true)?;
         let id =
             self.write(|tx| {

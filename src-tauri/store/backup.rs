@@ -227,7 +227,9 @@ impl Db {
     /// Replaces the whole database with the backup at `file` (checked first: see
     /// [`check_backup_file`]); the current database is backed up before (kind `restore`), and
     /// its path returned. The backup's schema is brought up to date afterwards.
-    pub fn restore_from(&mut self, file: &Path, now: DateTime<FixedOffset>) -> Result<PathBuf> {
+    pub fn restore_from(&mut self, actor: &super::Actor, file: &Path) -> Result<PathBuf> {
+        self.allow(actor, crate::domain::people::Action::Restore)?;
+        let now = actor.now;
         check_backup_file(file)?;
         if self.path.as_deref().is_some_and(|p| same_file(p, file)) {
             return Err(Error::invalid(

@@ -313,6 +313,7 @@ impl Db {
         input: &BugInput,
         screenshots: &[(String, Vec<u8>)],
     ) -> Result<BugView> {
+        self.allow(actor, crate::domain::people::Action::ReportBug)?;
         let found = required_day("found_date", "发现日期", &input.found_date)?;
         let reported = optional_day("received_date", "反馈日期", &input.received_date)?
             .unwrap_or(actor.today());
@@ -412,6 +413,7 @@ impl Db {
     /// list value must be in its list unless it is the one already stored.
     /// Errors: `Invalid` naming the field, `NotFound`, `Conflict` on a stale version.
     pub fn edit_bug(&mut self, actor: &Actor, number: &str, edit: &BugEdit) -> Result<BugView> {
+        self.allow(actor, crate::domain::people::Action::TriageBug)?;
         let today = actor.today();
         self.bug_step(actor, number, &edit.at, |conn, b| {
             if !b.next.edit.open {
@@ -511,6 +513,7 @@ impl Db {
         number: &str,
         input: &ReproduceInput,
     ) -> Result<BugView> {
+        self.allow(actor, crate::domain::people::Action::ReproduceBug)?;
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         if actor.person_id.is_none() {
             return Err(Error::invalid(
@@ -575,6 +578,7 @@ impl Db {
     }
 
     pub fn fix_bug(&mut self, actor: &Actor, number: &str, input: &FixInput) -> Result<BugView> {
+        self.allow(actor, crate::domain::people::Action::FixBug)?;
         let date = required_day("date", "修复日期", &input.date)?;
         self.bug_step(actor, number, &input.at, |_, b| {
             let found = b
@@ -605,6 +609,7 @@ impl Db {
     /// improvement's); both are linked and the bug closes as converted, in one transaction.
     /// Returns the new 需求编号.
     pub fn bug_to_requirement(&mut self, actor: &Actor, number: &str) -> Result<String> {
+        self.allow(actor, crate::domain::people::Action::BugToRequirement)?;
         let when = actor.stamp();
         self.write(|tx| {
             let b = load(tx, number)?;

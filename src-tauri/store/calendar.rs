@@ -57,6 +57,7 @@ impl Db {
         kind: DayKind,
         name: &str,
     ) -> Result<CalendarDay> {
+        self.allow(actor, crate::domain::people::Action::Settings)?;
         let d = parse(day)?;
         let entry = CalendarDay {
             day: dates::iso(d),
@@ -87,6 +88,7 @@ impl Db {
     /// Takes a day off the list (it follows the weekday rule again). Errors: `NotFound` when
     /// the day is not listed.
     pub fn remove_calendar_day(&mut self, actor: &Actor, day: &str) -> Result<()> {
+        self.allow(actor, crate::domain::people::Action::Settings)?;
         let d = dates::iso(parse(day)?);
         let now = actor.stamp();
         self.write(|tx| {

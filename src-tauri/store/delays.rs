@@ -299,6 +299,7 @@ impl Db {
         number: &str,
         input: &DelayInput,
     ) -> Result<DelayView> {
+        self.allow(actor, crate::domain::people::Action::FileDelay)?;
         let new_date = required_day("new_date", "新交付日", &input.new_date)?;
         if input.applicant.trim().is_empty() && actor.person_id.is_none() {
             return Err(Error::invalid(
@@ -394,6 +395,7 @@ impl Db {
     /// from the day written beside it. The signer must be a known person (总经办: of the decision
     /// group). Errors: `Invalid` naming the field, `NotFound` for an unknown id or signer.
     pub fn sign_delay(&mut self, actor: &Actor, id: i64, input: &SignInput) -> Result<DelayView> {
+        self.allow(actor, crate::domain::people::Action::SignDelay)?;
         let day = optional_day("date", "签字日期", &input.date)?.unwrap_or(actor.today());
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         one(self.conn(), id)?; // an unknown id is named before anything else
@@ -498,6 +500,7 @@ impl Db {
         reason: &str,
         at: &StepTime,
     ) -> Result<DelayView> {
+        self.allow(actor, crate::domain::people::Action::FileDelay)?;
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         self.write(|tx| {
             let v = one(tx, id)?;

@@ -303,6 +303,7 @@ impl Db {
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        self.allow(actor, crate::domain::people::Action::Import)?;
         self.backup_before_import(actor)?;
         let total = parsed.records.len();
         let watch = Watch {
@@ -348,6 +349,7 @@ impl Db {
         choices: impl Into<ConflictChoices>,
         watch: Watch<'_>,
     ) -> Result<ImportReport> {
+        self.allow(actor, crate::domain::people::Action::Import)?;
         use crate::excel::import::{parse_with, Emitted};
         self.backup_before_import(actor)?;
         use std::sync::atomic::AtomicUsize;

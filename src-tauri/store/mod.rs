@@ -16,6 +16,7 @@ mod import;
 mod monthly;
 mod notifications;
 mod people;
+mod privacy;
 mod register;
 mod requirements;
 mod search;

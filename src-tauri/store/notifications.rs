@@ -234,6 +234,7 @@ impl Db {
         number: &str,
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
+        self.allow(actor, crate::domain::people::Action::Notify)?;
         use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
         let b = self.bug(number)?;
         if b.fixed_date.is_none()
@@ -339,6 +340,7 @@ impl Db {
         number: &str,
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
+        self.allow(actor, crate::domain::people::Action::Notify)?;
         let now = actor.stamp();
         let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
         let number = number.trim().to_string();
@@ -396,6 +398,7 @@ impl Db {
         id: i64,
         confirmed_at: Option<&str>,
     ) -> Result<NotificationRecord> {
+        self.allow(actor, crate::domain::people::Action::Notify)?;
         let now = actor.stamp();
         let when = moment_or_now("confirmed_at", "确认时间", confirmed_at, &now)?;
         let before = self.notification(id)?;

@@ -2,9 +2,9 @@
 
 use super::change::{self, Edit};
 use super::{settings, Actor, Db};
-use crate::domain::people::{check_name, roles_from_codes, roles_to_codes, Role};
+use crate::domain::people::{check_name, roles_from_codes, roles_to_codes, Action, Role};
 use crate::error::{Error, Result};
-use rusqlite::{params, types::Value, OptionalExtension, Row};
+use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +57,61 @@ fn duplicate(name: &str, dept: &str) -> Error {
     Error::Conflict(format!("人员“{name}”（{dept}）已存在"))
 }
 
+/// Refuses `action` unless `actor` may take it (issue 13): with no people listed yet anyone may
+/// (a fresh database's set-up); after that the actor must be a listed, active person holding one
+/// of the action's roles (`Action::roles`). Errors: `Forbidden`, naming who, what and which
+/// roles may.
+pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
+    let listed: i64 = conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
+    if listed == 0 {
+        return Ok(());
+    }
+    let who = match actor.person_id {
+        Some(id) => conn
+            .query_row(
+                "SELECT name, roles, active FROM people WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)? == 1,
+                    ))
+                },
+            )
+            .optional()?,
+        None => None,
+    };
+    let Some((name, roles, active)) = who else {
+        return Err(Error::Forbidden(format!(
+            "“{}”不在人员名单中，不能{}。请先在“人员”中登记此人（命令行用 --as 指定已登记的人）",
+            actor.name,
+            action.label()
+        )));
+    };
+    if !active {
+        return Err(Error::Forbidden(format!(
+            "{name} 已停用，不能{}",
+            action.label()
+        )));
+    }
+    if !action.allowed(&roles_from_codes(&roles)) {
+        let may: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
+        return Err(Error::Forbidden(format!(
+            "{name} 没有可以{}的角色（需要：{}）",
+            action.label(),
+            may.join(" 或 ")
+        )));
+    }
+    Ok(())
+}
+
 impl Db {
+    /// See [`allow`]: whether `actor` may take `action` now.
+    pub fn allow(&self, actor: &Actor, action: Action) -> Result<()> {
+        allow(self.conn(), actor, action)
+    }
+
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut st = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM people ORDER BY active DESC, department, name"
@@ -91,8 +145,12 @@ impl Db {
             .optional()?)
     }
 
+    /// Adds a person. The first person of a fresh database holds every role and, when no one
+    /// operates the app yet, becomes its operator: a one-person office, a script or a test is
+    /// set up in one step (issue 13). After that only the roles of `Action::People` may add.
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person> {
         let (name, dept, roles) = clean(input)?;
+        self.allow(actor, Action::People)?;
         let now = actor.stamp();
         let id = self.write(|tx| {
             let exists: bool = tx.query_row(
@@ -103,21 +161,45 @@ impl Db {
             if exists {
                 return Err(duplicate(&name, &dept));
             }
+            let first: bool =
+                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get(0))?;
+            let roles = if first {
+                roles_to_codes(Role::ALL)
+            } else {
+                roles
+            };
             tx.execute(
                 "INSERT INTO people (name, department, roles, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![name, dept, roles, now],
             )?;
             let id = tx.last_insert_rowid();
             change::event(tx, &change::PERSON, actor, id, &now, ("created", None, Some(&name)))?;
+            if first && settings::get(tx, OPERATOR_KEY)?.is_none() {
+                settings::set(tx, OPERATOR_KEY, &id.to_string())?;
+            }
             Ok(id)
         })?;
         self.person(id)
     }
 
+    /// Edits a person (the roles of `Action::People`). Refused when it would leave no active
+    /// person who may manage the people list (no one could ever change roles again).
     pub fn update_person(&mut self, actor: &Actor, id: i64, input: &PersonInput) -> Result<Person> {
         let (name, dept, roles) = clean(input)?;
+        self.allow(actor, Action::People)?;
         let before = self.person(id)?;
         let active = input.active.unwrap_or(before.active);
+        let keeps = active && Action::People.allowed(&roles_from_codes(&roles));
+        let others = self
+            .people()?
+            .iter()
+            .any(|p| p.id != id && p.active && Action::People.allowed(&p.roles));
+        if !keeps && !others {
+            return Err(Error::Forbidden(format!(
+                "{} 是最后一位能管理人员名单的人（需求收集人或决策组），不能停用或去掉这个角色；请先让另一人担任",
+                before.name
+            )));
+        }
         let now = actor.stamp();
         self.write(|tx| {
             let clash: bool = tx.query_row(

@@ -65,27 +65,20 @@ impl Db {
             ));
         };
         (spec.check)(value).map_err(|m| Error::invalid(key, m))?;
-        if domain_settings::decision_group_only(key) {
-            let allowed = match actor.person_id {
-                Some(id) => self
-                    .person(id)
-                    .map(|p| {
-                        p.roles
-                            .contains(&crate::domain::people::Role::DecisionGroup)
-                    })
-                    .unwrap_or(false),
-                None => false,
-            };
-            if !allowed {
-                return Err(Error::invalid(
-                    key,
-                    format!(
-                        "“{key}”是考核与时间节点的规则，只有决策组成员可以修改（{} 不是决策组成员）",
-                        actor.name
-                    ),
-                ));
-            }
-        }
+        // the assessment's and deadlines' rules are the decision group's (issue 12); the rest
+        // of the settings the collector's too
+        use crate::domain::people::Action;
+        let action = if domain_settings::decision_group_only(key) {
+            Action::Rules
+        } else {
+            Action::Settings
+        };
+        self.allow(actor, action).map_err(|e| match e {
+            Error::Forbidden(m) if action == Action::Rules => Error::Forbidden(format!(
+                "“{key}”是考核与时间节点的规则，只有决策组成员可以修改：{m}"
+            )),
+            other => other,
+        })?;
         let now = actor.stamp();
         let versioned = domain_settings::decision_group_only(key);
         let from = from.unwrap_or(actor.today());
@@ -128,6 +121,7 @@ impl Db {
 
     /// Adds a value to an editable list (or shows it again if it was hidden); history keeps it.
     pub fn add_list_item(&mut self, actor: &Actor, list: &str, value: &str) -> Result<()> {
+        self.allow(actor, crate::domain::people::Action::Settings)?;
         let label = known_list(list)?;
         let value = value.trim();
         if value.is_empty() {
@@ -166,6 +160,7 @@ impl Db {
 
     /// Hides a value of an editable list (it is no longer offered; records keep it).
     pub fn hide_list_item(&mut self, actor: &Actor, list: &str, value: &str) -> Result<()> {
+        self.allow(actor, crate::domain::people::Action::Settings)?;
         let label = known_list(list)?;
         let value = value.trim();
         let now = actor.stamp();

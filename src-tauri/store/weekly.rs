@@ -142,6 +142,7 @@ impl Db {
         friday: NaiveDate,
         at: Option<&str>,
     ) -> Result<WeeklySent> {
+        self.allow(actor, crate::domain::people::Action::Weekly)?;
         let when = dates::happened_at(at, actor.now)?;
         let day = dates::day_of_moment(&when).unwrap_or(friday);
         if day < friday - Duration::days(4) || day > actor.today() {

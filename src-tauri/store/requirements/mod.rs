@@ -238,6 +238,7 @@ impl Db {
         actor: &Actor,
         input: &RequirementInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Register)?;
         let number = self.write(|tx| Ok(insert(tx, actor, input)?.1))?;
         self.requirement_on(&number, actor.today())
     }
@@ -249,6 +250,7 @@ impl Db {
         number: &str,
         input: &RequirementInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Register)?;
         let values = report_values(input, None)?;
         let report_date = optional_day("report_date", "填报日期", &input.report_date)?;
         let received_change = input.received_date.trim();
@@ -280,6 +282,7 @@ impl Db {
         number: &str,
         input: &DecisionInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Decide)?;
         let (at, day) = decision_time(actor, input)?;
         self.step(actor, number, &at, |req| decision_values(req, input, day))
     }
@@ -294,6 +297,7 @@ impl Db {
         verdicts: &[(String, DecisionInput)],
         at: Option<&str>,
     ) -> Result<Vec<String>> {
+        self.allow(actor, crate::domain::people::Action::Decide)?;
         let when = dates::happened_at(at, actor.now)?;
         let mut seen = std::collections::HashSet::new();
         if let Some((number, _)) = verdicts.iter().find(|(n, _)| !seen.insert(n.trim())) {
@@ -340,6 +344,7 @@ impl Db {
         number: &str,
         input: &ResponsibleInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Responsible)?;
         let mut checked: Vec<(&'static str, String)> = Vec::new();
         for (col, label, given) in [
             ("collector", "需求收集人", &input.collector),
@@ -372,6 +377,7 @@ impl Db {
         number: &str,
         input: &PlanInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Plan)?;
         let est = optional_day(
             "plan_estimated_date",
             "策划文档预计交付日",
@@ -411,6 +417,7 @@ impl Db {
         number: &str,
         input: &ItAcceptanceInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Acceptance)?;
         let est = optional_day("it_acceptance_estimated", "IT预计验收日", &input.estimated)?;
         let act = optional_day("it_acceptance_actual", "IT实际验收日", &input.actual)?;
         self.step(actor, number, &input.at, |req| {
@@ -436,6 +443,7 @@ impl Db {
         number: &str,
         input: &DeliveryInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Deliver)?;
         let date = required_day("expected_delivery", "预期交付日", &input.date)?;
         self.step(actor, number, &input.at, |req| {
             check_needs_work(&req.number, req.decision, "预期交付日")?;
@@ -457,6 +465,7 @@ impl Db {
         number: &str,
         input: &DeliveryInput,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Deliver)?;
         let date = required_day("actual_delivery", "实际交付日", &input.date)?;
         check_not_future("actual_delivery", "实际交付日", date, actor.today())?;
         self.step(actor, number, &input.at, |req| {
@@ -475,6 +484,7 @@ impl Db {
         reason: &str,
         at: &StepTime,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Withdraw)?;
         if reason.trim().is_empty() {
             return Err(Error::invalid("withdrawn_reason", "请填写撤回原因"));
         }
@@ -498,6 +508,7 @@ impl Db {
         number: &str,
         at: &StepTime,
     ) -> Result<Requirement> {
+        self.allow(actor, crate::domain::people::Action::Withdraw)?;
         let number = number.trim().to_string();
         self.write(|tx| {
             let req = load(tx, &number)?;
@@ -569,24 +580,29 @@ fn step_in(
     let req = load(tx, number)?;
     change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
     let mut values = plan(&req)?;
-    // the first one of a role to do a step of it answers for its steps from then on
+    // the first one of a role to do a step of that role answers for its steps from then on:
+    // the planning and delivery steps are the product manager's, the acceptance date IT's, the
+    // rest (recording a decision, correcting the report) the collector's — so someone holding
+    // several roles is not made IT owner by recording a decision
     if actor.person_id.is_some() {
         use crate::domain::people::Role;
-        for (role, col, stored) in [
-            (Role::Collector, "collector", &req.collector),
+        let has = |prefix: &str| values.iter().any(|(c, _)| c.starts_with(prefix));
+        let (role, col, stored) = if has("it_acceptance") {
+            (Role::It, "it_owner", &req.it_owner)
+        } else if has("plan_") || has("expected_delivery") || has("actual_delivery") {
             (
                 Role::ProductManager,
                 "product_manager",
                 &req.product_manager,
-            ),
-            (Role::It, "it_owner", &req.it_owner),
-        ] {
-            if stored.is_empty()
-                && !values.iter().any(|(c, _)| *c == col)
-                && holds(tx, actor, role)?
-            {
-                values.push((col, Value::Text(actor.name.clone())));
-            }
+            )
+        } else {
+            (Role::Collector, "collector", &req.collector)
+        };
+        let named = values
+            .iter()
+            .any(|(c, _)| ["collector", "product_manager", "it_owner"].contains(c));
+        if stored.is_empty() && !named && holds(tx, actor, role)? {
+            values.push((col, Value::Text(actor.name.clone())));
         }
     }
     if req.withdrawn_at.is_some() {
