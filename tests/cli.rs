@@ -3546,3 +3546,50 @@ fn editable_lists_add_and_hide() {
     let all: serde_json::Value = serde_json::from_str(&ok(&db, &["bugs", "--json"])).unwrap();
     assert_eq!(all[0]["类型"], "性能");
 }
+
+/// Issue 13: `erase` removes a requirement's personal data on request; only the roles that may
+/// (collector, decision group); `edit-person` changes roles from the command line.
+#[test]
+fn personal_data_is_erased_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(&db, &["add-person", "--name", "李小四"]);
+    ok(
+        &db,
+        &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],
+    );
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷",
+            "--doctor",
+            "郭建国",
+        ],
+    );
+    let o = genjin(
+        &db,
+        &[
+            "--as",
+            "刘小妹",
+            "erase",
+            "14061901",
+            "--reason",
+            "本人要求",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("删除个人信息"), "{}", stderr(&o));
+    let said = ok(&db, &["erase", "14061901", "--reason", "本人要求删除"]);
+    assert!(said.contains("已删除"), "{said}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["show", "14061901", "--json"])).unwrap();
+    assert_eq!(v["doctor_name"], "已删除");
+    let h = ok(&db, &["history", "14061901"]);
+    assert!(h.contains("删除个人信息") && !h.contains("郭建国"), "{h}");
+}

@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod import;
 mod ipc;
+mod privacy;
 mod roles;
 mod store;
 mod tidy;

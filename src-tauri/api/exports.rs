@@ -5,7 +5,7 @@
 use crate::domain::dates;
 use crate::error::Result;
 use crate::excel::save::{write_atomic, Existing};
-use crate::store::{BugFilter, Db};
+use crate::store::{BugFilter, BugView, Db};
 use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
@@ -46,6 +46,7 @@ pub fn bug_ledger(
                 && to.is_none_or(|t| day.is_some_and(|d| d <= t))
         })
         .collect();
+    let bugs = bugs_for_export(db, bugs)?;
     write_atomic(
         out,
         &crate::excel::bugs::bug_ledger(&bugs)?,
@@ -57,7 +58,7 @@ pub fn bug_ledger(
 
 /// The Bug收集反馈表 of the bugs a list filter lets through (the window's current list).
 pub fn bug_ledger_filtered(db: &Db, filter: &BugFilter, out: &Path) -> Result<Exported> {
-    let bugs = db.bugs_where(filter)?;
+    let bugs = bugs_for_export(db, db.bugs_where(filter)?)?;
     write_atomic(
         out,
         &crate::excel::bugs::bug_ledger(&bugs)?,
@@ -87,6 +88,7 @@ pub fn bug_weekly(
         .into_iter()
         .filter(|b| dates::from_iso(&b.received_date).is_some_and(|d| d >= monday && d <= sunday))
         .collect();
+    let bugs = bugs_for_export(db, bugs)?;
     write_atomic(
         out,
         &crate::excel::bugs::bug_weekly(monday, &bugs)?,
@@ -94,6 +96,64 @@ pub fn bug_weekly(
         existing,
     )?;
     Ok((monday, written(out, bugs.len())))
+}
+
+/// Whether exports and reports mask personal data (`privacy.mask_exports`, issue 13).
+fn masking(db: &Db) -> Result<bool> {
+    Ok(db.setting("privacy.mask_exports")?.as_deref() == Some("on"))
+}
+
+/// A requirement as a masked export shows it: the doctor's name and account masked, phone
+/// numbers in free text masked (`domain::privacy`).
+fn masked(mut r: crate::store::Requirement) -> crate::store::Requirement {
+    use crate::domain::privacy::{mask_account, mask_name, mask_phones};
+    r.doctor_name = mask_name(&r.doctor_name);
+    r.app_account = mask_account(&r.app_account);
+    for text in [
+        &mut r.doctor_words,
+        &mut r.overview,
+        &mut r.brief,
+        &mut r.remark,
+        &mut r.register_remark,
+        &mut r.conversion_summary,
+        &mut r.requester,
+    ] {
+        *text = mask_phones(text);
+    }
+    r
+}
+
+/// The requirement as an export shows it: masked when the setting says so.
+fn for_export(db: &Db, r: crate::store::Requirement) -> Result<crate::store::Requirement> {
+    Ok(if masking(db)? { masked(r) } else { r })
+}
+
+/// Register rows as an export shows them: phone numbers in 梗概 and 备注 masked when the
+/// setting says so.
+fn rows_for_export(
+    db: &Db,
+    mut rows: Vec<crate::store::RegisterRow>,
+) -> Result<Vec<crate::store::RegisterRow>> {
+    if masking(db)? {
+        for r in &mut rows {
+            r.brief = crate::domain::privacy::mask_phones(&r.brief);
+            r.remark = crate::domain::privacy::mask_phones(&r.remark);
+        }
+    }
+    Ok(rows)
+}
+
+/// Bugs as an export shows them: phone numbers in their texts masked when the setting says so.
+fn bugs_for_export(db: &Db, mut bugs: Vec<BugView>) -> Result<Vec<BugView>> {
+    if masking(db)? {
+        use crate::domain::privacy::mask_phones;
+        for b in &mut bugs {
+            b.content = mask_phones(&b.content);
+            b.steps = mask_phones(&b.steps);
+            b.remark = mask_phones(&b.remark);
+        }
+    }
+    Ok(bugs)
 }
 
 /// 附表2 需求报告表 of requirement `number`, or blank (`None`), to `out`.
@@ -104,7 +164,9 @@ pub fn report_form(
     out: &Path,
     existing: Existing,
 ) -> Result<Exported> {
-    let req = number.map(|n| db.requirement(n)).transpose()?;
+    let req = number
+        .map(|n| db.requirement(n).and_then(|r| for_export(db, r)))
+        .transpose()?;
     let bytes = crate::excel::forms::report_form(req.as_ref())?;
     write_atomic(out, &bytes, "xlsx", existing)?;
     Ok(written(out, usize::from(req.is_some())))
@@ -126,7 +188,7 @@ pub fn register(
         limit: None,
         ..query.clone()
     };
-    let rows = db.register(&all, today)?.rows;
+    let rows = rows_for_export(db, db.register(&all, today)?.rows)?;
     let bytes = crate::excel::register::register_book(
         crate::domain::forms::REGISTER.title,
         &rows,
@@ -245,6 +307,7 @@ pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<We
             friday,
         )?
         .rows;
+    let rows = rows_for_export(db, rows)?;
     let marked: std::collections::HashSet<&str> =
         agenda.iter().map(|a| a.number.as_str()).collect();
     let title = format!(
@@ -267,7 +330,7 @@ pub fn weekly(db: &Db, day: NaiveDate, folder: &Path, sender: &str) -> Result<We
 
     let mut forms: Vec<(String, Vec<u8>)> = Vec::new();
     for a in &agenda {
-        let req = db.requirement(&a.number)?;
+        let req = for_export(db, db.requirement(&a.number)?)?;
         forms.push((
             crate::excel::forms::report_form_file_name(Some(&a.number)),
             crate::excel::forms::report_form(Some(&req))?,

@@ -154,6 +154,14 @@ pub struct WithdrawArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct EraseArgs {
+    number: String,
+    /// 删除原因（例如：本人要求删除）
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args, Debug)]
 pub struct HistoryArgs {
     number: String,
     #[arg(long)]
@@ -340,6 +348,17 @@ pub fn acceptance(
 pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write) -> Result<()> {
     let r = db.withdraw_requirement(actor, &a.number, &a.reason, &StepTime::default())?;
     writeln!(out, "{} 已撤回", r.number)?;
+    Ok(())
+}
+
+/// `erase NUMBER --reason`: the requirement's personal data erased on request (PIPL).
+pub fn erase(db: &mut Db, actor: &Actor, a: EraseArgs, out: &mut dyn Write) -> Result<()> {
+    let r = db.erase_personal_data(actor, &a.number, &a.reason)?;
+    writeln!(
+        out,
+        "{} 的个人信息已删除（医生姓名、医享账号、医生原话，文字中的电话号码），历史记录中也已删除",
+        r.number
+    )?;
     Ok(())
 }
 

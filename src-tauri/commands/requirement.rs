@@ -108,6 +108,19 @@ pub async fn requirement_withdraw(
     .await
 }
 
+/// Erases the requirement's personal data on request (PIPL; `Db::erase_personal_data`).
+#[tauri::command]
+pub async fn requirement_erase(
+    state: Managed<'_>,
+    number: String,
+    reason: String,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        db.erase_personal_data(a, &number, &reason)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn requirement_restore(
     state: Managed<'_>,

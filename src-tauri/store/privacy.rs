@@ -1,8 +1,8 @@
 //! Erasing a person's data on request (issue 13; 个人信息保护法 art. 47): a requirement's
-//! doctor's name, 医享 account and own words become `已删除`, phone numbers in its free text,
-//! notices and delay applications are masked — in the record and in every history row that held
-//! them, and in the search index — while the record, its number and its steps stay. One history
-//! row says who erased what, when and why.
+//! doctor's name, 医享 account and own words become `已删除`; in its free text, notices and
+//! delay applications that name and account become `已删除` too and phone numbers are masked —
+//! in the record and in every history row that held them, and in the search index — while the
+//! record, its number and its steps stay. One history row says who erased what, when and why.
 
 use super::change::{self, REQUIREMENT};
 use super::{Actor, Db};
@@ -39,7 +39,25 @@ impl Db {
                 )
                 .optional()?
                 .ok_or_else(|| Error::NotFound(format!("没有需求编号为 {number} 的需求")))?;
-            // the record: personal fields replaced, phone numbers in free text masked
+            // what names the person in free text: their name and account as recorded
+            let names: Vec<String> = tx.query_row(
+                "SELECT doctor_name, app_account FROM requirements WHERE id = ?1",
+                [id],
+                |r| Ok(vec![r.get::<_, String>(0)?, r.get::<_, String>(1)?]),
+            )?;
+            let names: Vec<String> = names
+                .into_iter()
+                .map(|n| n.trim().to_string())
+                .filter(|n| n.chars().count() >= 2 && n != ERASED)
+                .collect();
+            let scrub = |text: &str| -> String {
+                let mut t = text.to_string();
+                for n in &names {
+                    t = t.replace(n.as_str(), ERASED);
+                }
+                mask_phones(&t)
+            };
+            // the record: personal fields replaced, free text scrubbed
             for col in PERSONAL_FIELDS {
                 tx.execute(
                     &format!("UPDATE requirements SET {col} = ?1 WHERE id = ?2 AND {col} <> ''"),
@@ -52,7 +70,7 @@ impl Db {
                     [id],
                     |r| r.get(0),
                 )?;
-                let masked = mask_phones(&text);
+                let masked = scrub(&text);
                 if masked != text {
                     tx.execute(
                         &format!("UPDATE requirements SET {col} = ?1 WHERE id = ?2"),
@@ -74,18 +92,18 @@ impl Db {
                 .collect::<rusqlite::Result<_>>()?;
             drop(st);
             for (hid, field, old, new) in rows {
-                let scrub = |v: Option<String>| -> Option<String> {
+                let clean = |v: Option<String>| -> Option<String> {
                     v.map(|v| {
                         if v.is_empty() {
                             v
                         } else if PERSONAL_FIELDS.contains(&field.as_str()) {
                             ERASED.to_string()
                         } else {
-                            mask_phones(&v)
+                            scrub(&v)
                         }
                     })
                 };
-                let (o, n) = (scrub(old.clone()), scrub(new.clone()));
+                let (o, n) = (clean(old.clone()), clean(new.clone()));
                 if (o.clone(), n.clone()) != (old, new) {
                     tx.execute(
                         "UPDATE history SET old_value = ?1, new_value = ?2 WHERE id = ?3",
@@ -94,9 +112,14 @@ impl Db {
                 }
             }
             // what else was written about it: notices and delay applications
-            mask_column(tx, "notifications", "message", "requirement_id", id)?;
-            mask_column(tx, "delay_applications", "overview", "requirement_id", id)?;
-            mask_column(tx, "delay_applications", "reason", "requirement_id", id)?;
+            for (table, column) in [
+                ("notifications", "message"),
+                ("notifications", "recipient"),
+                ("delay_applications", "overview"),
+                ("delay_applications", "reason"),
+            ] {
+                scrub_column(tx, table, column, id, &scrub)?;
+            }
             super::search::after_change(tx, id, PERSONAL_FIELDS)?;
             super::search::after_change(tx, id, FREE_TEXT_FIELDS)?;
             change::event(
@@ -113,16 +136,16 @@ impl Db {
     }
 }
 
-/// Masks the phone numbers in `table.column` of the rows whose `key` is `id`.
-fn mask_column(
+/// Scrubs `table.column` of the rows about requirement `id` with `scrub`.
+fn scrub_column(
     tx: &rusqlite::Transaction,
     table: &str,
     column: &str,
-    key: &str,
     id: i64,
+    scrub: &dyn Fn(&str) -> String,
 ) -> Result<usize> {
     let mut st = tx.prepare(&format!(
-        "SELECT rowid, {column} FROM {table} WHERE {key} = ?1"
+        "SELECT rowid, {column} FROM {table} WHERE requirement_id = ?1"
     ))?;
     let rows: Vec<(i64, String)> = st
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -130,7 +153,7 @@ fn mask_column(
     drop(st);
     let mut n = 0;
     for (rowid, text) in rows {
-        let masked = mask_phones(&text);
+        let masked = scrub(&text);
         if masked != text {
             tx.execute(
                 &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),

@@ -115,8 +115,19 @@ async function detailsTab(app, r) {
       go(location.hash);
     } catch (err) { showError(err, form); }
   });
+  // 个人信息: erased on the person's request (个人信息保护法); the record and its number stay
+  const erase = async () => {
+    const done = await dialog('删除个人信息',
+      h('div', {}, h('p', {}, `删除 ${r.number} 中的医生姓名、医享账号、医生原话，以及文字中的电话号码（历史记录中也一并删除）。需求本身和编号保留。此操作不能撤销。`),
+        field('删除原因', h('input', { name: 'reason', placeholder: '例如：本人要求删除', autocomplete: 'off' }), { required: true })),
+      { id: 'erase-dialog', submitLabel: '删除', onSubmit: (d) => api.erasePersonalData(r.number, d.reason || '') });
+    if (done) { toast('个人信息已删除'); go(location.hash); }
+  };
+  const privacy = h('div', { class: 'card', id: 'personal-data' }, h('h3', {}, '个人信息'),
+    h('p', { class: 'hint' }, '应本人要求可删除此需求中的个人信息；导出的表格是否遮盖个人信息见设置项 privacy.mask_exports。'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'erase-personal', class: 'danger', onclick: erase }, '删除个人信息…')));
   return h('div', {}, h('div', { class: 'card' }, h('dl', { class: 'facts' },
-    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])]))), form);
+    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])]))), form, privacy);
 }
 
 async function notifyTab(app, r) {
