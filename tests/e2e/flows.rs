@@ -159,10 +159,8 @@ async fn notifications_and_history_close_the_loop() {
     ]);
 
     let s = Session::start_on(dir, db).await;
-    // The operator dialog lets the collector pick themself from the people list.
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    // The database's first person operates it: the window opens on their to-do.
+    s.opened_by("李小四").await;
     s.wait_text("#operator-name", "李小四").await;
 
     s.client
@@ -231,6 +229,7 @@ async fn people_operator_switch_and_report_edit() {
     s.fill("dialog input[name=name]", "王产品").await;
     s.fill("dialog input[name=department]", "推广部").await;
     s.click("dialog input[value=产品经理]").await;
+    s.click("dialog input[value=需求报告人]").await;
     s.click("dialog button[type=submit]").await;
     s.wait_text("#people tr[data-name=王产品]", "产品经理")
         .await;
@@ -299,6 +298,15 @@ async fn people_operator_switch_and_report_edit() {
         row.contains("王产品"),
         "the edit is attributed to the new operator: {history}"
     );
+    // a product manager (and reporter) may not withdraw a requirement: the core refuses it,
+    // the window says why
+    s.click("#tab-flow").await;
+    s.click("#withdraw").await;
+    s.fill("dialog input[name=reason]", "重复登记").await;
+    s.click("dialog button[type=submit]").await;
+    s.wait_text("dialog .error-text", "没有可以撤回或恢复需求的角色")
+        .await;
+    s.screenshot("07-role-refused").await;
     s.close().await;
 }
 
@@ -431,11 +439,7 @@ async fn import_conflicts_are_decided_one_by_one() {
     cli(&["decide", "14061910", "--decision", "再议"]);
 
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
-    s.wait_text("#operator-name", "李小四").await;
-    s.wait_gone("#operator-dialog").await;
+    s.opened_by("李小四").await;
     s.click("#nav-import").await;
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures/legacy/需求登记反馈表_2014.xlsx");
@@ -625,9 +629,7 @@ async fn completion_needs_a_promise_and_lateness_shows() {
     ]);
 
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
     s.wait_text("#operator-name", "李小四").await;
 
     // Right after the decision, ⑤ 完成交付 is not offered: no date was promised yet, and the
@@ -700,9 +702,8 @@ async fn register_pages_jump_and_filters_overdue_and_all_keywords() {
     }
 
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
+    s.go("#/register").await;
     s.wait_text("#register-count", "共 120 条，第 1 / 3 页")
         .await;
     assert!(s.attr("#page-first", "disabled").await.is_some());
@@ -747,9 +748,8 @@ async fn the_register_is_kept_by_keyboard() {
         ]);
     }
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
+    s.go("#/register").await;
     s.wait_text("#register-count", "共 3 条").await;
     let active = || async {
         s.client
@@ -818,9 +818,8 @@ async fn at_the_1024_px_minimum_nothing_scrolls_sideways() {
         "改为量表自动计分并归档到随访记录",
     ]);
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
+    s.go("#/register").await;
     s.wait_text("#register-count", "共 1 条").await;
     for (w, h) in [(1366, 768), (1024, 640)] {
         s.client.set_window_size(w, h).await.unwrap();
@@ -975,9 +974,8 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     cli(&["expect", "14061901", "--date", "2014-06-25"]);
     let db2 = db.clone();
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
+    s.go("#/register").await;
     s.wait_text("#register-count", "共 1 条").await;
 
     s.client
@@ -1109,9 +1107,7 @@ async fn a_bug_is_reported_with_a_screenshot_reproduced_and_fixed() {
         ],
     );
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("测试员小周").await;
     // a bug type added in 设置 is offered in the form
     s.click("#nav-settings").await;
     s.fill("#list-add-bug_type [name=value]", "性能").await;
@@ -1294,9 +1290,7 @@ async fn the_weekly_report_is_written_to_a_folder_and_its_sending_recorded() {
     let out = dir.path().join("周报");
     std::fs::create_dir_all(&out).unwrap();
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
     s.click("#nav-weekly").await;
     s.wait_css("#weekly-body").await;
     s.fill(".detail-head [name=day]", "2014-06-20").await;
@@ -1351,9 +1345,7 @@ async fn the_monthly_summary_is_shown_with_its_charts() {
         &["add-person", "--name", "李小四", "--roles", "需求收集人"],
     );
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
     s.click("#nav-weekly").await;
     s.click("#tab-monthly").await;
     s.wait_css("#monthly-figures").await;
@@ -1399,9 +1391,7 @@ async fn a_decision_meeting_of_three_requirements() {
     crate::harness::cli(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
     let db2 = db.clone();
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("王总").await;
     s.click("#nav-weekly").await;
     s.click("#tab-meeting").await;
     s.wait_css("#meeting-form").await;
@@ -1478,9 +1468,7 @@ async fn an_overdue_step_appears_in_the_todo() {
         "2014-06-21 10:30",
     ]);
     let s = Session::start_on(dir, db).await;
-    s.wait_css("#operator-dialog").await;
-    s.select("#operator-dialog select[name=person]", "1").await;
-    s.click("#operator-dialog button[type=submit]").await;
+    s.opened_by("李小四").await;
     // a desktop notification told the operator, once (the app checks on opening, then every minute)
     let mut told: Vec<serde_json::Value> = Vec::new();
     for _ in 0..100 {
@@ -1542,5 +1530,68 @@ async fn an_overdue_step_appears_in_the_todo() {
         "{sheet}"
     );
     s.screenshot("assessment").await;
+    s.close().await;
+}
+
+/// Issue 13: backups are listed, taken and restored in 设置; a requirement's personal data is
+/// erased from its 详情 on request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_are_taken_and_restored_and_personal_data_erased() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--department", "资讯部"]);
+    cli(&[
+        "add-requirement",
+        "--received",
+        "2014-06-19",
+        "--reporter",
+        "刘小妹",
+        "--summary",
+        "问卷自动计分",
+        "--doctor",
+        "郭建国",
+        "--words",
+        "请回电 13812345678",
+    ]);
+    let s = Session::start_on(dir, db).await;
+    s.opened_by("李小四").await;
+    // the day's first start took a backup; one more now
+    s.click("#nav-settings").await;
+    s.wait_text("#backup-list", "每日自动").await;
+    s.click("#backup-now").await;
+    s.wait_text("#backup-list", "手动").await;
+    assert_eq!(s.texts("#backup-list tbody tr").await.len(), 2);
+    s.screenshot("backups").await;
+
+    // personal data erased on request
+    s.go("#/req/14061901/details").await;
+    s.wait_css("#erase-personal").await;
+    s.click("#erase-personal").await;
+    s.fill("#erase-dialog input[name=reason]", "本人要求删除")
+        .await;
+    s.click("#erase-dialog button[type=submit]").await;
+    s.wait_text("#toasts", "个人信息已删除").await;
+    s.click("#tab-details").await;
+    let facts = s.wait_text(".facts", "已删除").await;
+    assert!(
+        !facts.contains("郭建国") && !facts.contains("13812345678"),
+        "{facts}"
+    );
+    s.click("#tab-history").await;
+    let history = s.wait_text("#history", "删除个人信息").await;
+    assert!(!history.contains("郭建国"), "{history}");
+
+    // and a backup brings the database back as it was (the doctor's name with it)
+    s.click("#nav-settings").await;
+    s.wait_css("#backup-list").await;
+    // (the daily one was taken by the first command of the day, before the requirement)
+    s.click("#backup-list tr[data-name*='manual'] button.restore")
+        .await;
+    s.click("#restore-dialog button[type=submit]").await;
+    s.wait_text("#toasts", "已恢复").await;
+    s.wait_text("#backup-list", "恢复前").await;
+    s.go("#/req/14061901/details").await;
+    s.wait_text(".facts", "郭建国").await;
     s.close().await;
 }

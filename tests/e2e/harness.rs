@@ -261,6 +261,24 @@ impl Session {
         self.send_keys(css, &enter.to_string()).await;
     }
 
+    /// Goes to a page of the window by its hash (`#/register`), without reloading.
+    pub async fn go(&self, hash: &str) {
+        self.client
+            .execute(
+                "location.hash = arguments[0];",
+                vec![serde_json::Value::String(hash.to_string())],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// A database prepared on the command line: its first person operates it, so the window
+    /// opens without asking, on that person's to-do (我的待办).
+    pub async fn opened_by(&self, name: &str) {
+        self.wait_text("#operator-name", name).await;
+        self.wait_text("h1", "我的待办").await;
+    }
+
     pub async fn click(&self, css: &str) {
         self.on_element(css, "click", |e| async move { e.click().await })
             .await;
