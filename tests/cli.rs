@@ -3593,3 +3593,88 @@ fn personal_data_is_erased_from_the_command_line() {
     let h = ok(&db, &["history", "14061901"]);
     assert!(h.contains("删除个人信息") && !h.contains("郭建国"), "{h}");
 }
+
+fn genjin_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_genjin"));
+    c.arg("--db").arg(db).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdin(std::process::Stdio::null());
+    c.output().expect("run genjin")
+}
+
+/// Issue 13, optional sign-in: off by default; turned on only by someone with a password of
+/// their own; then every command needs `--as` and the person's password (here from
+/// GENJIN_PASSWORD), and a wrong one is refused (exit 3) without saying which part was wrong.
+#[test]
+fn sign_in_needs_as_and_a_password_once_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(&db, &["add-person", "--name", "李小四"]);
+    ok(
+        &db,
+        &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],
+    );
+    let o = genjin(&db, &["settings", "security.sign_in", "on"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("请先为自己设置密码"), "{}", stderr(&o));
+    // a short password is refused; someone may set only their own unless they manage people
+    let o = genjin_env(&db, &[("GENJIN_NEW_PASSWORD", "123")], &["password"]);
+    assert!(stderr(&o).contains("至少 6 个字符"), "{}", stderr(&o));
+    let o = genjin_env(
+        &db,
+        &[("GENJIN_NEW_PASSWORD", "xiaomei1")],
+        &["--as", "刘小妹", "password", "李小四"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    for (who, pw) in [("李小四", "lixiaosi1"), ("刘小妹", "xiaomei1")] {
+        let o = genjin_env(&db, &[("GENJIN_NEW_PASSWORD", pw)], &["password", who]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    ok(&db, &["settings", "security.sign_in", "on"]);
+    // now: who, and their password
+    let o = genjin_env(&db, &[], &["register", "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("--as"), "{}", stderr(&o));
+    let o = genjin_env(
+        &db,
+        &[("GENJIN_PASSWORD", "wrong-one")],
+        &["--as", "李小四", "register", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("姓名或密码不对"), "{}", stderr(&o));
+    let o = genjin_env(
+        &db,
+        &[("GENJIN_PASSWORD", "lixiaosi1")],
+        &[
+            "--as",
+            "李小四",
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // no terminal to ask on, no variable: said, not hung
+    let o = genjin_env(&db, &[], &["--as", "李小四", "register"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("GENJIN_PASSWORD"), "{}", stderr(&o));
+    // the history says a password was set, never what it is
+    let v: serde_json::Value = serde_json::from_str(&stdout(&genjin_env(
+        &db,
+        &[("GENJIN_PASSWORD", "xiaomei1")],
+        &["--as", "刘小妹", "people", "--json"],
+    )))
+    .unwrap();
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["has_password"] == true));
+    assert!(!v.to_string().contains("argon2"), "{v}");
+}

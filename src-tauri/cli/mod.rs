@@ -80,6 +80,8 @@ pub enum Command {
     AddPerson(people::AddPersonArgs),
     /// 修改人员：改名、部门、角色，停用或重新启用
     EditPerson(people::EditPersonArgs),
+    /// 设置登录密码（自己的，或能管理人员名单的人为他人设置）；新密码取自环境变量 GENJIN_NEW_PASSWORD 或提示输入
+    Password(people::PasswordArgs),
     /// 导入旧的 Excel 登记表、需求报告表、Bug收集反馈表（文件或文件夹，.xlsx/.xls/.ods）；先预览再写入
     Import(import::ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
@@ -134,7 +136,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         if let Err(e) = db.daily_backup(crate::clock::now()) {
             eprintln!("警告：今天的自动备份没有成功：{e}");
         }
-        let actor = actor(&db, cli.operator.as_deref())?;
+        let actor = if db.sign_in_required()? {
+            signed_in(&db, cli.operator.as_deref())?
+        } else {
+            actor(&db, cli.operator.as_deref())?
+        };
         let mut out = std::io::stdout().lock();
         run(&mut db, &actor, command, &mut out)
     });
@@ -347,6 +353,36 @@ fn clap_error(e: clap::Error) -> i32 {
     2
 }
 
+/// With sign-in on (issue 13): `--as NAME` is required, the password taken from the
+/// `GENJIN_PASSWORD` environment variable or asked for on the terminal without echo.
+fn signed_in(db: &Db, name: Option<&str>) -> Result<Actor> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Err(Error::Forbidden(
+            "已开启登录：请用 --as 姓名 指明是谁（密码取自环境变量 GENJIN_PASSWORD，或在提示时输入）"
+                .into(),
+        ));
+    };
+    // a script (stdin not a terminal) is never left waiting at a prompt
+    use std::io::IsTerminal;
+    let password = match std::env::var("GENJIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) if !std::io::stdin().is_terminal() => {
+            return Err(Error::Forbidden(
+                "已开启登录：读不到密码（不在终端中运行）；请用环境变量 GENJIN_PASSWORD 提供"
+                    .into(),
+            ))
+        }
+        Err(_) => rpassword::prompt_password(format!("{name} 的密码：")).map_err(|_| {
+            Error::Forbidden(
+                "已开启登录：读不到密码（没有终端可以提示输入）；请用环境变量 GENJIN_PASSWORD 提供"
+                    .into(),
+            )
+        })?,
+    };
+    let p = db.sign_in(name, &password)?;
+    Ok(Actor::new(Some(p.id), p.name, "cli", crate::clock::now()))
+}
+
 /// The actor of a command-line change: `--as NAME`, else the window's operator, else "命令行".
 fn actor(db: &Db, name: Option<&str>) -> Result<Actor> {
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -389,6 +425,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::People(a) => people::people(db, a, out),
         Command::AddPerson(a) => people::add_person(db, actor, a, out),
         Command::EditPerson(a) => people::edit_person(db, actor, a, out),
+        Command::Password(a) => people::password(db, actor, a, out),
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, actor, a, out),

@@ -83,6 +83,49 @@ pub fn edit_person(
     Ok(())
 }
 
+#[derive(Args, Debug)]
+pub struct PasswordArgs {
+    /// 为谁设置（不给时为自己：--as 或操作人）
+    name: Option<String>,
+}
+
+/// `password [NAME]`: sets a sign-in password, the new one from `GENJIN_NEW_PASSWORD` or asked
+/// for twice on the terminal.
+pub fn password(db: &mut Db, actor: &Actor, a: PasswordArgs, out: &mut dyn Write) -> Result<()> {
+    let name = a.name.unwrap_or_else(|| actor.name.clone());
+    let p = db
+        .person_by_name(&name)?
+        .ok_or_else(|| Error::NotFound(format!("人员名单中没有“{}”", name.trim())))?;
+    use std::io::IsTerminal;
+    let new = match std::env::var("GENJIN_NEW_PASSWORD") {
+        Ok(v) => v,
+        Err(_) if !std::io::stdin().is_terminal() => {
+            return Err(Error::invalid(
+                "password",
+                "读不到新密码（不在终端中运行）；请用环境变量 GENJIN_NEW_PASSWORD 提供",
+            ))
+        }
+        Err(_) => {
+            let ask = |prompt: String| {
+                rpassword::prompt_password(prompt).map_err(|_| {
+                    Error::invalid(
+                        "password",
+                        "读不到新密码（没有终端可以提示输入）；请用环境变量 GENJIN_NEW_PASSWORD 提供",
+                    )
+                })
+            };
+            let first = ask(format!("{} 的新密码：", p.name))?;
+            if ask("再输入一次：".to_string())? != first {
+                return Err(Error::invalid("password", "两次输入的密码不一样，未修改"));
+            }
+            first
+        }
+    };
+    db.set_password(actor, p.id, &new)?;
+    writeln!(out, "已设置 {} 的登录密码", p.name)?;
+    Ok(())
+}
+
 pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {
     let people = db.people()?;
     if a.json {

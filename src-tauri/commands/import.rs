@@ -1,7 +1,7 @@
 //! The import wizard: load files (paths or uploaded bytes) → preview → correct the mapping →
 //! commit with progress, or cancel. Each step is one call into `api::import`, off the runtime.
 
-use super::{off_runtime, operator, Managed};
+use super::{off_runtime, operator, signed_in, Managed};
 use crate::api::import;
 use crate::error::{Error, Result};
 use crate::excel::import::{MappingOverride, Source};
@@ -73,13 +73,14 @@ pub async fn import_commit(
 ) -> Result<ImportReport> {
     let (db, session) = (state.db.clone(), state.import.clone());
     let cancel = state.import_cancel.clone();
+    let signed = state.signed_in.clone();
     let report = off_runtime(move || {
         import::commit(
             &db,
             &session,
             &cancel,
             choices,
-            operator,
+            |db: &crate::store::Db| operator(db, signed_in(&signed)),
             &mut |done, total| {
                 let _ = on_progress.send(Progress { done, total });
             },

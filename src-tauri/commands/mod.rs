@@ -29,6 +29,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         people::person_add,
         people::person_update,
         people::operator_set,
+        people::operator_sign_in,
+        people::person_set_password,
         register::register_query,
         register::register_reporters,
         requirement::requirement_create,
@@ -118,7 +120,24 @@ where
     .await
 }
 
+/// Reads, once signed in when sign-in is on (issue 13: personal data stays behind it).
 async fn read<T, F>(state: &AppState, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Db) -> Result<T> + Send + 'static,
+{
+    let signed = state.signed_in.clone();
+    blocking(state, move |db| {
+        if db.sign_in_required()? && signed_in(&signed).is_none() {
+            return Err(Error::Forbidden("已开启登录：请先登录".into()));
+        }
+        f(db)
+    })
+    .await
+}
+
+/// Reads what the sign-in itself needs (the app's lists, the people to pick from).
+async fn read_open<T, F>(state: &AppState, f: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&Db) -> Result<T> + Send + 'static,
@@ -126,8 +145,18 @@ where
     blocking(state, move |db| f(db)).await
 }
 
-/// The window's operator, who makes its changes; without one a change is refused.
-fn operator(db: &Db) -> Result<Actor> {
+fn signed_in(signed: &std::sync::Mutex<Option<i64>>) -> Option<i64> {
+    *signed.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The window's operator, who makes its changes: with sign-in on, the person signed in to this
+/// window; otherwise the operator chosen on this PC. Without one a change is refused.
+fn operator(db: &Db, signed: Option<i64>) -> Result<Actor> {
+    if db.sign_in_required()? {
+        let id = signed.ok_or_else(|| Error::Forbidden("已开启登录：请先登录".into()))?;
+        let p = db.person(id)?;
+        return Ok(Actor::new(Some(p.id), p.name, "app", crate::clock::now()));
+    }
     let op = db
         .operator()?
         .ok_or_else(|| Error::Conflict("请先选择操作人（谁在使用本机）".into()))?;
@@ -140,8 +169,9 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Db, &Actor) -> Result<T> + Send + 'static,
 {
+    let signed = state.signed_in.clone();
     blocking(state, move |db| {
-        let actor = operator(db)?;
+        let actor = operator(db, signed_in(&signed))?;
         f(db, &actor)
     })
     .await

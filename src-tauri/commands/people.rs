@@ -1,4 +1,4 @@
-use super::{blocking, read, write, Managed};
+use super::{blocking, read_open, write, Managed};
 use crate::domain::bug::BugState;
 use crate::domain::calendar::DayKind;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
@@ -6,7 +6,7 @@ use crate::domain::forms::{self, Form};
 use crate::domain::notify::Channel;
 use crate::domain::people::Role;
 use crate::domain::requirement::{Decision, Grade, Kind, Status, BRIEF_MAX_CHARS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{Actor, Person, PersonInput};
 use serde::Serialize;
 
@@ -20,6 +20,8 @@ pub struct Choice {
 /// What the window needs at start: the database, the operator, and the closed/editable lists.
 #[derive(Serialize)]
 pub struct AppInfo {
+    /// Sign-in is on: the window asks who you are and your password (issue 13).
+    sign_in: bool,
     version: &'static str,
     db_path: String,
     /// Where backups go, and what the window should say at once (network share, failed backup).
@@ -122,8 +124,19 @@ fn choices<T: Copy>(
 pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
     let db_path = state.db_path.display().to_string();
     let warnings = state.warnings.clone();
-    read(&state, move |db| {
+    let signed = state.signed_in.clone();
+    read_open(&state, move |db| {
+        let sign_in = db.sign_in_required()?;
+        let operator = if sign_in {
+            match super::signed_in(&signed) {
+                Some(id) => Some(db.person(id)?),
+                None => None,
+            }
+        } else {
+            db.operator()?
+        };
         Ok(AppInfo {
+            sign_in,
             version: env!("CARGO_PKG_VERSION"),
             db_path,
             backups_dir: db
@@ -131,7 +144,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                 .map(|d| d.display().to_string())
                 .unwrap_or_default(),
             warnings,
-            operator: db.operator()?,
+            operator,
             roles: choices(Role::ALL, Role::label, |_| ""),
             decisions: choices(Decision::ALL, Decision::label, |_| ""),
             grades: choices(Grade::ALL, Grade::label, Grade::meaning),
@@ -197,7 +210,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
 
 #[tauri::command]
 pub async fn person_list(state: Managed<'_>) -> Result<Vec<Person>> {
-    read(&state, |db| db.people()).await
+    read_open(&state, |db| db.people()).await
 }
 
 /// Adds a person. Before anyone operates the app (first start) the new person is recorded as
@@ -208,10 +221,11 @@ pub async fn person_add(
     input: PersonInput,
     make_operator: bool,
 ) -> Result<Person> {
+    let signed = state.signed_in.clone();
     blocking(&state, move |db| {
-        let actor = match db.operator()? {
-            Some(op) => Actor::new(Some(op.id), op.name, "app", crate::clock::now()),
-            None => Actor::new(None, input.name.trim(), "app", crate::clock::now()),
+        let actor = match super::operator(db, super::signed_in(&signed)) {
+            Ok(a) => a,
+            Err(_) => Actor::new(None, input.name.trim(), "app", crate::clock::now()),
         };
         let p = db.add_person(&actor, &input)?;
         if make_operator {
@@ -230,5 +244,33 @@ pub async fn person_update(state: Managed<'_>, id: i64, input: PersonInput) -> R
 /// Chooses who is operating this window; every later change is attributed to them.
 #[tauri::command]
 pub async fn operator_set(state: Managed<'_>, id: i64) -> Result<Person> {
-    blocking(&state, move |db| db.set_operator(id)).await
+    blocking(&state, move |db| {
+        if db.sign_in_required()? {
+            return Err(Error::Forbidden("已开启登录：请输入密码登录".into()));
+        }
+        db.set_operator(id)
+    })
+    .await
+}
+
+/// With sign-in on: signs person `id` in to this window with their password; they operate it
+/// until the window closes.
+#[tauri::command]
+pub async fn operator_sign_in(state: Managed<'_>, id: i64, password: String) -> Result<Person> {
+    let signed = state.signed_in.clone();
+    blocking(&state, move |db| {
+        let p = db.sign_in_person(id, &password)?;
+        *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
+        db.set_operator(p.id)
+    })
+    .await
+}
+
+/// Sets a person's sign-in password (their own, or by someone who may manage people).
+#[tauri::command]
+pub async fn person_set_password(state: Managed<'_>, id: i64, password: String) -> Result<()> {
+    write(&state, move |db, actor| {
+        db.set_password(actor, id, &password)
+    })
+    .await
 }

@@ -14,9 +14,12 @@ fn day_of(day: &str) -> Result<chrono::NaiveDate> {
 /// sent.
 #[tauri::command]
 pub async fn weekly_preview(state: Managed<'_>, day: String) -> Result<WeeklyPreview> {
+    let signed = state.signed_in.clone();
     read(&state, move |db| {
         let day = day_of(&day)?;
-        let operator = db.operator()?.map(|p| p.id);
+        let operator = super::operator(db, super::signed_in(&signed))
+            .ok()
+            .and_then(|a| a.person_id);
         crate::api::exports::weekly_preview(db, day, &crate::api::exports::sender(db, operator))
     })
     .await
@@ -25,9 +28,12 @@ pub async fn weekly_preview(state: Managed<'_>, day: String) -> Result<WeeklyPre
 /// Writes the week's report into `folder` (chosen in the system's folder dialog).
 #[tauri::command]
 pub async fn weekly_write(state: Managed<'_>, day: String, folder: String) -> Result<Weekly> {
+    let signed = state.signed_in.clone();
     read(&state, move |db| {
         let day = day_of(&day)?;
-        let operator = db.operator()?.map(|p| p.id);
+        let operator = super::operator(db, super::signed_in(&signed))
+            .ok()
+            .and_then(|a| a.person_id);
         crate::api::exports::weekly(
             db,
             day,
@@ -117,11 +123,14 @@ pub async fn meeting_record(
 /// The to-do now (the operator's, or everyone's with `all`), soonest first.
 #[tauri::command]
 pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store::TodoItem>> {
+    let signed = state.signed_in.clone();
     read(&state, move |db| {
         let me = if all {
             None
         } else {
-            db.operator()?.map(|p| p.name)
+            super::operator(db, super::signed_in(&signed))
+                .ok()
+                .map(|a| a.name)
         };
         db.todo(crate::clock::now().naive_local(), me.as_deref())
     })

@@ -18,6 +18,8 @@ pub struct AppState {
     indexer: Option<Sender<()>>,
     /// Said once the window opens (the database on a network share, a failed daily backup).
     pub warnings: Vec<String>,
+    /// With sign-in on: who signed in to this window (the stored operator is not trusted).
+    pub signed_in: Arc<Mutex<Option<i64>>>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             import_cancel: Arc::default(),
             indexer,
             warnings: Vec::new(),
+            signed_in: Arc::default(),
         };
         state.index_search();
         state

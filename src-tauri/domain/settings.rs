@@ -40,16 +40,28 @@ labelled_enum!(
 );
 
 /// The database file's own settings.
-pub const STORAGE: &[Setting] = &[Setting {
-    key: "backup.keep",
-    default: "30",
-    help: "每种自动备份（每日、导入前、升级前、恢复前、手动）各保留最近几份",
-    check: |v| match v.parse::<u32>() {
-        Ok(n) if (1..=3650).contains(&n) => Ok(()),
-        _ => Err(format!("须为 1 到 3650 之间的份数，不能是“{v}”")),
+pub const STORAGE: &[Setting] = &[
+    Setting {
+        key: "backup.keep",
+        default: "30",
+        help: "每种自动备份（每日、导入前、升级前、恢复前、手动）各保留最近几份",
+        check: |v| match v.parse::<u32>() {
+            Ok(n) if (1..=3650).contains(&n) => Ok(()),
+            _ => Err(format!("须为 1 到 3650 之间的份数，不能是“{v}”")),
+        },
+        choices: &[],
     },
-    choices: &[],
-}];
+    Setting {
+        key: "security.sign_in",
+        default: "off",
+        help: "登录：开启后每人用自己的密码登录（窗口启动时输入；命令行用 --as 姓名，密码取自环境变量 GENJIN_PASSWORD 或提示输入）",
+        check: |v| match v {
+            "on" | "off" => Ok(()),
+            _ => Err(format!("只能是 on（开启）或 off（关闭），不能是“{v}”")),
+        },
+        choices: &[("off", "关闭（单人电脑）"), ("on", "开启（每人密码登录）")],
+    },
+];
 
 /// Whether only the decision group may change `key`: the assessment's amounts and bands and
 /// the deadlines' windows are the company's rules (issue 12: "editable by the decision group,

@@ -21,6 +21,7 @@ mod register;
 mod requirements;
 mod search;
 mod settings;
+mod signin;
 mod timeline;
 mod weekly;
 
@@ -43,6 +44,7 @@ pub use requirements::{
     ResponsibleInput, StepTime,
 };
 pub use search::SEARCHED;
+pub use signin::MIN_PASSWORD_CHARS;
 pub use weekly::{AgendaItem, WeeklySent};
 
 use crate::domain::dates;
@@ -62,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_weekly.sql"),
     include_str!("migrations/0007_rule_versions.sql"),
     include_str!("migrations/0008_responsible.sql"),
+    include_str!("migrations/0009_passwords.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

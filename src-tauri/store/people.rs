@@ -16,6 +16,8 @@ pub struct Person {
     pub active: bool,
     /// Bumped by every edit (the change engine); an edit names the version it saw.
     pub version: i64,
+    /// Whether a sign-in password is set (the hash itself never leaves the store).
+    pub has_password: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,8 +31,8 @@ pub struct PersonInput {
     pub version: Option<i64>,
 }
 
-const OPERATOR_KEY: &str = "operator.person_id";
-const COLUMNS: &str = "id, name, department, roles, active, version";
+pub(crate) const OPERATOR_KEY: &str = "operator.person_id";
+const COLUMNS: &str = "id, name, department, roles, active, version, password_hash <> ''";
 
 fn from_row(r: &Row) -> rusqlite::Result<Person> {
     let roles: String = r.get(3)?;
@@ -41,6 +43,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Person> {
         roles: roles_from_codes(&roles),
         active: r.get::<_, i64>(4)? == 1,
         version: r.get(5)?,
+        has_password: r.get::<_, i64>(6)? == 1,
     })
 }
 

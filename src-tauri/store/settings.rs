@@ -79,6 +79,19 @@ impl Db {
             )),
             other => other,
         })?;
+        // turning sign-in on without a password of one's own would lock everyone out
+        if key == "security.sign_in" && value.trim() == "on" {
+            let has = match actor.person_id {
+                Some(id) => self.person(id)?.has_password,
+                None => false,
+            };
+            if !has {
+                return Err(Error::invalid(
+                    key,
+                    "开启登录前，请先为自己设置密码（否则开启后无人能登录）",
+                ));
+            }
+        }
         let now = actor.stamp();
         let versioned = domain_settings::decision_group_only(key);
         let from = from.unwrap_or(actor.today());

@@ -1595,3 +1595,40 @@ async fn backups_are_taken_and_restored_and_personal_data_erased() {
     s.wait_text(".facts", "郭建国").await;
     s.close().await;
 }
+
+/// Issue 13, optional sign-in: with it on, the window asks who you are and your password before
+/// anything shows; a wrong password is said in the dialog.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_sign_in_on_the_window_asks_for_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+        c.arg("--db").arg(&db).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(
+        &[],
+        &["add-person", "--name", "李小四", "--department", "资讯部"],
+    );
+    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
+    run(&[], &["settings", "security.sign_in", "on"]);
+    let s = Session::start_on(dir, db).await;
+    s.wait_css("#sign-in-dialog").await;
+    s.screenshot("sign-in").await;
+    s.fill("#sign-in-dialog input[name=password]", "wrong-one")
+        .await;
+    s.click("#sign-in-dialog button[type=submit]").await;
+    s.wait_text("#sign-in-dialog .error-text", "姓名或密码不对")
+        .await;
+    s.fill("#sign-in-dialog input[name=password]", "lixiaosi1")
+        .await;
+    s.click("#sign-in-dialog button[type=submit]").await;
+    s.wait_gone("#sign-in-dialog").await;
+    s.opened_by("李小四").await;
+    s.close().await;
+}

@@ -39,6 +39,8 @@ export const api = {
   addPerson: (input, makeOperator = false) => invoke('person_add', { input, makeOperator }),
   updatePerson: (id, input) => invoke('person_update', { id, input }),
   setOperator: (id) => invoke('operator_set', { id }),
+  signIn: (id, password) => invoke('operator_sign_in', { id, password }),
+  setPassword: (id, password) => invoke('person_set_password', { id, password }),
   register: (query) => invoke('register_query', { query }),
   reporters: () => invoke('register_reporters'),
   createRequirement: (input) => invoke('requirement_create', { input }),

@@ -60,8 +60,30 @@ function showOperator() {
     op ? `操作人：${op.name}${op.department ? `（${op.department}）` : ''}` : '未选择操作人';
 }
 
+/** With sign-in on (issue 13): pick yourself and give your password; not skippable. */
+async function signIn() {
+  const people = (await api.people()).filter((p) => p.active);
+  const body = h('div', {},
+    h('p', {}, '已开启登录：请选择你自己并输入密码。'),
+    field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), '')),
+    field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'current-password' }), { required: true }));
+  const result = await dialog('登录', body, {
+    id: 'sign-in-dialog',
+    submitLabel: '登录',
+    cancellable: false,
+    onSubmit: (data) => api.signIn(Number(data.person), data.password || ''),
+  });
+  if (result) {
+    app.info = await api.appInfo();
+    showOperator();
+    toast(`已登录：${result.name}`);
+    await render();
+  }
+}
+
 /** Asks who is operating: pick a known person or add yourself. Required on first start. */
 export async function chooseOperator(first = false) {
+  if (app.info.sign_in) return signIn();
   const people = (await api.people()).filter((p) => p.active);
   const body = h('div', {},
     first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
@@ -116,9 +138,13 @@ async function start() {
   }));
   // the operator's start page is their to-do (我的待办); a first start, still choosing who is
   // operating, opens on the register
-  if (!location.hash && app.info.operator) history.replaceState(null, '', '#/todo');
-  await render();
-  if (!app.info.operator) await chooseOperator(true);
+  if (!location.hash && (app.info.operator || app.info.sign_in)) history.replaceState(null, '', '#/todo');
+  if (app.info.sign_in && !app.info.operator) {
+    await signIn();
+  } else {
+    await render();
+    if (!app.info.operator) await chooseOperator(true);
+  }
   remind();
   setInterval(remind, 60 * 1000);
 }

@@ -31,6 +31,22 @@ export async function peopleView(app) {
       });
     if (saved) { toast(`已保存：${saved.name}`); go('#/people'); }
   };
+  // 登录密码 (used when sign-in is on: setting security.sign_in)
+  const password = async (p) => {
+    const done = await dialog(`设置登录密码：${p.name}`,
+      h('div', {}, h('p', { class: 'hint' }, '开启“登录”（设置项 security.sign_in）后，每人用自己的密码登录。密码至少 6 个字符。'),
+        field('新密码', h('input', { type: 'password', name: 'password', autocomplete: 'new-password' }), { required: true }),
+        field('再输入一次', h('input', { type: 'password', name: 'again', autocomplete: 'new-password' }), { required: true })),
+      {
+        id: 'password-dialog',
+        submitLabel: '保存',
+        onSubmit: (d) => {
+          if ((d.password || '') !== (d.again || '')) throw Object.assign(new Error('两次输入的密码不一样'), { field: 'again' });
+          return api.setPassword(p.id, d.password || '').then(() => true);
+        },
+      });
+    if (done) { toast(`已设置 ${p.name} 的登录密码`); go('#/people'); }
+  };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '人员'), h('span', { class: 'spacer' }),
       h('button', { type: 'button', class: 'primary', id: 'person-add', onclick: () => edit(null) }, '添加人员')),
@@ -41,6 +57,7 @@ export async function peopleView(app) {
         h('td', {}, p.department),
         h('td', {}, p.roles.join('、')),
         h('td', {}, p.active ? '在职' : h('span', { class: 'badge withdrawn' }, '不在职')),
-        h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(p) }, '编辑'))))
+        h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(p) }, '编辑'), ' ',
+          h('button', { type: 'button', class: 'password', onclick: () => password(p) }, p.has_password ? '改密码' : '设密码'))))
         : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有人员')))));
 }
