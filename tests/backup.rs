@@ -194,3 +194,30 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
         "other kinds are kept apart"
     );
 }
+
+/// A restore taken from an older backup that pruning would remove (backup.keep = 1, the file
+/// itself a 恢复前 backup) still restores it: the source is opened first, pruning comes after.
+#[test]
+fn restoring_the_backup_pruning_would_remove_still_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let mut db = Db::open(&path).unwrap();
+    person(&mut db, "李小四");
+    let li = actor_in(&db, "李小四");
+    db.configure(&li, "backup.keep", "1").unwrap();
+    db.create_requirement(&li, &report("2014-06-19", "刘小妹", "郭主任", "一"))
+        .unwrap();
+    let snapshot = dir.path().join("snapshot.sqlite3");
+    db.backup_to(&snapshot).unwrap();
+    // the first restore leaves a 恢复前 backup holding requirement 一
+    db.create_requirement(&li, &report("2014-06-19", "刘小妹", "郭主任", "二"))
+        .unwrap();
+    let first_safety = db.restore_from(&li, &snapshot).unwrap();
+    let before_first = dump(&first_safety);
+    // restoring that one: the new 恢复前 backup would prune it (keep = 1)
+    let second_safety = db.restore_from(&li, &first_safety).unwrap();
+    assert_ne!(second_safety, first_safety);
+    assert_eq!(dump(&path), before_first, "restored, not emptied");
+    assert!(db.requirement("14061902").is_ok());
+    assert!(!first_safety.exists(), "pruned after the restore");
+}

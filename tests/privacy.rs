@@ -111,6 +111,15 @@ fn personal_data_is_erased_everywhere_and_the_record_stays() {
         !h.contains("郭建国") && !h.contains("13812345678") && !h.contains("yx250930"),
         "{h}"
     );
+    // other history is untouched: the number in the row that created it is no phone number
+    assert!(
+        db.requirement_history(r.id)
+            .unwrap()
+            .iter()
+            .any(|e| e.field == "created" && e.new_value.as_deref() == Some("14061901")),
+        "{h}"
+    );
+    assert_eq!(erased.requester, "已删除", "需求人 is the person too");
     let last = db.requirement_history(r.id).unwrap();
     let row = last
         .iter()

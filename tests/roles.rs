@@ -367,3 +367,49 @@ fn a_fresh_database_lets_its_first_person_in_with_every_role() {
     assert_eq!(e.kind(), "forbidden");
     assert!(e.to_string().contains("最后一位"), "{e}");
 }
+
+/// A database where no active person may manage people (made before roles were enforced, or
+/// every manager deactivated) is not locked for good: any listed person may put the list right.
+#[test]
+fn a_database_without_a_manager_lets_a_listed_person_fix_the_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    {
+        let mut db = Db::open(&path).unwrap();
+        let anyone = Actor::new(None, "设置", "test", genjin::clock::now());
+        add(&mut db, &anyone, "李小四", vec![]);
+        let li = actor_of(&db, "李小四");
+        add(&mut db, &li, "刘小妹", vec![Role::Reporter]);
+    }
+    // as an older Genjin left it: nobody holds a managing role
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE people SET roles = 'reporter'", [])
+        .unwrap();
+    let mut db = Db::open(&path).unwrap();
+    let liu = actor_of(&db, "刘小妹");
+    let e = db.configure(&liu, "backup.keep", "5").unwrap_err();
+    assert_eq!(
+        e.kind(),
+        "forbidden",
+        "other changes still need their roles"
+    );
+    let li = db.person_by_name("李小四").unwrap().unwrap();
+    db.update_person(
+        &liu,
+        li.id,
+        &PersonInput {
+            name: "李小四".into(),
+            department: String::new(),
+            roles: vec![Role::Collector],
+            active: None,
+            version: None,
+        },
+    )
+    .unwrap();
+    // now there is a manager again, and only they may manage
+    let e = add_checked(&mut db, &liu, "王五", vec![Role::Tester]).unwrap_err();
+    assert_eq!(e.kind(), "forbidden");
+    let li = actor_of(&db, "李小四");
+    add_checked(&mut db, &li, "王五", vec![Role::Tester]).unwrap();
+}

@@ -108,6 +108,7 @@ fn masking(db: &Db) -> Result<bool> {
 fn masked(mut r: crate::store::Requirement) -> crate::store::Requirement {
     use crate::domain::privacy::{mask_account, mask_name, mask_phones};
     r.doctor_name = mask_name(&r.doctor_name);
+    r.requester = mask_name(&r.requester);
     r.app_account = mask_account(&r.app_account);
     for text in [
         &mut r.doctor_words,
@@ -116,7 +117,11 @@ fn masked(mut r: crate::store::Requirement) -> crate::store::Requirement {
         &mut r.remark,
         &mut r.register_remark,
         &mut r.conversion_summary,
-        &mut r.requester,
+        &mut r.new_intensity,
+        &mut r.new_simplifies,
+        &mut r.new_similar,
+        &mut r.imp_annoyance,
+        &mut r.imp_steps,
     ] {
         *text = mask_phones(text);
     }
@@ -136,6 +141,7 @@ fn rows_for_export(
 ) -> Result<Vec<crate::store::RegisterRow>> {
     if masking(db)? {
         for r in &mut rows {
+            r.requester = crate::domain::privacy::mask_name(&r.requester);
             r.brief = crate::domain::privacy::mask_phones(&r.brief);
             r.remark = crate::domain::privacy::mask_phones(&r.remark);
         }
@@ -230,7 +236,14 @@ pub struct WeeklyPreview {
 pub fn weekly_preview(db: &Db, day: NaiveDate, sender: &str) -> Result<WeeklyPreview> {
     use crate::domain::weekly::{friday_of, mail_body, AgendaLine};
     let friday = friday_of(day);
-    let agenda = db.weekly_agenda(friday)?;
+    let mut agenda = db.weekly_agenda(friday)?;
+    if masking(db)? {
+        use crate::domain::privacy::{mask_name, mask_phones};
+        for a in &mut agenda {
+            a.requester = mask_name(&a.requester);
+            a.brief = mask_phones(&a.brief);
+        }
+    }
     let (from, to) = crate::domain::weekly::intake(friday);
     let received = db.received_count(from, to)?;
     let lines: Vec<AgendaLine<'_>> = agenda

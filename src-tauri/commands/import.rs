@@ -15,6 +15,7 @@ use tauri::ipc::Channel;
 /// `x-file-name` header. It is read with the next `import_load`.
 #[tauri::command]
 pub async fn import_upload(state: Managed<'_>, request: tauri::ipc::Request<'_>) -> Result<()> {
+    may_import(&state).await?;
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(Error::invalid("files", "文件内容应以二进制发送"));
     };
@@ -27,6 +28,20 @@ pub async fn import_upload(state: Managed<'_>, request: tauri::ipc::Request<'_>)
         .ok_or_else(|| Error::invalid("files", "缺少文件名"))?;
     import::upload(&state.import, Source::new(name, bytes.clone()));
     Ok(())
+}
+
+/// Refuses the wizard's steps to someone who may not import (issue 13): not signed in when
+/// sign-in is on, or without a role that may import. The preview shows stored values (its
+/// conflicts), so it is guarded like the import itself.
+async fn may_import(state: &Managed<'_>) -> Result<()> {
+    let db = state.db.clone();
+    let signed = state.signed_in.clone();
+    off_runtime(move || {
+        let db = db.lock().unwrap_or_else(|p| p.into_inner());
+        let actor = operator(&db, signed_in(&signed))?;
+        db.allow(&actor, crate::domain::people::Action::Import)
+    })
+    .await
 }
 
 /// Undoes `encodeURIComponent` (a header carries only ASCII); bytes that do not decode to
@@ -47,6 +62,7 @@ pub struct Progress {
 /// previews the import.
 #[tauri::command]
 pub async fn import_load(state: Managed<'_>, paths: Vec<String>) -> Result<ImportReport> {
+    may_import(&state).await?;
     let (db, session) = (state.db.clone(), state.import.clone());
     off_runtime(move || import::load(&db, &session, &paths)).await
 }
@@ -58,6 +74,7 @@ pub async fn import_remap(
     overrides: Vec<MappingOverride>,
     choices: ConflictChoices,
 ) -> Result<ImportReport> {
+    may_import(&state).await?;
     let (db, session) = (state.db.clone(), state.import.clone());
     off_runtime(move || import::remap(&db, &session, overrides, choices)).await
 }

@@ -128,8 +128,8 @@ where
 {
     let signed = state.signed_in.clone();
     blocking(state, move |db| {
-        if db.sign_in_required()? && signed_in(&signed).is_none() {
-            return Err(Error::Forbidden("已开启登录：请先登录".into()));
+        if db.sign_in_required()? {
+            operator(db, signed_in(&signed))?;
         }
         f(db)
     })
@@ -155,6 +155,9 @@ fn operator(db: &Db, signed: Option<i64>) -> Result<Actor> {
     if db.sign_in_required()? {
         let id = signed.ok_or_else(|| Error::Forbidden("已开启登录：请先登录".into()))?;
         let p = db.person(id)?;
+        if !p.active {
+            return Err(Error::Forbidden(format!("{} 已停用，请换人登录", p.name)));
+        }
         return Ok(Actor::new(Some(p.id), p.name, "app", crate::clock::now()));
     }
     let op = db

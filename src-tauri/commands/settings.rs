@@ -146,11 +146,14 @@ pub async fn backup_now(state: Managed<'_>) -> Result<String> {
 /// path of that safety backup.
 #[tauri::command]
 pub async fn backup_restore(state: Managed<'_>, path: String) -> Result<String> {
-    write(&state, move |db, a| {
+    let restored = write(&state, move |db, a| {
         Ok(db
             .restore_from(a, std::path::Path::new(&path))?
             .display()
             .to_string())
     })
-    .await
+    .await?;
+    // the restored people list may differ: whoever was signed in signs in again
+    *state.signed_in.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    Ok(restored)
 }

@@ -5,11 +5,23 @@
 
 use super::settings::Setting;
 
-/// Requirement columns that hold a doctor's personal data.
-pub const PERSONAL_FIELDS: &[&str] = &["doctor_name", "app_account", "doctor_words"];
+/// Requirement columns that hold a doctor's or user's personal data: erased whole. 需求人 is
+/// the doctor or user who asked.
+pub const PERSONAL_FIELDS: &[&str] = &["doctor_name", "app_account", "doctor_words", "requester"];
 
-/// Free-text requirement columns phone numbers may be written in.
-pub const FREE_TEXT_FIELDS: &[&str] = &["overview", "brief", "remark", "conversion_summary"];
+/// Free-text requirement columns a name or phone number may be written in: scrubbed.
+pub const FREE_TEXT_FIELDS: &[&str] = &[
+    "overview",
+    "brief",
+    "remark",
+    "conversion_summary",
+    "new_intensity",
+    "new_simplifies",
+    "new_similar",
+    "imp_annoyance",
+    "imp_steps",
+    "withdrawn_reason",
+];
 
 /// What an erased field reads (the record and its number stay).
 pub const ERASED: &str = "已删除";
@@ -54,31 +66,75 @@ pub fn mask_account(account: &str) -> String {
     format!("{head}****{tail}")
 }
 
-/// Phone numbers in free text masked: every run of 7 or more digits (a mobile `13812345678`,
-/// a landline `0571-87654321`'s number part) keeps its first 3 and last 2–4 digits.
+/// Phone numbers in free text masked, keeping their first 3 and last 4 digits: a mobile number
+/// (11 digits from 1: `13812345678`, `138-1234-5678`, `138 1234 5678`) or a number with its
+/// area code (10–12 digits from 0: `0571-87654321`), in ASCII or full-width digits. Other runs of
+/// digits — a 需求编号 `14061901`, a day `2014-06-20` — stay as they are.
 pub fn mask_phones(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let value = |c: char| {
+        if c.is_ascii_digit() {
+            c
+        } else {
+            char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
+        }
+    };
+    let phone = |run: &[char]| -> bool {
+        let ds: Vec<char> = run
+            .iter()
+            .copied()
+            .filter(|c| digit(*c))
+            .map(value)
+            .collect();
+        (ds.len() == 11 && ds[0] == '1') || ((10..=12).contains(&ds.len()) && ds[0] == '0')
+    };
+    let mask = |run: &[char], out: &mut String| {
+        let n = run.iter().filter(|c| digit(**c)).count();
+        let mut i = 0;
+        for &c in run {
+            if digit(c) {
+                out.push(if i >= 3 && i + 4 < n { '*' } else { c });
+                i += 1;
+            } else {
+                out.push(c);
+            }
+        }
+    };
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+        if !digit(chars[i]) {
             out.push(chars[i]);
             i += 1;
             continue;
         }
+        // digits, with single '-' or ' ' between groups
         let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
+        while i < chars.len() {
+            let separator = (chars[i] == '-' || chars[i] == ' ')
+                && chars.get(i + 1).is_some_and(|c| digit(*c));
+            if !digit(chars[i]) && !separator {
+                break;
+            }
             i += 1;
         }
         let run = &chars[start..i];
-        if run.len() < 7 {
-            out.extend(run);
+        if phone(run) {
+            mask(run, &mut out);
             continue;
         }
-        let keep_tail = if run.len() >= 11 { 4 } else { 2 };
-        out.extend(&run[..3]);
-        out.extend(std::iter::repeat_n('*', run.len() - 3 - keep_tail));
-        out.extend(&run[run.len() - keep_tail..]);
+        // not one number: each space-separated part may be
+        for (k, part) in run.split(|c| *c == ' ').enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            if phone(part) {
+                mask(part, &mut out);
+            } else {
+                out.extend(part);
+            }
+        }
     }
     out
 }
@@ -96,8 +152,17 @@ mod tests {
         assert_eq!(mask_account("abc"), "***");
         assert_eq!(
             mask_phones("请回电 13812345678 或 0571-87654321，第2014期"),
-            "请回电 138****5678 或 0571-876***21，第2014期"
+            "请回电 138****5678 或 057*-****4321，第2014期"
         );
+        assert_eq!(mask_phones("138-1234-5678"), "138-****-5678");
+        assert_eq!(mask_phones("电话 138 1234 5678。"), "电话 138 **** 5678。");
+        assert_eq!(mask_phones("１３８１２３４５６７８"), "１３８****５６７８");
+        // other numbers stay: a 需求编号, a day, a count beside a phone number
+        assert_eq!(
+            mask_phones("见 14061901，2014-06-20"),
+            "见 14061901，2014-06-20"
+        );
+        assert_eq!(mask_phones("共 3 13812345678"), "共 3 138****5678");
         assert_eq!(mask_phones("没有号码"), "没有号码");
     }
 }

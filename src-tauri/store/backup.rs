@@ -148,6 +148,13 @@ impl Db {
         kind: BackupKind,
         now: DateTime<FixedOffset>,
     ) -> Result<Option<PathBuf>> {
+        let taken = self.take_backup(kind, now)?;
+        self.prune(kind);
+        Ok(taken)
+    }
+
+    /// A backup of `kind` into the backups folder, named by `now`, nothing pruned.
+    fn take_backup(&self, kind: BackupKind, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
         let Some(dir) = self.backups_dir() else {
             return Ok(None);
         };
@@ -159,7 +166,6 @@ impl Db {
             dest = dir.join(format!("genjin-{stamp}{n:02}-{}.sqlite3", kind.code()));
         }
         copy_to(&self.conn, &dest)?;
-        self.prune(kind)?;
         Ok(Some(dest))
     }
 
@@ -206,22 +212,25 @@ impl Db {
         Ok(out)
     }
 
-    /// Keeps the newest `backup.keep` backups of `kind`; older ones are deleted.
-    fn prune(&self, kind: BackupKind) -> Result<()> {
+    /// Keeps the newest `backup.keep` backups of `kind`; older ones are deleted. A backup just
+    /// taken is never undone by a file that will not go: what cannot be deleted stays.
+    fn prune(&self, kind: BackupKind) {
         let keep: usize = self
-            .setting("backup.keep")?
+            .setting("backup.keep")
+            .ok()
+            .flatten()
             .and_then(|v| v.parse().ok())
             .unwrap_or(30)
             .max(1);
         for old in self
-            .backups()?
+            .backups()
+            .unwrap_or_default()
             .into_iter()
             .filter(|b| b.kind == kind)
             .skip(keep)
         {
-            std::fs::remove_file(&old.path)?;
+            let _ = std::fs::remove_file(&old.path);
         }
-        Ok(())
     }
 
     /// Replaces the whole database with the backup at `file` (checked first: see
@@ -237,16 +246,19 @@ impl Db {
                 "这就是正在使用的数据库文件本身，不能用它来恢复",
             ));
         }
-        let safety = match self.backup_now(BackupKind::Restore, now)? {
-            Some(p) => p,
-            None => PathBuf::new(),
-        };
-        self.conn.restore(
-            rusqlite::MAIN_DB,
-            file,
-            None::<fn(rusqlite::backup::Progress)>,
-        )?;
+        // the source opened read-only first: nothing below may delete or create it (pruning
+        // could remove an older backup being restored; SQLite would make an empty one)
+        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let safety = self
+            .take_backup(BackupKind::Restore, now)?
+            .unwrap_or_default();
+        {
+            let copy = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
+            copy.run_to_completion(256, std::time::Duration::ZERO, None)?;
+        }
+        drop(source);
         super::migrate(&mut self.conn)?;
+        self.prune(BackupKind::Restore);
         Ok(safety)
     }
 }

@@ -1,8 +1,11 @@
 //! Erasing a person's data on request (issue 13; 个人信息保护法 art. 47): a requirement's
-//! doctor's name, 医享 account and own words become `已删除`; in its free text, notices and
-//! delay applications that name and account become `已删除` too and phone numbers are masked —
-//! in the record and in every history row that held them, and in the search index — while the
-//! record, its number and its steps stay. One history row says who erased what, when and why.
+//! doctor's name, 医享 account, own words and 需求人 become `已删除`; in its free text, notices,
+//! delay applications (and their sign-off comments) and linked bugs that name and account
+//! become `已删除` too and phone numbers are masked — in the records and in every history row
+//! that held them, and in the search index — while the record, its number and its steps stay.
+//! One history row says who erased what, when and why. Freed pages are overwritten
+//! (`secure_delete`) and the write-ahead log emptied; backups taken before keep the old values
+//! until they are pruned (said in the window).
 
 use super::change::{self, REQUIREMENT};
 use super::{Actor, Db};
@@ -30,7 +33,9 @@ impl Db {
         }
         let number = number.trim().to_string();
         let now = actor.stamp();
-        self.write(|tx| {
+        // the old values' pages are overwritten, not just freed, and the log is emptied after
+        self.conn().pragma_update(None, "secure_delete", "ON")?;
+        let done = self.write(|tx| {
             let id: i64 = tx
                 .query_row(
                     "SELECT id FROM requirements WHERE number = ?1",
@@ -39,11 +44,17 @@ impl Db {
                 )
                 .optional()?
                 .ok_or_else(|| Error::NotFound(format!("没有需求编号为 {number} 的需求")))?;
-            // what names the person in free text: their name and account as recorded
+            // what names the person in free text: their name, account and 需求人 as recorded
             let names: Vec<String> = tx.query_row(
-                "SELECT doctor_name, app_account FROM requirements WHERE id = ?1",
+                "SELECT doctor_name, app_account, requester FROM requirements WHERE id = ?1",
                 [id],
-                |r| Ok(vec![r.get::<_, String>(0)?, r.get::<_, String>(1)?]),
+                |r| {
+                    Ok(vec![
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ])
+                },
             )?;
             let names: Vec<String> = names
                 .into_iter()
@@ -92,11 +103,16 @@ impl Db {
                 .collect::<rusqlite::Result<_>>()?;
             drop(st);
             for (hid, field, old, new) in rows {
+                // only the fields that held it: a 需求编号 in a `created` row is no phone number
+                let personal = PERSONAL_FIELDS.contains(&field.as_str());
+                if !personal && !FREE_TEXT_FIELDS.contains(&field.as_str()) {
+                    continue;
+                }
                 let clean = |v: Option<String>| -> Option<String> {
                     v.map(|v| {
                         if v.is_empty() {
                             v
-                        } else if PERSONAL_FIELDS.contains(&field.as_str()) {
+                        } else if personal {
                             ERASED.to_string()
                         } else {
                             scrub(&v)
@@ -112,13 +128,48 @@ impl Db {
                 }
             }
             // what else was written about it: notices and delay applications
-            for (table, column) in [
-                ("notifications", "message"),
-                ("notifications", "recipient"),
-                ("delay_applications", "overview"),
-                ("delay_applications", "reason"),
+            let about = "requirement_id = ?1";
+            let of_delays =
+                "delay_id IN (SELECT id FROM delay_applications WHERE requirement_id = ?1)";
+            for (table, column, rows) in [
+                ("notifications", "message", about),
+                ("notifications", "recipient", about),
+                ("delay_applications", "overview", about),
+                ("delay_applications", "reason", about),
+                ("delay_applications", "withdrawn_reason", about),
+                ("delay_signoffs", "comment", of_delays),
+                // a bug that became this requirement, or was linked to it
+                ("bugs", "content", about),
+                ("bugs", "steps", about),
+                ("bugs", "remark", about),
             ] {
-                scrub_column(tx, table, column, id, &scrub)?;
+                scrub_column(tx, table, column, rows, id, &scrub)?;
+            }
+            // the delay applications' and linked bugs' history rows
+            for (entity, ids) in [
+                (
+                    "delay",
+                    "SELECT id FROM delay_applications WHERE requirement_id = ?1",
+                ),
+                ("bug", "SELECT id FROM bugs WHERE requirement_id = ?1"),
+            ] {
+                let mut st = tx.prepare(&format!(
+                    "SELECT id, old_value, new_value FROM history
+                     WHERE entity = '{entity}' AND entity_id IN ({ids})"
+                ))?;
+                let rows: Vec<(i64, Option<String>, Option<String>)> = st
+                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                drop(st);
+                for (hid, old, new) in rows {
+                    let (o, n) = (old.as_deref().map(&scrub), new.as_deref().map(&scrub));
+                    if (o.as_deref(), n.as_deref()) != (old.as_deref(), new.as_deref()) {
+                        tx.execute(
+                            "UPDATE history SET old_value = ?1, new_value = ?2 WHERE id = ?3",
+                            params![o, n, hid],
+                        )?;
+                    }
+                }
             }
             super::search::after_change(tx, id, PERSONAL_FIELDS)?;
             super::search::after_change(tx, id, FREE_TEXT_FIELDS)?;
@@ -131,22 +182,28 @@ impl Db {
                 ("personal_data_erased", None, Some(reason)),
             )?;
             Ok(())
-        })?;
+        });
+        self.conn().pragma_update(None, "secure_delete", "OFF")?;
+        done?;
+        if self.path().is_some() {
+            self.conn()
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         self.requirement_on(&number, actor.today())
     }
 }
 
-/// Scrubs `table.column` of the rows about requirement `id` with `scrub`.
+/// Scrubs `table.column` of the rows `rows` (a condition on requirement `id`, `?1`) with
+/// `scrub`. Table, column and condition are this module's constants.
 fn scrub_column(
     tx: &rusqlite::Transaction,
     table: &str,
     column: &str,
+    rows: &str,
     id: i64,
     scrub: &dyn Fn(&str) -> String,
 ) -> Result<usize> {
-    let mut st = tx.prepare(&format!(
-        "SELECT rowid, {column} FROM {table} WHERE requirement_id = ?1"
-    ))?;
+    let mut st = tx.prepare(&format!("SELECT rowid, {column} FROM {table} WHERE {rows}"))?;
     let rows: Vec<(i64, String)> = st
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;

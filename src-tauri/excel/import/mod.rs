@@ -302,22 +302,31 @@ pub(crate) fn beyond_note(out: &mut Parsed, file: &str, sheet: &str, b: Option<r
 /// rows (填表人 B2:B4 holding 周小明) belongs to each of them (issue 13). Each range is said
 /// in the preview when its top row is read.
 pub(crate) struct Fills {
-    /// Ranges over several rows inside the data area, with the top cell's value once read.
+    /// Ranges over several rows inside the data area, by first row, with the top cell's value
+    /// once read.
     open: Vec<(read::Merge, Option<Cell>)>,
+    /// The next range not yet reached, and the ranges covering the rows being read: each row
+    /// looks only at these (a sheet of thousands of merged ranges stays linear).
+    next: usize,
+    active: Vec<usize>,
 }
 
 impl Fills {
     pub(crate) fn new(merges: &[read::Merge], data_start: usize) -> Fills {
+        let mut open: Vec<(read::Merge, Option<Cell>)> = merges
+            .iter()
+            .filter(|m| m.first_row >= data_start && m.last_row > m.first_row)
+            .map(|m| (*m, None))
+            .collect();
+        open.sort_by_key(|(m, _)| m.first_row);
         Fills {
-            open: merges
-                .iter()
-                .filter(|m| m.first_row >= data_start && m.last_row > m.first_row)
-                .map(|m| (*m, None))
-                .collect(),
+            open,
+            next: 0,
+            active: Vec::new(),
         }
     }
 
-    /// Row `r` (0-based) as it is to be read.
+    /// Row `r` (0-based) as it is to be read; rows come in ascending order.
     pub(crate) fn apply<'a>(
         &mut self,
         r: usize,
@@ -328,25 +337,35 @@ impl Fills {
         if self.open.is_empty() {
             return Cow::Borrowed(row);
         }
-        let mut filled: Option<Vec<Cell>> = None;
-        for (m, value) in &mut self.open {
-            if r == m.first_row {
+        while self.next < self.open.len() && self.open[self.next].0.first_row <= r {
+            let (m, value) = &mut self.open[self.next];
+            if m.first_row == r {
                 *value = row.get(m.first_col).filter(|c| !c.is_empty()).cloned();
                 if let Some(v) = value {
                     said(m, v);
                 }
-            } else if r > m.first_row && r <= m.last_row {
-                let Some(v) = value else { continue };
-                let cur = filled.as_deref().unwrap_or(row);
-                if cur.get(m.first_col).is_some_and(|c| !c.is_empty()) {
-                    continue;
-                }
-                let f = filled.get_or_insert_with(|| row.to_vec());
-                if f.len() <= m.first_col {
-                    f.resize(m.first_col + 1, Cell::Empty);
-                }
-                f[m.first_col] = v.clone();
             }
+            self.active.push(self.next);
+            self.next += 1;
+        }
+        let open = &self.open;
+        self.active.retain(|&i| open[i].0.last_row >= r);
+        let mut filled: Option<Vec<Cell>> = None;
+        for &i in &self.active {
+            let (m, value) = &self.open[i];
+            if m.first_row >= r {
+                continue;
+            }
+            let Some(v) = value else { continue };
+            let cur = filled.as_deref().unwrap_or(row);
+            if cur.get(m.first_col).is_some_and(|c| !c.is_empty()) {
+                continue;
+            }
+            let f = filled.get_or_insert_with(|| row.to_vec());
+            if f.len() <= m.first_col {
+                f.resize(m.first_col + 1, Cell::Empty);
+            }
+            f[m.first_col] = v.clone();
         }
         match filled {
             Some(f) => Cow::Owned(f),

@@ -184,7 +184,9 @@ fn not_a_workbook(bytes: &[u8]) -> String {
     if lower.starts_with(b"{\\rtf") {
         return format!("这是 RTF 文档（写字板/Word），不是表格。{RESAVE}");
     }
-    let texty = !head.is_empty() && !head.contains(&0);
+    // UTF-16 text (Excel's "Unicode 文本") starts with its byte-order mark and is full of NULs
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let texty = utf16 || (!head.is_empty() && !head.contains(&0));
     if texty {
         return format!("这是一个文本文件（可能是 CSV 或用制表符分隔的文本），只是用了表格的扩展名，不是 Excel 工作簿。{RESAVE}");
     }
@@ -555,7 +557,9 @@ fn range_of(r: &str) -> Option<Merge> {
             if !ch.is_ascii_alphabetic() {
                 return None;
             }
-            col = col * 26 + (ch.to_ascii_uppercase() as usize - 'A' as usize + 1);
+            col = col
+                .checked_mul(26)?
+                .checked_add(ch.to_ascii_uppercase() as usize - 'A' as usize + 1)?;
         }
         let row: usize = digits.parse().ok()?;
         Some((row.checked_sub(1)?, col.checked_sub(1)?))
@@ -716,6 +720,7 @@ fn tidy_ods(bytes: &[u8]) -> Result<(Vec<u8>, MergesBySheet), Refusal> {
     let mut content = Vec::new();
     zip.by_name("content.xml")
         .map_err(broken)?
+        .take(MAX_UNZIPPED_BYTES)
         .read_to_end(&mut content)
         .map_err(broken)?;
     let mut reader = quick_xml::Reader::from_reader(content.as_slice());
@@ -763,20 +768,20 @@ fn tidy_ods(bytes: &[u8]) -> Result<(Vec<u8>, MergesBySheet), Refusal> {
                         col = 0;
                         row_repeat = number(e, "table:number-rows-repeated");
                         if empty {
-                            row += row_repeat;
+                            row = row.saturating_add(row_repeat);
                         }
                     }
                     "table:table-cell" | "table:covered-table-cell" => {
                         let (rows, cols) = (
-                            number(e, "table:number-rows-spanned"),
-                            number(e, "table:number-columns-spanned"),
+                            number(e, "table:number-rows-spanned").max(1),
+                            number(e, "table:number-columns-spanned").max(1),
                         );
                         if e.name().as_ref() == "table:table-cell" && (rows > 1 || cols > 1) {
                             merges.entry(table.clone()).or_default().push(Merge {
                                 first_row: row,
                                 first_col: col,
-                                last_row: row + rows - 1,
-                                last_col: col + cols - 1,
+                                last_row: row.saturating_add(rows - 1),
+                                last_col: col.saturating_add(cols - 1),
                             });
                         }
                         col = col.saturating_add(number(e, "table:number-columns-repeated"));
@@ -831,6 +836,7 @@ mod tests {
             .contains("SpreadsheetML"));
         assert!(said("需求编号,填表人\n14061901,周小明\n".as_bytes()).contains("文本文件"));
         assert!(said(b"%PDF-1.7").contains("PDF"));
+        assert!(said(&[0xFF, 0xFE, 0x00, 0x97, 0x42, 0x6C]).contains("文本文件"));
         for m in [said(b"<html>"), said(b"a\tb")] {
             assert!(m.contains("另存为 .xlsx"), "{m}");
         }

@@ -118,7 +118,7 @@ async function detailsTab(app, r) {
   // 个人信息: erased on the person's request (个人信息保护法); the record and its number stay
   const erase = async () => {
     const done = await dialog('删除个人信息',
-      h('div', {}, h('p', {}, `删除 ${r.number} 中的医生姓名、医享账号、医生原话，以及文字中的电话号码（历史记录中也一并删除）。需求本身和编号保留。此操作不能撤销。`),
+      h('div', {}, h('p', {}, `删除 ${r.number} 中的医生姓名、医享账号、医生原话和需求人，以及各处文字中出现的这些名字和电话号码（历史记录、通知、延期申请和关联的 Bug 中也一并删除）。需求本身和编号保留。此操作不能撤销；此前的备份中仍有原内容，直到按设置轮换删除。`),
         field('删除原因', h('input', { name: 'reason', placeholder: '例如：本人要求删除', autocomplete: 'off' }), { required: true })),
       { id: 'erase-dialog', submitLabel: '删除', onSubmit: (d) => api.erasePersonalData(r.number, d.reason || '') });
     if (done) { toast('个人信息已删除'); go(location.hash); }
