@@ -16,7 +16,24 @@ pub async fn requirement_create(
 #[tauri::command]
 pub async fn requirement_get(state: Managed<'_>, number: String) -> Result<Requirement> {
     let today = crate::clock::today();
-    read(&state, move |db| db.requirement_on(&number, today)).await
+    let signed = state.signed_in.clone();
+    read(&state, move |db| {
+        let mut r = db.requirement_on(&number, today)?;
+        // the steps this operator's roles do not allow are shown closed, with why (once people
+        // are listed; before that anyone may set up)
+        if let Ok(actor) = super::operator(db, super::signed_in(&signed)) {
+            let listed = !db.people()?.is_empty();
+            let roles = match actor.person_id {
+                Some(id) => db.person(id)?.roles,
+                None => Vec::new(),
+            };
+            if listed {
+                r.steps.limit_to(&roles);
+            }
+        }
+        Ok(r)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -78,6 +78,22 @@ impl Action {
     pub fn allowed(self, roles: &[Role]) -> bool {
         self.roles().iter().any(|r| roles.contains(r))
     }
+
+    /// Why a step is closed to someone without the roles (the window shows it on the step).
+    pub fn why_not(self) -> &'static str {
+        match self {
+            Action::Register => "你的角色不能登记或修改需求（需要：需求收集人 或 需求报告人）。",
+            Action::Decide => "你的角色不能记录决策（需要：决策组 或 需求收集人）。",
+            Action::Plan => "你的角色不能记录策划文档（需要：产品经理 或 需求收集人）。",
+            Action::Acceptance => {
+                "你的角色不能记录 IT 验收日（需要：IT、产品经理 或 需求收集人）。"
+            }
+            Action::Deliver => "你的角色不能记录交付日（需要：产品经理 或 需求收集人）。",
+            Action::FileDelay => "你的角色不能提交延期申请（需要：产品经理、IT 或 需求收集人）。",
+            Action::Withdraw => "你的角色不能撤回或恢复需求（需要：需求收集人 或 决策组）。",
+            _ => "你的角色不能做这一步。",
+        }
+    }
 }
 
 /// Roles are stored as a comma-separated list of codes, in the canonical order.

@@ -112,8 +112,8 @@ pub fn mask_phones(text: &str) -> String {
         // digits, with single '-' or ' ' between groups
         let start = i;
         while i < chars.len() {
-            let separator = (chars[i] == '-' || chars[i] == ' ')
-                && chars.get(i + 1).is_some_and(|c| digit(*c));
+            let separator =
+                (chars[i] == '-' || chars[i] == ' ') && chars.get(i + 1).is_some_and(|c| digit(*c));
             if !digit(chars[i]) && !separator {
                 break;
             }

@@ -155,6 +155,33 @@ pub struct Steps {
     pub restore: Gate,
 }
 
+impl Steps {
+    /// Closes the steps someone holding `roles` may not take (issue 13), each saying which
+    /// roles may: the window shows what the core allows this operator, as the core will
+    /// refuse it anyway.
+    pub fn limit_to(&mut self, roles: &[super::people::Role]) {
+        use super::people::Action;
+        for (gate, action) in [
+            (&mut self.edit, Action::Register),
+            (&mut self.decide, Action::Decide),
+            (&mut self.plan, Action::Plan),
+            (&mut self.it_acceptance, Action::Acceptance),
+            (&mut self.expect, Action::Deliver),
+            (&mut self.complete, Action::Deliver),
+            (&mut self.delay, Action::FileDelay),
+            (&mut self.withdraw, Action::Withdraw),
+            (&mut self.restore, Action::Withdraw),
+        ] {
+            if gate.open && !action.allowed(roles) {
+                *gate = Gate {
+                    open: false,
+                    why: action.why_not(),
+                };
+            }
+        }
+    }
+}
+
 const WITHDRAWN: &str = "需求已撤回。";
 const NOT_WORK: &str = "决策结果为“做”或“需求转换”后才能记录。";
 const DELAY_APPROVED: &str = "已有批准的延期申请，交付日以延期申请为准。";
@@ -377,6 +404,27 @@ pub fn register_remark(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_a_role_may_not_take_are_closed_with_why() {
+        use crate::domain::people::Role;
+        let mut s = steps(StepFacts {
+            decision: Some(Decision::Do),
+            promised: true,
+            ..Default::default()
+        });
+        assert!(s.decide.open && s.plan.open && s.withdraw.open);
+        s.limit_to(&[Role::ProductManager]);
+        assert!(
+            s.plan.open && s.expect.open && s.complete.open,
+            "a PM's own steps stay"
+        );
+        assert!(!s.decide.open && s.decide.why.contains("决策组"));
+        assert!(!s.withdraw.open && !s.edit.open);
+        let mut s = steps(StepFacts::default());
+        s.limit_to(&[Role::Collector]);
+        assert!(s.decide.open && s.edit.open && s.withdraw.open);
+    }
 
     fn day(s: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()

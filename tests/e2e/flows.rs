@@ -298,15 +298,22 @@ async fn people_operator_switch_and_report_edit() {
         row.contains("王产品"),
         "the edit is attributed to the new operator: {history}"
     );
-    // a product manager (and reporter) may not withdraw a requirement: the core refuses it,
-    // the window says why
+    // a product manager (and reporter) may not record a decision nor withdraw: the core closes
+    // those steps for this operator and says why
     s.click("#tab-flow").await;
-    s.click("#withdraw").await;
-    s.fill("dialog input[name=reason]", "重复登记").await;
-    s.click("dialog button[type=submit]").await;
-    s.wait_text("dialog .error-text", "没有可以撤回或恢复需求的角色")
-        .await;
-    s.screenshot("07-role-refused").await;
+    s.wait_text(
+        "#view",
+        "你的角色不能记录决策（需要：决策组 或 需求收集人）",
+    )
+    .await;
+    assert!(
+        s.client
+            .find(fantoccini::Locator::Css("#withdraw"))
+            .await
+            .is_err(),
+        "no 撤回 for a role that may not"
+    );
+    s.screenshot("07-role-closed-steps").await;
     s.close().await;
 }
 
