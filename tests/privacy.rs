@@ -190,3 +190,37 @@ fn exports_mask_personal_data_when_the_setting_says_so() {
     // the record itself keeps them: masking is for what leaves the database
     assert_eq!(db.requirement(&r.number).unwrap().doctor_name, "郭建国");
 }
+
+/// Erased personal data is not brought back by importing the old register again, even when the
+/// file's values are taken over the stored ones.
+#[test]
+fn a_reimport_does_not_bring_erased_data_back() {
+    let mut db = Db::open_in_memory().unwrap();
+    let anyone = genjin::store::Actor::new(None, "设置", "test", genjin::clock::now());
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/legacy/需求登记反馈表_2014.xlsx");
+    let import = |db: &mut Db, policy| {
+        db.import_paths(&anyone, std::slice::from_ref(&file), &[], policy)
+            .unwrap()
+    };
+    import(&mut db, genjin::store::ConflictPolicy::KeepExisting);
+    let r = db
+        .register(
+            &RegisterQuery {
+                limit: None,
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| !r.requester.is_empty())
+        .expect("a row with a 需求人");
+    let asked = r.requester.clone();
+    db.erase_personal_data(&anyone, &r.number, "本人要求删除")
+        .unwrap();
+    import(&mut db, genjin::store::ConflictPolicy::TakeFile);
+    let after = db.requirement(&r.number).unwrap();
+    assert_eq!(after.requester, "已删除", "not {asked} again");
+}

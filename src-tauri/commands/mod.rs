@@ -54,6 +54,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::calendar_list,
         settings::backup_list,
         settings::backup_now,
+        settings::backup_daily,
         settings::backup_restore,
         settings::calendar_set,
         settings::calendar_remove,

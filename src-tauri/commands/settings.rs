@@ -157,3 +157,13 @@ pub async fn backup_restore(state: Managed<'_>, path: String) -> Result<String> 
     *state.signed_in.lock().unwrap_or_else(|e| e.into_inner()) = None;
     Ok(restored)
 }
+
+/// The day's backup while the window stays open across days (the window asks every minute;
+/// `Db::daily_backup` takes it once a day). Returns whether one was taken.
+#[tauri::command]
+pub async fn backup_daily(state: Managed<'_>) -> Result<bool> {
+    super::blocking(&state, |db| {
+        Ok(db.daily_backup(crate::clock::now())?.is_some())
+    })
+    .await
+}

@@ -159,8 +159,18 @@ fn diff(
         return Ok(Outcome::Create);
     };
     let mut changes = Vec::new();
+    // personal data erased on request is not brought back by a file (issue 13)
+    let erased: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
+                AND entity_id = ?1 AND field = 'personal_data_erased')",
+        )?
+        .query_row([id], |r| r.get(0))?;
     for (col, new) in rec.values.iter() {
         debug_assert!(IMPORTABLE.contains(&col));
+        if erased && crate::domain::privacy::PERSONAL_FIELDS.contains(&col) {
+            continue;
+        }
         let old: Option<String> = conn
             .prepare_cached(&format!("SELECT {col} FROM requirements WHERE id = ?1"))?
             .query_row([id], |r| r.get(0))?;

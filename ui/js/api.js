@@ -174,5 +174,6 @@ export const api = {
   removeCalendarDay: (day) => invoke('calendar_remove', { day }),
   backups: () => invoke('backup_list'),
   backupNow: () => invoke('backup_now'),
+  backupDaily: () => invoke('backup_daily'),
   restoreBackup: (path) => invoke('backup_restore', { path }),
 };

@@ -147,6 +147,8 @@ async function start() {
   }
   remind();
   setInterval(remind, 60 * 1000);
+  // a window left open across midnight still takes the new day's backup (the core decides)
+  setInterval(() => api.backupDaily().catch(() => {}), 60 * 1000);
 }
 
 const NOTIFIED_KEY = 'genjin.notified';
