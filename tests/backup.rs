@@ -181,6 +181,17 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
         |db: &Db, k: BackupKind| db.backups().unwrap().iter().filter(|b| b.kind == k).count();
     assert_eq!(count(&db, BackupKind::Import), 1);
     assert_eq!(count(&db, BackupKind::Migration), 1);
+    // a part file left by a killed backup goes with the next backup once it is old
+    let stale = dir
+        .path()
+        .join("backups/genjin-20000101-000000-daily.sqlite3-part");
+    std::fs::write(&stale, b"half a backup").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
     // only the newest `backup.keep` of a kind stay
     db.configure(&actor(), "backup.keep", "2").unwrap(); // (no one listed: anyone may)
     for _ in 0..4 {
@@ -188,6 +199,7 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
             .unwrap();
     }
     assert_eq!(count(&db, BackupKind::Manual), 2);
+    assert!(!stale.exists(), "the stale part file is gone");
     assert_eq!(
         count(&db, BackupKind::Daily),
         1,

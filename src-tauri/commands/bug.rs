@@ -13,7 +13,22 @@ pub async fn bug_list(state: Managed<'_>, filter: Option<BugFilter>) -> Result<V
 
 #[tauri::command]
 pub async fn bug_get(state: Managed<'_>, number: String) -> Result<BugView> {
-    read(&state, move |db| db.bug(&number)).await
+    let signed = state.signed_in.clone();
+    read(&state, move |db| {
+        let mut b = db.bug(&number)?;
+        // the steps this operator's roles do not allow are shown closed, with why
+        if let Ok(actor) = super::operator(db, super::signed_in(&signed)) {
+            if !db.people()?.is_empty() {
+                let roles = match actor.person_id {
+                    Some(id) => db.person(id)?.roles,
+                    None => Vec::new(),
+                };
+                b.next.limit_to(&roles);
+            }
+        }
+        Ok(b)
+    })
+    .await
 }
 
 /// A screenshot pasted into the window: its name and its bytes as base64.

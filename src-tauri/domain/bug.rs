@@ -70,6 +70,23 @@ pub struct BugSteps {
     pub convert: super::gate::Gate,
 }
 
+impl BugSteps {
+    /// Closes the steps someone holding `roles` may not take (issue 13), saying which roles may.
+    pub fn limit_to(&mut self, roles: &[super::people::Role]) {
+        use super::people::Action;
+        for (gate, action) in [
+            (&mut self.edit, Action::TriageBug),
+            (&mut self.reproduce, Action::ReproduceBug),
+            (&mut self.fix, Action::FixBug),
+            (&mut self.convert, Action::BugToRequirement),
+        ] {
+            if gate.open && !action.allowed(roles) {
+                *gate = super::gate::Gate::closed(action.why_not());
+            }
+        }
+    }
+}
+
 /// The steps open in a state: reproduce and 转需求 while open; fix once reproduced.
 pub fn bug_steps(state: BugState) -> BugSteps {
     use super::gate::Gate;
@@ -174,6 +191,18 @@ pub fn check_fix(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bug_steps_a_role_may_not_take_are_closed_with_why() {
+        use crate::domain::people::Role;
+        let mut s = bug_steps(BugState::Reproduced);
+        assert!(s.fix.open);
+        s.limit_to(&[Role::Reporter]);
+        assert!(!s.fix.open && s.fix.why.contains("IT"));
+        let mut s = bug_steps(BugState::Reported);
+        s.limit_to(&[Role::Tester]);
+        assert!(s.reproduce.open && s.edit.open && s.convert.open);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

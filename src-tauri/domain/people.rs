@@ -91,6 +91,10 @@ impl Action {
             Action::Deliver => "你的角色不能记录交付日（需要：产品经理 或 需求收集人）。",
             Action::FileDelay => "你的角色不能提交延期申请（需要：产品经理、IT 或 需求收集人）。",
             Action::Withdraw => "你的角色不能撤回或恢复需求（需要：需求收集人 或 决策组）。",
+            Action::TriageBug => "你的角色不能分类或更正 Bug（需要：测试 或 需求收集人）。",
+            Action::ReproduceBug => "记录复现是测试人员的事（需要：测试）。",
+            Action::FixBug => "你的角色不能记录修复（需要：IT 或 测试）。",
+            Action::BugToRequirement => "你的角色不能把 Bug 转为需求（需要：测试 或 需求收集人）。",
             _ => "你的角色不能做这一步。",
         }
     }

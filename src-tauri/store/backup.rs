@@ -153,11 +153,23 @@ impl Db {
         Ok(taken)
     }
 
-    /// A backup of `kind` into the backups folder, named by `now`, nothing pruned.
+    /// A backup of `kind` into the backups folder, named by `now`, nothing pruned. A part file
+    /// left by a backup that was killed (older than an hour: no backup takes that long) goes.
     fn take_backup(&self, kind: BackupKind, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
         let Some(dir) = self.backups_dir() else {
             return Ok(None);
         };
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let stale = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| std::time::SystemTime::from(now).duration_since(t).ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+            if stale && e.file_name().to_string_lossy().ends_with(".sqlite3-part") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
         let stamp = now.format("%Y%m%d-%H%M%S");
         let mut dest = dir.join(format!("genjin-{stamp}-{}.sqlite3", kind.code()));
         let mut n = 1;
