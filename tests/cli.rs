@@ -3632,6 +3632,32 @@ fn sign_in_needs_as_and_a_password_once_on() {
         let o = genjin_env(&db, &[("GENJIN_NEW_PASSWORD", pw)], &["password", who]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
+    // changing one's own password takes the current one
+    let o = genjin_env(
+        &db,
+        &[("GENJIN_NEW_PASSWORD", "xiaomei2")],
+        &["--as", "刘小妹", "password"],
+    );
+    assert!(stderr(&o).contains("GENJIN_PASSWORD"), "{}", stderr(&o));
+    let o = genjin_env(
+        &db,
+        &[
+            ("GENJIN_NEW_PASSWORD", "xiaomei2"),
+            ("GENJIN_PASSWORD", "nope-nope"),
+        ],
+        &["--as", "刘小妹", "password"],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("现在的密码不对"), "{}", stderr(&o));
+    let o = genjin_env(
+        &db,
+        &[
+            ("GENJIN_NEW_PASSWORD", "xiaomei1"),
+            ("GENJIN_PASSWORD", "xiaomei1"),
+        ],
+        &["--as", "刘小妹", "password"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     ok(&db, &["settings", "security.sign_in", "on"]);
     // now: who, and their password
     let o = genjin_env(&db, &[], &["register", "--json"]);

@@ -121,7 +121,25 @@ pub fn password(db: &mut Db, actor: &Actor, a: PasswordArgs, out: &mut dyn Write
             first
         }
     };
-    db.set_password(actor, p.id, &new)?;
+    // changing one's own password: the current one from GENJIN_PASSWORD, or asked for
+    let current = if actor.person_id == Some(p.id) && p.has_password {
+        match std::env::var("GENJIN_PASSWORD") {
+            Ok(v) => Some(v),
+            Err(_) if !std::io::stdin().is_terminal() => {
+                return Err(Error::invalid(
+                    "current",
+                    "修改自己的密码需要现在的密码：请用环境变量 GENJIN_PASSWORD 提供",
+                ))
+            }
+            Err(_) => Some(
+                rpassword::prompt_password("现在的密码：")
+                    .map_err(|_| Error::invalid("current", "读不到现在的密码"))?,
+            ),
+        }
+    } else {
+        None
+    };
+    db.set_password(actor, p.id, &new, current.as_deref())?;
     writeln!(out, "已设置 {} 的登录密码", p.name)?;
     Ok(())
 }

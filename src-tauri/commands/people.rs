@@ -268,9 +268,14 @@ pub async fn operator_sign_in(state: Managed<'_>, id: i64, password: String) -> 
 
 /// Sets a person's sign-in password (their own, or by someone who may manage people).
 #[tauri::command]
-pub async fn person_set_password(state: Managed<'_>, id: i64, password: String) -> Result<()> {
+pub async fn person_set_password(
+    state: Managed<'_>,
+    id: i64,
+    password: String,
+    current: Option<String>,
+) -> Result<()> {
     write(&state, move |db, actor| {
-        db.set_password(actor, id, &password)
+        db.set_password(actor, id, &password, current.as_deref())
     })
     .await
 }

@@ -25,13 +25,26 @@ impl Db {
         Ok(self.setting("security.sign_in")?.as_deref() == Some("on"))
     }
 
-    /// Sets `person_id`'s password: the person themself, or someone who may manage people.
-    /// Errors: `Invalid` for a password shorter than `MIN_PASSWORD_CHARS`, `Forbidden`
-    /// otherwise not allowed, `NotFound` for an unknown person.
-    pub fn set_password(&mut self, actor: &Actor, person_id: i64, password: &str) -> Result<()> {
+    /// Sets `person_id`'s password: the person themself — giving `current`, their password now,
+    /// when they have one — or someone who may manage people (a reset, without it).
+    /// Errors: `Invalid` for a password shorter than `MIN_PASSWORD_CHARS`, `Forbidden` when not
+    /// allowed or `current` is wrong, `NotFound` for an unknown person.
+    pub fn set_password(
+        &mut self,
+        actor: &Actor,
+        person_id: i64,
+        password: &str,
+        current: Option<&str>,
+    ) -> Result<()> {
         let person = self.person(person_id)?;
         if actor.person_id != Some(person_id) {
             self.allow(actor, Action::People)?;
+        } else if person.has_password {
+            let Some(current) = current else {
+                return Err(Error::invalid("current", "请先输入现在的密码"));
+            };
+            self.sign_in_person(person_id, current)
+                .map_err(|_| Error::Forbidden("现在的密码不对，未修改".into()))?;
         }
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(Error::invalid(

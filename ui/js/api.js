@@ -40,7 +40,7 @@ export const api = {
   updatePerson: (id, input) => invoke('person_update', { id, input }),
   setOperator: (id) => invoke('operator_set', { id }),
   signIn: (id, password) => invoke('operator_sign_in', { id, password }),
-  setPassword: (id, password) => invoke('person_set_password', { id, password }),
+  setPassword: (id, password, current = null) => invoke('person_set_password', { id, password, current }),
   register: (query) => invoke('register_query', { query }),
   reporters: () => invoke('register_reporters'),
   createRequirement: (input) => invoke('requirement_create', { input }),

@@ -33,8 +33,11 @@ export async function peopleView(app) {
   };
   // 登录密码 (used when sign-in is on: setting security.sign_in)
   const password = async (p) => {
+    const own = app.info.operator && app.info.operator.id === p.id;
     const done = await dialog(`设置登录密码：${p.name}`,
       h('div', {}, h('p', { class: 'hint' }, '开启“登录”（设置项 security.sign_in）后，每人用自己的密码登录。密码至少 6 个字符。'),
+        // one's own password is changed with the current one (someone managing people resets)
+        own && p.has_password ? field('现在的密码', h('input', { type: 'password', name: 'current', autocomplete: 'current-password' }), { required: true }) : null,
         field('新密码', h('input', { type: 'password', name: 'password', autocomplete: 'new-password' }), { required: true }),
         field('再输入一次', h('input', { type: 'password', name: 'again', autocomplete: 'new-password' }), { required: true })),
       {
@@ -42,7 +45,7 @@ export async function peopleView(app) {
         submitLabel: '保存',
         onSubmit: (d) => {
           if ((d.password || '') !== (d.again || '')) throw Object.assign(new Error('两次输入的密码不一样'), { field: 'again' });
-          return api.setPassword(p.id, d.password || '').then(() => true);
+          return api.setPassword(p.id, d.password || '', own && p.has_password ? (d.current || '') : null).then(() => true);
         },
       });
     if (done) { toast(`已设置 ${p.name} 的登录密码`); go('#/people'); }
