@@ -362,25 +362,32 @@ fn signed_in(db: &Db, name: Option<&str>) -> Result<Actor> {
                 .into(),
         ));
     };
-    // a script (stdin not a terminal) is never left waiting at a prompt
-    use std::io::IsTerminal;
-    let password = match std::env::var("GENJIN_PASSWORD") {
-        Ok(p) => p,
-        Err(_) if !std::io::stdin().is_terminal() => {
-            return Err(Error::Forbidden(
-                "已开启登录：读不到密码（不在终端中运行）；请用环境变量 GENJIN_PASSWORD 提供"
-                    .into(),
-            ))
-        }
-        Err(_) => rpassword::prompt_password(format!("{name} 的密码：")).map_err(|_| {
-            Error::Forbidden(
-                "已开启登录：读不到密码（没有终端可以提示输入）；请用环境变量 GENJIN_PASSWORD 提供"
-                    .into(),
-            )
-        })?,
-    };
+    let password = secret("GENJIN_PASSWORD", &format!("{name} 的密码："), false).ok_or_else(|| {
+        Error::Forbidden(
+            "已开启登录：读不到密码；请用环境变量 GENJIN_PASSWORD 提供（或在终端中运行，按提示输入）"
+                .into(),
+        )
+    })?;
     let p = db.sign_in(name, &password)?;
     Ok(Actor::new(Some(p.id), p.name, "cli", crate::clock::now()))
+}
+
+/// A password from the environment variable `var`, else asked for on the terminal without echo
+/// (twice with `confirm`; `None` when the two differ). `None` when neither can give it: a script
+/// (stdin not a terminal) is never left waiting at a prompt.
+pub(crate) fn secret(var: &str, prompt: &str, confirm: bool) -> Option<String> {
+    use std::io::IsTerminal;
+    if let Ok(v) = std::env::var(var) {
+        return Some(v);
+    }
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    let first = rpassword::prompt_password(prompt).ok()?;
+    if confirm && rpassword::prompt_password("再输入一次：").ok()? != first {
+        return None;
+    }
+    Some(first)
 }
 
 /// The actor of a command-line change: `--as NAME`, else the window's operator, else "命令行".

@@ -96,46 +96,23 @@ pub fn password(db: &mut Db, actor: &Actor, a: PasswordArgs, out: &mut dyn Write
     let p = db
         .person_by_name(&name)?
         .ok_or_else(|| Error::NotFound(format!("人员名单中没有“{}”", name.trim())))?;
-    use std::io::IsTerminal;
-    let new = match std::env::var("GENJIN_NEW_PASSWORD") {
-        Ok(v) => v,
-        Err(_) if !std::io::stdin().is_terminal() => {
-            return Err(Error::invalid(
+    let new = super::secret("GENJIN_NEW_PASSWORD", &format!("{} 的新密码：", p.name), true)
+        .ok_or_else(|| {
+            Error::invalid(
                 "password",
-                "读不到新密码（不在终端中运行）；请用环境变量 GENJIN_NEW_PASSWORD 提供",
-            ))
-        }
-        Err(_) => {
-            let ask = |prompt: String| {
-                rpassword::prompt_password(prompt).map_err(|_| {
-                    Error::invalid(
-                        "password",
-                        "读不到新密码（没有终端可以提示输入）；请用环境变量 GENJIN_NEW_PASSWORD 提供",
-                    )
-                })
-            };
-            let first = ask(format!("{} 的新密码：", p.name))?;
-            if ask("再输入一次：".to_string())? != first {
-                return Err(Error::invalid("password", "两次输入的密码不一样，未修改"));
-            }
-            first
-        }
-    };
+                "读不到新密码（或两次输入不一样）；请用环境变量 GENJIN_NEW_PASSWORD 提供，或在终端中运行按提示输入",
+            )
+        })?;
     // changing one's own password: the current one from GENJIN_PASSWORD, or asked for
     let current = if actor.person_id == Some(p.id) && p.has_password {
-        match std::env::var("GENJIN_PASSWORD") {
-            Ok(v) => Some(v),
-            Err(_) if !std::io::stdin().is_terminal() => {
-                return Err(Error::invalid(
+        Some(
+            super::secret("GENJIN_PASSWORD", "现在的密码：", false).ok_or_else(|| {
+                Error::invalid(
                     "current",
                     "修改自己的密码需要现在的密码：请用环境变量 GENJIN_PASSWORD 提供",
-                ))
-            }
-            Err(_) => Some(
-                rpassword::prompt_password("现在的密码：")
-                    .map_err(|_| Error::invalid("current", "读不到现在的密码"))?,
-            ),
-        }
+                )
+            })?,
+        )
     } else {
         None
     };

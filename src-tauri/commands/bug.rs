@@ -17,14 +17,8 @@ pub async fn bug_get(state: Managed<'_>, number: String) -> Result<BugView> {
     read(&state, move |db| {
         let mut b = db.bug(&number)?;
         // the steps this operator's roles do not allow are shown closed, with why
-        if let Ok(actor) = super::operator(db, super::signed_in(&signed)) {
-            if !db.people()?.is_empty() {
-                let roles = match actor.person_id {
-                    Some(id) => db.person(id)?.roles,
-                    None => Vec::new(),
-                };
-                b.next.limit_to(&roles);
-            }
+        if let Some(roles) = super::operator_roles(db, &signed)? {
+            b.next.limit_to(&roles);
         }
         Ok(b)
     })

@@ -167,6 +167,23 @@ fn operator(db: &Db, signed: Option<i64>) -> Result<Actor> {
     Ok(Actor::new(Some(op.id), op.name, "app", crate::clock::now()))
 }
 
+/// The window's operator when there is one (a view shown before anyone operates still shows).
+fn current_operator(db: &Db, signed: &std::sync::Mutex<Option<i64>>) -> Option<Actor> {
+    operator(db, signed_in(signed)).ok()
+}
+
+/// The roles the window's operator acts with, to close the steps they may not take: `None`
+/// when no one operates yet or no people are listed (anyone may set up).
+fn operator_roles(
+    db: &Db,
+    signed: &std::sync::Mutex<Option<i64>>,
+) -> Result<Option<Vec<crate::domain::people::Role>>> {
+    match current_operator(db, signed) {
+        Some(actor) => db.acting_roles(&actor),
+        None => Ok(None),
+    }
+}
+
 /// Runs a change as the operator of this window.
 async fn write<T, F>(state: &AppState, f: F) -> Result<T>
 where

@@ -17,9 +17,7 @@ pub async fn weekly_preview(state: Managed<'_>, day: String) -> Result<WeeklyPre
     let signed = state.signed_in.clone();
     read(&state, move |db| {
         let day = day_of(&day)?;
-        let operator = super::operator(db, super::signed_in(&signed))
-            .ok()
-            .and_then(|a| a.person_id);
+        let operator = super::current_operator(db, &signed).and_then(|a| a.person_id);
         crate::api::exports::weekly_preview(db, day, &crate::api::exports::sender(db, operator))
     })
     .await
@@ -31,9 +29,7 @@ pub async fn weekly_write(state: Managed<'_>, day: String, folder: String) -> Re
     let signed = state.signed_in.clone();
     read(&state, move |db| {
         let day = day_of(&day)?;
-        let operator = super::operator(db, super::signed_in(&signed))
-            .ok()
-            .and_then(|a| a.person_id);
+        let operator = super::current_operator(db, &signed).and_then(|a| a.person_id);
         crate::api::exports::weekly(
             db,
             day,
@@ -128,9 +124,7 @@ pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store
         let me = if all {
             None
         } else {
-            super::operator(db, super::signed_in(&signed))
-                .ok()
-                .map(|a| a.name)
+            super::current_operator(db, &signed).map(|a| a.name)
         };
         db.todo(crate::clock::now().naive_local(), me.as_deref())
     })

@@ -19,17 +19,9 @@ pub async fn requirement_get(state: Managed<'_>, number: String) -> Result<Requi
     let signed = state.signed_in.clone();
     read(&state, move |db| {
         let mut r = db.requirement_on(&number, today)?;
-        // the steps this operator's roles do not allow are shown closed, with why (once people
-        // are listed; before that anyone may set up)
-        if let Ok(actor) = super::operator(db, super::signed_in(&signed)) {
-            let listed = !db.people()?.is_empty();
-            let roles = match actor.person_id {
-                Some(id) => db.person(id)?.roles,
-                None => Vec::new(),
-            };
-            if listed {
-                r.steps.limit_to(&roles);
-            }
+        // the steps this operator's roles do not allow are shown closed, with why
+        if let Some(roles) = super::operator_roles(db, &signed)? {
+            r.steps.limit_to(&roles);
         }
         Ok(r)
     })

@@ -73,14 +73,23 @@ fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
 /// Backs the database at `conn` up before its schema is upgraded from `version` (called by
 /// `Db::open` when migrations are pending on a file that has data).
 pub(crate) fn before_migration(conn: &Connection, db_path: &Path, version: i64) -> Result<()> {
-    let dir = backups_dir(db_path);
-    let mut dest = dir.join(format!("genjin-before-upgrade-v{version}.sqlite3"));
-    let mut n = 1;
-    while dest.exists() {
-        n += 1;
-        dest = dir.join(format!("genjin-before-upgrade-v{version}-{n}.sqlite3"));
-    }
+    let dest = free_path(&backups_dir(db_path), |n| match n {
+        1 => format!("genjin-before-upgrade-v{version}.sqlite3"),
+        n => format!("genjin-before-upgrade-v{version}-{n}.sqlite3"),
+    });
     copy_to(conn, &dest)
+}
+
+/// The first of `name(1)`, `name(2)`, … that is not yet a file in `dir`.
+fn free_path(dir: &Path, name: impl Fn(u32) -> String) -> PathBuf {
+    let mut n = 1;
+    loop {
+        let path = dir.join(name(n));
+        if !path.exists() {
+            return path;
+        }
+        n += 1;
+    }
 }
 
 /// Checks that `path` is a Genjin database this program can open: readable by SQLite,
@@ -171,12 +180,11 @@ impl Db {
             }
         }
         let stamp = now.format("%Y%m%d-%H%M%S");
-        let mut dest = dir.join(format!("genjin-{stamp}-{}.sqlite3", kind.code()));
-        let mut n = 1;
-        while dest.exists() {
-            n += 1;
-            dest = dir.join(format!("genjin-{stamp}{n:02}-{}.sqlite3", kind.code()));
-        }
+        // the kind stays the name's last part (`kind_of`)
+        let dest = free_path(&dir, |n| match n {
+            1 => format!("genjin-{stamp}-{}.sqlite3", kind.code()),
+            n => format!("genjin-{stamp}{n:02}-{}.sqlite3", kind.code()),
+        });
         copy_to(&self.conn, &dest)?;
         Ok(Some(dest))
     }
@@ -184,11 +192,18 @@ impl Db {
     /// The day's backup, on the first start of the day (`now`'s): `None` when there is one
     /// already (or the database is in memory).
     pub fn daily_backup(&self, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
+        // by the names alone: every command and every minute of an open window asks
         let day = now.date_naive();
-        let taken = self
-            .backups()?
-            .iter()
-            .any(|b| b.kind == BackupKind::Daily && day_of_name(&b.name) == Some(day));
+        let taken = self.backups_dir().is_some_and(|dir| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    kind_of(&name) == Some(BackupKind::Daily) && day_of_name(&name) == Some(day)
+                })
+        });
         if taken {
             return Ok(None);
         }

@@ -125,6 +125,26 @@ pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<
 }
 
 impl Db {
+    /// The roles `actor` acts with: `None` while no people are listed (anyone may set up, as
+    /// [`allow`] lets them); an actor who is no listed, active person holds none.
+    pub fn acting_roles(&self, actor: &Actor) -> Result<Option<Vec<Role>>> {
+        let listed: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
+        if listed == 0 {
+            return Ok(None);
+        }
+        Ok(Some(match actor.person_id {
+            Some(id) => self
+                .person(id)
+                .ok()
+                .filter(|p| p.active)
+                .map(|p| p.roles)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }))
+    }
+
     /// See [`allow`]: whether `actor` may take `action` now.
     pub fn allow(&self, actor: &Actor, action: Action) -> Result<()> {
         allow(self.conn(), actor, action)

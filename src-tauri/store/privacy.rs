@@ -93,40 +93,22 @@ impl Db {
                 "UPDATE requirements SET version = version + 1, updated_at = ?1 WHERE id = ?2",
                 params![now, id],
             )?;
-            // the history that held them
-            let mut st = tx.prepare(
-                "SELECT id, field, old_value, new_value FROM history
-                 WHERE entity = 'requirement' AND entity_id = ?1",
+            // the history that held them: only those fields (a 需求编号 in a `created` row is
+            // no phone number)
+            scrub_history(
+                tx,
+                "entity = 'requirement' AND entity_id = ?1",
+                id,
+                &|field, v| {
+                    if PERSONAL_FIELDS.contains(&field) {
+                        Some(ERASED.to_string())
+                    } else if FREE_TEXT_FIELDS.contains(&field) {
+                        Some(scrub(v))
+                    } else {
+                        None
+                    }
+                },
             )?;
-            let rows: Vec<(i64, String, Option<String>, Option<String>)> = st
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            drop(st);
-            for (hid, field, old, new) in rows {
-                // only the fields that held it: a 需求编号 in a `created` row is no phone number
-                let personal = PERSONAL_FIELDS.contains(&field.as_str());
-                if !personal && !FREE_TEXT_FIELDS.contains(&field.as_str()) {
-                    continue;
-                }
-                let clean = |v: Option<String>| -> Option<String> {
-                    v.map(|v| {
-                        if v.is_empty() {
-                            v
-                        } else if personal {
-                            ERASED.to_string()
-                        } else {
-                            scrub(&v)
-                        }
-                    })
-                };
-                let (o, n) = (clean(old.clone()), clean(new.clone()));
-                if (o.clone(), n.clone()) != (old, new) {
-                    tx.execute(
-                        "UPDATE history SET old_value = ?1, new_value = ?2 WHERE id = ?3",
-                        params![o, n, hid],
-                    )?;
-                }
-            }
             // what else was written about it: notices and delay applications
             let about = "requirement_id = ?1";
             let of_delays =
@@ -145,31 +127,13 @@ impl Db {
             ] {
                 scrub_column(tx, table, column, rows, id, &scrub)?;
             }
-            // the delay applications' and linked bugs' history rows
-            for (entity, ids) in [
-                (
-                    "delay",
-                    "SELECT id FROM delay_applications WHERE requirement_id = ?1",
-                ),
-                ("bug", "SELECT id FROM bugs WHERE requirement_id = ?1"),
+            // the delay applications' and linked bugs' history rows, every value
+            for rows in [
+                "entity = 'delay' AND entity_id IN
+                     (SELECT id FROM delay_applications WHERE requirement_id = ?1)",
+                "entity = 'bug' AND entity_id IN (SELECT id FROM bugs WHERE requirement_id = ?1)",
             ] {
-                let mut st = tx.prepare(&format!(
-                    "SELECT id, old_value, new_value FROM history
-                     WHERE entity = '{entity}' AND entity_id IN ({ids})"
-                ))?;
-                let rows: Vec<(i64, Option<String>, Option<String>)> = st
-                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                drop(st);
-                for (hid, old, new) in rows {
-                    let (o, n) = (old.as_deref().map(&scrub), new.as_deref().map(&scrub));
-                    if (o.as_deref(), n.as_deref()) != (old.as_deref(), new.as_deref()) {
-                        tx.execute(
-                            "UPDATE history SET old_value = ?1, new_value = ?2 WHERE id = ?3",
-                            params![o, n, hid],
-                        )?;
-                    }
-                }
+                scrub_history(tx, rows, id, &|_, v| Some(scrub(v)))?;
             }
             super::search::after_change(tx, id, PERSONAL_FIELDS)?;
             super::search::after_change(tx, id, FREE_TEXT_FIELDS)?;
@@ -191,6 +155,40 @@ impl Db {
         }
         self.requirement_on(&number, actor.today())
     }
+}
+
+/// Rewrites the old and new values of the history rows `rows` (a condition on requirement `id`,
+/// `?1`; this module's constants): `clean(field, value)` gives a non-empty value's new text, or
+/// `None` to leave the field's values as they are.
+fn scrub_history(
+    tx: &rusqlite::Transaction,
+    rows: &str,
+    id: i64,
+    clean: &dyn Fn(&str, &str) -> Option<String>,
+) -> Result<()> {
+    let mut st = tx.prepare(&format!(
+        "SELECT id, field, old_value, new_value FROM history WHERE {rows}"
+    ))?;
+    let found: Vec<(i64, String, Option<String>, Option<String>)> = st
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(st);
+    for (hid, field, old, new) in found {
+        let redo = |v: &Option<String>| -> Option<String> {
+            match v.as_deref() {
+                Some(t) if !t.is_empty() => clean(&field, t).or_else(|| v.clone()),
+                _ => v.clone(),
+            }
+        };
+        let (o, n) = (redo(&old), redo(&new));
+        if (&o, &n) != (&old, &new) {
+            tx.execute(
+                "UPDATE history SET old_value = ?1, new_value = ?2 WHERE id = ?3",
+                params![o, n, hid],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Scrubs `table.column` of the rows `rows` (a condition on requirement `id`, `?1`) with

@@ -374,7 +374,7 @@ impl Fills {
     }
 
     /// Fills a whole sheet's data area in place, saying each range in `out`'s warnings.
-    pub(crate) fn fill_sheet(mut self, sheet: &mut Sheet, file: &str, out: &mut Parsed) {
+    pub(crate) fn fill_sheet(&mut self, sheet: &mut Sheet, file: &str, out: &mut Parsed) {
         if self.open.is_empty() {
             return;
         }
@@ -755,7 +755,9 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             data_start.saturating_sub(header_rows),
         );
         let mut head = sheet.clone();
-        Fills::new(&sheet.merges, data_start).fill_sheet(&mut head, &self.file, self.out);
+        // the same ranges go on filling the streamed rows below the prefix
+        let mut fills = Fills::new(&sheet.merges, data_start);
+        fills.fill_sheet(&mut head, &self.file, self.out);
         let taken = register_rows(
             &self.file,
             &name,
@@ -766,11 +768,6 @@ impl read::SheetSink for SheetContext<'_, '_, '_> {
             self.emitter,
             &mut tally,
         );
-        // ranges reaching below the prefix go on filling the streamed rows
-        let mut fills = Fills::new(&sheet.merges, data_start);
-        for r in 0..sheet.rows.len() {
-            fills.apply(r, &sheet.rows[r], |_, _| {});
-        }
         self.current = Some(Streaming {
             name,
             header_rows: register_header_rows(data_start, header_rows),
