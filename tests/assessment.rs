@@ -12,7 +12,8 @@
 //! - **A1** (received Thu 09-05, filled Mon 09-02: R1 due Thu 18:00, in time). 做 B on 09-07.
 //!   The planning document arrives Fri 09-13 16:00, so R7 is due two working days later —
 //!   Sat 09-14 (调休) and Wed 09-18 (the 15th–17th are holidays) — at 09-18 23:59; IT
-//!   estimates on 09-19 10:00: **R7 钱工 10小时** (listed, no deduction). (Without the 调休 it
+//!   estimates on 09-19 10:00: **R7 钱工 1天** (listed, no deduction; "within 2 days" is
+//!   counted in days). (Without the 调休 it
 //!   would be in time; without the holidays three days late.) Promised 09-27; a delay filed on
 //!   09-25 (in time) moves it to 09-30, approved 09-25 14:00 and told at once; delivered on the
 //!   调休 Sunday 09-29: in time against the honoured 09-30 (two days late against 09-27).
@@ -20,29 +21,30 @@
 //!   C4–C8). 做 on 09-07. IT estimates acceptance 09-11 10:00, so R8 is due 11:00; the expected
 //!   date is recorded at 12:30: **R8 2小时** each. IT accepts 09-19 10:00, so R13 is due 11:00;
 //!   completion is recorded at 14:00: **R13 3小时** each. Promised 09-20, delivered 09-19.
-//! - **D1** (郑伟): planning estimate recorded 09-11 09:00, R4 due 09-10 23:59: **R4 9小时**
+//! - **D1** (郑伟): planning estimate recorded 09-11 09:00, R4 due 09-10 23:59: **R4 1天**
 //!   (listed). Promised 09-20 and never delivered: at the month's end **10天** late → no
 //!   performance pay.
 //! - **D2** (郑伟): expected date recorded 09-09 10:00, the reporter told 11:30: **R9 周敏
 //!   30分钟**. Promised 09-20, delivered 09-21: **1天, −20**. Completion recorded 09-21 10:00,
 //!   the reporter told 11:30: **R14 周敏 30分钟**.
 //! - **D3** (王强, reporter 陈晨): expected date (09-13) recorded and told the reporter 09-09;
-//!   陈晨 tells the requester 09-10 09:00: **R10 陈晨 9小时, −20**. Delivered 09-20:
+//!   陈晨 tells the requester 09-10 09:00: **R10 陈晨 1天 (the next day), −20**. Delivered 09-20:
 //!   **7天, −100**.
 //! - **D4** (王强, reporter 陈晨): promised 09-10; a delay filed 09-12 — after the promise
 //!   had passed — to 09-13, approved 09-12 16:00; the reporter told 17:30: **R11 周敏 30分钟**;
-//!   陈晨 tells the requester 09-13 10:00: **R12 陈晨 10小时, −20**. Delivered 09-13: in time
+//!   陈晨 tells the requester 09-13 10:00: **R12 陈晨 1天, −20**. Delivered 09-13: in time
 //!   by the date in force, but the late-filed delay is not honoured: **3天 against 09-10, −100**.
-//! - **P1** (received Fri 09-06, filled Mon 09-02): **R1 刘小妹 6小时, −20**. 不做 on 09-14;
-//!   刘小妹 tells the requester 09-15 09:00: **R6 9小时, −20**.
+//! - **P1** (received Fri 09-06, filled Mon 09-02): **R1 刘小妹 1天 (a day after Thursday),
+//!   −20**. 不做 on 09-14; 刘小妹 tells the requester 09-15 09:00: **R6 1天, −20**.
 //! - **W1–W11** (吴芳, received 09-11): 不做 on 09-14, the reporter told 11:45: **R5 吴芳
 //!   15分钟** ×11.
 //! - **E1** (周敏, received 09-18, alone in the week of Fri 09-20): that 周报 is sent 15:00:
 //!   **R2 周敏 3小时**. 不做 on 09-21, the reporter told 12:45: **R5 周敏 2小时**.
-//! - **Bug 1** (刘小妹): found 09-09, submitted 09-10: **B1 1分钟, −20**; reproduced 09-10
+//! - **Bug 1** (刘小妹): found 09-09, submitted 09-10: **B1 1天 (次日提交, not "1 minute
+//!   after midnight"), −20**; reproduced 09-10
 //!   10:00, the reporter copied 12:00: **B2 孙测 1小时** (listed). Fixed 09-12, user told that
 //!   day.
-//! - **Bug 2** (陈晨): fixed 09-13, the user told 09-14 09:00: **B4 9小时, −20**.
+//! - **Bug 2** (陈晨): fixed 09-13, the user told 09-14 09:00: **B4 1天, −20**.
 //!
 //! The sheet (SPEC §7, default rules):
 //! - 刘小妹: R1, R6, B1 → −60. 陈晨: R10, R12, B4 → −60.
@@ -64,6 +66,7 @@ use genjin::store::{
     NewNotification, PersonInput, PlanInput, ReproduceInput, RequirementInput, ResponsibleInput,
     SignInput, StepTime,
 };
+use chrono::Datelike;
 use std::collections::HashMap;
 
 struct Month2024 {
@@ -75,6 +78,7 @@ fn at(t: &str) -> StepTime {
     StepTime {
         happened_at: Some(t.to_string()),
         version: None,
+        by: None,
     }
 }
 
@@ -131,6 +135,8 @@ impl Month2024 {
                     reporter: reporter.into(),
                     requester: "郭主任".into(),
                     brief: "问卷随访".into(),
+                    // registered on the day it was received, as it happened
+                    happened_at: Some(format!("{received} 09:00")),
                     ..Default::default()
                 },
             )
@@ -301,6 +307,52 @@ impl Month2024 {
 
 /// One line of a sheet as the hand-worked table states it: rule code, record, how late, yuan.
 type Line = (String, String, String, u32);
+
+fn at_time(t: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap()
+}
+
+/// A month's sheets as of `now`, each as (name, yuan, no performance pay, its lines).
+fn sheet(db: &Db, month: Month, now: chrono::NaiveDateTime) -> Vec<(String, u32, bool, Vec<Line>)> {
+    let mut got: Vec<(String, u32, bool, Vec<Line>)> = db
+        .assessment(month, now)
+        .unwrap()
+        .sheets
+        .iter()
+        .map(|s| {
+            let mut lines: Vec<Line> = s
+                .lines
+                .iter()
+                .map(|l| {
+                    // a rule's label starts with its code; a band line is kept whole
+                    let rule = match l.rule.split_once(' ') {
+                        Some((code, _)) if !l.record.is_empty() => code.to_string(),
+                        _ => l.rule.clone(),
+                    };
+                    let rule = if rule == "按承诺日期交付" {
+                        "delivery".to_string()
+                    } else {
+                        rule
+                    };
+                    (rule, l.record.clone(), l.late_by.clone(), l.deduction)
+                })
+                .collect();
+            lines.sort();
+            (s.name.clone(), s.deduction, s.no_performance_pay, lines)
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+/// The to-do as (rule, record, responsible, due, overdue).
+fn todo_lines(db: &Db, now: chrono::NaiveDateTime) -> Vec<(String, String, String, String, bool)> {
+    db.todo(now, None)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.rule, i.record, i.responsible, i.due, i.overdue))
+        .collect()
+}
 
 fn line(rule: &str, record: &str, late: &str, yuan: u32) -> Line {
     (rule.into(), record.into(), late.into(), yuan)
@@ -493,6 +545,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
                 content: "打开问卷闪退".into(),
                 phone_model: "华为 Mate 60".into(),
                 os_version: "HarmonyOS 4.0".into(),
+                at: at(&format!("{received} 08:30")),
                 ..Default::default()
             },
             &[],
@@ -562,9 +615,9 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
             60,
             false,
             vec![
-                line("R1", &p1, "6小时", 20),
-                line("R6", &p1, "9小时", 20),
-                line("B1", &b1, "1分钟", 20),
+                line("R1", &p1, "1天", 20),
+                line("R6", &p1, "1天", 20),
+                line("B1", &b1, "1天", 20),
             ],
         ),
         (
@@ -572,9 +625,9 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
             60,
             false,
             vec![
-                line("R10", &d3, "9小时", 20),
-                line("R12", &d4, "10小时", 20),
-                line("B4", &b2, "9小时", 20),
+                line("R10", &d3, "1天", 20),
+                line("R12", &d4, "1天", 20),
+                line("B4", &b2, "1天", 20),
             ],
         ),
         (
@@ -606,7 +659,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
                 v.push(line("R8", n, "2小时", 0));
                 v.push(line("R13", n, "3小时", 0));
             }
-            v.push(line("R4", &d1, "9小时", 0));
+            v.push(line("R4", &d1, "1天", 0));
             v.push(line("delivery", &d1, "10天", 0));
             v.push(line("delivery", &d2, "1天", 20));
             v.push(line(
@@ -633,39 +686,15 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
             ));
             v
         }),
-        ("钱工", 0, false, vec![line("R7", &a1, "10小时", 0)]),
+        ("钱工", 0, false, vec![line("R7", &a1, "1天", 0)]),
         ("孙测", 0, false, vec![line("B2", &b1, "1小时", 0)]),
     ];
-    let sheets =
-        m.db.assessment(Month {
-            year: 2024,
-            month: 9,
-        })
-        .unwrap();
-    let mut got: Vec<(String, u32, bool, Vec<Line>)> = sheets
-        .iter()
-        .map(|s| {
-            let mut lines: Vec<Line> = s
-                .lines
-                .iter()
-                .map(|l| {
-                    // a rule's label starts with its code; a band line is kept whole
-                    let rule = match l.rule.split_once(' ') {
-                        Some((code, _)) if !l.record.is_empty() => code.to_string(),
-                        _ => l.rule.clone(),
-                    };
-                    let rule = if rule == "按承诺日期交付" {
-                        "delivery".to_string()
-                    } else {
-                        rule
-                    };
-                    (rule, l.record.clone(), l.late_by.clone(), l.deduction)
-                })
-                .collect();
-            lines.sort();
-            (s.name.clone(), s.deduction, s.no_performance_pay, lines)
-        })
-        .collect();
+    let september = Month {
+        year: 2024,
+        month: 9,
+    };
+    let after_september = at_time("2024-10-15 09:00");
+    let mut got = sheet(&m.db, september, after_september);
     got.sort();
     for e in &mut expected {
         e.3.sort();
@@ -680,15 +709,68 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
     }
     assert_eq!(got.len(), expected.len(), "{got:#?}");
 
+    // Issue 19: the collector then imports her old registers — overdue promises of 2014, delays
+    // written in 备注, a bug ledger. That is history: the to-do and every month's sheet are
+    // unchanged, this month's included; the overdue legacy promises are listed to check.
+    let now = genjin::clock::now().naive_local();
+    let this_month = Month {
+        year: now.year(),
+        month: now.month(),
+    };
+    let todo_before = todo_lines(&m.db, now);
+    let this_month_before = sheet(&m.db, this_month, now);
+    let legacy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    let parsed = genjin::excel::import::parse_paths(&[legacy], &[]);
+    let collector = m.actor("周敏");
+    let report =
+        m.db.import_commit(
+            &collector,
+            &parsed,
+            genjin::store::ConflictPolicy::KeepExisting,
+            &mut |_, _| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .unwrap();
+    assert!(report.created > 90, "{}", report.created);
+    let stated_delays =
+        m.db.delays(None)
+            .unwrap()
+            .iter()
+            .filter(|d| d.overview == "由旧登记表备注导入")
+            .count();
+    assert!(stated_delays > 0, "the legacy register states delays");
+    assert_eq!(todo_lines(&m.db, now), todo_before, "the to-do is unchanged");
+    assert_eq!(sheet(&m.db, september, after_september), got);
+    assert_eq!(sheet(&m.db, this_month, now), this_month_before);
+    for month in 1..=12 {
+        let old = sheet(
+            &m.db,
+            Month {
+                year: 2014,
+                month,
+            },
+            now,
+        );
+        assert!(old.is_empty(), "2014-{month:02}: {old:?}");
+    }
+    // listed for the collector to check: one note, the register's 旧表逾期 filter
+    let overdue = m.db.legacy_overdue(now.date()).unwrap();
+    assert!(overdue > 0);
+    let notes = m.db.todo_notes(now, Some("周敏")).unwrap();
+    let note = notes
+        .iter()
+        .find(|n| n.kind == genjin::store::NoteKind::LegacyOverdue)
+        .expect("the legacy note");
+    assert_eq!(note.text, format!("旧表导入的逾期需求 {overdue} 条，请核对"));
+    assert!(
+        m.db.todo_notes(now, Some("刘小妹")).unwrap().is_empty(),
+        "a reporter's to-do has no collector's notes"
+    );
+
     // the calendar decides R7: without the 调休 Saturday it is due Thu 09-19 (in time); without
     // the 中秋 holidays either, Mon 09-16 (three days late)
     let it = |db: &Db| -> Option<String> {
-        let sheets = db
-            .assessment(Month {
-                year: 2024,
-                month: 9,
-            })
-            .unwrap();
+        let sheets = db.assessment(september, after_september).unwrap().sheets;
         let s = sheets.iter().find(|s| s.name == "钱工")?;
         Some(s.lines[0].late_by.clone())
     };

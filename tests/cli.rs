@@ -21,6 +21,10 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Every role: what a first person who does everything in a one-person test office ticks
+/// (issue 19: nobody is given roles silently).
+const EVERY_ROLE: &str = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+
 fn ok(db: &Path, args: &[&str]) -> String {
     let o = genjin(db, args);
     assert!(o.status.success(), "genjin {args:?} failed: {}", stderr(&o));
@@ -263,14 +267,16 @@ fn show_history_withdraw_people_and_backup() {
             "需求收集人,决策组",
         ],
     );
-    // the first person of a fresh database holds every role
-    assert!(ok(&db, &["people"])
-        .contains("李小四\t资讯部\t需求报告人、需求收集人、决策组、产品经理、IT、测试"));
-    ok(
+    // the first person of a fresh database holds the roles ticked, no more (issue 19)
+    assert!(ok(&db, &["people"]).contains("李小四\t资讯部\t需求收集人、决策组\n"));
+    // and may not change their own
+    let o = genjin(
         &db,
-        &["edit-person", "李小四", "--roles", "需求收集人,决策组"],
+        &["edit-person", "李小四", "--roles", "需求收集人,决策组,测试"],
     );
-    assert!(ok(&db, &["people"]).contains("李小四\t资讯部\t需求收集人、决策组"));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不能修改自己的角色"), "{}", stderr(&o));
+    assert!(ok(&db, &["people"]).contains("李小四\t资讯部\t需求收集人、决策组\n"));
     let n = ok(
         &db,
         &[
@@ -635,7 +641,15 @@ fn overdue_filter_keywords_and_late_completion() {
 fn promised(db: &Path) {
     ok(
         db,
-        &["add-person", "--name", "陈主管", "--department", "策划部"],
+        &[
+            "add-person",
+            "--name",
+            "陈主管",
+            "--department",
+            "策划部",
+            "--roles",
+            EVERY_ROLE,
+        ],
     );
     ok(
         db,
@@ -1848,7 +1862,7 @@ fn every_step_from_the_command_line_with_its_time() {
     );
     ok(
         &db,
-        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+        &["add-person", "--name", "测试员小周", "--roles", EVERY_ROLE],
     );
     ok(
         &db,
@@ -2123,8 +2137,7 @@ fn the_assessment_of_a_scripted_month() {
         &db,
         &["add-person", "--name", "孙经理", "--roles", "产品经理"],
     );
-    // (the first person holds every role until trimmed to the collector she is here)
-    ok(&db, &["edit-person", "李小四", "--roles", "需求收集人"]);
+    ok(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
     for requester in ["郭主任", "沈丽"] {
         ok(
             &db,
@@ -2206,9 +2219,24 @@ fn the_assessment_of_a_scripted_month() {
         ],
     );
 
-    let v: serde_json::Value =
-        serde_json::from_str(&ok(&db, &["assessment", "--month", "2014-06", "--json"])).unwrap();
+    // the decision group reads everyone's sheet (issue 19); the collector her own
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["--as", "王总", "assessment", "--month", "2014-06", "--json"],
+    ))
+    .unwrap();
     assert_eq!(v["月份"], "2014-06");
+    assert_eq!(v["本月未结束"], false);
+    let own: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["assessment", "--month", "2014-06", "--json"])).unwrap();
+    assert_eq!(own["仅本人"], true);
+    let names: Vec<&str> = own["人员"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["姓名"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["李小四"], "{own}");
     type Evidence = Vec<(String, String, String)>;
     let people: Vec<(String, u64, bool, Evidence)> = v["人员"]
         .as_array()
@@ -2248,7 +2276,7 @@ fn the_assessment_of_a_scripted_month() {
             "刘小妹".to_string(),
             20,
             false,
-            vec![line("R6", "14061901", "9小时/20")]
+            vec![line("R6", "14061901", "1天/20")]
         )
     );
     let (name, total, no_pay, lines) = &people[1];
@@ -2293,7 +2321,6 @@ fn the_assessment_of_a_scripted_month() {
     );
     assert!(v.to_string().contains("本月未按时 4 次（1–5 次）"), "{v}");
     // the rules are versioned by the day they take effect: June keeps June's rules
-    ok(&db, &["add-person", "--name", "王总", "--roles", "决策组"]);
     let collector = |db: &Path| -> u64 {
         let v: serde_json::Value =
             serde_json::from_str(&ok(db, &["assessment", "--month", "2014-06", "--json"])).unwrap();
@@ -2351,6 +2378,8 @@ fn the_assessment_of_a_scripted_month() {
     ok(
         &db,
         &[
+            "--as",
+            "王总",
             "assessment",
             "--month",
             "2014-06",
@@ -2811,7 +2840,7 @@ fn a_bug_is_reported_reproduced_fixed_or_converted() {
     assert!(stderr(&o).contains("尚未复现"), "{}", stderr(&o));
     ok(
         &db,
-        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+        &["add-person", "--name", "测试员小周", "--roles", EVERY_ROLE],
     );
     ok(
         &db,
@@ -3086,7 +3115,7 @@ fn a_bug_is_triaged_corrected_and_filtered() {
     // the reporter copied when it went into the tracker
     ok(
         &db,
-        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+        &["add-person", "--name", "测试员小周", "--roles", EVERY_ROLE],
     );
     ok(
         &db,
@@ -3157,7 +3186,7 @@ fn an_exported_bug_ledger_imports_back_unchanged() {
     for db in [&a, &b] {
         ok(
             db,
-            &["add-person", "--name", "测试员小周", "--roles", "测试"],
+            &["add-person", "--name", "测试员小周", "--roles", EVERY_ROLE],
         );
     }
     let add = |found: &str, content: &str, extra: &[&str]| {
@@ -3377,7 +3406,7 @@ fn bug_ledgers_export_to_print_in_landscape() {
     }
     ok(
         &db,
-        &["add-person", "--name", "测试员小周", "--roles", "测试"],
+        &["add-person", "--name", "测试员小周", "--roles", EVERY_ROLE],
     );
     ok(
         &db,
@@ -3553,7 +3582,7 @@ fn editable_lists_add_and_hide() {
 fn personal_data_is_erased_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.sqlite3");
-    ok(&db, &["add-person", "--name", "李小四"]);
+    ok(&db, &["add-person", "--name", "李小四", "--roles", EVERY_ROLE]);
     ok(
         &db,
         &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],
@@ -3611,7 +3640,7 @@ fn genjin_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
 fn sign_in_needs_as_and_a_password_once_on() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.sqlite3");
-    ok(&db, &["add-person", "--name", "李小四"]);
+    ok(&db, &["add-person", "--name", "李小四", "--roles", EVERY_ROLE]);
     ok(
         &db,
         &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],

@@ -39,6 +39,7 @@ fn personal_data_is_erased_everywhere_and_the_record_stays() {
         &setup,
         &PersonInput {
             name: "李小四".into(),
+            roles: genjin::domain::people::Role::ALL.to_vec(),
             ..Default::default()
         },
     )

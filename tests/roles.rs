@@ -52,6 +52,7 @@ fn decision(d: Decision) -> DecisionInput {
         at: StepTime {
             happened_at: Some("2014-06-21 10:30".into()),
             version: None,
+            by: None,
         },
     }
 }
@@ -68,13 +69,15 @@ fn bug(reporter: &str) -> BugInput {
     }
 }
 
-/// A database where every action can be done: its first person 管理员 (every role) set it up;
+/// A database where every action can be done: its first person 管理员 (collector: the roles
+/// ticked, nothing more) set it up and gave each role its first holder;
 /// 14061901 is undecided, 14061902 decided 做 with a promised date and a delay filed; bug
 /// B14062001 reported, bug B14062002 reproduced; one person per single role, and 李主管 to sign.
 fn world() -> Db {
     let mut db = Db::open_in_memory().unwrap();
     let boss = Actor::new(None, "管理员", "test", genjin::clock::now());
     add(&mut db, &boss, "管理员", vec![Role::Collector]);
+    // a collector sets up: each role's first holder is theirs to name
     let a = actor_of(&db, "管理员");
     for r in Role::ALL {
         add(&mut db, &a, &format!("只有{}", r.label()), vec![*r]);
@@ -117,6 +120,7 @@ fn world() -> Db {
             at: StepTime {
                 happened_at: Some("2014-06-21 09:00".into()),
                 version: None,
+                by: None,
             },
             ..Default::default()
         },
@@ -274,6 +278,11 @@ fn attempt(action: Action, db: &mut Db, who: &Actor) -> genjin::error::Result<()
             )
             .map(drop)
         }
+        Action::Backup => {
+            let dir = tempfile::tempdir().unwrap();
+            db.backup_as(who, Some(&dir.path().join("copy.sqlite3")))
+                .map(drop)
+        }
         Action::Restore => {
             let dir = tempfile::tempdir().unwrap();
             let copy = dir.path().join("copy.sqlite3");
@@ -324,16 +333,22 @@ fn the_role_matrix_is_enforced_for_every_action() {
     }
 }
 
+/// Issue 19: the first person keeps the roles chosen — one who could not manage people is
+/// refused with what to add, never given roles silently.
 #[test]
-fn a_fresh_database_lets_its_first_person_in_with_every_role() {
+fn a_fresh_database_lets_its_first_person_in_with_the_roles_chosen() {
     let mut db = Db::open_in_memory().unwrap();
     let anyone = Actor::new(None, "命令行", "cli", genjin::clock::now());
     // before anyone is listed, anyone may set up
     db.create_requirement(&anyone, &report("2014-06-19", "一"))
         .unwrap();
-    add(&mut db, &anyone, "李小四", vec![Role::Reporter]);
+    let e = add_checked(&mut db, &anyone, "李小四", vec![Role::Reporter]).unwrap_err();
+    assert_eq!(e.kind(), "invalid");
+    assert!(e.to_string().contains("需求收集人"), "{e}");
+    assert!(db.people().unwrap().is_empty(), "nothing written");
+    add(&mut db, &anyone, "李小四", vec![Role::Collector]);
     let first = db.person_by_name("李小四").unwrap().unwrap();
-    assert_eq!(first.roles, Role::ALL.to_vec(), "every role");
+    assert_eq!(first.roles, vec![Role::Collector], "the roles ticked, no more");
     assert_eq!(db.operator().unwrap().unwrap().id, first.id, "and operates");
     // from then on only listed people act
     let e = db
@@ -350,7 +365,8 @@ fn a_fresh_database_lets_its_first_person_in_with_every_role() {
         vec![Role::Tester]
     );
     assert_eq!(db.operator().unwrap().unwrap().name, "李小四");
-    // the last person who may manage people cannot lock everyone out
+    // the last person who may manage people cannot lock everyone out — nor change their own
+    // roles
     let e = db
         .update_person(
             &li,
@@ -365,7 +381,169 @@ fn a_fresh_database_lets_its_first_person_in_with_every_role() {
         )
         .unwrap_err();
     assert_eq!(e.kind(), "forbidden");
-    assert!(e.to_string().contains("最后一位"), "{e}");
+}
+
+fn person(name: &str, roles: Vec<Role>, version: i64) -> PersonInput {
+    PersonInput {
+        name: name.into(),
+        department: String::new(),
+        roles,
+        active: None,
+        version: Some(version),
+    }
+}
+
+/// Issue 19, rights cannot be raised from below: nobody gives a role whose rights they lack,
+/// changes their own roles, or resets the password of someone holding a role they may not give;
+/// a reporter takes no backup; the decision group's own steps stay theirs.
+#[test]
+fn rights_cannot_be_raised_from_below() {
+    let mut db = world();
+    let collector = actor_of(&db, "只有需求收集人");
+    let me = db.person_by_name("只有需求收集人").unwrap().unwrap();
+    // one's own roles: not even a collector's
+    let e = db
+        .update_person(
+            &collector,
+            me.id,
+            &person(&me.name, vec![Role::Collector, Role::DecisionGroup], me.version),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    assert!(e.to_string().contains("自己的角色"), "{e}");
+    // a role beyond one's rights, to anyone
+    let e = add_checked(&mut db, &collector, "帮手", vec![Role::DecisionGroup]).unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    assert!(e.to_string().contains("决策组"), "{e}");
+    let liu = db.person_by_name("李主管").unwrap().unwrap();
+    for roles in [vec![Role::Tester], vec![Role::It], vec![Role::DecisionGroup]] {
+        let e = db
+            .update_person(&collector, liu.id, &person("李主管", roles.clone(), liu.version))
+            .unwrap_err();
+        assert_eq!(e.kind(), "forbidden", "{roles:?}: {e}");
+    }
+    // what a collector may do anyway, a collector may give
+    add_checked(&mut db, &collector, "新同事", vec![Role::Reporter, Role::ProductManager])
+        .unwrap();
+    // the general manager's password, and anyone's above one's rights
+    let gm = db.person_by_name("只有决策组").unwrap().unwrap();
+    let e = db
+        .set_password(&collector, gm.id, "abcdef12", None)
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    assert!(e.to_string().contains("决策组"), "{e}");
+    // nor take them away: the general manager stays as he is
+    let e = db
+        .update_person(
+            &collector,
+            gm.id,
+            &PersonInput {
+                active: Some(false),
+                ..person(&gm.name, gm.roles.clone(), gm.version)
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    assert!(db.person(gm.id).unwrap().active);
+    // the decision group may give any role, and reset the collector's password
+    let boss = actor_of(&db, "只有决策组");
+    db.update_person(&boss, liu.id, &person("李主管", vec![Role::Tester], liu.version))
+        .unwrap();
+    db.set_password(&boss, me.id, "abcdef12", None).unwrap();
+    // a reporter copies nothing of the whole database
+    let reporter = actor_of(&db, "只有需求报告人");
+    let dir = tempfile::tempdir().unwrap();
+    let e = db
+        .backup_as(&reporter, Some(&dir.path().join("all.sqlite3")))
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden");
+    assert!(!dir.path().join("all.sqlite3").exists());
+    // turning sign-in off is the decision group's once it has members
+    db.set_password(&boss, gm.id, "abcdef12", None).unwrap();
+    db.configure(&boss, "security.sign_in", "on").unwrap();
+    let e = db
+        .configure(&collector, "security.sign_in", "off")
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    db.configure(&boss, "security.sign_in", "off").unwrap();
+}
+
+/// Issue 19: a leader records their own signature at a level they may sign, at their desk.
+#[test]
+fn a_signer_records_their_own_signature() {
+    let mut db = world();
+    let pm = actor_of(&db, "只有产品经理");
+    let id = db.delays(Some("14061902")).unwrap()[0].id;
+    let sign = |level, signer: &str| SignInput {
+        level,
+        opinion: Opinion::Agree,
+        signer: signer.into(),
+        comment: String::new(),
+        date: "2014-07-02".into(),
+        at: StepTime::default(),
+    };
+    // someone else's signature is still the collector's or the decision group's to record
+    let e = db
+        .sign_delay(&pm, id, &sign(SignLevel::Direct, "李主管"))
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden");
+    let v = db
+        .sign_delay(&pm, id, &sign(SignLevel::Direct, "只有产品经理"))
+        .unwrap();
+    assert_eq!(v.signoffs[0].signer, "只有产品经理");
+    assert_eq!(v.signoffs[0].recorded_by, "只有产品经理");
+    // the 总经办 level is still the decision group's, whoever records it
+    let tester = actor_of(&db, "只有测试");
+    let e = db
+        .sign_delay(&tester, id, &sign(SignLevel::Department, "只有测试"))
+        .map(drop);
+    assert!(e.is_ok(), "{e:?}");
+    let it = actor_of(&db, "只有IT");
+    let e = db
+        .sign_delay(&it, id, &sign(SignLevel::GmOffice, "只有IT"))
+        .unwrap_err();
+    assert_eq!(e.kind(), "invalid", "{e}");
+}
+
+/// Issue 19: the month's assessment is read whole by the decision group only; everyone else
+/// reads their own sheet, a collector also the lines charged to no one.
+#[test]
+fn everyone_reads_only_their_own_assessment() {
+    let mut db = world();
+    let pm = actor_of(&db, "只有产品经理");
+    // the promise of 14061902 (2014-07-10) passes undelivered: a product manager's miss
+    db.set_responsible(
+        &actor_of(&db, "管理员"),
+        "14061902",
+        &ResponsibleInput {
+            product_manager: Some("只有产品经理".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let july = genjin::domain::monthly::Month {
+        year: 2014,
+        month: 7,
+    };
+    let later = chrono::NaiveDate::from_ymd_opt(2014, 8, 5)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let boss = actor_of(&db, "只有决策组");
+    let all = db.assessment_for(&boss, july, later).unwrap();
+    assert!(!all.limited);
+    assert!(all.sheets.iter().any(|s| s.name == "只有产品经理"), "{all:?}");
+    let own = db.assessment_for(&pm, july, later).unwrap();
+    assert!(own.limited);
+    assert!(own.sheets.iter().all(|s| s.name == "只有产品经理"));
+    let reporter = actor_of(&db, "只有需求报告人");
+    let theirs = db.assessment_for(&reporter, july, later).unwrap();
+    assert!(theirs.sheets.is_empty(), "{theirs:?}");
+    let stranger = Actor::new(None, "路人甲", "cli", genjin::clock::now());
+    assert_eq!(
+        db.assessment_for(&stranger, july, later).unwrap_err().kind(),
+        "forbidden"
+    );
 }
 
 /// A database where no active person may manage people (made before roles were enforced, or
@@ -377,7 +555,7 @@ fn a_database_without_a_manager_lets_a_listed_person_fix_the_roles() {
     {
         let mut db = Db::open(&path).unwrap();
         let anyone = Actor::new(None, "设置", "test", genjin::clock::now());
-        add(&mut db, &anyone, "李小四", vec![]);
+        add(&mut db, &anyone, "李小四", vec![Role::Collector]);
         let li = actor_of(&db, "李小四");
         add(&mut db, &li, "刘小妹", vec![Role::Reporter]);
     }

@@ -17,6 +17,7 @@ fn decide(d: Decision, g: Option<Grade>, conversion: &str) -> DecisionInput {
         at: StepTime {
             happened_at: Some("2014-06-21 10:45".into()),
             version: None,
+            by: None,
         },
     }
 }
@@ -222,6 +223,7 @@ fn every_step_is_in_the_history_with_who_and_when() {
             at: StepTime {
                 happened_at: Some("2014-06-21T11:00".into()),
                 version: None,
+                by: None,
             },
         },
     )
@@ -716,8 +718,8 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
         )
         .unwrap();
     assert_eq!(p.name, "李小四");
-    // the first person of a fresh database holds every role and operates it
-    assert_eq!(p.roles, Role::ALL.to_vec());
+    // the first person of a fresh database holds the roles ticked (issue 19) and operates it
+    assert_eq!(p.roles, vec![Role::Collector]);
     assert_eq!(db.operator().unwrap().unwrap().id, p.id);
     let li = crate::common::actor_in(&db, "李小四");
     let dup = PersonInput {
@@ -734,9 +736,11 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
     let o = db.add_person(&li, &other).unwrap();
     db.set_operator(o.id).unwrap();
     assert_eq!(db.operator().unwrap().unwrap().id, o.id);
+    // (one's own roles are another's to change: issue 19)
+    let other_li = Actor::new(Some(o.id), "李小四", "test", genjin::clock::now());
     let upd = db
         .update_person(
-            &li,
+            &other_li,
             p.id,
             &PersonInput {
                 name: "李小四".into(),
@@ -762,7 +766,6 @@ fn people_are_unique_per_department_and_edits_are_recorded() {
         version: Some(p.version),
         ..Default::default()
     };
-    let other_li = Actor::new(Some(o.id), "李小四", "test", genjin::clock::now());
     let e = db.update_person(&other_li, p.id, &stale).unwrap_err();
     assert_eq!(e.kind(), "conflict");
     assert!(e.to_string().contains("人员 李小四 已被他人修改"), "{e}");
@@ -776,6 +779,7 @@ fn requirements_link_to_a_known_reporter() {
             &actor(),
             &PersonInput {
                 name: "张三".into(),
+                roles: vec![genjin::domain::people::Role::Collector],
                 ..Default::default()
             },
         )

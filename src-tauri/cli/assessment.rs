@@ -5,7 +5,7 @@ use super::to_json;
 use crate::domain::dates::minute;
 use crate::domain::monthly::Month;
 use crate::error::{Error, Result};
-use crate::store::Db;
+use crate::store::{Actor, Db};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,9 +15,12 @@ pub struct AssessmentArgs {
     /// 月份，例如 2014-06
     #[arg(long)]
     month: String,
-    /// 以 JSON 输出：{月份, 人员: [{姓名, 扣款, 无绩效, 明细: […]}]}
+    /// 以 JSON 输出：{月份, 截至, 本月未结束, 说明, 人员: [{姓名, 扣款, 无绩效, 无绩效原因, 明细: […]}]}
     #[arg(long)]
     json: bool,
+    /// 以此时刻计算（默认现在；本月未结束时只计已经迟了的），例如 "2014-06-21 12:00"
+    #[arg(long)]
+    now: Option<String>,
     /// 导出考核表（.xlsx：合计、明细两页）
     #[arg(long)]
     out: Option<PathBuf>,
@@ -26,16 +29,18 @@ pub struct AssessmentArgs {
     force: bool,
 }
 
-pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()> {
+pub fn assessment(db: &Db, actor: &Actor, a: AssessmentArgs, out: &mut dyn Write) -> Result<()> {
     let month = Month::parse(&a.month).ok_or_else(|| {
         Error::invalid(
             "--month",
             format!("--month“{}”不是月份（例如 2014-06）", a.month),
         )
     })?;
-    let sheets = db.assessment(month)?;
+    let now = super::todo::now_arg(a.now.as_deref())?;
+    let assessed = db.assessment_for(actor, month, now)?;
+    let sheets = &assessed.sheets;
     if let Some(path) = &a.out {
-        let bytes = crate::excel::assessment::assessment_book(&month.label(), &sheets)?;
+        let bytes = crate::excel::assessment::assessment_book(&assessed)?;
         super::export::save(path, &bytes, a.force)?;
         if !a.json {
             writeln!(out, "已导出：{}", path.display())?;
@@ -49,21 +54,33 @@ pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()>
                     "姓名": s.name,
                     "扣款": s.deduction,
                     "无绩效": s.no_performance_pay,
+                    "无绩效原因": s.no_pay_because,
                     "明细": s.lines.iter().map(|l| serde_json::json!({
                         "规则": l.rule,
+                        "规则说明": l.explain,
                         "记录": l.record,
                         "到期": minute(&l.due),
                         "完成": l.done.as_ref().map(minute),
                         "迟了": l.late_by,
+                        "情况": l.reason,
                         "扣款": l.deduction,
+                        "后果": l.consequence,
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        let v = serde_json::json!({ "月份": month.label(), "人员": people });
+        let v = serde_json::json!({
+            "月份": month.label(),
+            "截至": minute(&assessed.until),
+            "本月未结束": assessed.unfinished,
+            "说明": assessed.note,
+            "仅本人": assessed.limited,
+            "人员": people,
+        });
         writeln!(out, "{}", to_json(&v)?)?;
     } else if a.out.is_none() {
-        for s in &sheets {
+        writeln!(out, "{}", assessed.note)?;
+        for s in sheets {
             writeln!(
                 out,
                 "{}\t扣款 {} 元{}\t未按时 {} 项",
@@ -76,6 +93,9 @@ pub fn assessment(db: &Db, a: AssessmentArgs, out: &mut dyn Write) -> Result<()>
                 },
                 s.late_steps
             )?;
+            for why in &s.no_pay_because {
+                writeln!(out, "\t无绩效：{why}")?;
+            }
         }
         writeln!(out, "{} 共 {} 人", month.label(), sheets.len())?;
     }

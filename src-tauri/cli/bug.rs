@@ -222,6 +222,7 @@ fn at(t: Option<String>) -> StepTime {
     StepTime {
         happened_at: t,
         version: None,
+        by: None,
     }
 }
 

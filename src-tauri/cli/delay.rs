@@ -119,6 +119,7 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
                     at: StepTime {
                         happened_at: f.at,
                         version: None,
+                        by: None,
                     },
                     ..Default::default()
                 },
@@ -138,6 +139,7 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
                     at: StepTime {
                         happened_at: s.at,
                         version: None,
+                        by: None,
                     },
                 },
             )?;

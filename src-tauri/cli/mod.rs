@@ -447,7 +447,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Report(a) => report::report(db, actor, a, out),
         Command::Meeting(a) => meeting::meeting(db, actor, a, out),
         Command::Todo(a) => todo::todo(db, a, out),
-        Command::Assessment(a) => assessment::assessment(db, a, out),
+        Command::Assessment(a) => assessment::assessment(db, actor, a, out),
         Command::Rewards(a) => rewards::rewards(db, a, out),
     }
 }

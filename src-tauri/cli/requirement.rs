@@ -58,6 +58,9 @@ pub struct AddArgs {
     /// 备注
     #[arg(long, default_value = "")]
     remark: String,
+    /// 登记时间（默认现在；补录时写实际登记的时间），例如 "2014-06-19 16:30"
+    #[arg(long)]
+    at: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -95,6 +98,9 @@ pub struct DayArgs {
     /// 日期，例如 2014-06-25
     #[arg(long)]
     date: String,
+    /// 由谁完成（他人代录时写明；默认：操作人担任这一步的角色时为操作人）
+    #[arg(long)]
+    by: Option<String>,
     /// 发生时间（默认现在）
     #[arg(long)]
     at: Option<String>,
@@ -126,6 +132,9 @@ pub struct PlanArgs {
     /// 策划文档实际交付日（收到策划文档的日子）
     #[arg(long)]
     delivered: Option<String>,
+    /// 由谁完成（他人代录时写明；默认：操作人担任这一步的角色时为操作人）
+    #[arg(long)]
+    by: Option<String>,
     /// 发生时间（默认现在）
     #[arg(long)]
     at: Option<String>,
@@ -140,6 +149,9 @@ pub struct AcceptanceArgs {
     /// IT 实际验收日
     #[arg(long)]
     actual: Option<String>,
+    /// 由谁完成（他人代录时写明；默认：操作人担任这一步的角色时为操作人）
+    #[arg(long)]
+    by: Option<String>,
     /// 发生时间（默认现在）
     #[arg(long)]
     at: Option<String>,
@@ -194,6 +206,7 @@ pub fn add(db: &mut Db, actor: &Actor, a: AddArgs, out: &mut dyn Write) -> Resul
         overview: a.overview,
         brief: a.summary,
         remark: a.remark,
+        happened_at: a.at,
         ..Default::default()
     };
     let r = db.create_requirement(actor, &input)?;
@@ -223,6 +236,7 @@ pub fn decide(db: &mut Db, actor: &Actor, a: DecideArgs, out: &mut dyn Write) ->
         at: StepTime {
             happened_at: a.at,
             version: None,
+            by: None,
         },
     };
     let r = db.record_decision(actor, &a.number, &input)?;
@@ -237,7 +251,7 @@ pub fn decide(db: &mut Db, actor: &Actor, a: DecideArgs, out: &mut dyn Write) ->
 }
 
 pub fn expect(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> Result<()> {
-    let r = db.record_expected_delivery(actor, &a.number, &day_input(a.date, a.at))?;
+    let r = db.record_expected_delivery(actor, &a.number, &day_input(a.date, a.at, a.by))?;
     writeln!(
         out,
         "{} 预期交付日：{}",
@@ -248,7 +262,7 @@ pub fn expect(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> Re
 }
 
 pub fn complete(db: &mut Db, actor: &Actor, a: DayArgs, out: &mut dyn Write) -> Result<()> {
-    let r = db.record_completion(actor, &a.number, &day_input(a.date, a.at))?;
+    let r = db.record_completion(actor, &a.number, &day_input(a.date, a.at, a.by))?;
     writeln!(
         out,
         "{} 实际交付日：{} 状态：{}",
@@ -298,6 +312,7 @@ pub fn plan(db: &mut Db, actor: &Actor, a: PlanArgs, out: &mut dyn Write) -> Res
             at: StepTime {
                 happened_at: a.at,
                 version: None,
+                by: a.by,
             },
         },
     )?;
@@ -332,6 +347,7 @@ pub fn acceptance(
             at: StepTime {
                 happened_at: a.at,
                 version: None,
+                by: a.by,
             },
         },
     )?;
@@ -421,12 +437,13 @@ fn grade(v: &str) -> Result<Grade> {
     closed(Grade::parse, "grade", "需求分级")(&v.to_uppercase())
 }
 
-fn day_input(date: String, at: Option<String>) -> DeliveryInput {
+fn day_input(date: String, at: Option<String>, by: Option<String>) -> DeliveryInput {
     DeliveryInput {
         date,
         at: StepTime {
             happened_at: at,
             version: None,
+            by,
         },
     }
 }

@@ -137,6 +137,21 @@ where
     .await
 }
 
+/// Reads as the window's operator: what they may see depends on who they are (issue 19: the
+/// assessment).
+async fn read_as<T, F>(state: &AppState, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Db, &Actor) -> Result<T> + Send + 'static,
+{
+    let signed = state.signed_in.clone();
+    blocking(state, move |db| {
+        let actor = operator(db, signed_in(&signed))?;
+        f(db, &actor)
+    })
+    .await
+}
+
 /// Reads what the sign-in itself needs (the app's lists, the people to pick from).
 async fn read_open<T, F>(state: &AppState, f: F) -> Result<T>
 where

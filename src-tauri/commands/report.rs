@@ -1,6 +1,6 @@
 //! The periodic reports in the window: thin commands over `api::exports` and `store::weekly`.
 
-use super::{read, write, Managed};
+use super::{read, read_as, write, Managed};
 use crate::api::exports::{Weekly, WeeklyPreview};
 use crate::error::{Error, Result};
 use crate::store::WeeklySent;
@@ -131,21 +131,29 @@ pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store
     .await
 }
 
-/// The month's assessment (月度考核表), one sheet per person.
+/// The month's assessment (月度考核表) as the operator may read it (issue 19: the decision
+/// group everyone's, others their own), up to now while the month runs.
 #[tauri::command]
 pub async fn assessment_month(
     state: Managed<'_>,
     month: String,
-) -> Result<Vec<crate::domain::assessment::Sheet>> {
-    read(&state, move |db| db.assessment(month_of(&month)?)).await
+) -> Result<crate::domain::assessment::Assessment> {
+    read_as(&state, move |db, a| {
+        db.assessment_for(a, month_of(&month)?, a.now.naive_local())
+    })
+    .await
 }
 
 /// Writes the month's assessment workbook (totals, evidence) to `path`.
 #[tauri::command]
 pub async fn assessment_export(state: Managed<'_>, month: String, path: String) -> Result<String> {
-    read(&state, move |db| {
+    read_as(&state, move |db, a| {
         let m = month_of(&month)?;
-        let bytes = crate::excel::assessment::assessment_book(&m.label(), &db.assessment(m)?)?;
+        let bytes = crate::excel::assessment::assessment_book(&db.assessment_for(
+            a,
+            m,
+            a.now.naive_local(),
+        )?)?;
         crate::excel::save::write_atomic(
             std::path::Path::new(&path),
             &bytes,

@@ -4,7 +4,7 @@
 use super::{read, write, Managed};
 use crate::domain::calendar::DayKind;
 use crate::error::Result;
-use crate::store::{BackupFile, BackupKind, CalendarDay};
+use crate::store::{BackupFile, CalendarDay};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -135,7 +135,7 @@ pub async fn backup_list(state: Managed<'_>) -> Result<Vec<BackupFile>> {
 pub async fn backup_now(state: Managed<'_>) -> Result<String> {
     write(&state, |db, a| {
         Ok(db
-            .backup_now(BackupKind::Manual, a.now)?
+            .backup_as(a, None)?
             .map(|p| p.display().to_string())
             .unwrap_or_default())
     })

@@ -134,14 +134,26 @@ fn charge(rule: Rule) -> Charge {
 /// One line of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Line {
+    /// The rule's label (`R9 记录预期交付日并通知报告人`), or a band's summary.
     pub rule: String,
+    /// The rule in words, with the windows in force (empty for a band's summary).
+    pub explain: String,
     pub record: String,
     pub due: NaiveDateTime,
     pub done: Option<NaiveDateTime>,
+    /// The due and done times as people read them: a day for the steps counted in days
+    /// (`2024-09-09`), else to the minute (`2024-09-10 10:00`); done empty when not done.
+    pub due_text: String,
+    pub done_text: String,
     /// `2小时`, `3天`.
     pub late_by: String,
+    /// What happened, in the rule's words: `次日提交（迟 1 天）`, `至今未告知（已迟 2 天）`.
+    pub reason: String,
     /// In yuan.
     pub deduction: u32,
+    /// What the line costs, and why: `超过承诺交付日 7 天以上 → 当月无绩效`,
+    /// `晚于承诺交付日 1 天以内 → 扣 20 元`, `每次扣 20 元`, `计入收集人本月未按时次数`.
+    pub consequence: String,
 }
 
 /// One person's month.
@@ -151,84 +163,119 @@ pub struct Sheet {
     /// In yuan.
     pub deduction: u32,
     pub no_performance_pay: bool,
+    /// Why there is no performance pay this month (one entry per cause), in words.
+    pub no_pay_because: Vec<String>,
     /// How many steps were missed (the band lines are summaries, not steps).
     pub late_steps: usize,
     pub lines: Vec<Line>,
 }
 
-/// How late, as people say it: minutes under an hour, hours under a day, else days.
-pub fn late_text(minutes: i64) -> String {
-    if minutes < 60 {
-        format!("{}分钟", minutes.max(1))
-    } else if minutes < 24 * 60 {
-        format!("{}小时", (minutes + 59) / 60)
-    } else {
-        format!("{}天", (minutes + 24 * 60 - 1) / (24 * 60))
-    }
+/// A month's assessment: the sheets, and up to when they count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// `2014-06`.
+    pub month: String,
+    /// The moment it counts up to: the month's end, or now while the month runs.
+    pub until: NaiveDateTime,
+    /// The month is not over: only what is already late counts.
+    pub unfinished: bool,
+    /// `截至 2026-12-04 10:00（本月未结束）`, or `2014-06 全月`.
+    pub note: String,
+    /// Only some sheets are shown: the reader's own (the decision group reads everyone's).
+    pub limited: bool,
+    pub sheets: Vec<Sheet>,
 }
 
-/// The month's sheets: every deadline due in `month` that was missed (done after it, or not
-/// done by the month's end), charged to `person_of(deadline)`; people ranked by name.
+/// The month's assessment as of `now`: every deadline due in `month` (up to `now` while the
+/// month runs) that was missed — done after it, or not done by the month's end (by `now`,
+/// counted up to `now`) — charged to `person_of(deadline)`; people ranked by name. Legacy
+/// steps (history brought in by a file, or entered with times before the record came into
+/// Genjin) are never charged. `explain` gives each rule's words.
 pub fn assess(
     month: Month,
     deadlines: &[Deadline],
     person_of: &dyn Fn(&Deadline) -> String,
     a: Amounts,
-) -> Vec<Sheet> {
-    let end = month
+    now: NaiveDateTime,
+    explain: &dyn Fn(Rule) -> String,
+) -> Assessment {
+    let month_end = month
         .last()
         .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
+    let unfinished = now < month_end;
+    let end = if unfinished { now } else { month_end };
     let mut people: std::collections::BTreeMap<String, Sheet> = std::collections::BTreeMap::new();
     let mut bands: std::collections::BTreeMap<(String, bool), u32> =
         std::collections::BTreeMap::new();
     for d in deadlines {
+        if d.legacy {
+            continue;
+        }
         let due = d.assessed_due.unwrap_or(d.due);
-        if !month.contains(due.date()) {
+        if !month.contains(due.date()) || due > end {
             continue;
         }
-        let finished = d.done.unwrap_or(end);
-        if finished <= due || (d.done.is_none() && end <= due) {
+        let Some(late) = d.lateness(due, end) else {
             continue;
-        }
-        let minutes = (finished - due).num_minutes().max(1);
+        };
         let name = person_of(d);
         let sheet = people.entry(name.clone()).or_insert_with(|| Sheet {
             name: name.clone(),
             deduction: 0,
             no_performance_pay: false,
+            no_pay_because: Vec::new(),
             late_steps: 0,
             lines: Vec::new(),
         });
-        let deduction = match charge(d.rule) {
-            Charge::Each => a.per_occurrence,
+        let (deduction, consequence) = match charge(d.rule) {
+            Charge::Each => (a.per_occurrence, format!("每次扣 {} 元", a.per_occurrence)),
             Charge::CollectorBand | Charge::ManagerBand => {
-                *bands
-                    .entry((name.clone(), charge(d.rule) == Charge::CollectorBand))
-                    .or_default() += 1;
-                0
+                let collector = charge(d.rule) == Charge::CollectorBand;
+                *bands.entry((name.clone(), collector)).or_default() += 1;
+                (
+                    0,
+                    format!("计入{}本月未按时次数", band_name(collector)),
+                )
             }
             Charge::Delivery => {
-                let days = (minutes + 24 * 60 - 1) / (24 * 60);
+                let days = late.days();
                 if days <= 1 {
-                    a.late_day
+                    (a.late_day, format!("晚于承诺交付日 1 天以内 → 扣 {} 元", a.late_day))
                 } else if days <= 7 {
-                    a.late_week
+                    (a.late_week, format!("晚于承诺交付日 7 天以内 → 扣 {} 元", a.late_week))
                 } else {
                     sheet.no_performance_pay = true;
-                    0
+                    sheet.no_pay_because.push(format!(
+                        "{}：超过承诺交付日 7 天以上（{}） → 当月无绩效",
+                        d.record,
+                        late.reason(d.rule, d.done.is_some())
+                    ));
+                    (0, "超过承诺交付日 7 天以上 → 当月无绩效".to_string())
                 }
             }
-            Charge::None => 0,
+            Charge::None => (0, "列为证据，制度未规定扣款".to_string()),
+        };
+        let day_or_minute = |t: &NaiveDateTime| {
+            if d.rule.in_days() {
+                super::dates::iso(t.date())
+            } else {
+                super::dates::minute(t)
+            }
         };
         sheet.deduction += deduction;
         sheet.late_steps += 1;
         sheet.lines.push(Line {
             rule: d.rule.label().to_string(),
+            explain: explain(d.rule),
             record: d.record.clone(),
             due,
             done: d.done,
-            late_by: late_text(minutes),
+            due_text: day_or_minute(&due),
+            done_text: d.done.as_ref().map(day_or_minute).unwrap_or_default(),
+            late_by: late.text(),
+            reason: late.reason(d.rule, d.done.is_some()),
             deduction,
+            consequence,
         });
     }
     // the counted bands, one line each
@@ -236,23 +283,31 @@ pub fn assess(
         let Some(sheet) = people.get_mut(&name) else {
             continue; // (a band is only counted for a person with a sheet)
         };
-        let deduction = if n <= a.band_low_max {
-            a.band_low
+        let who = band_name(collector);
+        let (deduction, consequence) = if n <= a.band_low_max {
+            (a.band_low, format!("1–{} 次 → 扣 {} 元", a.band_low_max, a.band_low))
         } else if n <= a.band_mid_max {
-            a.band_mid
+            (
+                a.band_mid,
+                format!(
+                    "{}–{} 次 → 扣 {} 元",
+                    a.band_low_max + 1,
+                    a.band_mid_max,
+                    a.band_mid
+                ),
+            )
         } else {
             sheet.no_performance_pay = true;
-            0
+            sheet.no_pay_because.push(format!(
+                "{who}本月未按时 {n} 次，超过 {} 次 → 当月无绩效",
+                a.band_mid_max
+            ));
+            (0, format!("超过 {} 次 → 当月无绩效", a.band_mid_max))
         };
         sheet.deduction += deduction;
         sheet.lines.push(Line {
             rule: format!(
-                "{}本月未按时 {n} 次（{}）",
-                if collector {
-                    "收集人登记、通知"
-                } else {
-                    "产品经理通知收集人"
-                },
+                "{who}本月未按时 {n} 次（{}）",
                 if n > a.band_mid_max {
                     format!("超过 {} 次：当月无绩效", a.band_mid_max)
                 } else if n > a.band_low_max {
@@ -261,14 +316,46 @@ pub fn assess(
                     format!("1–{} 次", a.band_low_max)
                 }
             ),
+            explain: if collector {
+                "收集人未按时登记（R2）、记录并通知（R5、R9、R11、R14）的次数，每月合计分档扣款"
+                    .to_string()
+            } else {
+                "产品经理未按时给出预期交付日（R8）、告知收集人已完成（R13）的次数，每月合计分档扣款"
+                    .to_string()
+            },
             record: String::new(),
             due: end,
             done: None,
+            due_text: String::new(),
+            done_text: String::new(),
             late_by: String::new(),
+            reason: String::new(),
             deduction,
+            consequence,
         });
     }
-    people.into_values().collect()
+    let note = if unfinished {
+        format!("截至 {}（本月未结束）", super::dates::minute(&now))
+    } else {
+        format!("{} 全月", month.label())
+    };
+    Assessment {
+        month: month.label(),
+        until: end,
+        unfinished,
+        note,
+        limited: false,
+        sheets: people.into_values().collect(),
+    }
+}
+
+/// Whose counted band: the collector's registering and notices, or the product manager's.
+fn band_name(collector: bool) -> &'static str {
+    if collector {
+        "收集人登记、通知"
+    } else {
+        "产品经理通知收集人"
+    }
 }
 
 #[cfg(test)]
@@ -291,10 +378,11 @@ mod tests {
             due: at(due),
             done: done.map(at),
             assessed_due: None,
+            legacy: false,
         }
     }
 
-    fn run(ds: &[Deadline]) -> Vec<Sheet> {
+    fn run_at(ds: &[Deadline], now: &str) -> Assessment {
         assess(
             Month {
                 year: 2014,
@@ -303,7 +391,13 @@ mod tests {
             ds,
             &|d| d.responsible.person.clone(),
             Amounts::from_settings(|_| String::new()),
+            at(now),
+            &|r| r.label().to_string(),
         )
+    }
+
+    fn run(ds: &[Deadline]) -> Vec<Sheet> {
+        run_at(ds, "2014-08-01 09:00").sheets
     }
 
     #[test]
@@ -382,7 +476,10 @@ mod tests {
         let sheets = run(&ds);
         let liu = sheets.iter().find(|s| s.name == "刘小妹").unwrap();
         assert_eq!((liu.deduction, liu.lines.len()), (20, 1));
-        assert_eq!(liu.lines[0].late_by, "10小时");
+        // "the same day": told the next morning is a day late, not "10 hours"
+        assert_eq!(liu.lines[0].late_by, "1天");
+        assert_eq!(liu.lines[0].reason, "次日告知（迟 1 天）");
+        assert_eq!(liu.lines[0].done_text, "2014-06-11");
         let sun = sheets.iter().find(|s| s.name == "孙经理").unwrap();
         assert_eq!(sun.deduction, 120);
         assert!(sun.no_performance_pay, "10 days late by the month's end");
@@ -391,8 +488,54 @@ mod tests {
                 .iter()
                 .map(|l| l.late_by.as_str())
                 .collect::<Vec<_>>(),
-            ["1分钟", "3天", "10天"]
+            ["1天", "3天", "10天"]
         );
+        // the no-pay line says which rule and which step caused it
+        assert_eq!(
+            sun.no_pay_because,
+            ["14060106：超过承诺交付日 7 天以上（至今未交付（已迟 10 天）） → 当月无绩效"]
+        );
+        assert_eq!(
+            sun.lines[2].consequence,
+            "超过承诺交付日 7 天以上 → 当月无绩效"
+        );
+    }
+
+    /// Issue 19: viewed on the 4th, a month counts only what is already late, up to now.
+    #[test]
+    fn an_unfinished_month_counts_only_what_is_already_late() {
+        let ds = [
+            // due on the 11th: not due yet on the 4th
+            late(Rule::Delivery, "14060201", "孙经理", "2014-06-11 23:59", None),
+            // due on the 2nd and open: two days late by the 4th
+            late(Rule::Delivery, "14060202", "孙经理", "2014-06-02 23:59", None),
+            // R5 due an hour ago, not done: late by the hour
+            late(Rule::R5, "14060203", "李小四", "2014-06-04 09:00", None),
+        ];
+        let a = run_at(&ds, "2014-06-04 10:00");
+        assert!(a.unfinished);
+        assert_eq!(a.note, "截至 2014-06-04 10:00（本月未结束）");
+        let sun = a.sheets.iter().find(|s| s.name == "孙经理").unwrap();
+        assert_eq!(sun.lines.len(), 1, "{sun:?}");
+        assert_eq!(sun.lines[0].late_by, "2天");
+        assert!(!sun.no_performance_pay);
+        assert_eq!(sun.deduction, 100);
+        let li = a.sheets.iter().find(|s| s.name == "李小四").unwrap();
+        assert_eq!(li.lines[0].late_by, "1小时");
+        // once over, the month counts to its end, whenever it is run
+        let closed = run_at(&ds, "2014-07-02 08:00");
+        assert!(!closed.unfinished);
+        assert_eq!(closed.note, "2014-06 全月");
+        assert_eq!(closed, run_at(&ds, "2015-01-01 00:00"));
+        let sun = closed.sheets.iter().find(|s| s.name == "孙经理").unwrap();
+        assert!(sun.no_performance_pay);
+    }
+
+    #[test]
+    fn legacy_steps_are_never_charged() {
+        let mut d = late(Rule::Delivery, "14060301", "孙经理", "2014-06-02 23:59", None);
+        d.legacy = true;
+        assert!(run(&[d]).is_empty());
     }
 
     #[test]
@@ -502,13 +645,10 @@ pub fn rewards(
     let mut collector: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     for d in deadlines {
         let due = d.assessed_due.unwrap_or(d.due);
-        if !quarter.contains(due.date()) || due > end {
+        if d.legacy || !quarter.contains(due.date()) || due > end {
             continue;
         }
-        let late = match d.done {
-            Some(done) => done > due,
-            None => end > due,
-        };
+        let late = d.lateness(due, end).is_some();
         let name = person_of(d);
         let e = all.entry(name.clone()).or_default();
         e.0 += 1;

@@ -109,7 +109,7 @@ pub fn parse_moment(input: &str) -> Option<String> {
 
 /// The moment a step happened, as stored: the moment typed (`input`, any spelling
 /// [`parse_moment`] takes) or, when none is given, `now`. Work is often entered later, so a past
-/// moment is normal; one more than five minutes after `now` is refused (field `happened_at`).
+/// moment is normal; one after `now`, even by a minute, is refused (field `happened_at`).
 pub fn happened_at(input: Option<&str>, now: DateTime<FixedOffset>) -> crate::Result<String> {
     let Some(s) = input.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(stamp(now));
@@ -122,10 +122,28 @@ pub fn happened_at(input: Option<&str>, now: DateTime<FixedOffset>) -> crate::Re
     };
     let stored = parse_moment(s).ok_or_else(refused)?;
     let t = DateTime::parse_from_rfc3339(&stored).map_err(|_| refused())?;
-    if t > now + chrono::Duration::minutes(5) {
-        return Err(crate::Error::invalid("happened_at", "发生时间不能晚于现在"));
-    }
+    not_future("happened_at", "发生时间", &t, now)?;
     Ok(stored)
+}
+
+/// Refuses a moment after `now` (issue 19: not even a few minutes; a time typed to the minute
+/// is never later than the minute it is typed in). `field`/`label` name it.
+pub fn not_future(
+    field: &str,
+    label: &str,
+    t: &DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> crate::Result<()> {
+    if *t > now {
+        return Err(crate::Error::invalid(
+            field,
+            format!(
+                "{label}不能晚于现在（{}）",
+                now.naive_local().format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A stored moment as the local time it was written in (the deadlines compare these).

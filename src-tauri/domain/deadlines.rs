@@ -40,6 +40,86 @@ labelled_enum!(
     }
 );
 
+impl Rule {
+    /// Whether lateness is counted in days: the steps whose deadline is a day ("the same day",
+    /// "within 2 days", the promised date) or whose doing the record knows only as a day (a
+    /// report or a bug received on a day). The others ("within the hour", "immediately", the
+    /// 周报 by Friday noon) are counted in minutes and hours (issue 19: a day-only fact is
+    /// never turned into midnight to claim minutes).
+    pub fn in_days(self) -> bool {
+        matches!(
+            self,
+            Rule::R1
+                | Rule::R4
+                | Rule::R6
+                | Rule::R7
+                | Rule::R10
+                | Rule::R12
+                | Rule::Delivery
+                | Rule::B1
+                | Rule::B4
+        )
+    }
+
+    /// What doing the step is called, as in 次日提交 / 至今未告知.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Rule::R1 | Rule::B1 => "提交",
+            Rule::R2 => "发出周报",
+            Rule::R4 | Rule::R7 | Rule::R8 => "预估",
+            Rule::R5 | Rule::R9 | Rule::R11 | Rule::R14 => "记录并通知",
+            Rule::R6 | Rule::R10 | Rule::R12 | Rule::R13 | Rule::B4 => "告知",
+            Rule::Delivery => "交付",
+            Rule::B2 => "提交缺陷跟踪并抄送",
+        }
+    }
+
+    /// The rule in words, with the windows in force: what a manager reads beside the code.
+    pub fn explain(self, w: &Windows) -> String {
+        let hour = span(w.within_hour);
+        let now = span(w.immediately);
+        let days = match w.calendar.mode() {
+            super::calendar::CalendarMode::WorkingDays => "2 个工作日",
+            super::calendar::CalendarMode::CalendarDays => "2 天",
+        };
+        match self {
+            Rule::R1 => format!(
+                "需求报告人须在填报当周的周四 {} 前把需求报告表交给收集人",
+                w.thursday_close.format("%H:%M")
+            ),
+            Rule::R2 => format!(
+                "收集人须在周五 {} 前登记本周收到的需求并把周报发给决策组",
+                w.weekly_by.format("%H:%M")
+            ),
+            Rule::R4 => format!("决策为做或需求转换后 {days}内，产品经理须预估策划文档交付日"),
+            Rule::R5 => format!("决策会后{hour}内，收集人须记录决策结果并通知需求报告人"),
+            Rule::R6 => "需求报告人须在得知决策结果的当天告知需求人".into(),
+            Rule::R7 => format!("收到策划文档后 {days}内，IT 须预估验收日"),
+            Rule::R8 => format!("IT 预估验收日后{hour}内，产品经理须给出预期交付日"),
+            Rule::R9 => format!("产品经理给出预期交付日后{hour}内，收集人须记录并通知需求报告人"),
+            Rule::R10 => "需求报告人须在得知预期交付日的当天告知需求人".into(),
+            Rule::R11 => format!("延期申请批准后{hour}内，收集人须记录延期并通知需求报告人"),
+            Rule::R12 => "需求报告人须在得知延期的当天告知需求人".into(),
+            Rule::R13 => format!("验收后{now}内，产品经理须告知收集人已完成"),
+            Rule::R14 => format!("得知完成后{now}内，收集人须记录完成并通知需求报告人"),
+            Rule::Delivery => "须在承诺的交付日（批准的延期改后的日期）当天或之前交付".into(),
+            Rule::B1 => "需求报告人须在用户发现 Bug 的当天提交".into(),
+            Rule::B2 => format!("测试复现后{now}内，须提交缺陷跟踪系统并抄送报告人"),
+            Rule::B4 => "须在修复结果出来的当天告知用户".into(),
+        }
+    }
+}
+
+/// A window as people say it: ` 1 小时`, ` 30 分钟`.
+fn span(d: Duration) -> String {
+    let m = d.num_minutes();
+    if m % 60 == 0 {
+        format!(" {} 小时", m / 60)
+    } else {
+        format!(" {m} 分钟")
+    }
+}
+
 /// Settings of this module (see `domain::settings`).
 pub const SETTINGS: &[Setting] = &[
     Setting {
@@ -143,6 +223,10 @@ pub struct Deadline {
     /// For the assessment, when it differs from `due`: a promised date moved by a delay filed
     /// after the promise had passed still counts from the promise (SPEC §7).
     pub assessed_due: Option<NaiveDateTime>,
+    /// History, not a task (issue 19): its trigger happened before a legacy file brought the
+    /// record into Genjin, or a legacy file stated it. Never due, on no one's to-do, in no
+    /// month's assessment.
+    pub legacy: bool,
 }
 
 impl Deadline {
@@ -164,16 +248,75 @@ impl Deadline {
             due,
             done,
             assessed_due: None,
+            legacy: false,
         }
     }
 
-    /// Late: done after it was due, or not done and `now` is past it.
+    /// Late: done after it was due, or not done and `now` is past it (in the rule's units: a
+    /// step counted in days is late from the day after its due day).
     pub fn late(&self, now: NaiveDateTime) -> bool {
-        match self.done {
-            Some(d) => d > self.due,
-            None => now > self.due,
+        self.lateness(self.due, now).is_some()
+    }
+
+    /// How late against `due` (the deadline's own, or the one assessed), done or as of `now`:
+    /// `None` when in time.
+    pub fn lateness(&self, due: NaiveDateTime, now: NaiveDateTime) -> Option<Lateness> {
+        let end = self.done.unwrap_or(now);
+        if self.rule.in_days() {
+            let days = (end.date() - due.date()).num_days();
+            (days > 0).then_some(Lateness::Days(days))
+        } else {
+            (end > due).then(|| Lateness::Minutes((end - due).num_minutes().max(1)))
         }
     }
+}
+
+/// How late a step was, in the units of its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lateness {
+    Minutes(i64),
+    Days(i64),
+}
+
+impl Lateness {
+    /// Whole days, rounded up (the promised date's bands: ≤1, ≤7, more).
+    pub fn days(self) -> i64 {
+        match self {
+            Lateness::Days(d) => d,
+            Lateness::Minutes(m) => (m + 24 * 60 - 1) / (24 * 60),
+        }
+    }
+
+    /// `3天`, `2小时`, `30分钟`.
+    pub fn text(self) -> String {
+        match self {
+            Lateness::Days(d) => format!("{d}天"),
+            Lateness::Minutes(m) if m < 60 => format!("{m}分钟"),
+            Lateness::Minutes(m) if m < 24 * 60 => format!("{}小时", (m + 59) / 60),
+            Lateness::Minutes(m) => format!("{}天", (m + 24 * 60 - 1) / (24 * 60)),
+        }
+    }
+
+    /// What happened, in the rule's words: `次日提交（迟 1 天）`, `晚 3 天交付（迟 3 天）`,
+    /// `迟 2小时记录并通知`, `至今未告知（已迟 2 天）`.
+    pub fn reason(self, rule: Rule, done: bool) -> String {
+        let verb = rule.verb();
+        let amount = self.text();
+        if !done {
+            return format!("至今未{verb}（已迟 {}）", spaced(&amount));
+        }
+        match self {
+            Lateness::Days(1) => format!("次日{verb}（迟 1 天）"),
+            Lateness::Days(d) => format!("晚 {d} 天{verb}（迟 {d} 天）"),
+            Lateness::Minutes(_) => format!("迟 {amount}{verb}"),
+        }
+    }
+}
+
+/// `3天` → `3 天` (a count in running text).
+fn spaced(amount: &str) -> String {
+    let digits: String = amount.chars().take_while(char::is_ascii_digit).collect();
+    format!("{digits} {}", &amount[digits.len()..])
 }
 
 /// What a requirement's deadlines depend on: the moments (local time) its steps were recorded
@@ -216,17 +359,48 @@ pub struct RequirementMoments {
     pub told_requester_delay: Option<NaiveDateTime>,
     pub told_reporter_completion: Option<NaiveDateTime>,
     pub withdrawn: bool,
+    /// When a legacy file brought the record into Genjin (`None`: registered here). A step
+    /// whose trigger happened before is history (issue 19); a record registered in Genjin
+    /// keeps every step it records, however far back they are dated (a replay).
+    pub arrived: Option<NaiveDateTime>,
+    /// It came in from a legacy file: its report's own days (R1) are history too.
+    pub imported: bool,
+    /// When the date in force was promised (the expected date recorded, or the delay that
+    /// moved it approved).
+    pub promise_recorded: Option<NaiveDateTime>,
+    /// The triggers a legacy file stated rather than someone recorded in Genjin (`decided`,
+    /// `plan_delivered`, `acceptance_estimated`, `acceptance_actual`, `expected_recorded`,
+    /// `delivered_recorded`, `delay_approved`, `promised`): history as well.
+    pub stated: Vec<&'static str>,
 }
 
-/// A requirement's deadlines (SPEC §6 R4–R14 and the promised date).
+/// A requirement's deadlines (SPEC §6 R4–R14 and the promised date). Each is marked `legacy`
+/// when its trigger is history: it happened before a legacy file brought the record in, or a
+/// legacy file stated it.
 pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadline> {
     if m.withdrawn {
         return Vec::new();
     }
     let mut out = Vec::new();
+    let history = |trigger: &'static str, at: Option<NaiveDateTime>| {
+        m.stated.contains(&trigger) || matches!((at, m.arrived), (Some(t), Some(a)) if t < a)
+    };
     // a step whose trigger has not happened (no due time) has no deadline
-    let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
-        out.extend(due.map(|due| Deadline::new(rule, &m.number, role, person, due, done)));
+    let mut push = |rule,
+                    role: &'static str,
+                    person: &str,
+                    trigger: (&'static str, Option<NaiveDateTime>),
+                    due: Option<NaiveDateTime>,
+                    done| {
+        if let Some(due) = due {
+            let mut d = Deadline::new(rule, &m.number, role, person, due, done);
+            d.legacy = if rule == Rule::R1 {
+                m.imported
+            } else {
+                history(trigger.0, trigger.1)
+            };
+            out.push(d);
+        }
     };
     let same_day = |t: Option<NaiveDateTime>| t.map(|t| Windows::end_of(t.date()));
     let hour = |t: Option<NaiveDateTime>| t.map(|t| t + w.within_hour);
@@ -237,6 +411,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R1,
         "需求报告人",
         &m.reporter,
+        ("reported", None),
         m.reported.map(|r| {
             let thursday = super::weekly::friday_of(r) - Duration::days(1);
             let thursday = if r > thursday {
@@ -250,10 +425,12 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
     );
     // the decision: recorded and told within the hour; the requester told the same day
     let (col, pm, it) = (&m.collector, &m.product_manager, &m.it_owner);
+    let decided = ("decided", m.decided);
     push(
         Rule::R5,
         "需求收集人",
         col,
+        decided,
         hour(m.decided),
         m.told_reporter_decision,
     );
@@ -261,6 +438,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R6,
         "推广部",
         &m.reporter,
+        ("told_reporter_decision", m.told_reporter_decision),
         same_day(m.told_reporter_decision),
         m.told_requester_decision,
     );
@@ -269,6 +447,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
             Rule::R4,
             "产品经理",
             pm,
+            decided,
             m.decided.map(|t| w.days_after(t, 2)),
             m.plan_estimated,
         );
@@ -276,6 +455,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
             Rule::R7,
             "IT",
             it,
+            ("plan_delivered", m.plan_delivered),
             m.plan_delivered.map(|t| w.days_after(t, 2)),
             m.acceptance_estimated,
         );
@@ -283,6 +463,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
             Rule::R8,
             "产品经理",
             pm,
+            ("acceptance_estimated", m.acceptance_estimated),
             hour(m.acceptance_estimated),
             m.expected_recorded,
         );
@@ -290,6 +471,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
             Rule::R13,
             "产品经理",
             pm,
+            ("acceptance_actual", m.acceptance_actual),
             now_(m.acceptance_actual),
             m.delivered_recorded,
         );
@@ -298,6 +480,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R9,
         "需求收集人",
         col,
+        ("expected_recorded", m.expected_recorded),
         hour(m.expected_recorded),
         m.told_reporter_expected,
     );
@@ -305,6 +488,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R10,
         "推广部",
         &m.reporter,
+        ("told_reporter_expected", m.told_reporter_expected),
         same_day(m.told_reporter_expected),
         m.told_requester_expected,
     );
@@ -312,6 +496,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R11,
         "需求收集人",
         col,
+        ("delay_approved", m.delay_approved),
         hour(m.delay_approved),
         m.told_reporter_delay,
     );
@@ -319,6 +504,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R12,
         "推广部",
         &m.reporter,
+        ("told_reporter_delay", m.told_reporter_delay),
         same_day(m.told_reporter_delay),
         m.told_requester_delay,
     );
@@ -326,6 +512,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::R14,
         "需求收集人",
         col,
+        ("delivered_recorded", m.delivered_recorded),
         now_(m.delivered_recorded),
         m.told_reporter_completion,
     );
@@ -334,6 +521,7 @@ pub fn requirement_deadlines(m: &RequirementMoments, w: &Windows) -> Vec<Deadlin
         Rule::Delivery,
         "产品经理",
         pm,
+        ("promised", m.promise_recorded),
         m.promised.map(Windows::end_of),
         // a day, like the promise: delivered any time on the promised day is on time
         m.delivered_day.map(Windows::end_of),
@@ -360,20 +548,39 @@ pub struct BugMoments {
     pub fixed: Option<NaiveDate>,
     pub told_user: Option<NaiveDateTime>,
     pub closed_otherwise: bool,
+    /// When a legacy file brought the bug in (`None`: reported in Genjin), whether one did, and
+    /// the triggers a file stated (`reproduced`, `fixed`). See [`RequirementMoments`].
+    pub arrived: Option<NaiveDateTime>,
+    pub imported: bool,
+    pub stated: Vec<&'static str>,
 }
 
-/// A bug's deadlines (SPEC §6 B1, B2, B4; B3 follows IT's own process).
+/// A bug's deadlines (SPEC §6 B1, B2, B4; B3 follows IT's own process), `legacy` as for a
+/// requirement's.
 pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
     let mut out = Vec::new();
-    // a step whose trigger has not happened (no due time) has no deadline
-    let mut push = |rule, role: &'static str, person: &str, due: Option<NaiveDateTime>, done| {
-        out.extend(due.map(|due| Deadline::new(rule, &b.number, role, person, due, done)));
-    };
     let start = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(0, 0, 0));
+    let history = |trigger: &'static str, at: Option<NaiveDateTime>| {
+        b.stated.contains(&trigger) || matches!((at, b.arrived), (Some(t), Some(a)) if t < a)
+    };
+    // a step whose trigger has not happened (no due time) has no deadline
+    let mut push = |rule,
+                    role: &'static str,
+                    person: &str,
+                    legacy: bool,
+                    due: Option<NaiveDateTime>,
+                    done| {
+        if let Some(due) = due {
+            let mut d = Deadline::new(rule, &b.number, role, person, due, done);
+            d.legacy = legacy;
+            out.push(d);
+        }
+    };
     push(
         Rule::B1,
         "需求报告人",
         &b.reporter,
+        b.imported,
         b.found.map(Windows::end_of),
         start(b.received),
     );
@@ -382,14 +589,19 @@ pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
             Rule::B2,
             "测试",
             &b.tester,
+            history("reproduced", b.reproduced),
             b.reproduced.map(|t| t + w.immediately),
             b.copied,
         );
+        // the fix is a day: its trigger is history only when a file stated it, or the day
+        // was over before the bug came in
+        let fixed_end = b.fixed.map(Windows::end_of);
         push(
             Rule::B4,
             "推广部",
             &b.reporter,
-            b.fixed.map(Windows::end_of),
+            history("fixed", fixed_end),
+            fixed_end,
             b.told_user,
         );
     }
@@ -496,6 +708,86 @@ mod tests {
         assert_eq!(rule(&ds, Rule::R4).due.date(), d("2014-10-08"));
         // R7 from Tuesday 09-30: 10-08, then 10-09
         assert_eq!(rule(&ds, Rule::R7).due.date(), d("2014-10-09"));
+    }
+
+    /// Issue 19: what a legacy file brought in is history — its stated promise and delay, and
+    /// any step dated before the import — while what is recorded in Genjin afterwards counts.
+    #[test]
+    fn imported_history_is_history() {
+        let imported_at = at("2026-12-01 09:00");
+        let m = RequirementMoments {
+            number: "14061914".into(),
+            reporter: "刘小妹".into(),
+            reported: Some(d("2014-06-16")),
+            received: Some(d("2014-06-20")),
+            promised: Some(d("2014-07-25")),
+            delay_approved: Some(imported_at),
+            promise_recorded: Some(imported_at),
+            // a decision typed in afterwards with its 2014 time, and one made after the import
+            decided: Some(at("2014-06-21 10:30")),
+            work: true,
+            arrived: Some(imported_at),
+            imported: true,
+            stated: vec!["delay_approved", "promised"],
+            ..Default::default()
+        };
+        let ds = requirement_deadlines(&m, &windows());
+        for r in [Rule::R1, Rule::R11, Rule::Delivery, Rule::R5, Rule::R4] {
+            assert!(rule(&ds, r).legacy, "{r:?}");
+        }
+        let later = RequirementMoments {
+            decided: Some(at("2026-12-02 10:30")),
+            ..m.clone()
+        };
+        let ds = requirement_deadlines(&later, &windows());
+        assert!(!rule(&ds, Rule::R5).legacy, "decided in Genjin after the import");
+        // registered in Genjin: every step counts, however far back it is dated (a replay)
+        let replay = RequirementMoments {
+            arrived: None,
+            imported: false,
+            stated: Vec::new(),
+            ..m
+        };
+        assert!(requirement_deadlines(&replay, &windows())
+            .iter()
+            .all(|x| !x.legacy));
+    }
+
+    /// Issue 19: a day-only fact is counted in days, never turned into midnight to claim
+    /// minutes: a bug found on the 24th and submitted on the 25th is a day late.
+    #[test]
+    fn day_facts_are_late_in_days() {
+        let b = BugMoments {
+            number: "B14112501".into(),
+            reporter: "刘小妹".into(),
+            found: Some(d("2014-11-24")),
+            received: Some(d("2014-11-25")),
+            ..Default::default()
+        };
+        let b1 = rule(&bug_deadlines(&b, &windows()), Rule::B1).clone();
+        let late = b1.lateness(b1.due, at("2014-12-01 00:00")).unwrap();
+        assert_eq!(late, Lateness::Days(1));
+        assert_eq!(late.text(), "1天");
+        assert_eq!(late.reason(Rule::B1, true), "次日提交（迟 1 天）");
+        // "within the hour" stays in minutes
+        let r5 = Deadline::new(
+            Rule::R5,
+            "x",
+            "需求收集人",
+            "",
+            at("2014-06-21 11:30"),
+            Some(at("2014-06-21 11:40")),
+        );
+        assert_eq!(
+            r5.lateness(r5.due, at("2014-06-22 00:00")),
+            Some(Lateness::Minutes(10))
+        );
+        assert_eq!(Lateness::Minutes(10).reason(Rule::R5, true), "迟 10分钟记录并通知");
+        assert_eq!(
+            Lateness::Days(3).reason(Rule::R6, false),
+            "至今未告知（已迟 3 天）"
+        );
+        assert!(Rule::R9.explain(&windows()).contains("1 小时内"));
     }
 
     #[test]

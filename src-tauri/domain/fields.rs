@@ -12,6 +12,7 @@ const EVENTS: &[(&str, &str)] = &[
     ("restored", "恢复"),
     ("imported", "导入"),
     ("personal_data_erased", "删除个人信息"),
+    ("done_by", "完成人（他人代录）"),
 ];
 
 /// A requirement's fields (附表2 and 附表3). Codes are column names.

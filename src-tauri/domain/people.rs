@@ -37,6 +37,7 @@ labelled_enum!(
         People = "people", "管理人员名单";
         Import = "import", "导入旧表";
         Restore = "restore", "从备份恢复数据库";
+        Backup = "backup", "备份整个数据库";
         Erase = "erase", "删除个人信息";
     }
 );
@@ -70,6 +71,7 @@ impl Action {
             | Action::People
             | Action::Import
             | Action::Restore
+            | Action::Backup
             | Action::Erase => &[Collector, DecisionGroup],
         }
     }
@@ -98,6 +100,29 @@ impl Action {
             _ => "你的角色不能做这一步。",
         }
     }
+}
+
+/// Whether someone holding `mine` may give or take away `role` (issue 19: rights are never
+/// raised from below). The decision group, who answer for the whole process, may hand out any
+/// role; anyone else only a role whose every right they hold themselves (a collector may add
+/// reporters, collectors and product managers, not testers, IT or the decision group). While
+/// no active person holds `role` yet (`held` false: a database being set up), whoever may
+/// manage people may give it to its first holder.
+pub fn may_assign(mine: &[Role], role: Role, held: bool) -> bool {
+    if mine.contains(&Role::DecisionGroup) || (!held && Action::People.allowed(mine)) {
+        return true;
+    }
+    Action::ALL
+        .iter()
+        .filter(|a| a.allowed(&[role]))
+        .all(|a| a.allowed(mine))
+}
+
+/// Whether someone holding `roles` reads everyone's monthly assessment (考核): the decision
+/// group, who decide the pay. Everyone else reads their own sheet (and a collector the lines
+/// charged to no one, to assign them).
+pub fn reads_every_assessment(roles: &[Role]) -> bool {
+    roles.contains(&Role::DecisionGroup)
 }
 
 /// Roles are stored as a comma-separated list of codes, in the canonical order.
@@ -162,6 +187,32 @@ mod tests {
             assert!(Action::Notify.allowed(&[*r]));
         }
         assert!(!Action::Register.allowed(&[]));
+    }
+
+    #[test]
+    fn rights_are_never_raised_from_below() {
+        use Role::*;
+        let held = true;
+        // a collector hands out what a collector can do anyway, nothing beyond it
+        for (role, may) in [
+            (Reporter, true),
+            (Collector, true),
+            (ProductManager, true),
+            (It, false),
+            (Tester, false),
+            (DecisionGroup, false),
+        ] {
+            assert_eq!(may_assign(&[Collector], role, held), may, "{role:?}");
+        }
+        // the decision group may give any role; a reporter none beyond their own
+        assert!(Role::ALL.iter().all(|r| may_assign(&[DecisionGroup], *r, held)));
+        assert!(!may_assign(&[Reporter], Collector, held));
+        assert!(may_assign(&[Reporter], Reporter, held));
+        // a role nobody holds yet: whoever manages people gives it to its first holder
+        assert!(may_assign(&[Collector], DecisionGroup, false));
+        assert!(!may_assign(&[Reporter], DecisionGroup, false));
+        assert!(reads_every_assessment(&[DecisionGroup]));
+        assert!(!reads_every_assessment(&[Collector, ProductManager]));
     }
 
     #[test]

@@ -1,30 +1,38 @@
 //! The 月度考核表 as a workbook (issue 12): one sheet of totals per person, one of the evidence
-//! (every late step with its rule, record, due and done times, how late and the deduction).
+//! (every late step with its rule, the rule in words, record, due and done times, what happened
+//! and the deduction with why). An unfinished month says up to when it counts (issue 19).
 
-use crate::domain::assessment::Sheet;
-use crate::domain::dates::minute;
+use crate::domain::assessment::Assessment;
 use crate::error::Result;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
 use super::failed;
 
-/// The assessment of `month_label` (`2014-06`).
-pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
+/// The assessment `a` as a workbook.
+pub fn assessment_book(a: &Assessment) -> Result<Vec<u8>> {
+    let month_label = &a.month;
+    let sheets = &a.sheets;
     let mut book = Workbook::new();
     let head = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_background_color("#EEF2F5");
     let cell = Format::new().set_border(FormatBorder::Thin);
+    let wrap = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     let title = Format::new().set_bold().set_font_size(14);
     let totals = |ws: &mut rust_xlsxwriter::Worksheet| -> std::result::Result<(), XlsxError> {
         ws.set_name("合计")?;
         ws.write_string_with_format(0, 0, format!("月度考核表（{month_label}）"), &title)?;
+        ws.write_string(1, 0, &a.note)?;
         for (c, (h, w)) in [
             ("姓名", 14.0),
             ("扣款（元）", 12.0),
             ("无绩效", 10.0),
             ("未按时（项）", 12.0),
+            ("无绩效的原因", 60.0),
         ]
         .iter()
         .enumerate()
@@ -38,6 +46,7 @@ pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
             ws.write_number_with_format(r, 1, f64::from(s.deduction), &cell)?;
             ws.write_string_with_format(r, 2, if s.no_performance_pay { "是" } else { "" }, &cell)?;
             ws.write_number_with_format(r, 3, s.late_steps as f64, &cell)?;
+            ws.write_string_with_format(r, 4, s.no_pay_because.join("；"), &cell)?;
         }
         Ok(())
     };
@@ -47,11 +56,13 @@ pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
         let cols = [
             ("姓名", 14.0),
             ("规则", 30.0),
+            ("规则说明", 40.0),
             ("记录", 14.0),
             ("到期", 17.0),
             ("完成", 17.0),
-            ("迟了", 10.0),
+            ("情况", 26.0),
             ("扣款（元）", 10.0),
+            ("后果", 30.0),
         ];
         for (c, (h, w)) in cols.iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;
@@ -62,16 +73,13 @@ pub fn assessment_book(month_label: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
             for l in &s.lines {
                 ws.write_string_with_format(r, 0, &s.name, &cell)?;
                 ws.write_string_with_format(r, 1, &l.rule, &cell)?;
-                ws.write_string_with_format(r, 2, &l.record, &cell)?;
-                ws.write_string_with_format(r, 3, minute(&l.due), &cell)?;
-                ws.write_string_with_format(
-                    r,
-                    4,
-                    l.done.as_ref().map(minute).unwrap_or_default(),
-                    &cell,
-                )?;
-                ws.write_string_with_format(r, 5, &l.late_by, &cell)?;
-                ws.write_number_with_format(r, 6, f64::from(l.deduction), &cell)?;
+                ws.write_string_with_format(r, 2, &l.explain, &wrap)?;
+                ws.write_string_with_format(r, 3, &l.record, &cell)?;
+                ws.write_string_with_format(r, 4, &l.due_text, &cell)?;
+                ws.write_string_with_format(r, 5, &l.done_text, &cell)?;
+                ws.write_string_with_format(r, 6, &l.reason, &wrap)?;
+                ws.write_number_with_format(r, 7, f64::from(l.deduction), &cell)?;
+                ws.write_string_with_format(r, 8, &l.consequence, &wrap)?;
                 r += 1;
             }
         }

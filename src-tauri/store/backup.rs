@@ -150,6 +150,26 @@ impl Db {
         copy_to(&self.conn, dest)
     }
 
+    /// A backup someone asks for (`genjin backup`, 设置 → 立即备份): into `dest`, or into the
+    /// backups folder when none is given. A copy of the whole database holds everyone's data and
+    /// password hashes, so only the roles of `Action::Backup` may take one (issue 19); the
+    /// automatic backups (daily, before imports, upgrades and restores) are taken for everyone.
+    /// `None` for an in-memory database without `dest`.
+    pub fn backup_as(
+        &self,
+        actor: &super::Actor,
+        dest: Option<&Path>,
+    ) -> Result<Option<PathBuf>> {
+        self.allow(actor, crate::domain::people::Action::Backup)?;
+        match dest {
+            Some(dest) => {
+                self.backup_to(dest)?;
+                Ok(Some(dest.to_path_buf()))
+            }
+            None => self.backup_now(BackupKind::Manual, actor.now),
+        }
+    }
+
     /// A backup of `kind` into the backups folder, named by `now`; then only the newest
     /// `backup.keep` of that kind are kept. `None` for an in-memory database.
     pub fn backup_now(

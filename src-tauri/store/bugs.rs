@@ -315,8 +315,17 @@ impl Db {
     ) -> Result<BugView> {
         self.allow(actor, crate::domain::people::Action::ReportBug)?;
         let found = required_day("found_date", "发现日期", &input.found_date)?;
-        let reported = optional_day("received_date", "反馈日期", &input.received_date)?
-            .unwrap_or(actor.today());
+        // reported when (default now): the report day defaults to its day
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        let when_day = dates::day_of_moment(&when).unwrap_or(actor.today());
+        let reported =
+            optional_day("received_date", "反馈日期", &input.received_date)?.unwrap_or(when_day);
+        if when_day < reported {
+            return Err(Error::invalid(
+                "happened_at",
+                format!("登记时间不能早于反馈日期（{}）", dates::chinese(reported)),
+            ));
+        }
         if input.reporter.trim().is_empty() {
             return Err(Error::invalid("reporter", "请填写反馈人"));
         }
@@ -328,7 +337,6 @@ impl Db {
             reported,
             actor.today(),
         )?;
-        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         let files = screenshots
             .iter()
             .map(|(name, bytes)| {

@@ -16,6 +16,14 @@ use std::collections::{HashMap, HashSet};
 
 use dates::local_of_moment as local;
 
+/// When a trigger happened, and whether a legacy file stated it (an import's history row, or
+/// a value no one recorded in Genjin) rather than someone recording it here.
+#[derive(Debug, Clone, Copy)]
+struct Moment {
+    at: NaiveDateTime,
+    stated: bool,
+}
+
 /// The first notice of (step, audience) sent at or after `since`.
 fn first_after(
     notices: &[(String, String, NaiveDateTime)],
@@ -48,13 +56,17 @@ impl Db {
     pub fn deadlines(&self, today: NaiveDate) -> Result<Vec<Deadline>> {
         let w = self.deadline_windows(today)?;
         let conn = self.conn();
-        // history: the first moment each column was given, and the latest decision
-        let mut first: HashMap<(i64, String), NaiveDateTime> = HashMap::new();
-        let mut decided: HashMap<i64, NaiveDateTime> = HashMap::new();
+        // history: the first moment each column was given, and the latest decision — as
+        // recorded in Genjin when it was (a legacy file's statement only when nothing was);
+        // and when each requirement came into Genjin (registered, or imported)
+        let mut first: HashMap<(i64, String), Moment> = HashMap::new();
+        let mut decided: HashMap<i64, Moment> = HashMap::new();
+        let mut promised_at: HashMap<i64, Moment> = HashMap::new();
         let mut created_in_app: HashSet<i64> = HashSet::new();
+        let mut arrived: HashMap<i64, NaiveDateTime> = HashMap::new();
         let mut st = conn.prepare_cached(
-            "SELECT entity_id, field, happened_at FROM history
-             WHERE entity = 'requirement' AND field IN ('created', 'decision',
+            "SELECT entity_id, field, happened_at, recorded_at, origin FROM history
+             WHERE entity = 'requirement' AND field IN ('created', 'imported', 'decision',
                  'plan_estimated_date', 'plan_actual_date', 'it_acceptance_estimated',
                  'it_acceptance_actual', 'expected_delivery', 'actual_delivery')
              ORDER BY id",
@@ -64,20 +76,44 @@ impl Db {
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, field, happened) = row?;
+            let (id, field, happened, recorded, origin) = row?;
             let Some(t) = local(&happened) else { continue };
+            let m = Moment {
+                at: t,
+                stated: origin.starts_with("import:"),
+            };
             match field.as_str() {
                 "created" => {
                     created_in_app.insert(id);
+                    arrived.entry(id).and_modify(|a| *a = (*a).min(t)).or_insert(t);
+                }
+                "imported" => {
+                    if let Some(r) = local(&recorded) {
+                        arrived.entry(id).and_modify(|a| *a = (*a).min(r)).or_insert(r);
+                    }
                 }
                 "decision" => {
-                    decided.insert(id, t);
+                    let e = decided.entry(id).or_insert(m);
+                    if e.stated || !m.stated {
+                        *e = m;
+                    }
                 }
                 _ => {
-                    first.entry((id, field)).or_insert(t);
+                    if field == "expected_delivery" {
+                        let e = promised_at.entry(id).or_insert(m);
+                        if e.stated || !m.stated {
+                            *e = m;
+                        }
+                    }
+                    let e = first.entry((id, field)).or_insert(m);
+                    if e.stated && !m.stated {
+                        *e = m;
+                    }
                 }
             }
         }
@@ -105,23 +141,43 @@ impl Db {
                 _ => {}
             }
         }
-        // the latest approval per requirement, at the moment the 总经办 signed (the history's
-        // time of the step, as `--at` gave it), else when it was recorded (imported delays)
-        let mut approved: HashMap<i64, NaiveDateTime> = HashMap::new();
+        // each approval at the moment the 总经办 signed (the history's time of the step, as
+        // `--at` gave it); a delay no one signed in Genjin was stated by a legacy file
+        let mut approvals: HashMap<i64, (i64, Moment)> = HashMap::new();
         let mut st = conn.prepare_cached(
-            "SELECT d.requirement_id,
-                    coalesce((SELECT max(h.happened_at) FROM history h
-                              WHERE h.entity = 'delay' AND h.entity_id = d.id
-                                AND h.field = 'signoff_gm_office'), d.approved_at)
+            "SELECT d.id, d.requirement_id,
+                    (SELECT max(h.happened_at) FROM history h
+                     WHERE h.entity = 'delay' AND h.entity_id = d.id
+                       AND h.field = 'signoff_gm_office'),
+                    d.approved_at
              FROM delay_applications d
              WHERE d.approved_at IS NOT NULL AND d.withdrawn_at IS NULL",
         )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
         for row in rows {
-            let (req, at) = row?;
-            if let Some(t) = local(&at) {
-                let e = approved.entry(req).or_insert(t);
-                *e = (*e).max(t);
+            let (delay, req, signed, approved_at) = row?;
+            let m = match signed.as_deref().and_then(local) {
+                Some(at) => Moment { at, stated: false },
+                None => match local(&approved_at) {
+                    Some(at) => Moment { at, stated: true },
+                    None => continue,
+                },
+            };
+            approvals.insert(delay, (req, m));
+        }
+        // the latest approval per requirement (R11's trigger)
+        let mut approved: HashMap<i64, Moment> = HashMap::new();
+        for (req, m) in approvals.values() {
+            let e = approved.entry(*req).or_insert(*m);
+            if m.at > e.at {
+                *e = *m;
             }
         }
         let delays = super::delays::facts_by_requirement(conn)?;
@@ -168,20 +224,49 @@ impl Db {
                 reported,
                 (collector, product_manager, it_owner),
             ) = row?;
-            let col = |c: &str| first.get(&(id, c.to_string())).copied();
+            let fact = |c: &str| first.get(&(id, c.to_string())).copied();
+            let col = |c: &str| fact(c).map(|m| m.at);
             let notices = req_notices.remove(&id).unwrap_or_default();
-            let decided_at = decided.get(&id).copied();
+            let decided_at = decided.get(&id).map(|m| m.at);
             let expected_at = col("expected_delivery");
             let delivered_at = col("actual_delivery");
-            let delay_at = approved.get(&id).copied();
+            let delay_at = approved.get(&id).map(|m| m.at);
             let told =
                 |step: &str, audience: &str, since| first_after(&notices, step, audience, since);
             let expected_day = expected.as_deref().and_then(dates::from_iso);
             let own = delays.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-            let promised = in_force(expected_day, own, today).date;
+            let force = in_force(expected_day, own, today);
+            let promised = force.date;
+            // when the date in force was promised: the approval of the delay that set it, else
+            // the expected date as last recorded (a file's statement when no one recorded it)
+            let promise = match force.approved.last() {
+                Some(d) => approvals.get(&d.id).map(|(_, m)| *m),
+                None => promised_at.get(&id).copied(),
+            }
+            .or_else(|| {
+                promised.map(|_| Moment {
+                    at: NaiveDateTime::MIN,
+                    stated: true,
+                })
+            });
             let in_time: Vec<_> = own.iter().filter(|d| !d.filed_late()).cloned().collect();
             let promised_honoured = in_force(expected_day, &in_time, today).date;
             let registered_by = collector.clone();
+            let mut stated: Vec<&'static str> = Vec::new();
+            for (key, m) in [
+                ("decided", decided.get(&id).copied()),
+                ("plan_delivered", fact("plan_actual_date")),
+                ("acceptance_estimated", fact("it_acceptance_estimated")),
+                ("acceptance_actual", fact("it_acceptance_actual")),
+                ("expected_recorded", fact("expected_delivery")),
+                ("delivered_recorded", fact("actual_delivery")),
+                ("delay_approved", approved.get(&id).copied()),
+                ("promised", promise),
+            ] {
+                if m.is_some_and(|m| m.stated) {
+                    stated.push(key);
+                }
+            }
             let m = RequirementMoments {
                 number,
                 reporter,
@@ -215,6 +300,16 @@ impl Db {
                 told_requester_delay: told("delay", "requester", delay_at),
                 told_reporter_completion: told("completion", "reporter", delivered_at),
                 withdrawn: withdrawn.is_some(),
+                // a record registered in Genjin keeps every step it records, however far back
+                // it dates them (a replay); one a legacy file brought in has its history before
+                // the import
+                arrived: arrived
+                    .get(&id)
+                    .copied()
+                    .filter(|_| !created_in_app.contains(&id)),
+                imported: !created_in_app.contains(&id) && arrived.contains_key(&id),
+                promise_recorded: promise.map(|m| m.at),
+                stated,
             };
             out.extend(requirement_deadlines(&m, &w));
             if created_in_app.contains(&id) {
@@ -254,17 +349,55 @@ impl Db {
                 &w,
             ));
         }
-        // bugs
+        // bugs: when the reporter was first copied, when each came into Genjin, and what a
+        // legacy file stated
         let mut copied: HashMap<i64, NaiveDateTime> = HashMap::new();
+        let mut bug_arrived: HashMap<i64, (NaiveDateTime, bool)> = HashMap::new();
+        // per bug and trigger: whether its latest word came from a legacy file
+        let mut bug_said: HashMap<(i64, &'static str), bool> = HashMap::new();
         let mut st = conn.prepare_cached(
-            "SELECT entity_id, happened_at FROM history
-             WHERE entity = 'bug' AND field = 'reporter_copied' AND new_value = '1' ORDER BY id",
+            "SELECT entity_id, field, new_value, happened_at, recorded_at, origin FROM history
+             WHERE entity = 'bug'
+               AND field IN ('reporter_copied', 'created', 'imported', 'reproduced', 'fixed_date')
+             ORDER BY id",
         )?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
         for row in rows {
-            let (id, at) = row?;
-            if let Some(t) = local(&at) {
-                copied.entry(id).or_insert(t);
+            let (id, field, new, happened, recorded, origin) = row?;
+            let from_file = origin.starts_with("import:");
+            match field.as_str() {
+                "reporter_copied" if new.as_deref() == Some("1") => {
+                    if let Some(t) = local(&happened) {
+                        copied.entry(id).or_insert(t);
+                    }
+                }
+                "created" | "imported" => {
+                    let at = if field == "created" { &happened } else { &recorded };
+                    if let Some(t) = local(at) {
+                        let e = bug_arrived.entry(id).or_insert((t, field == "imported"));
+                        if t < e.0 {
+                            *e = (t, field == "imported");
+                        }
+                    }
+                }
+                "reproduced" | "fixed_date" => {
+                    let key = if field == "reproduced" {
+                        "reproduced"
+                    } else {
+                        "fixed"
+                    };
+                    bug_said.insert((id, key), from_file);
+                }
+                _ => {}
             }
         }
         let mut st = conn.prepare_cached(
@@ -322,6 +455,19 @@ impl Db {
                     fixed.and_then(|d| d.and_hms_opt(0, 0, 0)),
                 ),
                 closed_otherwise: req.is_some() || withdrawn.is_some(),
+                arrived: bug_arrived
+                    .get(&id)
+                    .filter(|(_, imported)| *imported)
+                    .map(|(t, _)| *t),
+                imported: bug_arrived.get(&id).is_some_and(|(_, imported)| *imported),
+                stated: {
+                    // a bug a file brought in already reproduced or fixed: the file said so
+                    let imported = bug_arrived.get(&id).is_some_and(|(_, imported)| *imported);
+                    ["reproduced", "fixed"]
+                        .into_iter()
+                        .filter(|k| bug_said.get(&(id, *k)).copied().unwrap_or(imported))
+                        .collect()
+                },
             };
             out.extend(bug_deadlines(&b, &w));
         }
@@ -343,7 +489,11 @@ fn next_weekly_friday(day: NaiveDate) -> NaiveDate {
 /// One line of the to-do (待办): a step not done yet, who is to do it, when it is due.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TodoItem {
-    pub rule: crate::domain::deadlines::Rule,
+    /// The rule's label (`R5 记录决策并通知报告人`).
+    pub rule: String,
+    /// The rule in words, with the windows in force.
+    pub explain: String,
+    /// The record it opens (需求编号, Bug number, `YYYY-MM-DD 周报`).
     pub record: String,
     /// The person responsible, or the holders of the role (、-separated), or the role.
     pub responsible: String,
@@ -354,20 +504,51 @@ pub struct TodoItem {
     pub soon: bool,
 }
 
-/// Who answers for a deadline: the person the record names, else the active holders of its role.
-fn responsible_names(people: &[super::Person], d: &Deadline) -> Vec<String> {
+/// What a collector's to-do page says beside the steps (issue 19): lists to check or to
+/// put right, which are no one's steps and charge no one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// The requirements a legacy register brought in whose promise has passed: to check (the
+    /// register's 旧表逾期 filter lists them).
+    LegacyOverdue,
+    /// A requirement with missed steps no one answers for: to assign (its 详情 → 负责人).
+    Unassigned,
+}
+
+/// One such note.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TodoNote {
+    pub kind: NoteKind,
+    /// `旧表导入的逾期需求 3 条，请核对`.
+    pub text: String,
+    /// Why, and what to do.
+    pub explain: String,
+    /// The requirement it opens (empty: the register's 旧表逾期 filter).
+    pub record: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// The role a deadline names, when it is one of the people list's roles.
+fn role_of(d: &Deadline) -> Option<crate::domain::people::Role> {
     use crate::domain::people::Role;
-    if !d.responsible.person.is_empty() {
-        return vec![d.responsible.person.clone()];
-    }
-    let role = match d.responsible.role {
+    match d.responsible.role {
         "需求收集人" => Some(Role::Collector),
         "产品经理" => Some(Role::ProductManager),
         "IT" => Some(Role::It),
         "测试" => Some(Role::Tester),
         "决策组" => Some(Role::DecisionGroup),
         _ => None,
-    };
+    }
+}
+
+/// Who answers for a deadline: the person the record names, else the active holders of its role.
+fn responsible_names(people: &[super::Person], d: &Deadline) -> Vec<String> {
+    if !d.responsible.person.is_empty() {
+        return vec![d.responsible.person.clone()];
+    }
+    let role = role_of(d);
     people
         .iter()
         .filter(|p| p.active && role.is_some_and(|r| p.roles.contains(&r)))
@@ -375,30 +556,69 @@ fn responsible_names(people: &[super::Person], d: &Deadline) -> Vec<String> {
         .collect()
 }
 
+/// Whom a missed step is charged to: the person named, or the single active holder of its
+/// role; with several holders and no one named, the role (未指定负责人), for the collector to
+/// assign.
+fn charged_to(people: &[super::Person], d: &Deadline) -> String {
+    match responsible_names(people, d).as_slice() {
+        [one] => one.clone(),
+        _ => format!("{}{UNASSIGNED}", d.responsible.role),
+    }
+}
+
+/// How a sheet charged to no one is named: `产品经理（未指定负责人）`.
+pub const UNASSIGNED: &str = "（未指定负责人）";
+
 impl Db {
-    /// The monthly assessment (SPEC §7, `domain::assessment`): each person's late steps of
-    /// `month` with the deductions, the amounts from the `assessment.*` settings. A step whose
-    /// role has no single holder is charged to the role, named so.
+    /// The monthly assessment (SPEC §7, `domain::assessment`) as of `now`: each person's late
+    /// steps of `month` with the deductions, the amounts from the `assessment.*` settings in
+    /// force that month. A month not over yet counts only what is late by `now` (issue 19). A
+    /// step whose role has no single holder is charged to the role, named so.
     pub fn assessment(
         &self,
         month: crate::domain::monthly::Month,
-    ) -> Result<Vec<crate::domain::assessment::Sheet>> {
+        now: NaiveDateTime,
+    ) -> Result<crate::domain::assessment::Assessment> {
         let people = self.people()?;
-        let deadlines = self.deadlines(month.last())?;
+        let day = month.last().min(now.date());
+        let deadlines = self.deadlines(day)?;
         let conn = self.conn();
         // the rules in force that month: re-running an old month gives the same sheet
         let amounts = crate::domain::assessment::Amounts::from_settings(|k| {
             super::settings::value_as_of(conn, k, month.last()).unwrap_or_default()
         });
+        let windows = self.deadline_windows(day)?;
         Ok(crate::domain::assessment::assess(
             month,
             &deadlines,
-            &|d| match responsible_names(&people, d).as_slice() {
-                [one] => one.clone(),
-                _ => format!("{}（未指定负责人）", d.responsible.role),
-            },
+            &|d| charged_to(&people, d),
             amounts,
+            now,
+            &|r| r.explain(&windows),
         ))
+    }
+
+    /// The assessment `actor` may read (issue 19): the decision group reads everyone's; anyone
+    /// else their own sheet — and a collector the sheets charged to no one, to assign them.
+    /// `limited` says so. Errors: `Forbidden` for an actor who is not a listed, active person.
+    pub fn assessment_for(
+        &self,
+        actor: &super::Actor,
+        month: crate::domain::monthly::Month,
+        now: NaiveDateTime,
+    ) -> Result<crate::domain::assessment::Assessment> {
+        use crate::domain::people::{reads_every_assessment, Role};
+        let who = super::people::acting(self.conn(), actor, "查看月度考核")?;
+        let mut a = self.assessment(month, now)?;
+        if let Some((name, roles)) = who {
+            if !reads_every_assessment(&roles) {
+                let collector = roles.contains(&Role::Collector);
+                a.sheets
+                    .retain(|s| s.name == name || (collector && s.name.ends_with(UNASSIGNED)));
+                a.limited = true;
+            }
+        }
+        Ok(a)
     }
 
     /// The reward candidates of a quarter (SPEC §7) with their evidence: people with every step
@@ -472,22 +692,21 @@ impl Db {
         Ok(rewards(
             quarter,
             &deadlines,
-            &|d| match responsible_names(&people, d).as_slice() {
-                [one] => one.clone(),
-                _ => format!("{}（未指定负责人）", d.responsible.role),
-            },
+            &|d| charged_to(&people, d),
             majors,
         ))
     }
 
     /// What is due and overdue at `now` (local time), soonest first; with `person`, only the
-    /// steps that person is responsible for (named on the record, or holding the role).
+    /// steps that person is responsible for (named on the record, or holding the role). Legacy
+    /// steps (issue 19: history a file brought in) are never on it.
     pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
         let people = self.people()?;
         let person = person.map(str::trim).filter(|p| !p.is_empty());
+        let windows = self.deadline_windows(now.date())?;
         let mut out = Vec::new();
         for d in self.deadlines(now.date())? {
-            if d.done.is_some() {
+            if d.done.is_some() || d.legacy {
                 continue;
             }
             let names = responsible_names(&people, &d);
@@ -495,7 +714,8 @@ impl Db {
                 continue;
             }
             out.push(TodoItem {
-                rule: d.rule,
+                rule: d.rule.label().to_string(),
+                explain: d.rule.explain(&windows),
                 record: d.record.clone(),
                 responsible: if names.is_empty() {
                     d.responsible.role.to_string()
@@ -505,6 +725,60 @@ impl Db {
                 due: dates::minute(&d.due),
                 overdue: d.late(now),
                 soon: d.due >= now && d.due - now <= chrono::Duration::hours(1),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The collector's notes beside the to-do at `now` (`person`: whose to-do; the notes are a
+    /// collector's, and everyone's view has them): the requirements a legacy register brought
+    /// in whose promise has passed (to check; no one is charged), and each requirement whose
+    /// missed steps of its collector, product manager or IT no one answers for (to assign).
+    pub fn todo_notes(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoNote>> {
+        use crate::domain::people::Role;
+        let people = self.people()?;
+        let person = person.map(str::trim).filter(|p| !p.is_empty());
+        let collector = |p: &str| {
+            people
+                .iter()
+                .any(|x| x.active && x.name == p && x.roles.contains(&Role::Collector))
+        };
+        if person.is_some_and(|p| !collector(p)) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let legacy = self.legacy_overdue(now.date())?;
+        if legacy > 0 {
+            out.push(TodoNote {
+                kind: NoteKind::LegacyOverdue,
+                text: format!("旧表导入的逾期需求 {legacy} 条，请核对"),
+                explain: "这些需求由旧登记表导入，承诺的交付日已过而没有交付记录：请核对是否已经交付、延期或不再做。它们是导入前的历史，不计入任何人的待办和考核".into(),
+                record: String::new(),
+                count: legacy,
+            });
+        }
+        let mut unassigned: std::collections::BTreeMap<(String, &'static str), u64> =
+            Default::default();
+        for d in self.deadlines(now.date())? {
+            let assignable = matches!(d.responsible.role, "需求收集人" | "产品经理" | "IT")
+                && !d.record.ends_with("周报");
+            if d.legacy || !assignable || !d.late(now) || responsible_names(&people, &d).len() == 1
+            {
+                continue;
+            }
+            *unassigned
+                .entry((d.record.clone(), d.responsible.role))
+                .or_default() += 1;
+        }
+        for ((record, role), n) in unassigned {
+            out.push(TodoNote {
+                kind: NoteKind::Unassigned,
+                text: format!("{record}：{n} 项未按时的事项没有{role}负责，请指定"),
+                explain: format!(
+                    "这条需求没有写明{role}，担任{role}的也不止一人，未按时的事项只能记在“{role}{UNASSIGNED}”名下：请在需求的“详情”中指定负责人"
+                ),
+                record,
+                count: n,
             });
         }
         Ok(out)

@@ -395,15 +395,25 @@ impl Db {
     /// from the day written beside it. The signer must be a known person (总经办: of the decision
     /// group). Errors: `Invalid` naming the field, `NotFound` for an unknown id or signer.
     pub fn sign_delay(&mut self, actor: &Actor, id: i64, input: &SignInput) -> Result<DelayView> {
-        self.allow(actor, crate::domain::people::Action::SignDelay)?;
-        let day = optional_day("date", "签字日期", &input.date)?.unwrap_or(actor.today());
-        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
-        one(self.conn(), id)?; // an unknown id is named before anything else
         let signer_name = if input.signer.trim().is_empty() {
             actor.name.clone()
         } else {
             input.signer.trim().to_string()
         };
+        // a leader records their own signature at their own desk (issue 19); recording
+        // another's from the paper is the collector's or the decision group's
+        if actor.person_id.is_some() && signer_name == actor.name {
+            super::people::acting(
+                self.conn(),
+                actor,
+                crate::domain::people::Action::SignDelay.label(),
+            )?;
+        } else {
+            self.allow(actor, crate::domain::people::Action::SignDelay)?;
+        }
+        let day = optional_day("date", "签字日期", &input.date)?.unwrap_or(actor.today());
+        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+        one(self.conn(), id)?; // an unknown id is named before anything else
         let signer = self.person_by_name(&signer_name)?.ok_or_else(|| {
             Error::invalid(
                 "signer",

@@ -29,7 +29,7 @@ pub use attachments::AttachmentView;
 pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, BackupKind};
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::CalendarDay;
-pub use deadlines::TodoItem;
+pub use deadlines::{NoteKind, TodoItem, TodoNote, UNASSIGNED};
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
@@ -37,7 +37,7 @@ pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
 pub use register::{
     decision_filter, grade_filter, status_filter, RegisterPage, RegisterQuery, RegisterRow,
-    SortKey, StatusFilter, OVERDUE,
+    SortKey, StatusFilter, LEGACY_OVERDUE, OVERDUE,
 };
 pub use requirements::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,

@@ -118,8 +118,18 @@ fn bug_notice(b: &crate::store::BugView) -> crate::domain::notify::BugNotice {
 fn moment_or_now(field: &str, label: &str, input: Option<&str>, now: &str) -> Result<String> {
     match input.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(now.to_string()),
-        Some(s) => dates::parse_moment(s)
-            .ok_or_else(|| Error::invalid(field, format!("{label}“{s}”无法识别"))),
+        Some(s) => {
+            let stored = dates::parse_moment(s)
+                .ok_or_else(|| Error::invalid(field, format!("{label}“{s}”无法识别")))?;
+            // a notice is recorded after it was given, never ahead of it (issue 19)
+            if let (Ok(t), Ok(n)) = (
+                chrono::DateTime::parse_from_rfc3339(&stored),
+                chrono::DateTime::parse_from_rfc3339(now),
+            ) {
+                dates::not_future(field, label, &t, n)?;
+            }
+            Ok(stored)
+        }
     }
 }
 
@@ -561,6 +571,7 @@ mod bug_notice_tests {
                 &Actor::new(None, "管理员", "test", crate::clock::now()),
                 &crate::store::PersonInput {
                     name: "测试员小周".into(),
+                    roles: crate::domain::people::Role::ALL.to_vec(),
                     ..Default::default()
                 },
             )
@@ -606,6 +617,7 @@ mod bug_notice_tests {
                 at: crate::store::StepTime {
                     happened_at: Some("2014-07-02 10:00".into()),
                     version: None,
+                    by: None,
                 },
                 ..Default::default()
             },

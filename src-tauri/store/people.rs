@@ -2,7 +2,9 @@
 
 use super::change::{self, Edit};
 use super::{settings, Actor, Db};
-use crate::domain::people::{check_name, roles_from_codes, roles_to_codes, Action, Role};
+use crate::domain::people::{
+    check_name, may_assign, roles_from_codes, roles_to_codes, Action, Role,
+};
 use crate::error::{Error, Result};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -56,6 +58,11 @@ fn clean(input: &PersonInput) -> Result<(String, String, String)> {
     ))
 }
 
+/// Why a first person must be able to manage people, and what to do (issue 19).
+pub(crate) fn first_person_needs() -> String {
+    "第一位人员要能管理人员名单，之后才能添加其他人：请同时勾选“需求收集人”或“决策组”（命令行：--roles 中加上 需求收集人 或 决策组）。跟进不会替你悄悄加角色".into()
+}
+
 fn duplicate(name: &str, dept: &str) -> Error {
     Error::Conflict(format!("人员“{name}”（{dept}）已存在"))
 }
@@ -65,9 +72,46 @@ fn duplicate(name: &str, dept: &str) -> Error {
 /// of the action's roles (`Action::roles`). Errors: `Forbidden`, naming who, what and which
 /// roles may.
 pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
+    let Some((name, roles)) = acting(conn, actor, action.label())? else {
+        return Ok(());
+    };
+    // a database where no active person may manage people (made before roles were enforced,
+    // or everyone with the role deactivated) would stay locked for good: then any listed,
+    // active person may put the people list right
+    if action == Action::People && !action.allowed(&roles) {
+        let managers: i64 = conn.query_row(
+            "SELECT count(*) FROM people WHERE active = 1
+               AND (',' || roles || ',' LIKE '%,collector,%'
+                    OR ',' || roles || ',' LIKE '%,decision_group,%')",
+            [],
+            |r| r.get(0),
+        )?;
+        if managers == 0 {
+            return Ok(());
+        }
+    }
+    if !action.allowed(&roles) {
+        let may: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
+        return Err(Error::Forbidden(format!(
+            "{name} 没有可以{}的角色（需要：{}）",
+            action.label(),
+            may.join(" 或 ")
+        )));
+    }
+    Ok(())
+}
+
+/// The acting person's name and roles: `None` while no people are listed (anyone may set up);
+/// `Forbidden` for an actor who is not a listed, active person (`what`: what they tried, as
+/// people say it).
+pub(crate) fn acting(
+    conn: &Connection,
+    actor: &Actor,
+    what: &str,
+) -> Result<Option<(String, Vec<Role>)>> {
     let listed: i64 = conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
     if listed == 0 {
-        return Ok(());
+        return Ok(None);
     }
     let who = match actor.person_id {
         Some(id) => conn
@@ -87,41 +131,14 @@ pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<
     };
     let Some((name, roles, active)) = who else {
         return Err(Error::Forbidden(format!(
-            "“{}”不在人员名单中，不能{}。请先在“人员”中登记此人（命令行用 --as 指定已登记的人）",
-            actor.name,
-            action.label()
+            "“{}”不在人员名单中，不能{what}。请先在“人员”中登记此人（命令行用 --as 指定已登记的人）",
+            actor.name
         )));
     };
     if !active {
-        return Err(Error::Forbidden(format!(
-            "{name} 已停用，不能{}",
-            action.label()
-        )));
+        return Err(Error::Forbidden(format!("{name} 已停用，不能{what}")));
     }
-    // a database where no active person may manage people (made before roles were enforced,
-    // or everyone with the role deactivated) would stay locked for good: then any listed,
-    // active person may put the people list right
-    if action == Action::People && !action.allowed(&roles_from_codes(&roles)) {
-        let managers: i64 = conn.query_row(
-            "SELECT count(*) FROM people WHERE active = 1
-               AND (',' || roles || ',' LIKE '%,collector,%'
-                    OR ',' || roles || ',' LIKE '%,decision_group,%')",
-            [],
-            |r| r.get(0),
-        )?;
-        if managers == 0 {
-            return Ok(());
-        }
-    }
-    if !action.allowed(&roles_from_codes(&roles)) {
-        let may: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
-        return Err(Error::Forbidden(format!(
-            "{name} 没有可以{}的角色（需要：{}）",
-            action.label(),
-            may.join(" 或 ")
-        )));
-    }
-    Ok(())
+    Ok(Some((name, roles_from_codes(&roles))))
 }
 
 impl Db {
@@ -183,12 +200,21 @@ impl Db {
             .optional()?)
     }
 
-    /// Adds a person. The first person of a fresh database holds every role and, when no one
-    /// operates the app yet, becomes its operator: a one-person office, a script or a test is
-    /// set up in one step (issue 13). After that only the roles of `Action::People` may add.
+    /// Adds a person with the roles chosen (issue 19: never more). The first person of a fresh
+    /// database must be able to manage people (else nobody could add anyone after them: refused,
+    /// saying which role to add) and, when no one operates the app yet, becomes its operator.
+    /// After that only the roles of `Action::People` may add, and only roles they may give
+    /// (`may_assign`).
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person> {
         let (name, dept, roles) = clean(input)?;
         self.allow(actor, Action::People)?;
+        let first = self.people()?.is_empty();
+        if first && !Action::People.allowed(&input.roles) {
+            return Err(Error::invalid("roles", first_person_needs()));
+        }
+        if !first {
+            self.check_assign(actor, &[], &input.roles)?;
+        }
         let now = actor.stamp();
         let id = self.write(|tx| {
             let exists: bool = tx.query_row(
@@ -199,13 +225,6 @@ impl Db {
             if exists {
                 return Err(duplicate(&name, &dept));
             }
-            let first: bool =
-                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get(0))?;
-            let roles = if first {
-                roles_to_codes(Role::ALL)
-            } else {
-                roles
-            };
             tx.execute(
                 "INSERT INTO people (name, department, roles, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![name, dept, roles, now],
@@ -220,6 +239,43 @@ impl Db {
         self.person(id)
     }
 
+    /// Refuses giving `after` to someone who holds `before` unless the actor may give or take
+    /// away every role that changes, and may touch every role the person holds
+    /// (`may_assign`; issue 19). With no people listed (setting up) anything goes.
+    fn check_assign(&self, actor: &Actor, before: &[Role], after: &[Role]) -> Result<()> {
+        let touched: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| before.contains(r) || after.contains(r))
+            .collect();
+        match self.beyond(actor, &touched)? {
+            None => Ok(()),
+            Some(r) => Err(Error::Forbidden(format!(
+                "{} 不能指定、去掉或改动担任“{}”的人：只有决策组，或自己就有这个角色全部权限的人才可以（权限不能由下往上给）",
+                actor.name,
+                r.label()
+            ))),
+        }
+    }
+
+    /// The first of `roles` the actor may not give (`may_assign`), if any. A role nobody active
+    /// holds yet may be given by whoever manages people; in a database where nobody may manage
+    /// people (see [`allow`]) by anyone listed.
+    pub(crate) fn beyond(&self, actor: &Actor, roles: &[Role]) -> Result<Option<Role>> {
+        let Some(mine) = self.acting_roles(actor)? else {
+            return Ok(None);
+        };
+        let people = self.people()?;
+        let held = |r: Role| people.iter().any(|p| p.active && p.roles.contains(&r));
+        let unmanaged = !people
+            .iter()
+            .any(|p| p.active && Action::People.allowed(&p.roles));
+        Ok(roles
+            .iter()
+            .copied()
+            .find(|r| !may_assign(&mine, *r, held(*r)) && !(unmanaged && !held(*r))))
+    }
+
     /// Edits a person (the roles of `Action::People`). Refused when it would leave no active
     /// person who may manage the people list (no one could ever change roles again).
     pub fn update_person(&mut self, actor: &Actor, id: i64, input: &PersonInput) -> Result<Person> {
@@ -227,6 +283,17 @@ impl Db {
         self.allow(actor, Action::People)?;
         let before = self.person(id)?;
         let active = input.active.unwrap_or(before.active);
+        let new_roles = roles_from_codes(&roles);
+        if actor.person_id == Some(id) {
+            if new_roles != before.roles || active != before.active {
+                return Err(Error::Forbidden(
+                    "不能修改自己的角色，也不能停用自己；请让能管理人员名单的另一人来改".into(),
+                ));
+            }
+        } else {
+            // someone holding a role the actor may not give is not theirs to edit
+            self.check_assign(actor, &before.roles, &new_roles)?;
+        }
         let keeps = active && Action::People.allowed(&roles_from_codes(&roles));
         let others = self
             .people()?

@@ -143,16 +143,32 @@ pub enum StatusFilter {
     Is(Status),
     /// 逾期: overdue now (`domain::requirement::is_overdue` as of the query's day).
     Overdue,
+    /// 旧表逾期: overdue now and brought in by a legacy register (issue 19): history for the
+    /// collector to check, charged to no one.
+    LegacyOverdue,
 }
 
 /// The filter's word for overdue requirements.
 pub const OVERDUE: &str = "逾期";
+
+/// The filter's word for overdue requirements a legacy register brought in.
+pub const LEGACY_OVERDUE: &str = "旧表逾期";
+
+/// SQL true for a requirement `r` a legacy file brought in (imported, never registered in
+/// Genjin).
+const IMPORTED_SQL: &str = "(r.id IN (SELECT entity_id FROM history
+        WHERE entity = 'requirement' AND field = 'imported')
+    AND r.id NOT IN (SELECT entity_id FROM history
+        WHERE entity = 'requirement' AND field = 'created'))";
 
 /// A 需求状态 filter as people type it: a status (label or code), 空 / 未完成 for open ones, or
 /// 逾期 for those overdue now.
 pub fn status_filter(s: &str) -> Result<StatusFilter> {
     if s == OVERDUE || s == "overdue" {
         return Ok(StatusFilter::Overdue);
+    }
+    if s == LEGACY_OVERDUE || s == "legacy_overdue" {
+        return Ok(StatusFilter::LegacyOverdue);
     }
     Status::parse(s)
         .or(if s == "空" || s == "未完成" {
@@ -340,6 +356,11 @@ fn filters(q: &RegisterQuery, today: &str) -> Result<Where> {
                 wh.push(overdue_sql(&p));
                 needs_delays = true;
             }
+            StatusFilter::LegacyOverdue => {
+                let p = bind(&mut ps, Value::Text(today.into()));
+                wh.push(format!("({} AND {IMPORTED_SQL})", overdue_sql(&p)));
+                needs_delays = true;
+            }
         }
     }
     if let Some(s) = nonempty(&q.decision) {
@@ -484,6 +505,17 @@ fn walk(
 impl Db {
     /// One page of the register as of `today` (which decides 逾期: the date in force has
     /// passed and the requirement is not 完成).
+    /// How many requirements a legacy register brought in are overdue on `today` (the
+    /// register's 旧表逾期 filter; the collector's to-do line counts them).
+    pub fn legacy_overdue(&self, today: NaiveDate) -> Result<u64> {
+        let q = RegisterQuery {
+            status: Some(LEGACY_OVERDUE.into()),
+            limit: Some(0),
+            ..Default::default()
+        };
+        Ok(self.register(&q, today)?.total)
+    }
+
     pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
         let today = dates::iso(today);
         let Where {

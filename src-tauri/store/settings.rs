@@ -79,6 +79,38 @@ impl Db {
             )),
             other => other,
         })?;
+        // turning sign-in off opens every account to anyone at the PC: the decision group's
+        // to decide once it has members (issue 19: no way around them)
+        if key == "security.sign_in" && value == "off" && self.sign_in_required()? {
+            let members = self
+                .people()?
+                .iter()
+                .any(|p| p.active && p.roles.contains(&crate::domain::people::Role::DecisionGroup));
+            if members {
+                self.allow(actor, Action::Rules).map_err(|e| match e {
+                    Error::Forbidden(m) => Error::Forbidden(format!(
+                        "关闭登录后任何人都能以别人的名义操作，只有决策组成员可以关闭：{m}"
+                    )),
+                    other => other,
+                })?;
+            }
+        }
+        // the two series must not write the same numbers (B24051001 twice)
+        let other_prefix = match key {
+            "numbering.requirement.prefix" => Some("numbering.bug.prefix"),
+            "numbering.bug.prefix" => Some("numbering.requirement.prefix"),
+            _ => None,
+        };
+        if let Some(other) = other_prefix {
+            if self::value(self.conn(), other)?.trim() == value {
+                return Err(Error::invalid(
+                    key,
+                    format!(
+                        "需求编号和 Bug 编号的前缀不能相同（都是“{value}”），否则两种编号会重复；请换一个前缀"
+                    ),
+                ));
+            }
+        }
         // turning sign-in on without a password of one's own would lock everyone out
         if key == "security.sign_in" && value.trim() == "on" {
             let has = match actor.person_id {

@@ -26,7 +26,8 @@ impl Db {
     }
 
     /// Sets `person_id`'s password: the person themself — giving `current`, their password now,
-    /// when they have one — or someone who may manage people (a reset, without it).
+    /// when they have one — or someone who may manage people and give every role the person
+    /// holds (a reset, without it).
     /// Errors: `Invalid` for a password shorter than `MIN_PASSWORD_CHARS`, `Forbidden` when not
     /// allowed or `current` is wrong, `NotFound` for an unknown person.
     pub fn set_password(
@@ -39,6 +40,16 @@ impl Db {
         let person = self.person(person_id)?;
         if actor.person_id != Some(person_id) {
             self.allow(actor, Action::People)?;
+            // a password opens everything its holder may do: only someone who may give all of
+            // their roles may set it (issue 19)
+            if let Some(r) = self.beyond(actor, &person.roles)? {
+                return Err(Error::Forbidden(format!(
+                    "{} 担任“{}”，{} 没有这个角色的全部权限，不能为其设置密码；请本人或决策组来设置",
+                    person.name,
+                    r.label(),
+                    actor.name
+                )));
+            }
         } else if person.has_password {
             let Some(current) = current else {
                 return Err(Error::invalid("current", "请先输入现在的密码"));

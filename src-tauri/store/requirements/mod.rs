@@ -173,6 +173,17 @@ pub(crate) fn insert(
     check_not_future("received_date", "收到日期", received, actor.today())?;
     let values = report_values(input, Some(received))?;
     let now = actor.stamp();
+    // registered when (default now): never before the report was received
+    let when = dates::happened_at(input.happened_at.as_deref(), actor.now)?;
+    if dates::day_of_moment(&when).is_some_and(|d| d < received) {
+        return Err(Error::invalid(
+            "happened_at",
+            format!(
+                "登记时间不能早于收到日期（{}）",
+                dates::chinese(received)
+            ),
+        ));
+    }
     let number = allocate_number(tx, "requirement", "requirements", received)?;
     let mut cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
     let mut vals: Vec<Value> = values.iter().map(|(_, v)| v.clone()).collect();
@@ -213,7 +224,7 @@ pub(crate) fn insert(
         &REQUIREMENT,
         actor,
         id,
-        &now,
+        &when,
         ("created", None, Some(&number)),
     )?;
     Ok((id, number))
@@ -257,6 +268,7 @@ impl Db {
         let at = StepTime {
             happened_at: None,
             version: input.version,
+            by: None,
         };
         self.step(actor, number, &at, |req| {
             if !received_change.is_empty()
@@ -492,6 +504,7 @@ impl Db {
         let at = StepTime {
             happened_at: Some(when.clone()),
             version: at.version,
+            by: None,
         };
         self.step(actor, number, &at, |_| {
             Ok(vec![
@@ -580,29 +593,35 @@ fn step_in(
     let req = load(tx, number)?;
     change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
     let mut values = plan(&req)?;
-    // the first one of a role to do a step of that role answers for its steps from then on:
-    // the planning and delivery steps are the product manager's, the acceptance date IT's, the
-    // rest (recording a decision, correcting the report) the collector's — so someone holding
-    // several roles is not made IT owner by recording a decision
-    if actor.person_id.is_some() {
-        use crate::domain::people::Role;
-        let has = |prefix: &str| values.iter().any(|(c, _)| c.starts_with(prefix));
-        let (role, col, stored) = if has("it_acceptance") {
-            (Role::It, "it_owner", &req.it_owner)
-        } else if has("plan_") || has("expected_delivery") || has("actual_delivery") {
-            (
-                Role::ProductManager,
-                "product_manager",
-                &req.product_manager,
-            )
-        } else {
-            (Role::Collector, "collector", &req.collector)
-        };
-        let named = values
-            .iter()
-            .any(|(c, _)| ["collector", "product_manager", "it_owner"].contains(c));
-        if stored.is_empty() && !named && holds(tx, actor, role)? {
-            values.push((col, Value::Text(actor.name.clone())));
+    // who did it answers for the step's role on this requirement from then on (issue 19): the
+    // planning and delivery steps are the product manager's, the acceptance date IT's, the rest
+    // (recording a decision, correcting the report) the collector's. The doer is the person
+    // named (`by`, who must hold the role), else the operator when they hold it — never someone
+    // who only typed it in
+    use crate::domain::people::Role;
+    let has = |prefix: &str| values.iter().any(|(c, _)| c.starts_with(prefix));
+    let (role, col, stored) = if has("it_acceptance") {
+        (Role::It, "it_owner", &req.it_owner)
+    } else if has("plan_") || has("expected_delivery") || has("actual_delivery") {
+        (
+            Role::ProductManager,
+            "product_manager",
+            &req.product_manager,
+        )
+    } else {
+        (Role::Collector, "collector", &req.collector)
+    };
+    let doer = match at.by.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(name) => Some(named_doer(tx, name, role)?),
+        None if holds(tx, actor, role)? => Some(actor.name.clone()),
+        None => None,
+    };
+    let named = values
+        .iter()
+        .any(|(c, _)| ["collector", "product_manager", "it_owner"].contains(c));
+    if let Some(doer) = &doer {
+        if stored.is_empty() && !named {
+            values.push((col, Value::Text(doer.clone())));
         }
     }
     if req.withdrawn_at.is_some() {
@@ -610,7 +629,7 @@ fn step_in(
             "需求 {number} 已撤回，请先恢复再修改"
         )));
     }
-    change::apply(
+    let changed = change::apply(
         tx,
         &REQUIREMENT,
         actor,
@@ -623,7 +642,40 @@ fn step_in(
             events: &[("withdrawn_at", Some("withdrawn"))],
         },
     )?;
+    // recorded on someone's behalf: the history names who did it beside who typed it
+    if let Some(doer) = doer.filter(|d| *d != actor.name && !changed.is_empty()) {
+        change::event(tx, &REQUIREMENT, actor, req.id, &when, ("done_by", None, Some(&doer)))?;
+    }
     Ok(())
+}
+
+/// The person named as having done a step of `role`: a listed, active person holding it.
+fn named_doer(tx: &Transaction, name: &str, role: crate::domain::people::Role) -> Result<String> {
+    let roles: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT roles, active FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match roles {
+        None => Err(Error::invalid(
+            "by",
+            format!("“{name}”不在人员名单中，请先在“人员”中登记"),
+        )),
+        Some((_, 0)) => Err(Error::invalid("by", format!("{name} 已停用"))),
+        Some((codes, _)) if !crate::domain::people::roles_from_codes(&codes).contains(&role) => {
+            Err(Error::invalid(
+                "by",
+                format!(
+                    "{name} 不是{}，不能记为这一步的完成人（这一步是{}的）",
+                    role.label(),
+                    role.label()
+                ),
+            ))
+        }
+        Some(_) => Ok(name.to_string()),
+    }
 }
 
 /// A decision's moment and day: checked against the policy first (`check_decision`); the day
@@ -640,6 +692,7 @@ fn decision_time(actor: &Actor, input: &DecisionInput) -> Result<(StepTime, Naiv
         StepTime {
             happened_at: Some(when),
             version: input.at.version,
+            by: input.at.by.clone(),
         },
         day,
     ))

@@ -40,14 +40,21 @@ pub struct RequirementInput {
     pub remark: String,
     /// With an edit: the version the user saw (a stale one is refused).
     pub version: Option<i64>,
+    /// When it was registered (default now): registration is replayed with its time, which
+    /// the 周报 (R2) and the assessment depend on (issue 19).
+    pub happened_at: Option<String>,
 }
 
-/// When a step happened (defaults to now; work is often entered later) and the version seen.
+/// When a step happened (defaults to now; work is often entered later), the version seen, and
+/// who did it when someone records it on their behalf (issue 19: the collector typing in the
+/// product manager's estimate from the meeting notes names the product manager; by default the
+/// operator did it when they hold the step's role).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct StepTime {
     pub happened_at: Option<String>,
     pub version: Option<i64>,
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
