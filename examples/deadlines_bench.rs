@@ -44,7 +44,7 @@ fn main() {
     });
     let month = genjin::domain::monthly::Month::of(now.date());
     time("this month's assessment (月度考核表)", &|| {
-        db.assessment(month).unwrap().len()
+        db.assessment(month, now).unwrap().sheets.len()
     });
     println!("peak RSS: {:.0} MB", bench_util::peak_rss_mb());
 }

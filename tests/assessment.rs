@@ -55,6 +55,7 @@
 //! - 王强: R8 ×5 + R13 ×5 = 10 → the 6–10 band, −50; D3 −100; D4 −100 → −250.
 //! - 钱工: R7 (0). 孙测: B2 (0).
 
+use chrono::Datelike;
 use genjin::domain::calendar::DayKind;
 use genjin::domain::delay::{Opinion, SignLevel};
 use genjin::domain::monthly::Month;
@@ -66,7 +67,6 @@ use genjin::store::{
     NewNotification, PersonInput, PlanInput, ReproduceInput, RequirementInput, ResponsibleInput,
     SignInput, StepTime,
 };
-use chrono::Datelike;
 use std::collections::HashMap;
 
 struct Month2024 {
@@ -739,18 +739,15 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
             .filter(|d| d.overview == "由旧登记表备注导入")
             .count();
     assert!(stated_delays > 0, "the legacy register states delays");
-    assert_eq!(todo_lines(&m.db, now), todo_before, "the to-do is unchanged");
+    assert_eq!(
+        todo_lines(&m.db, now),
+        todo_before,
+        "the to-do is unchanged"
+    );
     assert_eq!(sheet(&m.db, september, after_september), got);
     assert_eq!(sheet(&m.db, this_month, now), this_month_before);
     for month in 1..=12 {
-        let old = sheet(
-            &m.db,
-            Month {
-                year: 2014,
-                month,
-            },
-            now,
-        );
+        let old = sheet(&m.db, Month { year: 2014, month }, now);
         assert!(old.is_empty(), "2014-{month:02}: {old:?}");
     }
     // listed for the collector to check: one note, the register's 旧表逾期 filter
@@ -761,7 +758,10 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
         .iter()
         .find(|n| n.kind == genjin::store::NoteKind::LegacyOverdue)
         .expect("the legacy note");
-    assert_eq!(note.text, format!("旧表导入的逾期需求 {overdue} 条，请核对"));
+    assert_eq!(
+        note.text,
+        format!("旧表导入的逾期需求 {overdue} 条，请核对")
+    );
     assert!(
         m.db.todo_notes(now, Some("刘小妹")).unwrap().is_empty(),
         "a reporter's to-do has no collector's notes"

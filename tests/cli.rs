@@ -3582,7 +3582,10 @@ fn editable_lists_add_and_hide() {
 fn personal_data_is_erased_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.sqlite3");
-    ok(&db, &["add-person", "--name", "李小四", "--roles", EVERY_ROLE]);
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
     ok(
         &db,
         &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],
@@ -3640,7 +3643,10 @@ fn genjin_env(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
 fn sign_in_needs_as_and_a_password_once_on() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.sqlite3");
-    ok(&db, &["add-person", "--name", "李小四", "--roles", EVERY_ROLE]);
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
     ok(
         &db,
         &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],

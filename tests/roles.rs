@@ -348,7 +348,11 @@ fn a_fresh_database_lets_its_first_person_in_with_the_roles_chosen() {
     assert!(db.people().unwrap().is_empty(), "nothing written");
     add(&mut db, &anyone, "李小四", vec![Role::Collector]);
     let first = db.person_by_name("李小四").unwrap().unwrap();
-    assert_eq!(first.roles, vec![Role::Collector], "the roles ticked, no more");
+    assert_eq!(
+        first.roles,
+        vec![Role::Collector],
+        "the roles ticked, no more"
+    );
     assert_eq!(db.operator().unwrap().unwrap().id, first.id, "and operates");
     // from then on only listed people act
     let e = db
@@ -406,7 +410,11 @@ fn rights_cannot_be_raised_from_below() {
         .update_person(
             &collector,
             me.id,
-            &person(&me.name, vec![Role::Collector, Role::DecisionGroup], me.version),
+            &person(
+                &me.name,
+                vec![Role::Collector, Role::DecisionGroup],
+                me.version,
+            ),
         )
         .unwrap_err();
     assert_eq!(e.kind(), "forbidden", "{e}");
@@ -416,15 +424,28 @@ fn rights_cannot_be_raised_from_below() {
     assert_eq!(e.kind(), "forbidden", "{e}");
     assert!(e.to_string().contains("决策组"), "{e}");
     let liu = db.person_by_name("李主管").unwrap().unwrap();
-    for roles in [vec![Role::Tester], vec![Role::It], vec![Role::DecisionGroup]] {
+    for roles in [
+        vec![Role::Tester],
+        vec![Role::It],
+        vec![Role::DecisionGroup],
+    ] {
         let e = db
-            .update_person(&collector, liu.id, &person("李主管", roles.clone(), liu.version))
+            .update_person(
+                &collector,
+                liu.id,
+                &person("李主管", roles.clone(), liu.version),
+            )
             .unwrap_err();
         assert_eq!(e.kind(), "forbidden", "{roles:?}: {e}");
     }
     // what a collector may do anyway, a collector may give
-    add_checked(&mut db, &collector, "新同事", vec![Role::Reporter, Role::ProductManager])
-        .unwrap();
+    add_checked(
+        &mut db,
+        &collector,
+        "新同事",
+        vec![Role::Reporter, Role::ProductManager],
+    )
+    .unwrap();
     // the general manager's password, and anyone's above one's rights
     let gm = db.person_by_name("只有决策组").unwrap().unwrap();
     let e = db
@@ -447,8 +468,12 @@ fn rights_cannot_be_raised_from_below() {
     assert!(db.person(gm.id).unwrap().active);
     // the decision group may give any role, and reset the collector's password
     let boss = actor_of(&db, "只有决策组");
-    db.update_person(&boss, liu.id, &person("李主管", vec![Role::Tester], liu.version))
-        .unwrap();
+    db.update_person(
+        &boss,
+        liu.id,
+        &person("李主管", vec![Role::Tester], liu.version),
+    )
+    .unwrap();
     db.set_password(&boss, me.id, "abcdef12", None).unwrap();
     // a reporter copies nothing of the whole database
     let reporter = actor_of(&db, "只有需求报告人");
@@ -532,7 +557,10 @@ fn everyone_reads_only_their_own_assessment() {
     let boss = actor_of(&db, "只有决策组");
     let all = db.assessment_for(&boss, july, later).unwrap();
     assert!(!all.limited);
-    assert!(all.sheets.iter().any(|s| s.name == "只有产品经理"), "{all:?}");
+    assert!(
+        all.sheets.iter().any(|s| s.name == "只有产品经理"),
+        "{all:?}"
+    );
     let own = db.assessment_for(&pm, july, later).unwrap();
     assert!(own.limited);
     assert!(own.sheets.iter().all(|s| s.name == "只有产品经理"));
@@ -541,7 +569,9 @@ fn everyone_reads_only_their_own_assessment() {
     assert!(theirs.sheets.is_empty(), "{theirs:?}");
     let stranger = Actor::new(None, "路人甲", "cli", genjin::clock::now());
     assert_eq!(
-        db.assessment_for(&stranger, july, later).unwrap_err().kind(),
+        db.assessment_for(&stranger, july, later)
+            .unwrap_err()
+            .kind(),
         "forbidden"
     );
 }

@@ -94,9 +94,9 @@ pub fn backup(db: &Db, actor: &Actor, a: BackupArgs, out: &mut dyn Write) -> Res
         }
         return Ok(());
     }
-    let dest = db.backup_as(actor, a.dest.as_deref())?.ok_or_else(|| {
-        Error::invalid("dest", "内存数据库没有备份文件夹，请给出备份文件路径")
-    })?;
+    let dest = db
+        .backup_as(actor, a.dest.as_deref())?
+        .ok_or_else(|| Error::invalid("dest", "内存数据库没有备份文件夹，请给出备份文件路径"))?;
     writeln!(out, "已备份到 {}", dest.display())?;
     Ok(())
 }

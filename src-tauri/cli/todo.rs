@@ -71,7 +71,10 @@ pub fn todo(db: &Db, a: TodoArgs, out: &mut dyn Write) -> Result<()> {
     for n in db.todo_notes(now, a.person.as_deref())? {
         let how = match n.kind {
             crate::store::NoteKind::LegacyOverdue => {
-                format!("（genjin register --status {}）", crate::store::LEGACY_OVERDUE)
+                format!(
+                    "（genjin register --status {}）",
+                    crate::store::LEGACY_OVERDUE
+                )
             }
             crate::store::NoteKind::Unassigned => format!(
                 "（genjin responsible {} --collector/--product-manager/--it 姓名）",

@@ -232,17 +232,20 @@ pub fn assess(
             Charge::CollectorBand | Charge::ManagerBand => {
                 let collector = charge(d.rule) == Charge::CollectorBand;
                 *bands.entry((name.clone(), collector)).or_default() += 1;
-                (
-                    0,
-                    format!("计入{}本月未按时次数", band_name(collector)),
-                )
+                (0, format!("计入{}本月未按时次数", band_name(collector)))
             }
             Charge::Delivery => {
                 let days = late.days();
                 if days <= 1 {
-                    (a.late_day, format!("晚于承诺交付日 1 天以内 → 扣 {} 元", a.late_day))
+                    (
+                        a.late_day,
+                        format!("晚于承诺交付日 1 天以内 → 扣 {} 元", a.late_day),
+                    )
                 } else if days <= 7 {
-                    (a.late_week, format!("晚于承诺交付日 7 天以内 → 扣 {} 元", a.late_week))
+                    (
+                        a.late_week,
+                        format!("晚于承诺交付日 7 天以内 → 扣 {} 元", a.late_week),
+                    )
                 } else {
                     sheet.no_performance_pay = true;
                     sheet.no_pay_because.push(format!(
@@ -285,7 +288,10 @@ pub fn assess(
         };
         let who = band_name(collector);
         let (deduction, consequence) = if n <= a.band_low_max {
-            (a.band_low, format!("1–{} 次 → 扣 {} 元", a.band_low_max, a.band_low))
+            (
+                a.band_low,
+                format!("1–{} 次 → 扣 {} 元", a.band_low_max, a.band_low),
+            )
         } else if n <= a.band_mid_max {
             (
                 a.band_mid,
@@ -506,9 +512,21 @@ mod tests {
     fn an_unfinished_month_counts_only_what_is_already_late() {
         let ds = [
             // due on the 11th: not due yet on the 4th
-            late(Rule::Delivery, "14060201", "孙经理", "2014-06-11 23:59", None),
+            late(
+                Rule::Delivery,
+                "14060201",
+                "孙经理",
+                "2014-06-11 23:59",
+                None,
+            ),
             // due on the 2nd and open: two days late by the 4th
-            late(Rule::Delivery, "14060202", "孙经理", "2014-06-02 23:59", None),
+            late(
+                Rule::Delivery,
+                "14060202",
+                "孙经理",
+                "2014-06-02 23:59",
+                None,
+            ),
             // R5 due an hour ago, not done: late by the hour
             late(Rule::R5, "14060203", "李小四", "2014-06-04 09:00", None),
         ];
@@ -533,7 +551,13 @@ mod tests {
 
     #[test]
     fn legacy_steps_are_never_charged() {
-        let mut d = late(Rule::Delivery, "14060301", "孙经理", "2014-06-02 23:59", None);
+        let mut d = late(
+            Rule::Delivery,
+            "14060301",
+            "孙经理",
+            "2014-06-02 23:59",
+            None,
+        );
         d.legacy = true;
         assert!(run(&[d]).is_empty());
     }

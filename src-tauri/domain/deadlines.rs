@@ -564,18 +564,14 @@ pub fn bug_deadlines(b: &BugMoments, w: &Windows) -> Vec<Deadline> {
         b.stated.contains(&trigger) || matches!((at, b.arrived), (Some(t), Some(a)) if t < a)
     };
     // a step whose trigger has not happened (no due time) has no deadline
-    let mut push = |rule,
-                    role: &'static str,
-                    person: &str,
-                    legacy: bool,
-                    due: Option<NaiveDateTime>,
-                    done| {
-        if let Some(due) = due {
-            let mut d = Deadline::new(rule, &b.number, role, person, due, done);
-            d.legacy = legacy;
-            out.push(d);
-        }
-    };
+    let mut push =
+        |rule, role: &'static str, person: &str, legacy: bool, due: Option<NaiveDateTime>, done| {
+            if let Some(due) = due {
+                let mut d = Deadline::new(rule, &b.number, role, person, due, done);
+                d.legacy = legacy;
+                out.push(d);
+            }
+        };
     push(
         Rule::B1,
         "需求报告人",
@@ -740,7 +736,10 @@ mod tests {
             ..m.clone()
         };
         let ds = requirement_deadlines(&later, &windows());
-        assert!(!rule(&ds, Rule::R5).legacy, "decided in Genjin after the import");
+        assert!(
+            !rule(&ds, Rule::R5).legacy,
+            "decided in Genjin after the import"
+        );
         // registered in Genjin: every step counts, however far back it is dated (a replay)
         let replay = RequirementMoments {
             arrived: None,
@@ -782,7 +781,10 @@ mod tests {
             r5.lateness(r5.due, at("2014-06-22 00:00")),
             Some(Lateness::Minutes(10))
         );
-        assert_eq!(Lateness::Minutes(10).reason(Rule::R5, true), "迟 10分钟记录并通知");
+        assert_eq!(
+            Lateness::Minutes(10).reason(Rule::R5, true),
+            "迟 10分钟记录并通知"
+        );
         assert_eq!(
             Lateness::Days(3).reason(Rule::R6, false),
             "至今未告知（已迟 3 天）"

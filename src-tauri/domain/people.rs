@@ -205,7 +205,9 @@ mod tests {
             assert_eq!(may_assign(&[Collector], role, held), may, "{role:?}");
         }
         // the decision group may give any role; a reporter none beyond their own
-        assert!(Role::ALL.iter().all(|r| may_assign(&[DecisionGroup], *r, held)));
+        assert!(Role::ALL
+            .iter()
+            .all(|r| may_assign(&[DecisionGroup], *r, held)));
         assert!(!may_assign(&[Reporter], Collector, held));
         assert!(may_assign(&[Reporter], Reporter, held));
         // a role nobody holds yet: whoever manages people gives it to its first holder

@@ -155,11 +155,7 @@ impl Db {
     /// password hashes, so only the roles of `Action::Backup` may take one (issue 19); the
     /// automatic backups (daily, before imports, upgrades and restores) are taken for everyone.
     /// `None` for an in-memory database without `dest`.
-    pub fn backup_as(
-        &self,
-        actor: &super::Actor,
-        dest: Option<&Path>,
-    ) -> Result<Option<PathBuf>> {
+    pub fn backup_as(&self, actor: &super::Actor, dest: Option<&Path>) -> Result<Option<PathBuf>> {
         self.allow(actor, crate::domain::people::Action::Backup)?;
         match dest {
             Some(dest) => {

@@ -90,11 +90,17 @@ impl Db {
             match field.as_str() {
                 "created" => {
                     created_in_app.insert(id);
-                    arrived.entry(id).and_modify(|a| *a = (*a).min(t)).or_insert(t);
+                    arrived
+                        .entry(id)
+                        .and_modify(|a| *a = (*a).min(t))
+                        .or_insert(t);
                 }
                 "imported" => {
                     if let Some(r) = local(&recorded) {
-                        arrived.entry(id).and_modify(|a| *a = (*a).min(r)).or_insert(r);
+                        arrived
+                            .entry(id)
+                            .and_modify(|a| *a = (*a).min(r))
+                            .or_insert(r);
                     }
                 }
                 "decision" => {
@@ -381,7 +387,11 @@ impl Db {
                     }
                 }
                 "created" | "imported" => {
-                    let at = if field == "created" { &happened } else { &recorded };
+                    let at = if field == "created" {
+                        &happened
+                    } else {
+                        &recorded
+                    };
                     if let Some(t) = local(at) {
                         let e = bug_arrived.entry(id).or_insert((t, field == "imported"));
                         if t < e.0 {

@@ -270,10 +270,10 @@ impl Db {
         let unmanaged = !people
             .iter()
             .any(|p| p.active && Action::People.allowed(&p.roles));
-        Ok(roles
-            .iter()
-            .copied()
-            .find(|r| !may_assign(&mine, *r, held(*r)) && !(unmanaged && !held(*r))))
+        Ok(roles.iter().copied().find(|r| {
+            let givable = may_assign(&mine, *r, held(*r)) || (unmanaged && !held(*r));
+            !givable
+        }))
     }
 
     /// Edits a person (the roles of `Action::People`). Refused when it would leave no active

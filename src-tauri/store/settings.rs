@@ -82,10 +82,11 @@ impl Db {
         // turning sign-in off opens every account to anyone at the PC: the decision group's
         // to decide once it has members (issue 19: no way around them)
         if key == "security.sign_in" && value == "off" && self.sign_in_required()? {
-            let members = self
-                .people()?
-                .iter()
-                .any(|p| p.active && p.roles.contains(&crate::domain::people::Role::DecisionGroup));
+            let members = self.people()?.iter().any(|p| {
+                p.active
+                    && p.roles
+                        .contains(&crate::domain::people::Role::DecisionGroup)
+            });
             if members {
                 self.allow(actor, Action::Rules).map_err(|e| match e {
                     Error::Forbidden(m) => Error::Forbidden(format!(

@@ -178,10 +178,7 @@ pub(crate) fn insert(
     if dates::day_of_moment(&when).is_some_and(|d| d < received) {
         return Err(Error::invalid(
             "happened_at",
-            format!(
-                "登记时间不能早于收到日期（{}）",
-                dates::chinese(received)
-            ),
+            format!("登记时间不能早于收到日期（{}）", dates::chinese(received)),
         ));
     }
     let number = allocate_number(tx, "requirement", "requirements", received)?;
@@ -644,7 +641,14 @@ fn step_in(
     )?;
     // recorded on someone's behalf: the history names who did it beside who typed it
     if let Some(doer) = doer.filter(|d| *d != actor.name && !changed.is_empty()) {
-        change::event(tx, &REQUIREMENT, actor, req.id, &when, ("done_by", None, Some(&doer)))?;
+        change::event(
+            tx,
+            &REQUIREMENT,
+            actor,
+            req.id,
+            &when,
+            ("done_by", None, Some(&doer)),
+        )?;
     }
     Ok(())
 }
