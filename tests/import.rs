@@ -30,6 +30,23 @@ fn commit(
     .unwrap()
 }
 
+/// `commit` as a listed person (once people are listed, only they import).
+fn commit_by(
+    db: &mut Db,
+    who: &str,
+    parsed: &genjin::excel::import::Parsed,
+    policy: ConflictPolicy,
+) -> genjin::store::ImportReport {
+    db.import_commit(
+        &crate::common::actor_in(db, who),
+        parsed,
+        policy,
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+}
+
 fn register(db: &Db) -> Vec<genjin::store::RegisterRow> {
     db.register(
         &RegisterQuery {
@@ -1926,4 +1943,193 @@ fn every_cell_of_every_file_is_stored_or_named() {
         .warnings
         .iter()
         .any(|w| w.reason.contains("B3:B5 是合并单元格") && w.reason.contains("周小明")));
+}
+
+/// A requirement registered in Genjin, decided 做 and promised for 2014-07-10, with people to
+/// act; returns the database.
+fn living_requirement() -> Db {
+    use genjin::domain::people::Role;
+    let mut db = Db::open_in_memory().unwrap();
+    let setup = actor();
+    db.add_person(
+        &setup,
+        &genjin::store::PersonInput {
+            name: "李小四".into(),
+            roles: Role::ALL.to_vec(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let li = crate::common::actor_in(&db, "李小四");
+    db.create_requirement(
+        &li,
+        &crate::common::report("2014-06-19", "刘小妹", "郭主任", "问卷自动计分"),
+    )
+    .unwrap();
+    let at = |t: &str| genjin::store::StepTime {
+        happened_at: Some(t.into()),
+        ..Default::default()
+    };
+    db.record_decision(
+        &li,
+        "14061901",
+        &genjin::store::DecisionInput {
+            decision: genjin::domain::requirement::Decision::Do,
+            grade: Some(genjin::domain::requirement::Grade::C),
+            conversion_summary: String::new(),
+            decision_date: String::new(),
+            at: at("2014-06-21 10:30"),
+        },
+    )
+    .unwrap();
+    db.record_expected_delivery(
+        &li,
+        "14061901",
+        &genjin::store::DeliveryInput {
+            date: "2014-07-10".into(),
+            at: at("2014-06-23 10:00"),
+        },
+    )
+    .unwrap();
+    db
+}
+
+/// Issue 19: a file cannot approve a delay. A one-row register whose 备注 says 延期到… for a
+/// requirement that lives in Genjin shows a conflict that is never taken, whatever is chosen;
+/// no delay is filed, the date in force stays.
+#[test]
+fn issue_19_a_file_cannot_approve_a_delay() {
+    let mut db = living_requirement();
+    let file = register_book(
+        &[&["需求编号", "填表人", "需求人", "需求梗概", "备注"]],
+        &[&[
+            "14061901",
+            "刘小妹",
+            "郭主任",
+            "问卷自动计分",
+            "因实现难度大延期到7月25交付",
+        ]],
+    );
+    let parsed = parse(&[Source::new("旧表.xlsx", file)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::TakeFile)
+        .unwrap();
+    let delay = preview
+        .conflicts
+        .iter()
+        .find(|c| c.column == "delay")
+        .expect("the delay is a conflict");
+    assert!(!delay.take, "never taken");
+    assert!(delay.never.contains("决策组"), "{}", delay.never);
+    assert!(delay.incoming.contains("2014-07-25"), "{}", delay.incoming);
+    assert_eq!(preview.updated, 0, "{preview:?}");
+    let done = commit_by(&mut db, "李小四", &parsed, ConflictPolicy::TakeFile);
+    assert!(done
+        .conflicts
+        .iter()
+        .any(|c| c.column == "delay" && !c.take));
+    let r = db.requirement("14061901").unwrap();
+    assert!(r.delays.is_empty(), "{:?}", r.delays);
+    assert_eq!(r.promised_date.as_deref(), Some("2014-07-10"));
+    // a record the file itself brings in keeps the delays it states (its own history)
+    let mut fresh = Db::open_in_memory().unwrap();
+    commit(&mut fresh, &parsed, ConflictPolicy::KeepExisting);
+    assert_eq!(fresh.requirement("14061901").unwrap().delays.len(), 1);
+}
+
+/// Issue 19: a file's row is not another requirement. A legacy row under the same number with
+/// a different reporter, requester and summary is refused as a number clash, both shown; the
+/// requirement registered in Genjin is untouched.
+#[test]
+fn issue_19_a_number_clash_is_refused_with_both_shown() {
+    let mut db = living_requirement();
+    let file = register_book(
+        &[&[
+            "需求编号",
+            "填表人",
+            "需求人",
+            "决策结果",
+            "需求梗概",
+            "实际交付日",
+        ]],
+        &[&["14061901", "张三", "李明", "不做", "app视频会议系统", ""]],
+    );
+    let parsed = parse(&[Source::new("旧表.xlsx", file)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::TakeFile)
+        .unwrap();
+    assert_eq!((preview.updated, preview.created), (0, 0), "{preview:?}");
+    let refused = preview
+        .rejected
+        .iter()
+        .find(|r| r.reason.contains("编号冲突"))
+        .expect("refused as a clash");
+    for shown in [
+        "张三",
+        "李明",
+        "app视频会议系统",
+        "刘小妹",
+        "郭主任",
+        "问卷自动计分",
+    ] {
+        assert!(refused.reason.contains(shown), "{}", refused.reason);
+    }
+    let done = commit_by(&mut db, "李小四", &parsed, ConflictPolicy::TakeFile);
+    assert!(done.rejected.iter().any(|r| r.reason.contains("编号冲突")));
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(
+        (r.reporter.as_str(), r.decision.map(|d| d.label())),
+        ("刘小妹", Some("做"))
+    );
+    // the same requirement with a corrected summary is still the same requirement
+    let file = register_book(
+        &[&["需求编号", "填表人", "需求人", "需求梗概"]],
+        &[&["14061901", "刘小妹", "郭主任", "问卷 自动计分 功能"]],
+    );
+    let parsed = parse(&[Source::new("旧表2.xlsx", file)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::KeepExisting)
+        .unwrap();
+    assert!(preview.rejected.is_empty(), "{:?}", preview.rejected);
+}
+
+/// Issue 19: values a file fills into a requirement living in Genjin are the file's history: a
+/// promise filled in by an import is not a step someone took at the import's hour.
+#[test]
+fn issue_19_values_a_file_fills_in_are_not_steps_taken_at_the_import() {
+    let mut db = living_requirement();
+    let file = register_book(
+        &[&["需求编号", "填表人", "需求人", "需求梗概", "实际交付日"]],
+        &[&["14061901", "刘小妹", "郭主任", "问卷自动计分", "20140709"]],
+    );
+    let now = genjin::clock::now().naive_local();
+    let before: Vec<String> = db
+        .todo(now, None)
+        .unwrap()
+        .into_iter()
+        .map(|i| format!("{} {}", i.rule, i.record))
+        .collect();
+    commit_by(
+        &mut db,
+        "李小四",
+        &parse(&[Source::new("旧表.xlsx", file)], &[]),
+        ConflictPolicy::KeepExisting,
+    );
+    assert_eq!(
+        db.requirement("14061901")
+            .unwrap()
+            .actual_delivery
+            .as_deref(),
+        Some("2014-07-09")
+    );
+    let after: Vec<String> = db
+        .todo(now, None)
+        .unwrap()
+        .into_iter()
+        .map(|i| format!("{} {}", i.rule, i.record))
+        .collect();
+    // the delivery the file states closes the promise; R14 (record completion and tell the
+    // reporter within the hour) is not due an hour after the import
+    assert!(!after.iter().any(|l| l.starts_with("R14")), "{after:?}");
+    assert!(after.len() < before.len(), "{before:?} → {after:?}");
 }

@@ -909,6 +909,7 @@ pub(crate) fn import_bugs(
                     number: rec.number.clone(),
                     column: col.to_string(),
                     take,
+                    never: String::new(),
                     field: fields::label("bug", col).to_string(),
                     existing: fields::display("bug", col, old.as_deref().unwrap_or_default()),
                     incoming: fields::display("bug", col, new),

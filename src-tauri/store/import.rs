@@ -68,6 +68,10 @@ pub struct Conflict {
     pub column: String,
     /// Whether the file's value will be (or was) taken.
     pub take: bool,
+    /// Why the file's value can never be taken, whatever is chosen (empty: it may be): a delay
+    /// a file states for a requirement that lives in Genjin needs the decision group's
+    /// signatures (issue 19).
+    pub never: String,
     pub field: String,
     pub existing: String,
     pub incoming: String,
@@ -142,14 +146,87 @@ enum Outcome {
         delays: Vec<(chrono::NaiveDate, String)>,
     },
     Unchanged,
+    /// The file's row is another requirement under a number already used: refused (issue 19).
+    Clash(Rejection),
+}
+
+/// Text as the identity check compares it: full-width forms half-width, no spaces.
+fn same_text(a: &str, b: &str) -> bool {
+    let f = |t: &str| -> String {
+        crate::domain::dates::normalize_width(t)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let (a, b) = (f(a), f(b));
+    a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a)
+}
+
+/// Whether a file's row is a different requirement than the one stored under its number
+/// (issue 19): a different person (填表人 or 需求人) *and* a different text (需求梗概, else 概述)
+/// — a typo or a later correction of one of them is the same requirement. `None` when it is.
+fn clash(conn: &Connection, id: i64, rec: &Record) -> Result<Option<String>> {
+    let (reporter, requester, brief, overview): (String, String, String, String) = conn
+        .prepare_cached(
+            "SELECT reporter, requester, brief, overview FROM requirements WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let theirs = |col: &str| rec.value(col).unwrap_or("").trim().to_string();
+    let person = |stored: &str, col: &str| {
+        let file = theirs(col);
+        !stored.trim().is_empty()
+            && stored.trim() != crate::domain::privacy::ERASED
+            && !file.is_empty()
+            && !same_text(stored, &file)
+    };
+    let other_person = person(&reporter, "reporter") || person(&requester, "requester");
+    let (stored_text, file_text) = if !brief.trim().is_empty() && !theirs("brief").is_empty() {
+        (brief.clone(), theirs("brief"))
+    } else {
+        (overview.clone(), theirs("overview"))
+    };
+    let other_text = !stored_text.trim().is_empty()
+        && !file_text.is_empty()
+        && !same_text(&stored_text, &file_text);
+    if !(other_person && other_text) {
+        return Ok(None);
+    }
+    let show = |reporter: &str, requester: &str, text: &str| {
+        format!(
+            "填表人 {}，需求人 {}，梗概“{}”",
+            if reporter.trim().is_empty() {
+                "—"
+            } else {
+                reporter.trim()
+            },
+            if requester.trim().is_empty() {
+                "—"
+            } else {
+                requester.trim()
+            },
+            text.trim()
+        )
+    };
+    Ok(Some(format!(
+        "编号冲突：文件中的 {} 是另一条需求（{}），而跟进中已登记的 {} 是（{}）；未导入这一行。请核对编号，如确是新需求请另行登记",
+        rec.number,
+        show(&theirs("reporter"), &theirs("requester"), &file_text),
+        rec.number,
+        show(&reporter, &requester, &stored_text)
+    )))
 }
 
 /// Compares one record with the database. Conflicts are values both have that differ.
+/// `brought_here`: the record was created by this same import (its delays are the file's own
+/// history); otherwise it lives in Genjin and a delay the file states is a conflict that is
+/// never applied (issue 19: a file cannot approve a delay).
 fn diff(
     conn: &Connection,
     rec: &Record,
     choices: &ConflictChoices,
     conflicts: &mut Vec<Conflict>,
+    brought_here: bool,
 ) -> Result<Outcome> {
     let id: Option<i64> = conn
         .prepare_cached("SELECT id FROM requirements WHERE number = ?1")?
@@ -158,8 +235,20 @@ fn diff(
     let Some(id) = id else {
         return Ok(Outcome::Create);
     };
+    if !brought_here {
+        if let Some(why) = clash(conn, id, rec)? {
+            return Ok(Outcome::Clash(Rejection {
+                file: rec.origin.file.to_string(),
+                sheet: Some(rec.origin.sheet.to_string()),
+                row: Some(rec.origin.row),
+                column: Some("需求编号".into()),
+                reason: why,
+            }));
+        }
+    }
     let mut changes = Vec::new();
-    // personal data erased on request is not brought back by a file (issue 13)
+    // personal data erased on request is not brought back by a file (issues 13, 19): neither
+    // the personal fields nor the free text that held it
     let erased: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
@@ -168,7 +257,10 @@ fn diff(
         .query_row([id], |r| r.get(0))?;
     for (col, new) in rec.values.iter() {
         debug_assert!(IMPORTABLE.contains(&col));
-        if erased && crate::domain::privacy::PERSONAL_FIELDS.contains(&col) {
+        if erased
+            && (crate::domain::privacy::PERSONAL_FIELDS.contains(&col)
+                || crate::domain::privacy::FREE_TEXT_FIELDS.contains(&col))
+        {
             continue;
         }
         let old: Option<String> = conn
@@ -185,6 +277,7 @@ fn diff(
                 number: rec.number.to_string(),
                 column: col.to_string(),
                 take,
+                never: String::new(),
                 field: fields::label("requirement", col).to_string(),
                 existing: fields::display("requirement", col, old.as_deref().unwrap_or_default()),
                 incoming: fields::display("requirement", col, new),
@@ -231,12 +324,45 @@ fn diff(
         }
     }
     let have = super::delays::approved_new_dates(conn, id)?;
-    let delays: Vec<_> = rec
+    let mut delays: Vec<_> = rec
         .delays
         .iter()
         .filter(|(d, _)| !have.contains(&dates::iso(*d)))
         .cloned()
         .collect();
+    if !brought_here {
+        // a requirement living in Genjin is delayed by a signed application, never by a file
+        for (day, reason) in delays.drain(..) {
+            let in_force: Option<String> = conn.query_row(
+                "SELECT expected_delivery FROM requirements WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let have = have.last().cloned().or(in_force);
+            conflicts.push(Conflict {
+                number: rec.number.to_string(),
+                column: "delay".into(),
+                take: false,
+                never: "文件不能批准延期：这条需求已在跟进中，延期须提交延期申请（附表1）并由决策组签字".into(),
+                field: "延期".into(),
+                existing: have
+                    .map(|d| format!("交付日 {}", fields::display("requirement", "expected_delivery", &d)))
+                    .unwrap_or_else(|| "无批准的延期".into()),
+                incoming: format!(
+                    "延期到 {}{}",
+                    fields::display("requirement", "expected_delivery", &dates::iso(day)),
+                    if reason.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", reason.trim())
+                    }
+                ),
+                file: rec.origin.file.to_string(),
+                sheet: rec.origin.sheet.to_string(),
+                row: rec.origin.row,
+            });
+        }
+    }
     Ok(if changes.is_empty() && delays.is_empty() {
         Outcome::Unchanged
     } else {
@@ -271,11 +397,23 @@ impl Db {
     ) -> Result<ImportReport> {
         let choices = choices.into();
         let mut report = empty_report(parsed);
+        // a number met again in the same files adds to the record they bring in
+        let mut brought: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut clashed: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for rec in &parsed.records {
-            match diff(self.conn(), rec, &choices, &mut report.conflicts)? {
-                Outcome::Create => report.created += 1,
+            let here = brought.contains(&*rec.number);
+            match diff(self.conn(), rec, &choices, &mut report.conflicts, here)? {
+                Outcome::Create => {
+                    report.created += 1;
+                    brought.insert(&rec.number);
+                }
                 Outcome::Update { .. } => report.updated += 1,
                 Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Clash(r) => {
+                    if clashed.insert(&rec.number) {
+                        report.rejected.push(r);
+                    }
+                }
             }
         }
         let numbers: std::collections::HashSet<&str> =
@@ -450,9 +588,8 @@ impl Db {
                     .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?,
             );
             let mut warnings = Vec::new();
-            let mut rejected = Vec::new();
             let choices = w.choices.clone();
-            let (counts, mut conflicts) = w.finish(tx)?;
+            let (counts, mut conflicts, mut rejected) = w.finish(tx)?;
             let bug_counts = super::bugs::import_bugs(
                 tx,
                 Some(actor),
@@ -618,6 +755,9 @@ struct Writer<'a, 't> {
     /// The history actor of each file ("import:<file name>"), the last one at hand.
     actors: HashMap<Arc<str>, Actor>,
     conflicts: Vec<Conflict>,
+    /// Rows refused while writing: another requirement under a number already used.
+    rejected: Vec<Rejection>,
+    clashed: std::collections::HashSet<Arc<str>>,
     /// The text of the history note being written.
     origin: String,
 }
@@ -648,6 +788,8 @@ impl<'a, 't> Writer<'a, 't> {
             counters: HashMap::new(),
             actors: HashMap::new(),
             conflicts: Vec::new(),
+            rejected: Vec::new(),
+            clashed: Default::default(),
             origin: String::new(),
         })
     }
@@ -660,10 +802,18 @@ impl<'a, 't> Writer<'a, 't> {
             );
         }
         let outcome = match self.numbers.get(&*rec.number) {
-            Some(_) => diff(tx, rec, &self.choices, &mut self.conflicts)?,
+            Some(class) => {
+                let here = *class == Some(Class::Created);
+                diff(tx, rec, &self.choices, &mut self.conflicts, here)?
+            }
             None => Outcome::Create,
         };
         match outcome {
+            Outcome::Clash(r) => {
+                if self.clashed.insert(rec.number.clone()) {
+                    self.rejected.push(r);
+                }
+            }
             Outcome::Unchanged => {
                 // (only a number already in the map is compared, so it is there)
                 if let Some(class) = self.numbers.get_mut(&*rec.number) {
@@ -757,8 +907,9 @@ impl<'a, 't> Writer<'a, 't> {
         Ok(())
     }
 
-    /// Raises the number counters past the imported numbers; returns the counts and conflicts.
-    fn finish(self, tx: &Transaction) -> Result<(Counts, Vec<Conflict>)> {
+    /// Raises the number counters past the imported numbers; returns the counts, conflicts
+    /// and the rows refused while writing.
+    fn finish(self, tx: &Transaction) -> Result<(Counts, Vec<Conflict>, Vec<Rejection>)> {
         for (period, seq) in &self.counters {
             tx.prepare_cached(
                 "INSERT INTO number_counters (series, period, last_seq) VALUES ('requirement', ?1, ?2)
@@ -772,7 +923,7 @@ impl<'a, 't> Writer<'a, 't> {
             count(Class::Updated),
             count(Class::Unchanged),
         );
-        Ok((counts, self.conflicts))
+        Ok((counts, self.conflicts, self.rejected))
     }
 }
 
