@@ -18,10 +18,18 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .invoke_handler(commands::handler())
 }
 
-/// Opens the window on the database at `db_path`.
-pub fn run(db_path: &Path) -> Result<()> {
+/// Opens the window on the database at `db_path` (`chosen`: named with `--db`, not the
+/// default place).
+pub fn run(db_path: &Path, chosen: bool) -> Result<()> {
     let db = Db::open(db_path)?;
     let mut warnings: Vec<String> = crate::store::storage_warning(db_path).into_iter().collect();
+    // a path typed wrong makes an empty database: said at once (issue 19)
+    if chosen && db.is_new_file() {
+        warnings.push(format!(
+            "“{}”原来不存在，已新建一个空的数据库。如果要打开已有的数据库，请关闭窗口，检查 --db 的路径",
+            db_path.display()
+        ));
+    }
     // the first start of the day takes the day's backup (issue 13); a failure is said
     if let Err(e) = db.daily_backup(crate::clock::now()) {
         warnings.push(format!("今天的自动备份没有成功：{e}"));

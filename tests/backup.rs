@@ -87,11 +87,12 @@ fn a_restore_brings_back_exactly_what_was_backed_up() {
     assert_eq!(dump(&safety), changed);
     assert!(db.requirement("14062001").is_err());
     assert_eq!(db.requirement("14061901").unwrap().brief, "问卷");
-    // the restored database is in use at once, numbers carry on from it
+    // the restored database is in use at once; numbers handed out after the backup was taken
+    // are never handed out again (issue 19): 14062001 went to 病友圈, lost with the restore
     let r = db
         .create_requirement(&li, &report("2014-06-20", "刘小妹", "沈丽", "病友圈"))
         .unwrap();
-    assert_eq!(r.number, "14062001");
+    assert_eq!(r.number, "14062002");
     let kinds: Vec<BackupKind> = db.backups().unwrap().iter().map(|b| b.kind).collect();
     assert!(kinds.contains(&BackupKind::Restore) && kinds.contains(&BackupKind::Manual));
 }
@@ -157,7 +158,7 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
         .unwrap();
     }
     let mut db = Db::open(&path).unwrap();
-    let upgrade = dir.path().join("backups/genjin-before-upgrade-v7.sqlite3");
+    let upgrade = dir.path().join("backups/g-before-upgrade-v7.sqlite3");
     let v: i64 = rusqlite::Connection::open(&upgrade)
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -184,7 +185,7 @@ fn daily_import_and_upgrade_backups_keep_the_newest() {
     // a part file left by a killed backup goes with the next backup once it is old
     let stale = dir
         .path()
-        .join("backups/genjin-20000101-000000-daily.sqlite3-part");
+        .join("backups/g-20000101-000000-daily.sqlite3-part");
     std::fs::write(&stale, b"half a backup").unwrap();
     std::fs::File::options()
         .write(true)
@@ -232,4 +233,113 @@ fn restoring_the_backup_pruning_would_remove_still_restores_it() {
     assert_eq!(dump(&path), before_first, "restored, not emptied");
     assert!(db.requirement("14061902").is_ok());
     assert!(!first_safety.exists(), "pruned after the restore");
+}
+
+/// Issue 19: a restore restores a Genjin database and nothing else — a file carrying an extra
+/// trigger, or the current tables labelled an older schema version, is refused before anything
+/// is replaced, and the database in use keeps working.
+#[test]
+fn a_restore_checks_the_whole_schema_and_never_leaves_a_broken_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let mut db = Db::open(&path).unwrap();
+    person(&mut db, "李小四");
+    let li = actor_in(&db, "李小四");
+    db.create_requirement(&li, &report("2014-06-19", "刘小妹", "郭主任", "问卷"))
+        .unwrap();
+    let before = dump(&path);
+    // a trigger that gives everyone every role and empties the history on the next insert
+    let planted = dir.path().join("planted.sqlite3");
+    db.backup_to(&planted).unwrap();
+    rusqlite::Connection::open(&planted)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER owned AFTER INSERT ON requirements BEGIN
+                 UPDATE people SET roles = 'reporter,collector,decision_group,product_manager,it,tester';
+                 DELETE FROM history;
+             END;",
+        )
+        .unwrap();
+    let e = db.restore_from(&li, &planted).unwrap_err();
+    assert_eq!(e.kind(), "invalid");
+    assert!(
+        e.to_string().contains("触发器") && e.to_string().contains("owned"),
+        "{e}"
+    );
+    // today's tables labelled an older version: its upgrade would fail
+    let relabelled = dir.path().join("relabelled.sqlite3");
+    db.backup_to(&relabelled).unwrap();
+    rusqlite::Connection::open(&relabelled)
+        .unwrap()
+        .pragma_update(None, "user_version", 7)
+        .unwrap();
+    let e = db.restore_from(&li, &relabelled).unwrap_err();
+    assert_eq!(e.kind(), "invalid", "{e}");
+    assert!(e.to_string().contains("结构"), "{e}");
+    // nothing was replaced, and the database keeps working
+    assert_eq!(dump(&path), before);
+    drop(db);
+    let mut db = Db::open(&path).unwrap();
+    let r = db
+        .create_requirement(&li, &report("2014-06-19", "刘小妹", "沈丽", "病友圈"))
+        .unwrap();
+    assert_eq!(r.number, "14061902");
+    let roles = db.person_by_name("李小四").unwrap().unwrap().roles;
+    assert_eq!(roles, vec![genjin::domain::people::Role::Collector]);
+    // an older backup, whole, is upgraded and restored as before
+    let old = dir.path().join("old.sqlite3");
+    {
+        let mut c = rusqlite::Connection::open(&old).unwrap();
+        genjin::store::migrations().to_version(&mut c, 7).unwrap();
+        c.execute_batch(
+            "INSERT INTO people (name, roles, created_at) VALUES ('李小四', 'collector', 'x');
+             INSERT INTO requirements (number, received_date, created_at, updated_at)
+                 VALUES ('14061901', '2014-06-19', 'x', 'x');",
+        )
+        .unwrap();
+    }
+    db.restore_from(&li, &old).unwrap();
+    assert_eq!(db.requirement("14061901").unwrap().number, "14061901");
+    // … and numbers handed out since are not handed out again
+    let r = db
+        .create_requirement(&li, &report("2014-06-19", "刘小妹", "沈丽", "病友圈"))
+        .unwrap();
+    assert_eq!(r.number, "14061903");
+}
+
+/// Issue 19: backups belong to their database — two databases in one folder neither list nor
+/// prune each other's; and a database and its backups are readable by their owner only.
+#[test]
+fn backups_belong_to_their_database_and_to_their_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Db::open(&dir.path().join("a.sqlite3")).unwrap();
+    let b = Db::open(&dir.path().join("b.sqlite3")).unwrap();
+    a.configure(&actor(), "backup.keep", "1").unwrap();
+    let theirs = b
+        .backup_now(BackupKind::Manual, genjin::clock::now())
+        .unwrap()
+        .unwrap();
+    for _ in 0..3 {
+        a.backup_now(BackupKind::Manual, genjin::clock::now())
+            .unwrap();
+    }
+    assert!(theirs.exists(), "a's retention left b's backup alone");
+    assert_eq!(a.backups().unwrap().len(), 1);
+    assert!(a.backups().unwrap()[0].name.starts_with("a-"));
+    assert_eq!(b.backups().unwrap().len(), 1);
+    assert!(b.backups().unwrap()[0].name.starts_with("b-"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join("a.sqlite3")), 0o600);
+        assert_eq!(mode(&theirs), 0o600);
+        assert_eq!(mode(&dir.path().join("backups")), 0o700);
+        // a database left readable by everyone is made its owner's again when opened
+        let c = dir.path().join("c.sqlite3");
+        drop(Db::open(&c).unwrap());
+        std::fs::set_permissions(&c, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Db::open(&c).unwrap());
+        assert_eq!(mode(&c), 0o600);
+    }
 }

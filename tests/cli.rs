@@ -3739,3 +3739,138 @@ fn sign_in_needs_as_and_a_password_once_on() {
         .all(|p| p["has_password"] == true));
     assert!(!v.to_string().contains("argon2"), "{v}");
 }
+
+/// Issue 19: a mistyped `--db` never silently makes an empty database: a command that only
+/// reads is refused (exit 2) and no file appears; one that writes says the file is new.
+#[test]
+fn a_mistyped_db_path_is_said_not_silently_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("需求登记.sqlite3");
+    for args in [
+        &["register", "--json"][..],
+        &["todo", "--json"],
+        &["backup", "--list"],
+        &["assessment", "--month", "2014-06"],
+    ] {
+        let o = genjin(&typo, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("找不到数据库文件"), "{}", stderr(&o));
+        assert!(!typo.exists(), "{args:?} made the file");
+    }
+    let o = genjin(
+        &typo,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            "问卷",
+        ],
+    );
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("已新建数据库文件"), "{}", stderr(&o));
+    let o = genjin(&typo, &["register", "--json"]);
+    assert!(o.status.success());
+    assert!(!stderr(&o).contains("已新建"), "said once");
+}
+
+/// Issue 19: registration and a bug report are replayed with their time (`--at`); a time even
+/// a few minutes ahead is refused everywhere; the two numbering prefixes may not be equal.
+#[test]
+fn registration_replays_with_its_time_and_the_future_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    let n = ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            "问卷",
+            "--at",
+            "2014-06-19 16:30",
+        ],
+    );
+    assert_eq!(n.trim(), "14061901");
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["history", "14061901", "--json"])).unwrap();
+    assert!(h[0]["happened_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2014-06-19T16:30"));
+    let o = genjin(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            "问卷",
+            "--at",
+            "2014-06-18 16:30",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不能早于收到日期"), "{}", stderr(&o));
+    let b = ok(
+        &db,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2014-11-24",
+            "--reporter",
+            "张三",
+            "--phone-model",
+            "华为",
+            "--os",
+            "Android 14",
+            "--content",
+            "闪退",
+            "--at",
+            "2014-11-25 10:10",
+        ],
+    );
+    assert_eq!(b.trim(), "B14112501", "numbered by the day it was reported");
+    // three minutes ahead is ahead
+    let soon = (chrono::Local::now() + chrono::Duration::minutes(3))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    ok(
+        &db,
+        &["decide", "14061901", "--decision", "做", "--grade", "C"],
+    );
+    for args in [
+        &["expect", "14061901", "--date", "2014-07-01", "--at", &soon][..],
+        &[
+            "notify",
+            "14061901",
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "QQ",
+            "--at",
+            &soon,
+        ],
+    ] {
+        let o = genjin(&db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("不能晚于现在"), "{}", stderr(&o));
+    }
+    let o = genjin(&db, &["settings", "numbering.requirement.prefix", "B"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("前缀不能相同"), "{}", stderr(&o));
+}

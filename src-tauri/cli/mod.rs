@@ -116,6 +116,28 @@ pub enum Command {
     Meeting(meeting::MeetingArgs),
 }
 
+impl Command {
+    /// Only reads or copies out: on a database file that is not there it is refused rather than
+    /// making an empty one (a mistyped `--db`).
+    fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            Command::Register(_)
+                | Command::Show(_)
+                | Command::History(_)
+                | Command::Timeline(_)
+                | Command::People(_)
+                | Command::Backup(_)
+                | Command::Delays(_)
+                | Command::Export(_)
+                | Command::Bugs(_)
+                | Command::Todo(_)
+                | Command::Assessment(_)
+                | Command::Rewards(_)
+        )
+    }
+}
+
 /// Entry point of the binary: returns the process exit code.
 /// 0 success; 1 the operation failed; 2 the command line or an input was refused; 3 the actor
 /// may not make the change (issue 13: not a listed person, or no role for it).
@@ -126,9 +148,19 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let path = cli.db.clone().unwrap_or_else(crate::default_db_path);
     let Some(command) = cli.command else {
-        return report(crate::app::run(&path));
+        return report(crate::app::run(&path, cli.db.is_some()));
     };
+    // a path typed wrong never silently makes an empty database to read from (issue 19)
+    if !path.exists() && command.only_reads() {
+        return failed(&Error::NotFound(format!(
+            "找不到数据库文件“{}”（没有新建）；请检查 --db 的路径",
+            path.display()
+        )));
+    }
     let result = Db::open(&path).and_then(|mut db| {
+        if db.is_new_file() {
+            eprintln!("提示：已新建数据库文件“{}”", path.display());
+        }
         if let Some(w) = crate::store::storage_warning(&path) {
             eprintln!("警告：{w}");
         }

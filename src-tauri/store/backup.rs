@@ -4,9 +4,17 @@
 //! newest `backup.keep` of each kind; and restoring one (refusing a file that is not a Genjin
 //! database or fails `integrity_check`, the current file backed up first).
 //!
-//! Files are named `genjin-YYYYMMDD-HHMMSS-<kind>.sqlite3` (a migration's
-//! `genjin-before-upgrade-v<N>.sqlite3`: there is no clock at open); their modification time
-//! says when they were taken.
+//! Files are named after their database — `<name>-YYYYMMDD-HHMMSS-<kind>.sqlite3` for the
+//! database `<name>.sqlite3` (a migration's `<name>-before-upgrade-v<N>.sqlite3`: there is no
+//! clock at open) — so two databases in one folder never list or prune each other's backups
+//! (issue 19); their modification time says when they were taken. Backups, like the database,
+//! are readable by their owner only (Unix permissions 0600, the folder 0700).
+//!
+//! A restore (issue 19) checks the whole schema of the file — tables, columns, indexes,
+//! triggers, views — against the one its version must have, copies it beside the database,
+//! upgrades and checks the copy, carries the number counters forward (numbers handed out after
+//! the backup are never handed out again), and only then replaces the database in one step:
+//! whatever fails, the database in use stays as it was.
 
 use super::Db;
 use crate::error::{Error, Result};
@@ -37,12 +45,50 @@ pub struct BackupFile {
     pub bytes: u64,
 }
 
-fn kind_of(name: &str) -> Option<BackupKind> {
-    let stem = name.strip_prefix("genjin-")?.strip_suffix(".sqlite3")?;
-    if stem.starts_with("before-upgrade-v") {
-        return Some(BackupKind::Migration);
+/// The name a database's backups start with: its file name without the extension
+/// (`genjin` for `genjin.sqlite3`).
+fn stem_of(db_path: &Path) -> String {
+    db_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "genjin".into())
+}
+
+/// The kind of a backup of the database `stem` from its file name; `None` for any other file,
+/// another database's backups included (`genjin-2024-…` is not a backup of `genjin`).
+fn kind_of(stem: &str, name: &str) -> Option<BackupKind> {
+    let rest = name
+        .strip_prefix(stem)?
+        .strip_prefix('-')?
+        .strip_suffix(".sqlite3")?;
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some(v) = rest.strip_prefix("before-upgrade-v") {
+        let mut parts = v.split('-');
+        let version = parts.next()?;
+        let ok = !version.is_empty()
+            && version.bytes().all(|b| b.is_ascii_digit())
+            && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        return ok.then_some(BackupKind::Migration);
     }
-    BackupKind::from_code(stem.rsplit('-').next()?)
+    let mut parts = rest.splitn(3, '-');
+    let (day, time, kind) = (parts.next()?, parts.next()?, parts.next()?);
+    if !digits(day, 8) || !(digits(time, 6) || digits(time, 8)) {
+        return None;
+    }
+    BackupKind::from_code(kind)
+}
+
+/// Makes a file readable by its owner only (Unix; Windows keeps a user's data directory to
+/// them already). Best effort: a file system without Unix permissions keeps its own.
+pub(crate) fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if path.is_dir() { 0o700 } else { 0o600 };
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// Copies the open database `conn` into `dest` (which must not exist) through the online
@@ -60,9 +106,13 @@ fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
     // into a temporary name first: a backup cut short (disk full) never looks complete
     let part = dest.with_extension("sqlite3-part");
     let _ = std::fs::remove_file(&part);
-    let done = conn
-        .backup(rusqlite::MAIN_DB, &part, None)
-        .map_err(Error::from)
+    // made readable by its owner only before a byte is in it
+    let created = new_private_file(&part);
+    let done = created
+        .and_then(|()| {
+            conn.backup(rusqlite::MAIN_DB, &part, None)
+                .map_err(Error::from)
+        })
         .and_then(|()| std::fs::rename(&part, dest).map_err(Error::from));
     if done.is_err() {
         let _ = std::fs::remove_file(&part);
@@ -70,14 +120,31 @@ fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
     done
 }
 
+/// Creates an empty file readable by its owner only (Unix 0600): SQLite then writes into it.
+pub(crate) fn new_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?;
+    Ok(())
+}
+
 /// Backs the database at `conn` up before its schema is upgraded from `version` (called by
 /// `Db::open` when migrations are pending on a file that has data).
 pub(crate) fn before_migration(conn: &Connection, db_path: &Path, version: i64) -> Result<()> {
-    let dest = free_path(&backups_dir(db_path), |n| match n {
-        1 => format!("genjin-before-upgrade-v{version}.sqlite3"),
-        n => format!("genjin-before-upgrade-v{version}-{n}.sqlite3"),
+    let stem = stem_of(db_path);
+    let dir = backups_dir(db_path);
+    let dest = free_path(&dir, |n| match n {
+        1 => format!("{stem}-before-upgrade-v{version}.sqlite3"),
+        n => format!("{stem}-before-upgrade-v{version}-{n}.sqlite3"),
     });
-    copy_to(conn, &dest)
+    copy_to(conn, &dest)?;
+    owner_only(&dir);
+    Ok(())
 }
 
 /// The first of `name(1)`, `name(2)`, … that is not yet a file in `dir`.
@@ -93,7 +160,10 @@ fn free_path(dir: &Path, name: impl Fn(u32) -> String) -> PathBuf {
 }
 
 /// Checks that `path` is a Genjin database this program can open: readable by SQLite,
-/// `integrity_check` ok, Genjin's tables present, a schema version not newer than ours.
+/// `integrity_check` ok, a schema version not newer than ours, and exactly the schema that
+/// version has — the same tables with the same columns, indexes, triggers and views, nothing
+/// more (issue 19: a file carrying an extra trigger, or the tables of one version labelled
+/// another, is refused before anything is replaced).
 pub fn check_backup_file(path: &Path) -> Result<()> {
     let name = path.display();
     if !path.is_file() {
@@ -136,7 +206,83 @@ pub fn check_backup_file(path: &Path) -> Result<()> {
             format!("备份“{name}”由更新版本的跟进创建，请先升级跟进再恢复"),
         ));
     }
+    if let Some(what) = schema_difference(&conn, version)? {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "“{name}”的数据库结构与跟进第 {version} 版的不一致（{what}），可能被其他程序改动过；为安全起见不能用它恢复，未做任何修改"
+            ),
+        ));
+    }
     Ok(())
+}
+
+/// The schema objects of a database as SQLite keeps them: (type, name, the SQL with its
+/// whitespace folded), SQLite's own objects left out.
+fn schema(conn: &Connection) -> Result<std::collections::BTreeSet<(String, String, String)>> {
+    let mut st = conn.prepare(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_%'",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = std::collections::BTreeSet::new();
+    for row in rows {
+        let (kind, name, sql) = row?;
+        let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.insert((kind, name, sql));
+    }
+    Ok(out)
+}
+
+/// How the schema of `conn` differs from the one schema version `version` has (made afresh by
+/// the migrations in memory), in words; `None` when it is the same.
+pub(crate) fn schema_difference(conn: &Connection, version: i64) -> Result<Option<String>> {
+    let mut expected = Connection::open_in_memory()?;
+    super::search::register_fold(&expected)?;
+    let target = usize::try_from(version).unwrap_or(0);
+    if target > 0 {
+        super::migrations().to_version(&mut expected, target)?;
+    }
+    let want = schema(&expected)?;
+    let have = schema(conn)?;
+    let kind = |k: &str| match k {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        _ => "对象",
+    };
+    let extra: Vec<String> = have
+        .difference(&want)
+        .map(|(k, n, _)| (k, n))
+        .map(|(k, n)| {
+            if want.iter().any(|(wk, wn, _)| wk == k && wn == n) {
+                format!("{}“{n}”的定义不同", kind(k))
+            } else {
+                format!("多了{}“{n}”", kind(k))
+            }
+        })
+        .collect();
+    let missing: Vec<String> = want
+        .iter()
+        .filter(|(k, n, _)| !have.iter().any(|(hk, hn, _)| hk == k && hn == n))
+        .map(|(k, n, _)| format!("缺少{}“{n}”", kind(k)))
+        .collect();
+    let all: Vec<String> = extra.into_iter().chain(missing).collect();
+    Ok((!all.is_empty()).then(|| {
+        let shown: Vec<&str> = all.iter().take(3).map(String::as_str).collect();
+        if all.len() > 3 {
+            format!("{} 等 {} 处", shown.join("、"), all.len())
+        } else {
+            shown.join("、")
+        }
+    }))
 }
 
 impl Db {
@@ -196,12 +342,14 @@ impl Db {
             }
         }
         let stamp = now.format("%Y%m%d-%H%M%S");
+        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
         // the kind stays the name's last part (`kind_of`)
         let dest = free_path(&dir, |n| match n {
-            1 => format!("genjin-{stamp}-{}.sqlite3", kind.code()),
-            n => format!("genjin-{stamp}{n:02}-{}.sqlite3", kind.code()),
+            1 => format!("{stem}-{stamp}-{}.sqlite3", kind.code()),
+            n => format!("{stem}-{stamp}{n:02}-{}.sqlite3", kind.code()),
         });
         copy_to(&self.conn, &dest)?;
+        owner_only(&dir);
         Ok(Some(dest))
     }
 
@@ -210,6 +358,7 @@ impl Db {
     pub fn daily_backup(&self, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
         // by the names alone: every command and every minute of an open window asks
         let day = now.date_naive();
+        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
         let taken = self.backups_dir().is_some_and(|dir| {
             std::fs::read_dir(dir)
                 .into_iter()
@@ -217,7 +366,8 @@ impl Db {
                 .flatten()
                 .any(|e| {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    kind_of(&name) == Some(BackupKind::Daily) && day_of_name(&name) == Some(day)
+                    kind_of(&stem, &name) == Some(BackupKind::Daily)
+                        && day_of_name(&stem, &name) == Some(day)
                 })
         });
         if taken {
@@ -226,11 +376,12 @@ impl Db {
         self.backup_now(BackupKind::Daily, now)
     }
 
-    /// The backups in the folder, newest first.
+    /// This database's backups in the folder (not another database's beside it), newest first.
     pub fn backups(&self) -> Result<Vec<BackupFile>> {
         let Some(dir) = self.backups_dir() else {
             return Ok(Vec::new());
         };
+        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -239,7 +390,9 @@ impl Db {
         let mut out = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let Some(kind) = kind_of(&name) else { continue };
+            let Some(kind) = kind_of(&stem, &name) else {
+                continue;
+            };
             let Ok(meta) = e.metadata() else { continue };
             let modified: DateTime<Local> = meta.modified().unwrap_or(std::time::UNIX_EPOCH).into();
             out.push(BackupFile {
@@ -276,9 +429,13 @@ impl Db {
         }
     }
 
-    /// Replaces the whole database with the backup at `file` (checked first: see
-    /// [`check_backup_file`]); the current database is backed up before (kind `restore`), and
-    /// its path returned. The backup's schema is brought up to date afterwards.
+    /// Replaces the whole database with the backup at `file` (issue 19): the file checked
+    /// first ([`check_backup_file`]: the whole schema its version must have), copied beside the
+    /// database, the copy upgraded to this version's schema and checked again, the number
+    /// counters of the database in use carried into it (numbers handed out after the backup are
+    /// never handed out again), the database in use backed up (kind `restore`, its path
+    /// returned) — and only then the copy put in its place, in one step. Whatever fails before,
+    /// the database in use is as it was.
     pub fn restore_from(&mut self, actor: &super::Actor, file: &Path) -> Result<PathBuf> {
         self.allow(actor, crate::domain::people::Action::Restore)?;
         let now = actor.now;
@@ -289,20 +446,99 @@ impl Db {
                 "这就是正在使用的数据库文件本身，不能用它来恢复",
             ));
         }
-        // the source opened read-only first: nothing below may delete or create it (pruning
-        // could remove an older backup being restored; SQLite would make an empty one)
-        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        // the working copy, beside the database (same disk), gone whatever happens
+        let near = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(std::env::temp_dir);
+        let staging = tempfile::Builder::new()
+            .prefix(".genjin-restore-")
+            .tempdir_in(&near)?;
+        let staged = staging.path().join("restore.sqlite3");
+        {
+            // the source opened read-only: nothing here may change or create it
+            let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            new_private_file(&staged)?;
+            source.backup(rusqlite::MAIN_DB, &staged, None)?;
+        }
+        self.stage(file, &staged)?;
         let safety = self
             .take_backup(BackupKind::Restore, now)?
             .unwrap_or_default();
         {
+            let source = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             let copy = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
-            copy.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            // all pages in one step: the database in use is replaced whole or not at all
+            let mut tries = 0;
+            loop {
+                match copy.step(-1)? {
+                    rusqlite::backup::StepResult::Done => break,
+                    rusqlite::backup::StepResult::More => {}
+                    _ if tries < 100 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => {
+                        return Err(Error::Conflict(
+                            "数据库正被另一个程序占用，没有恢复；请关闭其他使用它的窗口后再试"
+                                .into(),
+                        ))
+                    }
+                }
+            }
         }
-        drop(source);
-        super::migrate(&mut self.conn)?;
         self.prune(BackupKind::Restore);
         Ok(safety)
+    }
+
+    /// Brings the working copy of a restore to this version's schema and checks it whole, then
+    /// raises its number counters to those of the database in use. Errors: `Invalid`, naming
+    /// `file`; the database in use is untouched.
+    fn stage(&self, file: &Path, staged: &Path) -> Result<()> {
+        let name = file.display();
+        let mut copy = Connection::open(staged)?;
+        super::search::register_fold(&copy)?;
+        super::migrate(&mut copy).map_err(|e| {
+            Error::invalid(
+                "file",
+                format!(
+                    "备份“{name}”无法升级到本版本跟进的结构，不能用它恢复，未做任何修改（{e}）"
+                ),
+            )
+        })?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let latest = i64::try_from(super::MIGRATIONS.len()).unwrap_or(i64::MAX);
+        let differs = schema_difference(&copy, latest)?;
+        if check != "ok" || differs.is_some() {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "备份“{name}”升级后的结构检查未通过（{}），不能用它恢复，未做任何修改",
+                    differs.unwrap_or(check)
+                ),
+            ));
+        }
+        // numbers are never reused: what the database in use handed out stays handed out
+        let mut st = self
+            .conn
+            .prepare("SELECT series, period, last_seq FROM number_counters")?;
+        let live: Vec<(String, String, i64)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(st);
+        let tx = copy.transaction()?;
+        for (series, period, last) in live {
+            tx.execute(
+                "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                rusqlite::params![series, period, last],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
 
@@ -356,9 +592,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// `genjin-20261130-093000-daily.sqlite3` → 2026-11-30.
-fn day_of_name(name: &str) -> Option<NaiveDate> {
-    let digits = name.strip_prefix("genjin-")?.get(..8)?;
+/// `genjin-20261130-093000-daily.sqlite3` (of `genjin`) → 2026-11-30.
+fn day_of_name(stem: &str, name: &str) -> Option<NaiveDate> {
+    let digits = name.strip_prefix(stem)?.strip_prefix('-')?.get(..8)?;
     NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
 }
 
@@ -378,19 +614,38 @@ mod tests {
     }
 
     #[test]
-    fn names_say_the_kind_and_day() {
+    fn names_say_the_kind_and_day_of_their_own_database() {
+        let g = "genjin";
         assert_eq!(
-            kind_of("genjin-20261130-093000-daily.sqlite3"),
+            kind_of(g, "genjin-20261130-093000-daily.sqlite3"),
             Some(BackupKind::Daily)
         );
         assert_eq!(
-            kind_of("genjin-before-upgrade-v6.sqlite3"),
+            kind_of(g, "genjin-2026113009300002-manual.sqlite3"),
+            Some(BackupKind::Manual)
+        );
+        assert_eq!(
+            kind_of(g, "genjin-before-upgrade-v6.sqlite3"),
             Some(BackupKind::Migration)
         );
-        assert_eq!(kind_of("genjin-20261130-093000-daily.sqlite3-part"), None);
-        assert_eq!(kind_of("notes.txt"), None);
         assert_eq!(
-            day_of_name("genjin-20261130-093000-import.sqlite3"),
+            kind_of(g, "genjin-20261130-093000-daily.sqlite3-part"),
+            None
+        );
+        assert_eq!(kind_of(g, "notes.txt"), None);
+        // another database's backups in the same folder are not this one's (issue 19)
+        assert_eq!(kind_of(g, "需求-20261130-093000-daily.sqlite3"), None);
+        assert_eq!(
+            kind_of(g, "genjin-2024-20261130-093000-daily.sqlite3"),
+            None,
+            "the backups of genjin-2024.sqlite3"
+        );
+        assert_eq!(
+            kind_of("genjin-2024", "genjin-2024-20261130-093000-daily.sqlite3"),
+            Some(BackupKind::Daily)
+        );
+        assert_eq!(
+            day_of_name(g, "genjin-20261130-093000-import.sqlite3"),
             NaiveDate::from_ymd_opt(2026, 11, 30)
         );
     }

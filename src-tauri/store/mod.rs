@@ -154,6 +154,8 @@ impl Actor {
 pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Opening made the file (see [`Db::is_new_file`]).
+    fresh: bool,
 }
 
 impl Db {
@@ -166,12 +168,31 @@ impl Db {
             ));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::invalid(
-                    "db",
-                    format!("无法创建数据库所在的文件夹“{}”：{e}", dir.display()),
-                )
-            })?;
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::invalid(
+                        "db",
+                        format!("无法创建数据库所在的文件夹“{}”：{e}", dir.display()),
+                    )
+                })?;
+                backup::owner_only(dir);
+            }
+        }
+        // the database is its owner's to read (issue 19): a new file is made so before SQLite
+        // writes into it, an existing one once it proved to be a Genjin database
+        let fresh = !path.exists();
+        if fresh {
+            match backup::new_private_file(path) {
+                Ok(()) => {}
+                // made meanwhile by another process opening it: theirs is as good
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(Error::invalid(
+                        "db",
+                        format!("无法创建数据库文件“{}”：{e}", path.display()),
+                    ))
+                }
+            }
         }
         let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => Error::invalid(
@@ -189,11 +210,30 @@ impl Db {
         };
         let conn = Connection::open(path).map_err(not_ours)?;
         use_wal(&conn).map_err(not_ours)?;
-        Self::init(conn, Some(path.to_path_buf()))
+        let mut db = Self::init(conn, Some(path.to_path_buf()))?;
+        db.fresh = fresh;
+        if !fresh {
+            backup::owner_only(path);
+            for side in ["-wal", "-shm"] {
+                let mut p = path.as_os_str().to_os_string();
+                p.push(side);
+                let p = PathBuf::from(p);
+                if p.exists() {
+                    backup::owner_only(&p);
+                }
+            }
+        }
+        Ok(db)
     }
 
     pub fn open_in_memory() -> Result<Db> {
         Self::init(Connection::open_in_memory()?, None)
+    }
+
+    /// Whether opening it made a new, empty database file (a path typed wrong makes one: the
+    /// shells say so).
+    pub fn is_new_file(&self) -> bool {
+        self.fresh
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Db> {
@@ -209,7 +249,11 @@ impl Db {
             }
         }
         migrate(&mut conn)?;
-        Ok(Db { conn, path })
+        Ok(Db {
+            conn,
+            path,
+            fresh: false,
+        })
     }
 
     pub fn path(&self) -> Option<&Path> {
