@@ -3874,3 +3874,97 @@ fn registration_replays_with_its_time_and_the_future_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("前缀不能相同"), "{}", stderr(&o));
 }
+
+/// Issue 19: after `erase`, no piece of the name is left anywhere in the database file — the
+/// search index's pages included — and bugs can be erased too.
+#[test]
+fn erase_leaves_no_piece_of_the_name_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &[
+            "add-person",
+            "--name",
+            "李小四",
+            "--roles",
+            "需求收集人,决策组",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "刘小妹",
+            "--summary",
+            "问卷自动计分",
+            "--doctor",
+            "郭建国",
+            "--requester",
+            "郭建国",
+            "--words",
+            "我是郭建国，能否自动算分",
+        ],
+    );
+    for i in 2..4 {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                "刘小妹",
+                "--summary",
+                &format!("问卷{i}"),
+            ],
+        );
+    }
+    let said = ok(&db, &["erase", "14061901", "--reason", "本人要求删除"]);
+    assert!(said.contains("导出的表格"), "{said}");
+    let bytes = std::fs::read(&db).unwrap();
+    for piece in ["郭建国", "郭建", "建国"] {
+        let p = piece.as_bytes();
+        assert!(
+            !bytes.windows(p.len()).any(|w| w == p),
+            "“{piece}” is still in the file"
+        );
+    }
+    let b = ok(
+        &db,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2014-06-20",
+            "--reporter",
+            "刘小妹",
+            "--phone-model",
+            "华为",
+            "--os",
+            "Android 14",
+            "--content",
+            "用户王小明 13987654321 闪退",
+        ],
+    );
+    let said = ok(
+        &db,
+        &[
+            "erase",
+            b.trim(),
+            "--reason",
+            "本人要求删除",
+            "--name",
+            "王小明",
+        ],
+    );
+    assert!(said.contains("Bug"), "{said}");
+    let shown = ok(&db, &["bug", "show", b.trim()]);
+    assert!(
+        !shown.contains("王小明") && !shown.contains("13987654321"),
+        "{shown}"
+    );
+}

@@ -225,3 +225,277 @@ fn a_reimport_does_not_bring_erased_data_back() {
     let after = db.requirement(&r.number).unwrap();
     assert_eq!(after.requester, "已删除", "not {asked} again");
 }
+
+/// The whole database file and its side files as bytes, to look for what must be gone.
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap();
+    for side in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(side);
+        if let Ok(b) = std::fs::read(std::path::PathBuf::from(p)) {
+            all.extend(b);
+        }
+    }
+    all
+}
+
+fn holds(bytes: &[u8], text: &str) -> bool {
+    let t = text.as_bytes();
+    bytes.windows(t.len()).any(|w| w == t)
+}
+
+/// Issue 19: erased means erased — the notices' and confirmations' history rows, the search
+/// index (no two-character piece of the name left in the file), the backups it can reach; a
+/// re-import with --on-conflict take brings neither name nor phone back; bugs can be erased.
+#[test]
+fn issue_19_erased_means_erased() {
+    use genjin::domain::notify::{Audience, Channel, Step};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let mut db = Db::open(&path).unwrap();
+    let setup = genjin::store::Actor::new(None, "设置", "test", genjin::clock::now());
+    db.add_person(
+        &setup,
+        &PersonInput {
+            name: "李小四".into(),
+            roles: genjin::domain::people::Role::ALL.to_vec(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let li = actor_in(&db, "李小四");
+    let r = db.create_requirement(&li, &with_doctor()).unwrap();
+    db.record_decision(
+        &li,
+        &r.number,
+        &genjin::store::DecisionInput {
+            decision: genjin::domain::requirement::Decision::DoNot,
+            grade: None,
+            conversion_summary: String::new(),
+            decision_date: String::new(),
+            at: Default::default(),
+        },
+    )
+    .unwrap();
+    // the requester told by name, and confirming
+    let told = db
+        .record_notification(
+            &li,
+            &r.number,
+            &NewNotification {
+                step: Step::Decision,
+                audience: Audience::Requester,
+                recipient: "郭建国".into(),
+                channel: Channel::Phone,
+                message: "郭建国医生您好，您的需求不做".into(),
+                sent_at: None,
+                confirmed: false,
+            },
+        )
+        .unwrap();
+    db.confirm_notification(&li, told.id, None).unwrap();
+    // a bug whose text names its user
+    let bug = db
+        .report_bug(
+            &li,
+            &genjin::store::BugInput {
+                found_date: "2014-06-20".into(),
+                received_date: "2014-06-20".into(),
+                reporter: "刘小妹".into(),
+                phone_model: "华为".into(),
+                os_version: "Android 14".into(),
+                content: "用户王小明（13987654321）打开问卷闪退".into(),
+                ..Default::default()
+            },
+            &[],
+        )
+        .unwrap();
+    db.index_search().unwrap();
+    let backup = db
+        .backup_now(genjin::store::BackupKind::Manual, genjin::clock::now())
+        .unwrap()
+        .unwrap();
+    assert!(holds(&file_bytes(&backup), "郭建国"));
+
+    let done = db.erase(&li, &r.number, "本人要求删除", &[]).unwrap();
+    assert_eq!(done.noun, "需求");
+    assert_eq!(done.backups_scrubbed.len(), 1, "{done:?}");
+    assert!(done.note.contains("导出"), "{}", done.note);
+    // the index's own list of terms (its pages, as a dump would read them)
+    let terms = |p: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        c.execute_batch(
+            "CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, requirement_search, 'instance')",
+        )
+        .unwrap();
+        let mut st = c.prepare("SELECT DISTINCT term FROM temp.terms").unwrap();
+        let out: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out
+    };
+    for t in [terms(&path), terms(&backup)] {
+        assert!(
+            !t.iter().any(|t| t == "郭建" || t == "建国"),
+            "a piece of the name is left in the search index: {t:?}"
+        );
+        assert!(t.iter().any(|t| t == "问卷"), "{t:?}");
+    }
+    let bytes = file_bytes(&path);
+    for piece in ["郭建国", "13812345678", "yx250930"] {
+        assert!(
+            !holds(&bytes, piece),
+            "{piece} is still in the database file"
+        );
+        assert!(
+            !holds(&file_bytes(&backup), piece),
+            "{piece} is still in the backup"
+        );
+    }
+    let h: Vec<String> = db
+        .requirement_history(r.id)
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{:?}→{:?}", e.field, e.old_value, e.new_value))
+        .collect();
+    assert!(h.iter().all(|l| !l.contains("郭建国")), "{h:?}");
+    // an old register imported again, its values taken: nothing comes back
+    let file = {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, v) in ["需求编号", "填表人", "需求人", "需求梗概", "备注"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *v).unwrap();
+        }
+        for (c, v) in [
+            "14061901",
+            "刘小妹",
+            "郭建国",
+            "问卷自动计分",
+            "郭建国 电话13812345678",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let parsed = genjin::excel::import::parse(
+        &[genjin::excel::import::Source::new("旧表.xlsx", file)],
+        &[],
+    );
+    db.import_commit(
+        &li,
+        &parsed,
+        genjin::store::ConflictPolicy::TakeFile,
+        &mut |_, _| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    let after = db.requirement(&r.number).unwrap();
+    assert_eq!(after.requester, "已删除");
+    assert!(!after.remark.contains("13812345678") && !after.remark.contains("郭建国"));
+    // a bug: its user's name as given, and phone numbers
+    let e = db
+        .erase(&li, &bug.number, "本人要求删除", &["王小明".into()])
+        .unwrap();
+    assert_eq!(e.noun, "Bug");
+    let b = db.bug(&bug.number).unwrap();
+    assert_eq!(b.content, "用户已删除（139****4321）打开问卷闪退");
+    let bh: Vec<String> = db
+        .history("bug", b.id)
+        .unwrap()
+        .iter()
+        .map(|e| format!("{:?}{:?}", e.old_value, e.new_value))
+        .collect();
+    assert!(bh.iter().all(|l| !l.contains("王小明")), "{bh:?}");
+    assert!(bh.iter().any(|l| l.contains("本人要求删除")));
+}
+
+/// Issue 19: with privacy.mask_exports on, the 附表1 masks the phone number in its overview and
+/// the masked 附表2 shows no full name in 医生原话 or 概述.
+#[test]
+fn issue_19_masked_exports_mask_names_in_free_text_and_the_delay_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(&dir.path().join("g.sqlite3")).unwrap();
+    let anyone = genjin::store::Actor::new(None, "设置", "test", genjin::clock::now());
+    let r = db
+        .create_requirement(
+            &anyone,
+            &RequirementInput {
+                doctor_words: "我是郭建国，随访问卷能不能自动算分？".into(),
+                overview: "郭建国要问卷自动算分，联系 13812345678".into(),
+                ..with_doctor()
+            },
+        )
+        .unwrap();
+    let at = |t: &str| genjin::store::StepTime {
+        happened_at: Some(t.into()),
+        ..Default::default()
+    };
+    db.record_decision(
+        &anyone,
+        &r.number,
+        &genjin::store::DecisionInput {
+            decision: genjin::domain::requirement::Decision::Do,
+            grade: Some(genjin::domain::requirement::Grade::C),
+            conversion_summary: String::new(),
+            decision_date: String::new(),
+            at: at("2014-06-21 10:30"),
+        },
+    )
+    .unwrap();
+    db.record_expected_delivery(
+        &anyone,
+        &r.number,
+        &genjin::store::DeliveryInput {
+            date: "2014-06-25".into(),
+            at: at("2014-06-22 10:00"),
+        },
+    )
+    .unwrap();
+    let d = db
+        .file_delay(
+            &anyone,
+            &r.number,
+            &genjin::store::DelayInput {
+                new_date: "2014-07-25".into(),
+                reason: "实现难度大".into(),
+                applicant: "赵经理".into(),
+                filed_date: "2014-06-24".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    db.configure(&anyone, "privacy.mask_exports", "on").unwrap();
+    let cells = |bytes: &[u8]| -> String {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        range
+            .cells()
+            .map(|(_, _, v)| v.to_string())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let form1 = cells(&genjin::api::exports::delay_form(&db, Some(d.id)).unwrap());
+    assert!(!form1.contains("13812345678"), "{form1}");
+    assert!(!form1.contains("郭建国"), "{form1}");
+    let out = dir.path().join("附表2.xlsx");
+    genjin::api::exports::report_form(
+        &db,
+        Some(&r.number),
+        &out,
+        genjin::excel::save::Existing::Keep,
+    )
+    .unwrap();
+    let form2 = cells(&std::fs::read(&out).unwrap());
+    assert!(!form2.contains("郭建国"), "{form2}");
+    assert!(form2.contains("我是郭**"), "{form2}");
+}

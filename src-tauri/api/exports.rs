@@ -106,7 +106,14 @@ fn masking(db: &Db) -> Result<bool> {
 /// A requirement as a masked export shows it: the doctor's name and account masked, phone
 /// numbers in free text masked (`domain::privacy`).
 fn masked(mut r: crate::store::Requirement) -> crate::store::Requirement {
-    use crate::domain::privacy::{mask_account, mask_name, mask_phones};
+    use crate::domain::privacy::{mask_account, mask_name, mask_text};
+    // the names as written in free text too (issue 19: 医生原话 and 概述 quote them)
+    let (doctor, requester, account) = (
+        r.doctor_name.clone(),
+        r.requester.clone(),
+        r.app_account.clone(),
+    );
+    let names = [doctor.as_str(), requester.as_str(), account.as_str()];
     r.doctor_name = mask_name(&r.doctor_name);
     r.requester = mask_name(&r.requester);
     r.app_account = mask_account(&r.app_account);
@@ -123,7 +130,7 @@ fn masked(mut r: crate::store::Requirement) -> crate::store::Requirement {
         &mut r.imp_annoyance,
         &mut r.imp_steps,
     ] {
-        *text = mask_phones(text);
+        *text = mask_text(text, &names);
     }
     r
 }
@@ -140,10 +147,13 @@ fn rows_for_export(
     mut rows: Vec<crate::store::RegisterRow>,
 ) -> Result<Vec<crate::store::RegisterRow>> {
     if masking(db)? {
+        use crate::domain::privacy::{mask_name, mask_text};
         for r in &mut rows {
-            r.requester = crate::domain::privacy::mask_name(&r.requester);
-            r.brief = crate::domain::privacy::mask_phones(&r.brief);
-            r.remark = crate::domain::privacy::mask_phones(&r.remark);
+            let names = [r.requester.clone()];
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            r.requester = mask_name(&r.requester);
+            r.brief = mask_text(&r.brief, &names);
+            r.remark = mask_text(&r.remark, &names);
         }
     }
     Ok(rows)
@@ -160,6 +170,31 @@ fn bugs_for_export(db: &Db, mut bugs: Vec<BugView>) -> Result<Vec<BugView>> {
         }
     }
     Ok(bugs)
+}
+
+/// 附表1 需求延期交付申请 of application `id`, or blank (`None`), as bytes: with
+/// `privacy.mask_exports` on, its 需求概述, reason and the leaders' comments masked as the
+/// requirement's own exports are (issue 19: the form quoted the doctor's phone number).
+pub fn delay_form(db: &Db, id: Option<i64>) -> Result<Vec<u8>> {
+    let Some(id) = id else {
+        return crate::excel::forms::delay_form(None);
+    };
+    let mut d = db.delay(id)?;
+    if masking(db)? {
+        use crate::domain::privacy::mask_text;
+        let r = db.requirement(&d.number)?;
+        let names = [
+            r.doctor_name.as_str(),
+            r.requester.as_str(),
+            r.app_account.as_str(),
+        ];
+        d.overview = mask_text(&d.overview, &names);
+        d.reason = mask_text(&d.reason, &names);
+        for s in &mut d.signoffs {
+            s.comment = mask_text(&s.comment, &names);
+        }
+    }
+    crate::excel::forms::delay_form(Some(&d))
 }
 
 /// 附表2 需求报告表 of requirement `number`, or blank (`None`), to `out`.
@@ -238,10 +273,11 @@ pub fn weekly_preview(db: &Db, day: NaiveDate, sender: &str) -> Result<WeeklyPre
     let friday = friday_of(day);
     let mut agenda = db.weekly_agenda(friday)?;
     if masking(db)? {
-        use crate::domain::privacy::{mask_name, mask_phones};
+        use crate::domain::privacy::{mask_name, mask_text};
         for a in &mut agenda {
+            let names = [a.requester.clone()];
+            a.brief = mask_text(&a.brief, &[names[0].as_str()]);
             a.requester = mask_name(&a.requester);
-            a.brief = mask_phones(&a.brief);
         }
     }
     let (from, to) = crate::domain::weekly::intake(friday);

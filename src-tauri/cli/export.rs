@@ -121,13 +121,13 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     match a.what {
         ExportWhat::Delay(d) => {
             let bytes = match (d.id.as_deref(), d.blank) {
-                (None, true) => crate::excel::forms::delay_form(None)?,
+                (None, true) => crate::api::exports::delay_form(db, None)?,
                 (Some(id), false) => {
                     let id: i64 = id
                         .trim()
                         .parse()
                         .map_err(|_| Error::invalid("id", format!("申请编号“{id}”不是数字")))?;
-                    crate::excel::forms::delay_form(Some(&db.delay(id)?))?
+                    crate::api::exports::delay_form(db, Some(id))?
                 }
                 _ => {
                     return Err(Error::invalid(

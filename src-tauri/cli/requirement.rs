@@ -167,10 +167,14 @@ pub struct WithdrawArgs {
 
 #[derive(Args, Debug)]
 pub struct EraseArgs {
+    /// 需求编号或 Bug 编号，例如 14061903、B14070101
     number: String,
     /// 删除原因（例如：本人要求删除）
     #[arg(long)]
     reason: String,
+    /// 还要从文字中删除的姓名（可多次给出），例如 Bug 内容里写到的用户姓名
+    #[arg(long = "name")]
+    names: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -367,14 +371,31 @@ pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write
     Ok(())
 }
 
-/// `erase NUMBER --reason`: the requirement's personal data erased on request (PIPL).
+/// `erase NUMBER --reason [--name …]`: a requirement's or a bug's personal data erased on
+/// request (PIPL), in the backups it reaches too; what is left is said.
 pub fn erase(db: &mut Db, actor: &Actor, a: EraseArgs, out: &mut dyn Write) -> Result<()> {
-    let r = db.erase_personal_data(actor, &a.number, &a.reason)?;
+    let e = db.erase(actor, &a.number, &a.reason, &a.names)?;
+    let what = if e.noun == "需求" {
+        "医生姓名、医享账号、医生原话、需求人，文字中的这些名字和电话号码"
+    } else {
+        "Bug 内容和通知中用户的姓名、给出的姓名和电话号码"
+    };
     writeln!(
         out,
-        "{} 的个人信息已删除（医生姓名、医享账号、医生原话，文字中的电话号码），历史记录中也已删除",
-        r.number
+        "{} {} 的个人信息已删除（{what}），历史记录、通知和搜索索引中也已删除",
+        e.noun, e.number
     )?;
+    if !e.backups_scrubbed.is_empty() {
+        writeln!(
+            out,
+            "已同样删除 {} 个备份中的这些信息",
+            e.backups_scrubbed.len()
+        )?;
+    }
+    for left in &e.backups_left {
+        writeln!(out, "这个备份中仍有原内容：{left}")?;
+    }
+    writeln!(out, "注意：{}", e.note)?;
     Ok(())
 }
 

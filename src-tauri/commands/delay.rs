@@ -60,8 +60,7 @@ pub async fn delay_get(state: Managed<'_>, id: i64) -> Result<DelayView> {
 #[tauri::command]
 pub async fn delay_export(state: Managed<'_>, id: Option<i64>, path: String) -> Result<String> {
     read(&state, move |db| {
-        let view = id.map(|id| db.delay(id)).transpose()?;
-        let bytes = crate::excel::forms::delay_form(view.as_ref())?;
+        let bytes = crate::api::exports::delay_form(db, id)?;
         crate::excel::save::write_atomic(
             std::path::Path::new(&path),
             &bytes,

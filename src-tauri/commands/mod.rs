@@ -43,7 +43,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         requirement::requirement_expect,
         requirement::requirement_complete,
         requirement::requirement_withdraw,
-        requirement::requirement_erase,
+        requirement::personal_data_erase,
         requirement::requirement_restore,
         requirement::requirement_history,
         requirement::notification_list,

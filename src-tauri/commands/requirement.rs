@@ -117,15 +117,17 @@ pub async fn requirement_withdraw(
     .await
 }
 
-/// Erases the requirement's personal data on request (PIPL; `Db::erase_personal_data`).
+/// Erases the personal data of a requirement or a bug on request (PIPL; `Db::erase`), in the
+/// backups it reaches too: what was done and what is left.
 #[tauri::command]
-pub async fn requirement_erase(
+pub async fn personal_data_erase(
     state: Managed<'_>,
     number: String,
     reason: String,
-) -> Result<Requirement> {
+    names: Option<Vec<String>>,
+) -> Result<crate::store::Erasure> {
     write(&state, move |db, a| {
-        db.erase_personal_data(a, &number, &reason)
+        db.erase(a, &number, &reason, &names.unwrap_or_default())
     })
     .await
 }

@@ -38,6 +38,23 @@ pub const SETTINGS: &[Setting] = &[Setting {
     choices: &[("off", "不遮盖"), ("on", "遮盖")],
 }];
 
+/// Free text as a masked export shows it (issue 19): each of `names` (the doctor's, the
+/// requester's — at least two characters) written in it masked like the name field
+/// (`郭建国` → `郭**`), and phone numbers masked.
+pub fn mask_text(text: &str, names: &[&str]) -> String {
+    let mut names: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| n.chars().count() >= 2 && *n != ERASED)
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    let mut t = text.to_string();
+    for n in names {
+        t = t.replace(n, &mask_name(n));
+    }
+    mask_phones(&t)
+}
+
 /// `郭建国` → `郭**`: the family name kept.
 pub fn mask_name(name: &str) -> String {
     let name = name.trim();
@@ -142,6 +159,14 @@ pub fn mask_phones(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_written_in_free_text_are_masked_too() {
+        assert_eq!(
+            mask_text("郭建国主任说：请回电郭建国 13812345678", &["郭建国", "郭"]),
+            "郭**主任说：请回电郭** 138****5678"
+        );
+    }
 
     #[test]
     fn names_accounts_and_phones_are_masked() {

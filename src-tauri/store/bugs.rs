@@ -754,6 +754,15 @@ fn same_text(a: &str, b: &str) -> bool {
     a == b || fold(a) == fold(b)
 }
 
+/// A bug's texts an erasure scrubs (`store::privacy`), which an import never writes back.
+pub(crate) const ERASED_TEXTS: &[&str] = &[
+    "content",
+    "steps",
+    "remark",
+    "reproduce_note",
+    "withdrawn_reason",
+];
+
 /// Where an import's findings go: conflicts, refused rows, notes.
 pub(crate) struct Findings<'a> {
     pub conflicts: &'a mut Vec<super::Conflict>,
@@ -895,7 +904,17 @@ pub(crate) fn import_bugs(
             continue;
         };
         let mut changes: Vec<(&'static str, Value)> = Vec::new();
+        // personal data erased on request is not brought back by a file (issue 19)
+        let erased: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'bug'
+                    AND entity_id = ?1 AND field = 'personal_data_erased')",
+            )?
+            .query_row([id], |r| r.get(0))?;
         for (col, new) in &values {
+            if erased && ERASED_TEXTS.contains(col) {
+                continue;
+            }
             let old = stored(conn, id, col)?;
             if old.as_deref().is_some_and(|o| same_text(o, new)) {
                 continue;

@@ -35,6 +35,7 @@ pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
 pub use people::{Person, PersonInput};
+pub use privacy::Erasure;
 pub use register::{
     decision_filter, grade_filter, status_filter, RegisterPage, RegisterQuery, RegisterRow,
     SortKey, StatusFilter, LEGACY_OVERDUE, OVERDUE,

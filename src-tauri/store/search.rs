@@ -208,6 +208,31 @@ fn reindex(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Re-indexes requirement `id` after its personal data was erased (issue 19), overwriting its
+/// old entries instead of leaving them in the index's pages until a merge: FTS5's
+/// `secure-delete`, on only for this.
+pub(crate) fn forget(conn: &Connection, id: i64) -> Result<()> {
+    let set = |on: i64| -> Result<()> {
+        conn.prepare_cached(
+            "INSERT INTO requirement_search (requirement_search, rank) VALUES ('secure-delete', ?1)",
+        )?
+        .execute([on])?;
+        Ok(())
+    };
+    set(1)?;
+    let done = if id <= indexed_upto(conn)? {
+        reindex(conn, id)
+    } else {
+        Ok(())
+    };
+    set(0)?;
+    done?;
+    // the segments merged into one: no page keeps an old entry, even as a prefix
+    conn.prepare_cached("INSERT INTO requirement_search (requirement_search) VALUES ('optimize')")?
+        .execute([])?;
+    Ok(())
+}
+
 /// After a requirement was inserted (in the same transaction): indexed at once when the index
 /// is complete up to it, otherwise left to the catch-up with the rows before it.
 pub(crate) fn after_create(conn: &Connection, id: i64) -> Result<()> {

@@ -52,7 +52,7 @@ export const api = {
   expect: (number, input) => invoke('requirement_expect', { number, input }),
   complete: (number, input) => invoke('requirement_complete', { number, input }),
   withdraw: (number, reason, at = {}) => invoke('requirement_withdraw', { number, reason, at }),
-  erasePersonalData: (number, reason) => invoke('requirement_erase', { number, reason }),
+  erasePersonalData: (number, reason, names = []) => invoke('personal_data_erase', { number, reason, names }),
   restore: (number, at = {}) => invoke('requirement_restore', { number, at }),
   history: (number) => invoke('requirement_history', { number }),
   // a picked file travels as raw bytes; its name in a header (headers are ASCII only)
