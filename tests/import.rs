@@ -2133,3 +2133,46 @@ fn issue_19_values_a_file_fills_in_are_not_steps_taken_at_the_import() {
     assert!(!after.iter().any(|l| l.starts_with("R14")), "{after:?}");
     assert!(after.len() < before.len(), "{before:?} → {after:?}");
 }
+
+/// Issue 19: a 附表2 with blank boxes — Genjin's own export included — imports them blank,
+/// never taking the next label as the value (医生姓名 = “医院”, 科室 = “医享账号”).
+#[test]
+fn issue_19_blank_boxes_of_a_report_form_stay_blank() {
+    use genjin::excel::save::Existing;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Db::open_in_memory().unwrap();
+    let made = a
+        .create_requirement(
+            &actor(),
+            &genjin::store::RequirementInput {
+                reporter: "贺杰静".into(),
+                received_date: "2014-06-19".into(),
+                hospital: "省二".into(),
+                doctor_words: "随访问卷能不能自动算分".into(),
+                brief: "随访问卷 自动计分".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let out = dir
+        .path()
+        .join(genjin::excel::forms::report_form_file_name(Some(
+            &made.number,
+        )));
+    genjin::api::exports::report_form(&a, Some(&made.number), &out, Existing::Keep).unwrap();
+    let mut b = Db::open_in_memory().unwrap();
+    b.import_paths(
+        &actor(),
+        std::slice::from_ref(&out),
+        &[],
+        ConflictPolicy::KeepExisting,
+    )
+    .unwrap();
+    let back = b.requirement(&made.number).unwrap();
+    assert_eq!(back.doctor_name, "", "not the next label");
+    assert_eq!(back.clinic_department, "");
+    assert_eq!(back.app_account, "");
+    assert_eq!(back.hospital, "省二");
+    assert_eq!(back.reporter_department, "");
+    assert_eq!(form_fields(&back), form_fields(&made));
+}

@@ -57,7 +57,7 @@ pub fn read_form_cells(sheet: &Sheet) -> (Vec<(&'static str, String)>, CellsUsed
             }
             if key == KIND_LABEL || key == "需求编号" {
                 // 新需求 / 改进需求, as Genjin's forms state it; the number is read apart
-                let value = right_at(sheet, r, c, text);
+                let value = value_right_of(sheet, r, c, text);
                 if let Some((vc, _)) = value {
                     used.insert((r, vc));
                 }
@@ -90,7 +90,7 @@ pub fn read_form_cells(sheet: &Sheet) -> (Vec<(&'static str, String)>, CellsUsed
                 || col.starts_with("new_")
                 || col.starts_with("imp_");
             let read = if long { long_text } else { text };
-            if let Some((vc, v)) = right_at(sheet, r, c, read) {
+            if let Some((vc, v)) = value_right_of(sheet, r, c, read) {
                 used.insert((r, vc));
                 push(col, v);
             }
@@ -176,6 +176,20 @@ fn right_at(
     (c + 1..sheet.rows.get(r).map_or(0, Vec::len))
         .map(|cc| (cc, read(sheet.cell(r, cc))))
         .find(|(_, v)| !v.is_empty())
+}
+
+/// The value of the label at (r, c): the first non-empty cell right of it — unless that is the
+/// next label the form prints (a blank box: 医生姓名 left empty is not “医院”, issue 19).
+fn value_right_of(
+    sheet: &Sheet,
+    r: usize,
+    c: usize,
+    read: fn(&super::read::Cell) -> String,
+) -> Option<(usize, String)> {
+    right_at(sheet, r, c, read).filter(|(_, v)| {
+        let key = header_key(v);
+        !(printed(&key, v) || labelled_value(&key).is_some())
+    })
 }
 
 fn strip_question(v: &str, question: &str) -> String {
