@@ -196,16 +196,30 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                         hint: "",
                     },
                 })
-                .chain([Choice {
-                    value: crate::store::OVERDUE,
-                    label: "逾期（未完成）",
-                    hint: "",
-                }])
+                .chain([
+                    Choice {
+                        value: crate::store::OVERDUE,
+                        label: "逾期（未完成）",
+                        hint: "",
+                    },
+                    Choice {
+                        value: crate::store::LEGACY_OVERDUE,
+                        label: "旧表导入的逾期（待核对）",
+                        hint:
+                            "旧登记表导入、承诺交付日已过而未交付的需求：导入前的历史，不计入考核",
+                    },
+                ])
                 .collect(),
             day_kinds: coded(DayKind::ALL, DayKind::code, DayKind::label),
         })
     })
     .await
+}
+
+/// The active people without a password yet (the window warns before sign-in is turned on).
+#[tauri::command]
+pub async fn person_without_password(state: Managed<'_>) -> Result<Vec<String>> {
+    read_open(&state, |db| db.without_password()).await
 }
 
 #[tauri::command]

@@ -131,6 +131,22 @@ pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store
     .await
 }
 
+/// The collector's notes beside the to-do (the operator's, or everyone's with `all`): legacy
+/// requirements overdue to check, missed steps no one answers for to assign (issue 19).
+#[tauri::command]
+pub async fn todo_notes(state: Managed<'_>, all: bool) -> Result<Vec<crate::store::TodoNote>> {
+    let signed = state.signed_in.clone();
+    read(&state, move |db| {
+        let me = if all {
+            None
+        } else {
+            super::current_operator(db, &signed).map(|a| a.name)
+        };
+        db.todo_notes(crate::clock::now().naive_local(), me.as_deref())
+    })
+    .await
+}
+
 /// The month's assessment (月度考核表) as the operator may read it (issue 19: the decision
 /// group everyone's, others their own), up to now while the month runs.
 #[tauri::command]

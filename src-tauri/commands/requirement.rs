@@ -23,6 +23,9 @@ pub async fn requirement_get(state: Managed<'_>, number: String) -> Result<Requi
         if let Some(roles) = super::operator_roles(db, &signed)? {
             r.steps.limit_to(&roles);
         }
+        // whom a step recorded on someone's behalf may name (issue 19)
+        let me = super::current_operator(db, &signed);
+        db.with_doers(&mut r, me.as_ref())?;
         Ok(r)
     })
     .await

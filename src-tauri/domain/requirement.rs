@@ -155,6 +155,15 @@ pub struct Steps {
     pub restore: Gate,
 }
 
+/// The steps someone may record on another's behalf, and whose they are (issue 19): the
+/// planning document and the dates are the product manager's, the acceptance date IT's.
+pub const STEP_ROLES: &[(&str, super::people::Role)] = &[
+    ("plan", super::people::Role::ProductManager),
+    ("it_acceptance", super::people::Role::It),
+    ("expect", super::people::Role::ProductManager),
+    ("complete", super::people::Role::ProductManager),
+];
+
 impl Steps {
     /// Closes the steps someone holding `roles` may not take (issue 13), each saying which
     /// roles may: the window shows what the core allows this operator, as the core will

@@ -621,7 +621,7 @@ mod tests {
             Some(BackupKind::Daily)
         );
         assert_eq!(
-            kind_of(g, "genjin-2026113009300002-manual.sqlite3"),
+            kind_of(g, "genjin-20261130-09300002-manual.sqlite3"),
             Some(BackupKind::Manual)
         );
         assert_eq!(

@@ -534,8 +534,10 @@ pub struct TodoNote {
     pub text: String,
     /// Why, and what to do.
     pub explain: String,
-    /// The requirement it opens (empty: the register's 旧表逾期 filter).
+    /// The requirement it opens (empty: the register's `filter`).
     pub record: String,
+    /// The register's 需求状态 filter that lists them (`旧表逾期`), when it is a list.
+    pub filter: String,
     /// How many.
     pub count: u64,
 }
@@ -764,6 +766,7 @@ impl Db {
                 text: format!("旧表导入的逾期需求 {legacy} 条，请核对"),
                 explain: "这些需求由旧登记表导入，承诺的交付日已过而没有交付记录：请核对是否已经交付、延期或不再做。它们是导入前的历史，不计入任何人的待办和考核".into(),
                 record: String::new(),
+                filter: super::LEGACY_OVERDUE.to_string(),
                 count: legacy,
             });
         }
@@ -788,6 +791,7 @@ impl Db {
                     "这条需求没有写明{role}，担任{role}的也不止一人，未按时的事项只能记在“{role}{UNASSIGNED}”名下：请在需求的“详情”中指定负责人"
                 ),
                 record,
+                filter: String::new(),
                 count: n,
             });
         }

@@ -88,6 +88,17 @@ impl Db {
         Ok(())
     }
 
+    /// The active people who have no password yet: with sign-in on they cannot sign in until
+    /// someone sets one (said before sign-in is turned on, issue 19).
+    pub fn without_password(&self) -> Result<Vec<String>> {
+        Ok(self
+            .people()?
+            .into_iter()
+            .filter(|p| p.active && !p.has_password)
+            .map(|p| p.name)
+            .collect())
+    }
+
     /// The listed, active person called `name` if `password` is theirs. Errors: `Forbidden`
     /// (the same words for an unknown name and a wrong password: nothing to guess from).
     pub fn sign_in(&self, name: &str, password: &str) -> Result<Person> {

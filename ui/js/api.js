@@ -40,6 +40,7 @@ export const api = {
   updatePerson: (id, input) => invoke('person_update', { id, input }),
   setOperator: (id) => invoke('operator_set', { id }),
   signIn: (id, password) => invoke('operator_sign_in', { id, password }),
+  withoutPassword: () => invoke('person_without_password'),
   setPassword: (id, password, current = null) => invoke('person_set_password', { id, password, current }),
   register: (query) => invoke('register_query', { query }),
   reporters: () => invoke('register_reporters'),
@@ -103,6 +104,7 @@ export const api = {
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
   todo: (all) => invoke('todo_list', { all }),
+  todoNotes: (all) => invoke('todo_notes', { all }),
   /** A desktop notification (tests read window.__genjinNotified; a system without a
    * notification service fails quietly). */
   notify: async (title, body) => {

@@ -16,6 +16,7 @@ export const app = { info: null };
 
 const routes = [
   [/^#\/register$/, 'register', () => registerView(app)],
+  [/^#\/register\/status\/([^/]+)$/, 'register', (m) => registerView(app, decodeURIComponent(m[1]))],
   [/^#\/new$/, 'new', () => requirementFormView(app)],
   [/^#\/req\/([^/]+)\/edit$/, 'register', (m) => requirementFormView(app, decodeURIComponent(m[1]))],
   [/^#\/req\/([^/]+)(?:\/(\w+))?$/, 'register', (m) => detailView(app, decodeURIComponent(m[1]), m[2])],
@@ -60,12 +61,13 @@ function showOperator() {
     op ? `操作人：${op.name}${op.department ? `（${op.department}）` : ''}` : '未选择操作人';
 }
 
-/** With sign-in on (issue 13): pick yourself and give your password; not skippable. */
-async function signIn() {
+/** With sign-in on (issue 13): pick yourself and give your password; not skippable. `who`:
+ * the person picked at first (the one who just turned sign-in on). */
+async function signIn(who = null) {
   const people = (await api.people()).filter((p) => p.active);
   const body = h('div', {},
     h('p', {}, '已开启登录：请选择你自己并输入密码。'),
-    field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), '')),
+    field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), who ? String(who) : '')),
     field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'current-password' }), { required: true }));
   const result = await dialog('登录', body, {
     id: 'sign-in-dialog',
@@ -87,6 +89,10 @@ export async function chooseOperator(first = false) {
   const people = (await api.people()).filter((p) => p.active);
   const body = h('div', {},
     first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
+    // the roles ticked are the roles held (issue 19): the first person must be able to add
+    // the others, and is told so before, not given roles behind their back
+    first && !people.length ? h('p', { class: 'hint', id: 'first-person-hint' },
+      '你是第一位人员：请勾选你实际担任的角色，其中要有“需求收集人”或“决策组”，才能再添加其他人。决策组可以指定任何角色；需求收集人可以指定需求报告人、需求收集人和产品经理，以及还没有人担任的角色。') : null,
     people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
       app.info.operator ? String(app.info.operator.id) : '')) : null,
     h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)));
@@ -123,6 +129,14 @@ async function start() {
     document.body.insertBefore(h('div', { class: 'banner warning', role: 'alert' }, w), document.getElementById('view'));
   }
   document.getElementById('operator-switch').addEventListener('click', () => chooseOperator(false));
+  // sign-in turned on (or off) in 设置: the window signs in at once, or goes on as the operator
+  window.addEventListener('genjin:sign-in-changed', async (e) => {
+    const was = e.detail && e.detail.operator;
+    app.info = await api.appInfo();
+    showOperator();
+    if (app.info.sign_in) await signIn(was ? was.id : null);
+    else await render();
+  });
   window.addEventListener('hashchange', render);
   // Alt+N: 新建需求; Esc (outside a field or dialog): from a requirement back to the register
   document.addEventListener('keydown', (e) => {

@@ -6,7 +6,7 @@ mod types;
 
 pub use types::{
     DecisionInput, DeliveryInput, ItAcceptanceInput, PlanInput, Requirement, RequirementInput,
-    ResponsibleInput, StepTime,
+    ResponsibleInput, StepDoer, StepTime,
 };
 
 use super::change::{self, Edit, REQUIREMENT};
@@ -231,6 +231,34 @@ impl Db {
     /// A requirement as recorded (its `overdue` flag needs a day: see [`Db::requirement_on`]).
     pub fn requirement(&self, number: &str) -> Result<Requirement> {
         load(self.conn(), number)
+    }
+
+    /// Fills `r.doers`: for each step someone may record on another's behalf, the active
+    /// holders of its role and the default doer — `actor` when they hold it (issue 19).
+    pub fn with_doers(&self, r: &mut Requirement, actor: Option<&Actor>) -> Result<()> {
+        use crate::domain::requirement::STEP_ROLES;
+        let people = self.people()?;
+        let me = actor.and_then(|a| a.person_id);
+        r.doers = STEP_ROLES
+            .iter()
+            .map(|(step, role)| {
+                let holders: Vec<&super::Person> = people
+                    .iter()
+                    .filter(|p| p.active && p.roles.contains(role))
+                    .collect();
+                StepDoer {
+                    step,
+                    role: role.label(),
+                    people: holders.iter().map(|p| p.name.clone()).collect(),
+                    default: holders
+                        .iter()
+                        .find(|p| Some(p.id) == me)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(())
     }
 
     /// A requirement with 逾期 worked out as of `today`, as the window's header shows it.

@@ -174,6 +174,22 @@ pub struct Requirement {
     /// 逾期 as of the day the record was read for (`Db::requirement_on`); false when read
     /// without a day (`Db::requirement`).
     pub overdue: bool,
+    /// Who may be named as having done each step, for someone recording it on their behalf
+    /// (`Db::with_doers`; empty until asked).
+    pub doers: Vec<StepDoer>,
+}
+
+/// Who may be named as having done one step (issue 19): the active holders of its role, and
+/// the one named unless someone else is chosen — the operator when they hold the role, else no
+/// one (the step is then recorded without a doer).
+#[derive(Debug, Clone, Serialize)]
+pub struct StepDoer {
+    /// `plan`, `it_acceptance`, `expect`, `complete` (the `Steps` they belong to).
+    pub step: &'static str,
+    /// The role whose step it is (`产品经理`, `IT`).
+    pub role: &'static str,
+    pub people: Vec<String>,
+    pub default: String,
 }
 
 /// The stored columns of a requirement, in one place.
@@ -281,6 +297,7 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         steps: steps(StepFacts::default()),
         delivered_late: false,
         overdue: false,
+        doers: Vec::new(),
     })
 }
 

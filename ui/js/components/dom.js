@@ -48,7 +48,9 @@ export function showError(err, form) {
       // under the field it is about, in view, gone as soon as the field is corrected
       const note = h('div', { class: 'error-text field-error', role: 'alert' }, message);
       field.classList.add('invalid');
-      field.insertAdjacentElement('afterend', note);
+      // a group of checkboxes (roles) is told under the whole group, not inside one of them
+      const group = field.type === 'checkbox' ? field.closest('.roles') : null;
+      (group || field).insertAdjacentElement('afterend', note);
       const fix = () => { note.remove(); field.classList.remove('invalid'); };
       field.addEventListener('input', fix, { once: true });
       field.addEventListener('change', fix, { once: true });

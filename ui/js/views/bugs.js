@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, clear, compact, dialog, field, formData, go, moment, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { noticeCards } from '../components/notices.js';
+import { erasePersonalData } from '../components/erase.js';
 
 const badge = (b) => h('span', { class: `badge bug-${b.state_code}`, 'data-state': b.state_code }, b.state);
 
@@ -240,5 +241,13 @@ export async function bugDetailView(app, number) {
         save: (d) => api.fixBug(b.number, { date: d.date, fixed_version: d.fixed_version, ...at(d) }),
       })),
     await bugNotices(app, b),
+    h('div', { class: 'card', id: 'personal-data' }, h('h3', {}, '个人信息'),
+      h('p', { class: 'hint' }, '应本人要求可删除这个 Bug 中用户的个人信息（通知中记下的用户姓名、给出的姓名和电话号码）。'),
+      h('div', { class: 'actions' }, h('button', {
+        type: 'button', id: 'erase-personal', class: 'danger',
+        onclick: () => erasePersonalData(b.number,
+          `删除 ${b.number} 的内容、步骤、备注和通知中用户的姓名（通知中记下的，以及下面填写的）和电话号码，历史记录和能改的备份中也一并删除。Bug 本身和编号保留，截图不变。此操作不能撤销。`,
+          { askNames: true }),
+      }, '删除个人信息…'))),
     await bugHistory(b));
 }

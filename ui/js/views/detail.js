@@ -7,6 +7,7 @@ import {
 import { dayInput, stepCard } from '../components/steps.js';
 import { delayTab } from './delays.js';
 import { noticeCards } from '../components/notices.js';
+import { erasePersonalData } from '../components/erase.js';
 
 const TABS = [['flow', '流程'], ['delays', '延期'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
 
@@ -23,7 +24,8 @@ function decisionRule(app, label) {
 }
 
 function flowTab(app, r) {
-  const at = (data) => ({ happened_at: data.happened_at, version: r.version });
+  const at = (data) => ({ happened_at: data.happened_at, version: r.version, by: data.by || null });
+  const doer = (step) => (r.doers || []).find((d) => d.step === step) || null;
   const rule = (label) => decisionRule(app, label);
   const convWrap = h('div', { class: 'wide', hidden: !rule(r.decision).needs_conversion },
     field('转换概要（写入备注）', h('textarea', { name: 'conversion_summary', rows: 2 }, r.conversion_summary), { wide: true }));
@@ -50,7 +52,7 @@ function flowTab(app, r) {
       label: '保存决策',
     }),
     stepCard({
-      id: 'plan', title: '② 策划文档', gate: r.steps.plan,
+      id: 'plan', title: '② 策划文档', gate: r.steps.plan, doer: doer('plan'),
       current: r.plan_doc_number || r.plan_estimated_date ? `编号 ${r.plan_doc_number || '—'} · 预计 ${compact(r.plan_estimated_date) || '—'} · 实际 ${compact(r.plan_actual_date) || '—'}` : '产品经理在决策会议结束前估计策划文档交付时间',
       fields: [field('策划文档编号', h('input', { name: 'plan_doc_number', value: r.plan_doc_number })),
         field('预计交付日', dayInput('plan_estimated_date', r.plan_estimated_date)),
@@ -58,19 +60,19 @@ function flowTab(app, r) {
       save: (d) => api.plan(r.number, { plan_doc_number: d.plan_doc_number, plan_estimated_date: d.plan_estimated_date, plan_actual_date: d.plan_actual_date, ...at(d) }),
     }),
     stepCard({
-      id: 'it', title: '③ IT 验收日', gate: r.steps.it_acceptance,
+      id: 'it', title: '③ IT 验收日', gate: r.steps.it_acceptance, doer: doer('it_acceptance'),
       current: r.it_acceptance_estimated || r.it_acceptance_actual ? `预计 ${compact(r.it_acceptance_estimated) || '—'} · 实际 ${compact(r.it_acceptance_actual) || '—'}` : 'IT 收到策划文档后 2 天内预估验收日期',
       fields: [field('预计验收日', dayInput('estimated', r.it_acceptance_estimated)), field('实际验收日', dayInput('actual', r.it_acceptance_actual))],
       save: (d) => api.itAcceptance(r.number, { estimated: d.estimated, actual: d.actual, ...at(d) }),
     }),
     stepCard({
-      id: 'expected', title: '④ 预期交付日', gate: r.steps.expect,
+      id: 'expected', title: '④ 预期交付日', gate: r.steps.expect, doer: doer('expect'),
       current: r.expected_delivery ? `预期交付日 ${compact(r.expected_delivery)}${r.promised_date !== r.expected_delivery ? ` · 延期后 ${compact(r.promised_date)}` : ''}` : '产品经理根据验收日推算用户可用的日期',
       fields: [field('预期交付日', dayInput('date', r.expected_delivery), { required: true })],
       save: (d) => api.expect(r.number, { date: d.date, ...at(d) }),
     }),
     stepCard({
-      id: 'complete', title: '⑤ 完成交付', gate: r.steps.complete,
+      id: 'complete', title: '⑤ 完成交付', gate: r.steps.complete, doer: doer('complete'),
       current: r.actual_delivery ? [`实际交付日 ${compact(r.actual_delivery)}`, r.delivered_late ? h('span', { class: 'badge overdue', id: 'late-note' }, `晚于承诺交付日 ${compact(r.promised_date)}（无批准的延期）`) : null] : '验收通过后，产品经理告知收集人，收集人登记实际交付日',
       fields: [field('实际交付日', dayInput('date', r.actual_delivery), { required: true, hint: '验收通过、用户可用的那一天' })],
       save: (d) => api.complete(r.number, { date: d.date, ...at(d) }),
@@ -116,13 +118,8 @@ async function detailsTab(app, r) {
     } catch (err) { showError(err, form); }
   });
   // 个人信息: erased on the person's request (个人信息保护法); the record and its number stay
-  const erase = async () => {
-    const done = await dialog('删除个人信息',
-      h('div', {}, h('p', {}, `删除 ${r.number} 中的医生姓名、医享账号、医生原话和需求人，以及各处文字中出现的这些名字和电话号码（历史记录、通知、延期申请和关联的 Bug 中也一并删除）。需求本身和编号保留。此操作不能撤销；此前的备份中仍有原内容，直到按设置轮换删除。`),
-        field('删除原因', h('input', { name: 'reason', placeholder: '例如：本人要求删除', autocomplete: 'off' }), { required: true })),
-      { id: 'erase-dialog', submitLabel: '删除', onSubmit: (d) => api.erasePersonalData(r.number, d.reason || '') });
-    if (done) { toast('个人信息已删除'); go(location.hash); }
-  };
+  const erase = () => erasePersonalData(r.number,
+    `删除 ${r.number} 中的医生姓名、医享账号、医生原话和需求人，以及各处文字中出现的这些名字和电话号码（历史记录、通知及其确认、延期申请和关联的 Bug 中也一并删除），备份文件夹中能改的备份也一并删除。需求本身和编号保留。此操作不能撤销。`);
   const privacy = h('div', { class: 'card', id: 'personal-data' }, h('h3', {}, '个人信息'),
     h('p', { class: 'hint' }, '应本人要求可删除此需求中的个人信息；导出的表格是否遮盖个人信息见设置项 privacy.mask_exports。'),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'erase-personal', class: 'danger', onclick: erase }, '删除个人信息…')));

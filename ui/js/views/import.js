@@ -139,7 +139,8 @@ export async function importView() {
       h('div', { class: 'roles' }, [['keep_existing', '保留已有的值（文件只补空白）'], ['take_file', '采用文件中的值']].map(([v, l]) =>
         h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'policy', value: v, checked: policy === v, onchange: () => { policy = v; exceptions.length = 0; remap(); } }), l))),
       table('import-conflicts', ['编号', '项目', '已有', '文件', '来源', '采用'], rep.conflicts, (c) => [c.number, c.field, c.existing, c.incoming, place({ ...c, column: null }),
-        h('select', {
+        // what a file may never decide (a delay on a requirement living in Genjin): said, no choice
+        c.never ? h('span', { class: 'badge overdue', 'data-conflict': `${c.number}:${c.column}`, title: c.never }, `不导入：${c.never}`) : h('select', {
           'data-conflict': `${c.number}:${c.column}`,
           onchange: () => {
             const i = exceptions.findIndex((k) => k.number === c.number && k.column === c.column);

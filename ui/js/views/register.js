@@ -34,7 +34,9 @@ function cell(f, r) {
   return h('td', {}, r[f.key]);
 }
 
-export async function registerView(app) {
+/** #/register, or #/register/status/<filter> (the to-do's link to a filter, e.g. 旧表逾期). */
+export async function registerView(app, status = null) {
+  if (status != null) { state.status = status; state.offset = 0; }
   const tbody = h('tbody');
   const info = h('span', { class: 'muted', id: 'register-count' });
   const prev = h('button', { type: 'button', id: 'page-prev', onclick: () => { state.offset = Math.max(0, state.offset - PAGE); load(); } }, '上一页');

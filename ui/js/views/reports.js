@@ -213,28 +213,38 @@ export async function meetingView(app, day = null) {
 export async function assessmentView(app, month = null) {
   const now = new Date();
   const wanted = month || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-  const sheets = await api.assessment(wanted);
+  const a = await api.assessment(wanted);
+  const sheets = a.sheets;
   const picker = h('input', { name: 'month', value: wanted, placeholder: '年-月', autocomplete: 'off' });
   const show = (e) => { e.preventDefault(); go(`#/assessment/${encodeURIComponent(picker.value.trim())}`); };
   const exportBook = async () => {
     try { const p = await api.exportAssessment(wanted); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
   };
+  const target = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent(record)}`
+    : record.endsWith('周报') ? `#/weekly/${encodeURIComponent(record.slice(0, 10))}` : `#/req/${encodeURIComponent(record)}`);
   return h('section', {}, reportTabs('assessment'),
-    h('div', { class: 'detail-head' }, h('h1', {}, `月度考核表（${wanted}）`), h('span', { class: 'spacer' }),
+    h('div', { class: 'detail-head' }, h('h1', {}, `月度考核表（${wanted}）`),
+      h('span', { class: a.unfinished ? 'badge open' : 'muted', id: 'assessment-until' }, a.note), h('span', { class: 'spacer' }),
       h('form', { class: 'row', onsubmit: show }, h('label', { class: 'inline' }, '月份', picker), h('button', { type: 'submit' }, '查看')),
       h('button', { type: 'button', class: 'primary', id: 'assessment-export', onclick: exportBook }, '导出…')),
+    a.unfinished ? h('p', { class: 'hint' }, '本月还没有结束：只计已经到期而未按时的事项，未完成的按迟到现在计算；月底以后看到的是全月的结果。') : null,
+    a.limited ? h('p', { class: 'hint', id: 'assessment-limited' }, '这里只列出你自己的考核（需求收集人还能看到没有指定负责人的事项）；全部人员的考核只有决策组可以查看。') : null,
     sheets.length ? h('table', { class: 'plain', id: 'assessment-totals' },
       h('thead', {}, h('tr', {}, ['姓名', '扣款（元）', '无绩效', '未按时'].map((t) => h('th', {}, t)))),
       h('tbody', {}, sheets.map((s) => h('tr', { 'data-person': s.name }, h('td', {}, s.name), h('td', { class: 'num' }, String(s.deduction)),
         h('td', {}, s.no_performance_pay ? h('span', { class: 'badge overdue' }, '无绩效') : ''), h('td', { class: 'num' }, String(s.late_steps))))))
-      : h('p', { class: 'muted' }, '这个月没有未按时的事项。'),
+      : h('p', { class: 'muted' }, a.unfinished ? '到现在为止没有未按时的事项。' : '这个月没有未按时的事项。'),
     sheets.map((s) => h('div', { class: 'card', 'data-sheet': s.name }, h('h2', {}, `${s.name}：扣款 ${s.deduction} 元${s.no_performance_pay ? '，当月无绩效' : ''}`),
+      s.no_pay_because.length ? h('ul', { class: 'no-pay' }, s.no_pay_because.map((w) => h('li', {}, h('span', { class: 'badge overdue' }, '无绩效'), ' ', w))) : null,
       h('table', { class: 'plain' },
-        h('thead', {}, h('tr', {}, ['规则', '记录', '到期', '完成', '迟了', '扣款'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['规则', '记录', '到期', '完成', '情况', '扣款', '依据'].map((t) => h('th', {}, t)))),
         h('tbody', {}, s.lines.map((l) => (l.record
-          ? h('tr', {}, h('td', {}, l.rule), h('td', {}, l.record), h('td', {}, moment(l.due)),
-            h('td', {}, l.done ? moment(l.done) : '未完成'), h('td', {}, l.late_by), h('td', { class: 'num' }, String(l.deduction)))
+          ? h('tr', {}, h('td', {}, h('div', {}, l.rule), h('div', { class: 'hint' }, l.explain)),
+            h('td', {}, h('a', { href: target(l.record) }, l.record)), h('td', {}, l.due_text),
+            h('td', {}, l.done_text || '未完成'), h('td', { 'data-late': l.late_by }, l.reason), h('td', { class: 'num' }, String(l.deduction)),
+            h('td', { class: 'hint' }, l.consequence))
           // a band's summary line: no record, no times
-          : h('tr', { class: 'band' }, h('td', { colspan: 5 }, l.rule), h('td', { class: 'num' }, String(l.deduction))))))))),
-    h('p', { class: 'hint' }, '按制度的时间节点与考核规则算出；金额和档位可在“设置”中修改（assessment.*）。'));
+          : h('tr', { class: 'band' }, h('td', { colspan: 5 }, h('div', {}, l.rule), h('div', { class: 'hint' }, l.explain)),
+            h('td', { class: 'num' }, String(l.deduction)), h('td', { class: 'hint' }, l.consequence)))))))),
+    h('p', { class: 'hint' }, '按制度的时间节点与考核规则算出；金额和档位可在“设置”中修改（assessment.*）。旧表导入的历史不计入考核。'));
 }

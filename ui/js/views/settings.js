@@ -35,12 +35,26 @@ export async function settingsView(app) {
     return h('div', { class: 'list-card', id: `list-${l.code}` }, h('h4', {}, l.label), h('div', { class: 'chips' }, l.items.map(chip)), form);
   };
   const edit = async (s) => {
+    // turning sign-in on: who could not sign in is said first (issue 19)
+    const signIn = s.key === 'security.sign_in' && s.value !== 'on';
+    const missing = signIn ? await api.withoutPassword() : [];
     const saved = await dialog(`修改设置：${s.key}`,
       h('div', {}, h('p', { class: 'hint' }, s.help), field('值', s.choices.length
         ? select('value', s.choices.map((c) => [c.value, c.label]), s.value)
-        : h('input', { name: 'value', value: s.value, autocomplete: 'off' }))),
-      { id: 'setting-dialog', submitLabel: '保存', onSubmit: (d) => api.setSetting(s.key, d.value || '').then(() => true) });
-    if (saved) { toast(`已保存：${s.key}`); go('#/settings'); }
+        : h('input', { name: 'value', value: s.value, autocomplete: 'off' })),
+      missing.length ? h('div', { class: 'banner warning', id: 'sign-in-missing' },
+        `开启登录后，还没有设置密码的 ${missing.length} 人无法登录，直到有人为其设置密码（人员 → 设密码）：${missing.join('、')}`) : null,
+      signIn ? h('p', { class: 'hint' }, '开启后窗口会立即要求登录：请选择你自己并输入你的密码。') : null),
+      { id: 'setting-dialog', submitLabel: '保存', onSubmit: (d) => api.setSetting(s.key, d.value || '').then(() => d.value) });
+    if (saved === undefined || saved === null || saved === false) return;
+    toast(`已保存：${s.key}`);
+    if (s.key === 'security.sign_in') {
+      // the window follows at once: signed in now, not after a restart, the one who turned it
+      // on picked already
+      window.dispatchEvent(new CustomEvent('genjin:sign-in-changed', { detail: { operator: app.info.operator } }));
+      return;
+    }
+    go('#/settings');
   };
   const addForm = h('form', { id: 'calendar-add', class: 'filters' },
     field('日期', h('input', { name: 'day', placeholder: '2014-10-01', autocomplete: 'off' }), { required: true }),

@@ -9,7 +9,7 @@ const target = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent
 
 /** #/todo (mine) or #/todo/all. */
 export async function todoView(app, all = false) {
-  const items = await api.todo(all);
+  const [items, notes] = await Promise.all([api.todo(all), api.todoNotes(all)]);
   const overdue = items.filter((i) => i.overdue).length;
   const op = (app.info.operator || {}).name;
   return h('section', {},
@@ -17,12 +17,16 @@ export async function todoView(app, all = false) {
       h('span', { class: 'muted', id: 'todo-count' }, `共 ${items.length} 项，逾期 ${overdue} 项`), h('span', { class: 'spacer' }),
       h('a', { href: all ? '#/todo' : '#/todo/all', class: 'button', id: 'todo-switch' }, all ? '只看我的' : '看全部')),
     !all && !op ? h('p', { class: 'hint' }, '未选择操作人：请先在右上角选择，才能列出“我的待办”。') : null,
+    // the collector's lists: to check or to assign, no one's steps, charged to no one
+    notes.length ? h('ul', { class: 'notes', id: 'todo-notes' }, notes.map((n) => h('li', { 'data-kind': n.kind, title: n.explain },
+      h('a', { href: n.record ? `#/req/${encodeURIComponent(n.record)}/details` : `#/register/status/${encodeURIComponent(n.filter)}` }, n.text),
+      h('div', { class: 'hint' }, n.explain)))) : null,
     items.length ? h('table', { class: 'plain', id: 'todo' },
       h('thead', {}, h('tr', {}, ['到期', '时间节点', '记录', '负责人', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, items.map((i) => h('tr', {
         class: i.overdue ? 'overdue' : null, tabindex: 0, 'data-record': i.record,
         onclick: () => go(target(i.record)), onkeydown: (e) => { if (e.key === 'Enter') go(target(i.record)); },
-      }, h('td', {}, i.due), h('td', {}, i.rule), h('td', {}, i.record), h('td', {}, i.responsible),
+      }, h('td', {}, i.due), h('td', { title: i.explain }, h('div', {}, i.rule), h('div', { class: 'hint' }, i.explain)), h('td', {}, i.record), h('td', {}, i.responsible),
       h('td', {}, i.overdue ? h('span', { class: 'badge overdue' }, '逾期') : '')))))
       : h('p', { class: 'muted' }, '没有待办事项。'),
     h('p', { class: 'hint' }, '按制度的时间节点，从已记录的每一步的时间算出；尚未发生的步骤没有时限。'));
