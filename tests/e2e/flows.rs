@@ -443,16 +443,24 @@ async fn import_conflicts_are_decided_one_by_one() {
         "--roles",
         EVERY_ROLE,
     ]);
-    // Ten registered by hand on 2014-06-19: the tenth collides with the legacy register's 14061910.
-    for i in 1..=10 {
+    // Eleven registered by hand on 2014-06-19: the tenth is the legacy register's 14061910 (the
+    // same reporter and summary, decided differently); the eleventh is another requirement under
+    // the legacy 14061911's number (issue 19: a number clash, refused with both shown).
+    for i in 1..=11 {
+        let (reporter, summary) = match i {
+            10 => ("李小四".to_string(), "需求反馈制度".to_string()),
+            _ => ("张三".to_string(), format!("手工{i}")),
+        };
         cli(&[
             "add-requirement",
             "--received",
             "2014-06-19",
             "--reporter",
-            "张三",
+            &reporter,
+            "--requester",
+            if i == 11 { "沈丽" } else { "" },
             "--summary",
-            &format!("手工{i}"),
+            &summary,
         ]);
     }
     cli(&["decide", "14061910", "--decision", "再议"]);
@@ -465,11 +473,16 @@ async fn import_conflicts_are_decided_one_by_one() {
     s.fill("#import-form [name=paths]", file.to_str().unwrap())
         .await;
     s.click("#import-load").await;
-    s.wait_text("#import-summary", "将新建 59 条，更新 1 条")
+    s.wait_text("#import-summary", "将新建 58 条，更新 1 条")
         .await;
+    let clash = s.wait_text("#import-rejected", "编号冲突").await;
+    assert!(
+        clash.contains("14061911") && clash.contains("手工11") && clash.contains("app视频会议系统"),
+        "{clash}"
+    );
     let conflicts = s.wait_text("#import-conflicts", "14061910").await;
     assert!(
-        conflicts.contains("再议") && conflicts.contains("张三"),
+        conflicts.contains("再议") && conflicts.contains("需求反馈制度"),
         "{conflicts}"
     );
     assert!(
@@ -482,14 +495,14 @@ async fn import_conflicts_are_decided_one_by_one() {
     s.wait_css("#import-summary[data-revision='2']").await;
     s.screenshot("10-import-conflicts").await;
     s.click("#import-commit").await;
-    s.wait_text("#import-done", "新建 59 条，更新 1 条").await;
+    s.wait_text("#import-done", "新建 58 条，更新 1 条").await;
 
     s.client
         .goto("tauri://localhost/index.html#/req/14061910/details")
         .await
         .ok();
-    s.wait_text("#tab-body", "手工10").await; // kept: the brief
-                                              // the empty delivery dates were filled in from the file: delivered, so 完成
+    s.wait_text("#tab-body", "需求反馈制度").await; // kept: the brief
+                                                    // the empty delivery dates were filled in from the file: delivered, so 完成
     s.wait_text("#status-badge", "完成").await;
     s.click("nav a[data-route=register]").await;
     s.fill("#register-search", "14061910").await;
@@ -497,8 +510,8 @@ async fn import_conflicts_are_decided_one_by_one() {
         .wait_text("#register tr[data-number='14061910']", "做")
         .await;
     assert!(
-        cells.contains("张三") && cells.contains("A"),
-        "taken decision with its grade, kept reporter: {cells}"
+        cells.contains("李小四") && cells.contains("王总") && cells.contains("A"),
+        "taken decision with its grade, the requester filled in: {cells}"
     );
     s.close().await;
 }
