@@ -783,3 +783,126 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
     }
     assert_eq!(it(&m.db).as_deref(), Some("3天"), "R7 without the holidays");
 }
+
+/// Issue 19: who answers for a step is who did it, not who typed it. A collector typing in the
+/// product manager's steps from the meeting notes does not become the product manager; naming
+/// who did it (`by`) makes them answer for it; a miss with no one named and several holders of
+/// the role is charged to the role and listed for the collector to assign; with one holder, it
+/// is theirs.
+#[test]
+fn who_answers_for_a_step_is_who_did_it() {
+    let mut m = Month2024 {
+        db: Db::open_in_memory().unwrap(),
+        ids: HashMap::new(),
+    };
+    for (name, role) in [
+        ("王总", Role::DecisionGroup),
+        ("周敏", Role::Collector),
+        ("郑伟", Role::ProductManager),
+        ("王强", Role::ProductManager),
+    ] {
+        m.person(name, role);
+    }
+    let a = m.requirement("周敏", "", "刘小妹", "2024-09-04", "");
+    let b = m.requirement("周敏", "", "刘小妹", "2024-09-04", "");
+    m.meeting(
+        "2024-09-07 10:30",
+        &[(a.as_str(), Decision::Do), (b.as_str(), Decision::Do)],
+    );
+    // the collector types in both promises; for b she names who gave it
+    m.expect("周敏", &a, "2024-09-20", "2024-09-09 10:00");
+    let clerk = m.actor("周敏");
+    let r =
+        m.db.record_expected_delivery(
+            &clerk,
+            &b,
+            &DeliveryInput {
+                date: "2024-09-20".into(),
+                at: StepTime {
+                    happened_at: Some("2024-09-09 10:00".into()),
+                    version: None,
+                    by: Some("郑伟".into()),
+                },
+            },
+        )
+        .unwrap();
+    assert_eq!(r.product_manager, "郑伟", "who did it answers for it");
+    assert_eq!(
+        m.db.requirement(&a).unwrap().product_manager,
+        "",
+        "not the typist"
+    );
+    let h = m.db.requirement_history(r.id).unwrap();
+    assert!(h.iter().any(|e| e.field == "done_by"
+        && e.new_value.as_deref() == Some("郑伟")
+        && e.actor == "周敏"));
+    // naming someone who does not hold the role is refused
+    let e =
+        m.db.record_completion(
+            &clerk,
+            &b,
+            &DeliveryInput {
+                date: "2024-09-21".into(),
+                at: StepTime {
+                    by: Some("周敏".into()),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.field(), Some("by"), "{e}");
+    // neither is delivered: a's miss is the role's (two product managers), b's is 郑伟's
+    let september = Month {
+        year: 2024,
+        month: 9,
+    };
+    let later = chrono::NaiveDate::from_ymd_opt(2024, 10, 15)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let sheets = m.db.assessment(september, later).unwrap().sheets;
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"产品经理（未指定负责人）"), "{names:?}");
+    assert!(names.contains(&"郑伟"), "{names:?}");
+    // the collector answers for her own steps (she told no one), never for the deliveries
+    let zhou = sheets.iter().find(|s| s.name == "周敏").unwrap();
+    assert!(
+        zhou.lines
+            .iter()
+            .all(|l| !l.rule.starts_with("按承诺日期交付")),
+        "the typist is not charged the product manager's promise: {zhou:?}"
+    );
+    let notes = m.db.todo_notes(later, Some("周敏")).unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.kind == genjin::store::NoteKind::Unassigned && n.record == a),
+        "{notes:?}"
+    );
+    // with one product manager left, the miss is his
+    let wang = m.db.person_by_name("王强").unwrap().unwrap();
+    let boss = m.actor("王总");
+    m.db.update_person(
+        &boss,
+        wang.id,
+        &PersonInput {
+            name: "王强".into(),
+            department: String::new(),
+            roles: vec![Role::ProductManager],
+            active: Some(false),
+            version: Some(wang.version),
+        },
+    )
+    .unwrap();
+    let sheets = m.db.assessment(september, later).unwrap().sheets;
+    let zheng = sheets.iter().find(|s| s.name == "郑伟").unwrap();
+    let deliveries = zheng
+        .lines
+        .iter()
+        .filter(|l| l.rule.starts_with("按承诺日期交付"))
+        .count();
+    assert_eq!(
+        deliveries, 2,
+        "both promises are the one holder's: {zheng:?}"
+    );
+}

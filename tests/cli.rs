@@ -3968,3 +3968,190 @@ fn erase_leaves_no_piece_of_the_name_in_the_file() {
         "{shown}"
     );
 }
+
+/// Issue 19: viewed on the 4th, a month counts only what is already late (a delivery due on the
+/// 11th is not "28 days late" and costs no one their performance pay) and says so; a bug
+/// reported the day after it was found is 次日提交（迟 1 天）, not "1 minute after midnight"; a
+/// no-pay line says which rule and step caused it; rule codes come with their words.
+#[test]
+fn an_unfinished_month_and_lateness_in_the_policys_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &[
+            "add-person",
+            "--name",
+            "王总",
+            "--roles",
+            "决策组,需求收集人",
+        ],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "孙经理", "--roles", "产品经理"],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "刘小妹", "--roles", "需求报告人"],
+    );
+    for (received, at) in [
+        ("2026-11-02", "2026-11-02 09:00"),
+        ("2026-11-03", "2026-11-03 09:00"),
+    ] {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                received,
+                "--reporter",
+                "刘小妹",
+                "--summary",
+                "问卷",
+                "--at",
+                at,
+            ],
+        );
+    }
+    for n in ["26110201", "26110301"] {
+        ok(
+            &db,
+            &[
+                "decide",
+                n,
+                "--decision",
+                "做",
+                "--grade",
+                "C",
+                "--at",
+                "2026-11-07 10:30",
+            ],
+        );
+    }
+    // promised for 12-11 (not due yet on 12-04) and 11-20 (14 days late by 12-04)
+    for (n, date) in [("26110201", "2026-12-11"), ("26110301", "2026-11-20")] {
+        ok(
+            &db,
+            &[
+                "--as",
+                "孙经理",
+                "expect",
+                n,
+                "--date",
+                date,
+                "--at",
+                "2026-11-09 10:00",
+            ],
+        );
+    }
+    let december = |now: &str| -> serde_json::Value {
+        serde_json::from_str(&ok(
+            &db,
+            &[
+                "--as",
+                "王总",
+                "assessment",
+                "--month",
+                "2026-12",
+                "--now",
+                now,
+                "--json",
+            ],
+        ))
+        .unwrap()
+    };
+    let v = december("2026-12-04 10:00");
+    assert_eq!(v["本月未结束"], true);
+    assert_eq!(v["说明"], "截至 2026-12-04 10:00（本月未结束）");
+    assert!(!v.to_string().contains("26110201"), "not due yet: {v}");
+    // November: the 11-20 promise, 14 days late by the month's end → no performance pay, said why
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &[
+            "--as",
+            "王总",
+            "assessment",
+            "--month",
+            "2026-11",
+            "--now",
+            "2026-12-04 10:00",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(v["本月未结束"], false);
+    let sun = v["人员"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["姓名"] == "孙经理")
+        .unwrap();
+    assert_eq!(sun["无绩效"], true);
+    let why = sun["无绩效原因"].to_string();
+    assert!(
+        why.contains("26110301") && why.contains("超过承诺交付日 7 天以上"),
+        "{why}"
+    );
+    let line = &sun["明细"][0];
+    assert!(
+        line["规则说明"].as_str().unwrap().contains("交付日"),
+        "{line}"
+    );
+    // a bug found on 11-24, reported on 11-25 at 10:10
+    ok(
+        &db,
+        &[
+            "bug",
+            "add",
+            "--found",
+            "2026-11-24",
+            "--reporter",
+            "刘小妹",
+            "--phone-model",
+            "华为",
+            "--os",
+            "Android 14",
+            "--content",
+            "闪退",
+            "--at",
+            "2026-11-25 10:10",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &[
+            "--as",
+            "王总",
+            "assessment",
+            "--month",
+            "2026-11",
+            "--now",
+            "2026-12-04 10:00",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let liu = v["人员"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["姓名"] == "刘小妹")
+        .unwrap();
+    let b1 = liu["明细"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["规则"].as_str().unwrap().starts_with("B1"))
+        .unwrap();
+    assert_eq!(b1["情况"], "次日提交（迟 1 天）", "{b1}");
+    assert_eq!(b1["迟了"], "1天");
+    // the to-do explains its rules in words
+    let todo: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["todo", "--now", "2026-12-04 10:00", "--json"])).unwrap();
+    assert!(todo
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| !i["说明"].as_str().unwrap().is_empty()));
+}
