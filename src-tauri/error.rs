@@ -26,7 +26,7 @@ pub enum Error {
     Forbidden(String),
     #[error("{}", db_reason(.0))]
     Database(#[from] rusqlite::Error),
-    #[error("数据库结构升级没有完成：这个文件的结构与它标明的版本不符（可能被其他程序改动过）。升级前的备份在数据库旁的 backups 文件夹中，可用 genjin restore 或 设置 → 备份与恢复 恢复。（详情：{0}）")]
+    #[error("数据库结构升级没有完成（文件可能被其他程序改动过，或磁盘已满、只读）。升级前的备份在数据库旁的 backups 文件夹中，可用 genjin restore 或 设置 → 备份与恢复 恢复。（详情：{0}）")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("文件读写失败：{}", io_reason(.0))]
     Io(#[from] std::io::Error),

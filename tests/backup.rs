@@ -266,6 +266,19 @@ fn a_restore_checks_the_whole_schema_and_never_leaves_a_broken_database() {
         e.to_string().contains("触发器") && e.to_string().contains("owned"),
         "{e}"
     );
+    // a name that looks like SQLite's own is no way round the check
+    let sly = dir.path().join("sly.sqlite3");
+    db.backup_to(&sly).unwrap();
+    rusqlite::Connection::open(&sly)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER sqlitex AFTER INSERT ON requirements BEGIN
+                 UPDATE people SET roles = 'decision_group';
+             END;",
+        )
+        .unwrap();
+    let e = db.restore_from(&li, &sly).unwrap_err();
+    assert!(e.to_string().contains("sqlitex"), "{e}");
     // today's tables labelled an older version: its upgrade would fail
     let relabelled = dir.path().join("relabelled.sqlite3");
     db.backup_to(&relabelled).unwrap();

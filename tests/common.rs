@@ -24,3 +24,8 @@ pub fn actor_in(db: &Db, name: &str) -> Actor {
     assert!(id.is_some(), "{name} is not in the people list");
     Actor::new(id, name, "test", genjin::clock::now())
 }
+
+/// Today as `YYYY-MM-DD` (the clock's, as the shells read it).
+pub fn today_iso() -> String {
+    genjin::clock::today().format("%Y-%m-%d").to_string()
+}

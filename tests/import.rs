@@ -2093,86 +2093,54 @@ fn issue_19_a_number_clash_is_refused_with_both_shown() {
     assert!(preview.rejected.is_empty(), "{:?}", preview.rejected);
 }
 
-/// Issue 19: values a file fills into a requirement living in Genjin are the file's history: a
-/// promise filled in by an import is not a step someone took at the import's hour.
+/// Issue 19: a file does not record the steps of a requirement registered in Genjin: a
+/// delivery day it states is a conflict never taken (it would have made a late promise look
+/// kept), and nothing falls due from the import.
 #[test]
-fn issue_19_values_a_file_fills_in_are_not_steps_taken_at_the_import() {
+fn issue_19_a_file_does_not_record_the_steps_of_a_living_requirement() {
     let mut db = living_requirement();
     let file = register_book(
-        &[&["需求编号", "填表人", "需求人", "需求梗概", "实际交付日"]],
-        &[&["14061901", "刘小妹", "郭主任", "问卷自动计分", "20140709"]],
+        &[&[
+            "需求编号",
+            "填表人",
+            "需求人",
+            "需求梗概",
+            "决策结果",
+            "实际交付日",
+        ]],
+        &[&[
+            "14061901",
+            "刘小妹",
+            "郭主任",
+            "问卷自动计分",
+            "不做",
+            "20140709",
+        ]],
     );
     let now = genjin::clock::now().naive_local();
-    let before: Vec<String> = db
-        .todo(now, None)
-        .unwrap()
-        .into_iter()
-        .map(|i| format!("{} {}", i.rule, i.record))
-        .collect();
-    commit_by(
-        &mut db,
-        "李小四",
-        &parse(&[Source::new("旧表.xlsx", file)], &[]),
-        ConflictPolicy::KeepExisting,
-    );
-    assert_eq!(
-        db.requirement("14061901")
+    let todo = |db: &Db| -> Vec<String> {
+        db.todo(now, None)
             .unwrap()
-            .actual_delivery
-            .as_deref(),
-        Some("2014-07-09")
-    );
-    let after: Vec<String> = db
-        .todo(now, None)
-        .unwrap()
-        .into_iter()
-        .map(|i| format!("{} {}", i.rule, i.record))
-        .collect();
-    // the delivery the file states closes the promise; R14 (record completion and tell the
-    // reporter within the hour) is not due an hour after the import
-    assert!(!after.iter().any(|l| l.starts_with("R14")), "{after:?}");
-    assert!(after.len() < before.len(), "{before:?} → {after:?}");
-}
-
-/// Issue 19: a 附表2 with blank boxes — Genjin's own export included — imports them blank,
-/// never taking the next label as the value (医生姓名 = “医院”, 科室 = “医享账号”).
-#[test]
-fn issue_19_blank_boxes_of_a_report_form_stay_blank() {
-    use genjin::excel::save::Existing;
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Db::open_in_memory().unwrap();
-    let made = a
-        .create_requirement(
-            &actor(),
-            &genjin::store::RequirementInput {
-                reporter: "贺杰静".into(),
-                received_date: "2014-06-19".into(),
-                hospital: "省二".into(),
-                doctor_words: "随访问卷能不能自动算分".into(),
-                brief: "随访问卷 自动计分".into(),
-                ..Default::default()
-            },
-        )
+            .into_iter()
+            .map(|i| format!("{} {}", i.rule, i.record))
+            .collect()
+    };
+    let before = todo(&db);
+    let parsed = parse(&[Source::new("旧表.xlsx", file)], &[]);
+    let preview = db
+        .import_preview(&parsed, ConflictPolicy::TakeFile)
         .unwrap();
-    let out = dir
-        .path()
-        .join(genjin::excel::forms::report_form_file_name(Some(
-            &made.number,
-        )));
-    genjin::api::exports::report_form(&a, Some(&made.number), &out, Existing::Keep).unwrap();
-    let mut b = Db::open_in_memory().unwrap();
-    b.import_paths(
-        &actor(),
-        std::slice::from_ref(&out),
-        &[],
-        ConflictPolicy::KeepExisting,
-    )
-    .unwrap();
-    let back = b.requirement(&made.number).unwrap();
-    assert_eq!(back.doctor_name, "", "not the next label");
-    assert_eq!(back.clinic_department, "");
-    assert_eq!(back.app_account, "");
-    assert_eq!(back.hospital, "省二");
-    assert_eq!(back.reporter_department, "");
-    assert_eq!(form_fields(&back), form_fields(&made));
+    for col in ["actual_delivery", "decision"] {
+        let c = preview
+            .conflicts
+            .iter()
+            .find(|c| c.column == col)
+            .unwrap_or_else(|| panic!("{col}: {:?}", preview.conflicts));
+        assert!(!c.take && !c.never.is_empty(), "{c:?}");
+    }
+    commit_by(&mut db, "李小四", &parsed, ConflictPolicy::TakeFile);
+    let r = db.requirement("14061901").unwrap();
+    assert_eq!(r.actual_delivery, None);
+    assert_eq!(r.decision.map(|d| d.label()), Some("做"));
+    assert_eq!(todo(&db), before, "nothing falls due from the import");
 }

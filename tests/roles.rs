@@ -563,6 +563,7 @@ fn everyone_reads_only_their_own_assessment() {
     );
     let own = db.assessment_for(&pm, july, later).unwrap();
     assert!(own.limited);
+    assert!(!own.sheets.is_empty(), "their own sheet is there");
     assert!(own.sheets.iter().all(|s| s.name == "只有产品经理"));
     let reporter = actor_of(&db, "只有需求报告人");
     let theirs = db.assessment_for(&reporter, july, later).unwrap();
@@ -620,4 +621,92 @@ fn a_database_without_a_manager_lets_a_listed_person_fix_the_roles() {
     assert_eq!(e.kind(), "forbidden");
     let li = actor_of(&db, "李小四");
     add_checked(&mut db, &li, "王五", vec![Role::Tester]).unwrap();
+}
+
+/// Issue 19, the ways round found in review: a doctored backup restored by a collector, a role
+/// nobody holds yet given with sign-in on to an account whose password the giver set, and a
+/// colleague named as having done one's own late step.
+#[test]
+fn no_way_round_by_restore_unheld_roles_or_naming_another() {
+    // a restore replaces the people and the rules: the decision group's once it has members
+    let mut db = world();
+    let collector = actor_of(&db, "只有需求收集人");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.sqlite3");
+    db.backup_to(&copy).unwrap();
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute(
+            "UPDATE people SET roles = 'collector,decision_group' WHERE name = '只有需求收集人'",
+            [],
+        )
+        .unwrap();
+    let e = db.restore_from(&collector, &copy).unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    assert!(e.to_string().contains("决策组"), "{e}");
+    assert_eq!(
+        db.person_by_name("只有需求收集人").unwrap().unwrap().roles,
+        vec![Role::Collector]
+    );
+
+    // with sign-in on, a role nobody holds is not the collector's to hand out
+    let mut db = Db::open_in_memory().unwrap();
+    let anyone = Actor::new(None, "设置", "test", genjin::clock::now());
+    add(&mut db, &anyone, "李小四", vec![Role::Collector]);
+    let li = actor_of(&db, "李小四");
+    db.set_password(&li, li.person_id.unwrap(), "lixiaosi1", None)
+        .unwrap();
+    add(&mut db, &li, "帮手", vec![Role::Reporter]);
+    let helper = db.person_by_name("帮手").unwrap().unwrap();
+    db.set_password(&li, helper.id, "helper123", None).unwrap();
+    db.configure(&li, "security.sign_in", "on").unwrap();
+    let e = db
+        .update_person(
+            &li,
+            helper.id,
+            &PersonInput {
+                name: "帮手".into(),
+                department: String::new(),
+                roles: vec![Role::Reporter, Role::DecisionGroup],
+                active: None,
+                version: Some(helper.version + 1),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+
+    // a product manager may not name another as having done his step
+    let mut db = world();
+    let boss = actor_of(&db, "只有决策组");
+    add(&mut db, &boss, "另一经理", vec![Role::ProductManager]);
+    let pm = actor_of(&db, "只有产品经理");
+    let e = db
+        .record_expected_delivery(
+            &pm,
+            "14061902",
+            &DeliveryInput {
+                date: "2014-07-12".into(),
+                at: StepTime {
+                    by: Some("另一经理".into()),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden", "{e}");
+    // naming himself is only saying so
+    db.record_plan(
+        &pm,
+        "14061902",
+        &PlanInput {
+            plan_doc_number: "CH-2".into(),
+            plan_estimated_date: "2014-06-26".into(),
+            plan_actual_date: String::new(),
+            at: StepTime {
+                by: Some("只有产品经理".into()),
+                ..Default::default()
+            },
+        },
+    )
+    .unwrap();
 }

@@ -25,7 +25,7 @@ pub fn rewards(db: &Db, a: RewardsArgs, out: &mut dyn Write) -> Result<()> {
             format!("--quarter“{}”不是季度（例如 2014-Q2）", a.quarter),
         )
     })?;
-    let r = db.rewards(q)?;
+    let r = db.rewards(q, crate::clock::now().naive_local())?;
     let iso = crate::domain::dates::iso;
     if a.json {
         let v = serde_json::json!({

@@ -54,6 +54,17 @@ pub fn settings(db: &mut Db, actor: &Actor, a: SettingsArgs, out: &mut dyn Write
                 .transpose()?;
             db.configure_from(actor, &k, &v, from)?;
             writeln!(out, "{k} = {}", v.trim())?;
+            // who cannot sign in now is said at once (issue 19)
+            if k == "security.sign_in" && v.trim() == "on" {
+                let missing = db.without_password()?;
+                if !missing.is_empty() {
+                    eprintln!(
+                        "注意：还没有设置密码的 {} 人现在无法登录，直到有人为其设置密码（genjin password 姓名）：{}",
+                        missing.len(),
+                        missing.join("、")
+                    );
+                }
+            }
         }
         (key, _) => {
             for (k, v, help) in db.settings()? {

@@ -654,16 +654,19 @@ pub struct Rewards {
     pub no_misses: Vec<OnTime>,
 }
 
-/// The candidates of `quarter` from the deadlines (as of its end) and the majors found early.
+/// The candidates of `quarter` from the deadlines (as of its end, or `now` while it runs: only
+/// what was due by then counts) and the majors found early.
 pub fn rewards(
     quarter: Quarter,
+    now: NaiveDateTime,
     deadlines: &[Deadline],
     person_of: &dyn Fn(&Deadline) -> String,
     early_majors: Vec<EarlyMajor>,
 ) -> Rewards {
     let end = quarter.months()[2]
         .last()
-        .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
+        .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
+        .min(now);
     // per person: (steps, late); and the collector's own steps
     let mut all: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     let mut collector: std::collections::BTreeMap<String, (usize, usize)> = Default::default();

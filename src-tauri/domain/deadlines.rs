@@ -125,14 +125,14 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "deadlines.within_hour_minutes",
         default: "60",
-        help: "“1小时内”的时限（分钟）：R5、R8、R9、R11",
+        help: "“1小时内”的时限（分钟）：R5 记录决策并通知报告人、R8 产品经理给出预期交付日、R9 记录预期交付日并通知报告人、R11 记录延期并通知报告人",
         check: minutes,
         choices: &[],
     },
     Setting {
         key: "deadlines.immediately_minutes",
         default: "60",
-        help: "“立即”的时限（分钟）：R13、R14、B2",
+        help: "“立即”的时限（分钟）：R13 产品经理告知收集人已完成、R14 记录完成并通知报告人、B2 复现后提交缺陷跟踪并抄送报告人",
         check: minutes,
         choices: &[],
     },

@@ -67,12 +67,12 @@ impl Action {
             Action::FixBug => &[It, Tester],
             Action::Weekly => &[Collector],
             Action::Rules => &[DecisionGroup],
-            Action::Settings
-            | Action::People
-            | Action::Import
-            | Action::Restore
-            | Action::Backup
-            | Action::Erase => &[Collector, DecisionGroup],
+            // a restore replaces everything, the people and the rules with it: the decision
+            // group's (while it has no members, whoever takes backups: `Db::restore_from`)
+            Action::Restore => &[DecisionGroup],
+            Action::Settings | Action::People | Action::Import | Action::Backup | Action::Erase => {
+                &[Collector, DecisionGroup]
+            }
         }
     }
 

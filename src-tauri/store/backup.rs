@@ -220,9 +220,11 @@ pub fn check_backup_file(path: &Path) -> Result<()> {
 /// The schema objects of a database as SQLite keeps them: (type, name, the SQL with its
 /// whitespace folded), SQLite's own objects left out.
 fn schema(conn: &Connection) -> Result<std::collections::BTreeSet<(String, String, String)>> {
+    // SQLite's own objects only (`sqlite_` is reserved to it; `_` escaped, or `sqlitex` would
+    // slip through as "internal")
     let mut st = conn.prepare(
-        "SELECT type, name, coalesce(sql, '') FROM sqlite_master
-         WHERE name NOT LIKE 'sqlite_%'",
+        r"SELECT type, name, coalesce(sql, '') FROM sqlite_master
+          WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'",
     )?;
     let rows = st.query_map([], |r| {
         Ok((
@@ -437,7 +439,19 @@ impl Db {
     /// returned) — and only then the copy put in its place, in one step. Whatever fails before,
     /// the database in use is as it was.
     pub fn restore_from(&mut self, actor: &super::Actor, file: &Path) -> Result<PathBuf> {
-        self.allow(actor, crate::domain::people::Action::Restore)?;
+        use crate::domain::people::{Action, Role};
+        // a restore brings back a whole database — people, roles, passwords, rules — so once
+        // the decision group has members it is theirs alone (issue 19: a doctored backup is no
+        // way around them); before, whoever may take backups restores
+        let group = self
+            .people()?
+            .iter()
+            .any(|p| p.active && p.roles.contains(&Role::DecisionGroup));
+        if group {
+            self.allow(actor, Action::Restore)?;
+        } else {
+            self.allow(actor, Action::Backup)?;
+        }
         let now = actor.now;
         check_backup_file(file)?;
         if self.path.as_deref().is_some_and(|p| same_file(p, file)) {
@@ -468,6 +482,9 @@ impl Db {
         let safety = self
             .take_backup(BackupKind::Restore, now)?
             .unwrap_or_default();
+        // numbers handed out meanwhile (another window, the command line) count too: read
+        // again just before the replace, and carried into the replaced database at once
+        let live = counters(&self.conn)?;
         {
             let source = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             let copy = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
@@ -490,6 +507,11 @@ impl Db {
                 }
             }
         }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        raise_counters(&tx, &live)?;
+        tx.commit()?;
         self.prune(BackupKind::Restore);
         Ok(safety)
     }
@@ -522,24 +544,33 @@ impl Db {
             ));
         }
         // numbers are never reused: what the database in use handed out stays handed out
-        let mut st = self
-            .conn
-            .prepare("SELECT series, period, last_seq FROM number_counters")?;
-        let live: Vec<(String, String, i64)> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(st);
+        let live = counters(&self.conn)?;
         let tx = copy.transaction()?;
-        for (series, period, last) in live {
-            tx.execute(
-                "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-                rusqlite::params![series, period, last],
-            )?;
-        }
+        raise_counters(&tx, &live)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The number counters of a database: (series, period, last handed out).
+fn counters(conn: &Connection) -> Result<Vec<(String, String, i64)>> {
+    let mut st = conn.prepare("SELECT series, period, last_seq FROM number_counters")?;
+    let out = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+/// Raises the counters of `conn` to at least `to` (never lowers one).
+fn raise_counters(conn: &Connection, to: &[(String, String, i64)]) -> Result<()> {
+    for (series, period, last) in to {
+        conn.execute(
+            "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+            rusqlite::params![series, period, last],
+        )?;
+    }
+    Ok(())
 }
 
 /// A warning when the database lives where SQLite cannot keep it safe: a network share

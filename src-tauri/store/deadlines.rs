@@ -52,7 +52,8 @@ impl Db {
     }
 
     /// Every deadline of every live requirement, bug and week (SPEC §6), with the windows and
-    /// the promised dates in force on `today`.
+    /// the promised dates in force on `today` — legacy ones left out: history a file brought
+    /// in is never due (issue 19).
     pub fn deadlines(&self, today: NaiveDate) -> Result<Vec<Deadline>> {
         let w = self.deadline_windows(today)?;
         let conn = self.conn();
@@ -317,7 +318,12 @@ impl Db {
                 promise_recorded: promise.map(|m| m.at),
                 stated,
             };
-            out.extend(requirement_deadlines(&m, &w));
+            // legacy steps are history: never a task, never assessed (issue 19)
+            out.extend(
+                requirement_deadlines(&m, &w)
+                    .into_iter()
+                    .filter(|d| !d.legacy),
+            );
             if created_in_app.contains(&id) {
                 if let Some(r) = dates::from_iso(&received) {
                     weeks_in_app
@@ -479,7 +485,7 @@ impl Db {
                         .collect()
                 },
             };
-            out.extend(bug_deadlines(&b, &w));
+            out.extend(bug_deadlines(&b, &w).into_iter().filter(|d| !d.legacy));
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.record.cmp(&b.record)));
         Ok(out)
@@ -591,8 +597,14 @@ impl Db {
         month: crate::domain::monthly::Month,
         now: NaiveDateTime,
     ) -> Result<crate::domain::assessment::Assessment> {
-        let people = self.people()?;
         let day = month.last().min(now.date());
+        // charged as the people list stood then: a closed month stays as it was
+        let cutoff = month
+            .last()
+            .and_hms_opt(23, 59, 59)
+            .unwrap_or(NaiveDateTime::MAX)
+            .min(now);
+        let people = self.people_as_of(cutoff)?;
         let deadlines = self.deadlines(day)?;
         let conn = self.conn();
         // the rules in force that month: re-running an old month gives the same sheet
@@ -639,10 +651,16 @@ impl Db {
     pub fn rewards(
         &self,
         quarter: crate::domain::assessment::Quarter,
+        now: NaiveDateTime,
     ) -> Result<crate::domain::assessment::Rewards> {
         use crate::domain::assessment::{rewards, EarlyMajor};
-        let people = self.people()?;
-        let end = quarter.months()[2].last();
+        let end = quarter.months()[2].last().min(now.date());
+        let cutoff = quarter.months()[2]
+            .last()
+            .and_hms_opt(23, 59, 59)
+            .unwrap_or(NaiveDateTime::MAX)
+            .min(now);
+        let people = self.people_as_of(cutoff)?;
         let deadlines = self.deadlines(end)?;
         let calendar = self.calendar()?;
         let managers: Vec<String> = people
@@ -703,6 +721,7 @@ impl Db {
         }
         Ok(rewards(
             quarter,
+            now,
             &deadlines,
             &|d| charged_to(&people, d),
             majors,

@@ -414,12 +414,21 @@ impl Db {
         let day = optional_day("date", "签字日期", &input.date)?.unwrap_or(actor.today());
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         one(self.conn(), id)?; // an unknown id is named before anything else
-        let signer = self.person_by_name(&signer_name)?.ok_or_else(|| {
-            Error::invalid(
-                "signer",
-                format!("“{signer_name}”不在人员名单中，请先在“人员”中登记"),
-            )
-        })?;
+                               // one's own signature is one's own (not a namesake's in another department)
+        let own = actor
+            .person_id
+            .filter(|_| signer_name == actor.name)
+            .map(|id| self.person(id))
+            .transpose()?;
+        let signer = match own {
+            Some(p) => p,
+            None => self.person_by_name(&signer_name)?.ok_or_else(|| {
+                Error::invalid(
+                    "signer",
+                    format!("“{signer_name}”不在人员名单中，请先在“人员”中登记"),
+                )
+            })?,
+        };
         self.write(|tx| {
             let v = one(tx, id)?;
             change::check_version(&DELAY, &id.to_string(), v.version, input.at.version)?;

@@ -127,6 +127,16 @@ const IMPORTABLE: &[&str] = &[
     "remark",
 ];
 
+/// The lifecycle's columns: on a requirement registered in Genjin only the steps recorded here
+/// set them, never a file (issue 19).
+const LIFECYCLE: &[&str] = &[
+    "decision",
+    "grade",
+    "conversion_summary",
+    "expected_delivery",
+    "actual_delivery",
+];
+
 /// Importable columns that are NULL rather than empty text when a file does not give them
 /// (what `ABSENT` encodes; a test keeps the two in step).
 #[cfg(test)]
@@ -150,7 +160,9 @@ enum Outcome {
     Clash(Rejection),
 }
 
-/// Text as the identity check compares it: full-width forms half-width, no spaces.
+/// Whether two texts say the same for the identity check: equal once folded (full-width
+/// forms half-width, no spaces), or one inside the other making at least a third of it (not a
+/// stray character); a blank one tells nothing.
 fn same_text(a: &str, b: &str) -> bool {
     let f = |t: &str| -> String {
         crate::domain::dates::normalize_width(t)
@@ -160,7 +172,17 @@ fn same_text(a: &str, b: &str) -> bool {
             .to_lowercase()
     };
     let (a, b) = (f(a), f(b));
-    a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a)
+    if a.is_empty() || b.is_empty() {
+        return true; // nothing to tell them apart by
+    }
+    // one written inside the other (a summary shortened or completed), not a stray character
+    let (short, long) = if a.chars().count() <= b.chars().count() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let n = short.chars().count();
+    long.contains(short.as_str()) && n >= 2 && n * 3 >= long.chars().count()
 }
 
 /// Whether a file's row is a different requirement than the one stored under its number
@@ -247,6 +269,13 @@ fn diff(
         }
     }
     let mut changes = Vec::new();
+    // registered in Genjin (not brought in by a file): its steps are Genjin's to record
+    let living: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
+                AND entity_id = ?1 AND field = 'created')",
+        )?
+        .query_row([id], |r| r.get(0))?;
     // personal data erased on request is not brought back by a file (issues 13, 19): neither
     // the personal fields nor the free text that held it
     let erased: bool = conn
@@ -269,6 +298,27 @@ fn diff(
         let old_empty = old.as_deref().is_none_or(str::is_empty)
             || (col == "kind" && old.as_deref() == Some("new"));
         if old.as_deref() == Some(new) {
+            continue;
+        }
+        // a requirement registered in Genjin has its steps recorded here, by whom and when:
+        // a file neither fills nor changes them (issue 19: no way around the rules)
+        if living && LIFECYCLE.contains(&col) {
+            conflicts.push(Conflict {
+                number: rec.number.to_string(),
+                column: col.to_string(),
+                take: false,
+                never: "这条需求是在跟进中登记的：决策和交付要由相应的人在跟进中记录（谁、何时），旧表不能代替".into(),
+                field: fields::label("requirement", col).to_string(),
+                existing: if old_empty {
+                    "（空）".into()
+                } else {
+                    fields::display("requirement", col, old.as_deref().unwrap_or_default())
+                },
+                incoming: fields::display("requirement", col, new),
+                file: rec.origin.file.to_string(),
+                sheet: rec.origin.sheet.to_string(),
+                row: rec.origin.row,
+            });
             continue;
         }
         if !old_empty {

@@ -167,6 +167,47 @@ impl Db {
         allow(self.conn(), actor, action)
     }
 
+    /// The people as they stood at `at` (local time): the roles and active flags their history
+    /// gives back — so a closed month is charged to whoever held a role then, however roles
+    /// were changed or people deactivated since (issue 19). Someone added later counts as having
+    /// held their roles all along: people are often listed after the fact (a replayed month).
+    pub fn people_as_of(&self, at: chrono::NaiveDateTime) -> Result<Vec<Person>> {
+        let mut people = self.people()?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT entity_id, field, old_value, recorded_at FROM history
+             WHERE entity = 'person' AND field IN ('roles', 'active')
+             ORDER BY id DESC",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, field, old, recorded) = row?;
+            let later = crate::domain::dates::local_of_moment(&recorded).is_some_and(|t| t > at);
+            if !later {
+                break; // newest first: everything from here on was so at `at`
+            }
+            match field.as_str() {
+                "roles" => {
+                    if let Some(p) = people.iter_mut().find(|p| p.id == id) {
+                        p.roles = roles_from_codes(old.as_deref().unwrap_or_default());
+                    }
+                }
+                _ => {
+                    if let Some(p) = people.iter_mut().find(|p| p.id == id) {
+                        p.active = old.as_deref() == Some("1");
+                    }
+                }
+            }
+        }
+        Ok(people)
+    }
+
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut st = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM people ORDER BY active DESC, department, name"
@@ -258,15 +299,18 @@ impl Db {
         }
     }
 
-    /// The first of `roles` the actor may not give (`may_assign`), if any. A role nobody active
-    /// holds yet may be given by whoever manages people; in a database where nobody may manage
-    /// people (see [`allow`]) by anyone listed.
+    /// The first of `roles` the actor may not give (`may_assign`), if any. While sign-in is off
+    /// (setting up), a role nobody active holds yet may be given by whoever manages people; in a
+    /// database where nobody may manage people (see [`allow`]) by anyone listed. With sign-in
+    /// on, never: who gives a role may set the password of the one they give it to, so that
+    /// would be a way round the rule (issue 19).
     pub(crate) fn beyond(&self, actor: &Actor, roles: &[Role]) -> Result<Option<Role>> {
         let Some(mine) = self.acting_roles(actor)? else {
             return Ok(None);
         };
         let people = self.people()?;
-        let held = |r: Role| people.iter().any(|p| p.active && p.roles.contains(&r));
+        let signed = self.sign_in_required()?;
+        let held = |r: Role| signed || people.iter().any(|p| p.active && p.roles.contains(&r));
         let unmanaged = !people
             .iter()
             .any(|p| p.active && Action::People.allowed(&p.roles));

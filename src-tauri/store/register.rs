@@ -155,11 +155,19 @@ pub const OVERDUE: &str = "逾期";
 pub const LEGACY_OVERDUE: &str = "旧表逾期";
 
 /// SQL true for a requirement `r` a legacy file brought in (imported, never registered in
-/// Genjin).
+/// Genjin) whose promise is still the file's: no 预期交付日 recorded in Genjin since, no delay
+/// signed here — the promises no one is charged for (`store::deadlines`: `Moment::stated`).
 const IMPORTED_SQL: &str = "(r.id IN (SELECT entity_id FROM history
         WHERE entity = 'requirement' AND field = 'imported')
     AND r.id NOT IN (SELECT entity_id FROM history
-        WHERE entity = 'requirement' AND field = 'created'))";
+        WHERE entity = 'requirement' AND field = 'created')
+    AND r.id NOT IN (SELECT entity_id FROM history
+        WHERE entity = 'requirement' AND field = 'expected_delivery'
+          AND origin NOT LIKE 'import:%')
+    AND r.id NOT IN (SELECT d.requirement_id FROM delay_applications d
+        WHERE d.approved_on IS NOT NULL AND d.withdrawn_at IS NULL
+          AND EXISTS (SELECT 1 FROM history h WHERE h.entity = 'delay'
+              AND h.entity_id = d.id AND h.field = 'signoff_gm_office')))";
 
 /// A 需求状态 filter as people type it: a status (label or code), 空 / 未完成 for open ones, or
 /// 逾期 for those overdue now.

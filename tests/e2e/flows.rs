@@ -473,6 +473,7 @@ async fn import_conflicts_are_decided_one_by_one() {
     s.fill("#import-form [name=paths]", file.to_str().unwrap())
         .await;
     s.click("#import-load").await;
+    // the requester is filled in; the rest of 14061910 differs
     s.wait_text("#import-summary", "将新建 58 条，更新 1 条")
         .await;
     let clash = s.wait_text("#import-rejected", "编号冲突").await;
@@ -489,8 +490,15 @@ async fn import_conflicts_are_decided_one_by_one() {
         !conflicts.contains("reporter"),
         "no codes shown to people: {conflicts}"
     );
-    // take the file's decision only
-    s.select("select[data-conflict='14061910:decision']", "take")
+    // registered in Genjin: its decision and delivery are recorded here, never by a file
+    assert!(
+        s.text("[data-conflict='14061910:decision']")
+            .await
+            .contains("不导入"),
+        "{conflicts}"
+    );
+    // take the file's summary only
+    s.select("select[data-conflict='14061910:brief']", "take")
         .await;
     s.wait_css("#import-summary[data-revision='2']").await;
     s.screenshot("10-import-conflicts").await;
@@ -501,17 +509,15 @@ async fn import_conflicts_are_decided_one_by_one() {
         .goto("tauri://localhost/index.html#/req/14061910/details")
         .await
         .ok();
-    s.wait_text("#tab-body", "需求反馈制度").await; // kept: the brief
-                                                    // the empty delivery dates were filled in from the file: delivered, so 完成
-    s.wait_text("#status-badge", "完成").await;
+    s.wait_text("#tab-body", "制作需求反馈制度").await; // taken: the summary
     s.click("nav a[data-route=register]").await;
     s.fill("#register-search", "14061910").await;
     let cells = s
-        .wait_text("#register tr[data-number='14061910']", "做")
+        .wait_text("#register tr[data-number='14061910']", "再议")
         .await;
     assert!(
-        cells.contains("李小四") && cells.contains("王总") && cells.contains("A"),
-        "taken decision with its grade, the requester filled in: {cells}"
+        cells.contains("李小四") && cells.contains("王总") && !cells.contains("完成"),
+        "the decision kept, the requester filled in, not delivered by a file: {cells}"
     );
     s.close().await;
 }

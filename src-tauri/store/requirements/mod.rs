@@ -637,6 +637,12 @@ fn step_in(
         (Role::Collector, "collector", &req.collector)
     };
     let doer = match at.by.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(name) if name != actor.name => {
+            // naming someone else makes them answer for the step: recording on another's
+            // behalf is the collector's or the decision group's, never a colleague's
+            super::people::allow(tx, actor, crate::domain::people::Action::Responsible)?;
+            Some(named_doer(tx, name, role)?)
+        }
         Some(name) => Some(named_doer(tx, name, role)?),
         None if holds(tx, actor, role)? => Some(actor.name.clone()),
         None => None,
