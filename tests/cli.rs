@@ -3870,6 +3870,13 @@ fn registration_replays_with_its_time_and_the_future_is_refused() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("不能晚于现在"), "{}", stderr(&o));
     }
+    // a day that happened is never dated ahead either
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let o = genjin(&db, &["acceptance", "14061901", "--actual", &tomorrow]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不能晚于今天"), "{}", stderr(&o));
     let o = genjin(&db, &["settings", "numbering.requirement.prefix", "B"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("前缀不能相同"), "{}", stderr(&o));

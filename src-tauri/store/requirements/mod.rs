@@ -425,6 +425,10 @@ impl Db {
             "策划文档实际交付日",
             &input.plan_actual_date,
         )?;
+        // what happened is never dated ahead (issue 19); an estimate may be
+        if let Some(d) = act {
+            check_not_future("plan_actual_date", "策划文档实际交付日", d, actor.today())?;
+        }
         self.step(actor, number, &input.at, |req| {
             check_needs_work(&req.number, req.decision, "策划")?;
             check_not_before_received(
@@ -457,6 +461,9 @@ impl Db {
         self.allow(actor, crate::domain::people::Action::Acceptance)?;
         let est = optional_day("it_acceptance_estimated", "IT预计验收日", &input.estimated)?;
         let act = optional_day("it_acceptance_actual", "IT实际验收日", &input.actual)?;
+        if let Some(d) = act {
+            check_not_future("it_acceptance_actual", "IT实际验收日", d, actor.today())?;
+        }
         self.step(actor, number, &input.at, |req| {
             check_needs_work(&req.number, req.decision, "IT验收")?;
             check_not_before_received(
@@ -726,6 +733,7 @@ fn decision_time(actor: &Actor, input: &DecisionInput) -> Result<(StepTime, Naiv
         Some(d) => d,
         None => dates::day_of_moment(&when).unwrap_or_else(|| actor.today()),
     };
+    check_not_future("decision_date", "决策日期", day, actor.today())?;
     Ok((
         StepTime {
             happened_at: Some(when),
