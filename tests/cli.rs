@@ -4153,6 +4153,11 @@ fn an_unfinished_month_and_lateness_in_the_policys_units() {
         .unwrap();
     assert_eq!(b1["情况"], "次日提交（迟 1 天）", "{b1}");
     assert_eq!(b1["迟了"], "1天");
+    assert_eq!(
+        (b1["到期"].as_str(), b1["完成"].as_str()),
+        (Some("2026-11-24"), Some("2026-11-25")),
+        "days, not a made-up midnight"
+    );
     // the to-do explains its rules in words
     let todo: serde_json::Value =
         serde_json::from_str(&ok(&db, &["todo", "--now", "2026-12-04 10:00", "--json"])).unwrap();

@@ -59,8 +59,9 @@ pub fn assessment(db: &Db, actor: &Actor, a: AssessmentArgs, out: &mut dyn Write
                         "规则": l.rule,
                         "规则说明": l.explain,
                         "记录": l.record,
-                        "到期": minute(&l.due),
-                        "完成": l.done.as_ref().map(minute),
+                        // a day for the steps counted in days, never a made-up midnight
+                        "到期": if l.due_text.is_empty() { minute(&l.due) } else { l.due_text.clone() },
+                        "完成": (!l.done_text.is_empty()).then(|| l.done_text.clone()),
                         "迟了": l.late_by,
                         "情况": l.reason,
                         "扣款": l.deduction,
