@@ -17,12 +17,16 @@ pub fn assessment_book(a: &Assessment) -> Result<Vec<u8>> {
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_background_color("#EEF2F5");
-    let cell = Format::new().set_border(FormatBorder::Thin);
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     let wrap = Format::new()
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
     let title = Format::new().set_bold().set_font_size(14);
+    // rows as tall as their wrapped text (11 pt: 15 pt a line), within Excel's 409 pt limit
+    let height = |lines: usize| (15.0 * lines as f64 + 2.0).min(409.0);
     let totals = |ws: &mut rust_xlsxwriter::Worksheet| -> std::result::Result<(), XlsxError> {
         ws.set_name("合计")?;
         ws.write_string_with_format(0, 0, format!("月度考核表（{month_label}）"), &title)?;
@@ -42,12 +46,18 @@ pub fn assessment_book(a: &Assessment) -> Result<Vec<u8>> {
         }
         for (i, s) in sheets.iter().enumerate() {
             let r = 3 + i as u32;
+            let why = s.no_pay_because.join("；");
             ws.write_string_with_format(r, 0, &s.name, &cell)?;
             ws.write_number_with_format(r, 1, f64::from(s.deduction), &cell)?;
             ws.write_string_with_format(r, 2, if s.no_performance_pay { "是" } else { "" }, &cell)?;
             ws.write_number_with_format(r, 3, s.late_steps as f64, &cell)?;
-            ws.write_string_with_format(r, 4, s.no_pay_because.join("；"), &cell)?;
+            ws.write_string_with_format(r, 4, &why, &wrap)?;
+            ws.set_row_height(r, height(super::lines_in(&why, 60.0)))?;
         }
+        // one page wide, landscape, as the evidence
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
         Ok(())
     };
     totals(book.add_worksheet()).map_err(failed)?;
@@ -71,8 +81,20 @@ pub fn assessment_book(a: &Assessment) -> Result<Vec<u8>> {
         let mut r = 1;
         for s in sheets {
             for l in &s.lines {
+                // as tall as its longest wrapped cell (the rule in words, what happened, why)
+                let lines = [
+                    (&l.rule, 30.0),
+                    (&l.explain, 40.0),
+                    (&l.reason, 26.0),
+                    (&l.consequence, 30.0),
+                ]
+                .iter()
+                .map(|(t, w)| super::lines_in(t, *w))
+                .max()
+                .unwrap_or(1);
+                ws.set_row_height(r, height(lines))?;
                 ws.write_string_with_format(r, 0, &s.name, &cell)?;
-                ws.write_string_with_format(r, 1, &l.rule, &cell)?;
+                ws.write_string_with_format(r, 1, &l.rule, &wrap)?;
                 ws.write_string_with_format(r, 2, &l.explain, &wrap)?;
                 ws.write_string_with_format(r, 3, &l.record, &cell)?;
                 ws.write_string_with_format(r, 4, &l.due_text, &cell)?;
