@@ -37,7 +37,7 @@ pub(crate) fn now_arg(t: Option<&str>) -> Result<chrono::NaiveDateTime> {
 
 pub fn todo(db: &Db, a: TodoArgs, out: &mut dyn Write) -> Result<()> {
     let now = now_arg(a.now.as_deref())?;
-    let items = db.todo(now, a.person.as_deref())?;
+    let crate::store::TodoPage { items, notes } = db.todo_page(now, a.person.as_deref())?;
     if a.json {
         let v: Vec<serde_json::Value> = items
             .iter()
@@ -68,7 +68,7 @@ pub fn todo(db: &Db, a: TodoArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(out, "共 {} 项", items.len())?;
     // the collector's notes (issue 19): lists to check or assign, no one's steps
-    for n in db.todo_notes(now, a.person.as_deref())? {
+    for n in notes {
         let how = match n.kind {
             crate::store::NoteKind::LegacyOverdue => {
                 format!(

@@ -84,7 +84,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::monthly_export,
         report::meeting_record,
         report::todo_list,
-        report::todo_notes,
+        report::todo_page,
         report::assessment_month,
         report::assessment_export,
         bug::bug_edit,

@@ -131,10 +131,11 @@ pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store
     .await
 }
 
-/// The collector's notes beside the to-do (the operator's, or everyone's with `all`): legacy
-/// requirements overdue to check, missed steps no one answers for to assign (issue 19).
+/// The to-do page (the operator's, or everyone's with `all`): the steps and the collector's
+/// notes beside them — legacy requirements overdue to check, missed steps no one answers for
+/// to assign (issue 19) — from one reading of the deadlines.
 #[tauri::command]
-pub async fn todo_notes(state: Managed<'_>, all: bool) -> Result<Vec<crate::store::TodoNote>> {
+pub async fn todo_page(state: Managed<'_>, all: bool) -> Result<crate::store::TodoPage> {
     let signed = state.signed_in.clone();
     read(&state, move |db| {
         let me = if all {
@@ -142,7 +143,7 @@ pub async fn todo_notes(state: Managed<'_>, all: bool) -> Result<Vec<crate::stor
         } else {
             super::current_operator(db, &signed).map(|a| a.name)
         };
-        db.todo_notes(crate::clock::now().naive_local(), me.as_deref())
+        db.todo_page(crate::clock::now().naive_local(), me.as_deref())
     })
     .await
 }

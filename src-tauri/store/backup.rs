@@ -443,11 +443,7 @@ impl Db {
         // a restore brings back a whole database — people, roles, passwords, rules — so once
         // the decision group has members it is theirs alone (issue 19: a doctored backup is no
         // way around them); before, whoever may take backups restores
-        let group = self
-            .people()?
-            .iter()
-            .any(|p| p.active && p.roles.contains(&Role::DecisionGroup));
-        if group {
+        if self.role_has_holders(Role::DecisionGroup)? {
             self.allow(actor, Action::Restore)?;
         } else {
             self.allow(actor, Action::Backup)?;

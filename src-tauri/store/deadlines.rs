@@ -548,6 +548,13 @@ pub struct TodoNote {
     pub count: u64,
 }
 
+/// The to-do page: the steps, and the collector's notes beside them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TodoPage {
+    pub items: Vec<TodoItem>,
+    pub notes: Vec<TodoNote>,
+}
+
 /// The role a deadline names, when it is one of the people list's roles.
 fn role_of(d: &Deadline) -> Option<crate::domain::people::Role> {
     use crate::domain::people::Role;
@@ -733,14 +740,45 @@ impl Db {
     /// steps (issue 19: history a file brought in) are never on it.
     pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
         let people = self.people()?;
+        let deadlines = self.deadlines(now.date())?;
+        self.todo_from(&deadlines, &people, now, person)
+    }
+
+    /// The collector's notes beside the to-do at `now` (`person`: whose to-do; the notes are a
+    /// collector's, and everyone's view has them): the requirements a legacy register brought
+    /// in whose promise has passed (to check; no one is charged), and each requirement whose
+    /// missed steps of its collector, product manager or IT no one answers for (to assign).
+    pub fn todo_notes(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoNote>> {
+        let people = self.people()?;
+        let deadlines = self.deadlines(now.date())?;
+        self.notes_from(&deadlines, &people, now, person)
+    }
+
+    /// The to-do page: its steps and the collector's notes, from one reading of the deadlines.
+    pub fn todo_page(&self, now: NaiveDateTime, person: Option<&str>) -> Result<TodoPage> {
+        let people = self.people()?;
+        let deadlines = self.deadlines(now.date())?;
+        Ok(TodoPage {
+            items: self.todo_from(&deadlines, &people, now, person)?,
+            notes: self.notes_from(&deadlines, &people, now, person)?,
+        })
+    }
+
+    fn todo_from(
+        &self,
+        deadlines: &[Deadline],
+        people: &[super::Person],
+        now: NaiveDateTime,
+        person: Option<&str>,
+    ) -> Result<Vec<TodoItem>> {
         let person = person.map(str::trim).filter(|p| !p.is_empty());
         let windows = self.deadline_windows(now.date())?;
         let mut out = Vec::new();
-        for d in self.deadlines(now.date())? {
-            if d.done.is_some() || d.legacy {
+        for d in deadlines {
+            if d.done.is_some() {
                 continue;
             }
-            let names = responsible_names(&people, &d);
+            let names = responsible_names(people, d);
             if person.is_some_and(|p| !names.iter().any(|n| n == p)) {
                 continue;
             }
@@ -761,13 +799,14 @@ impl Db {
         Ok(out)
     }
 
-    /// The collector's notes beside the to-do at `now` (`person`: whose to-do; the notes are a
-    /// collector's, and everyone's view has them): the requirements a legacy register brought
-    /// in whose promise has passed (to check; no one is charged), and each requirement whose
-    /// missed steps of its collector, product manager or IT no one answers for (to assign).
-    pub fn todo_notes(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoNote>> {
+    fn notes_from(
+        &self,
+        deadlines: &[Deadline],
+        people: &[super::Person],
+        now: NaiveDateTime,
+        person: Option<&str>,
+    ) -> Result<Vec<TodoNote>> {
         use crate::domain::people::Role;
-        let people = self.people()?;
         let person = person.map(str::trim).filter(|p| !p.is_empty());
         let collector = |p: &str| {
             people
@@ -791,11 +830,10 @@ impl Db {
         }
         let mut unassigned: std::collections::BTreeMap<(String, &'static str), u64> =
             Default::default();
-        for d in self.deadlines(now.date())? {
+        for d in deadlines {
             let assignable = matches!(d.responsible.role, "需求收集人" | "产品经理" | "IT")
                 && !d.record.ends_with("周报");
-            if d.legacy || !assignable || !d.late(now) || responsible_names(&people, &d).len() == 1
-            {
+            if !assignable || !d.late(now) || responsible_names(people, d).len() == 1 {
                 continue;
             }
             *unassigned

@@ -270,20 +270,16 @@ fn diff(
     }
     let mut changes = Vec::new();
     // registered in Genjin (not brought in by a file): its steps are Genjin's to record
-    let living: bool = conn
+    // … and personal data erased on request is not brought back by a file (issues 13, 19):
+    // neither the personal fields nor the free text that held it
+    let (living, erased): (bool, bool) = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
-                AND entity_id = ?1 AND field = 'created')",
+                        AND entity_id = ?1 AND field = 'created'),
+                    EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
+                        AND entity_id = ?1 AND field = 'personal_data_erased')",
         )?
-        .query_row([id], |r| r.get(0))?;
-    // personal data erased on request is not brought back by a file (issues 13, 19): neither
-    // the personal fields nor the free text that held it
-    let erased: bool = conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM history WHERE entity = 'requirement'
-                AND entity_id = ?1 AND field = 'personal_data_erased')",
-        )?
-        .query_row([id], |r| r.get(0))?;
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     for (col, new) in rec.values.iter() {
         debug_assert!(IMPORTABLE.contains(&col));
         if erased
@@ -382,13 +378,16 @@ fn diff(
         .collect();
     if !brought_here {
         // a requirement living in Genjin is delayed by a signed application, never by a file
-        for (day, reason) in delays.drain(..) {
-            let in_force: Option<String> = conn.query_row(
+        let have = match have.last() {
+            Some(d) => Some(d.clone()),
+            None if delays.is_empty() => None,
+            None => conn.query_row(
                 "SELECT expected_delivery FROM requirements WHERE id = ?1",
                 [id],
                 |r| r.get(0),
-            )?;
-            let have = have.last().cloned().or(in_force);
+            )?,
+        };
+        for (day, reason) in delays.drain(..) {
             conflicts.push(Conflict {
                 number: rec.number.to_string(),
                 column: "delay".into(),
@@ -396,7 +395,8 @@ fn diff(
                 never: "文件不能批准延期：这条需求已在跟进中，延期须提交延期申请（附表1）并由决策组签字".into(),
                 field: "延期".into(),
                 existing: have
-                    .map(|d| format!("交付日 {}", fields::display("requirement", "expected_delivery", &d)))
+                    .as_deref()
+                    .map(|d| format!("交付日 {}", fields::display("requirement", "expected_delivery", d)))
                     .unwrap_or_else(|| "无批准的延期".into()),
                 incoming: format!(
                     "延期到 {}{}",

@@ -162,6 +162,15 @@ impl Db {
         }))
     }
 
+    /// Whether an active person holds `role` (the decision group's own steps are theirs once
+    /// it has members: a restore, turning sign-in off).
+    pub(crate) fn role_has_holders(&self, role: Role) -> Result<bool> {
+        Ok(self
+            .people()?
+            .iter()
+            .any(|p| p.active && p.roles.contains(&role)))
+    }
+
     /// See [`allow`]: whether `actor` may take `action` now.
     pub fn allow(&self, actor: &Actor, action: Action) -> Result<()> {
         allow(self.conn(), actor, action)

@@ -81,20 +81,17 @@ impl Db {
         })?;
         // turning sign-in off opens every account to anyone at the PC: the decision group's
         // to decide once it has members (issue 19: no way around them)
-        if key == "security.sign_in" && value == "off" && self.sign_in_required()? {
-            let members = self.people()?.iter().any(|p| {
-                p.active
-                    && p.roles
-                        .contains(&crate::domain::people::Role::DecisionGroup)
-            });
-            if members {
-                self.allow(actor, Action::Rules).map_err(|e| match e {
-                    Error::Forbidden(m) => Error::Forbidden(format!(
-                        "关闭登录后任何人都能以别人的名义操作，只有决策组成员可以关闭：{m}"
-                    )),
-                    other => other,
-                })?;
-            }
+        if key == "security.sign_in"
+            && value == "off"
+            && self.sign_in_required()?
+            && self.role_has_holders(crate::domain::people::Role::DecisionGroup)?
+        {
+            self.allow(actor, Action::Rules).map_err(|e| match e {
+                Error::Forbidden(m) => Error::Forbidden(format!(
+                    "关闭登录后任何人都能以别人的名义操作，只有决策组成员可以关闭：{m}"
+                )),
+                other => other,
+            })?;
         }
         // the two series must not write the same numbers (B24051001 twice)
         let other_prefix = match key {

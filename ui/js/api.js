@@ -104,7 +104,7 @@ export const api = {
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
   todo: (all) => invoke('todo_list', { all }),
-  todoNotes: (all) => invoke('todo_notes', { all }),
+  todoPage: (all) => invoke('todo_page', { all }),
   /** A desktop notification (tests read window.__genjinNotified; a system without a
    * notification service fails quietly). */
   notify: async (title, body) => {

@@ -172,3 +172,9 @@ export function formLabel(form, key) {
   const f = [...form.heading_line, ...form.fields].find((x) => x.key === key);
   return f ? f.label : undefined;
 }
+
+/** Where a record of the deadlines (to-do, assessment) opens: a bug, a week's 周报, or a
+ * requirement. */
+export const recordHash = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent(record)}`
+  : record.endsWith('周报') ? `#/weekly/${encodeURIComponent(record.slice(0, 10))}`
+    : `#/req/${encodeURIComponent(record)}`);

@@ -2,7 +2,7 @@
 // into a folder in one click, and "周报已发送" recorded with its time — and the 需求收集处理月度总结
 // of a month, its figures drawn as plain SVG charts (no library, no CDN: the window is offline).
 import { api } from '../api.js';
-import { h, clear, copyText, field, formData, go, moment, nowText, select, showError, submitOnCtrlEnter, toast, todayIso } from '../components/dom.js';
+import { h, clear, copyText, field, formData, go, moment, nowText, recordHash, select, showError, submitOnCtrlEnter, toast, todayIso } from '../components/dom.js';
 import { dayInput } from '../components/steps.js';
 
 /** The two reports' switch. */
@@ -220,8 +220,6 @@ export async function assessmentView(app, month = null) {
   const exportBook = async () => {
     try { const p = await api.exportAssessment(wanted); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
   };
-  const target = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent(record)}`
-    : record.endsWith('周报') ? `#/weekly/${encodeURIComponent(record.slice(0, 10))}` : `#/req/${encodeURIComponent(record)}`);
   return h('section', {}, reportTabs('assessment'),
     h('div', { class: 'detail-head' }, h('h1', {}, `月度考核表（${wanted}）`),
       h('span', { class: a.unfinished ? 'badge open' : 'muted', id: 'assessment-until' }, a.note), h('span', { class: 'spacer' }),
@@ -240,7 +238,7 @@ export async function assessmentView(app, month = null) {
         h('thead', {}, h('tr', {}, ['规则', '记录', '到期', '完成', '情况', '扣款', '依据'].map((t) => h('th', {}, t)))),
         h('tbody', {}, s.lines.map((l) => (l.record
           ? h('tr', {}, h('td', {}, h('div', {}, l.rule), h('div', { class: 'hint' }, l.explain)),
-            h('td', {}, h('a', { href: target(l.record) }, l.record)), h('td', {}, l.due_text),
+            h('td', {}, h('a', { href: recordHash(l.record) }, l.record)), h('td', {}, l.due_text),
             h('td', {}, l.done_text || '未完成'), h('td', { 'data-late': l.late_by }, l.reason), h('td', { class: 'num' }, String(l.deduction)),
             h('td', { class: 'hint' }, l.consequence))
           // a band's summary line: no record, no times

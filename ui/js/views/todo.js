@@ -1,15 +1,12 @@
 // 待办: what is due and overdue now, computed by the core from what was recorded (the policy's
 // 时间节点). Mine by default, everyone's on request; each line opens its record.
 import { api } from '../api.js';
-import { h, go } from '../components/dom.js';
+import { h, go, recordHash as target } from '../components/dom.js';
 
-const target = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent(record)}`
-  : record.endsWith('周报') ? `#/weekly/${encodeURIComponent(record.slice(0, 10))}`
-    : `#/req/${encodeURIComponent(record)}`);
 
 /** #/todo (mine) or #/todo/all. */
 export async function todoView(app, all = false) {
-  const [items, notes] = await Promise.all([api.todo(all), api.todoNotes(all)]);
+  const { items, notes } = await api.todoPage(all);
   const overdue = items.filter((i) => i.overdue).length;
   const op = (app.info.operator || {}).name;
   return h('section', {},
