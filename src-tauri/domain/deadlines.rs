@@ -61,6 +61,23 @@ impl Rule {
         )
     }
 
+    /// The requirement's tab where the step is done (issue 20: a to-do line opens it): the
+    /// notices (通知) for telling and recording-and-telling, the flow (流程) for estimates and
+    /// delivery; empty for a bug or the 周报, which have no tabs.
+    pub fn tab(self) -> &'static str {
+        match self {
+            Rule::R5
+            | Rule::R6
+            | Rule::R9
+            | Rule::R10
+            | Rule::R11
+            | Rule::R12
+            | Rule::R14 => "notify",
+            Rule::R1 | Rule::R4 | Rule::R7 | Rule::R8 | Rule::R13 | Rule::Delivery => "flow",
+            Rule::R2 | Rule::B1 | Rule::B2 | Rule::B4 => "",
+        }
+    }
+
     /// What doing the step is called, as in 次日提交 / 至今未告知.
     pub fn verb(self) -> &'static str {
         match self {

@@ -158,7 +158,8 @@ pub fn display(entity: &str, field: &str, value: &str) -> String {
             }
             .to_string(),
         ),
-        _ => None,
+        // a stored moment reads as people write it (issue 20): 2026-11-16 16:00
+        _ => super::dates::local_of_moment(value).map(|t| super::dates::minute(&t)),
     }
     .unwrap_or_else(|| value.to_string())
 }
@@ -214,6 +215,12 @@ mod tests {
         assert_eq!(display("requirement", "decision", "convert"), "需求转换");
         assert_eq!(display("person", "roles", "collector,it"), "需求收集人、IT");
         assert_eq!(display("requirement", "brief", "x"), "x");
+        assert_eq!(
+            display("notification", "sent_at", "2026-11-16T16:00:00+08:00"),
+            "2026-11-16 16:00",
+            "a stored moment reads as people write it"
+        );
+        assert_eq!(display("requirement", "brief", "2026-11-16"), "2026-11-16");
         assert_eq!(
             display("bug", "decision", "convert"),
             "convert",

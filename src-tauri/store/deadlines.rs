@@ -12,6 +12,7 @@ use crate::domain::delay::in_force;
 use crate::domain::requirement::Decision;
 use crate::error::Result;
 use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::OptionalExtension;
 use std::collections::{HashMap, HashSet};
 
 use dates::local_of_moment as local;
@@ -511,6 +512,11 @@ pub struct TodoItem {
     pub explain: String,
     /// The record it opens (需求编号, Bug number, `YYYY-MM-DD 周报`).
     pub record: String,
+    /// What the record is about: a requirement's 需求梗概, a bug's content (its first
+    /// characters); empty for a 周报 (issue 20: the number alone says nothing).
+    pub brief: String,
+    /// The record's tab where the step is done (`notify`, `flow`; empty: the record itself).
+    pub tab: String,
     /// The person responsible, or the holders of the role (、-separated), or the role.
     pub responsible: String,
     /// `YYYY-MM-DD HH:MM`.
@@ -786,6 +792,8 @@ impl Db {
                 rule: d.rule.label().to_string(),
                 explain: d.rule.explain(&windows),
                 record: d.record.clone(),
+                brief: self.brief_of(&d.record)?,
+                tab: d.rule.tab().to_string(),
                 responsible: if names.is_empty() {
                     d.responsible.role.to_string()
                 } else {
@@ -797,6 +805,33 @@ impl Db {
             });
         }
         Ok(out)
+    }
+
+    /// What a record of the deadlines is about (see `TodoItem::brief`).
+    fn brief_of(&self, record: &str) -> Result<String> {
+        const BUG_BRIEF_CHARS: usize = 30;
+        let conn = self.conn();
+        let brief: Option<String> = conn
+            .prepare_cached("SELECT brief FROM requirements WHERE number = ?1")?
+            .query_row([record], |r| r.get(0))
+            .optional()?;
+        if let Some(b) = brief {
+            return Ok(b);
+        }
+        let content: Option<String> = conn
+            .prepare_cached("SELECT content FROM bugs WHERE number = ?1")?
+            .query_row([record], |r| r.get(0))
+            .optional()?;
+        Ok(content
+            .map(|c| {
+                let line = c.lines().next().unwrap_or_default().trim();
+                let mut short: String = line.chars().take(BUG_BRIEF_CHARS).collect();
+                if line.chars().count() > BUG_BRIEF_CHARS || c.trim() != line {
+                    short.push('…');
+                }
+                short
+            })
+            .unwrap_or_default())
     }
 
     fn notes_from(

@@ -109,6 +109,9 @@ export async function chooseOperator(first = false) {
     app.info = await api.appInfo();
     showOperator();
     toast(`当前操作人：${result.name}`);
+    // the open page is redrawn with the new person's rights (issue 20), except on a first start,
+    // which has nothing of anyone's yet
+    if (!first) await render();
   }
 }
 

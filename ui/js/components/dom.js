@@ -116,6 +116,26 @@ export function dialog(title, body, { submitLabel = '确定', cancellable = true
   });
 }
 
+/** Asks a yes/no question in a modal; resolves true for `yes`. */
+export async function ask(title, text, { yes = '确定', id = 'ask-dialog' } = {}) {
+  const r = await dialog(title, h('p', {}, text), { submitLabel: yes, id, onSubmit: () => true });
+  return r === true;
+}
+
+/** 取消 on a half-typed form asks before throwing it away (issue 20): `link` leaves the form;
+ * when anything differs from what the form opened with, it asks first. */
+export function guardCancel(form, link) {
+  const snapshot = () => JSON.stringify(formData(form));
+  const opened = snapshot();
+  link.addEventListener('click', async (e) => {
+    if (snapshot() === opened) return;
+    e.preventDefault();
+    if (await ask('放弃填写？', '表单中有尚未保存的内容，取消将丢弃这些内容。', { yes: '放弃并离开', id: 'discard-dialog' })) {
+      go(link.getAttribute('href'));
+    }
+  });
+}
+
 const pad = (n) => String(n).padStart(2, '0');
 
 export function todayIso() {

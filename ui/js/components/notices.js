@@ -1,7 +1,19 @@
 // The notices a record owes (a requirement's steps, a fixed bug): each with its ready-to-send
 // text, what was recorded, a form to record one as sent, and 已知 — shared by every detail view.
 import { api } from '../api.js';
-import { h, copyText, field, formData, go, moment, nowText, select, showError, toast } from './dom.js';
+import { h, copyText, dialog, field, formData, go, moment, nowText, select, showError, toast } from './dom.js';
+
+/** 记录对方已知 asks when they confirmed, now by default, like every other step (issue 20). */
+async function confirmKnown(n) {
+  const done = await dialog('记录对方已知', h('div', {},
+    h('p', {}, `${n.recipient} 已确认知道此通知（${moment(n.sent_at)} 经${n.channel}发送）。`),
+    field('确认时间', h('input', { name: 'confirmed_at', value: nowText(), autocomplete: 'off' }), { required: true, hint: '对方回复或确认的时间，默认现在' })), {
+    id: 'confirm-known-dialog',
+    submitLabel: '记录',
+    onSubmit: (v) => api.confirmNotification(n.id, (v.confirmed_at || '').trim() || null),
+  });
+  if (done) { toast('已记录：对方已知'); go(location.hash); }
+}
 
 /** Cards for `dues` (as the core lists them). `record(due, input)` saves one; form ids are
  * `${idPrefix}-${i}`. */
@@ -31,9 +43,7 @@ export function noticeCards(app, dues, { idPrefix, record }) {
       d.records.length ? h('ul', {}, d.records.map((n) => h('li', {},
         `${moment(n.sent_at)} 经${n.channel}通知 ${n.recipient}（${n.recorded_by} 记录）`,
         n.confirmed_at ? ` · ${moment(n.confirmed_at)} 已确认已知` : h('button', {
-          type: 'button', class: 'link', onclick: async () => {
-            try { await api.confirmNotification(n.id); toast('已记录：对方已知'); go(location.hash); } catch (err) { showError(err); }
-          },
+          type: 'button', class: 'link', 'data-confirm': n.id, onclick: () => confirmKnown(n),
         }, ' 记录对方已知')))) : null,
       h('div', { class: 'error-text' }), form);
   });

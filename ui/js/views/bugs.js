@@ -1,7 +1,7 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, clear, compact, dialog, field, formData, go, moment, select, showError, toast, todayIso } from '../components/dom.js';
+import { h, clear, compact, dialog, field, formData, go, guardCancel, moment, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { noticeCards } from '../components/notices.js';
 import { erasePersonalData } from '../components/erase.js';
@@ -137,8 +137,9 @@ export async function bugFormView(app, number = null) {
       h('span', { class: 'hint' }, '也可以直接粘贴（Ctrl+V）截图')),
     b ? null : previews,
     h('div', { class: 'error-text' }),
-    h('div', { class: 'actions' }, h('a', { href: back, class: 'button' }, '取消'),
+    h('div', { class: 'actions' }, h('a', { href: back, class: 'button', id: 'bug-cancel' }, '取消'),
       h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, b ? '保存修改' : '登记')));
+  guardCancel(form, form.querySelector('#bug-cancel'));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {

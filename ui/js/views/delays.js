@@ -154,8 +154,22 @@ export async function delaysView(app) {
   const blank = async () => {
     try { const p = await api.exportDelay(null, '需求延期交付申请_空白.xlsx'); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
   };
+  // a new application starts from its requirement (issue 20): asked for here, filed on its 延期 tab
+  const fresh = async () => {
+    const r = await dialog('新建延期申请', field('需求编号', h('input', { name: 'number', autocomplete: 'off', placeholder: '例如 2014062001' }), { required: true }), {
+      id: 'new-delay-dialog',
+      submitLabel: '下一步',
+      onSubmit: async (v) => {
+        const number = (v.number || '').trim();
+        if (!number) throw { kind: 'invalid', field: 'number', message: '请填写要延期的需求编号' };
+        try { return await api.requirement(number); } catch (e) { throw { ...e, field: 'number' }; }
+      },
+    });
+    if (r) go(`#/req/${encodeURIComponent(r.number)}/delays`);
+  };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '延期申请'), h('span', { class: 'spacer' }),
+      h('button', { type: 'button', class: 'primary', id: 'new-delay', onclick: fresh }, '新建延期申请'),
       h('a', { class: 'button', href: '#/delay/blank/print' }, '打印空白表'),
       h('button', { type: 'button', onclick: blank }, '导出空白附表1')),
     h('form', { class: 'filters', id: 'delay-filters', onsubmit: (e) => e.preventDefault() },

@@ -1,6 +1,7 @@
 // 新建需求 / 编辑需求: every field of the 需求报告表 (附表2) plus what the collector adds.
 import { api } from '../api.js';
-import { h, field, formData, formLabel, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
+import { personFields, personInput } from './people.js';
+import { h, clear, dialog, field, formData, formLabel, guardCancel, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
 
 function text(name, value = '', attrs = {}) {
   return h('input', { name, value: value || '', autocomplete: 'off', ...attrs });
@@ -8,6 +9,40 @@ function text(name, value = '', attrs = {}) {
 
 function area(name, value = '', rows = 3) {
   return h('textarea', { name, rows }, value || '');
+}
+
+/** The reporter picked from the people list fills their 部门 (issue 20: 附表2 printed an empty
+ * box); a name not in the list is said so, with a way to add them — a typo would otherwise
+ * split one person's statistics. */
+function reporterFromList(app, form, people) {
+  const input = form.elements.reporter;
+  const dept = form.elements.reporter_department;
+  const hint = h('div', { class: 'hint warn', id: 'reporter-unknown', hidden: true });
+  input.insertAdjacentElement('afterend', hint);
+  const check = () => {
+    const name = input.value.trim();
+    const p = people.find((x) => x.name === name);
+    if (p && p.department && !dept.value.trim()) dept.value = p.department;
+    hint.hidden = !name || Boolean(p);
+    if (hint.hidden) return;
+    clear(hint, `“${name}”不在人员名单中（同一人写法不同会分开统计）。`,
+      h('button', { type: 'button', class: 'link', id: 'reporter-add', onclick: add }, '添加到人员名单'));
+  };
+  const add = async () => {
+    const saved = await dialog('添加人员', personFields(app, { name: input.value.trim(), department: dept.value.trim(), roles: ['reporter'] }), {
+      id: 'reporter-add-dialog', submitLabel: '添加', onSubmit: (data) => api.addPerson(personInput(data)),
+    });
+    if (!saved) return;
+    people.push(saved);
+    form.querySelector('#people-names').append(h('option', { value: saved.name }, saved.department));
+    input.value = saved.name;
+    if (saved.department) dept.value = saved.department;
+    toast(`已添加到人员名单：${saved.name}`);
+    check();
+  };
+  input.addEventListener('change', check);
+  input.addEventListener('blur', check);
+  check();
 }
 
 export async function requirementFormView(app, number = null) {
@@ -22,20 +57,16 @@ export async function requirementFormView(app, number = null) {
   const kind = r ? r.kind : kinds[0].label;
   const BRIEF_MAX = app.info.limits.brief_max_chars;
 
-  const brief = text('brief', r ? r.brief : '', { maxlength: BRIEF_MAX, placeholder: '关键词用空格分隔，例如：问卷 自动计分' });
-  const counter = h('div', { class: 'counter' });
-  let cut = 0; // characters a paste lost to the limit
+  // never cut (issue 20): what was typed or pasted is kept; over the limit the counter turns
+  // red and the core refuses the save at this field
+  const brief = text('brief', r ? r.brief : '', { placeholder: '关键词用空格分隔，例如：问卷 自动计分' });
+  const counter = h('div', { class: 'counter', id: 'brief-counter' });
   const count = () => {
     const n = [...brief.value.trim()].length;
-    counter.textContent = cut ? `${n} / ${BRIEF_MAX} · 粘贴的文字超出 ${cut} 字，已截断，请精简` : `${n} / ${BRIEF_MAX}`;
-    counter.classList.toggle('over', n > BRIEF_MAX || cut > 0);
+    counter.textContent = n > BRIEF_MAX ? `${n} / ${BRIEF_MAX} · 超出 ${n - BRIEF_MAX} 字，请精简（完整内容可写在概述中）` : `${n} / ${BRIEF_MAX}`;
+    counter.classList.toggle('over', n > BRIEF_MAX);
   };
-  brief.addEventListener('paste', (e) => {
-    const pasted = (e.clipboardData && e.clipboardData.getData('text')) || '';
-    const kept = brief.value.length - (brief.selectionEnd - brief.selectionStart);
-    cut = Math.max(0, kept + pasted.length - BRIEF_MAX);
-  });
-  brief.addEventListener('input', (e) => { if (e.inputType !== 'insertFromPaste') cut = 0; count(); });
+  brief.addEventListener('input', count);
   count();
 
   const newPart = h('fieldset', { class: 'card', id: 'part-new' }, h('legend', {}, supplement.new),
@@ -81,9 +112,11 @@ export async function requirementFormView(app, number = null) {
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions sticky' },
       h('span', { class: 'hint' }, 'Enter 保存（多行文本中用 Ctrl+Enter）'),
-      h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : '#/register', class: 'button' }, '取消'),
+      h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : '#/register', class: 'button', id: 'requirement-cancel' }, '取消'),
       h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : '登记需求')));
   submitOnCtrlEnter(form);
+  reporterFromList(app, form, people);
+  guardCancel(form, form.querySelector('#requirement-cancel'));
 
   let busy = false;
   form.addEventListener('submit', async (e) => {

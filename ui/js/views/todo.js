@@ -4,6 +4,9 @@ import { api } from '../api.js';
 import { h, go, recordHash as target } from '../components/dom.js';
 
 
+/** Where a line opens: its record, at the tab where the step is done (the core says which). */
+const opens = (i) => (i.tab && !i.record.endsWith('周报') ? `${target(i.record)}/${i.tab}` : target(i.record));
+
 /** #/todo (mine) or #/todo/all. */
 export async function todoView(app, all = false) {
   const { items, notes } = await api.todoPage(all);
@@ -22,8 +25,9 @@ export async function todoView(app, all = false) {
       h('thead', {}, h('tr', {}, ['到期', '时间节点', '记录', '负责人', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, items.map((i) => h('tr', {
         class: i.overdue ? 'overdue' : null, tabindex: 0, 'data-record': i.record,
-        onclick: () => go(target(i.record)), onkeydown: (e) => { if (e.key === 'Enter') go(target(i.record)); },
-      }, h('td', {}, i.due), h('td', { title: i.explain }, h('div', {}, i.rule), h('div', { class: 'hint' }, i.explain)), h('td', {}, i.record), h('td', {}, i.responsible),
+        onclick: () => go(opens(i)), onkeydown: (e) => { if (e.key === 'Enter') go(opens(i)); },
+      }, h('td', {}, i.due), h('td', { title: i.explain }, h('div', {}, i.rule), h('div', { class: 'hint' }, i.explain)),
+      h('td', { class: 'todo-record' }, h('div', {}, i.record), i.brief ? h('div', { class: 'hint brief' }, i.brief) : null), h('td', {}, i.responsible),
       h('td', {}, i.overdue ? h('span', { class: 'badge overdue' }, '逾期') : '')))))
       : h('p', { class: 'muted' }, '没有待办事项。'),
     h('p', { class: 'hint' }, '按制度的时间节点，从已记录的每一步的时间算出；尚未发生的步骤没有时限。'));
