@@ -10,6 +10,10 @@ pub enum Error {
     /// Input the rules refuse; `field` names the offending field (a column code or label).
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// Several rows of one form refused at once (issue 20: a decision meeting marks every row
+    /// with a problem, not one message at a time). Nothing was written.
+    #[error("{}", rows_message(.0))]
+    InvalidRows(Vec<RowProblem>),
     #[error("{0}")]
     NotFound(String),
     /// The record changed under the user (stale version) or the change contradicts its state.
@@ -30,6 +34,22 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("文件读写失败：{}", io_reason(.0))]
     Io(#[from] std::io::Error),
+}
+
+/// One row's refusal in [`Error::InvalidRows`]: the record (需求编号), the field, the message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowProblem {
+    pub record: String,
+    pub field: String,
+    pub message: String,
+}
+
+fn rows_message(rows: &[RowProblem]) -> String {
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{}：{}", r.record, r.message))
+        .collect();
+    format!("{} 条有问题，均未记录：\n{}", rows.len(), lines.join("\n"))
 }
 
 /// A domain rule's refusal (`domain::Refusal`: field, message) is an `Invalid` input.
@@ -100,6 +120,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Invalid { .. } => "invalid",
+            Error::InvalidRows(_) => "invalid_rows",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::NumbersExhausted(_) => "numbers_exhausted",
@@ -119,13 +140,18 @@ impl Error {
     }
 }
 
-/// Crosses IPC as `{kind, message, field?}`.
+/// Crosses IPC as `{kind, message, field?, rows?}`.
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Error", 3)?;
+        let mut st = s.serialize_struct("Error", 4)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("field", &self.field())?;
+        if let Error::InvalidRows(rows) = self {
+            st.serialize_field("rows", rows)?;
+        } else {
+            st.skip_field("rows")?;
+        }
         st.end()
     }
 }
@@ -162,5 +188,16 @@ mod tests {
         let v = serde_json::to_value(Error::NotFound("x".into())).unwrap();
         assert_eq!(v["kind"], "not_found");
         assert!(v["field"].is_null());
+        assert!(v.get("rows").is_none());
+        let e = Error::InvalidRows(vec![RowProblem {
+            record: "14061903".into(),
+            field: "grade".into(),
+            message: "须选分级".into(),
+        }]);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "invalid_rows");
+        assert_eq!(v["rows"][0]["record"], "14061903");
+        assert_eq!(v["rows"][0]["field"], "grade");
+        assert!(v["message"].as_str().unwrap().contains("14061903：须选分级"));
     }
 }

@@ -1665,6 +1665,29 @@ fn a_decision_meeting_records_the_whole_agenda_at_once() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("14061904"), "{}", stderr(&o));
+    // issue 20: every row with a problem is said at once, not the first only
+    let o = genjin(
+        &db,
+        &[
+            "meeting",
+            "--at",
+            "2014-06-21 10:00",
+            "--verdict",
+            "14061903=做",
+            "--verdict",
+            "14061904=需求转换:C",
+            "--verdict",
+            "14061912=不做",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let said = stderr(&o);
+    assert!(
+        said.contains("2 条有问题")
+            && said.contains("14061903：决策结果为“做”时必须选择需求分级")
+            && said.contains("14061904：决策结果为“需求转换”时必须填写转换概要"),
+        "{said}"
+    );
     let show: serde_json::Value =
         serde_json::from_str(&ok(&db, &["show", "14061903", "--json"])).unwrap();
     assert!(

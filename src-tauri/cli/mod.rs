@@ -328,7 +328,10 @@ fn report(r: Result<()>) -> i32 {
 fn failed(e: &Error) -> i32 {
     eprintln!("错误：{e}");
     match e {
-        Error::Invalid { .. } | Error::NotFound(_) | Error::NumbersExhausted(_) => 2,
+        Error::Invalid { .. }
+        | Error::InvalidRows(_)
+        | Error::NotFound(_)
+        | Error::NumbersExhausted(_) => 2,
         Error::Forbidden(_) => 3,
         _ => 1,
     }

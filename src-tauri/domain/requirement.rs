@@ -102,21 +102,24 @@ pub fn check_decision(
     decision: Decision,
     grade: Option<Grade>,
     conversion_summary: &str,
-) -> Result<(), String> {
+) -> Result<(), (&'static str, String)> {
     match (decision, grade) {
-        (d, None) if d.leads_to_work() => Err(format!(
-            "决策结果为“{}”时必须选择需求分级（A/B/C/D）",
-            d.label()
+        (d, None) if d.leads_to_work() => Err((
+            "grade",
+            format!("决策结果为“{}”时必须选择需求分级（A/B/C/D）", d.label()),
         )),
-        (d, Some(_)) if !d.leads_to_work() => {
-            Err(format!("决策结果为“{}”时不能设置需求分级", d.label()))
-        }
-        (Decision::Convert, _) if conversion_summary.trim().is_empty() => {
-            Err("决策结果为“需求转换”时必须填写转换概要（将写入备注）".into())
-        }
-        (d, _) if d != Decision::Convert && !conversion_summary.trim().is_empty() => {
-            Err("只有“需求转换”才填写转换概要".into())
-        }
+        (d, Some(_)) if !d.leads_to_work() => Err((
+            "grade",
+            format!("决策结果为“{}”时不能设置需求分级", d.label()),
+        )),
+        (Decision::Convert, _) if conversion_summary.trim().is_empty() => Err((
+            "conversion_summary",
+            "决策结果为“需求转换”时必须填写转换概要（将写入备注）".into(),
+        )),
+        (d, _) if d != Decision::Convert && !conversion_summary.trim().is_empty() => Err((
+            "conversion_summary",
+            "只有“需求转换”才填写转换概要".into(),
+        )),
         _ => Ok(()),
     }
 }
@@ -504,8 +507,10 @@ mod tests {
 
     #[test]
     fn conversion_needs_its_summary_and_only_conversion_has_one() {
-        let e = check_decision(Decision::Convert, Some(Grade::B), "  ").unwrap_err();
+        let (field, e) = check_decision(Decision::Convert, Some(Grade::B), "  ").unwrap_err();
         assert!(e.contains("转换概要"), "{e}");
+        assert_eq!(field, "conversion_summary");
+        assert_eq!(check_decision(Decision::Do, None, "").unwrap_err().0, "grade");
         assert!(check_decision(Decision::Do, Some(Grade::B), "x").is_err());
     }
 

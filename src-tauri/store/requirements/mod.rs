@@ -346,28 +346,43 @@ impl Db {
                 ),
             ));
         }
+        // every row is checked before anything is kept: the meeting sees all its problems at
+        // once, marked on their rows (issue 20), and nothing is written while one remains
         let mut planned = Vec::new();
+        let mut problems = Vec::new();
+        let problem = |number: &str, e: Error| match e {
+            Error::Invalid { field, message } => Ok(crate::error::RowProblem {
+                record: number.to_string(),
+                field,
+                message,
+            }),
+            other => Err(other),
+        };
         for (number, input) in verdicts {
             let mut input = input.clone();
             input.at.happened_at = Some(when.clone());
-            let (at, day) = decision_time(actor, &input)
-                .map_err(|e| Error::invalid("decision", format!("{number}：{e}")))?;
-            planned.push((number.trim().to_string(), input, at, day));
+            match decision_time(actor, &input) {
+                Ok((at, day)) => planned.push((number.trim().to_string(), input, at, day)),
+                Err(e) => problems.push(problem(number.trim(), e)?),
+            }
         }
         self.write(|tx| {
             for (number, input, at, day) in &planned {
-                step_in(tx, actor, number, at, |req| {
+                if let Err(e) = step_in(tx, actor, number, at, |req| {
                     decision_values(req, input, *day)
-                })
-                .map_err(|e| match e {
-                    Error::Invalid { field, message } => Error::Invalid {
-                        field,
-                        message: format!("{number}：{message}"),
-                    },
-                    other => other,
-                })?;
+                }) {
+                    problems.push(problem(number, e)?);
+                }
             }
-            Ok(())
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                let order = |r: &crate::error::RowProblem| {
+                    verdicts.iter().position(|(n, _)| n.trim() == r.record)
+                };
+                problems.sort_by_key(order);
+                Err(Error::InvalidRows(std::mem::take(&mut problems)))
+            }
         })?;
         Ok(planned.into_iter().map(|(n, ..)| n).collect())
     }
@@ -726,8 +741,7 @@ fn named_doer(tx: &Transaction, name: &str, role: crate::domain::people::Role) -
 /// A decision's moment and day: checked against the policy first (`check_decision`); the day
 /// is the one given, else the day it happened.
 fn decision_time(actor: &Actor, input: &DecisionInput) -> Result<(StepTime, NaiveDate)> {
-    check_decision(input.decision, input.grade, &input.conversion_summary)
-        .map_err(|m| Error::invalid("decision", m))?;
+    check_decision(input.decision, input.grade, &input.conversion_summary)?;
     let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
     let day = match optional_day("decision_date", "决策日期", &input.decision_date)? {
         Some(d) => d,

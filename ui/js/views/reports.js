@@ -155,6 +155,25 @@ export async function monthlyView(app, month = null) {
         { name: '逾期', values: trend.map((t) => t.overdue) }])));
 }
 
+/** Marks every agenda row the core refused, in place and all at once (issue 20): the row, the
+ * field (grade, conversion summary or decision) and the reason under it. */
+function markRows(form, rows) {
+  form.querySelectorAll('tr.invalid-row').forEach((tr) => tr.classList.remove('invalid-row'));
+  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  form.querySelectorAll('.row-error').forEach((e) => e.remove());
+  const column = { grade: 'grade', conversion_summary: 'conversion' };
+  for (const r of rows) {
+    const tr = form.querySelector(`tr[data-number="${CSS.escape(r.record)}"]`);
+    if (!tr) continue;
+    tr.classList.add('invalid-row');
+    const input = tr.querySelector(`[name="${column[r.field] || 'decision'}-${CSS.escape(r.record)}"]`);
+    if (input) input.classList.add('invalid');
+    tr.cells[1].append(h('div', { class: 'error-text row-error', role: 'alert' }, r.message));
+  }
+  const first = form.querySelector('tr.invalid-row .invalid');
+  if (first) first.focus();
+}
+
 /** #/meeting[/DAY]: the decision meeting of the week holding DAY — every requirement on the
  * agenda in one form, keyboard-first (Tab through the rows, Ctrl+Enter records), recorded in one
  * sitting with the meeting's time. The rules (grade for 做 / 需求转换, a conversion summary) are
@@ -190,6 +209,7 @@ export async function meetingView(app, day = null) {
       conversion_summary: d[`conversion-${a.number}`] || '', version: a.version,
     }));
     if (!verdicts.length) { showError({ message: '请至少为一条需求选择决策结果' }, form); return; }
+    markRows(form, []);
     try {
       const done = await api.recordMeeting(verdicts, d.at);
       toast(`已记录 ${done.length} 条决策`);
@@ -198,7 +218,12 @@ export async function meetingView(app, day = null) {
       clear(result, h('div', { class: 'card' }, h('h2', {}, `已记录 ${done.length} 条决策：接下来通知报告人`),
         h('ul', {}, done.map((n) => h('li', {}, h('a', { href: `#/req/${encodeURIComponent(n)}/notify`, 'data-notify': n }, `${n} 的通知`))))));
       rows.forEach((r) => { if (done.includes(r.dataset.number)) r.classList.add('done'); });
-    } catch (err) { showError(err, form); }
+    } catch (err) {
+      if (err && err.kind === 'invalid_rows') {
+        markRows(form, err.rows);
+        form.querySelector('.error-text').textContent = `${err.rows.length} 条有问题（已在行内标出），改正后再记录；本次没有记录任何决策。`;
+      } else showError(err, form);
+    }
   });
   return h('section', {}, reportTabs('meeting'),
     h('div', { class: 'detail-head' }, h('h1', {}, `决策会（${p.friday} 这一周）`), h('span', { class: 'spacer' }),
