@@ -198,6 +198,9 @@ mod tests {
         assert_eq!(v["kind"], "invalid_rows");
         assert_eq!(v["rows"][0]["record"], "14061903");
         assert_eq!(v["rows"][0]["field"], "grade");
-        assert!(v["message"].as_str().unwrap().contains("14061903：须选分级"));
+        assert!(v["message"]
+            .as_str()
+            .unwrap()
+            .contains("14061903：须选分级"));
     }
 }

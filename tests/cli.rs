@@ -4,32 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn genjin(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_genjin"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run genjin")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// Every role: what a first person who does everything in a one-person test office ticks
-/// (issue 19: nobody is given roles silently).
-const EVERY_ROLE: &str = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let o = genjin(db, args);
-    assert!(o.status.success(), "genjin {args:?} failed: {}", stderr(&o));
-    stdout(&o)
-}
+pub(crate) use super::common::{genjin, ok, stderr, stdout, EVERY_ROLE};
 
 #[test]
 fn add_requirement_prints_the_number_and_register_json_has_the_policy_headers() {

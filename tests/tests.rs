@@ -6,6 +6,7 @@ mod assessment;
 mod backup;
 mod cli;
 mod common;
+mod desk;
 mod import;
 mod ipc;
 mod privacy;

@@ -60,6 +60,8 @@ pub enum Command {
     Complete(requirement::DayArgs),
     /// 撤回一条需求（保留记录和编号，编号不再使用）
     Withdraw(requirement::WithdrawArgs),
+    /// 给一条需求添加截图（.jpg / .png，可一次给出多个）
+    Attach(requirement::AttachArgs),
     /// 应本人要求删除一条需求中的个人信息（医生姓名、医享账号、医生原话、电话号码）；需求及编号保留
     Erase(requirement::EraseArgs),
     /// 显示一条需求（含其延期申请）或一个 Bug 的修改历史
@@ -457,6 +459,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Expect(a) => requirement::expect(db, actor, a, out),
         Command::Complete(a) => requirement::complete(db, actor, a, out),
         Command::Withdraw(a) => requirement::withdraw(db, actor, a, out),
+        Command::Attach(a) => requirement::attach(db, actor, a, out),
         Command::Erase(a) => requirement::erase(db, actor, a, out),
         Command::History(a) => requirement::history(db, a, out),
         Command::Timeline(a) => requirement::timeline(db, a, out),

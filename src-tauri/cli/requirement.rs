@@ -166,6 +166,16 @@ pub struct WithdrawArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct AttachArgs {
+    /// 需求编号
+    #[arg(value_name = "需求编号")]
+    number: String,
+    /// 截图文件（.jpg / .png）
+    #[arg(value_name = "文件", required = true)]
+    files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
 pub struct EraseArgs {
     /// 需求编号或 Bug 编号，例如 14061903、B14070101
     number: String,
@@ -371,6 +381,33 @@ pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write
     Ok(())
 }
 
+/// `attach NUMBER FILE…`: screenshots kept with a requirement, all or none.
+pub fn attach(db: &mut Db, actor: &Actor, a: AttachArgs, out: &mut dyn Write) -> Result<()> {
+    let files = a
+        .files
+        .iter()
+        .map(|p| {
+            std::fs::read(p)
+                .map(|b| (p.to_string_lossy().to_string(), b))
+                .map_err(|e| {
+                    crate::Error::invalid(
+                        "file",
+                        format!("无法读取 {}：{}", p.display(), crate::error::io_reason(&e)),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let shots = db.attach_to_requirement(actor, &a.number, &files)?;
+    writeln!(
+        out,
+        "{} 已添加 {} 张截图，共 {} 张",
+        a.number.trim(),
+        files.len(),
+        shots.len()
+    )?;
+    Ok(())
+}
+
 /// `erase NUMBER --reason [--name …]`: a requirement's or a bug's personal data erased on
 /// request (PIPL), in the backups it reaches too; what is left is said.
 pub fn erase(db: &mut Db, actor: &Actor, a: EraseArgs, out: &mut dyn Write) -> Result<()> {
@@ -510,6 +547,14 @@ fn show_text(r: &Requirement, out: &mut dyn Write) -> Result<()> {
         ("需求收集人", r.collector.clone()),
         ("产品经理", r.product_manager.clone()),
         ("IT负责人", r.it_owner.clone()),
+        (
+            "截图",
+            r.screenshots
+                .iter()
+                .map(|a| a.file_name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
     ];
     for (k, v) in rows {
         writeln!(out, "{k}：{v}")?;

@@ -32,6 +32,32 @@ pub struct Pasted {
     data: String,
 }
 
+/// The files of a screenshot upload: `paths` picked in the system's open dialog, `pasted`
+/// images from the clipboard; (file name, bytes) each.
+pub(super) fn gather(
+    paths: &[String],
+    pasted: Option<Vec<Pasted>>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    use base64::Engine;
+    let mut files = paths
+        .iter()
+        .map(|p| {
+            std::fs::read(p).map(|b| (p.clone(), b)).map_err(|e| {
+                Error::invalid("screenshots", format!("无法读取 {p}：{}", io_reason(&e)))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for p in pasted.unwrap_or_default() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(p.data.as_bytes())
+            .map_err(|_| {
+                Error::invalid("screenshots", format!("粘贴的图片“{}”无法读取", p.name))
+            })?;
+        files.push((p.name, bytes));
+    }
+    Ok(files)
+}
+
 /// Reports a bug; `screenshots` are paths picked in the system's open dialog, `pasted` images
 /// pasted from the clipboard.
 #[tauri::command]
@@ -41,24 +67,8 @@ pub async fn bug_report(
     screenshots: Vec<String>,
     pasted: Option<Vec<Pasted>>,
 ) -> Result<BugView> {
-    use base64::Engine;
     write(&state, move |db, a| {
-        let mut files = screenshots
-            .iter()
-            .map(|p| {
-                std::fs::read(p).map(|b| (p.clone(), b)).map_err(|e| {
-                    Error::invalid("screenshots", format!("无法读取 {p}：{}", io_reason(&e)))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for p in pasted.unwrap_or_default() {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(p.data.as_bytes())
-                .map_err(|_| {
-                    Error::invalid("screenshots", format!("粘贴的图片“{}”无法读取", p.name))
-                })?;
-            files.push((p.name, bytes));
-        }
+        let files = gather(&screenshots, pasted)?;
         db.report_bug(a, &input, &files)
     })
     .await

@@ -50,6 +50,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         requirement::notification_list,
         requirement::notification_record,
         requirement::notification_confirm,
+        requirement::requirement_attach,
         settings::setting_list,
         settings::setting_set,
         settings::calendar_list,

@@ -182,6 +182,23 @@ pub async fn notification_confirm(
     .await
 }
 
+/// Keeps screenshots with requirement `number` (issue 20): `screenshots` picked in the system's
+/// open dialog, `pasted` from the clipboard. Returns the requirement as it now stands.
+#[tauri::command]
+pub async fn requirement_attach(
+    state: Managed<'_>,
+    number: String,
+    screenshots: Vec<String>,
+    pasted: Option<Vec<super::bug::Pasted>>,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        let files = super::bug::gather(&screenshots, pasted)?;
+        db.attach_to_requirement(a, &number, &files)?;
+        db.requirement_on(&number, a.today())
+    })
+    .await
+}
+
 /// Writes 附表2 of requirement `number` (or blank, `None`) to `path`, chosen in the save dialog.
 #[tauri::command]
 pub async fn report_form_export(

@@ -66,13 +66,9 @@ impl Rule {
     /// delivery; empty for a bug or the 周报, which have no tabs.
     pub fn tab(self) -> &'static str {
         match self {
-            Rule::R5
-            | Rule::R6
-            | Rule::R9
-            | Rule::R10
-            | Rule::R11
-            | Rule::R12
-            | Rule::R14 => "notify",
+            Rule::R5 | Rule::R6 | Rule::R9 | Rule::R10 | Rule::R11 | Rule::R12 | Rule::R14 => {
+                "notify"
+            }
             Rule::R1 | Rule::R4 | Rule::R7 | Rule::R8 | Rule::R13 | Rule::Delivery => "flow",
             Rule::R2 | Rule::B1 | Rule::B2 | Rule::B4 => "",
         }

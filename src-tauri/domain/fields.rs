@@ -13,6 +13,7 @@ const EVENTS: &[(&str, &str)] = &[
     ("imported", "导入"),
     ("personal_data_erased", "删除个人信息"),
     ("done_by", "完成人（他人代录）"),
+    ("screenshot", "添加截图"),
 ];
 
 /// A requirement's fields (附表2 and 附表3). Codes are column names.

@@ -116,10 +116,9 @@ pub fn check_decision(
             "conversion_summary",
             "决策结果为“需求转换”时必须填写转换概要（将写入备注）".into(),
         )),
-        (d, _) if d != Decision::Convert && !conversion_summary.trim().is_empty() => Err((
-            "conversion_summary",
-            "只有“需求转换”才填写转换概要".into(),
-        )),
+        (d, _) if d != Decision::Convert && !conversion_summary.trim().is_empty() => {
+            Err(("conversion_summary", "只有“需求转换”才填写转换概要".into()))
+        }
         _ => Ok(()),
     }
 }
@@ -510,7 +509,10 @@ mod tests {
         let (field, e) = check_decision(Decision::Convert, Some(Grade::B), "  ").unwrap_err();
         assert!(e.contains("转换概要"), "{e}");
         assert_eq!(field, "conversion_summary");
-        assert_eq!(check_decision(Decision::Do, None, "").unwrap_err().0, "grade");
+        assert_eq!(
+            check_decision(Decision::Do, None, "").unwrap_err().0,
+            "grade"
+        );
         assert!(check_decision(Decision::Do, Some(Grade::B), "x").is_err());
     }
 

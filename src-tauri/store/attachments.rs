@@ -1,5 +1,6 @@
-//! The `attachments` table: files kept with a record. Now the signed paper of a delay
-//! application (附表1), photographed or scanned; screenshots of requirements and bugs later.
+//! The `attachments` table: files kept with a record: the signed paper of a delay application
+//! (附表1), photographed or scanned; the screenshots of a bug and of a requirement (an 改进需求
+//! asks for pictures: "最好图文并茂").
 
 use super::change::{self};
 use super::delays::DELAY;
@@ -94,9 +95,15 @@ fn media_type(file_name: &str) -> Result<&'static str> {
 /// The files kept with one record — `owner` is the column naming it (`delay_id`, `bug_id`) —
 /// oldest first.
 fn of_owner(conn: &Connection, owner: &str, id: i64) -> Result<Vec<AttachmentView>> {
+    // a requirement's own pictures, not the signed papers of its delay applications
+    let own = if owner == "requirement_id" {
+        " AND delay_id IS NULL"
+    } else {
+        ""
+    };
     let mut st = conn.prepare_cached(&format!(
         "SELECT id, file_name, media_type, length(data), added_by, added_at FROM attachments
-         WHERE {owner} = ?1 AND removed_at IS NULL ORDER BY id"
+         WHERE {owner} = ?1{own} AND removed_at IS NULL ORDER BY id"
     ))?;
     let rows = st.query_map([id], |r| {
         Ok(AttachmentView {
@@ -139,7 +146,69 @@ pub(crate) fn of_bug(conn: &Connection, bug_id: i64) -> Result<Vec<AttachmentVie
     of_owner(conn, "bug_id", bug_id)
 }
 
+/// The screenshots kept with requirement `requirement_id` (not its delays' papers), oldest first.
+pub(crate) fn of_requirement(
+    conn: &Connection,
+    requirement_id: i64,
+) -> Result<Vec<AttachmentView>> {
+    of_owner(conn, "requirement_id", requirement_id)
+}
+
 impl Db {
+    /// Keeps screenshots with requirement `number` (issue 20: as a bug's), all or none in one
+    /// transaction, one history row each: images only (`.jpg`, `.png`), each within the
+    /// `attachments.max_mb` setting. Returns the requirement's screenshots as they now stand.
+    /// Errors: `Invalid` (field `file`) for another kind of file, an empty or too large one,
+    /// or no file at all; `NotFound` for an unknown requirement.
+    pub fn attach_to_requirement(
+        &mut self,
+        actor: &Actor,
+        number: &str,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Vec<AttachmentView>> {
+        self.allow(actor, crate::domain::people::Action::Register)?;
+        if files.is_empty() {
+            return Err(Error::invalid("file", "请选择或粘贴要添加的截图"));
+        }
+        let checked = files
+            .iter()
+            .map(|(name, bytes)| {
+                let (name, media) = check_file(self.conn(), name, bytes, false)?;
+                Ok((name, media, bytes))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let number = number.trim();
+        let id = self.write(|tx| {
+            let id: i64 = tx
+                .query_row(
+                    "SELECT id FROM requirements WHERE number = ?1",
+                    [number],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| Error::NotFound(format!("找不到需求编号 {number}")))?;
+            let now = actor.stamp();
+            for (name, media, bytes) in &checked {
+                tx.execute(
+                    "INSERT INTO attachments (requirement_id, file_name, media_type, data, added_by,
+                         added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, name, media, bytes, actor.name, now],
+                )?;
+                change::event(
+                    tx,
+                    &change::REQUIREMENT,
+                    actor,
+                    id,
+                    &now,
+                    ("screenshot", None, Some(name)),
+                )?;
+            }
+            Ok(id)
+        })?;
+        of_requirement(self.conn(), id)
+    }
+
     /// Keeps the signed paper of delay application `delay_id` (a photo or a scan, `.jpg`,
     /// `.png` or `.pdf`, at most the `attachments.max_mb` setting); a history row says it was added.
     /// Errors: `Invalid` for another kind of file, an empty or too large one; `NotFound` for an

@@ -147,6 +147,8 @@ export const api = {
     return path ? invoke('delay_attach', { id, path }) : null;
   },
   attachment: (id) => invoke('attachment_get', { id }),
+  /** Screenshots for requirement `number`: `paths` picked, `pasted` [{name, data (base64)}]. */
+  attachToRequirement: (number, paths, pasted = []) => invoke('requirement_attach', { number, screenshots: paths, pasted }),
   saveAttachment: async (id, suggested) => {
     const path = await invoke('plugin:dialog|save', { options: { title: '另存为', defaultPath: suggested } });
     return path ? invoke('attachment_save', { id, path }) : null;

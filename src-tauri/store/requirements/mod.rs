@@ -33,6 +33,7 @@ pub(crate) fn load(conn: &Connection, number: &str) -> Result<Requirement> {
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("找不到需求编号 {number}")))?;
     req.delays = delays::of_requirement(conn, req.id)?;
+    req.screenshots = super::attachments::of_requirement(conn, req.id)?;
     req.derive();
     Ok(req)
 }

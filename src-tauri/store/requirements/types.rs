@@ -167,6 +167,8 @@ pub struct Requirement {
     pub register_remark: String,
     /// Every delay application, withdrawn ones too, in the order filed.
     pub delays: Vec<DelayView>,
+    /// Screenshots kept with it (issue 20), oldest first, without their bytes.
+    pub screenshots: Vec<crate::store::AttachmentView>,
     /// What the user may do next (the window enables exactly these).
     pub steps: Steps,
     /// 逾期交付: delivered after the date in force.
@@ -294,6 +296,7 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         promised_date: None,
         register_remark: String::new(),
         delays: Vec::new(),
+        screenshots: Vec::new(),
         steps: steps(StepFacts::default()),
         delivered_late: false,
         overdue: false,

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, clear, compact, dialog, field, formData, go, guardCancel, moment, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
+import { pastedImages, thumbnails } from '../components/screenshots.js';
 import { noticeCards } from '../components/notices.js';
 import { erasePersonalData } from '../components/erase.js';
 
@@ -103,15 +104,11 @@ export async function bugFormView(app, number = null) {
   };
   // Ctrl+V anywhere on the form: an image on the clipboard becomes a screenshot
   const paste = async (e) => {
-    const files = [...((e.clipboardData && e.clipboardData.files) || [])].filter((f) => f.type.startsWith('image/'));
-    if (!files.length) return;
-    e.preventDefault();
-    for (const f of files) {
-      const ext = f.type === 'image/png' ? 'png' : 'jpg';
-      const name = `截图${pasted.length + 1}.${ext}`;
-      const data = await new Promise((ok) => { const r = new FileReader(); r.onload = () => ok(String(r.result).split(',')[1]); r.readAsDataURL(f); });
+    const images = await pastedImages(e, pasted.length + 1);
+    if (!images.length) return;
+    for (const { name, data, url } of images) {
       pasted.push({ name, data });
-      previews.append(h('img', { src: URL.createObjectURL(f), alt: name, class: 'thumb' }));
+      previews.append(h('img', { src: url, alt: name, class: 'thumb' }));
     }
     show();
   };
@@ -182,16 +179,7 @@ async function bugHistory(b) {
 export async function bugDetailView(app, number) {
   const b = await api.bug(number);
   const at = (d) => ({ happened_at: d.happened_at, version: b.version });
-  const thumbs = h('div', { class: 'scans', id: 'bug-screenshots' });
-  for (const a of b.screenshots) {
-    const bytes = await api.attachment(a.id);
-    const url = URL.createObjectURL(new Blob([bytes], { type: a.media_type }));
-    // opened full size in the window (a webview has no second tab to open a picture in)
-    const full = () => dialog(a.file_name, h('img', { src: url, alt: a.file_name, class: 'scan' }),
-      { submitLabel: '关闭', cancellable: false, onSubmit: async () => true });
-    thumbs.append(h('button', { type: 'button', class: 'link', title: `${a.file_name}（点击查看原图）`, 'data-shot': a.id, onclick: full },
-      h('img', { src: url, alt: a.file_name, class: 'thumb' })));
-  }
+  const thumbs = await thumbnails(b.screenshots, 'bug-screenshots');
   const convert = async () => {
     const sure = await dialog(`把 ${b.number} 转为需求`, h('p', {}, '会登记一条新需求（占用一个需求编号，不能撤销），并把这个 Bug 关闭为“已转需求”。'),
       { submitLabel: '转为需求', onSubmit: async () => true });

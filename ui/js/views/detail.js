@@ -7,6 +7,7 @@ import {
 import { dayInput, stepCard } from '../components/steps.js';
 import { delayTab } from './delays.js';
 import { noticeCards } from '../components/notices.js';
+import { pastedImages, thumbnails } from '../components/screenshots.js';
 import { erasePersonalData } from '../components/erase.js';
 
 const TABS = [['flow', '流程'], ['delays', '延期'], ['notify', '通知'], ['details', '详情'], ['history', '历史']];
@@ -124,7 +125,34 @@ async function detailsTab(app, r) {
     h('p', { class: 'hint' }, '应本人要求可删除此需求中的个人信息；导出的表格是否遮盖个人信息见设置项 privacy.mask_exports。'),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'erase-personal', class: 'danger', onclick: erase }, '删除个人信息…')));
   return h('div', {}, h('div', { class: 'card' }, h('dl', { class: 'facts' },
-    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])]))), form, privacy);
+    shown.map(([label, k]) => [h('dt', {}, label), h('dd', {}, k.endsWith('_at') ? moment(r[k]) : r[k])]))),
+  await screenshotsCard(r), form, privacy);
+}
+
+/** 截图: pictures kept with the requirement (issue 20: an 改进需求 asks for them) — added by
+ * picking files or pasting (Ctrl+V) on the card, each opened full size. */
+async function screenshotsCard(r) {
+  const attach = async (paths, pasted = []) => {
+    try {
+      await api.attachToRequirement(r.number, paths, pasted);
+      toast(`已添加 ${paths.length + pasted.length} 张截图`);
+      go(location.hash);
+    } catch (e) { showError(e, card); }
+  };
+  const pick = async () => {
+    const paths = await api.pickScreenshots();
+    if (paths.length) await attach(paths);
+  };
+  const card = h('div', { class: 'card', id: 'requirement-screenshots', tabindex: 0 }, h('h3', {}, `截图（${r.screenshots.length}）`),
+    r.screenshots.length ? await thumbnails(r.screenshots, 'requirement-shots') : h('p', { class: 'muted' }, '还没有截图。'),
+    h('div', { class: 'error-text' }),
+    h('div', { class: 'row' }, h('button', { type: 'button', id: 'requirement-pick', onclick: pick }, '添加截图…'),
+      h('span', { class: 'hint' }, '也可以点一下这里后直接粘贴（Ctrl+V）截图')));
+  card.addEventListener('paste', async (e) => {
+    const images = await pastedImages(e, r.screenshots.length + 1);
+    if (images.length) await attach([], images.map(({ name, data }) => ({ name, data })));
+  });
+  return card;
 }
 
 async function notifyTab(app, r) {
