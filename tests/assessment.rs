@@ -59,7 +59,7 @@ use chrono::Datelike;
 use genjin::domain::calendar::DayKind;
 use genjin::domain::delay::{Opinion, SignLevel};
 use genjin::domain::monthly::Month;
-use genjin::domain::notify::{Audience, Channel, Step};
+use genjin::domain::notify::{Audience, Step};
 use genjin::domain::people::Role;
 use genjin::domain::requirement::{Decision, Grade};
 use genjin::store::{
@@ -169,6 +169,7 @@ impl Month2024 {
                         decision: *d,
                         grade: d.leads_to_work().then_some(Grade::C),
                         conversion_summary: String::new(),
+                        decision_reason: String::new(),
                         decision_date: String::new(),
                         at: StepTime::default(),
                     },
@@ -189,7 +190,7 @@ impl Month2024 {
                     step,
                     audience: to,
                     recipient: String::new(),
-                    channel: Channel::Qq,
+                    channel: "QQ".into(),
                     message: String::new(),
                     sent_at: Some(when.into()),
                     confirmed: false,
@@ -590,7 +591,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
                 step: Step::BugFixed,
                 audience: Audience::User,
                 recipient: String::new(),
-                channel: Channel::Phone,
+                channel: "电话".into(),
                 message: String::new(),
                 sent_at: Some(when.into()),
                 confirmed: true,

@@ -752,9 +752,6 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
         "{}",
         stderr(&o)
     );
-    let o = sign(&db, &id, "直接领导", "同意", "无此人", "2014-06-24");
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("不在人员名单中"), "{}", stderr(&o));
     // the applicant does not sign their own application
     let o = sign(&db, &id, "直接领导", "同意", "赵经理", "2014-06-24");
     assert!(stderr(&o).contains("申请人不能"), "{}", stderr(&o));
@@ -767,7 +764,8 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
     );
     let o = sign(&db, &id, "直接领导", "同意", "陈主管", "2014-06-24");
     assert!(stderr(&o).contains("不能重复签"), "{}", stderr(&o));
-    // one person, one level
+    // one person, one level, where the company says so (issue 20: allowed by default)
+    ok(&db, &["settings", "delays.same_leader", "refused"]);
     let o = sign(&db, &id, "部门领导", "同意", "陈主管", "2014-06-24");
     assert!(stderr(&o).contains("两级"), "{}", stderr(&o));
     assert!(sign(&db, &id, "部门领导", "同意", "周部长", "2014-06-24")
@@ -775,6 +773,11 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
         .success());
     let o = sign(&db, &id, "总经办", "同意", "李小四", "2014-06-24");
     assert!(stderr(&o).contains("决策组"), "{}", stderr(&o));
+    // the 总经办 is of the decision group, so a listed person (issue 20: only the lower two
+    // levels may be leaders who sign on paper only)
+    let o = sign(&db, &id, "总经办", "同意", "无此人", "2014-06-24");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不在人员名单中"), "{}", stderr(&o));
     let pending: serde_json::Value =
         serde_json::from_str(&ok(&db, &["delays", "14061901", "--json"])).unwrap();
     assert_eq!(pending[0]["状态"], "待签");
@@ -811,8 +814,8 @@ fn a_delay_is_filed_signed_in_order_and_takes_effect() {
     );
     assert_eq!(reg[0]["需求状态"], "延期");
     assert_eq!(
-        reg[0]["备注"], "延期到7月25日交付（实现难度大）",
-        "SPEC §8 / the delay issue: 延期到M月D日交付（reason）"
+        reg[0]["备注"], "因实现难度大延期到7月25日交付",
+        "SPEC §8 / issue 20: 因<short reason>延期到M月D日交付, one short line"
     );
     // the signed paper, photographed, is kept with it; a missing file is said in Chinese
     let photo = dir.path().join("签字页.jpg");

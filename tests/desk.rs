@@ -60,3 +60,327 @@ fn screenshots_are_kept_with_a_requirement() {
         stderr(&o)
     );
 }
+
+/// A requirement decided 做 with a promise (2014-06-25), the people to file and sign a delay:
+/// 陈主管 (every role) operates, 赵经理 applies, 王总 is the decision group.
+fn promised(db: &Path) -> String {
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "陈主管",
+            "--department",
+            "策划部",
+            "--roles",
+            EVERY_ROLE,
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "赵经理",
+            "--department",
+            "策划部",
+            "--roles",
+            "产品经理",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "王总",
+            "--department",
+            "总经办",
+            "--roles",
+            "决策组",
+        ],
+    );
+    let n = ok(
+        db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "陈主管",
+            "--requester",
+            "郭主任",
+            "--summary",
+            "问卷 自动计分 量表",
+            "--overview",
+            "希望问卷填完后自动算出总分。最好还能出趋势图",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(
+        db,
+        &[
+            "decide",
+            &n,
+            "--decision",
+            "做",
+            "--grade",
+            "C",
+            "--date",
+            "2014-06-20",
+        ],
+    );
+    ok(db, &["expect", &n, "--date", "2014-06-25"]);
+    n
+}
+
+fn sign(db: &Path, id: &str, level: &str, opinion: &str, signer: &str) -> std::process::Output {
+    genjin(
+        db,
+        &[
+            "delay",
+            "sign",
+            id,
+            "--level",
+            level,
+            "--opinion",
+            opinion,
+            "--signer",
+            signer,
+            "--date",
+            "2014-06-24",
+        ],
+    )
+}
+
+/// Items 6, 12 and 13: a wrongly recorded signature is voided with its reason kept; a leader
+/// who signs on paper only is kept as written, and may sign both lower levels by default; the
+/// register's 备注 is one short line; the requester's message carries the 概述 and the short
+/// reason with clean punctuation, never the whole internal reason.
+#[test]
+fn delay_signatures_are_corrected_and_the_notes_stay_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let n = promised(&db);
+    let long = "因第三方接口尚未开放，需要等待对方排期。另外数据库结构需要重新设计，测试也要重做。";
+    let id = ok(
+        &db,
+        &[
+            "--as",
+            "赵经理",
+            "delay",
+            "file",
+            &n,
+            "--new-date",
+            "2014-07-25",
+            "--reason",
+            long,
+            "--filed",
+            "2014-06-23",
+            "--at",
+            "2014-06-23 10:00",
+        ],
+    )
+    .trim()
+    .to_string();
+    // a leader who is no app user signs the first level, kept as written
+    let o = sign(&db, &id, "直接领导", "同意", "钱科长");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // recorded at the wrong level by mistake: the department level is signed by the same
+    // person (allowed by default), then voided with a reason
+    let o = sign(&db, &id, "部门领导", "不同意", "钱科长");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rejected: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["delays", &n, "--json"])).unwrap();
+    assert_eq!(rejected[0]["状态"], "已驳回");
+    // the first level cannot be voided before the later one; a reason is required
+    let o = genjin(
+        &db,
+        &[
+            "delay",
+            "void",
+            &id,
+            "--level",
+            "直接领导",
+            "--reason",
+            "录错",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("请先作废部门领导的签字"),
+        "{}",
+        stderr(&o)
+    );
+    let o = genjin(
+        &db,
+        &["delay", "void", &id, "--level", "部门领导", "--reason", " "],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let said = ok(
+        &db,
+        &[
+            "delay",
+            "void",
+            &id,
+            "--level",
+            "部门领导",
+            "--reason",
+            "意见录反了，纸上是同意",
+        ],
+    );
+    assert!(
+        said.contains("已作废部门领导的签字") && said.contains("待签"),
+        "{said}"
+    );
+    let history = ok(&db, &["history", &n]);
+    assert!(
+        history.contains("作废部门领导签字（原因）")
+            && history.contains("钱科长 不同意（2014-06-24）")
+            && history.contains("意见录反了，纸上是同意"),
+        "{history}"
+    );
+    assert!(sign(&db, &id, "部门领导", "同意", "周部长")
+        .status
+        .success());
+    // the 总经办 must be a listed member of the decision group, never a paper-only name
+    let o = sign(&db, &id, "总经办", "同意", "孙总");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(sign(&db, &id, "总经办", "同意", "王总").status.success());
+    // once approved, nothing is voided
+    let o = genjin(
+        &db,
+        &[
+            "delay",
+            "void",
+            &id,
+            "--level",
+            "总经办",
+            "--reason",
+            "录错",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已批准"), "{}", stderr(&o));
+    let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    assert_eq!(reg[0]["备注"], "因第三方接口尚未开放延期到7月25日交付");
+    let store = genjin::store::Db::open(&db).unwrap();
+    let dues = store.notifications(&n).unwrap();
+    let to_requester = dues
+        .iter()
+        .find(|d| {
+            d.step == genjin::domain::notify::Step::Delay
+                && d.audience == genjin::domain::notify::Audience::Requester
+        })
+        .unwrap();
+    assert_eq!(
+        to_requester.message,
+        "郭主任您好：您提出的需求（编号 14061901，“希望问卷填完后自动算出总分”）因第三方接口尚未开放，经决策组批准延期交付，新交付日为2014年7月25日。感谢您的反馈！"
+    );
+    assert!(!to_requester.message.contains("数据库结构"));
+    assert!(
+        !to_requester.message.contains("量表"),
+        "never the 梗概's keywords"
+    );
+}
+
+/// Items 10 and 12: channels are an editable list (微信 is there; a new one can be added); a
+/// 不做 may carry a reason that the requester's message passes on.
+#[test]
+fn notices_by_any_listed_channel_and_a_reason_for_not_doing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let n = one_requirement(&db);
+    ok(
+        &db,
+        &[
+            "decide",
+            &n,
+            "--decision",
+            "不做",
+            "--reason",
+            "与现有量表功能重复。",
+        ],
+    );
+    let o = genjin(&db, &["decide", &n, "--decision", "再议", "--reason", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    ok(
+        &db,
+        &[
+            "notify",
+            &n,
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "微信",
+        ],
+    );
+    let o = genjin(
+        &db,
+        &[
+            "notify",
+            &n,
+            "--step",
+            "决策结果",
+            "--to",
+            "需求人",
+            "--recipient",
+            "郭主任",
+            "--channel",
+            "飞书",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("通知方式“飞书”不在列表中"),
+        "{}",
+        stderr(&o)
+    );
+    ok(&db, &["list", "notice_channel", "--add", "飞书"]);
+    ok(
+        &db,
+        &[
+            "notify",
+            &n,
+            "--step",
+            "决策结果",
+            "--to",
+            "需求人",
+            "--recipient",
+            "郭主任",
+            "--channel",
+            "飞书",
+        ],
+    );
+    // an earlier version's code still reads as its name
+    ok(
+        &db,
+        &[
+            "notify",
+            &n,
+            "--step",
+            "决策结果",
+            "--to",
+            "需求人",
+            "--recipient",
+            "郭主任",
+            "--channel",
+            "phone",
+        ],
+    );
+    let store = genjin::store::Db::open(&db).unwrap();
+    let dues = store.notifications(&n).unwrap();
+    let channels: Vec<&str> = dues
+        .iter()
+        .flat_map(|d| d.records.iter().map(|r| r.channel.as_str()))
+        .collect();
+    assert_eq!(channels, ["微信", "飞书", "电话"]);
+    let to_reporter = &dues[0].message;
+    assert!(
+        to_reporter.contains("决策结果：不做，原因：与现有量表功能重复。"),
+        "{to_reporter}"
+    );
+}

@@ -1977,6 +1977,7 @@ fn living_requirement() -> Db {
             decision: genjin::domain::requirement::Decision::Do,
             grade: Some(genjin::domain::requirement::Grade::C),
             conversion_summary: String::new(),
+            decision_reason: String::new(),
             decision_date: String::new(),
             at: at("2014-06-21 10:30"),
         },

@@ -127,7 +127,10 @@ fn a_requirement_through_the_commands() {
         )
         .unwrap_err();
     assert_eq!(err["kind"], "invalid");
-    assert_eq!(err["field"], "decision");
+    assert_eq!(
+        err["field"], "grade",
+        "the missing grade is named (issue 20)"
+    );
 
     let r = h
         .call(

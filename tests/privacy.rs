@@ -64,6 +64,7 @@ fn personal_data_is_erased_everywhere_and_the_record_stays() {
             decision: genjin::domain::requirement::Decision::DoNot,
             grade: None,
             conversion_summary: String::new(),
+            decision_reason: String::new(),
             decision_date: String::new(),
             at: Default::default(),
         },
@@ -76,7 +77,7 @@ fn personal_data_is_erased_everywhere_and_the_record_stays() {
             step: genjin::domain::notify::Step::Decision,
             audience: genjin::domain::notify::Audience::Reporter,
             recipient: String::new(),
-            channel: genjin::domain::notify::Channel::Phone,
+            channel: "电话".into(),
             message: "郭建国医生（13812345678）的需求已收到".into(),
             sent_at: None,
             confirmed: false,
@@ -249,7 +250,7 @@ fn holds(bytes: &[u8], text: &str) -> bool {
 /// re-import with --on-conflict take brings neither name nor phone back; bugs can be erased.
 #[test]
 fn issue_19_erased_means_erased() {
-    use genjin::domain::notify::{Audience, Channel, Step};
+    use genjin::domain::notify::{Audience, Step};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.sqlite3");
     let mut db = Db::open(&path).unwrap();
@@ -272,6 +273,7 @@ fn issue_19_erased_means_erased() {
             decision: genjin::domain::requirement::Decision::DoNot,
             grade: None,
             conversion_summary: String::new(),
+            decision_reason: String::new(),
             decision_date: String::new(),
             at: Default::default(),
         },
@@ -286,7 +288,7 @@ fn issue_19_erased_means_erased() {
                 step: Step::Decision,
                 audience: Audience::Requester,
                 recipient: "郭建国".into(),
-                channel: Channel::Phone,
+                channel: "电话".into(),
                 message: "郭建国医生您好，您的需求不做".into(),
                 sent_at: None,
                 confirmed: false,
@@ -445,6 +447,7 @@ fn issue_19_masked_exports_mask_names_in_free_text_and_the_delay_form() {
             decision: genjin::domain::requirement::Decision::Do,
             grade: Some(genjin::domain::requirement::Grade::C),
             conversion_summary: String::new(),
+            decision_reason: String::new(),
             decision_date: String::new(),
             at: at("2014-06-21 10:30"),
         },

@@ -48,6 +48,7 @@ fn decision(d: Decision) -> DecisionInput {
         decision: d,
         grade: d.leads_to_work().then_some(Grade::C),
         conversion_summary: String::new(),
+        decision_reason: String::new(),
         decision_date: String::new(),
         at: StepTime {
             happened_at: Some("2014-06-21 10:30".into()),
@@ -193,7 +194,7 @@ fn attempt(action: Action, db: &mut Db, who: &Actor) -> genjin::error::Result<()
                     step: genjin::domain::notify::Step::Decision,
                     audience: genjin::domain::notify::Audience::Reporter,
                     recipient: String::new(),
-                    channel: genjin::domain::notify::Channel::Qq,
+                    channel: "QQ".into(),
                     message: String::new(),
                     sent_at: None,
                     confirmed: false,

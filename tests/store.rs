@@ -13,6 +13,7 @@ fn decide(d: Decision, g: Option<Grade>, conversion: &str) -> DecisionInput {
         decision: d,
         grade: g,
         conversion_summary: conversion.into(),
+        decision_reason: String::new(),
         decision_date: "2014-06-21".into(),
         at: StepTime {
             happened_at: Some("2014-06-21 10:45".into()),
@@ -611,7 +612,7 @@ fn search_keywords_are_anded() {
 
 #[test]
 fn notifications_close_the_loop() {
-    use genjin::domain::notify::{Audience, Channel, Step};
+    use genjin::domain::notify::{Audience, Step};
     let mut db = memory_db();
     let r = db
         .create_requirement(
@@ -627,7 +628,7 @@ fn notifications_close_the_loop() {
         step: Step::Completion,
         audience: Audience::Reporter,
         recipient: String::new(),
-        channel: Channel::Qq,
+        channel: "QQ".into(),
         message: String::new(),
         sent_at: None,
         confirmed: false,

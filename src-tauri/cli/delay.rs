@@ -23,6 +23,8 @@ enum DelayAction {
     Sign(SignArgs),
     /// 撤回一份尚无人签字的申请
     Withdraw(WithdrawArgs),
+    /// 作废录错的签字（批准前，从最后一级往前；原因记入历史），再重新记录正确的签字
+    Void(VoidArgs),
     /// 保存签字后的纸质申请（照片或扫描件：.jpg / .png / .pdf）
     Attach(AttachArgs),
 }
@@ -42,9 +44,12 @@ struct FileArgs {
     /// 新交付日，例如 2014-07-25（须晚于原交付日）
     #[arg(long)]
     new_date: String,
-    /// 延期原因
+    /// 延期原因（完整原因，印在附表1上）
     #[arg(long)]
     reason: String,
+    /// 简短原因（写进登记表备注和给需求人的消息，至多 20 字；默认取延期原因的第一句）
+    #[arg(long, default_value = "")]
+    short_reason: String,
     /// 需求概述（默认取需求的概述或梗概）
     #[arg(long, default_value = "")]
     overview: String,
@@ -81,6 +86,19 @@ struct SignArgs {
 }
 
 #[derive(Args, Debug)]
+struct VoidArgs {
+    /// 申请编号
+    #[arg(value_name = "申请编号")]
+    id: String,
+    /// 作废哪一级的签字：直接领导 / 部门领导 / 总经办
+    #[arg(long, value_parser = closed(SignLevel::parse, "level", "签字级别"))]
+    level: SignLevel,
+    /// 作废原因（例如：签字人录错）
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Args, Debug)]
 struct WithdrawArgs {
     /// 申请编号
     id: String,
@@ -114,6 +132,7 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
                 &DelayInput {
                     new_date: f.new_date,
                     reason: f.reason,
+                    short_reason: f.short_reason,
                     overview: f.overview,
                     filed_date: f.filed,
                     at: StepTime {
@@ -175,6 +194,17 @@ pub fn delay(db: &mut Db, actor: &Actor, a: DelayArgs, out: &mut dyn Write) -> R
             })?;
             let v = db.attach_delay_scan(actor, id(&t.id)?, &t.file.to_string_lossy(), &bytes)?;
             writeln!(out, "已保存：{}（{} 字节）", v.file_name, v.size)?;
+        }
+        DelayAction::Void(x) => {
+            let v = db.void_signoff(actor, id(&x.id)?, x.level, &x.reason, &StepTime::default())?;
+            writeln!(
+                out,
+                "已作废{}的签字；延期申请 {}（需求 {}）：{}",
+                x.level.label(),
+                v.id,
+                v.number,
+                v.state.label()
+            )?;
         }
         DelayAction::Withdraw(w) => {
             let v = db.withdraw_delay(actor, id(&w.id)?, &w.reason, &StepTime::default())?;

@@ -45,6 +45,7 @@ fn verdict(v: &str) -> Result<(String, DecisionInput)> {
             decision,
             grade,
             conversion_summary: parts.next().unwrap_or("").trim().to_string(),
+            decision_reason: String::new(),
             decision_date: String::new(),
             at: StepTime::default(),
         },

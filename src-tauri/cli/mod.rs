@@ -88,7 +88,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// 查看设置；给出 KEY VALUE 时修改该设置（例如编号规则）
     Settings(settings::SettingsArgs),
-    /// 可选列表（需求来源、部门、Bug 类型、严重程度、来源渠道）：查看、加入、隐藏
+    /// 可选列表（需求来源、部门、Bug 类型、严重程度、来源渠道、通知方式）：查看、加入、隐藏
     List(settings::ListArgs),
     /// 备份整个数据库：不给文件时备份到数据库旁的 backups 文件夹；--list 列出已有备份
     Backup(settings::BackupArgs),
@@ -212,6 +212,15 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("status", "状态"),
     ("roles", "角色"),
     ("search", "关键词"),
+    ("id", "编号"),
+    ("file", "文件"),
+    ("files", "文件"),
+    ("path", "路径"),
+    ("level", "级别"),
+    ("reason", "原因"),
+    ("opinion", "意见"),
+    ("signer", "姓名"),
+    ("channel", "方式"),
 ];
 
 /// The command line in Chinese (clap's own words are English): the usage line, the headings
@@ -223,7 +232,18 @@ fn chinese(cmd: clap::Command) -> clap::Command {
 
 fn localize(cmd: clap::Command, path: &str, root: bool) -> clap::Command {
     use clap::{Arg, ArgAction};
+    // a bug's commands take a Bug number, not a 需求编号 (issue 20)
+    let of_bugs = path.split(' ').nth(1) == Some("bug");
+    // positionals are listed in the order they are given (issue 20: `delay attach --help`
+    // listed the file before the application)
+    let mut position = 0;
     let cmd = cmd.mut_args(|a| {
+        let a = if a.is_positional() {
+            position += 1;
+            a.display_order(position)
+        } else {
+            a
+        };
         let heading = if a.is_positional() {
             "参数"
         } else {
@@ -236,7 +256,11 @@ fn localize(cmd: clap::Command, path: &str, root: bool) -> clap::Command {
         });
         let mut a = a.help_heading(heading);
         if a.get_help().is_none() && a.get_id() == "number" {
-            a = a.help("需求编号，例如 14061903");
+            a = a.help(if of_bugs {
+                "Bug 编号，例如 B14070101"
+            } else {
+                "需求编号，例如 14061903"
+            });
         }
         // clap writes a default as `[default: …]`: an empty one is left unsaid, another is
         // said in Chinese
@@ -255,11 +279,15 @@ fn localize(cmd: clap::Command, path: &str, root: bool) -> clap::Command {
         }
         if english && a.get_action().takes_values() {
             let id = a.get_id().as_str();
-            let name = VALUE_NAMES
-                .iter()
-                .find(|(k, _)| *k == id)
-                .map(|(_, n)| *n)
-                .unwrap_or("值");
+            let name = if of_bugs && id == "number" {
+                "Bug编号"
+            } else {
+                VALUE_NAMES
+                    .iter()
+                    .find(|(k, _)| *k == id)
+                    .map(|(_, n)| *n)
+                    .unwrap_or("值")
+            };
             a.value_name(name)
         } else {
             a
@@ -325,14 +353,22 @@ fn report(r: Result<()>) -> i32 {
     }
 }
 
-/// Says why on stderr and gives the exit code: 2 for input refused or not found, 3 for a
-/// change the actor may not make (not a listed person, or no role for it), else 1.
+/// Says why on stderr and gives the exit code: 2 for a refusal — input refused, not found,
+/// or a change the record's state does not allow (one kind of refusal, one code: issue 20) —
+/// 3 for a change the actor may not make (not a listed person, or no role for it), else 1. A
+/// closed pipe (`genjin register | head -1`) is no error: nothing is said, and the code is 0.
 fn failed(e: &Error) -> i32 {
+    if let Error::Io(io) = e {
+        if io.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0;
+        }
+    }
     eprintln!("错误：{e}");
     match e {
         Error::Invalid { .. }
         | Error::InvalidRows(_)
         | Error::NotFound(_)
+        | Error::Conflict(_)
         | Error::NumbersExhausted(_) => 2,
         Error::Forbidden(_) => 3,
         _ => 1,
@@ -503,6 +539,39 @@ fn json_error(e: serde_json::Error) -> Error {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn one_kind_of_refusal_one_exit_code_and_a_closed_pipe_is_no_error() {
+        let pipe = Error::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert_eq!(failed(&pipe), 0);
+        assert_eq!(failed(&Error::Conflict("需求 1 未被撤回".into())), 2);
+        assert_eq!(failed(&Error::invalid("date", "还没有预期交付日")), 2);
+        assert_eq!(failed(&Error::Forbidden("无权".into())), 3);
+        let disk = Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(failed(&disk), 1);
+    }
+
+    #[test]
+    fn help_lists_arguments_in_order_and_names_bug_numbers() {
+        let help = |path: &[&str]| {
+            let mut cmd = chinese(Cli::command());
+            for p in path {
+                cmd = cmd.find_subcommand(p).unwrap().clone();
+            }
+            cmd.render_help().to_string()
+        };
+        let attach = help(&["delay", "attach"]);
+        let (id, file) = (
+            attach.find("申请编号").unwrap(),
+            attach.find("照片或扫描件的文件路径").unwrap(),
+        );
+        assert!(id < file, "{attach}");
+        let bug = help(&["bug", "reproduce"]);
+        assert!(
+            bug.contains("<Bug编号>") && !bug.contains("需求编号"),
+            "{bug}"
+        );
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

@@ -1,7 +1,7 @@
 //! `notify`: a notice recorded as it was given — to whom, through which channel, when, and
 //! whether they confirmed (the policy's "确定需求报告人已知") — for a requirement or a bug.
 
-use crate::domain::notify::{Audience, Channel, Step};
+use crate::domain::notify::{Audience, Step};
 use crate::error::{Error, Result};
 use crate::store::{Actor, Db, NewNotification};
 use clap::Args;
@@ -12,14 +12,14 @@ pub struct NotifyArgs {
     /// 需求编号或 Bug 编号
     number: String,
     /// 通知的事项：决策结果 / 预期交付日 / 延期 / 完成交付 / 修复结果
-    #[arg(long, value_parser = step)]
+    #[arg(long, value_parser = step, value_name = "事项")]
     step: Step,
     /// 通知谁：报告人 / 需求人 / 用户（/ IT部）
-    #[arg(long = "to", value_parser = audience)]
+    #[arg(long = "to", value_parser = audience, value_name = "对象")]
     to: Audience,
-    /// 渠道：OA / QQ / 电话 / 当面 / 邮件
-    #[arg(long, value_parser = super::closed(Channel::parse, "channel", "渠道"))]
-    channel: Channel,
+    /// 通知方式：QQ / 微信 / 企业微信 / 钉钉 / OA / 电话 / 当面 / 邮件（可选列表“通知方式”中的一项）
+    #[arg(long, value_name = "方式")]
+    channel: String,
     /// 对方的姓名（默认：这条记录上的报告人、需求人）
     #[arg(long, default_value = "")]
     recipient: String,
@@ -78,7 +78,7 @@ pub fn notify(db: &mut Db, actor: &Actor, a: NotifyArgs, out: &mut dyn Write) ->
         "已记录：{} → {}（{}，{}）{}",
         record.step.label(),
         record.recipient,
-        record.channel.label(),
+        record.channel,
         record.sent_at,
         if record.confirmed_at.is_some() {
             "，已确认"

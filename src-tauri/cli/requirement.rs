@@ -84,6 +84,9 @@ pub struct DecideArgs {
     /// 转换概要（“需求转换”必填，写入备注）
     #[arg(long, default_value = "")]
     conversion: String,
+    /// 不做的原因（可选，写进告知需求人的消息）
+    #[arg(long, default_value = "")]
+    reason: String,
     /// 决策日期（默认为发生当天）
     #[arg(long, default_value = "")]
     date: String,
@@ -246,6 +249,7 @@ pub fn decide(db: &mut Db, actor: &Actor, a: DecideArgs, out: &mut dyn Write) ->
         decision: a.decision,
         grade: a.grade,
         conversion_summary: a.conversion,
+        decision_reason: a.reason,
         decision_date: a.date,
         at: StepTime {
             happened_at: a.at,

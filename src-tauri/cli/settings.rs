@@ -19,7 +19,7 @@ pub struct SettingsArgs {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// 列表：source（需求来源）/ department（部门）/ bug_type（Bug 类型）/ severity（严重程度）/ channel（来源渠道）
+    /// 列表：source（需求来源）/ department（部门）/ bug_type（Bug 类型）/ severity（严重程度）/ channel（来源渠道）/ notice_channel（通知方式）
     name: String,
     /// 加入一个值（已隐藏的则重新显示）
     #[arg(long)]

@@ -43,6 +43,26 @@ pub async fn delay_withdraw(
     .await
 }
 
+/// Voids the latest signature of application `id` with a reason (issue 20).
+#[tauri::command]
+pub async fn delay_void(
+    state: Managed<'_>,
+    id: i64,
+    level: crate::domain::delay::SignLevel,
+    reason: String,
+    version: Option<i64>,
+) -> Result<Requirement> {
+    write(&state, move |db, a| {
+        let at = crate::store::StepTime {
+            version,
+            ..Default::default()
+        };
+        let v = db.void_signoff(a, id, level, &reason, &at)?;
+        db.requirement_on(&v.number, a.today())
+    })
+    .await
+}
+
 /// Every application (or one requirement's), with signatures.
 #[tauri::command]
 pub async fn delay_list(state: Managed<'_>, number: Option<String>) -> Result<Vec<DelayView>> {

@@ -66,6 +66,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         delay::delay_file,
         delay::delay_sign,
         delay::delay_withdraw,
+        delay::delay_void,
         delay::delay_list,
         delay::delay_get,
         delay::delay_export,

@@ -3,7 +3,6 @@ use crate::domain::bug::BugState;
 use crate::domain::calendar::DayKind;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{self, Form};
-use crate::domain::notify::Channel;
 use crate::domain::people::Role;
 use crate::domain::requirement::{Decision, Grade, Kind, Status, BRIEF_MAX_CHARS};
 use crate::error::{Error, Result};
@@ -31,7 +30,8 @@ pub struct AppInfo {
     roles: Vec<Choice>,
     decisions: Vec<Choice>,
     grades: Vec<Choice>,
-    channels: Vec<Choice>,
+    /// How people are told (the 通知方式 list), in its order.
+    channels: Vec<String>,
     sources: Vec<String>,
     departments: Vec<String>,
     /// What each decision leads to, as the core decides it (the window never compares labels).
@@ -82,6 +82,8 @@ pub struct DecisionRule {
     needs_grade: bool,
     /// 需求转换: the conversion summary is required.
     needs_conversion: bool,
+    /// 不做: a reason may be given, to pass on to the requester.
+    takes_reason: bool,
 }
 
 #[derive(Serialize)]
@@ -148,7 +150,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
             roles: choices(Role::ALL, Role::label, |_| ""),
             decisions: choices(Decision::ALL, Decision::label, |_| ""),
             grades: choices(Grade::ALL, Grade::label, Grade::meaning),
-            channels: choices(Channel::ALL, Channel::label, |_| ""),
+            channels: db.list_items(crate::domain::notify::CHANNEL_LIST)?,
             sources: db.list_items("source")?,
             departments: db.list_items("department")?,
             decision_rules: Decision::ALL
@@ -157,6 +159,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
                     label: d.label(),
                     needs_grade: d.leads_to_work(),
                     needs_conversion: *d == Decision::Convert,
+                    takes_reason: *d == Decision::DoNot,
                 })
                 .collect(),
             limits: Limits {

@@ -254,8 +254,11 @@ pub struct Signature {
     pub signer_in_decision_group: bool,
     /// The signer is the applicant (who cannot sign their own application).
     pub signer_is_applicant: bool,
-    /// The signer already signed another level of this application.
-    pub signer_signed_before: bool,
+    /// The level the signer already signed on this application, if any.
+    pub signer_signed_at: Option<SignLevel>,
+    /// 直接领导 and 部门领导 may be the same person (the `delays.same_leader` setting: small
+    /// companies, issue 20).
+    pub same_leader_allowed: bool,
 }
 
 /// Whether a signature may be recorded now, and what it does (附表1: 直接领导 → 部门领导 →
@@ -274,7 +277,8 @@ pub fn check_signature(
         day,
         signer_in_decision_group,
         signer_is_applicant,
-        signer_signed_before,
+        signer_signed_at,
+        same_leader_allowed,
     } = new;
     if state != DelayState::Pending {
         return Err(("level", format!("该申请{}，不能再签字", state.label())));
@@ -323,11 +327,18 @@ pub fn check_signature(
     if signer_is_applicant {
         return Err(("signer", "申请人不能为自己的延期申请签字".into()));
     }
-    if signer_signed_before {
-        return Err((
-            "signer",
-            "同一个人不能在两级签字（三级须由三位领导分别签署）".into(),
-        ));
+    if let Some(before) = signer_signed_at {
+        let lower_two = |l: SignLevel| matches!(l, SignLevel::Direct | SignLevel::Department);
+        if !(same_leader_allowed && lower_two(before) && lower_two(level)) {
+            return Err((
+                "signer",
+                if same_leader_allowed {
+                    "同一个人只能在直接领导和部门领导两级同时签字，总经办须由另一位领导签署".into()
+                } else {
+                    "同一个人不能在两级签字（三级须由三位领导分别签署；设置 delays.same_leader 可允许直接领导兼部门领导）".into()
+                },
+            ));
+        }
     }
     if level == SignLevel::GmOffice && !signer_in_decision_group {
         return Err(("signer", "总经办意见须由决策组成员签署".into()));
@@ -338,6 +349,95 @@ pub fn check_signature(
         (Opinion::Agree, Some(_)) => SignOutcome::Continues,
     })
 }
+
+/// Whether the signature of `level` may be voided (issue 20: a wrong person or level was
+/// recorded): while the application is not approved nor withdrawn, the latest signature only
+/// (an earlier one is reached by voiding the later ones first), with a reason.
+pub fn check_void(
+    state: DelayState,
+    signed: &[Signed],
+    level: SignLevel,
+    reason: &str,
+) -> Result<(), Refusal> {
+    match state {
+        DelayState::Approved => {
+            return Err((
+                "level",
+                "申请已批准，签字不能再作废（如需改期，请另行申请延期）".into(),
+            ))
+        }
+        DelayState::Withdrawn => return Err(("level", "申请已撤回，签字不能再作废".into())),
+        DelayState::Pending | DelayState::Rejected => {}
+    }
+    if !signed.iter().any(|s| s.level == level) {
+        return Err((
+            "level",
+            format!("{}还没有签字，没有可作废的", level.label()),
+        ));
+    }
+    let latest = SignLevel::ALL
+        .iter()
+        .rev()
+        .copied()
+        .find(|l| signed.iter().any(|s| s.level == *l));
+    if latest != Some(level) {
+        let latest = latest.map(|l| l.label()).unwrap_or("");
+        return Err((
+            "level",
+            format!("请先作废{latest}的签字（从最后一级往前作废）"),
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(("reason", "请写明作废原因（例如：签字人录错）".into()));
+    }
+    Ok(())
+}
+
+/// The short reason a register 备注 and the requester's message carry (issue 20): the one
+/// given on the application, else the first clause of the full reason, at most
+/// [`SHORT_REASON_MAX_CHARS`] characters.
+pub fn short_reason(given: &str, reason: &str) -> String {
+    const END: &[char] = &['。', '，', '；', '！', '？', '.', ',', ';', '!', '?'];
+    let given = given.trim().trim_end_matches(END);
+    if !given.is_empty() {
+        return given.chars().take(SHORT_REASON_MAX_CHARS).collect();
+    }
+    let first = reason
+        .trim()
+        .split([
+            '，', '。', '；', '！', '？', ',', ';', '!', '?', '\n', '：', ':',
+        ])
+        .map(str::trim)
+        .find(|c| !c.is_empty())
+        .unwrap_or_default();
+    let first = first
+        .trim_start_matches(['因', '由'])
+        .trim_start_matches('于');
+    first.chars().take(SHORT_REASON_MAX_CHARS).collect()
+}
+
+/// The longest short reason (a register 备注 stays one line).
+pub const SHORT_REASON_MAX_CHARS: usize = 20;
+
+/// The `delays.same_leader` setting's key.
+pub const SAME_LEADER_KEY: &str = "delays.same_leader";
+
+/// Settings of this module (see `domain::settings`).
+pub const SETTINGS: &[super::settings::Setting] = &[super::settings::Setting {
+    key: SAME_LEADER_KEY,
+    default: "allowed",
+    help: "直接领导与部门领导可否为同一人（小公司常见；总经办始终须另一位决策组成员）",
+    check: |v| match v {
+        "allowed" | "refused" => Ok(()),
+        _ => Err(format!(
+            "只能是 allowed（允许）或 refused（不允许），不能是“{v}”"
+        )),
+    },
+    choices: &[
+        ("allowed", "允许（直接领导兼部门领导）"),
+        ("refused", "不允许（三级须三位不同的领导）"),
+    ],
+}];
 
 /// Whether an application may be withdrawn: only while no one has signed it.
 pub fn check_withdrawal(state: DelayState, signatures: usize) -> Result<(), Refusal> {
@@ -541,7 +641,8 @@ mod tests {
                     day: d(day),
                     signer_in_decision_group: decision_group,
                     signer_is_applicant: false,
-                    signer_signed_before: false,
+                    signer_signed_at: None,
+                    same_leader_allowed: false,
                 },
                 d("2014-07-31"),
             )
@@ -651,26 +752,100 @@ mod tests {
 
     #[test]
     fn a_signer_signs_once_and_never_their_own() {
-        let sign = |applicant, before| {
+        let sign = |level, applicant, before, allowed| {
+            let signed: Vec<Signed> = SignLevel::ALL
+                .iter()
+                .take_while(|l| **l != level)
+                .map(|l| Signed {
+                    level: *l,
+                    opinion: Opinion::Agree,
+                    day: d("2014-06-26"),
+                })
+                .collect();
             check_signature(
                 DelayState::Pending,
-                &[],
+                &signed,
                 d("2014-06-25"),
                 Signature {
-                    level: SignLevel::Direct,
+                    level,
                     opinion: Opinion::Agree,
                     day: d("2014-06-26"),
                     signer_in_decision_group: true,
                     signer_is_applicant: applicant,
-                    signer_signed_before: before,
+                    signer_signed_at: before,
+                    same_leader_allowed: allowed,
                 },
                 d("2014-07-31"),
             )
             .map_err(|e| e.0)
         };
-        assert_eq!(sign(false, false), Ok(SignOutcome::Continues));
-        assert_eq!(sign(true, false), Err("signer"));
-        assert_eq!(sign(false, true), Err("signer"));
+        use SignLevel::{Department as Dep, Direct as Dir, GmOffice as Gm};
+        assert_eq!(sign(Dir, false, None, true), Ok(SignOutcome::Continues));
+        assert_eq!(sign(Dir, true, None, true), Err("signer"));
+        // 直接领导 is also 部门领导 where the setting allows it; never the 总经办 too
+        assert_eq!(
+            sign(Dep, false, Some(Dir), true),
+            Ok(SignOutcome::Continues)
+        );
+        assert_eq!(sign(Dep, false, Some(Dir), false), Err("signer"));
+        assert_eq!(sign(Gm, false, Some(Dep), true), Err("signer"));
+        assert_eq!(sign(Gm, false, Some(Dir), true), Err("signer"));
+    }
+
+    #[test]
+    fn only_the_latest_signature_of_an_open_application_is_voided_with_a_reason() {
+        use SignLevel::{Department as Dep, Direct as Dir, GmOffice as Gm};
+        let signed = |levels: &[SignLevel]| -> Vec<Signed> {
+            levels
+                .iter()
+                .map(|l| Signed {
+                    level: *l,
+                    opinion: Opinion::Agree,
+                    day: d("2014-06-26"),
+                })
+                .collect()
+        };
+        let two = signed(&[Dir, Dep]);
+        assert!(check_void(DelayState::Pending, &two, Dep, "录错了签字人").is_ok());
+        assert_eq!(
+            check_void(DelayState::Pending, &two, Dir, "录错")
+                .unwrap_err()
+                .0,
+            "level"
+        );
+        assert_eq!(
+            check_void(DelayState::Pending, &two, Gm, "录错")
+                .unwrap_err()
+                .0,
+            "level"
+        );
+        assert_eq!(
+            check_void(DelayState::Pending, &two, Dep, " ")
+                .unwrap_err()
+                .0,
+            "reason"
+        );
+        assert!(check_void(DelayState::Rejected, &two, Dep, "意见录反了").is_ok());
+        let three = signed(&[Dir, Dep, Gm]);
+        assert!(check_void(DelayState::Approved, &three, Gm, "录错").is_err());
+        assert!(check_void(DelayState::Withdrawn, &two, Dep, "录错").is_err());
+    }
+
+    #[test]
+    fn the_short_reason_is_given_or_the_first_clause() {
+        assert_eq!(short_reason(" 接口未开放 ", "很长的原因"), "接口未开放");
+        assert_eq!(
+            short_reason(
+                "",
+                "因实现难度大，需要重新设计数据库结构。另外第三方接口也没有开放"
+            ),
+            "实现难度大"
+        );
+        assert_eq!(short_reason("", "  "), "");
+        assert_eq!(
+            short_reason("", &"很".repeat(40)).chars().count(),
+            SHORT_REASON_MAX_CHARS
+        );
     }
 
     #[test]

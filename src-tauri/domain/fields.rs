@@ -1,7 +1,7 @@
 //! Names of recorded fields as people read them, for history and error messages: each entity
 //! with history (requirement, delay application, person, setting) has its own labels.
 
-use super::notify::{Audience, Channel, Step};
+use super::notify::{Audience, Step};
 use super::people::roles_from_codes;
 use super::requirement::{Decision, Kind};
 
@@ -44,6 +44,7 @@ const REQUIREMENT: &[(&str, &str)] = &[
     ("grade", "需求分级"),
     ("decision_date", "决策日期"),
     ("conversion_summary", "转换概要"),
+    ("decision_reason", "不做的原因"),
     ("plan_doc_number", "策划文档编号"),
     ("plan_estimated_date", "策划文档预计交付"),
     ("plan_actual_date", "策划文档实际交付"),
@@ -76,6 +77,10 @@ const DELAY: &[(&str, &str)] = &[
     ("signoff_direct", "直接领导意见"),
     ("signoff_department", "部门领导意见"),
     ("signoff_gm_office", "总经办意见"),
+    ("signoff_direct_voided", "作废直接领导签字（原因）"),
+    ("signoff_department_voided", "作废部门领导签字（原因）"),
+    ("signoff_gm_office_voided", "作废总经办签字（原因）"),
+    ("short_reason", "简短原因"),
     ("attachment", "签字扫描件"),
 ];
 
@@ -186,14 +191,14 @@ pub fn notification_summary(
     step: Step,
     audience: Audience,
     recipient: &str,
-    channel: Channel,
+    channel: &str,
 ) -> String {
     format!(
         "{} → {} {}（{}）",
         step.label(),
         audience.label(),
         recipient,
-        channel.label()
+        channel
     )
 }
 

@@ -29,29 +29,43 @@ labelled_enum!(
     }
 );
 
-labelled_enum!(
-    /// How they were told (the policy names OA, QQ and the phone; people also talk in person).
-    Channel {
-        Oa = "oa", "OA";
-        Qq = "qq", "QQ";
-        Phone = "phone", "电话";
-        InPerson = "in_person", "当面";
-        Email = "email", "邮件";
+/// How people were told is an editable list (issue 20: 微信, 企业微信, 钉钉 besides the policy's
+/// OA, QQ and the phone): its code in `list_items`.
+pub const CHANNEL_LIST: &str = "notice_channel";
+
+/// A channel as typed: what people call it, the codes of earlier versions (`qq`, `phone`, …)
+/// read as their names.
+pub fn channel_name(input: &str) -> String {
+    let t = input.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "oa" => "OA".into(),
+        "qq" => "QQ".into(),
+        "phone" => "电话".into(),
+        "in_person" => "当面".into(),
+        "email" => "邮件".into(),
+        "wechat" => "微信".into(),
+        _ => t.to_string(),
     }
-);
+}
 
 /// The facts a message quotes.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub number: String,
     pub brief: String,
+    /// The 概述: what a requester or user is told the requirement is (issue 20: never the
+    /// 梗概's keyword list).
+    pub overview: String,
     pub reporter: String,
     pub requester: String,
     pub decision: Option<Decision>,
     pub grade: Option<Grade>,
     pub conversion_summary: String,
+    /// Why 不做, to pass on (optional).
+    pub decision_reason: String,
     pub expected_delivery: Option<NaiveDate>,
     pub delay_new_date: Option<NaiveDate>,
+    /// The delay's short reason (never the application's whole internal reason).
     pub delay_reason: String,
     pub actual_delivery: Option<NaiveDate>,
 }
@@ -118,11 +132,29 @@ pub fn compose_bug(audience: Audience, b: &BugNotice) -> String {
     }
 }
 
-fn quoted(facts: &Facts) -> String {
-    if facts.brief.is_empty() {
+/// The requirement as a message names it: the 梗概 for colleagues; for a requester or a user
+/// the 概述 in its first sentence (at most 40 characters), else the 梗概.
+fn quoted(facts: &Facts, outside: bool) -> String {
+    const OUTSIDE_MAX_CHARS: usize = 40;
+    let overview = facts
+        .overview
+        .split(['。', '\n', '！', '？'])
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    let what = if outside && !overview.is_empty() {
+        let mut s: String = overview.chars().take(OUTSIDE_MAX_CHARS).collect();
+        if overview.chars().count() > OUTSIDE_MAX_CHARS {
+            s.push('…');
+        }
+        s
+    } else {
+        facts.brief.trim().to_string()
+    };
+    if what.is_empty() {
         format!("需求（编号 {}）", facts.number)
     } else {
-        format!("需求（编号 {}，“{}”）", facts.number, facts.brief)
+        format!("需求（编号 {}，“{}”）", facts.number, what)
     }
 }
 
@@ -139,22 +171,39 @@ fn decision_sentence(facts: &Facts) -> String {
         s.push_str(&format!("，需求分级：{}（{}）", g.label(), g.meaning()));
     }
     if decision == Decision::Convert && !facts.conversion_summary.is_empty() {
-        s.push_str(&format!("。转换说明：{}", facts.conversion_summary));
+        s.push_str(&format!(
+            "，转换说明：{}",
+            clause(&facts.conversion_summary)
+        ));
+    }
+    if decision == Decision::DoNot && !facts.decision_reason.trim().is_empty() {
+        s.push_str(&format!("，原因：{}", clause(&facts.decision_reason)));
     }
     s
 }
 
+/// A text quoted inside a sentence: without its own closing punctuation (issue 20: "…交付。，"
+/// was seen).
+fn clause(s: &str) -> &str {
+    s.trim()
+        .trim_end_matches(['。', '，', '；', '！', '.', ',', ';', '!'])
+}
+
 /// The ready-to-send message for one step and audience, in Chinese, quoting the 需求编号.
 pub fn compose(step: Step, audience: Audience, facts: &Facts) -> String {
-    let what = quoted(facts);
+    let what = quoted(
+        facts,
+        matches!(audience, Audience::Requester | Audience::User),
+    );
     let body = match step {
         Step::Decision => format!("{what}已经决策会议讨论，{}。", decision_sentence(facts)),
         Step::Expected => format!("{what}的预期交付日为{}。", day(facts.expected_delivery)),
         Step::Delay => {
-            let reason = if facts.delay_reason.is_empty() {
+            let reason = clause(&facts.delay_reason);
+            let reason = if reason.is_empty() {
                 String::new()
             } else {
-                format!("因{}，", facts.delay_reason)
+                format!("因{reason}，")
             };
             format!(
                 "{what}{reason}经决策组批准延期交付，新交付日为{}。",

@@ -379,10 +379,11 @@ pub fn brief_from(text: &str) -> String {
 /// The 备注 the register shows: the conversion summary, a note for every approved delay, then
 /// the free remark, joined by "；".
 ///
-/// A delay reads `延期到7月25日交付（实现难度大）` — "延期到M月D日交付（reason）" as the delay issue
-/// words it after the policy's example row 14061914 (SPEC §8); the year is written too
-/// (`延期到2015年1月10日交付`) when the new date falls in another year than `first_promised`, the
-/// first promised date (预期交付日), so the note is never ambiguous. The importer reads it back.
+/// A delay reads `因实现难度大延期到7月25日交付` — "因<short reason>延期到M月D日交付", the policy's
+/// own example row 14061914 (SPEC §8), one short line (issue 20: the whole reason made a 9-line
+/// row); without a reason `延期到7月25日交付`. The year is written too (`延期到2015年1月10日交付`)
+/// when the new date falls in another year than `first_promised`, the first promised date
+/// (预期交付日), so the note is never ambiguous. The importer reads it back.
 pub fn register_remark(
     conversion_summary: &str,
     first_promised: Option<NaiveDate>,
@@ -402,9 +403,9 @@ pub fn register_remark(
         let because = if reason.trim().is_empty() {
             String::new()
         } else {
-            format!("（{}）", reason.trim())
+            format!("因{}", reason.trim())
         };
-        parts.push(format!("延期到{day}交付{because}"));
+        parts.push(format!("{because}延期到{day}交付"));
     }
     if !remark.trim().is_empty() {
         parts.push(remark.trim().to_string());
@@ -530,12 +531,12 @@ mod tests {
         let p = NaiveDate::from_ymd_opt(2014, 6, 25);
         assert_eq!(
             register_remark("改病友圈", p, &[(d, "实现难度大".into())], " 见邮件 "),
-            "改病友圈；延期到7月25日交付（实现难度大）；见邮件"
+            "改病友圈；因实现难度大延期到7月25日交付；见邮件"
         );
         let next_year = NaiveDate::from_ymd_opt(2015, 1, 10).unwrap();
         assert_eq!(
             register_remark("", p, &[(d, String::new()), (next_year, "联调".into())], ""),
-            "延期到7月25日交付；延期到2015年1月10日交付（联调）"
+            "延期到7月25日交付；因联调延期到2015年1月10日交付"
         );
         assert_eq!(register_remark("", None, &[], ""), "");
     }

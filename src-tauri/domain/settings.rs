@@ -25,6 +25,7 @@ pub const ALL: &[&[Setting]] = &[
     super::deadlines::SETTINGS,
     super::assessment::SETTINGS,
     super::privacy::SETTINGS,
+    super::delay::SETTINGS,
     STORAGE,
 ];
 
@@ -78,6 +79,7 @@ pub const LISTS: &[(&str, &str)] = &[
     ("bug_type", "Bug 类型"),
     ("severity", "严重程度"),
     ("channel", "来源渠道"),
+    ("notice_channel", "通知方式"),
 ];
 
 /// What a list is called, if `code` is an editable list.

@@ -308,6 +308,7 @@ mod tests {
                 decision: crate::domain::requirement::Decision::Do,
                 grade: Some(crate::domain::requirement::Grade::C),
                 conversion_summary: String::new(),
+                decision_reason: String::new(),
                 decision_date: "2014-06-20".into(),
                 at: StepTime::default(),
             },

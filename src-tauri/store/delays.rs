@@ -35,6 +35,9 @@ pub struct DelayInput {
     pub new_date: String,
     /// 延期原因 (required).
     pub reason: String,
+    /// The short reason the register's 备注 and the requester's message carry (at most
+    /// `domain::delay::SHORT_REASON_MAX_CHARS`); default: the reason's first clause.
+    pub short_reason: String,
     /// 需求概述; default: the requirement's 概述, else its 需求梗概.
     pub overview: String,
     /// 填报日期; default: the day it is recorded.
@@ -52,7 +55,8 @@ pub struct DelayInput {
 pub struct SignInput {
     pub level: SignLevel,
     pub opinion: Opinion,
-    /// Who signed (a known person's name); default: the one recording it.
+    /// Who signed: a listed person's name, or for 直接领导 and 部门领导 a leader who signs on
+    /// paper only, kept as written; default: the one recording it.
     #[serde(default)]
     pub signer: String,
     /// What the leader wrote beside the opinion.
@@ -92,6 +96,8 @@ pub struct DelayView {
     pub new_date: String,
     pub overview: String,
     pub reason: String,
+    /// The short reason in force: the one given, else the reason's first clause.
+    pub short_reason: String,
     /// When the approval was recorded (RFC 3339).
     pub approved_at: Option<String>,
     /// The day the last level agreed: the new date is in force from then.
@@ -115,6 +121,9 @@ pub struct DelayView {
     pub next_level_code: Option<&'static str>,
     /// Whether it may be withdrawn now (`domain::delay::check_withdrawal`), and why not.
     pub withdraw: crate::domain::gate::Gate,
+    /// The signature that may be voided now (`domain::delay::check_void`): the latest, while
+    /// the application is not approved.
+    pub voidable: Option<SignLevel>,
 }
 
 impl DelayView {
@@ -127,7 +136,7 @@ impl DelayView {
             filed: dates::from_iso(&self.filed_date)?,
             original: day(&self.original_date),
             new_date: dates::from_iso(&self.new_date)?,
-            reason: self.reason.clone(),
+            reason: self.short_reason.clone(),
             approved_on: day(&self.approved_on),
             rejected_on: day(&self.rejected_on),
             withdrawn: self.withdrawn_at.is_some(),
@@ -138,7 +147,7 @@ impl DelayView {
 const COLUMNS: &str =
     "d.id, (SELECT number FROM requirements WHERE id = d.requirement_id) AS number,
     applicant, applicant_department, filed_date, original_date, new_date,
-    overview, reason, approved_at, approved_on, rejected_on, withdrawn_at, d.created_at, d.version";
+    overview, reason, short_reason, approved_at, approved_on, rejected_on, withdrawn_at, d.created_at, d.version";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
     let v = DelayView {
@@ -151,6 +160,10 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
         new_date: r.get("new_date")?,
         overview: r.get("overview")?,
         reason: r.get("reason")?,
+        short_reason: crate::domain::delay::short_reason(
+            &r.get::<_, String>("short_reason")?,
+            &r.get::<_, String>("reason")?,
+        ),
         approved_at: r.get("approved_at")?,
         approved_on: r.get("approved_on")?,
         rejected_on: r.get("rejected_on")?,
@@ -165,6 +178,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
         next_level: None,
         next_level_code: None,
         withdraw: crate::domain::gate::Gate::OPEN,
+        voidable: None,
     };
     Ok(v)
 }
@@ -229,6 +243,12 @@ fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
         })
         .flatten();
     v.next_level_code = v.next_level.map(SignLevel::code);
+    let sigs = signed(&v);
+    v.voidable = v
+        .signoffs
+        .last()
+        .map(|s| s.level)
+        .filter(|l| crate::domain::delay::check_void(v.state, &sigs, *l, "（检查）").is_ok());
     Ok(v)
 }
 
@@ -309,6 +329,17 @@ impl Db {
         }
         let filed =
             optional_day("filed_date", "填报日期", &input.filed_date)?.unwrap_or(actor.today());
+        let short = input.short_reason.trim();
+        if short.chars().count() > crate::domain::delay::SHORT_REASON_MAX_CHARS {
+            return Err(Error::invalid(
+                "short_reason",
+                format!(
+                    "简短原因最多 {} 个字（写进登记表备注和给需求人的消息），现在有 {} 个字",
+                    crate::domain::delay::SHORT_REASON_MAX_CHARS,
+                    short.chars().count()
+                ),
+            ));
+        }
         let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
         let department = match actor.person_id {
             Some(id) => self.person(id).map(|p| p.department).unwrap_or_default(),
@@ -356,8 +387,8 @@ impl Db {
             tx.prepare_cached(
                 "INSERT INTO delay_applications (requirement_id, applicant, applicant_id,
                      applicant_department, filed_date, original_date, new_date, overview, reason,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                     short_reason, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
             )?
             .execute(params![
                 req.id,
@@ -374,6 +405,7 @@ impl Db {
                 dates::iso(new_date),
                 overview,
                 input.reason.trim(),
+                short,
                 now
             ])?;
             let id = tx.last_insert_rowid();
@@ -420,15 +452,26 @@ impl Db {
             .filter(|_| signer_name == actor.name)
             .map(|id| self.person(id))
             .transpose()?;
+        // a listed person, or — for 直接领导 and 部门领导 — a leader who signs on paper only,
+        // kept as written (issue 20); the 总经办 is of the decision group, so listed
         let signer = match own {
-            Some(p) => p,
-            None => self.person_by_name(&signer_name)?.ok_or_else(|| {
-                Error::invalid(
-                    "signer",
-                    format!("“{signer_name}”不在人员名单中，请先在“人员”中登记"),
-                )
-            })?,
+            Some(p) => Some(p),
+            None => self.person_by_name(&signer_name)?,
         };
+        if signer.is_none() && input.level == SignLevel::GmOffice {
+            return Err(Error::invalid(
+                "signer",
+                format!("“{signer_name}”不在人员名单中：总经办意见须由决策组成员签署"),
+            ));
+        }
+        let signer_id = signer.as_ref().map(|p| p.id);
+        let in_decision_group = signer
+            .as_ref()
+            .is_some_and(|p| p.roles.contains(&Role::DecisionGroup));
+        let signer_name = signer.map(|p| p.name).unwrap_or(signer_name);
+        let same_leader_allowed =
+            super::settings::value(self.conn(), crate::domain::delay::SAME_LEADER_KEY)?
+                != "refused";
         self.write(|tx| {
             let v = one(tx, id)?;
             change::check_version(&DELAY, &id.to_string(), v.version, input.at.version)?;
@@ -441,9 +484,14 @@ impl Db {
                     level: input.level,
                     opinion: input.opinion,
                     day,
-                    signer_in_decision_group: signer.roles.contains(&Role::DecisionGroup),
-                    signer_is_applicant: signer.name == v.applicant,
-                    signer_signed_before: v.signoffs.iter().any(|s| s.signer == signer.name),
+                    signer_in_decision_group: in_decision_group,
+                    signer_is_applicant: signer_name == v.applicant,
+                    signer_signed_at: v
+                        .signoffs
+                        .iter()
+                        .find(|s| s.signer == signer_name)
+                        .map(|s| s.level),
+                    same_leader_allowed,
                 },
                 actor.today(),
             )?;
@@ -456,8 +504,8 @@ impl Db {
             .execute(params![
                 id,
                 input.level.code(),
-                signer.name,
-                signer.id,
+                signer_name,
+                signer_id,
                 input.opinion.code(),
                 input.comment.trim(),
                 dates::iso(day),
@@ -467,7 +515,7 @@ impl Db {
             ])?;
             let what = format!(
                 "{} {}{}（{}）",
-                signer.name,
+                signer_name,
                 input.opinion.label(),
                 if input.comment.trim().is_empty() {
                     String::new()
@@ -506,6 +554,70 @@ impl Db {
                 },
             )?;
             change::event(tx, &DELAY, actor, id, &when, (field, None, Some(&what)))?;
+            Ok(())
+        })?;
+        self.delay(id)
+    }
+
+    /// Voids the signature of `level` on application `id` (issue 20: a wrong person or level
+    /// was recorded) while it is not approved: the latest signature only, with a reason kept in
+    /// history beside what was voided; a voided 不同意 reopens the application. Recording the
+    /// right one is then an ordinary signature. Errors: `Invalid` naming the field
+    /// (`domain::delay::check_void`), `Conflict` on a stale version, `NotFound`.
+    pub fn void_signoff(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        level: SignLevel,
+        reason: &str,
+        at: &StepTime,
+    ) -> Result<DelayView> {
+        self.allow(actor, crate::domain::people::Action::SignDelay)?;
+        let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
+        self.write(|tx| {
+            let v = one(tx, id)?;
+            change::check_version(&DELAY, &id.to_string(), v.version, at.version)?;
+            crate::domain::delay::check_void(v.state, &signed(&v), level, reason)?;
+            let Some(s) = v.signoffs.iter().find(|s| s.level == level) else {
+                return Err(Error::NotFound(format!("{}没有签字", level.label())));
+            };
+            let voided = format!("{} {}（{}）", s.signer, s.opinion.label(), s.signed_on);
+            tx.execute(
+                "DELETE FROM delay_signoffs WHERE delay_id = ?1 AND level = ?2",
+                params![id, level.code()],
+            )?;
+            let now = actor.stamp();
+            let mut values: Vec<(&'static str, Value)> =
+                vec![("updated_at", Value::Text(now.clone()))];
+            if v.state == DelayState::Rejected {
+                values.push(("rejected_on", Value::Null));
+            }
+            change::apply(
+                tx,
+                &DELAY,
+                actor,
+                Edit {
+                    id,
+                    name: &id.to_string(),
+                    seen_version: None,
+                    happened_at: &when,
+                    values,
+                    events: &[("updated_at", None)],
+                },
+            )?;
+            let field = match level {
+                SignLevel::Direct => "signoff_direct_voided",
+                SignLevel::Department => "signoff_department_voided",
+                SignLevel::GmOffice => "signoff_gm_office_voided",
+            };
+            change::event(
+                tx,
+                &DELAY,
+                actor,
+                id,
+                &when,
+                (field, Some(&voided), Some(reason.trim())),
+            )?;
             Ok(())
         })?;
         self.delay(id)
@@ -553,8 +665,8 @@ pub(crate) fn facts_by_requirement(
 ) -> Result<std::collections::HashMap<i64, Vec<DelayFacts>>> {
     let day = |s: Option<String>| s.as_deref().and_then(dates::from_iso);
     let mut st = conn.prepare_cached(
-        "SELECT requirement_id, id, filed_date, original_date, new_date, reason, approved_on,
-                rejected_on, withdrawn_at
+        "SELECT requirement_id, id, filed_date, original_date, new_date,
+                short_reason, reason, approved_on, rejected_on, withdrawn_at
          FROM delay_applications",
     )?;
     let rows = st.query_map([], |r| {
@@ -564,10 +676,10 @@ pub(crate) fn facts_by_requirement(
             r.get::<_, String>(2)?,
             r.get::<_, Option<String>>(3)?,
             r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
+            crate::domain::delay::short_reason(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?),
             r.get::<_, Option<String>>(7)?,
             r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let mut out: std::collections::HashMap<i64, Vec<DelayFacts>> = Default::default();
@@ -621,11 +733,11 @@ pub(crate) const DELAYED_REQUIREMENTS: &str =
     concat!("SELECT requirement_id FROM (", approved_delays!(), ")");
 
 /// Per requirement: how many applications are in force (`n`), their notes for 备注 (`notes`:
-/// `new_date US reason`, joined by RS) and the date in force (`in_force`: the new date of the
+/// `new_date US short_reason US reason`, joined by RS) and the date in force (`in_force`: the new date of the
 /// last approved, by SQLite's rule that a bare column comes from the row holding the max).
 pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = concat!(
     "SELECT requirement_id, count(*) AS n,
-       group_concat(new_date || char(31) || reason, char(30)) AS notes,
+       group_concat(new_date || char(31) || short_reason || char(31) || reason, char(30)) AS notes,
        max(approved_on || filed_date || printf('%012d', id)) AS last_key,
        new_date AS in_force
     FROM (",

@@ -66,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_rule_versions.sql"),
     include_str!("migrations/0008_responsible.sql"),
     include_str!("migrations/0009_passwords.sql"),
+    include_str!("migrations/0010_desk.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

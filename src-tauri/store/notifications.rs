@@ -6,7 +6,9 @@ use super::requirements::load;
 use super::{Actor, Db, Requirement};
 use crate::domain::dates;
 use crate::domain::fields::notification_summary;
-use crate::domain::notify::{audiences, compose, is_due, Audience, Channel, Facts, Step};
+use crate::domain::notify::{
+    audiences, channel_name, compose, is_due, Audience, Facts, Step, CHANNEL_LIST,
+};
 use crate::error::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,8 @@ pub struct NotificationRecord {
     pub step: Step,
     pub audience: Audience,
     pub recipient: String,
-    pub channel: Channel,
+    /// How they were told, as people call it (a value of the 通知方式 list).
+    pub channel: String,
     pub message: String,
     pub sent_at: String,
     pub confirmed_at: Option<String>,
@@ -43,7 +46,8 @@ pub struct NewNotification {
     pub audience: Audience,
     #[serde(default)]
     pub recipient: String,
-    pub channel: Channel,
+    /// A value of the 通知方式 list (`domain::notify::CHANNEL_LIST`).
+    pub channel: String,
     #[serde(default)]
     pub message: String,
     /// When it was sent; defaults to now.
@@ -57,13 +61,12 @@ pub struct NewNotification {
 fn from_row(r: &Row) -> rusqlite::Result<NotificationRecord> {
     let step: String = r.get(1)?;
     let audience: String = r.get(2)?;
-    let channel: String = r.get(4)?;
     Ok(NotificationRecord {
         id: r.get(0)?,
         step: Step::from_code(&step).unwrap_or(Step::Decision),
         audience: Audience::from_code(&audience).unwrap_or(Audience::Reporter),
         recipient: r.get(3)?,
-        channel: Channel::from_code(&channel).unwrap_or(Channel::Oa),
+        channel: r.get(4)?,
         message: r.get(5)?,
         sent_at: r.get(6)?,
         confirmed_at: r.get(7)?,
@@ -81,15 +84,38 @@ pub fn facts(req: &Requirement) -> Facts {
     Facts {
         number: req.number.clone(),
         brief: req.brief.clone(),
+        overview: req.overview.clone(),
         reporter: req.reporter.clone(),
         requester: req.requester.clone(),
         decision: req.decision,
         grade: req.grade,
         conversion_summary: req.conversion_summary.clone(),
+        decision_reason: req.decision_reason.clone(),
         expected_delivery: req.expected_delivery.as_deref().and_then(dates::from_iso),
         delay_new_date: delay.map(|d| d.new_date),
+        // the short reason (`DelayFacts::reason`), never the application's whole reason
         delay_reason: delay.map(|d| d.reason.clone()).unwrap_or_default(),
         actual_delivery: req.actual_delivery.as_deref().and_then(dates::from_iso),
+    }
+}
+
+/// The channel a notice names: a value of the 通知方式 list in use (an earlier version's code
+/// is read as its name), else a Chinese refusal naming the field.
+fn channel_of(conn: &rusqlite::Connection, input: &str) -> Result<String> {
+    let name = channel_name(input);
+    if name.is_empty() {
+        return Err(Error::invalid("channel", "请选择通知方式"));
+    }
+    let known = conn
+        .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
+        .exists(params![CHANNEL_LIST, name])?;
+    if known {
+        Ok(name)
+    } else {
+        Err(Error::invalid(
+            "channel",
+            format!("通知方式“{name}”不在列表中（可在 设置 → 可选列表 → 通知方式 中添加）"),
+        ))
     }
 }
 
@@ -164,7 +190,7 @@ fn insert_notice(
             n.step.code(),
             n.audience.code(),
             recipient,
-            n.channel.code(),
+            channel_of(tx, &n.channel)?,
             message,
             sent_at,
             confirmed,
@@ -173,7 +199,7 @@ fn insert_notice(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    let summary = notification_summary(n.step, n.audience, recipient, n.channel);
+    let summary = notification_summary(n.step, n.audience, recipient, &channel_name(&n.channel));
     let fields: &[&str] = if n.confirmed {
         &["notification", "notification_confirmed"]
     } else {
@@ -435,7 +461,7 @@ impl Db {
                 before.step,
                 before.audience,
                 &before.recipient,
-                before.channel,
+                &before.channel,
             );
             record(
                 tx,
@@ -460,7 +486,7 @@ impl Db {
 mod second_delay_tests {
     use super::*;
     use crate::domain::delay::DelayFacts;
-    use crate::domain::notify::{Audience, Channel, Step};
+    use crate::domain::notify::{Audience, Step};
     use crate::store::{DecisionInput, DeliveryInput, RequirementInput, StepTime};
 
     fn d(s: &str) -> chrono::NaiveDate {
@@ -491,6 +517,7 @@ mod second_delay_tests {
                 decision: crate::domain::requirement::Decision::Do,
                 grade: Some(crate::domain::requirement::Grade::C),
                 conversion_summary: String::new(),
+                decision_reason: String::new(),
                 decision_date: "2014-06-20".into(),
                 at: StepTime::default(),
             },
@@ -535,7 +562,7 @@ mod second_delay_tests {
                     step: Step::Delay,
                     audience,
                     recipient: String::new(),
-                    channel: Channel::Qq,
+                    channel: "QQ".into(),
                     message: String::new(),
                     sent_at: Some("2014-06-24 15:00".into()),
                     confirmed: false,
@@ -558,7 +585,7 @@ mod second_delay_tests {
 #[cfg(test)]
 mod bug_notice_tests {
     use super::*;
-    use crate::domain::notify::{Audience, Channel, Step};
+    use crate::domain::notify::{Audience, Step};
     use crate::store::{BugInput, FixInput, ReproduceInput};
 
     /// Nothing is owed before the fix; then the reporter and the user, each recorded and
@@ -601,7 +628,7 @@ mod bug_notice_tests {
                     step: Step::BugFixed,
                     audience: Audience::Reporter,
                     recipient: "刘小妹".into(),
-                    channel: Channel::Qq,
+                    channel: "QQ".into(),
                     message: String::new(),
                     sent_at: None,
                     confirmed: false,

@@ -672,8 +672,10 @@ impl Db {
                 .unwrap_or_default()
                 .split('\u{1e}')
                 .filter_map(|n| {
-                    let (d, reason) = n.split_once('\u{1f}')?;
-                    Some((dates::from_iso(d)?, reason.to_string()))
+                    let (d, rest) = n.split_once('\u{1f}')?;
+                    let (short, reason) = rest.split_once('\u{1f}').unwrap_or((rest, ""));
+                    let short = crate::domain::delay::short_reason(short, reason);
+                    Some((dates::from_iso(d)?, short))
                 })
                 .collect();
             let conversion: String = r.get(10)?;
@@ -783,6 +785,7 @@ mod tests {
                 decision,
                 grade: (decision == Decision::Do).then_some(Grade::B),
                 conversion_summary: String::new(),
+                decision_reason: String::new(),
                 decision_date: String::new(),
                 at: StepTime::default(),
             };

@@ -58,7 +58,7 @@ impl Db {
             .into_iter()
             .filter_map(|n| {
                 Some(NoticeFact {
-                    summary: notification_summary(n.step, n.audience, &n.recipient, n.channel),
+                    summary: notification_summary(n.step, n.audience, &n.recipient, &n.channel),
                     sent_at: DateTime::parse_from_rfc3339(&n.sent_at).ok()?,
                     confirmed_at: n
                         .confirmed_at

@@ -147,6 +147,7 @@ export const api = {
     return path ? invoke('delay_attach', { id, path }) : null;
   },
   attachment: (id) => invoke('attachment_get', { id }),
+  voidSignoff: (id, level, reason, version) => invoke('delay_void', { id, level, reason, version }),
   /** Screenshots for requirement `number`: `paths` picked, `pasted` [{name, data (base64)}]. */
   attachToRequirement: (number, paths, pasted = []) => invoke('requirement_attach', { number, screenshots: paths, pasted }),
   saveAttachment: async (id, suggested) => {

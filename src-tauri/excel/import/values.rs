@@ -319,7 +319,7 @@ pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remar
             .to_string();
         let after = &tail[at + key.len()..];
         let mut end = after.find("交付").map(|e| e + "交付".len());
-        // Genjin's own wording puts the reason after: "延期到7月25日交付（实现难度大）".
+        // earlier versions of Genjin put the reason after: "延期到7月25日交付（实现难度大）".
         if let Some(e) = end {
             let next = after[e..].trim_start();
             let skipped = after[e..].len() - next.len();

@@ -743,6 +743,14 @@ fn named_doer(tx: &Transaction, name: &str, role: crate::domain::people::Role) -
 /// is the one given, else the day it happened.
 fn decision_time(actor: &Actor, input: &DecisionInput) -> Result<(StepTime, NaiveDate)> {
     check_decision(input.decision, input.grade, &input.conversion_summary)?;
+    if input.decision != crate::domain::requirement::Decision::DoNot
+        && !input.decision_reason.trim().is_empty()
+    {
+        return Err(Error::invalid(
+            "decision_reason",
+            "只有“不做”才填写可转告需求人的原因",
+        ));
+    }
     let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
     let day = match optional_day("decision_date", "决策日期", &input.decision_date)? {
         Some(d) => d,
@@ -776,6 +784,7 @@ fn decision_values(
                 .unwrap_or(Value::Null),
         ),
         ("conversion_summary", text(&input.conversion_summary)),
+        ("decision_reason", text(&input.decision_reason)),
         ("decision_date", Value::Text(dates::iso(day))),
     ])
 }

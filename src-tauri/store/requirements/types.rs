@@ -64,6 +64,9 @@ pub struct DecisionInput {
     pub grade: Option<Grade>,
     #[serde(default)]
     pub conversion_summary: String,
+    /// Why 不做, to pass on to the requester (optional; only for 不做).
+    #[serde(default)]
+    pub decision_reason: String,
     /// The day of the decision meeting; defaults to the day it happened.
     #[serde(default)]
     pub decision_date: String,
@@ -140,6 +143,8 @@ pub struct Requirement {
     pub grade: Option<Grade>,
     pub decision_date: Option<String>,
     pub conversion_summary: String,
+    /// Why 不做, passed on to the requester (optional).
+    pub decision_reason: String,
     pub plan_doc_number: String,
     pub plan_estimated_date: Option<String>,
     pub plan_actual_date: Option<String>,
@@ -223,6 +228,7 @@ pub(crate) const COLUMNS: &[&str] = &[
     "grade",
     "decision_date",
     "conversion_summary",
+    "decision_reason",
     "plan_doc_number",
     "plan_estimated_date",
     "plan_actual_date",
@@ -275,6 +281,7 @@ pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
         grade: grade.as_deref().and_then(Grade::from_code),
         decision_date: r.get("decision_date")?,
         conversion_summary: r.get("conversion_summary")?,
+        decision_reason: r.get("decision_reason")?,
         plan_doc_number: r.get("plan_doc_number")?,
         plan_estimated_date: r.get("plan_estimated_date")?,
         plan_actual_date: r.get("plan_actual_date")?,

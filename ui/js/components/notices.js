@@ -18,11 +18,11 @@ async function confirmKnown(n) {
 /** Cards for `dues` (as the core lists them). `record(due, input)` saves one; form ids are
  * `${idPrefix}-${i}`. */
 export function noticeCards(app, dues, { idPrefix, record }) {
-  const channels = app.info.channels.map((c) => c.label);
+  const channels = app.info.channels; // the 通知方式 list, editable in 设置
   return dues.map((d, i) => {
     const form = h('form', { class: 'row', id: `${idPrefix}-${i}` },
       field('通知对象', h('input', { name: 'recipient', value: d.recipient })),
-      field('方式', select('channel', channels, 'QQ')),
+      field('方式', select('channel', channels, channels[0] || '')),
       field('发送时间', h('input', { name: 'sent_at', value: nowText() })),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'confirmed' }), '对方已确认已知'),
       h('button', { type: 'submit', class: 'primary' }, '记录已通知'));

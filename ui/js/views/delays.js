@@ -28,11 +28,18 @@ async function submitting(form, run, done) {
 
 function signForm(app, d, people) {
   const level = d.next_level;
-  const names = people.filter((p) => p.active).map((p) => p.name);
+  const gm = d.next_level_code === 'gm_office';
+  const active = people.filter((p) => p.active);
+  // the 总经办 is a member of the decision group; the lower two levels may be leaders who sign
+  // on paper only, typed as written (issue 20)
+  const signer = gm
+    ? select('signer', [['', '请选择'], ...active.filter((p) => p.roles.includes('决策组')).map((p) => p.name)], '')
+    : h('input', { name: 'signer', list: `signers-${d.id}`, autocomplete: 'off', placeholder: '照纸上签名填写' });
   const form = h('form', { class: 'sign-form', id: `sign-${d.id}` },
     h('h4', {}, `记录${level}签字`),
+    gm ? null : h('datalist', { id: `signers-${d.id}` }, active.map((p) => h('option', { value: p.name }, p.department))),
     h('div', { class: 'grid' },
-      field('签字人', select('signer', [['', '请选择'], ...names], ''), { required: true, hint: d.next_level_code === 'gm_office' ? '须为决策组成员' : '纸上签字的人' }),
+      field('签字人', signer, { required: true, hint: gm ? '须为决策组成员' : '纸上签字的人（不必是本软件的用户）' }),
       field('意见', select('opinion', [['', '请选择'], ...app.info.opinions.map((o) => o.label)], ''), { required: true, hint: '照纸上所写' }),
       field('签字日期', dayInput('date', ''), { required: true, hint: '纸上签字旁写的日期' }),
       field('意见说明', h('input', { name: 'comment', autocomplete: 'off' })),
@@ -48,11 +55,25 @@ function signForm(app, d, people) {
   return form;
 }
 
+/** 作废 a wrongly recorded signature (issue 20): the core says which one may be (d.voidable),
+ * the reason is asked and kept in history; the right one is then recorded as usual. */
+async function voidSignature(d, level) {
+  const done = await dialog(`作废${level}签字`, h('div', {},
+    h('p', {}, '作废后可重新记录正确的签字；作废的签字和原因保留在历史中。'),
+    field('作废原因', h('input', { name: 'reason', autocomplete: 'off', placeholder: '例如：签字人录错' }), { required: true })), {
+    id: 'void-dialog',
+    submitLabel: '作废',
+    onSubmit: (v) => api.voidSignoff(d.id, level, v.reason || '', d.version),
+  });
+  if (done) { toast(`${level}签字已作废`); go(location.hash); }
+}
+
 function applicationCard(app, d, people) {
   const sigs = app.info.sign_levels.map((l) => {
     const s = d.signoffs.find((x) => x.level === l.label);
     return h('tr', {}, h('td', {}, l.label), h('td', {}, s ? s.signer : ''), h('td', {}, s ? s.opinion : ''),
-      h('td', {}, s ? s.comment : ''), h('td', {}, s ? compact(s.signed_on) : ''), h('td', { class: 'muted' }, s ? s.recorded_by : ''));
+      h('td', {}, s ? s.comment : ''), h('td', {}, s ? compact(s.signed_on) : ''), h('td', { class: 'muted' }, s ? s.recorded_by : ''),
+      h('td', {}, s && d.voidable === l.label ? h('button', { type: 'button', class: 'link', id: `void-${d.id}`, onclick: () => voidSignature(d, l.label) }, '作废') : ''));
   });
   const withdraw = async () => {
     try { await api.withdrawDelay(d.id, '', { version: d.version }); toast('延期申请已撤回'); go(location.hash); } catch (e) { showError(e); }
@@ -90,8 +111,9 @@ function applicationCard(app, d, people) {
     h('p', {}, `${label(app, 'applicant')}：${d.applicant}（${d.applicant_department || '—'}） · ${label(app, 'filed_date')} ${compact(d.filed_date)} · `,
       h('strong', {}, `${label(app, 'original_date')} ${compact(d.original_date)} → ${label(app, 'new_date')} ${compact(d.new_date)}`)),
     h('p', {}, `${label(app, 'reason')}：${d.reason}`),
+    h('p', { class: 'hint' }, `简短原因（登记表备注、给需求人的消息）：${d.short_reason || '—'}`),
     h('table', { class: 'plain signoffs' },
-      h('thead', {}, h('tr', {}, ['级别', '签字人', '意见', '说明', '签字日期', '记录人'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['级别', '签字人', '意见', '说明', '签字日期', '记录人', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, sigs)),
     scans,
     d.next_level ? signForm(app, d, people) : null);
@@ -108,11 +130,13 @@ function fileForm(app, r) {
       field(label(app, 'filed_date'), dayInput('filed_date', ''), { hint: '不填为今天' }),
       field(label(app, 'overview'), h('input', { name: 'overview', value: r.overview || r.brief }), { wide: true }),
       field(label(app, 'reason'), h('textarea', { name: 'reason', rows: 3 }), { required: true, wide: true }),
+      field('简短原因', h('input', { name: 'short_reason', autocomplete: 'off', maxlength: 40, placeholder: '例如：第三方接口未开放' }),
+        { wide: true, hint: '写进登记表备注和给需求人的消息（不超过 20 字）；不填则取延期原因的第一句' }),
       happenedField()),
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'delay-submit' }, '提交延期申请')));
   submitting(form, (v) => api.fileDelay(r.number, {
-    new_date: v.new_date, reason: v.reason, overview: v.overview, filed_date: v.filed_date, happened_at: v.happened_at,
+    new_date: v.new_date, reason: v.reason, short_reason: v.short_reason, overview: v.overview, filed_date: v.filed_date, happened_at: v.happened_at,
     applicant: v.applicant, applicant_department: v.applicant_department,
   }), '延期申请已提交，请打印后交领导签字');
   return form;

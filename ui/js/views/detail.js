@@ -21,7 +21,7 @@ function statusBadge(r) {
 
 /** What the core says a decision needs (grade, conversion summary); never compared by label here. */
 function decisionRule(app, label) {
-  return app.info.decision_rules.find((d) => d.label === label) || { needs_grade: false, needs_conversion: false };
+  return app.info.decision_rules.find((d) => d.label === label) || { needs_grade: false, needs_conversion: false, takes_reason: false };
 }
 
 function flowTab(app, r) {
@@ -30,11 +30,16 @@ function flowTab(app, r) {
   const rule = (label) => decisionRule(app, label);
   const convWrap = h('div', { class: 'wide', hidden: !rule(r.decision).needs_conversion },
     field('转换概要（写入备注）', h('textarea', { name: 'conversion_summary', rows: 2 }, r.conversion_summary), { wide: true }));
+  // 不做 may carry a reason to pass on (issue 20)
+  const reasonWrap = h('div', { class: 'wide', hidden: !rule(r.decision).takes_reason },
+    field('不做的原因（可选，会写进告知需求人的消息）', h('input', { name: 'decision_reason', value: r.decision_reason || '', autocomplete: 'off' }), { wide: true }));
   const gradeSel = select('grade', [['', '—'], ...app.info.grades.map((g) => [g.label, `${g.label}：${g.hint}`])], r.grade || '');
   const decisionSel = select('decision', [['', '请选择'], ...app.info.decisions.map((d) => d.label)], r.decision || '', {
     onchange: (e) => {
       const v = e.target.value;
       convWrap.hidden = !rule(v).needs_conversion;
+      reasonWrap.hidden = !rule(v).takes_reason;
+      if (reasonWrap.hidden) reasonWrap.querySelector('input').value = '';
       gradeSel.disabled = !rule(v).needs_grade;
       if (gradeSel.disabled) gradeSel.value = '';
     },
@@ -45,10 +50,10 @@ function flowTab(app, r) {
       id: 'decision', title: '① 决策', gate: r.steps.decide,
       current: r.decision ? `决策结果：${r.decision}${r.grade ? ` · 分级 ${r.grade}` : ''} · 决策日期 ${compact(r.decision_date)}` : '尚未决策',
       fields: [field('决策结果', decisionSel, { required: true }), field('需求分级', gradeSel, { hint: '“做”和“需求转换”必填' }),
-        field('决策日期', dayInput('decision_date', r.decision_date), { hint: '决策会议的日期；不填则为发生时间当天' }), convWrap],
+        field('决策日期', dayInput('decision_date', r.decision_date), { hint: '决策会议的日期；不填则为发生时间当天' }), convWrap, reasonWrap],
       save: (d) => {
         if (!d.decision) return Promise.reject({ kind: 'invalid', field: 'decision', message: '请选择决策结果' });
-        return api.decide(r.number, { decision: d.decision, grade: d.grade || null, conversion_summary: d.conversion_summary || '', decision_date: d.decision_date, ...at(d) });
+        return api.decide(r.number, { decision: d.decision, grade: d.grade || null, conversion_summary: d.conversion_summary || '', decision_reason: d.decision_reason || '', decision_date: d.decision_date, ...at(d) });
       },
       label: '保存决策',
     }),

@@ -29,7 +29,7 @@ function reporterFromList(app, form, people) {
       h('button', { type: 'button', class: 'link', id: 'reporter-add', onclick: add }, '添加到人员名单'));
   };
   const add = async () => {
-    const saved = await dialog('添加人员', personFields(app, { name: input.value.trim(), department: dept.value.trim(), roles: ['reporter'] }), {
+    const saved = await dialog('添加人员', personFields(app, { name: input.value.trim(), department: dept.value.trim(), roles: ['需求报告人'] }), {
       id: 'reporter-add-dialog', submitLabel: '添加', onSubmit: (data) => api.addPerson(personInput(data)),
     });
     if (!saved) return;
