@@ -94,6 +94,7 @@ fn main() {
                 decision: genjin::domain::requirement::Decision::parse(decision).unwrap(),
                 grade: (decision == "做").then_some(genjin::domain::requirement::Grade::B),
                 conversion_summary: String::new(),
+                decision_reason: String::new(),
                 decision_date: String::new(),
                 at: StepTime::default(),
             };
