@@ -389,7 +389,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
         ("2024-09-17", DayKind::Holiday, "中秋节"),
         ("2024-09-29", DayKind::Workday, "国庆调休"),
     ] {
-        m.db.set_calendar_day(&boss, day, kind, name).unwrap();
+        m.db.set_calendar_day(&boss, day, kind, name, true).unwrap();
     }
     for day in 1..=7 {
         m.db.set_calendar_day(
@@ -397,6 +397,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
             &format!("2024-10-{day:02}"),
             DayKind::Holiday,
             "国庆节",
+            true,
         )
         .unwrap();
     }
@@ -778,7 +779,7 @@ fn a_scripted_month_is_assessed_as_worked_out_by_hand() {
     };
     m.db.remove_calendar_day(&boss, "2024-09-14").unwrap();
     assert_eq!(it(&m.db), None, "R7 in time without the 调休 workday");
-    m.db.set_calendar_day(&boss, "2024-09-14", DayKind::Workday, "中秋调休")
+    m.db.set_calendar_day(&boss, "2024-09-14", DayKind::Workday, "中秋调休", true)
         .unwrap();
     for day in ["2024-09-15", "2024-09-16", "2024-09-17"] {
         m.db.remove_calendar_day(&boss, day).unwrap();

@@ -384,3 +384,60 @@ fn notices_by_any_listed_channel_and_a_reason_for_not_doing() {
         "{to_reporter}"
     );
 }
+
+/// Item 8: a year's holiday notice pasted in one go — previewed first (what it replaces, a
+/// 调休上班 that is not a weekend questioned, the lines skipped), written all at once.
+#[test]
+fn a_holiday_notice_is_previewed_then_listed_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    one_requirement(&db);
+    ok(&db, &["calendar", "add", "2025-10-01", "--name", "旧的"]);
+    let notice = dir.path().join("通知.txt");
+    std::fs::write(
+        &notice,
+        "2025年放假安排\n2025-10-01 至 2025-10-08 国庆节、中秋节\n2025-09-28 调休上班\n2025-09-29 调休上班\n",
+    )
+    .unwrap();
+    let preview = ok(&db, &["calendar", "notice", notice.to_str().unwrap()]);
+    assert!(
+        preview.contains("2025-10-01\t节假日\t国庆节 中秋节\t替换原来的“节假日 旧的”"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("2025-09-29\t调休上班\t调休上班\t注意：2025-09-29 是周一"),
+        "{preview}"
+    );
+    assert!(preview.contains("跳过第 1 行“2025年放假安排”"), "{preview}");
+    assert!(preview.contains("共 10 天（预览，未写入"), "{preview}");
+    assert_eq!(
+        ok(&db, &["calendar"]).lines().count(),
+        1,
+        "a preview writes nothing"
+    );
+    let done = ok(
+        &db,
+        &["calendar", "notice", notice.to_str().unwrap(), "--commit"],
+    );
+    assert!(done.contains("已录入 10 天"), "{done}");
+    let listed = ok(&db, &["calendar"]);
+    assert_eq!(listed.lines().count(), 10, "{listed}");
+    assert!(
+        listed.contains("2025-10-01\t节假日\t国庆节 中秋节"),
+        "{listed}"
+    );
+    // adding one already listed says what it replaced
+    let said = ok(&db, &["calendar", "add", "2025-10-08", "--name", "国庆节"]);
+    assert!(
+        said.contains("替换了原来的“节假日 国庆节 中秋节”"),
+        "{said}"
+    );
+    let empty = dir.path().join("空.txt");
+    std::fs::write(&empty, "没有日期\n").unwrap();
+    let o = genjin(
+        &db,
+        &["calendar", "notice", empty.to_str().unwrap(), "--commit"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有识别出任何日期"), "{}", stderr(&o));
+}

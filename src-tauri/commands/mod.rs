@@ -60,6 +60,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings::backup_restore,
         settings::calendar_set,
         settings::calendar_remove,
+        settings::calendar_preview,
+        settings::calendar_paste,
         settings::list_all,
         settings::list_add,
         settings::list_hide,

@@ -66,11 +66,27 @@ pub async fn calendar_set(
     day: String,
     kind: DayKind,
     name: String,
+    confirmed: Option<bool>,
 ) -> Result<CalendarDay> {
     write(&state, move |db, a| {
-        db.set_calendar_day(a, &day, kind, &name)
+        db.set_calendar_day(a, &day, kind, &name, confirmed.unwrap_or(false))
     })
     .await
+}
+
+/// What a pasted holiday notice would list (issue 20); writes nothing.
+#[tauri::command]
+pub async fn calendar_preview(
+    state: Managed<'_>,
+    text: String,
+) -> Result<crate::store::CalendarPreview> {
+    read(&state, move |db| db.calendar_preview(&text)).await
+}
+
+/// Lists every day of a pasted holiday notice, all or none.
+#[tauri::command]
+pub async fn calendar_paste(state: Managed<'_>, text: String) -> Result<usize> {
+    write(&state, move |db, a| db.calendar_paste(a, &text)).await
 }
 
 #[tauri::command]

@@ -25,6 +25,146 @@ labelled_enum!(
     }
 );
 
+/// One day a pasted holiday notice lists (issue 20), with the line it came from (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NoticeDay {
+    pub day: NaiveDate,
+    pub kind: DayKind,
+    pub name: String,
+    pub line: usize,
+}
+
+/// A line of a pasted notice that lists no day, said with why (nothing is dropped silently).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NoticeSkip {
+    pub line: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+/// The longest range one line may list (the Spring Festival is 8–9 days).
+const NOTICE_RANGE_MAX_DAYS: i64 = 31;
+
+/// Reads a year's holiday notice as people paste it, one entry a line: `2025-10-01 至
+/// 2025-10-08 国庆节` (a range: every day a holiday), `2025-09-28 调休上班` (a make-up workday:
+/// the name says 上班 or 补班), `2025-01-01 元旦`; dates as people write them (`2025/10/1`,
+/// `2025年10月1日`), ranges with 至, 到, ~ or a lone -. Blank lines are passed over; any other
+/// line without a day is returned as skipped, with why.
+pub fn parse_notice(text: &str) -> (Vec<NoticeDay>, Vec<NoticeSkip>) {
+    let mut days = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let skip = |reason: &str| NoticeSkip {
+            line,
+            text: trimmed.to_string(),
+            reason: reason.to_string(),
+        };
+        let spaced = super::dates::normalize_width(trimmed)
+            .replace(['至', '到', '~', '～', '—', '–'], " 至 ")
+            .replace(['，', ',', '；', ';', '、', '：', ':'], " ");
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        let mut range = false;
+        let mut words: Vec<&str> = Vec::new();
+        for token in spaced.split_whitespace() {
+            if token == "至" || token == "-" {
+                range = true;
+                continue;
+            }
+            match date_prefix(token) {
+                Some((d, rest)) if dates.len() < 2 => {
+                    dates.push(d);
+                    if !rest.is_empty() {
+                        words.push(rest);
+                    }
+                }
+                _ => words.push(token),
+            }
+        }
+        let name = words.join(" ");
+        let kind = if name.contains("上班") || name.contains("补班") {
+            DayKind::Workday
+        } else {
+            DayKind::Holiday
+        };
+        let (first, last) = match (dates.as_slice(), range) {
+            ([], _) => {
+                skipped.push(skip("没有可识别的日期（例如 2025-10-01）"));
+                continue;
+            }
+            ([d], _) => (*d, *d),
+            ([a, b], true) => (*a, *b),
+            (_, _) => {
+                skipped.push(skip("两个日期之间要有“至”"));
+                continue;
+            }
+        };
+        if last < first {
+            skipped.push(skip("结束日期早于开始日期"));
+            continue;
+        }
+        if (last - first).num_days() >= NOTICE_RANGE_MAX_DAYS {
+            skipped.push(skip("一行的日期范围超过 31 天，请检查"));
+            continue;
+        }
+        if kind == DayKind::Workday && last != first {
+            skipped.push(skip("调休上班日请一天一行（或用顿号分开写在一行）"));
+            continue;
+        }
+        let mut d = first;
+        while d <= last {
+            days.push(NoticeDay {
+                day: d,
+                kind,
+                name: name.clone(),
+                line,
+            });
+            d += Duration::days(1);
+        }
+    }
+    (days, skipped)
+}
+
+/// A token that starts with a date (`2025-10-08国庆节` → the day and `国庆节`).
+fn date_prefix(token: &str) -> Option<(NaiveDate, &str)> {
+    let end = token
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || ['-', '/', '.', '年', '月', '日', '号'].contains(c)))
+        .map(|(i, _)| i)
+        .unwrap_or(token.len());
+    let d = super::dates::parse_day(&token[..end])?;
+    Some((d, &token[end..]))
+}
+
+/// What to ask before listing `day` as `kind` (issue 20): a make-up workday that is not on a
+/// weekend is questioned (调休 makes a Saturday or Sunday a working day).
+pub fn question(day: NaiveDate, kind: DayKind) -> Option<String> {
+    let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+    (kind == DayKind::Workday && !weekend).then(|| {
+        format!(
+            "{} 是{}，本来就是工作日：调休上班日通常是周六或周日，请核对",
+            day.format("%Y-%m-%d"),
+            weekday_name(day.weekday())
+        )
+    })
+}
+
+fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "周一",
+        Weekday::Tue => "周二",
+        Weekday::Wed => "周三",
+        Weekday::Thu => "周四",
+        Weekday::Fri => "周五",
+        Weekday::Sat => "周六",
+        Weekday::Sun => "周日",
+    }
+}
+
 /// The days that differ from "Monday to Friday are working days", with their names
 /// (`国庆节`, `国庆调休`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,6 +257,46 @@ pub const SETTINGS: &[Setting] = &[Setting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pasted_notice_lists_ranges_workdays_and_says_what_it_skipped() {
+        let text = "国务院办公厅关于2025年部分节假日安排的通知\n\n2025-10-01 至 2025-10-08 国庆节、中秋节\n2025-09-28 调休上班\n2025/10/11 补班\n2025年1月1日 元旦\n2025-05-01~2025-05-05劳动节\n2025-10-08 至 2025-10-01 错的\n";
+        let (days, skipped) = parse_notice(text);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let national: Vec<_> = days.iter().filter(|x| x.line == 3).collect();
+        assert_eq!(national.len(), 8);
+        assert_eq!(national[0].day, d("2025-10-01"));
+        assert_eq!(national[7].day, d("2025-10-08"));
+        assert_eq!(national[0].name, "国庆节 中秋节");
+        assert!(national.iter().all(|x| x.kind == DayKind::Holiday));
+        let work: Vec<_> = days
+            .iter()
+            .filter(|x| x.kind == DayKind::Workday)
+            .map(|x| x.day)
+            .collect();
+        assert_eq!(work, [d("2025-09-28"), d("2025-10-11")]);
+        assert!(days
+            .iter()
+            .any(|x| x.day == d("2025-01-01") && x.name == "元旦"));
+        let labour: Vec<_> = days.iter().filter(|x| x.line == 7).collect();
+        assert_eq!((labour.len(), labour[0].name.as_str()), (5, "劳动节"));
+        let lines: Vec<usize> = skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [1, 8], "{skipped:?}");
+        assert!(skipped[1].reason.contains("早于"));
+    }
+
+    #[test]
+    fn a_make_up_workday_on_a_weekday_is_questioned() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            question(d("2025-09-28"), DayKind::Workday),
+            None,
+            "a Sunday"
+        );
+        let q = question(d("2025-09-29"), DayKind::Workday).unwrap();
+        assert!(q.contains("周一"), "{q}");
+        assert_eq!(question(d("2025-09-29"), DayKind::Holiday), None);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -20,6 +20,27 @@ pub struct CalendarDay {
     pub name: String,
 }
 
+/// One day of a pasted notice's preview: what would be listed, what it replaces, and what
+/// to look at twice.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewDay {
+    #[serde(flatten)]
+    pub entry: CalendarDay,
+    /// The line of the pasted text (1-based).
+    pub line: usize,
+    /// What is listed for the day now, when it differs.
+    pub replaces: Option<CalendarDay>,
+    /// A question about it (a make-up workday that is not on a weekend).
+    pub question: Option<String>,
+}
+
+/// What a pasted holiday notice would list, and the lines it skipped.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarPreview {
+    pub days: Vec<PreviewDay>,
+    pub skipped: Vec<crate::domain::calendar::NoticeSkip>,
+}
+
 impl Db {
     /// The calendar deadlines are counted in: the listed days and the `calendar.mode` setting.
     pub fn calendar(&self) -> Result<Calendar> {
@@ -48,14 +69,18 @@ impl Db {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Lists a day as a holiday or a make-up workday (replacing what was listed for it).
-    /// Errors: `Invalid` (field `day`) for a day that does not parse.
+    /// Lists a day as a holiday or a make-up workday. Unless `confirmed`, what needs a second
+    /// look is refused with the question (issue 20): a day listed already (as something else),
+    /// a make-up workday that is not on a weekend; `confirmed` replaces and goes on.
+    /// Errors: `Invalid` (field `day`) for a day that does not parse; `Conflict` with the
+    /// question.
     pub fn set_calendar_day(
         &mut self,
         actor: &Actor,
         day: &str,
         kind: DayKind,
         name: &str,
+        confirmed: bool,
     ) -> Result<CalendarDay> {
         self.allow(actor, crate::domain::people::Action::Settings)?;
         let d = parse(day)?;
@@ -67,6 +92,33 @@ impl Db {
         let now = actor.stamp();
         self.write(|tx| {
             let old = listed(tx, &entry.day)?;
+            if !confirmed {
+                let mut asked: Vec<String> = Vec::new();
+                if let Some(was) = existing(tx, &entry.day)? {
+                    if was != entry {
+                        asked.push(format!(
+                            "{} 已录入为“{}{}”，要替换为“{}{}”吗？",
+                            entry.day,
+                            was.kind.label(),
+                            if was.name.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {}", was.name)
+                            },
+                            kind.label(),
+                            if entry.name.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {}", entry.name)
+                            },
+                        ));
+                    }
+                }
+                asked.extend(crate::domain::calendar::question(d, kind));
+                if !asked.is_empty() {
+                    return Err(Error::Conflict(asked.join("\n")));
+                }
+            }
             tx.execute(
                 "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
                  ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
@@ -85,6 +137,59 @@ impl Db {
         Ok(entry)
     }
 
+    /// What a pasted holiday notice would list (issue 20), day by day, beside what is listed
+    /// already and what to look at twice, with the lines it skipped. Writes nothing.
+    pub fn calendar_preview(&self, text: &str) -> Result<CalendarPreview> {
+        let (days, skipped) = crate::domain::calendar::parse_notice(text);
+        let mut out = Vec::with_capacity(days.len());
+        for n in days {
+            let day = dates::iso(n.day);
+            let was = existing(self.conn(), &day)?;
+            let entry = CalendarDay {
+                day: day.clone(),
+                kind: n.kind,
+                name: n.name.clone(),
+            };
+            out.push(PreviewDay {
+                replaces: was.filter(|w| *w != entry),
+                question: crate::domain::calendar::question(n.day, n.kind),
+                line: n.line,
+                entry,
+            });
+        }
+        Ok(CalendarPreview { days: out, skipped })
+    }
+
+    /// Lists every day of a pasted holiday notice (as [`Db::calendar_preview`] showed it,
+    /// replacing what was listed for those days), all or none in one transaction, one history
+    /// row each. Errors: `Invalid` (field `text`) when the text lists no day.
+    pub fn calendar_paste(&mut self, actor: &Actor, text: &str) -> Result<usize> {
+        self.allow(actor, crate::domain::people::Action::Settings)?;
+        let (days, _) = crate::domain::calendar::parse_notice(text);
+        if days.is_empty() {
+            return Err(Error::invalid(
+                "text",
+                "没有识别出任何日期（每行一条，例如：2025-10-01 至 2025-10-08 国庆节）",
+            ));
+        }
+        let now = actor.stamp();
+        self.write(|tx| {
+            for n in &days {
+                let day = dates::iso(n.day);
+                let old = listed(tx, &day)?;
+                tx.execute(
+                    "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                    params![day, n.kind.code(), n.name],
+                )?;
+                let new = format!("{} {}", n.kind.code(), n.name);
+                note(tx, actor, &now, &day, old.as_deref(), Some(new.trim()))?;
+            }
+            Ok(())
+        })?;
+        Ok(days.len())
+    }
+
     /// Takes a day off the list (it follows the weekday rule again). Errors: `NotFound` when
     /// the day is not listed.
     pub fn remove_calendar_day(&mut self, actor: &Actor, day: &str) -> Result<()> {
@@ -99,6 +204,24 @@ impl Db {
             note(tx, actor, &now, &d, Some(old.trim()), None)
         })
     }
+}
+
+/// What is listed for a day, if anything.
+fn existing(conn: &Connection, day: &str) -> Result<Option<CalendarDay>> {
+    Ok(conn
+        .query_row(
+            "SELECT day, kind, name FROM calendar_days WHERE day = ?1",
+            [day],
+            |r| {
+                let kind: String = r.get(1)?;
+                Ok(CalendarDay {
+                    day: r.get(0)?,
+                    kind: DayKind::from_code(&kind).unwrap_or(DayKind::Holiday),
+                    name: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 /// What is listed for a day, as history keeps it (`holiday 国庆节`).
@@ -145,12 +268,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_window_asks_before_replacing_a_day_or_a_workday_on_a_weekday() {
+        let mut db = Db::open_in_memory().unwrap();
+        let a = Actor::new(None, "测试员", "test", crate::clock::now());
+        db.set_calendar_day(&a, "2025-10-01", DayKind::Holiday, "国庆节", false)
+            .unwrap();
+        // the same again needs no question
+        db.set_calendar_day(&a, "2025-10-01", DayKind::Holiday, "国庆节", false)
+            .unwrap();
+        let e = db
+            .set_calendar_day(&a, "2025-10-01", DayKind::Holiday, "中秋节", false)
+            .unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        assert!(e.to_string().contains("已录入为“节假日 国庆节”"), "{e}");
+        assert_eq!(db.calendar_days().unwrap()[0].name, "国庆节", "nothing replaced");
+        let e = db
+            .set_calendar_day(&a, "2025-09-29", DayKind::Workday, "调休", false)
+            .unwrap_err();
+        assert!(e.to_string().contains("周一"), "{e}");
+        db.set_calendar_day(&a, "2025-10-01", DayKind::Holiday, "中秋节", true)
+            .unwrap();
+        assert_eq!(db.calendar_days().unwrap()[0].name, "中秋节");
+    }
+
+    #[test]
     fn listed_days_and_the_mode_make_the_calendar() {
         let mut db = Db::open_in_memory().unwrap();
         let a = Actor::new(None, "测试员", "test", crate::clock::now());
-        db.set_calendar_day(&a, "2014-10-01", DayKind::Holiday, "国庆节")
+        db.set_calendar_day(&a, "2014-10-01", DayKind::Holiday, "国庆节", true)
             .unwrap();
-        db.set_calendar_day(&a, "2014年10月11日", DayKind::Workday, "国庆调休")
+        db.set_calendar_day(&a, "2014年10月11日", DayKind::Workday, "国庆调休", true)
             .unwrap();
         let cal = db.calendar().unwrap();
         let d = |s| dates::parse_day(s).unwrap();
@@ -164,7 +311,7 @@ mod tests {
             "not_found"
         );
         assert_eq!(
-            db.set_calendar_day(&a, "2014-13-01", DayKind::Holiday, "")
+            db.set_calendar_day(&a, "2014-13-01", DayKind::Holiday, "", true)
                 .unwrap_err()
                 .field(),
             Some("day")

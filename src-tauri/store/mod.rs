@@ -28,7 +28,7 @@ mod weekly;
 pub use attachments::AttachmentView;
 pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, BackupKind};
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
-pub use calendar::CalendarDay;
+pub use calendar::{CalendarDay, CalendarPreview, PreviewDay};
 pub use deadlines::{NoteKind, TodoItem, TodoNote, TodoPage, UNASSIGNED};
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;

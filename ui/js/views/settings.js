@@ -1,7 +1,7 @@
 // 设置: the settings each module declares (编号规则, 时间节点按工作日/自然日 …) and the holiday list
 // (节假日与调休) the working-day calendar counts with. Every change is kept in the history.
 import { api } from '../api.js';
-import { h, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
+import { h, ask, clear, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
 
 export async function settingsView(app) {
   const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
@@ -65,13 +65,56 @@ export async function settingsView(app) {
   addForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const d = formData(addForm);
+    const save = (confirmed) => api.setCalendarDay(d.day || '', d.kind, d.name || '', confirmed);
     try {
-      const saved = await api.setCalendarDay(d.day || '', d.kind, d.name || '');
+      let saved;
+      try {
+        saved = await save(false);
+      } catch (err) {
+        // the core asks first (a day listed already, a 调休上班 that is not a weekend)
+        if (!err || err.kind !== 'conflict') throw err;
+        if (!(await ask('请确认', err.message, { yes: '确定录入', id: 'calendar-ask' }))) return;
+        saved = await save(true);
+      }
       toast(`已添加：${saved.day} ${saved.kind}`);
       go('#/settings');
     } catch (err) {
       showError(err, addForm);
     }
+  });
+  // 粘贴放假通知: a year's notice in one go, previewed day by day before anything is written
+  const pasteForm = h('form', { id: 'calendar-paste' },
+    field('粘贴放假通知（每行一条）', h('textarea', {
+      name: 'text', rows: 5, placeholder: '2025-10-01 至 2025-10-08 国庆节\n2025-09-28 调休上班\n2025-10-11 调休上班',
+    }), { wide: true }),
+    h('div', { class: 'error-text' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'calendar-preview' }, '预览')));
+  const previewBox = h('div', { id: 'calendar-preview-box' });
+  pasteForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = formData(pasteForm).text || '';
+    try {
+      const p = await api.calendarPreview(text);
+      const commit = async () => {
+        try {
+          const n = await api.calendarPaste(text);
+          toast(`已录入 ${n} 天`);
+          go('#/settings');
+        } catch (err) { showError(err, pasteForm); }
+      };
+      clear(previewBox,
+        h('p', {}, `将录入 ${p.days.length} 天`, p.days.some((d) => d.replaces) ? `，其中 ${p.days.filter((d) => d.replaces).length} 天替换已录入的` : '',
+          p.days.some((d) => d.question) ? `，${p.days.filter((d) => d.question).length} 天请核对` : '', '：'),
+        p.days.length ? h('table', { class: 'plain', id: 'calendar-preview-days' },
+          h('thead', {}, h('tr', {}, ['日期', '类型', '名称', '说明'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, p.days.map((d) => h('tr', { 'data-day': d.day, class: d.question ? 'invalid-row' : null },
+            h('td', { class: 'num' }, d.day), h('td', {}, d.kind), h('td', {}, d.name),
+            h('td', {}, [d.replaces ? `替换原来的“${d.replaces.kind} ${d.replaces.name}”` : '', d.question || ''].filter(Boolean).join('；')))))) : null,
+        p.skipped.length ? h('ul', { class: 'hint', id: 'calendar-skipped' }, p.skipped.map((s) => h('li', {}, `跳过第 ${s.line} 行“${s.text}”：${s.reason}`))) : null,
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', onclick: () => clear(previewBox) }, '取消'),
+          h('button', { type: 'button', class: 'primary', id: 'calendar-commit', disabled: !p.days.length, onclick: commit }, `全部录入（${p.days.length} 天）`)));
+    } catch (err) { showError(err, pasteForm); }
   });
   const remove = async (day) => {
     try { await api.removeCalendarDay(day); toast(`已移除：${day}`); go('#/settings'); } catch (err) { showError(err); }
@@ -118,7 +161,7 @@ export async function settingsView(app) {
       lists.map(listCard)),
     h('div', { class: 'card' }, h('h3', {}, '节假日与调休'),
       h('p', { class: 'hint' }, '时间节点按工作日计算时，周末和这里列出的节假日不算工作日，列出的调休上班日算工作日。每年国务院公布放假安排后在这里录入。'),
-      addForm,
+      addForm, pasteForm, previewBox,
       h('table', { class: 'plain', id: 'calendar-days' },
         h('thead', {}, h('tr', {}, ['日期', '类型', '名称', ''].map((t) => h('th', {}, t)))),
         h('tbody', {}, days.length ? days.map((d) => h('tr', { 'data-day': d.day },
