@@ -441,3 +441,90 @@ fn a_holiday_notice_is_previewed_then_listed_at_once() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("没有识别出任何日期"), "{}", stderr(&o));
 }
+
+/// Item 11: one action records the same notice for several requirements — all or none, one
+/// history row each; what is owed is listed by recipient.
+#[test]
+fn one_notice_for_several_requirements_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let first = one_requirement(&db);
+    let more: Vec<String> = (0..2)
+        .map(|i| {
+            ok(
+                &db,
+                &[
+                    "add-requirement",
+                    "--received",
+                    "2014-06-19",
+                    "--reporter",
+                    "周杰",
+                    "--summary",
+                    &format!("需求{i}"),
+                ],
+            )
+            .trim()
+            .to_string()
+        })
+        .collect();
+    for n in &more {
+        ok(&db, &["decide", n, "--decision", "不做"]);
+    }
+    let store = genjin::store::Db::open(&db).unwrap();
+    let owed = store
+        .owed_notices(genjin::clock::now().naive_local(), Some("周杰"), 10)
+        .unwrap();
+    let numbers: Vec<&str> = owed.items.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers, [more[0].as_str(), more[1].as_str()], "{owed:?}");
+    drop(store);
+    // the first is not decided: nothing is recorded, and it is named
+    let o = genjin(
+        &db,
+        &[
+            "notify",
+            &first,
+            &more[0],
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "微信",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{first}：需求 {first} 还没有“决策结果”可以通知")),
+        "{}",
+        stderr(&o)
+    );
+    let said = ok(
+        &db,
+        &[
+            "notify",
+            &more[0],
+            &more[1],
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "微信",
+            "--at",
+            "2014-06-21 11:00",
+        ],
+    );
+    assert_eq!(said.lines().count(), 2, "{said}");
+    assert!(
+        said.contains(&format!("{} 决策结果 → 周杰（微信", more[1])),
+        "{said}"
+    );
+    for n in &more {
+        assert!(ok(&db, &["history", n]).contains("决策结果 → 需求报告人 周杰（微信）"));
+    }
+    let store = genjin::store::Db::open(&db).unwrap();
+    let owed = store
+        .owed_notices(genjin::clock::now().naive_local(), Some("周杰"), 10)
+        .unwrap();
+    assert_eq!(owed.total, 0, "{owed:?}");
+}

@@ -9,8 +9,9 @@ use std::io::Write;
 
 #[derive(Args, Debug)]
 pub struct NotifyArgs {
-    /// 需求编号或 Bug 编号
-    number: String,
+    /// 需求编号或 Bug 编号；同一通知发给几条需求时可给出多个编号（全部记录或全不记录）
+    #[arg(value_name = "编号", required = true)]
+    numbers: Vec<String>,
     /// 通知的事项：决策结果 / 预期交付日 / 延期 / 完成交付 / 修复结果
     #[arg(long, value_parser = step, value_name = "事项")]
     step: Step,
@@ -61,11 +62,33 @@ pub fn notify(db: &mut Db, actor: &Actor, a: NotifyArgs, out: &mut dyn Write) ->
         sent_at: a.at,
         confirmed: a.confirmed,
     };
+    // several requirements at once (issue 20): one action, all or none
+    if let [_, _, ..] = a.numbers.as_slice() {
+        let items: Vec<(String, NewNotification)> = a
+            .numbers
+            .iter()
+            .map(|num| (num.clone(), n.clone()))
+            .collect();
+        let done = db.record_notifications(actor, &items)?;
+        for (num, record) in a.numbers.iter().zip(&done) {
+            writeln!(
+                out,
+                "已记录：{} {} → {}（{}，{}）",
+                num.trim(),
+                record.step.label(),
+                record.recipient,
+                record.channel,
+                record.sent_at
+            )?;
+        }
+        return Ok(());
+    }
+    let number = a.numbers.first().map(String::as_str).unwrap_or_default();
     // a 需求编号, or a Bug's number (its own sequence)
-    let record = match db.requirement(&a.number) {
-        Ok(_) => db.record_notification(actor, &a.number, &n)?,
-        Err(Error::NotFound(not_req)) => match db.bug(&a.number) {
-            Ok(_) => db.record_bug_notification(actor, &a.number, &n)?,
+    let record = match db.requirement(number) {
+        Ok(_) => db.record_notification(actor, number, &n)?,
+        Err(Error::NotFound(not_req)) => match db.bug(number) {
+            Ok(_) => db.record_bug_notification(actor, number, &n)?,
             Err(Error::NotFound(_)) => {
                 return Err(Error::NotFound(format!("{not_req}，也没有这个编号的 Bug")))
             }

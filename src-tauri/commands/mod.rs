@@ -51,6 +51,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         requirement::notification_record,
         requirement::notification_confirm,
         requirement::requirement_attach,
+        requirement::notices_owed,
+        requirement::notifications_record_many,
         settings::setting_list,
         settings::setting_set,
         settings::calendar_list,

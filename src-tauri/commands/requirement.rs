@@ -170,6 +170,66 @@ pub async fn notification_record(
     .await
 }
 
+/// One notice of a batch: which requirement, which step, to whom.
+#[derive(Debug, serde::Deserialize)]
+pub struct BatchItem {
+    number: String,
+    step: crate::domain::notify::Step,
+    audience: crate::domain::notify::Audience,
+    #[serde(default)]
+    recipient: String,
+}
+
+/// The notices owed now (the 批量通知 page): to `recipient` when given, at most `limit`.
+#[tauri::command]
+pub async fn notices_owed(
+    state: Managed<'_>,
+    recipient: Option<String>,
+    limit: Option<usize>,
+) -> Result<crate::store::OwedNotices> {
+    read(&state, move |db| {
+        db.owed_notices(
+            crate::clock::now().naive_local(),
+            recipient.as_deref(),
+            limit.unwrap_or(200),
+        )
+    })
+    .await
+}
+
+/// Records the same notice (channel, time, confirmed) for several requirements or recipients
+/// at once, all or none (issue 20).
+#[tauri::command]
+pub async fn notifications_record_many(
+    state: Managed<'_>,
+    items: Vec<BatchItem>,
+    channel: String,
+    sent_at: Option<String>,
+    confirmed: bool,
+) -> Result<Vec<NotificationRecord>> {
+    write(&state, move |db, a| {
+        let batch: Vec<(String, NewNotification)> = items
+            .into_iter()
+            .map(|i| {
+                (
+                    i.number,
+                    NewNotification {
+                        step: i.step,
+                        audience: i.audience,
+                        recipient: i.recipient,
+                        channel: channel.clone(),
+                        message: String::new(),
+                        sent_at: sent_at.clone(),
+                        confirmed,
+                    },
+                )
+            })
+            .collect();
+        db.record_notifications(a, &batch)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn notification_confirm(
     state: Managed<'_>,

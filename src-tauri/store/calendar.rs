@@ -281,7 +281,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.kind(), "conflict");
         assert!(e.to_string().contains("已录入为“节假日 国庆节”"), "{e}");
-        assert_eq!(db.calendar_days().unwrap()[0].name, "国庆节", "nothing replaced");
+        assert_eq!(
+            db.calendar_days().unwrap()[0].name,
+            "国庆节",
+            "nothing replaced"
+        );
         let e = db
             .set_calendar_day(&a, "2025-09-29", DayKind::Workday, "调休", false)
             .unwrap_err();

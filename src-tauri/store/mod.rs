@@ -34,6 +34,7 @@ pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};
 pub use notifications::{NewNotification, NotificationDue, NotificationRecord};
+pub use notifications::{OwedNotice, OwedNotices};
 pub use people::{Person, PersonInput};
 pub use privacy::Erasure;
 pub use register::{

@@ -128,6 +128,118 @@ fn default_recipient(req: &Requirement, audience: Audience) -> String {
     }
 }
 
+/// A notice owed and not yet recorded, with its requirement (the 批量通知 page).
+#[derive(Debug, Clone, Serialize)]
+pub struct OwedNotice {
+    pub number: String,
+    pub brief: String,
+    pub step: Step,
+    pub audience: Audience,
+    pub recipient: String,
+    pub message: String,
+}
+
+/// The notices owed now, the first `limit` of them, and how many there are.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwedNotices {
+    pub total: usize,
+    pub items: Vec<OwedNotice>,
+}
+
+impl Db {
+    /// The notices owed at `now` and not recorded yet (issue 20: recorded several at once):
+    /// those of the requirements whose notice steps (R5, R6, R9–R12, R14) are open, oldest
+    /// due first; only those to `recipient` when given. At most `limit` items, with the total.
+    pub fn owed_notices(
+        &self,
+        now: chrono::NaiveDateTime,
+        recipient: Option<&str>,
+        limit: usize,
+    ) -> Result<OwedNotices> {
+        let mut open: Vec<(chrono::NaiveDateTime, String)> = self
+            .deadlines(now.date())?
+            .into_iter()
+            .filter(|d| d.done.is_none() && !d.legacy && d.rule.tab() == "notify")
+            .map(|d| (d.due, d.record))
+            .collect();
+        open.sort();
+        let mut seen = std::collections::HashSet::new();
+        let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
+        let mut items = Vec::new();
+        for (_, number) in open {
+            if !seen.insert(number.clone()) {
+                continue;
+            }
+            let req = match self.requirement(&number) {
+                Ok(r) => r,
+                Err(Error::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            for d in self.notifications(&number)? {
+                if d.sent || d.audience == Audience::It {
+                    continue;
+                }
+                if recipient.is_some_and(|r| r != d.recipient) {
+                    continue;
+                }
+                items.push(OwedNotice {
+                    number: number.clone(),
+                    brief: req.brief.clone(),
+                    step: d.step,
+                    audience: d.audience,
+                    recipient: d.recipient,
+                    message: d.message,
+                });
+            }
+        }
+        let total = items.len();
+        items.truncate(limit);
+        Ok(OwedNotices { total, items })
+    }
+}
+
+/// One requirement's notice inside the caller's transaction: checked (due, a recipient, a
+/// listed channel, a time not ahead), composed when no text is given, and kept. Returns its id.
+fn notice_in(
+    tx: &rusqlite::Transaction,
+    actor: &Actor,
+    number: &str,
+    n: &NewNotification,
+    now: &str,
+) -> Result<i64> {
+    let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), now)?;
+    let req = load(tx, number)?;
+    if !is_due(n.step, &facts(&req)) {
+        return Err(Error::Conflict(format!(
+            "需求 {number} 还没有“{}”可以通知",
+            n.step.label()
+        )));
+    }
+    let recipient = if n.recipient.trim().is_empty() {
+        default_recipient(&req, n.audience)
+    } else {
+        n.recipient.trim().to_string()
+    };
+    if recipient.is_empty() {
+        return Err(Error::invalid("recipient", "请填写通知对象"));
+    }
+    let message = if n.message.trim().is_empty() {
+        compose(n.step, n.audience, &facts(&req))
+    } else {
+        n.message.clone()
+    };
+    insert_notice(
+        tx,
+        actor,
+        ("requirement", req.id),
+        n,
+        &recipient,
+        &message,
+        &sent_at,
+        now,
+    )
+}
+
 /// What a bug's notices quote.
 fn bug_notice(b: &crate::store::BugView) -> crate::domain::notify::BugNotice {
     crate::domain::notify::BugNotice {
@@ -369,51 +481,73 @@ impl Db {
         Ok(out)
     }
 
-    /// Records that a message was sent (and, if so, that the person confirmed they know).
+    /// Records one notice of requirement `number` (see [`Db::record_notifications`]).
     pub fn record_notification(
         &mut self,
         actor: &Actor,
         number: &str,
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
+        let one = [(number.to_string(), n.clone())];
+        let mut done = self
+            .record_notifications(actor, &one)
+            .map_err(|e| match e {
+                // one notice: its refusal as it is
+                Error::InvalidRows(rows) => match rows.into_iter().next() {
+                    Some(r) if r.field == "state" => Error::Conflict(r.message),
+                    Some(r) if r.field == "number" => Error::NotFound(r.message),
+                    Some(r) => Error::Invalid {
+                        field: r.field,
+                        message: r.message,
+                    },
+                    None => Error::invalid("number", "没有要记录的通知"),
+                },
+                other => other,
+            })?;
+        done.pop()
+            .ok_or_else(|| Error::invalid("number", "没有要记录的通知"))
+    }
+
+    /// Records the same kind of notice for several requirements or recipients in one action
+    /// (issue 20: after a meeting, "tell 周杰 the results of his three requirements"): all or
+    /// none in one transaction, one notification and one history row each. Every item is
+    /// checked before anything is kept. Errors: `InvalidRows` naming each refused requirement
+    /// (the field `state` for a notice not due yet).
+    pub fn record_notifications(
+        &mut self,
+        actor: &Actor,
+        items: &[(String, NewNotification)],
+    ) -> Result<Vec<NotificationRecord>> {
         self.allow(actor, crate::domain::people::Action::Notify)?;
+        if items.is_empty() {
+            return Err(Error::invalid("number", "请至少选择一条要记录的通知"));
+        }
         let now = actor.stamp();
-        let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
-        let number = number.trim().to_string();
-        let id = self.write(|tx| {
-            let req = load(tx, &number)?;
-            if !is_due(n.step, &facts(&req)) {
-                return Err(Error::Conflict(format!(
-                    "需求 {number} 还没有“{}”可以通知",
-                    n.step.label()
-                )));
+        let ids = self.write(|tx| {
+            let mut ids = Vec::with_capacity(items.len());
+            let mut problems = Vec::new();
+            for (number, n) in items {
+                let number = number.trim();
+                let row = |field: &str, message: String| crate::error::RowProblem {
+                    record: number.to_string(),
+                    field: field.to_string(),
+                    message,
+                };
+                match notice_in(tx, actor, number, n, &now) {
+                    Ok(id) => ids.push(id),
+                    Err(Error::Invalid { field, message }) => problems.push(row(&field, message)),
+                    Err(Error::Conflict(message)) => problems.push(row("state", message)),
+                    Err(Error::NotFound(message)) => problems.push(row("number", message)),
+                    Err(other) => return Err(other),
+                }
             }
-            let recipient = if n.recipient.trim().is_empty() {
-                default_recipient(&req, n.audience)
+            if problems.is_empty() {
+                Ok(ids)
             } else {
-                n.recipient.trim().to_string()
-            };
-            if recipient.is_empty() {
-                return Err(Error::invalid("recipient", "请填写通知对象"));
+                Err(Error::InvalidRows(problems))
             }
-            let message = if n.message.trim().is_empty() {
-                compose(n.step, n.audience, &facts(&req))
-            } else {
-                n.message.clone()
-            };
-            let id = insert_notice(
-                tx,
-                actor,
-                ("requirement", req.id),
-                n,
-                &recipient,
-                &message,
-                &sent_at,
-                &now,
-            )?;
-            Ok(id)
         })?;
-        self.notification(id)
+        ids.into_iter().map(|id| self.notification(id)).collect()
     }
 
     fn notification(&self, id: i64) -> Result<NotificationRecord> {

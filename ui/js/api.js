@@ -74,6 +74,9 @@ export const api = {
   importCancel: () => invoke('import_cancel'),
   notifications: (number) => invoke('notification_list', { number }),
   recordNotification: (number, input) => invoke('notification_record', { number, input }),
+  noticesOwed: (recipient = null, limit = 200) => invoke('notices_owed', { recipient, limit }),
+  /** items: [{number, step, audience, recipient}], one channel, time and 已知 for all. */
+  recordNotifications: (items, channel, sentAt, confirmed) => invoke('notifications_record_many', { items, channel, sentAt, confirmed }),
   confirmNotification: (id, confirmedAt = null) => invoke('notification_confirm', { id, confirmedAt }),
   fileDelay: (number, input) => invoke('delay_file', { number, input }),
   signDelay: (id, input) => invoke('delay_sign', { id, input }),

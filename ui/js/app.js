@@ -11,6 +11,7 @@ import { delaysView, delayPrintView } from './views/delays.js';
 import { bugsView, bugFormView, bugDetailView } from './views/bugs.js';
 import { weeklyView, monthlyView, meetingView, assessmentView } from './views/reports.js';
 import { todoView } from './views/todo.js';
+import { noticesView } from './views/notices.js';
 
 export const app = { info: null };
 
@@ -31,6 +32,7 @@ const routes = [
   [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
   [/^#\/weekly(?:\/([^/]+))?$/, 'weekly', (m) => weeklyView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/todo(\/all)?$/, 'todo', (m) => todoView(app, Boolean(m[1]))],
+  [/^#\/notices(?:\/([^/]+))?$/, 'todo', (m) => noticesView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/assessment(?:\/([^/]+))?$/, 'weekly', (m) => assessmentView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/meeting(?:\/([^/]+))?$/, 'weekly', (m) => meetingView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/monthly(?:\/([^/]+))?$/, 'weekly', (m) => monthlyView(app, m[1] ? decodeURIComponent(m[1]) : null)],

@@ -216,6 +216,7 @@ export async function meetingView(app, day = null) {
       form.querySelector('.error-text').textContent = '';
       form.querySelector('#meeting-submit').disabled = true; // recorded: the page shows this week's sitting as done
       clear(result, h('div', { class: 'card' }, h('h2', {}, `已记录 ${done.length} 条决策：接下来通知报告人`),
+        h('p', {}, h('a', { href: '#/notices', class: 'button', id: 'meeting-notices' }, '一次记录给报告人的通知')),
         h('ul', {}, done.map((n) => h('li', {}, h('a', { href: `#/req/${encodeURIComponent(n)}/notify`, 'data-notify': n }, `${n} 的通知`))))));
       rows.forEach((r) => { if (done.includes(r.dataset.number)) r.classList.add('done'); });
     } catch (err) {

@@ -15,6 +15,7 @@ export async function todoView(app, all = false) {
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, all ? '全部待办' : '我的待办'),
       h('span', { class: 'muted', id: 'todo-count' }, `共 ${items.length} 项，逾期 ${overdue} 项`), h('span', { class: 'spacer' }),
+      h('a', { href: '#/notices', class: 'button', id: 'todo-notices' }, '批量记录通知'),
       h('a', { href: all ? '#/todo' : '#/todo/all', class: 'button', id: 'todo-switch' }, all ? '只看我的' : '看全部')),
     !all && !op ? h('p', { class: 'hint' }, '未选择操作人：请先在右上角选择，才能列出“我的待办”。') : null,
     // the collector's lists: to check or to assign, no one's steps, charged to no one
