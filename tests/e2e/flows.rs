@@ -1038,13 +1038,32 @@ async fn a_delay_is_filed_signed_and_takes_effect() {
     // the applicant cannot file a second one while this one is being signed
     s.wait_text("#delay-why", "待签").await;
 
+    // issue 20: a signature recorded for the wrong person is voided with its reason, then
+    // recorded right; the lower levels take a name as written on the paper
+    s.wait_text(".sign-form h4", "直接领导").await;
+    s.fill(".sign-form [name=signer]", "周部长").await;
+    s.select(".sign-form select[name=opinion]", "同意").await;
+    s.fill(".sign-form [name=date]", "2014-06-24").await;
+    s.click(".sign-form button[type=submit]").await;
+    s.wait_text(".signoffs", "周部长").await;
+    s.click("[id^=void-]").await;
+    s.wait_css("#void-dialog").await;
+    s.fill("#void-dialog [name=reason]", "签字人录错").await;
+    s.screenshot("delay-void").await;
+    s.click("#void-dialog button[type=submit]").await;
+    s.wait_gone("#void-dialog").await;
+    s.wait_text(".sign-form h4", "直接领导").await;
     for (level, signer, day) in [
         ("直接领导", "陈主管", "2014-06-24"),
         ("部门领导", "周部长", "2014-06-24"),
         ("总经办", "王总", "2014-06-25"),
     ] {
         s.wait_text(".sign-form h4", level).await;
-        s.select(".sign-form select[name=signer]", signer).await;
+        if level == "总经办" {
+            s.select(".sign-form select[name=signer]", signer).await;
+        } else {
+            s.fill(".sign-form [name=signer]", signer).await;
+        }
         s.select(".sign-form select[name=opinion]", "同意").await;
         s.fill(".sign-form [name=date]", day).await;
         s.click(".sign-form button[type=submit]").await;
@@ -1443,9 +1462,23 @@ async fn a_decision_meeting_of_three_requirements() {
         .await;
     s.select("select[name='grade-14061904']", "C").await;
     s.select("select[name='decision-14061912']", "不做").await;
-    // the conversion summary is missing: refused, naming 14061904, nothing written
+    s.select("select[name='grade-14061903']", "").await;
+    // issue 20: the grade of 14061903 and the conversion summary of 14061904 are missing —
+    // both rows marked at once, nothing written
     s.click("#meeting-submit").await;
-    s.wait_text("#meeting-form .error-text", "14061904").await;
+    s.wait_text("#meeting-form > .error-text", "2 条有问题")
+        .await;
+    s.wait_text("tr[data-number='14061903'] .row-error", "需求分级")
+        .await;
+    s.wait_text("tr[data-number='14061904'] .row-error", "转换概要")
+        .await;
+    assert!(s
+        .attr("select[name='grade-14061903']", "class")
+        .await
+        .unwrap_or_default()
+        .contains("invalid"));
+    s.screenshot("decision-meeting-problems").await;
+    s.select("select[name='grade-14061903']", "B").await;
     s.fill("input[name='conversion-14061904']", "改为病友圈独立入口")
         .await;
     s.fill("#meeting-form [name=at]", "2014-06-21 10:00").await;

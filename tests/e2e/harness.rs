@@ -355,6 +355,31 @@ impl Session {
         v.as_str().unwrap_or_default().to_string()
     }
 
+    /// Puts `text` in the field `css` as a paste would (several lines at once: typing a line
+    /// break would press Enter), telling the page it changed.
+    pub async fn paste_text(&self, css: &str, text: &str) {
+        self.eval_until(
+            "const e = document.querySelector(arguments[0]); if (!e) return null; \
+             e.value = arguments[1]; e.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+            vec![css.into(), text.into()],
+        )
+        .await;
+    }
+
+    /// Waits until the field `css` holds `want` (a field the page fills by itself).
+    pub async fn wait_value(&self, css: &str, want: &str) {
+        let t0 = Instant::now();
+        let mut last = String::new();
+        while t0.elapsed() < Duration::from_secs(15) {
+            last = self.value(css).await;
+            if last == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never held {want:?}; last: {last:?}");
+    }
+
     /// Runs `script` with `args` (the selector first) until it returns something other than
     /// null.
     async fn eval_until(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {

@@ -2,5 +2,6 @@
 //! Run one at a time (`--test-threads=1`): each starts its own display and app.
 
 mod bench;
+mod desk;
 mod flows;
 mod harness;

@@ -213,7 +213,7 @@ export async function meetingView(app, day = null) {
     try {
       const done = await api.recordMeeting(verdicts, d.at);
       toast(`已记录 ${done.length} 条决策`);
-      form.querySelector('.error-text').textContent = '';
+      form.querySelector(':scope > .error-text').textContent = '';
       form.querySelector('#meeting-submit').disabled = true; // recorded: the page shows this week's sitting as done
       clear(result, h('div', { class: 'card' }, h('h2', {}, `已记录 ${done.length} 条决策：接下来通知报告人`),
         h('p', {}, h('a', { href: '#/notices', class: 'button', id: 'meeting-notices' }, '一次记录给报告人的通知')),
@@ -222,7 +222,7 @@ export async function meetingView(app, day = null) {
     } catch (err) {
       if (err && err.kind === 'invalid_rows') {
         markRows(form, err.rows);
-        form.querySelector('.error-text').textContent = `${err.rows.length} 条有问题（已在行内标出），改正后再记录；本次没有记录任何决策。`;
+        form.querySelector(':scope > .error-text').textContent = `${err.rows.length} 条有问题（已在行内标出），改正后再记录；本次没有记录任何决策。`;
       } else showError(err, form);
     }
   });
