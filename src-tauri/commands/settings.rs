@@ -10,6 +10,11 @@ use serde::Serialize;
 #[derive(Serialize)]
 pub struct SettingView {
     key: &'static str,
+    /// What it is called, and the group it is shown in (`domain::settings::presentation`).
+    name: &'static str,
+    group: &'static str,
+    /// Who may change it, when the operator may not (shown disabled); `None`: editable.
+    locked: Option<String>,
     value: String,
     /// What the value is called, for a closed list (`工作日`); else the value.
     value_label: String,
@@ -25,12 +30,17 @@ pub struct Choice {
 
 #[tauri::command]
 pub async fn setting_list(state: Managed<'_>) -> Result<Vec<SettingView>> {
-    read(&state, |db| {
-        Ok(db
-            .setting_entries()?
-            .into_iter()
-            .map(|(s, value)| SettingView {
+    let signed = state.signed_in.clone();
+    read(&state, move |db| {
+        let me = super::current_operator(db, &signed);
+        let mut out = Vec::new();
+        for (s, value) in db.setting_entries()? {
+            let (group, name) = crate::domain::settings::presentation(s.key);
+            out.push(SettingView {
                 key: s.key,
+                name,
+                group,
+                locked: db.setting_lock(me.as_ref(), s.key)?,
                 value_label: s
                     .choices
                     .iter()
@@ -44,8 +54,17 @@ pub async fn setting_list(state: Managed<'_>) -> Result<Vec<SettingView>> {
                     .iter()
                     .map(|&(value, label)| Choice { value, label })
                     .collect(),
-            })
-            .collect())
+            });
+        }
+        // shown by group, in the groups' order (the domain's)
+        let groups = crate::domain::settings::GROUPS;
+        out.sort_by_key(|v| {
+            groups
+                .iter()
+                .position(|g| *g == v.group)
+                .unwrap_or(groups.len())
+        });
+        Ok(out)
     })
     .await
 }

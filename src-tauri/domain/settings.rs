@@ -64,6 +64,48 @@ pub const STORAGE: &[Setting] = &[
     },
 ];
 
+/// The groups the settings screen shows, in order (issue 20: Chinese names, grouped, the key
+/// only as a detail).
+pub const GROUPS: &[&str] = &[
+    "编号",
+    "时间节点",
+    "考核",
+    "日历",
+    "延期申请",
+    "隐私",
+    "备份",
+    "登录",
+    "附件",
+];
+
+/// What a setting is called and the group it is shown in (`GROUPS`).
+pub fn presentation(key: &str) -> (&'static str, &'static str) {
+    match key {
+        "numbering.requirement.scheme" => ("编号", "需求编号规则"),
+        "numbering.requirement.prefix" => ("编号", "需求编号前缀"),
+        "numbering.bug.scheme" => ("编号", "Bug 编号规则"),
+        "numbering.bug.prefix" => ("编号", "Bug 编号前缀"),
+        "deadlines.within_hour_minutes" => ("时间节点", "“1小时内”的时限"),
+        "deadlines.immediately_minutes" => ("时间节点", "“立即”的时限"),
+        "deadlines.thursday_close" => ("时间节点", "周四提交需求的截止时间"),
+        "deadlines.weekly_by" => ("时间节点", "周五发周报的截止时间"),
+        "assessment.per_occurrence" => ("考核", "每次未按时扣款"),
+        "assessment.band_low_max" => ("考核", "低档次数上限"),
+        "assessment.band_mid_max" => ("考核", "中档次数上限"),
+        "assessment.band_low" => ("考核", "低档扣款"),
+        "assessment.band_mid" => ("考核", "中档扣款"),
+        "assessment.late_day" => ("考核", "超过承诺交付日 1 天以上"),
+        "assessment.late_week" => ("考核", "超过承诺交付日 7 天以上"),
+        "calendar.mode" => ("日历", "时限按工作日还是自然日计算"),
+        "delays.same_leader" => ("延期申请", "直接领导可兼部门领导"),
+        "privacy.mask_exports" => ("隐私", "导出时遮盖个人信息"),
+        "backup.keep" => ("备份", "每种备份保留的份数"),
+        "security.sign_in" => ("登录", "每人用密码登录"),
+        "attachments.max_mb" => ("附件", "附件大小上限（MB）"),
+        _ => ("其他", "其他设置"),
+    }
+}
+
 /// Whether only the decision group may change `key`: the assessment's amounts and bands and
 /// the deadlines' windows are the company's rules (issue 12: "editable by the decision group,
 /// refused for others").
@@ -100,6 +142,19 @@ pub fn all() -> impl Iterator<Item = &'static Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_setting_has_a_chinese_name_in_a_listed_group() {
+        for s in all() {
+            let (group, name) = presentation(s.key);
+            assert!(GROUPS.contains(&group), "{} has no group", s.key);
+            assert!(
+                !name.is_empty() && name != "其他设置",
+                "{} has no name",
+                s.key
+            );
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_defaults_pass_their_own_checks() {

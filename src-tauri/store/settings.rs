@@ -37,6 +37,29 @@ impl Db {
     }
 
     /// Changes one configurable setting after its module's check; the change goes to history.
+    /// Who may change `key`, when `actor` may not (issue 20: the settings screen shows it
+    /// disabled, saying who may); `None` when `actor` may, or when no one operates yet.
+    pub fn setting_lock(&self, actor: Option<&Actor>, key: &str) -> Result<Option<String>> {
+        use crate::domain::people::Action;
+        let action = if domain_settings::decision_group_only(key) {
+            Action::Rules
+        } else {
+            Action::Settings
+        };
+        let may = |a: Action| -> String {
+            let roles: Vec<&str> = a.roles().iter().map(|r| r.label()).collect();
+            format!("只有{}可以修改", roles.join("、"))
+        };
+        let Some(actor) = actor else {
+            return Ok(None);
+        };
+        Ok(match self.allow(actor, action) {
+            Ok(()) => None,
+            Err(Error::Forbidden(_)) => Some(may(action)),
+            Err(e) => return Err(e),
+        })
+    }
+
     pub fn configure(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         self.configure_from(actor, key, value, None)
     }

@@ -224,6 +224,24 @@ async fn closing_the_loop_after_a_meeting() {
     s.click("#operator-dialog button[type=submit]").await;
     s.wait_text("#operator-name", "刘小妹").await;
     s.wait_text("#card-decision", "需要").await;
+    // 设置, grouped under Chinese names: a reporter sees what they may not change disabled,
+    // and who may
+    s.go("#/settings").await;
+    s.wait_text(
+        "#settings tbody[data-group='日历'] tr[data-key='calendar.mode']",
+        "时限按工作日还是自然日计算",
+    )
+    .await;
+    s.wait_text("#settings tr[data-key='calendar.mode']", "只有")
+        .await;
+    assert!(s
+        .attr(
+            "#settings tr[data-key='calendar.mode'] button.edit",
+            "disabled"
+        )
+        .await
+        .is_some());
+    s.screenshot("desk-settings-locked").await;
     s.close().await;
 }
 

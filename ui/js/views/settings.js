@@ -38,7 +38,7 @@ export async function settingsView(app) {
     // turning sign-in on: who could not sign in is said first (issue 19)
     const signIn = s.key === 'security.sign_in' && s.value !== 'on';
     const missing = signIn ? await api.withoutPassword() : [];
-    const saved = await dialog(`修改设置：${s.key}`,
+    const saved = await dialog(`修改设置：${s.name}`,
       h('div', {}, h('p', { class: 'hint' }, s.help), field('值', s.choices.length
         ? select('value', s.choices.map((c) => [c.value, c.label]), s.value)
         : h('input', { name: 'value', value: s.value, autocomplete: 'off' })),
@@ -47,7 +47,7 @@ export async function settingsView(app) {
       signIn ? h('p', { class: 'hint' }, '开启后窗口会立即要求登录：请选择你自己并输入你的密码。') : null),
       { id: 'setting-dialog', submitLabel: '保存', onSubmit: (d) => api.setSetting(s.key, d.value || '').then(() => d.value) });
     if (saved === undefined || saved === null || saved === false) return;
-    toast(`已保存：${s.key}`);
+    toast(`已保存：${s.name}`);
     if (s.key === 'security.sign_in') {
       // the window follows at once: signed in now, not after a restart, the one who turned it
       // on picked already
@@ -150,12 +150,18 @@ export async function settingsView(app) {
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '设置')),
     backupCard,
+    // grouped, by their Chinese names, the key only as a detail; what the operator may not
+    // change is shown disabled with who may (issue 20) — the core says which
     h('div', { class: 'card' }, h('h3', {}, '设置项'),
       h('table', { class: 'plain', id: 'settings' },
         h('thead', {}, h('tr', {}, ['设置项', '当前值', '说明', ''].map((t) => h('th', {}, t)))),
-        h('tbody', {}, settings.map((s) => h('tr', { 'data-key': s.key },
-          h('td', { class: 'num' }, s.key), h('td', { class: 'value', 'data-value': s.value }, s.value_label), h('td', {}, s.help),
-          h('td', {}, h('button', { type: 'button', class: 'edit', onclick: () => edit(s) }, '修改'))))))),
+        [...new Set(settings.map((s) => s.group))].map((g) => h('tbody', { 'data-group': g },
+          h('tr', { class: 'group' }, h('th', { colspan: 4 }, g)),
+          settings.filter((s) => s.group === g).map((s) => h('tr', { 'data-key': s.key, class: s.locked ? 'locked' : null },
+            h('td', {}, h('div', {}, s.name), h('div', { class: 'hint key' }, s.key)),
+            h('td', { class: 'value', 'data-value': s.value }, s.value_label), h('td', {}, s.help),
+            h('td', {}, h('button', { type: 'button', class: 'edit', disabled: Boolean(s.locked), title: s.locked || '', onclick: () => edit(s) }, '修改'),
+              s.locked ? h('div', { class: 'hint' }, s.locked) : null))))))),
     h('div', { class: 'card', id: 'lists' }, h('h3', {}, '可选列表'),
       h('p', { class: 'hint' }, '表单中下拉选择的内容。隐藏的值不再供选择，已有记录中的值保持不变。'),
       lists.map(listCard)),
