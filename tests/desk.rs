@@ -528,3 +528,55 @@ fn one_notice_for_several_requirements_at_once() {
         .unwrap();
     assert_eq!(owed.total, 0, "{owed:?}");
 }
+
+/// Item 17: Chinese names sort by pinyin, as Excel and WPS do — the register's 填表人 sort,
+/// the people list and the reporters offered.
+#[test]
+fn names_sort_by_pinyin() {
+    use genjin::store::{RegisterQuery, SortKey};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "严宝", "--roles", EVERY_ROLE],
+    );
+    for name in ["余建红", "冯军", "刘小妹"] {
+        ok(
+            &db,
+            &["add-person", "--name", name, "--roles", "需求报告人"],
+        );
+    }
+    for name in ["严宝", "余建红", "冯军", "刘小妹"] {
+        ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                name,
+                "--summary",
+                "问卷",
+            ],
+        );
+    }
+    let store = genjin::store::Db::open(&db).unwrap();
+    let people: Vec<String> = store
+        .people()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(people, ["冯军", "刘小妹", "严宝", "余建红"]);
+    let page = store
+        .register(
+            &RegisterQuery {
+                sort: SortKey::Reporter,
+                ..Default::default()
+            },
+            genjin::clock::today(),
+        )
+        .unwrap();
+    let reporters: Vec<&str> = page.rows.iter().map(|r| r.reporter.as_str()).collect();
+    assert_eq!(reporters, ["冯军", "刘小妹", "严宝", "余建红"]);
+}

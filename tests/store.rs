@@ -430,7 +430,8 @@ fn register_filters_search_sort_and_pages() {
             q.sort = SortKey::Reporter;
             q.descending = true;
         })[0],
-        "14062302"
+        "14062001",
+        "by pinyin (issue 20): 张三 (zhang) > 王五 (wang) > 李四 (li)"
     );
     let page = db
         .register(

@@ -44,6 +44,7 @@ pub type Refusal = (&'static str, String);
 pub mod assessment;
 pub mod bug;
 pub mod calendar;
+pub mod collate;
 pub mod dates;
 pub mod deadlines;
 pub mod delay;

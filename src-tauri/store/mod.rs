@@ -244,6 +244,8 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         search::register_fold(&conn)?;
+        // names sort by pinyin (issue 20): `ORDER BY name COLLATE PINYIN`
+        conn.create_collation("PINYIN", crate::domain::collate::pinyin_cmp)?;
         // a file with data whose schema is about to be upgraded is backed up first
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if let Some(p) = &path {

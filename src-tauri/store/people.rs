@@ -219,7 +219,7 @@ impl Db {
 
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut st = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM people ORDER BY active DESC, department, name"
+            "SELECT {COLUMNS} FROM people ORDER BY active DESC, name COLLATE PINYIN, department"
         ))?;
         let rows = st.query_map([], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)

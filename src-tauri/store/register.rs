@@ -39,8 +39,8 @@ impl SortKey {
     fn sql(self) -> &'static str {
         match self {
             SortKey::Number => "r.number",
-            SortKey::Reporter => "r.reporter",
-            SortKey::Requester => "r.requester",
+            SortKey::Reporter => "r.reporter COLLATE PINYIN",
+            SortKey::Requester => "r.requester COLLATE PINYIN",
             SortKey::Decision => "r.decision",
             SortKey::Grade => "r.grade",
             SortKey::Expected => "r.expected_delivery",
@@ -725,7 +725,8 @@ impl Db {
     /// Everyone who has filed a requirement, for the reporter filter.
     pub fn reporters(&self) -> Result<Vec<String>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT DISTINCT reporter FROM requirements WHERE reporter <> '' ORDER BY reporter",
+            "SELECT DISTINCT reporter FROM requirements WHERE reporter <> ''
+             ORDER BY reporter COLLATE PINYIN",
         )?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

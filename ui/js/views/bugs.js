@@ -1,7 +1,7 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, clear, compact, dialog, field, formData, go, guardCancel, moment, select, showError, toast, todayIso } from '../components/dom.js';
+import { h, byPinyin, clear, compact, dialog, field, formData, go, guardCancel, moment, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { pastedImages, thumbnails } from '../components/screenshots.js';
 import { noticeCards } from '../components/notices.js';
@@ -15,7 +15,7 @@ export async function bugsView(app) {
   const all = await api.bugs();
   const tbody = h('tbody');
   const info = h('span', { class: 'muted', id: 'bug-count' });
-  const distinct = (k) => [...new Set(all.map((b) => b[k]).filter(Boolean))].sort();
+  const distinct = (k) => [...new Set(all.map((b) => b[k]).filter(Boolean))].sort(byPinyin);
   const state = select('state', [['', '全部'], ...app.info.bug_states.map((s) => [s.code, s.label])], '');
   const severity = select('severity', [['', '全部'], ...app.info.severities], '');
   const type = select('type', [['', '全部'], ...app.info.bug_types], '');

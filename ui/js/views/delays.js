@@ -2,7 +2,7 @@
 // export), the list of all applications, and the print view. What is possible is the core's
 // verdict (r.steps.delay, an application's state and next level); this module never decides it.
 import { api } from '../api.js';
-import { h, clear, compact, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
+import { h, byPinyin, clear, compact, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
 import { dayInput, happenedField } from '../components/steps.js';
 
 const label = (app, key) => (app.info.forms.delay.fields.concat(app.info.forms.delay.heading_line)
@@ -159,7 +159,7 @@ export async function delaysView(app) {
   const all = await api.delays();
   const tbody = h('tbody');
   const states = select('state', [['', '全部'], ...app.info.delay_states.map((s) => s.label)], '');
-  const applicants = select('applicant', [['', '全部'], ...[...new Set(all.map((d) => d.applicant))].sort()], '');
+  const applicants = select('applicant', [['', '全部'], ...[...new Set(all.map((d) => d.applicant))].sort(byPinyin)], '');
   const month = h('input', { name: 'month', placeholder: '年-月', class: 'date', autocomplete: 'off' });
   const draw = () => {
     const m = month.value.trim();
