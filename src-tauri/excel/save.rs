@@ -1,6 +1,9 @@
 //! Writing an export to disk (issue 11 "every export"): the bytes go to a temporary file in the
 //! target's folder, which is then renamed over the target — atomic on every OS — so a crash or
-//! a full disk never leaves half a spreadsheet where a good one was.
+//! a full disk never leaves half a spreadsheet where a good one was. An export is readable like
+//! any file the user saves (issue 20: it was 0600, the temporary file's mode): created with
+//! 0666 less the user's umask. The database and its backups stay the user's alone
+//! (`store::backup`).
 
 use crate::error::{io_reason, Error, Result};
 use std::io::Write;
@@ -44,9 +47,14 @@ pub fn write_atomic(out: &Path, bytes: &[u8], extension: &str, existing: Existin
     if !folder.is_dir() {
         return Err(said("文件夹不存在".into()));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".genjin-")
-        .suffix(".part")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".genjin-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(folder)
         .map_err(|e| said(io_reason(&e)))?;
     tmp.write_all(bytes)
@@ -87,5 +95,21 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, ["登记表.xlsx"], "no temporary file left");
+        // readable like any file the user saves (the umask decides), not owner-only
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+            let umask = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("Umask:"))
+                        .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+                });
+            if let Some(umask) = umask {
+                assert_eq!(mode, 0o666 & !umask, "{mode:o} with umask {umask:o}");
+            }
+        }
     }
 }
