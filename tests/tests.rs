@@ -9,6 +9,7 @@ mod common;
 mod desk;
 mod import;
 mod ipc;
+mod printing;
 mod privacy;
 mod roles;
 mod store;

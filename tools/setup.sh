@@ -13,6 +13,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
   packages+=(xvfb xauth webkit2gtk-driver)
+  # the printing tests render exports as the person printing sees them (issue 20)
+  packages+=(libreoffice-calc-nogui poppler-utils)
 fi
 
 missing=()

@@ -14,12 +14,15 @@ use std::path::Path;
 pub struct Exported {
     pub path: String,
     pub count: usize,
+    /// What the person printing it should know (a form that prints on two pages).
+    pub notes: Vec<String>,
 }
 
 fn written(out: &Path, count: usize) -> Exported {
     Exported {
         path: out.display().to_string(),
         count,
+        notes: Vec::new(),
     }
 }
 
@@ -47,25 +50,23 @@ pub fn bug_ledger(
         })
         .collect();
     let bugs = bugs_for_export(db, bugs)?;
-    write_atomic(
-        out,
-        &crate::excel::bugs::bug_ledger(&bugs)?,
-        "xlsx",
-        existing,
-    )?;
-    Ok(written(out, bugs.len()))
+    let (bytes, note) = crate::excel::bugs::bug_ledger(&bugs)?;
+    write_atomic(out, &bytes, "xlsx", existing)?;
+    Ok(Exported {
+        notes: note.into_iter().collect(),
+        ..written(out, bugs.len())
+    })
 }
 
 /// The Bug收集反馈表 of the bugs a list filter lets through (the window's current list).
 pub fn bug_ledger_filtered(db: &Db, filter: &BugFilter, out: &Path) -> Result<Exported> {
     let bugs = bugs_for_export(db, db.bugs_where(filter)?)?;
-    write_atomic(
-        out,
-        &crate::excel::bugs::bug_ledger(&bugs)?,
-        "xlsx",
-        Existing::Replace,
-    )?;
-    Ok(written(out, bugs.len()))
+    let (bytes, note) = crate::excel::bugs::bug_ledger(&bugs)?;
+    write_atomic(out, &bytes, "xlsx", Existing::Replace)?;
+    Ok(Exported {
+        notes: note.into_iter().collect(),
+        ..written(out, bugs.len())
+    })
 }
 
 /// The Monday of the week (Monday–Sunday) that holds `day`.
@@ -89,12 +90,8 @@ pub fn bug_weekly(
         .filter(|b| dates::from_iso(&b.received_date).is_some_and(|d| d >= monday && d <= sunday))
         .collect();
     let bugs = bugs_for_export(db, bugs)?;
-    write_atomic(
-        out,
-        &crate::excel::bugs::bug_weekly(monday, &bugs)?,
-        "xlsx",
-        existing,
-    )?;
+    let (bytes, _) = crate::excel::bugs::bug_weekly(monday, &bugs)?;
+    write_atomic(out, &bytes, "xlsx", existing)?;
     Ok((monday, written(out, bugs.len())))
 }
 
@@ -176,8 +173,13 @@ fn bugs_for_export(db: &Db, mut bugs: Vec<BugView>) -> Result<Vec<BugView>> {
 /// `privacy.mask_exports` on, its 需求概述, reason and the leaders' comments masked as the
 /// requirement's own exports are (issue 19: the form quoted the doctor's phone number).
 pub fn delay_form(db: &Db, id: Option<i64>) -> Result<Vec<u8>> {
+    delay_form_printed(db, id).map(|(bytes, _)| bytes)
+}
+
+/// [`delay_form`], and what its export says when it prints on more than one page.
+pub fn delay_form_printed(db: &Db, id: Option<i64>) -> Result<(Vec<u8>, Option<String>)> {
     let Some(id) = id else {
-        return crate::excel::forms::delay_form(None);
+        return crate::excel::forms::delay_form_printed(None);
     };
     let mut d = db.delay(id)?;
     if masking(db)? {
@@ -194,7 +196,7 @@ pub fn delay_form(db: &Db, id: Option<i64>) -> Result<Vec<u8>> {
             s.comment = mask_text(&s.comment, &names);
         }
     }
-    crate::excel::forms::delay_form(Some(&d))
+    crate::excel::forms::delay_form_printed(Some(&d))
 }
 
 /// 附表2 需求报告表 of requirement `number`, or blank (`None`), to `out`.
@@ -208,9 +210,12 @@ pub fn report_form(
     let req = number
         .map(|n| db.requirement(n).and_then(|r| for_export(db, r)))
         .transpose()?;
-    let bytes = crate::excel::forms::report_form(req.as_ref())?;
+    let (bytes, note) = crate::excel::forms::report_form_printed(req.as_ref())?;
     write_atomic(out, &bytes, "xlsx", existing)?;
-    Ok(written(out, usize::from(req.is_some())))
+    Ok(Exported {
+        notes: note.into_iter().collect(),
+        ..written(out, usize::from(req.is_some()))
+    })
 }
 
 /// 附表3 需求登记反馈表 of the requirements `query` selects (all of them: its paging is ignored),

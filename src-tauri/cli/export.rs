@@ -120,14 +120,14 @@ pub(crate) fn save(out: &std::path::Path, bytes: &[u8], force: bool) -> Result<(
 pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
     match a.what {
         ExportWhat::Delay(d) => {
-            let bytes = match (d.id.as_deref(), d.blank) {
-                (None, true) => crate::api::exports::delay_form(db, None)?,
+            let (bytes, note) = match (d.id.as_deref(), d.blank) {
+                (None, true) => crate::api::exports::delay_form_printed(db, None)?,
                 (Some(id), false) => {
                     let id: i64 = id
                         .trim()
                         .parse()
                         .map_err(|_| Error::invalid("id", format!("申请编号“{id}”不是数字")))?;
-                    crate::api::exports::delay_form(db, Some(id))?
+                    crate::api::exports::delay_form_printed(db, Some(id))?
                 }
                 _ => {
                     return Err(Error::invalid(
@@ -138,6 +138,9 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             };
             save(&d.out, &bytes, d.force)?;
             writeln!(out, "已导出：{}", d.out.display())?;
+            if let Some(n) = note {
+                writeln!(out, "注意：{n}")?;
+            }
         }
         ExportWhat::Form(f) => {
             let number = match (f.number.as_deref(), f.blank) {
@@ -152,6 +155,9 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             };
             let done = crate::api::exports::report_form(db, number, &f.out, existing(f.force))?;
             writeln!(out, "已导出：{}", done.path)?;
+            for n in &done.notes {
+                writeln!(out, "注意：{n}")?;
+            }
         }
         ExportWhat::Register(r) => {
             let from = r
@@ -197,6 +203,9 @@ pub fn export(db: &Db, a: ExportArgs, out: &mut dyn Write) -> Result<()> {
             }
             let done = crate::api::exports::bug_ledger(db, from, to, &b.out, existing(b.force))?;
             writeln!(out, "已导出 {} 个 Bug：{}", done.count, done.path)?;
+            for n in &done.notes {
+                writeln!(out, "注意：{n}")?;
+            }
         }
     }
     Ok(())

@@ -220,7 +220,11 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("reason", "原因"),
     ("opinion", "意见"),
     ("signer", "姓名"),
-    ("channel", "方式"),
+    ("channel", "渠道"),
+    ("found", "日期"),
+    ("out", "文件"),
+    ("month", "月份"),
+    ("reported", "日期"),
 ];
 
 /// The command line in Chinese (clap's own words are English): the usage line, the headings

@@ -78,16 +78,24 @@ pub async fn delay_get(state: Managed<'_>, id: i64) -> Result<DelayView> {
 /// Writes 附表1 (one application, or blank with `id` absent) to `path`, chosen in the system's
 /// save dialog (which asked before replacing a file). Returns the path.
 #[tauri::command]
-pub async fn delay_export(state: Managed<'_>, id: Option<i64>, path: String) -> Result<String> {
+pub async fn delay_export(
+    state: Managed<'_>,
+    id: Option<i64>,
+    path: String,
+) -> Result<crate::api::exports::Exported> {
     read(&state, move |db| {
-        let bytes = crate::api::exports::delay_form(db, id)?;
+        let (bytes, note) = crate::api::exports::delay_form_printed(db, id)?;
         crate::excel::save::write_atomic(
             std::path::Path::new(&path),
             &bytes,
             "xlsx",
             crate::excel::save::Existing::Replace,
         )?;
-        Ok(path)
+        Ok(crate::api::exports::Exported {
+            path,
+            count: usize::from(id.is_some()),
+            notes: note.into_iter().collect(),
+        })
     })
     .await
 }

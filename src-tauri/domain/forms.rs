@@ -145,6 +145,10 @@ pub const DELAY: Form = Form {
 /// order, so an exported ledger reads like theirs), then what Genjin adds — every field a
 /// person enters, so a ledger exported by Genjin imports back unchanged (issue 10).
 /// Widths fit 25 columns across an A4 landscape page (rows grow to their wrapped text).
+/// How many of `BUG_LEDGER`'s columns go on paper: the legacy ledgers' own (Bug编号 … 状态);
+/// the rest stay in the file for the round trip (issue 20: 25 columns printed at 5 pt).
+pub const BUG_LEDGER_PRINTED: usize = 11;
+
 pub const BUG_LEDGER: Form = Form {
     annex: "",
     title: "Bug收集反馈表",
@@ -155,8 +159,8 @@ pub const BUG_LEDGER: Form = Form {
         day_col("found_date", "发现日期", 9),
         col("phone_model", "手机型号", 10),
         col("os_version", "手机系统", 10),
-        col("content", "Bug内容", 22),
-        col("steps", "操作步骤", 22),
+        col("content", "Bug内容", 34),
+        col("steps", "操作步骤", 34),
         col("reproduced", "是否复现", 5),
         col("tracker_id", "BugFree编号", 8),
         day_col("fixed_date", "修复日期", 9),

@@ -52,8 +52,25 @@ pub fn assessment_book(a: &Assessment) -> Result<Vec<u8>> {
             ws.write_string_with_format(r, 2, if s.no_performance_pay { "是" } else { "" }, &cell)?;
             ws.write_number_with_format(r, 3, s.late_steps as f64, &cell)?;
             ws.write_string_with_format(r, 4, &why, &wrap)?;
-            ws.set_row_height(r, height(super::lines_in(&why, 60.0)))?;
+            ws.set_row_height(r, height(super::printed_lines(&why, 60.0)))?;
         }
+        // 合计, then who checked and who approved it, signed on paper (issue 20)
+        let total_row = 3 + sheets.len() as u32;
+        let bold_cell = cell.clone().set_bold();
+        ws.write_string_with_format(total_row, 0, "合计", &bold_cell)?;
+        let deducted: u32 = sheets.iter().map(|s| s.deduction).sum();
+        let late: usize = sheets.iter().map(|s| s.late_steps).sum();
+        let no_pay = sheets.iter().filter(|s| s.no_performance_pay).count();
+        ws.write_number_with_format(total_row, 1, f64::from(deducted), &bold_cell)?;
+        ws.write_string_with_format(total_row, 2, format!("{no_pay} 人"), &bold_cell)?;
+        ws.write_number_with_format(total_row, 3, late as f64, &bold_cell)?;
+        ws.write_string_with_format(total_row, 4, "", &cell)?;
+        let sign = total_row + 2;
+        ws.set_row_height(sign, 30)?;
+        ws.write_string(sign, 0, "审核：")?;
+        ws.write_string(sign, 1, "________________")?;
+        ws.write_string(sign, 3, "批准：")?;
+        ws.write_string(sign, 4, "________________　　日期：____年__月__日")?;
         // one page wide, landscape, as the evidence
         ws.set_landscape();
         ws.set_paper_size(9);

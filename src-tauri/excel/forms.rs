@@ -15,6 +15,57 @@ use super::failed;
 /// 延期原因, then two rows per signature level.
 pub const DELAY_LAST_ROW: u32 = 11;
 
+/// The most printed lines one row of a form's text area holds (a row is at most 409 pt).
+const AREA_MAX_LINES: usize = 25;
+/// A printed line of 11 pt text, in points.
+const LINE_PT: f64 = 15.0;
+
+/// A text area of a form: `label` in column `label_col` beside `text` merged over columns
+/// `from..=3` (`width` characters wide), at least `least` points tall — continued on as many
+/// rows as it takes (issue 20: a 2,000-character 医生原话 was cut off on paper), the label
+/// merged down beside them. Returns the next free row and the height written.
+#[allow(clippy::too_many_arguments)]
+fn area(
+    ws: &mut Worksheet,
+    row: u32,
+    (label_col, label, label_f): (u16, &str, &Format),
+    from: u16,
+    text: &str,
+    width: f64,
+    least: f64,
+    f: &Format,
+) -> std::result::Result<(u32, f64), XlsxError> {
+    let pieces = super::chunks(text, width, AREA_MAX_LINES);
+    let mut height = 0.0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let r = row + i as u32;
+        let lines = super::printed_lines(piece.trim_end_matches('\n'), width) as f64;
+        let h = if i == 0 { least } else { 0.0 }.max((lines * LINE_PT + 6.0).min(409.0));
+        ws.set_row_height(r, h)?;
+        height += h;
+        if from == 3 {
+            ws.write_string_with_format(r, 3, piece, f)?;
+        } else {
+            ws.merge_range(r, from, r, 3, piece, f)?;
+        }
+    }
+    let last = row + pieces.len() as u32 - 1;
+    if last > row {
+        ws.merge_range(row, label_col, last, label_col, label, label_f)?;
+    } else {
+        ws.write_string_with_format(row, label_col, label, label_f)?;
+    }
+    Ok((last + 1, height))
+}
+
+/// What an export says of a form that no longer fits one page.
+fn pages_note(title: &str, height: f64, page: f64) -> (u16, Option<String>) {
+    let pages = (height / page).ceil().max(1.0) as u16;
+    let note = (pages > 1)
+        .then(|| format!("{title}内容较长，打印为 {pages} 页：长文字延续到后面的行，没有截断"));
+    (pages, note)
+}
+
 /// A label's text in `DELAY` (the paper's own wording).
 fn label(key: &str) -> &'static str {
     DELAY.label_of(key).unwrap_or("")
@@ -30,17 +81,22 @@ fn day(iso: Option<&str>) -> String {
 /// 附表1 需求延期交付申请 as an `.xlsx`: filled from `delay`, or blank (`None`) to be filled by
 /// hand. One A4 portrait page. Errors: `Io` if the workbook cannot be written.
 pub fn delay_form(delay: Option<&DelayView>) -> Result<Vec<u8>> {
+    delay_form_printed(delay).map(|(bytes, _)| bytes)
+}
+
+/// [`delay_form`], and what its export says when it prints on more than one page.
+pub fn delay_form_printed(delay: Option<&DelayView>) -> Result<(Vec<u8>, Option<String>)> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(DELAY.title).map_err(failed)?;
-    write_delay(sheet, delay).map_err(failed)?;
-    book.save_to_buffer().map_err(failed)
+    let note = write_delay(sheet, delay).map_err(failed)?;
+    Ok((book.save_to_buffer().map_err(failed)?, note))
 }
 
 fn write_delay(
     ws: &mut Worksheet,
     delay: Option<&DelayView>,
-) -> std::result::Result<(), XlsxError> {
+) -> std::result::Result<Option<String>, XlsxError> {
     let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
     let cell = font(Format::new())
         .set_border(FormatBorder::Thin)
@@ -128,17 +184,25 @@ fn write_delay(
         ws.write_string_with_format(4, col as u16, v, f)?;
     }
 
-    // 延期原因: a tall box
-    ws.set_row_height(5, 190)?;
-    ws.write_string_with_format(5, 0, label("reason"), &head)?;
+    // 延期原因: a tall box, continued on the next rows when the reason is longer
     let reason = delay.map(|d| d.reason.clone()).unwrap_or_default();
-    ws.merge_range(5, 1, 5, 3, &reason, &top_left)?;
+    let (first, reason_height) = area(
+        ws,
+        5,
+        (0, label("reason"), &head),
+        1,
+        &reason,
+        72.0,
+        190.0,
+        &top_left,
+    )?;
+    let last_row = first + DELAY_LAST_ROW - 6;
 
     // 领导意见: three areas, each room to write and then the signature line with 年 月 日
-    ws.merge_range(6, 0, DELAY_LAST_ROW, 0, DELAY_OPINIONS, &head)?;
+    ws.merge_range(first, 0, last_row, 0, DELAY_OPINIONS, &head)?;
     let keys = ["signoff_direct", "signoff_department", "signoff_gm_office"];
     for (i, (level, key)) in SignLevel::ALL.iter().zip(keys).enumerate() {
-        let row = 6 + 2 * i as u32;
+        let row = first + 2 * i as u32;
         let signed = delay.and_then(|d| d.signoffs.iter().find(|s| s.level == *level));
         // a signature recorded in Genjin is printed as a record of what the paper said, never
         // on the 签字 line, which stays for the hand
@@ -185,15 +249,18 @@ fn write_delay(
         )?;
     }
 
-    // print: A4 portrait, one page, centred, the form's cells only
+    // print: A4 portrait, centred, the form's cells only; one page, or as many pages long as
+    // a long reason takes, never shrunk to unreadable
+    let height = 15.0 + 40.0 + 28.0 + 26.0 + 60.0 + reason_height + 3.0 * (92.0 + 26.0);
+    let (pages, note) = pages_note(DELAY.title, height, super::a4_portrait_height(0.75, 0.75));
     ws.set_paper_size(9);
     ws.set_portrait();
     ws.set_margins(0.7, 0.7, 0.75, 0.75, 0.3, 0.3);
-    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_fit_to_pages(1, if pages > 1 { 0 } else { 1 });
     ws.set_print_center_horizontally(true);
-    ws.set_print_area(0, 0, DELAY_LAST_ROW, 3)?;
+    ws.set_print_area(0, 0, last_row, 3)?;
     ws.set_screen_gridlines(false);
-    Ok(())
+    Ok(note)
 }
 
 /// The file name 附表2 goes by (SPEC §4): `需求报告表14061903.xlsx`, or `需求报告表.xlsx` blank.
@@ -208,23 +275,30 @@ pub fn report_form_file_name(number: Option<&str>) -> String {
 /// portrait page. The importer (`excel::import::form`) reads it back by the same labels.
 /// Errors: `Io` if the workbook cannot be written.
 pub fn report_form(req: Option<&crate::store::Requirement>) -> Result<Vec<u8>> {
+    report_form_printed(req).map(|(bytes, _)| bytes)
+}
+
+/// [`report_form`], and what its export says when it prints on more than one page.
+pub fn report_form_printed(
+    req: Option<&crate::store::Requirement>,
+) -> Result<(Vec<u8>, Option<String>)> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(REPORT.title).map_err(failed)?;
-    write_report(sheet, req).map_err(failed)?;
-    book.save_to_buffer().map_err(failed)
+    let note = write_report(sheet, req).map_err(failed)?;
+    Ok((book.save_to_buffer().map_err(failed)?, note))
 }
 
 fn write_report(
     ws: &mut Worksheet,
     req: Option<&crate::store::Requirement>,
-) -> std::result::Result<(), XlsxError> {
+) -> std::result::Result<Option<String>, XlsxError> {
     let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
     let value = font(Format::new())
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
-    let area = font(Format::new())
+    let area_f = font(Format::new())
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(FormatAlign::Top)
@@ -313,19 +387,28 @@ fn write_report(
         (lab("clinic_department"), get("clinic_department")),
         (lab("app_account"), get("app_account")),
     )?;
-    // text areas as tall as the paper's, taller when the text needs it (fit-to-page keeps the
-    // form on one sheet)
-    let fit = |text: &str, width: f64, least: f64| {
-        least.max((super::lines_in(text, width) as f64 * 15.0 + 6.0).min(409.0))
-    };
-    for (row, key, height) in [(6u32, "doctor_words", 110.0), (7, "overview", 60.0)] {
-        ws.set_row_height(row, fit(&get(key), 72.0, height))?;
-        ws.write_string_with_format(row, 0, lab(key), &label_f)?;
-        ws.merge_range(row, 1, row, 3, &get(key), &area)?;
+    // text areas as tall as the paper's, taller when the text needs it, continued on the next
+    // rows (and pages) when one row cannot hold it (issue 20)
+    let mut height = 15.0 + 40.0 + 4.0 * 24.0;
+    let mut row = 6u32;
+    for (key, least) in [("doctor_words", 110.0), ("overview", 60.0)] {
+        let (next, h) = area(
+            ws,
+            row,
+            (0, lab(key), &label_f),
+            1,
+            &get(key),
+            72.0,
+            least,
+            &area_f,
+        )?;
+        row = next;
+        height += h;
     }
     // 需求补充: the hint, 新需求补充's three questions, 改进需求补充's four
-    let first = 8u32;
+    let first = row;
     ws.set_row_height(first, 22)?;
+    height += 22.0;
     ws.merge_range(
         first,
         1,
@@ -340,12 +423,21 @@ fn write_report(
     )?;
     let mut row = first + 1;
     for key in ["new_intensity", "new_simplifies", "new_similar"] {
-        ws.set_row_height(row, fit(&get(key), 42.0, 48.0))?;
-        ws.write_string_with_format(row, 1, lab(key), &question)?;
-        ws.merge_range(row, 2, row, 3, &get(key), &area)?;
-        row += 1;
+        let (next, h) = area(
+            ws,
+            row,
+            (1, lab(key), &question),
+            2,
+            &get(key),
+            42.0,
+            48.0,
+            &area_f,
+        )?;
+        row = next;
+        height += h;
     }
     ws.set_row_height(row, 22)?;
+    height += 22.0;
     ws.merge_range(
         row,
         1,
@@ -359,16 +451,24 @@ fn write_report(
         &section,
     )?;
     row += 1;
-    for (key, height) in [
+    for (key, least) in [
         ("imp_phone_model", 22.0),
         ("imp_os_version", 22.0),
         ("imp_annoyance", 48.0),
         ("imp_steps", 80.0),
     ] {
-        ws.set_row_height(row, fit(&get(key), 42.0, height))?;
-        ws.write_string_with_format(row, 1, lab(key), &question)?;
-        ws.merge_range(row, 2, row, 3, &get(key), &area)?;
-        row += 1;
+        let (next, h) = area(
+            ws,
+            row,
+            (1, lab(key), &question),
+            2,
+            &get(key),
+            42.0,
+            least,
+            &area_f,
+        )?;
+        row = next;
+        height += h;
     }
     let last = row - 1;
     ws.merge_range(
@@ -379,11 +479,12 @@ fn write_report(
         crate::domain::forms::REPORT_SUPPLEMENT,
         &label_f,
     )?;
+    let (pages, note) = pages_note(REPORT.title, height, super::a4_portrait_height(0.8, 0.8));
     ws.set_paper_size(9);
     ws.set_portrait();
     ws.set_margins(0.6, 0.6, 0.8, 0.8, 0.3, 0.3);
     ws.set_print_area(0, 0, last, 3)?;
-    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_fit_to_pages(1, if pages > 1 { 0 } else { 1 });
     ws.set_print_center_horizontally(true);
-    Ok(())
+    Ok(note)
 }

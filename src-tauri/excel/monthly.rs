@@ -66,6 +66,15 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
             .set_categories((SUMMARY_SHEET, 4, 0, 7, 0))
             .set_values((SUMMARY_SHEET, 4, 1, 7, 1));
         chart.legend().set_hidden();
+        // counts are whole numbers (issue 20: the axis read 0.5, 1.5)
+        let most = figs
+            .iter()
+            .skip(1)
+            .take(4)
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(0);
+        whole_numbers(chart.y_axis(), most);
         // charts right of the tables (A–F), one under the other
         ws.insert_chart(2, 7, &chart)?;
 
@@ -101,7 +110,13 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
                 .set_categories((SUMMARY_SHEET, top + 1, 1, last, 1))
                 .set_values((SUMMARY_SHEET, top + 1, 5, last, 5));
             chart.legend().set_hidden();
-            chart.x_axis().set_num_format("0%");
+            // a rate: 0 to 100 %, never beyond (issue 20); a bar chart's values run along x
+            chart
+                .x_axis()
+                .set_num_format("0%")
+                .set_min(0.0)
+                .set_max(1.0)
+                .set_major_unit(0.2);
             ws.insert_chart(top.max(18), 7, &chart)?;
         }
         ws.set_paper_size(9);
@@ -147,6 +162,20 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
                     .set_categories((TRENDS_SHEET, 3, 0, last, 0))
                     .set_values((TRENDS_SHEET, 3, c, last, c));
             }
+            let most = trend
+                .iter()
+                .flat_map(|s| {
+                    [
+                        s.submitted,
+                        s.decided.total(),
+                        s.completed,
+                        s.delayed,
+                        s.overdue,
+                    ]
+                })
+                .max()
+                .unwrap_or(0);
+            whole_numbers(chart.y_axis(), most as usize);
             chart.set_width(720).set_height(360);
             ws.insert_chart(2, 7, &chart)?;
         }
@@ -157,4 +186,13 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
     };
     trends(ws).map_err(failed)?;
     book.save_to_buffer().map_err(failed)
+}
+
+/// A count axis in whole numbers from 0: about five steps up to `most`, never a half.
+fn whole_numbers(axis: &mut rust_xlsxwriter::ChartAxis, most: usize) {
+    let step = (most as f64 / 5.0).ceil().max(1.0);
+    axis.set_num_format("0")
+        .set_min(0.0)
+        .set_major_unit(step)
+        .set_max((most as f64 / step).ceil().max(1.0) * step);
 }

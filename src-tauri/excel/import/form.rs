@@ -92,7 +92,28 @@ pub fn read_form_cells(sheet: &Sheet) -> (Vec<(&'static str, String)>, CellsUsed
             let read = if long { long_text } else { text };
             if let Some((vc, v)) = value_right_of(sheet, r, c, read) {
                 used.insert((r, vc));
-                push(col, v);
+                // a long text Genjin's form continued on the next rows, the label merged down
+                // beside them (issue 20): read whole, the pieces put together as written
+                let below = sheet
+                    .merges
+                    .iter()
+                    .find(|m| m.first_row == r && m.first_col == c && m.last_col == c)
+                    .map(|m| m.last_row)
+                    .filter(|last| long && *last > r);
+                match below {
+                    Some(last) => {
+                        let raw = |row: usize| match sheet.cell(row, vc) {
+                            super::read::Cell::Text(s) => s.clone(),
+                            other => text(other),
+                        };
+                        let whole: String = (r..=last).map(raw).collect();
+                        (r + 1..=last).for_each(|row| {
+                            used.insert((row, vc));
+                        });
+                        push(col, whole);
+                    }
+                    None => push(col, v),
+                }
             }
         }
     }

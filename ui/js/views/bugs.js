@@ -57,7 +57,7 @@ export async function bugsView(app) {
   const exportLedger = async () => {
     try {
       const done = await api.exportBugs(filter(), 'Bug收集反馈表.xlsx');
-      if (done) toast(`已导出 ${done.count} 个 Bug：${done.path}`);
+      if (done) { toast(`已导出 ${done.count} 个 Bug：${done.path}`); done.notes.forEach((n) => toast(n, 'error')); }
     } catch (e) { showError(e); }
   };
   const exportWeekly = async () => {

@@ -80,8 +80,8 @@ function applicationCard(app, d, people) {
   };
   const exportIt = async () => {
     try {
-      const path = await api.exportDelay(d.id, `需求延期交付申请_${d.number}_${d.id}.xlsx`);
-      if (path) toast(`已导出：${path}`);
+      const done = await api.exportDelay(d.id, `需求延期交付申请_${d.number}_${d.id}.xlsx`);
+      if (done) { toast(`已导出：${done.path}`); done.notes.forEach((n) => toast(n)); }
     } catch (e) { showError(e); }
   };
   const attach = async () => {
@@ -176,7 +176,7 @@ export async function delaysView(app) {
   month.addEventListener('input', draw);
   draw();
   const blank = async () => {
-    try { const p = await api.exportDelay(null, '需求延期交付申请_空白.xlsx'); if (p) toast(`已导出：${p}`); } catch (e) { showError(e); }
+    try { const done = await api.exportDelay(null, '需求延期交付申请_空白.xlsx'); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
   };
   // a new application starts from its requirement (issue 20): asked for here, filed on its 延期 tab
   const fresh = async () => {

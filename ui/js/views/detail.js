@@ -192,7 +192,10 @@ export async function detailView(app, number, tab = 'flow') {
     try { await api.restore(r.number, { version: r.version }); toast(`${r.number} 已恢复`); go(location.hash); } catch (e) { showError(e); }
   };
   const exportForm = async () => {
-    try { const done = await api.exportReportForm(r.number); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
+    try {
+      const done = await api.exportReportForm(r.number);
+      if (done) { toast(`已导出：${done.path}`); done.notes.forEach((n) => toast(n)); }
+    } catch (e) { showError(e); }
   };
   const tabs = h('div', { class: 'tabs', role: 'tablist' }, TABS.map(([k, label]) => h('button', {
     type: 'button', role: 'tab', 'aria-selected': String(k === current), id: `tab-${k}`,

@@ -110,6 +110,10 @@ function lineChart(id, months, series) {
     months.map((m, i) => (i % 2 === 0 || i === months.length - 1 ? text(x(i), h0 + 16, m.slice(2), { 'text-anchor': 'middle', 'font-size': 10 }) : null)),
     series.map((s, k) => svg('g', { 'data-series': s.name },
       svg('polyline', { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(' '), fill: 'none', stroke: COLORS[k % COLORS.length], 'stroke-width': 2 }),
+      // each point says its value (issue 20), a little above it; zero says nothing
+      s.values.map((v, i) => (v ? svg('g', { class: 'point' },
+        svg('circle', { cx: x(i), cy: y(v), r: 2.5, fill: COLORS[k % COLORS.length] }),
+        text(x(i), y(v) - 5, String(v), { 'text-anchor': 'middle', 'font-size': 9, fill: COLORS[k % COLORS.length] })) : null)),
       svg('rect', { x: left + k * 110, y: h0 + 30, width: 10, height: 10, fill: COLORS[k % COLORS.length] }),
       text(left + k * 110 + 14, h0 + 39, s.name))));
 }
