@@ -242,10 +242,7 @@ fn a_long_report_form_continues_on_a_second_page() {
     let p = print(&out);
     assert!(p.pages >= 2, "{} page(s)", p.pages);
     assert!(median(&p.heights) >= 7.0);
-    assert!(
-        whole_in(&p.text, &words, 6),
-        "the doctor's words are cut"
-    );
+    assert!(whole_in(&p.text, &words, 6), "the doctor's words are cut");
     // and it reads back whole
     let db2 = dir.path().join("back.sqlite3");
     ok(

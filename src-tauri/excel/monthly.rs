@@ -175,7 +175,7 @@ pub fn monthly_book(summary: &MonthSummary, trend: &[MonthSummary]) -> Result<Ve
                 })
                 .max()
                 .unwrap_or(0);
-            whole_numbers(chart.y_axis(), most as usize);
+            whole_numbers(chart.y_axis(), most);
             chart.set_width(720).set_height(360);
             ws.insert_chart(2, 7, &chart)?;
         }
