@@ -580,3 +580,62 @@ fn names_sort_by_pinyin() {
     let reporters: Vec<&str> = page.rows.iter().map(|r| r.reporter.as_str()).collect();
     assert_eq!(reporters, ["冯军", "刘小妹", "严宝", "余建红"]);
 }
+
+/// Item 24: the window holds nothing that grows with the database — the to-do page comes capped
+/// with its counts, and the reminders name a few steps and count the rest, only those that came
+/// due since the last check.
+#[test]
+fn the_window_asks_for_a_capped_todo_and_only_new_reminders() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    for i in 0..6 {
+        let n = ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                "李小四",
+                "--summary",
+                &format!("需求{i}"),
+                "--at",
+                "2014-06-19 09:00",
+            ],
+        );
+        ok(
+            &db,
+            &[
+                "decide",
+                n.trim(),
+                "--decision",
+                "不做",
+                "--at",
+                "2014-06-21 10:00",
+            ],
+        );
+    }
+    let store = genjin::store::Db::open(&db).unwrap();
+    let now = genjin::clock::now().naive_local();
+    let page = store.todo_page(now, Some("李小四"), Some(2)).unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert!(page.total >= 6, "{}", page.total);
+    assert_eq!(page.overdue, page.total);
+    let all = store.todo_page(now, Some("李小四"), None).unwrap();
+    assert!(
+        all.items
+            .iter()
+            .filter(|i| !i.record.ends_with("周报"))
+            .all(|i| i.brief.starts_with("需求")),
+        "the 梗概 beside the number"
+    );
+    let first = store.todo_alerts(now, "李小四", None).unwrap();
+    assert_eq!(first.items.len(), genjin::store::ALERTS_NAMED);
+    assert_eq!(first.items.len() + first.more, page.total);
+    let again = store.todo_alerts(now, "李小四", Some(now)).unwrap();
+    assert_eq!((again.items.len(), again.more), (0, 0), "told once");
+}

@@ -37,7 +37,8 @@ pub(crate) fn now_arg(t: Option<&str>) -> Result<chrono::NaiveDateTime> {
 
 pub fn todo(db: &Db, a: TodoArgs, out: &mut dyn Write) -> Result<()> {
     let now = now_arg(a.now.as_deref())?;
-    let crate::store::TodoPage { items, notes } = db.todo_page(now, a.person.as_deref())?;
+    let crate::store::TodoPage { items, notes, .. } =
+        db.todo_page(now, a.person.as_deref(), None)?;
     if a.json {
         let v: Vec<serde_json::Value> = items
             .iter()

@@ -116,26 +116,15 @@ pub async fn meeting_record(
     .await
 }
 
-/// The to-do now (the operator's, or everyone's with `all`), soonest first.
-#[tauri::command]
-pub async fn todo_list(state: Managed<'_>, all: bool) -> Result<Vec<crate::store::TodoItem>> {
-    let signed = state.signed_in.clone();
-    read(&state, move |db| {
-        let me = if all {
-            None
-        } else {
-            super::current_operator(db, &signed).map(|a| a.name)
-        };
-        db.todo(crate::clock::now().naive_local(), me.as_deref())
-    })
-    .await
-}
-
 /// The to-do page (the operator's, or everyone's with `all`): the steps and the collector's
 /// notes beside them — legacy requirements overdue to check, missed steps no one answers for
 /// to assign (issue 19) — from one reading of the deadlines.
 #[tauri::command]
-pub async fn todo_page(state: Managed<'_>, all: bool) -> Result<crate::store::TodoPage> {
+pub async fn todo_page(
+    state: Managed<'_>,
+    all: bool,
+    limit: Option<usize>,
+) -> Result<crate::store::TodoPage> {
     let signed = state.signed_in.clone();
     read(&state, move |db| {
         let me = if all {
@@ -143,7 +132,35 @@ pub async fn todo_page(state: Managed<'_>, all: bool) -> Result<crate::store::To
         } else {
             super::current_operator(db, &signed).map(|a| a.name)
         };
-        db.todo_page(crate::clock::now().naive_local(), me.as_deref())
+        db.todo_page(
+            crate::clock::now().naive_local(),
+            me.as_deref(),
+            Some(limit.unwrap_or(TODO_PAGE)),
+        )
+    })
+    .await
+}
+
+/// The most to-do lines the window draws at once (the page says how many there are).
+const TODO_PAGE: usize = 200;
+
+/// The operator's desktop reminders since the window's last check (`since`, as the window
+/// kept it: `YYYY-MM-DD HH:MM`; absent on a first check). None without an operator.
+#[tauri::command]
+pub async fn todo_alerts(
+    state: Managed<'_>,
+    since: Option<String>,
+) -> Result<Option<crate::store::TodoAlerts>> {
+    let signed = state.signed_in.clone();
+    read(&state, move |db| {
+        let Some(me) = super::current_operator(db, &signed) else {
+            return Ok(None);
+        };
+        let since = since
+            .as_deref()
+            .and_then(crate::domain::dates::local_minute);
+        db.todo_alerts(crate::clock::now().naive_local(), &me.name, since)
+            .map(Some)
     })
     .await
 }

@@ -158,6 +158,11 @@ pub fn minute(t: &NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A moment as [`minute`] writes it (`2014-06-21 11:30`) read back.
+pub fn local_minute(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok()
+}
+
 /// The calendar day of a stored moment.
 pub fn day_of_moment(stored: &str) -> Option<NaiveDate> {
     DateTime::parse_from_rfc3339(stored)

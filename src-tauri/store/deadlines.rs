@@ -554,12 +554,28 @@ pub struct TodoNote {
     pub count: u64,
 }
 
-/// The to-do page: the steps, and the collector's notes beside them.
+/// The to-do page: the steps (the first `limit` when capped: issue 20, the window holds nothing
+/// that grows with the database), how many there are and how many are overdue, and the
+/// collector's notes beside them.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TodoPage {
     pub items: Vec<TodoItem>,
+    pub total: usize,
+    pub overdue: usize,
     pub notes: Vec<TodoNote>,
 }
+
+/// The desktop reminders due at a check (the window's, each minute): the steps that came within
+/// the hour of their due time since the last check (at most `ALERTS_NAMED`), and how many
+/// more; on a first check, the steps already due or within the hour.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TodoAlerts {
+    pub items: Vec<TodoItem>,
+    pub more: usize,
+}
+
+/// How many reminders a check names; the others are counted.
+pub const ALERTS_NAMED: usize = 3;
 
 /// The role a deadline names, when it is one of the people list's roles.
 fn role_of(d: &Deadline) -> Option<crate::domain::people::Role> {
@@ -747,7 +763,9 @@ impl Db {
     pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
-        self.todo_from(&deadlines, &people, now, person)
+        let mut items = self.todo_from(&deadlines, &people, now, person)?;
+        self.with_briefs(&mut items)?;
+        Ok(items)
     }
 
     /// The collector's notes beside the to-do at `now` (`person`: whose to-do; the notes are a
@@ -760,14 +778,66 @@ impl Db {
         self.notes_from(&deadlines, &people, now, person)
     }
 
-    /// The to-do page: its steps and the collector's notes, from one reading of the deadlines.
-    pub fn todo_page(&self, now: NaiveDateTime, person: Option<&str>) -> Result<TodoPage> {
+    /// The to-do page: its steps (the first `limit`, when given) and the collector's notes,
+    /// from one reading of the deadlines.
+    pub fn todo_page(
+        &self,
+        now: NaiveDateTime,
+        person: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<TodoPage> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
+        let mut items = self.todo_from(&deadlines, &people, now, person)?;
+        let total = items.len();
+        let overdue = items.iter().filter(|i| i.overdue).count();
+        if let Some(limit) = limit {
+            items.truncate(limit);
+        }
+        self.with_briefs(&mut items)?;
         Ok(TodoPage {
-            items: self.todo_from(&deadlines, &people, now, person)?,
+            items,
+            total,
+            overdue,
             notes: self.notes_from(&deadlines, &people, now, person)?,
         })
+    }
+
+    /// The reminders of `person`'s to-do at `now` since the check at `since` (`None`: a first
+    /// check): see [`TodoAlerts`].
+    pub fn todo_alerts(
+        &self,
+        now: NaiveDateTime,
+        person: &str,
+        since: Option<NaiveDateTime>,
+    ) -> Result<TodoAlerts> {
+        let people = self.people()?;
+        let deadlines = self.deadlines(now.date())?;
+        let hour = chrono::Duration::hours(1);
+        let mut fresh: Vec<TodoItem> = self
+            .todo_from(&deadlines, &people, now, Some(person))?
+            .into_iter()
+            .filter(|i| i.overdue || i.soon)
+            .filter(|i| {
+                let warned = dates::local_minute(&i.due).map(|d| d - hour);
+                match since {
+                    None => true,
+                    Some(s) => warned.is_some_and(|w| w > s && w <= now),
+                }
+            })
+            .collect();
+        let more = fresh.len().saturating_sub(ALERTS_NAMED);
+        fresh.truncate(ALERTS_NAMED);
+        self.with_briefs(&mut fresh)?;
+        Ok(TodoAlerts { items: fresh, more })
+    }
+
+    /// Fills each item's `brief` (what its record is about).
+    fn with_briefs(&self, items: &mut [TodoItem]) -> Result<()> {
+        for i in items {
+            i.brief = self.brief_of(&i.record)?;
+        }
+        Ok(())
     }
 
     fn todo_from(
@@ -792,7 +862,7 @@ impl Db {
                 rule: d.rule.label().to_string(),
                 explain: d.rule.explain(&windows),
                 record: d.record.clone(),
-                brief: self.brief_of(&d.record)?,
+                brief: String::new(),
                 tab: d.rule.tab().to_string(),
                 responsible: if names.is_empty() {
                     d.responsible.role.to_string()

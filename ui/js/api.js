@@ -106,8 +106,9 @@ export const api = {
   weeklySent: (day, at) => invoke('weekly_sent_record', { day, at }),
   monthly: (month) => invoke('monthly_summary', { month }),
   recordMeeting: (verdicts, at) => invoke('meeting_record', { verdicts, at }),
-  todo: (all) => invoke('todo_list', { all }),
   todoPage: (all) => invoke('todo_page', { all }),
+  /** The reminders since the last check (`since`: `YYYY-MM-DD HH:MM`, or null the first time). */
+  todoAlerts: (since) => invoke('todo_alerts', { since }),
   /** A desktop notification (tests read window.__genjinNotified; a system without a
    * notification service fails quietly). */
   notify: async (title, body) => {

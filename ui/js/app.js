@@ -1,6 +1,6 @@
 // The window: a hash router over the views, and the operator (who is using this PC).
 import { api } from './api.js';
-import { h, clear, dialog, toast, field, select } from './components/dom.js';
+import { h, clear, dialog, toast, field, select, nowText } from './components/dom.js';
 import { registerView } from './views/register.js';
 import { requirementFormView } from './views/requirement-form.js';
 import { detailView } from './views/detail.js';
@@ -170,24 +170,23 @@ async function start() {
   setInterval(() => api.backupDaily().catch(() => {}), 60 * 1000);
 }
 
-const NOTIFIED_KEY = 'genjin.notified';
+const CHECKED_KEY = 'genjin.reminded-until';
 
-/** While the app is open: a desktop notification when one of the operator's steps falls due
- * within the hour or becomes overdue — once per step (what is due is the core's to-do). */
+/** While the app is open: a desktop notification when one of the operator's steps comes within
+ * the hour of its due time — once per step; a first check counts the backlog. What is due is
+ * the core's; the window keeps only when it last asked (issue 20: never the whole to-do). */
 async function remind() {
   if (!app.info || !app.info.operator) return;
-  let items;
-  try { items = await api.todo(false); } catch (_) { return; }
-  const told = new Set(JSON.parse(localStorage.getItem(NOTIFIED_KEY) || '[]'));
-  const fresh = items.filter((i) => (i.overdue || i.soon) && !told.has(`${i.rule}|${i.record}|${i.due}`));
-  if (!fresh.length) return;
-  // a few by name, the rest counted: opening on a backlog does not flood the desktop
-  for (const i of fresh.slice(0, 3)) {
-    await api.notify(i.overdue ? '跟进：待办已逾期' : '跟进：待办一小时内到期', `${i.rule} · ${i.record} · ${i.due} 到期`);
+  const since = localStorage.getItem(CHECKED_KEY);
+  const checked = nowText();
+  let alerts;
+  try { alerts = await api.todoAlerts(since); } catch (_) { return; }
+  localStorage.setItem(CHECKED_KEY, checked);
+  if (!alerts) return;
+  for (const i of alerts.items) {
+    await api.notify(i.overdue ? '跟进：待办已逾期' : '跟进：待办一小时内到期', `${i.rule} · ${i.record} ${i.brief} · ${i.due} 到期`);
   }
-  if (fresh.length > 3) await api.notify('跟进：还有待办', `另有 ${fresh.length - 3} 项到期或逾期，见“待办”`);
-  fresh.forEach((i) => told.add(`${i.rule}|${i.record}|${i.due}`));
-  localStorage.setItem(NOTIFIED_KEY, JSON.stringify([...told].slice(-1000)));
+  if (alerts.more) await api.notify('跟进：还有待办', `另有 ${alerts.more} 项到期或逾期，见“待办”`);
 }
 
 start();
