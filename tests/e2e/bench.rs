@@ -220,3 +220,123 @@ async fn window_bench() {
     }
     s.close().await;
 }
+
+/// The memory of a running application: its process and every process under it (WebKit's web
+/// and network processes), summed from `/proc`: resident and anonymous (RssAnon) kilobytes.
+fn memory_of(application: &str) -> (u64, u64) {
+    let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let ppid = status
+                .lines()
+                .find_map(|l| l.strip_prefix("PPid:"))?
+                .trim()
+                .parse()
+                .ok()?;
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            Some((pid, ppid, exe))
+        })
+        .collect();
+    let Some(root) = procs
+        .iter()
+        .find(|(_, _, exe)| exe == application)
+        .map(|p| p.0)
+    else {
+        panic!("{application} is not running");
+    };
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    let field = |status: &str, key: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    tree.iter().fold((0, 0), |(rss, anon), pid| {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        (rss + field(&s, "VmRSS:"), anon + field(&s, "RssAnon:"))
+    })
+}
+
+/// Issue 20: the window's memory at 100,000 requirements beside an empty database and a bare
+/// Tauri window of the same build — the page holds nothing that grows with the database. The
+/// filled copy gets a first person holding every role, so the window opens on their to-do
+/// (tens of thousands of steps) and then shows the register. Three runs each, alternating;
+/// medians. Run as `window_bench` is (module docs), filter `window_memory`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs GENJIN_WINDOW_BENCH_DB and a release build; prints figures"]
+async fn window_memory() {
+    let Some(source) = std::env::var_os("GENJIN_WINDOW_BENCH_DB").map(PathBuf::from) else {
+        panic!("set GENJIN_WINDOW_BENCH_DB to a filled database (see the module docs)");
+    };
+    let genjin = env!("CARGO_BIN_EXE_genjin");
+    let bare = Path::new(genjin)
+        .parent()
+        .unwrap()
+        .join("examples/bare_window");
+    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+    let settle = std::time::Duration::from_secs(4);
+    let (mut full, mut empty, mut plain) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        for filled in [true, false] {
+            let (dir, db) = if filled {
+                copy_db(&source)
+            } else {
+                let dir = tempfile::tempdir().unwrap();
+                let db = dir.path().join("genjin.sqlite3");
+                (dir, db)
+            };
+            crate::harness::cli(&db, &["add-person", "--name", "李小四", "--roles", every]);
+            let s = Session::launch(dir, genjin, &["--db", db.to_str().unwrap()]).await;
+            s.wait_css("#todo-count").await;
+            s.go("#/register").await;
+            s.wait_css("#register").await;
+            tokio::time::sleep(settle).await;
+            let m = memory_of(genjin);
+            if filled {
+                full.push(m)
+            } else {
+                empty.push(m)
+            }
+            s.close().await;
+        }
+        let s = Session::launch(tempfile::tempdir().unwrap(), bare.to_str().unwrap(), &[]).await;
+        s.wait_css("#bare").await;
+        tokio::time::sleep(settle).await;
+        plain.push(memory_of(bare.to_str().unwrap()));
+        s.close().await;
+    }
+    let med = |v: &[(u64, u64)], pick: fn(&(u64, u64)) -> u64| {
+        median(v.iter().map(|m| pick(m) as f64 / 1024.0).collect())
+    };
+    for (label, v) in [
+        ("100,000 requirements", &full),
+        ("empty database", &empty),
+        ("bare Tauri window", &plain),
+    ] {
+        println!(
+            "{label:<22} RSS {:>6.1} MB, anonymous {:>6.1} MB  (runs: {:?})",
+            med(v, |m| m.0),
+            med(v, |m| m.1),
+            v.iter()
+                .map(|m| (m.0 / 1024, m.1 / 1024))
+                .collect::<Vec<_>>()
+        );
+    }
+    println!(
+        "ratios: 100,000 / bare {:.2}x RSS; empty / bare {:.2}x RSS; 100,000 − empty {:+.1} MB anonymous",
+        med(&full, |m| m.0) / med(&plain, |m| m.0),
+        med(&empty, |m| m.0) / med(&plain, |m| m.0),
+        med(&full, |m| m.1) - med(&empty, |m| m.1)
+    );
+}
