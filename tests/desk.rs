@@ -637,5 +637,85 @@ fn the_window_asks_for_a_capped_todo_and_only_new_reminders() {
     assert_eq!(first.items.len(), genjin::store::ALERTS_NAMED);
     assert_eq!(first.items.len() + first.more, page.total);
     let again = store.todo_alerts(now, "李小四", Some(now)).unwrap();
-    assert_eq!((again.items.len(), again.more), (0, 0), "told once");
+    assert_eq!(
+        (again.items.len(), again.more),
+        (0, 0),
+        "nothing came up since"
+    );
+}
+
+/// Review of issue 20: a voided 不同意 reopens its application only while nothing has moved on
+/// (no later application); a confirmation is never dated before the notice was sent.
+#[test]
+fn a_rejection_is_not_voided_once_a_new_application_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    let n = promised(&db);
+    let file = |new_date: &str| {
+        ok(
+            &db,
+            &[
+                "--as",
+                "赵经理",
+                "delay",
+                "file",
+                &n,
+                "--new-date",
+                new_date,
+                "--reason",
+                "接口未开放",
+                "--filed",
+                "2014-06-23",
+                "--at",
+                "2014-06-23 10:00",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    let first = file("2014-07-25");
+    assert!(sign(&db, &first, "直接领导", "不同意", "钱科长")
+        .status
+        .success());
+    file("2014-07-30");
+    let o = genjin(
+        &db,
+        &[
+            "delay",
+            "void",
+            &first,
+            "--level",
+            "直接领导",
+            "--reason",
+            "录错",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已有新的延期申请"), "{}", stderr(&o));
+
+    ok(
+        &db,
+        &[
+            "notify",
+            &n,
+            "--step",
+            "决策结果",
+            "--to",
+            "报告人",
+            "--channel",
+            "QQ",
+            "--at",
+            "2014-06-21 11:00",
+        ],
+    );
+    let mut store = genjin::store::Db::open(&db).unwrap();
+    let id = store.notifications(&n).unwrap()[0].records[0].id;
+    let me = super::common::actor_in(&store, "陈主管");
+    let e = store
+        .confirm_notification(&me, id, Some("2014-06-21 10:00"))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("confirmed_at"), "{e}");
+    store
+        .confirm_notification(&me, id, Some("2014-06-21 15:30"))
+        .unwrap();
 }

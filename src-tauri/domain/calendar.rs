@@ -76,7 +76,7 @@ pub fn parse_notice(text: &str) -> (Vec<NoticeDay>, Vec<NoticeSkip>) {
                 continue;
             }
             match date_prefix(token) {
-                Some((d, rest)) if dates.len() < 2 => {
+                Some((d, rest)) => {
                     dates.push(d);
                     if !rest.is_empty() {
                         words.push(rest);
@@ -98,8 +98,20 @@ pub fn parse_notice(text: &str) -> (Vec<NoticeDay>, Vec<NoticeSkip>) {
             }
             ([d], _) => (*d, *d),
             ([a, b], true) => (*a, *b),
-            (_, _) => {
-                skipped.push(skip("两个日期之间要有“至”"));
+            (_, true) => {
+                skipped.push(skip("一个范围只能有起止两个日期"));
+                continue;
+            }
+            // several days on one line (2025-09-28、2025-10-11 调休上班): each its own
+            (many, false) => {
+                for d in many {
+                    days.push(NoticeDay {
+                        day: *d,
+                        kind,
+                        name: name.clone(),
+                        line,
+                    });
+                }
                 continue;
             }
         };
@@ -275,6 +287,15 @@ mod tests {
             .map(|x| x.day)
             .collect();
         assert_eq!(work, [d("2025-09-28"), d("2025-10-11")]);
+        let (listed, _) = parse_notice("2025-09-28、2025-10-11 调休上班");
+        let both: Vec<_> = listed.iter().map(|x| (x.day, x.kind)).collect();
+        assert_eq!(
+            both,
+            [
+                (d("2025-09-28"), DayKind::Workday),
+                (d("2025-10-11"), DayKind::Workday)
+            ]
+        );
         assert!(days
             .iter()
             .any(|x| x.day == d("2025-01-01") && x.name == "元旦"));

@@ -394,19 +394,17 @@ pub fn check_void(
 }
 
 /// The short reason a register 备注 and the requester's message carry (issue 20): the one
-/// given on the application, else the first clause of the full reason, at most
-/// [`SHORT_REASON_MAX_CHARS`] characters.
+/// given on the application (or read from a legacy 备注: the user's own words, whole), else the
+/// first clause of the full reason, at most [`SHORT_REASON_MAX_CHARS`] characters.
 pub fn short_reason(given: &str, reason: &str) -> String {
     const END: &[char] = &['。', '，', '；', '！', '？', '.', ',', ';', '!', '?'];
     let given = given.trim().trim_end_matches(END);
     if !given.is_empty() {
-        return given.chars().take(SHORT_REASON_MAX_CHARS).collect();
+        return given.to_string();
     }
     let first = reason
         .trim()
-        .split([
-            '，', '。', '；', '！', '？', ',', ';', '!', '?', '\n', '：', ':',
-        ])
+        .split(['，', '。', '；', '！', '？', ',', ';', '!', '?', '\n'])
         .map(str::trim)
         .find(|c| !c.is_empty())
         .unwrap_or_default();
@@ -833,7 +831,11 @@ mod tests {
 
     #[test]
     fn the_short_reason_is_given_or_the_first_clause() {
-        assert_eq!(short_reason(" 接口未开放 ", "很长的原因"), "接口未开放");
+        assert_eq!(short_reason(" 接口未开放。 ", "很长的原因"), "接口未开放");
+        assert_eq!(
+            short_reason("", "原因：接口未开放，需联调"),
+            "原因：接口未开放"
+        );
         assert_eq!(
             short_reason(
                 "",

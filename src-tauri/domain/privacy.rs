@@ -21,6 +21,7 @@ pub const FREE_TEXT_FIELDS: &[&str] = &[
     "imp_annoyance",
     "imp_steps",
     "withdrawn_reason",
+    "decision_reason",
 ];
 
 /// What an erased field reads (the record and its number stay).

@@ -400,10 +400,14 @@ pub fn register_remark(
         } else {
             super::dates::chinese(*date)
         };
-        let because = if reason.trim().is_empty() {
+        // a separator inside the reason would end the note's clause when it is read back
+        let reason = reason
+            .trim()
+            .replace(['，', ',', '；', ';', ' ', '　'], "、");
+        let because = if reason.is_empty() {
             String::new()
         } else {
-            format!("因{}", reason.trim())
+            format!("因{reason}")
         };
         parts.push(format!("{because}延期到{day}交付"));
     }
@@ -539,6 +543,11 @@ mod tests {
             "延期到7月25日交付；因联调延期到2015年1月10日交付"
         );
         assert_eq!(register_remark("", None, &[], ""), "");
+        // a separator in the reason would cut the clause when the note is read back
+        assert_eq!(
+            register_remark("", p, &[(d, "客户原因，需联调".into())], ""),
+            "因客户原因、需联调延期到7月25日交付"
+        );
     }
 
     #[test]

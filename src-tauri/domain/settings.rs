@@ -110,7 +110,10 @@ pub fn presentation(key: &str) -> (&'static str, &'static str) {
 /// the deadlines' windows are the company's rules (issue 12: "editable by the decision group,
 /// refused for others").
 pub fn decision_group_only(key: &str) -> bool {
-    key.starts_with("assessment.") || key.starts_with("deadlines.")
+    // who may sign twice on a delay is a separation of duties the collector must not relax
+    key.starts_with("assessment.")
+        || key.starts_with("deadlines.")
+        || key == super::delay::SAME_LEADER_KEY
 }
 
 /// The editable lists people choose from, by code, with what they are called. Values are kept

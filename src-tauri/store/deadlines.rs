@@ -565,17 +565,21 @@ pub struct TodoPage {
     pub notes: Vec<TodoNote>,
 }
 
-/// The desktop reminders due at a check (the window's, each minute): the steps that came within
-/// the hour of their due time since the last check (at most `ALERTS_NAMED`), and how many
-/// more; on a first check, the steps already due or within the hour.
+/// The desktop reminders at a check (the window's, each minute): on a first check the steps
+/// already due or within the hour (the first `ALERTS_NAMED`, the rest counted); after that, the
+/// steps due or within the hour whose due time had not passed at the last check (at most
+/// `ALERTS_SINCE_MAX`) — the window names each once (it keeps which it named); a step entered
+/// so late that it was already overdue at the last check is not reminded of.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TodoAlerts {
     pub items: Vec<TodoItem>,
     pub more: usize,
 }
 
-/// How many reminders a check names; the others are counted.
+/// How many reminders a first check names; the others are counted.
 pub const ALERTS_NAMED: usize = 3;
+/// The most steps a later check returns (those due within the hour since the last minute).
+pub const ALERTS_SINCE_MAX: usize = 100;
 
 /// The role a deadline names, when it is one of the people list's roles.
 fn role_of(d: &Deadline) -> Option<crate::domain::people::Role> {
@@ -813,21 +817,22 @@ impl Db {
     ) -> Result<TodoAlerts> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
-        let hour = chrono::Duration::hours(1);
         let mut fresh: Vec<TodoItem> = self
             .todo_from(&deadlines, &people, now, Some(person))?
             .into_iter()
             .filter(|i| i.overdue || i.soon)
-            .filter(|i| {
-                let warned = dates::local_minute(&i.due).map(|d| d - hour);
-                match since {
-                    None => true,
-                    Some(s) => warned.is_some_and(|w| w > s && w <= now),
-                }
+            .filter(|i| match since {
+                None => true,
+                Some(s) => dates::local_minute(&i.due).is_some_and(|d| d > s),
             })
             .collect();
-        let more = fresh.len().saturating_sub(ALERTS_NAMED);
-        fresh.truncate(ALERTS_NAMED);
+        let keep = if since.is_none() {
+            ALERTS_NAMED
+        } else {
+            ALERTS_SINCE_MAX
+        };
+        let more = fresh.len().saturating_sub(keep);
+        fresh.truncate(keep);
         self.with_briefs(&mut fresh)?;
         Ok(TodoAlerts { items: fresh, more })
     }

@@ -578,6 +578,31 @@ impl Db {
             let v = one(tx, id)?;
             change::check_version(&DELAY, &id.to_string(), v.version, at.version)?;
             crate::domain::delay::check_void(v.state, &signed(&v), level, reason)?;
+            // a voided 不同意 reopens the application: only while nothing has moved on since —
+            // no later application, the requirement neither delivered nor withdrawn
+            if v.state == DelayState::Rejected {
+                let req = load(tx, &v.number)?;
+                let later = req
+                    .delays
+                    .iter()
+                    .any(|d| d.id > v.id && d.state != DelayState::Withdrawn);
+                if later || req.actual_delivery.is_some() || req.withdrawn_at.is_some() {
+                    return Err(Error::invalid(
+                        "level",
+                        format!(
+                            "需求 {} 在这份申请被驳回之后{}，驳回的签字不能再作废",
+                            v.number,
+                            if later {
+                                "已有新的延期申请"
+                            } else if req.actual_delivery.is_some() {
+                                "已完成交付"
+                            } else {
+                                "已撤回"
+                            }
+                        ),
+                    ));
+                }
+            }
             let Some(s) = v.signoffs.iter().find(|s| s.level == level) else {
                 return Err(Error::NotFound(format!("{}没有签字", level.label())));
             };
@@ -756,8 +781,8 @@ pub(crate) fn insert_imported(
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO delay_applications (requirement_id, filed_date, original_date, new_date, reason,
-             overview, approved_at, approved_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, '由旧登记表备注导入', ?6, ?2, ?6, ?6)",
+             short_reason, overview, approved_at, approved_on, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, '由旧登记表备注导入', ?6, ?2, ?6, ?6)",
     )?
     .execute(params![
         requirement_id,

@@ -575,6 +575,19 @@ impl Db {
         if before.confirmed_at.is_some() {
             return Ok(before);
         }
+        // confirmed after it was sent, never before (issue 20: the window asks when)
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+        if let (Some(c), Some(sent)) = (at(&when), at(&before.sent_at)) {
+            if c < sent {
+                return Err(Error::invalid(
+                    "confirmed_at",
+                    format!(
+                        "确认时间不能早于发送时间（{}）",
+                        sent.naive_local().format("%Y-%m-%d %H:%M")
+                    ),
+                ));
+            }
+        }
         self.write(|tx| {
             // a requirement's notice, or a bug's: the history row goes to its owner
             let (req_id, bug_id): (Option<i64>, Option<i64>) = tx.query_row(

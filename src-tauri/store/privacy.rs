@@ -260,6 +260,7 @@ fn erase_in(
                 ("notifications", "recipient", about),
                 ("delay_applications", "overview", about),
                 ("delay_applications", "reason", about),
+                ("delay_applications", "short_reason", about),
                 ("delay_applications", "withdrawn_reason", about),
                 ("delay_signoffs", "comment", of_delays),
                 // a bug that became this requirement, or was linked to it

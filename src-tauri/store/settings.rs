@@ -98,7 +98,7 @@ impl Db {
         };
         self.allow(actor, action).map_err(|e| match e {
             Error::Forbidden(m) if action == Action::Rules => Error::Forbidden(format!(
-                "“{key}”是考核与时间节点的规则，只有决策组成员可以修改：{m}"
+                "“{key}”是决策组的规则（考核、时间节点、延期签字），只有决策组成员可以修改：{m}"
             )),
             other => other,
         })?;

@@ -262,10 +262,30 @@ fn memory_of(application: &str) -> (u64, u64) {
             .and_then(|v| v.split_whitespace().next()?.parse().ok())
             .unwrap_or(0)
     };
-    tree.iter().fold((0, 0), |(rss, anon), pid| {
-        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        (rss + field(&s, "VmRSS:"), anon + field(&s, "RssAnon:"))
-    })
+    let parts: Vec<(String, u64, u64)> = tree
+        .iter()
+        .map(|pid| {
+            let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let name = s
+                .lines()
+                .find_map(|l| l.strip_prefix("Name:"))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            (name, field(&s, "VmRSS:"), field(&s, "RssAnon:"))
+        })
+        .collect();
+    println!(
+        "    {}",
+        parts
+            .iter()
+            .map(|(n, r, a)| format!("{n} {} / {} MB", r / 1024, a / 1024))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    parts
+        .iter()
+        .fold((0, 0), |(rss, anon), p| (rss + p.1, anon + p.2))
 }
 
 /// Issue 20: the window's memory at 100,000 requirements beside an empty database and a bare

@@ -170,23 +170,32 @@ async function start() {
   setInterval(() => api.backupDaily().catch(() => {}), 60 * 1000);
 }
 
-const CHECKED_KEY = 'genjin.reminded-until';
+/** Where this window keeps what it reminded of: per database and operator, so another
+ * person at this PC (or another database) gets their own. */
+const reminderKey = () => `genjin.reminders|${app.info.db_path}|${app.info.operator.id}`;
 
-/** While the app is open: a desktop notification when one of the operator's steps comes within
- * the hour of its due time — once per step; a first check counts the backlog. What is due is
- * the core's; the window keeps only when it last asked (issue 20: never the whole to-do). */
+/** While the app is open: a desktop notification when one of the operator's steps falls due
+ * within the hour or becomes overdue — once per step (the window keeps which it named); a first
+ * check names a few of the backlog and counts the rest. What is due is the core's; the window
+ * asks only for what came up since its last check (issue 20: never the whole to-do). */
 async function remind() {
   if (!app.info || !app.info.operator) return;
-  const since = localStorage.getItem(CHECKED_KEY);
+  const key = reminderKey();
+  const kept = JSON.parse(localStorage.getItem(key) || 'null') || { since: null, told: [] };
   const checked = nowText();
   let alerts;
-  try { alerts = await api.todoAlerts(since); } catch (_) { return; }
-  localStorage.setItem(CHECKED_KEY, checked);
+  try { alerts = await api.todoAlerts(kept.since); } catch (_) { return; }
   if (!alerts) return;
-  for (const i of alerts.items) {
+  const told = new Set(kept.told);
+  const id = (i) => `${i.rule}|${i.record}|${i.due}`;
+  const fresh = alerts.items.filter((i) => !told.has(id(i)));
+  const more = fresh.length > 3 ? fresh.length - 3 + alerts.more : alerts.more;
+  for (const i of fresh.slice(0, 3)) {
     await api.notify(i.overdue ? '跟进：待办已逾期' : '跟进：待办一小时内到期', `${i.rule} · ${i.record} ${i.brief} · ${i.due} 到期`);
   }
-  if (alerts.more) await api.notify('跟进：还有待办', `另有 ${alerts.more} 项到期或逾期，见“待办”`);
+  if (more) await api.notify('跟进：还有待办', `另有 ${more} 项到期或逾期，见“待办”`);
+  fresh.forEach((i) => told.add(id(i)));
+  localStorage.setItem(key, JSON.stringify({ since: checked, told: [...told].slice(-500) }));
 }
 
 start();

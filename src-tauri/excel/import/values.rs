@@ -307,11 +307,16 @@ pub fn remark(s: &str, year: i32, not_before: Option<NaiveDate>) -> Result<Remar
         .min()
     {
         let (at, key) = pos;
-        // The clause starts at the last 因 (the reason) before the keyword, else at the keyword.
+        // The clause starts at the first 因 (the reason) after the last separator before the
+        // keyword, else at the keyword: "因客户原因延期到…" keeps 客户原因.
         let before = &tail[..at];
-        let clause_start = before
-            .rfind('因')
-            .filter(|p| !before[*p..].contains(['，', ',', '；', ';', ' ']))
+        let clause = before
+            .rfind(['，', ',', '；', ';', ' ', '。'])
+            .map(|p| p + before[p..].chars().next().map_or(1, char::len_utf8))
+            .unwrap_or(0);
+        let clause_start = before[clause..]
+            .find('因')
+            .map(|p| clause + p)
             .unwrap_or(at);
         let mut reason = before[clause_start..]
             .trim_start_matches('因')
@@ -521,6 +526,18 @@ mod tests {
         let r = remark("因实现难度大延期到7月25交付", 2014, Some(d(2014, 6, 25))).unwrap();
         assert_eq!(r.delays, vec![(d(2014, 7, 25), "实现难度大".to_string())]);
         assert_eq!(r.rest, "");
+        // a reason with 因 inside it (原因) is kept whole, as Genjin writes it (issue 20)
+        let r = remark(
+            "改病友圈；因客户原因、需联调延期到7月25日交付；见邮件",
+            2014,
+            Some(d(2014, 6, 25)),
+        )
+        .unwrap();
+        assert_eq!(
+            r.delays,
+            vec![(d(2014, 7, 25), "客户原因、需联调".to_string())]
+        );
+        assert_eq!(r.rest, "改病友圈；见邮件");
         let r = remark(
             "因实现难度大延期到8月27交付 改为科室公告置顶",
             2014,

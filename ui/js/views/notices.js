@@ -6,8 +6,8 @@ import { h, copyText, field, formData, go, nowText, select, showError, toast } f
 
 /** #/notices[/RECIPIENT] */
 export async function noticesView(app, recipient = null) {
-  const all = await api.noticesOwed(null, 500);
-  const owed = recipient ? await api.noticesOwed(recipient, 500) : all;
+  const all = await api.noticesOwed(null, 200);
+  const owed = recipient ? await api.noticesOwed(recipient, 200) : all;
   const recipients = [...new Set(all.items.map((n) => n.recipient).filter(Boolean))];
   const who = select('recipient', [['', '全部对象'], ...recipients.map((r) => [r, r])], recipient || '', {
     id: 'notices-recipient',
