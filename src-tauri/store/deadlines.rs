@@ -594,6 +594,29 @@ fn role_of(d: &Deadline) -> Option<crate::domain::people::Role> {
     }
 }
 
+/// The open steps a to-do selected: the lines made, how many there are, how many overdue.
+struct Selected {
+    items: Vec<TodoItem>,
+    total: usize,
+    overdue: usize,
+}
+
+/// Falls due within the next hour (the window's reminder).
+fn soon(d: &Deadline, now: NaiveDateTime) -> bool {
+    d.due >= now && d.due - now <= chrono::Duration::hours(1)
+}
+
+/// Whether `name` answers for a deadline ([`responsible_names`] without making the list).
+fn answers(people: &[super::Person], d: &Deadline, name: &str) -> bool {
+    if !d.responsible.person.is_empty() {
+        return d.responsible.person == name;
+    }
+    let role = role_of(d);
+    people
+        .iter()
+        .any(|p| p.active && p.name == name && role.is_some_and(|r| p.roles.contains(&r)))
+}
+
 /// Who answers for a deadline: the person the record names, else the active holders of its role.
 fn responsible_names(people: &[super::Person], d: &Deadline) -> Vec<String> {
     if !d.responsible.person.is_empty() {
@@ -767,7 +790,9 @@ impl Db {
     pub fn todo(&self, now: NaiveDateTime, person: Option<&str>) -> Result<Vec<TodoItem>> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
-        let mut items = self.todo_from(&deadlines, &people, now, person)?;
+        let mut items = self
+            .todo_from(&deadlines, &people, now, person, &|_| true, None)?
+            .items;
         self.with_briefs(&mut items)?;
         Ok(items)
     }
@@ -792,12 +817,11 @@ impl Db {
     ) -> Result<TodoPage> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
-        let mut items = self.todo_from(&deadlines, &people, now, person)?;
-        let total = items.len();
-        let overdue = items.iter().filter(|i| i.overdue).count();
-        if let Some(limit) = limit {
-            items.truncate(limit);
-        }
+        let Selected {
+            mut items,
+            total,
+            overdue,
+        } = self.todo_from(&deadlines, &people, now, person, &|_| true, limit)?;
         self.with_briefs(&mut items)?;
         Ok(TodoPage {
             items,
@@ -817,22 +841,19 @@ impl Db {
     ) -> Result<TodoAlerts> {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
-        let mut fresh: Vec<TodoItem> = self
-            .todo_from(&deadlines, &people, now, Some(person))?
-            .into_iter()
-            .filter(|i| i.overdue || i.soon)
-            .filter(|i| match since {
-                None => true,
-                Some(s) => dates::local_minute(&i.due).is_some_and(|d| d > s),
-            })
-            .collect();
-        let keep = if since.is_none() {
+        // due (or within the hour) — and, after a first check, not yet past due at the last one
+        let alerting = |d: &Deadline| {
+            (d.late(now) || soon(d, now)) && since.is_none_or(|s| d.due > s)
+        };
+        let limit = if since.is_none() {
             ALERTS_NAMED
         } else {
             ALERTS_SINCE_MAX
         };
-        let more = fresh.len().saturating_sub(keep);
-        fresh.truncate(keep);
+        let picked =
+            self.todo_from(&deadlines, &people, now, Some(person), &alerting, Some(limit))?;
+        let mut fresh = picked.items;
+        let more = picked.total - fresh.len();
         self.with_briefs(&mut fresh)?;
         Ok(TodoAlerts { items: fresh, more })
     }
@@ -845,25 +866,45 @@ impl Db {
         Ok(())
     }
 
+    /// The open steps of `person` (everyone's: `None`) that `keep` lets through, counted, the
+    /// first `limit` of them made into lines (deadlines come soonest first): only the lines
+    /// shown are built (issue 20: a to-do of 50,000 steps costs its count, not 50,000 lines).
+    #[allow(clippy::too_many_arguments)]
     fn todo_from(
         &self,
         deadlines: &[Deadline],
         people: &[super::Person],
         now: NaiveDateTime,
         person: Option<&str>,
-    ) -> Result<Vec<TodoItem>> {
+        keep: &dyn Fn(&Deadline) -> bool,
+        limit: Option<usize>,
+    ) -> Result<Selected> {
         let person = person.map(str::trim).filter(|p| !p.is_empty());
         let windows = self.deadline_windows(now.date())?;
-        let mut out = Vec::new();
+        let mut out = Selected {
+            items: Vec::new(),
+            total: 0,
+            overdue: 0,
+        };
         for d in deadlines {
             if d.done.is_some() {
                 continue;
             }
-            let names = responsible_names(people, d);
-            if person.is_some_and(|p| !names.iter().any(|n| n == p)) {
+            if person.is_some_and(|p| !answers(people, d, p)) {
                 continue;
             }
-            out.push(TodoItem {
+            if !keep(d) {
+                continue;
+            }
+            out.total += 1;
+            if d.late(now) {
+                out.overdue += 1;
+            }
+            if limit.is_some_and(|l| out.items.len() >= l) {
+                continue;
+            }
+            let names = responsible_names(people, d);
+            out.items.push(TodoItem {
                 rule: d.rule.label().to_string(),
                 explain: d.rule.explain(&windows),
                 record: d.record.clone(),
@@ -876,7 +917,7 @@ impl Db {
                 },
                 due: dates::minute(&d.due),
                 overdue: d.late(now),
-                soon: d.due >= now && d.due - now <= chrono::Duration::hours(1),
+                soon: soon(d, now),
             });
         }
         Ok(out)
