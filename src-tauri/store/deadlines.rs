@@ -842,16 +842,21 @@ impl Db {
         let people = self.people()?;
         let deadlines = self.deadlines(now.date())?;
         // due (or within the hour) — and, after a first check, not yet past due at the last one
-        let alerting = |d: &Deadline| {
-            (d.late(now) || soon(d, now)) && since.is_none_or(|s| d.due > s)
-        };
+        let alerting =
+            |d: &Deadline| (d.late(now) || soon(d, now)) && since.is_none_or(|s| d.due > s);
         let limit = if since.is_none() {
             ALERTS_NAMED
         } else {
             ALERTS_SINCE_MAX
         };
-        let picked =
-            self.todo_from(&deadlines, &people, now, Some(person), &alerting, Some(limit))?;
+        let picked = self.todo_from(
+            &deadlines,
+            &people,
+            now,
+            Some(person),
+            &alerting,
+            Some(limit),
+        )?;
         let mut fresh = picked.items;
         let more = picked.total - fresh.len();
         self.with_briefs(&mut fresh)?;
