@@ -719,3 +719,97 @@ fn a_rejection_is_not_voided_once_a_new_application_followed() {
         .confirm_notification(&me, id, Some("2014-06-21 15:30"))
         .unwrap();
 }
+
+/// Review of issue 20: 设置 shows turning sign-in off as the decision group's once it has
+/// members, as the core enforces it.
+#[test]
+fn sign_in_off_is_shown_as_the_decision_groups() {
+    use genjin::domain::people::Role;
+    use genjin::store::PersonInput;
+    let mut db = super::common::memory_db();
+    let person = |name: &str, roles: Vec<Role>| PersonInput {
+        name: name.into(),
+        department: String::new(),
+        roles,
+        active: None,
+        version: None,
+    };
+    let nobody = super::common::actor();
+    let boss = db
+        .add_person(&nobody, &person("王总", vec![Role::DecisionGroup]))
+        .unwrap();
+    let boss = super::common::actor_in(&db, &boss.name);
+    db.add_person(&boss, &person("李小四", vec![Role::Collector]))
+        .unwrap();
+    let clerk = super::common::actor_in(&db, "李小四");
+    assert_eq!(
+        db.setting_lock(Some(&clerk), "security.sign_in").unwrap(),
+        None
+    );
+    db.set_password(&boss, boss.person_id.unwrap(), "wangzong1", None)
+        .unwrap();
+    db.configure(&boss, "security.sign_in", "on").unwrap();
+    let lock = db.setting_lock(Some(&clerk), "security.sign_in").unwrap();
+    assert!(lock.is_some_and(|l| l.contains("决策组")));
+    assert_eq!(
+        db.setting_lock(Some(&boss), "security.sign_in").unwrap(),
+        None
+    );
+    assert!(db
+        .setting_lock(Some(&clerk), "delays.same_leader")
+        .unwrap()
+        .is_some());
+}
+
+/// Item 24: the collector's notes name a few requirements whose missed steps no one answers
+/// for, and count the rest in one line.
+#[test]
+fn unassigned_notes_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.sqlite3");
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    ok(
+        &db,
+        &["add-person", "--name", "赵经理", "--roles", "产品经理"],
+    );
+    let n = genjin::store::NOTES_NAMED + 2;
+    for i in 0..n {
+        let num = ok(
+            &db,
+            &[
+                "add-requirement",
+                "--received",
+                "2014-06-19",
+                "--reporter",
+                "李小四",
+                "--summary",
+                &format!("需求{i}"),
+                "--at",
+                "2014-06-19 09:00",
+            ],
+        );
+        ok(
+            &db,
+            &[
+                "decide",
+                num.trim(),
+                "--decision",
+                "做",
+                "--grade",
+                "C",
+                "--at",
+                "2014-06-21 10:00",
+            ],
+        );
+    }
+    let store = genjin::store::Db::open(&db).unwrap();
+    let now = genjin::clock::now().naive_local();
+    let notes = store.todo_notes(now, Some("李小四")).unwrap();
+    let named = notes.iter().filter(|x| !x.record.is_empty()).count();
+    assert_eq!(named, genjin::store::NOTES_NAMED);
+    let last = notes.last().unwrap();
+    assert!(last.text.starts_with("另有 2 条需求"), "{}", last.text);
+}

@@ -90,9 +90,15 @@ pub fn bug_weekly(
         .filter(|b| dates::from_iso(&b.received_date).is_some_and(|d| d >= monday && d <= sunday))
         .collect();
     let bugs = bugs_for_export(db, bugs)?;
-    let (bytes, _) = crate::excel::bugs::bug_weekly(monday, &bugs)?;
+    let (bytes, note) = crate::excel::bugs::bug_weekly(monday, &bugs)?;
     write_atomic(out, &bytes, "xlsx", existing)?;
-    Ok((monday, written(out, bugs.len())))
+    Ok((
+        monday,
+        Exported {
+            notes: note.into_iter().collect(),
+            ..written(out, bugs.len())
+        },
+    ))
 }
 
 /// Whether exports and reports mask personal data (`privacy.mask_exports`, issue 13).

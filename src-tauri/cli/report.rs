@@ -217,6 +217,9 @@ pub fn report(db: &mut Db, actor: &Actor, a: ReportArgs, out: &mut dyn Write) ->
                 done.count,
                 done.path
             )?;
+            for n in &done.notes {
+                writeln!(out, "注意：{n}")?;
+            }
         }
     }
     Ok(())

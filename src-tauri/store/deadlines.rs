@@ -554,6 +554,9 @@ pub struct TodoNote {
     pub count: u64,
 }
 
+/// How many requirements the to-do's notes name one by one; the others are counted in one note.
+pub const NOTES_NAMED: usize = 20;
+
 /// The to-do page: the steps (the first `limit` when capped: issue 20, the window holds nothing
 /// that grows with the database), how many there are and how many are overdue, and the
 /// collector's notes beside them.
@@ -996,7 +999,12 @@ impl Db {
                 .entry((d.record.clone(), d.responsible.role))
                 .or_default() += 1;
         }
-        for ((record, role), n) in unassigned {
+        // a few by name, the rest in one line: the page holds nothing that grows with the
+        // database (issue 20)
+        let named = unassigned.len().min(NOTES_NAMED);
+        let rest: u64 = unassigned.values().skip(named).sum();
+        let others = unassigned.len() - named;
+        for ((record, role), n) in unassigned.into_iter().take(named) {
             out.push(TodoNote {
                 kind: NoteKind::Unassigned,
                 text: format!("{record}：{n} 项未按时的事项没有{role}负责，请指定"),
@@ -1006,6 +1014,16 @@ impl Db {
                 record,
                 filter: String::new(),
                 count: n,
+            });
+        }
+        if others > 0 {
+            out.push(TodoNote {
+                kind: NoteKind::Unassigned,
+                text: format!("另有 {others} 条需求共 {rest} 项未按时的事项没有负责人，请指定"),
+                explain: "这些需求没有写明负责人，担任该角色的也不止一人：请在各需求的“详情”中指定负责人（全部待办中可以看到它们）".into(),
+                record: String::new(),
+                filter: String::new(),
+                count: rest,
             });
         }
         Ok(out)

@@ -30,7 +30,7 @@ pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, Ba
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::{CalendarDay, CalendarPreview, PreviewDay};
 pub use deadlines::{NoteKind, TodoItem, TodoNote, TodoPage, UNASSIGNED};
-pub use deadlines::{TodoAlerts, ALERTS_NAMED, ALERTS_SINCE_MAX};
+pub use deadlines::{TodoAlerts, ALERTS_NAMED, ALERTS_SINCE_MAX, NOTES_NAMED};
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
 pub use history::HistoryEntry;
 pub use import::{Conflict, ConflictChoices, ConflictKey, ConflictPolicy, ImportReport, Watch};

@@ -41,7 +41,11 @@ impl Db {
     /// disabled, saying who may); `None` when `actor` may, or when no one operates yet.
     pub fn setting_lock(&self, actor: Option<&Actor>, key: &str) -> Result<Option<String>> {
         use crate::domain::people::Action;
-        let action = if domain_settings::decision_group_only(key) {
+        // turning sign-in off is the decision group's once it has members (as `configure`)
+        let sign_in_off_rule = key == "security.sign_in"
+            && self.sign_in_required()?
+            && self.role_has_holders(crate::domain::people::Role::DecisionGroup)?;
+        let action = if domain_settings::decision_group_only(key) || sign_in_off_rule {
             Action::Rules
         } else {
             Action::Settings

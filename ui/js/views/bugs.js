@@ -64,7 +64,7 @@ export async function bugsView(app) {
     const done = await dialog('新增Bug周报', h('div', {},
       field('这一周中的任意一天', dayInput('day', todayIso()), { hint: '周一至周日反馈的 Bug' })),
     { submitLabel: '选择保存位置…', id: 'bug-weekly-dialog', onSubmit: async (d) => api.exportBugWeekly(d.day, `新增Bug周报_${d.day.replace(/\D/g, '')}.xlsx`) });
-    if (done) toast(`已导出 ${done.count} 个 Bug：${done.path}`);
+    if (done) { toast(`已导出 ${done.count} 个 Bug：${done.path}`); done.notes.forEach((n) => toast(n, 'error')); }
   };
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, 'Bug 收集反馈'), h('span', { class: 'spacer' }), info,
