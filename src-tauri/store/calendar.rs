@@ -58,14 +58,7 @@ impl Db {
         let mut st = self
             .conn()
             .prepare_cached("SELECT day, kind, name FROM calendar_days ORDER BY day")?;
-        let rows = st.query_map([], |r| {
-            let kind: String = r.get(1)?;
-            Ok(CalendarDay {
-                day: r.get(0)?,
-                kind: DayKind::from_code(&kind).unwrap_or(DayKind::Holiday),
-                name: r.get(2)?,
-            })
-        })?;
+        let rows = st.query_map([], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -91,48 +84,25 @@ impl Db {
         };
         let now = actor.stamp();
         self.write(|tx| {
-            let old = listed(tx, &entry.day)?;
+            let was = existing(tx, &entry.day)?;
             if !confirmed {
+                // what it is called: 节假日 国庆节
+                let said = |c: &CalendarDay| format!("{} {}", c.kind.label(), c.name);
                 let mut asked: Vec<String> = Vec::new();
-                if let Some(was) = existing(tx, &entry.day)? {
-                    if was != entry {
-                        asked.push(format!(
-                            "{} 已录入为“{}{}”，要替换为“{}{}”吗？",
-                            entry.day,
-                            was.kind.label(),
-                            if was.name.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" {}", was.name)
-                            },
-                            kind.label(),
-                            if entry.name.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" {}", entry.name)
-                            },
-                        ));
-                    }
+                if let Some(was) = was.as_ref().filter(|w| **w != entry) {
+                    asked.push(format!(
+                        "{} 已录入为“{}”，要替换为“{}”吗？",
+                        entry.day,
+                        said(was).trim(),
+                        said(&entry).trim()
+                    ));
                 }
                 asked.extend(crate::domain::calendar::question(d, kind));
                 if !asked.is_empty() {
                     return Err(Error::Conflict(asked.join("\n")));
                 }
             }
-            tx.execute(
-                "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-                params![entry.day, kind.code(), entry.name],
-            )?;
-            let new = format!("{} {}", kind.code(), entry.name);
-            note(
-                tx,
-                actor,
-                &now,
-                &entry.day,
-                old.as_deref(),
-                Some(new.trim()),
-            )
+            put_day(tx, actor, &now, &entry, was.as_ref())
         })?;
         Ok(entry)
     }
@@ -175,15 +145,13 @@ impl Db {
         let now = actor.stamp();
         self.write(|tx| {
             for n in &days {
-                let day = dates::iso(n.day);
-                let old = listed(tx, &day)?;
-                tx.execute(
-                    "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-                    params![day, n.kind.code(), n.name],
-                )?;
-                let new = format!("{} {}", n.kind.code(), n.name);
-                note(tx, actor, &now, &day, old.as_deref(), Some(new.trim()))?;
+                let entry = CalendarDay {
+                    day: dates::iso(n.day),
+                    kind: n.kind,
+                    name: n.name.clone(),
+                };
+                let was = existing(tx, &entry.day)?;
+                put_day(tx, actor, &now, &entry, was.as_ref())?;
             }
             Ok(())
         })?;
@@ -197,13 +165,22 @@ impl Db {
         let d = dates::iso(parse(day)?);
         let now = actor.stamp();
         self.write(|tx| {
-            let Some(old) = listed(tx, &d)? else {
+            let Some(old) = existing(tx, &d)? else {
                 return Err(Error::NotFound(format!("{d} 不在节假日/调休列表中")));
             };
             tx.execute("DELETE FROM calendar_days WHERE day = ?1", [&d])?;
-            note(tx, actor, &now, &d, Some(old.trim()), None)
+            note(tx, actor, &now, &d, Some(&kept(&old)), None)
         })
     }
+}
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<CalendarDay> {
+    let kind: String = r.get(1)?;
+    Ok(CalendarDay {
+        day: r.get(0)?,
+        kind: DayKind::from_code(&kind).unwrap_or(DayKind::Holiday),
+        name: r.get(2)?,
+    })
 }
 
 /// What is listed for a day, if anything.
@@ -212,27 +189,38 @@ fn existing(conn: &Connection, day: &str) -> Result<Option<CalendarDay>> {
         .query_row(
             "SELECT day, kind, name FROM calendar_days WHERE day = ?1",
             [day],
-            |r| {
-                let kind: String = r.get(1)?;
-                Ok(CalendarDay {
-                    day: r.get(0)?,
-                    kind: DayKind::from_code(&kind).unwrap_or(DayKind::Holiday),
-                    name: r.get(2)?,
-                })
-            },
+            from_row,
         )
         .optional()?)
 }
 
-/// What is listed for a day, as history keeps it (`holiday 国庆节`).
-fn listed(conn: &Connection, day: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT kind || ' ' || name FROM calendar_days WHERE day = ?1",
-            [day],
-            |r| r.get(0),
-        )
-        .optional()?)
+/// A listed day as history keeps it (`holiday 国庆节`).
+fn kept(c: &CalendarDay) -> String {
+    format!("{} {}", c.kind.code(), c.name).trim().to_string()
+}
+
+/// Lists `entry`, replacing `was` (what its day had), with the history row, in the caller's
+/// transaction.
+fn put_day(
+    tx: &Connection,
+    actor: &Actor,
+    now: &str,
+    entry: &CalendarDay,
+    was: Option<&CalendarDay>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO calendar_days (day, kind, name) VALUES (?1, ?2, ?3)
+         ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+        params![entry.day, entry.kind.code(), entry.name],
+    )?;
+    note(
+        tx,
+        actor,
+        now,
+        &entry.day,
+        was.map(kept).as_deref(),
+        Some(&kept(entry)),
+    )
 }
 
 /// The history row of a change to the list (the day is the field).
