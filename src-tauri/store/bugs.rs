@@ -225,10 +225,7 @@ fn listed(conn: &Connection, list: &str, label: &str, value: &str) -> Result<Str
     if v.is_empty() {
         return Ok(String::new());
     }
-    let known: bool = conn
-        .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
-        .exists(params![list, v])?;
-    if known {
+    if super::settings::offered(conn, list, v)? {
         Ok(v.to_string())
     } else {
         Err(Error::invalid(

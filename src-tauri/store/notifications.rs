@@ -106,10 +106,7 @@ fn channel_of(conn: &rusqlite::Connection, input: &str) -> Result<String> {
     if name.is_empty() {
         return Err(Error::invalid("channel", "请选择通知方式"));
     }
-    let known = conn
-        .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
-        .exists(params![CHANNEL_LIST, name])?;
-    if known {
+    if super::settings::offered(conn, CHANNEL_LIST, &name)? {
         Ok(name)
     } else {
         Err(Error::invalid(
@@ -175,7 +172,7 @@ impl Db {
                 Err(Error::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            for d in self.notifications(&number)? {
+            for d in self.dues_of(&req)? {
                 if d.sent || d.audience == Audience::It {
                     continue;
                 }
@@ -444,8 +441,12 @@ impl Db {
 
     /// Every message the requirement owes now, in process order, with what was recorded.
     pub fn notifications(&self, number: &str) -> Result<Vec<NotificationDue>> {
-        let req = self.requirement(number)?;
-        let f = facts(&req);
+        self.dues_of(&self.requirement(number)?)
+    }
+
+    /// The notices requirement `req` owes (see [`Db::notifications`]).
+    fn dues_of(&self, req: &Requirement) -> Result<Vec<NotificationDue>> {
+        let f = facts(req);
         let records = self.notification_records(req.id)?;
         let mut out = Vec::new();
         for step in Step::ALL.iter().copied().filter(|s| is_due(*s, &f)) {
@@ -470,7 +471,7 @@ impl Db {
                 out.push(NotificationDue {
                     step,
                     audience,
-                    recipient: default_recipient(&req, audience),
+                    recipient: default_recipient(req, audience),
                     message: compose(step, audience, &f),
                     sent: !mine.is_empty(),
                     confirmed: mine.iter().any(|r| r.confirmed_at.is_some()),
@@ -488,24 +489,10 @@ impl Db {
         number: &str,
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
-        let one = [(number.to_string(), n.clone())];
-        let mut done = self
-            .record_notifications(actor, &one)
-            .map_err(|e| match e {
-                // one notice: its refusal as it is
-                Error::InvalidRows(rows) => match rows.into_iter().next() {
-                    Some(r) if r.field == "state" => Error::Conflict(r.message),
-                    Some(r) if r.field == "number" => Error::NotFound(r.message),
-                    Some(r) => Error::Invalid {
-                        field: r.field,
-                        message: r.message,
-                    },
-                    None => Error::invalid("number", "没有要记录的通知"),
-                },
-                other => other,
-            })?;
-        done.pop()
-            .ok_or_else(|| Error::invalid("number", "没有要记录的通知"))
+        self.allow(actor, crate::domain::people::Action::Notify)?;
+        let now = actor.stamp();
+        let id = self.write(|tx| notice_in(tx, actor, number.trim(), n, &now))?;
+        self.notification(id)
     }
 
     /// Records the same kind of notice for several requirements or recipients in one action

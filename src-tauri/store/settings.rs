@@ -285,6 +285,13 @@ fn known_list(list: &str) -> Result<&'static str> {
 
 /// The value in force of a configurable setting (stored, else its declared default); an
 /// undeclared key reads as stored, else empty.
+/// Whether `value` is offered in editable list `list` (present and not hidden).
+pub(crate) fn offered(conn: &rusqlite::Connection, list: &str, value: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
+        .exists(rusqlite::params![list, value])?)
+}
+
 pub(crate) fn value(conn: &rusqlite::Connection, key: &str) -> Result<String> {
     Ok(match get(conn, key)? {
         Some(v) => v,
