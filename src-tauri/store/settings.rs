@@ -36,19 +36,15 @@ impl Db {
             .collect()
     }
 
-    /// Changes one configurable setting after its module's check; the change goes to history.
     /// Who may change `key`, when `actor` may not (issue 20: the settings screen shows it
     /// disabled, saying who may); `None` when `actor` may, or when no one operates yet.
     pub fn setting_lock(&self, actor: Option<&Actor>, key: &str) -> Result<Option<String>> {
         use crate::domain::people::Action;
-        // turning sign-in off is the decision group's once it has members (as `configure`)
-        let sign_in_off_rule = key == "security.sign_in"
-            && self.sign_in_required()?
-            && self.role_has_holders(crate::domain::people::Role::DecisionGroup)?;
-        let action = if domain_settings::decision_group_only(key) || sign_in_off_rule {
+        // sign-in, while on, is turned off only by the decision group (`configure`)
+        let action = if key == "security.sign_in" && self.sign_in_off_is_rules()? {
             Action::Rules
         } else {
-            Action::Settings
+            action_for(key)
         };
         let may = |a: Action| -> String {
             let roles: Vec<&str> = a.roles().iter().map(|r| r.label()).collect();
@@ -64,6 +60,14 @@ impl Db {
         })
     }
 
+    /// Whether turning sign-in off is the decision group's now: it is on and the decision group
+    /// has members (issue 19: turning it off opens every account to anyone at the PC).
+    fn sign_in_off_is_rules(&self) -> Result<bool> {
+        Ok(self.sign_in_required()?
+            && self.role_has_holders(crate::domain::people::Role::DecisionGroup)?)
+    }
+
+    /// Changes one configurable setting after its module's check; the change goes to history.
     pub fn configure(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
         self.configure_from(actor, key, value, None)
     }
@@ -95,11 +99,7 @@ impl Db {
         // the assessment's and deadlines' rules are the decision group's (issue 12); the rest
         // of the settings the collector's too
         use crate::domain::people::Action;
-        let action = if domain_settings::decision_group_only(key) {
-            Action::Rules
-        } else {
-            Action::Settings
-        };
+        let action = action_for(key);
         self.allow(actor, action).map_err(|e| match e {
             Error::Forbidden(m) if action == Action::Rules => Error::Forbidden(format!(
                 "“{key}”是决策组的规则（考核、时间节点、延期签字），只有决策组成员可以修改：{m}"
@@ -108,11 +108,7 @@ impl Db {
         })?;
         // turning sign-in off opens every account to anyone at the PC: the decision group's
         // to decide once it has members (issue 19: no way around them)
-        if key == "security.sign_in"
-            && value == "off"
-            && self.sign_in_required()?
-            && self.role_has_holders(crate::domain::people::Role::DecisionGroup)?
-        {
+        if key == "security.sign_in" && value == "off" && self.sign_in_off_is_rules()? {
             self.allow(actor, Action::Rules).map_err(|e| match e {
                 Error::Forbidden(m) => Error::Forbidden(format!(
                     "关闭登录后任何人都能以别人的名义操作，只有决策组成员可以关闭：{m}"
@@ -285,6 +281,16 @@ fn known_list(list: &str) -> Result<&'static str> {
 
 /// The value in force of a configurable setting (stored, else its declared default); an
 /// undeclared key reads as stored, else empty.
+/// The action changing `key` takes: the decision group's rules (`Rules`), else `Settings`.
+fn action_for(key: &str) -> crate::domain::people::Action {
+    use crate::domain::people::Action;
+    if domain_settings::decision_group_only(key) {
+        Action::Rules
+    } else {
+        Action::Settings
+    }
+}
+
 /// Whether `value` is offered in editable list `list` (present and not hidden).
 pub(crate) fn offered(conn: &rusqlite::Connection, list: &str, value: &str) -> Result<bool> {
     Ok(conn
