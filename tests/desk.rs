@@ -581,6 +581,31 @@ fn names_sort_by_pinyin() {
     assert_eq!(reporters, ["冯军", "刘小妹", "严宝", "余建红"]);
 }
 
+/// A requirement of 李小四's received on 2014-06-19 and decided at the meeting of 2014-06-21
+/// (`decision`: the decision and what goes with it); its number.
+fn decided(db: &Path, brief: &str, decision: &[&str]) -> String {
+    let n = ok(
+        db,
+        &[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "李小四",
+            "--summary",
+            brief,
+            "--at",
+            "2014-06-19 09:00",
+        ],
+    );
+    let n = n.trim().to_string();
+    let mut args = vec!["decide", n.as_str(), "--decision"];
+    args.extend_from_slice(decision);
+    args.extend_from_slice(&["--at", "2014-06-21 10:00"]);
+    ok(db, &args);
+    n
+}
+
 /// Item 24: the window holds nothing that grows with the database — the to-do page comes capped
 /// with its counts, and the reminders name a few steps and count the rest, only those that came
 /// due since the last check.
@@ -593,31 +618,7 @@ fn the_window_asks_for_a_capped_todo_and_only_new_reminders() {
         &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
     );
     for i in 0..6 {
-        let n = ok(
-            &db,
-            &[
-                "add-requirement",
-                "--received",
-                "2014-06-19",
-                "--reporter",
-                "李小四",
-                "--summary",
-                &format!("需求{i}"),
-                "--at",
-                "2014-06-19 09:00",
-            ],
-        );
-        ok(
-            &db,
-            &[
-                "decide",
-                n.trim(),
-                "--decision",
-                "不做",
-                "--at",
-                "2014-06-21 10:00",
-            ],
-        );
+        decided(&db, &format!("需求{i}"), &["不做"]);
     }
     let store = genjin::store::Db::open(&db).unwrap();
     let now = genjin::clock::now().naive_local();
@@ -777,33 +778,7 @@ fn unassigned_notes_are_capped() {
     );
     let n = genjin::store::NOTES_NAMED + 2;
     for i in 0..n {
-        let num = ok(
-            &db,
-            &[
-                "add-requirement",
-                "--received",
-                "2014-06-19",
-                "--reporter",
-                "李小四",
-                "--summary",
-                &format!("需求{i}"),
-                "--at",
-                "2014-06-19 09:00",
-            ],
-        );
-        ok(
-            &db,
-            &[
-                "decide",
-                num.trim(),
-                "--decision",
-                "做",
-                "--grade",
-                "C",
-                "--at",
-                "2014-06-21 10:00",
-            ],
-        );
+        decided(&db, &format!("需求{i}"), &["做", "--grade", "C"]);
     }
     let store = genjin::store::Db::open(&db).unwrap();
     let now = genjin::clock::now().naive_local();

@@ -34,14 +34,10 @@ fn office(dir: &tempfile::TempDir) -> std::path::PathBuf {
     db
 }
 
-/// Items 1–4: the 梗概 is never cut, the reporter's 部门 comes from the people list and an
-/// unknown name is offered to add, 取消 asks first, a requirement shows its screenshots.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn entering_a_requirement_as_from_excel() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = office(&dir);
+/// A requirement 刘小妹 reported, received on 2014-06-19 (numbered 140619NN in order).
+fn reported(db: &std::path::Path, brief: &str) {
     cli(
-        &db,
+        db,
         &[
             "add-requirement",
             "--received",
@@ -49,9 +45,18 @@ async fn entering_a_requirement_as_from_excel() {
             "--reporter",
             "刘小妹",
             "--summary",
-            "问卷 自动计分",
+            brief,
         ],
     );
+}
+
+/// Items 1–4: the 梗概 is never cut, the reporter's 部门 comes from the people list and an
+/// unknown name is offered to add, 取消 asks first, a requirement shows its screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entering_a_requirement_as_from_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = office(&dir);
+    reported(&db, "问卷 自动计分");
     let shot = dir.path().join("界面.png");
     std::fs::write(&shot, include_bytes!("../../icons/32x32.png")).unwrap();
     cli(&db, &["attach", "14061901", shot.to_str().unwrap()]);
@@ -132,18 +137,7 @@ async fn closing_the_loop_after_a_meeting() {
     let dir = tempfile::tempdir().unwrap();
     let db = office(&dir);
     for brief in ["问卷 自动计分", "科室 公告 置顶"] {
-        cli(
-            &db,
-            &[
-                "add-requirement",
-                "--received",
-                "2014-06-19",
-                "--reporter",
-                "刘小妹",
-                "--summary",
-                brief,
-            ],
-        );
+        reported(&db, brief);
     }
     for n in ["14061901", "14061902"] {
         cli(
@@ -158,18 +152,7 @@ async fn closing_the_loop_after_a_meeting() {
             ],
         );
     }
-    cli(
-        &db,
-        &[
-            "add-requirement",
-            "--received",
-            "2014-06-19",
-            "--reporter",
-            "刘小妹",
-            "--summary",
-            "待决策",
-        ],
-    );
+    reported(&db, "待决策");
     let s = Session::start_on(dir, db).await;
     s.opened_by("李小四").await;
     // the to-do says what the number is about, and opens where the step is done
@@ -266,18 +249,7 @@ async fn person_id(s: &Session, name: &str) -> String {
 async fn a_new_delay_from_its_page_and_a_holiday_notice_pasted() {
     let dir = tempfile::tempdir().unwrap();
     let db = office(&dir);
-    cli(
-        &db,
-        &[
-            "add-requirement",
-            "--received",
-            "2014-06-19",
-            "--reporter",
-            "刘小妹",
-            "--summary",
-            "问卷",
-        ],
-    );
+    reported(&db, "问卷");
     cli(
         &db,
         &["decide", "14061901", "--decision", "做", "--grade", "C"],
