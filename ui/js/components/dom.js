@@ -116,6 +116,25 @@ export function dialog(title, body, { submitLabel = '确定', cancellable = true
   });
 }
 
+/** Marks the rows of a table the core refused all at once (`invalid_rows`: {record, field,
+ * message} each), in place: the row (`tr[data-number]`), the field `fieldOf(tr, row)` finds,
+ * the reason under the row's second cell; earlier marks are cleared first. */
+export function markRows(root, rows, fieldOf = () => null) {
+  root.querySelectorAll('tr.invalid-row').forEach((tr) => tr.classList.remove('invalid-row'));
+  root.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  root.querySelectorAll('.row-error').forEach((e) => e.remove());
+  for (const r of rows) {
+    const tr = root.querySelector(`tr[data-number="${CSS.escape(r.record)}"]`);
+    if (!tr) continue;
+    tr.classList.add('invalid-row');
+    const input = fieldOf(tr, r);
+    if (input) input.classList.add('invalid');
+    tr.cells[1].append(h('div', { class: 'error-text row-error', role: 'alert' }, r.message));
+  }
+  const first = root.querySelector('tr.invalid-row .invalid');
+  if (first) first.focus();
+}
+
 /** Asks a yes/no question in a modal; resolves true for `yes`. */
 export async function ask(title, text, { yes = '确定', id = 'ask-dialog' } = {}) {
   const r = await dialog(title, h('p', {}, text), { submitLabel: yes, id, onSubmit: () => true });

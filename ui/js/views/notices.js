@@ -2,7 +2,7 @@
 // 周杰 the results of his three requirements" in one go) — one notification and one history
 // row each, all or none. What is owed and its text are the core's.
 import { api } from '../api.js';
-import { h, copyText, field, formData, go, nowText, select, showError, toast } from '../components/dom.js';
+import { h, copyText, field, formData, go, markRows, nowText, select, showError, toast } from '../components/dom.js';
 
 /** #/notices[/RECIPIENT] */
 export async function noticesView(app, recipient = null) {
@@ -35,17 +35,14 @@ export async function noticesView(app, recipient = null) {
     const items = owed.items.filter((n) => picked.has(key(n)))
       .map((n) => ({ number: n.number, step: n.step, audience: n.audience, recipient: n.recipient }));
     if (!items.length) { showError({ message: '请至少勾选一条通知' }, form); return; }
-    table.querySelectorAll('.row-error').forEach((x) => x.remove());
+    markRows(table, []);
     try {
       const done = await api.recordNotifications(items, v.channel, v.sent_at || null, Boolean(v.confirmed));
       toast(`已记录 ${done.length} 条通知`);
       go(location.hash);
     } catch (err) {
       if (err && err.kind === 'invalid_rows') {
-        for (const r of err.rows) {
-          const tr = table.querySelector(`tr[data-number="${CSS.escape(r.record)}"]`);
-          if (tr) tr.cells[1].append(h('div', { class: 'error-text row-error' }, r.message));
-        }
+        markRows(table, err.rows);
         form.querySelector('.error-text').textContent = `${err.rows.length} 条有问题（已在行内标出），本次没有记录任何通知。`;
       } else showError(err, form);
     }

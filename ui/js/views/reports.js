@@ -2,7 +2,7 @@
 // into a folder in one click, and "周报已发送" recorded with its time — and the 需求收集处理月度总结
 // of a month, its figures drawn as plain SVG charts (no library, no CDN: the window is offline).
 import { api } from '../api.js';
-import { h, clear, copyText, field, formData, go, moment, nowText, recordHash, select, showError, submitOnCtrlEnter, toast, todayIso } from '../components/dom.js';
+import { h, clear, copyText, field, formData, go, markRows, moment, nowText, recordHash, select, showError, submitOnCtrlEnter, toast, todayIso } from '../components/dom.js';
 import { dayInput } from '../components/steps.js';
 
 /** The two reports' switch. */
@@ -159,24 +159,11 @@ export async function monthlyView(app, month = null) {
         { name: '逾期', values: trend.map((t) => t.overdue) }])));
 }
 
-/** Marks every agenda row the core refused, in place and all at once (issue 20): the row, the
- * field (grade, conversion summary or decision) and the reason under it. */
-function markRows(form, rows) {
-  form.querySelectorAll('tr.invalid-row').forEach((tr) => tr.classList.remove('invalid-row'));
-  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
-  form.querySelectorAll('.row-error').forEach((e) => e.remove());
+/** The agenda's field a refused row names: its grade, its conversion summary, else its decision. */
+const meetingField = (tr, r) => {
   const column = { grade: 'grade', conversion_summary: 'conversion' };
-  for (const r of rows) {
-    const tr = form.querySelector(`tr[data-number="${CSS.escape(r.record)}"]`);
-    if (!tr) continue;
-    tr.classList.add('invalid-row');
-    const input = tr.querySelector(`[name="${column[r.field] || 'decision'}-${CSS.escape(r.record)}"]`);
-    if (input) input.classList.add('invalid');
-    tr.cells[1].append(h('div', { class: 'error-text row-error', role: 'alert' }, r.message));
-  }
-  const first = form.querySelector('tr.invalid-row .invalid');
-  if (first) first.focus();
-}
+  return tr.querySelector(`[name="${column[r.field] || 'decision'}-${CSS.escape(r.record)}"]`);
+};
 
 /** #/meeting[/DAY]: the decision meeting of the week holding DAY — every requirement on the
  * agenda in one form, keyboard-first (Tab through the rows, Ctrl+Enter records), recorded in one
@@ -213,7 +200,7 @@ export async function meetingView(app, day = null) {
       conversion_summary: d[`conversion-${a.number}`] || '', version: a.version,
     }));
     if (!verdicts.length) { showError({ message: '请至少为一条需求选择决策结果' }, form); return; }
-    markRows(form, []);
+    markRows(form, [], meetingField);
     try {
       const done = await api.recordMeeting(verdicts, d.at);
       toast(`已记录 ${done.length} 条决策`);
@@ -225,7 +212,7 @@ export async function meetingView(app, day = null) {
       rows.forEach((r) => { if (done.includes(r.dataset.number)) r.classList.add('done'); });
     } catch (err) {
       if (err && err.kind === 'invalid_rows') {
-        markRows(form, err.rows);
+        markRows(form, err.rows, meetingField);
         form.querySelector(':scope > .error-text').textContent = `${err.rows.length} 条有问题（已在行内标出），改正后再记录；本次没有记录任何决策。`;
       } else showError(err, form);
     }
