@@ -29,9 +29,9 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
     #[error("{}", db_reason(.0))]
-    Database(#[from] rusqlite::Error),
+    Database(#[from] crate::store::sql::DbError),
     #[error("数据库结构升级没有完成（文件可能被其他程序改动过，或磁盘已满、只读）。升级前的备份在数据库旁的 backups 文件夹中，可用 genjin restore 或 设置 → 备份与恢复 恢复。（详情：{0}）")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(String),
     #[error("文件读写失败：{}", io_reason(.0))]
     Io(#[from] std::io::Error),
 }
@@ -60,26 +60,23 @@ impl From<(&'static str, String)> for Error {
 }
 
 /// What went wrong with the database, said in Chinese for the failures people can act on
-/// (issue 13: a read-only or full disk is a message, never a panic); others keep SQLite's words.
-pub fn db_reason(e: &rusqlite::Error) -> String {
-    use rusqlite::ErrorCode as C;
-    match e.sqlite_error_code() {
-        Some(C::ReadOnly) => {
+/// (issue 13: a read-only or full disk is a message, never a panic); others keep the engine's
+/// words.
+pub fn db_reason(e: &crate::store::sql::DbError) -> String {
+    use crate::store::sql::DbKind as K;
+    match e.kind {
+        K::ReadOnly => {
             "数据库文件是只读的（文件或所在文件夹没有写权限，或磁盘只读），刚才的修改没有保存"
                 .into()
         }
-        Some(C::DiskFull) => "磁盘已满，刚才的修改没有保存；请腾出磁盘空间后再试".into(),
-        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
-            "数据库正被另一个程序占用，刚才的修改没有保存；请稍后再试".into()
-        }
-        Some(C::CannotOpen) => "无法打开数据库文件（请检查路径和权限）".into(),
-        Some(C::PermissionDenied) => "没有权限读写数据库文件".into(),
-        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => {
+        K::Full => "磁盘已满，刚才的修改没有保存；请腾出磁盘空间后再试".into(),
+        K::Busy => "数据库正被另一个程序占用，刚才的修改没有保存；请稍后再试".into(),
+        K::CannotOpen => "无法打开数据库文件（请检查路径和权限）".into(),
+        K::PermissionDenied => "没有权限读写数据库文件".into(),
+        K::NotADatabase | K::Corrupt => {
             "数据库文件已损坏；请从备份恢复（设置 → 备份与恢复，或 genjin restore 备份文件）".into()
         }
-        Some(C::SystemIoFailure) => {
-            "读写数据库文件时出错（磁盘或网络故障），刚才的修改没有保存".into()
-        }
+        K::Io => "读写数据库文件时出错（磁盘或网络故障），刚才的修改没有保存".into(),
         _ => format!("数据库错误：{e}"),
     }
 }
@@ -164,18 +161,13 @@ mod tests {
 
     #[test]
     fn database_failures_people_can_act_on_are_said_in_chinese() {
-        let sqlite = |code: i32| {
-            Error::Database(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(code),
-                None,
-            ))
-            .to_string()
-        };
-        assert!(sqlite(rusqlite::ffi::SQLITE_READONLY).contains("只读"));
-        assert!(sqlite(rusqlite::ffi::SQLITE_FULL).contains("磁盘已满"));
-        assert!(sqlite(rusqlite::ffi::SQLITE_BUSY).contains("占用"));
-        assert!(sqlite(rusqlite::ffi::SQLITE_CORRUPT).contains("备份恢复"));
-        assert!(sqlite(rusqlite::ffi::SQLITE_IOERR).contains("没有保存"));
+        use crate::store::sql::{DbError, DbKind};
+        let said = |kind: DbKind| Error::Database(DbError::new(kind, "x")).to_string();
+        assert!(said(DbKind::ReadOnly).contains("只读"));
+        assert!(said(DbKind::Full).contains("磁盘已满"));
+        assert!(said(DbKind::Busy).contains("占用"));
+        assert!(said(DbKind::Corrupt).contains("备份恢复"));
+        assert!(said(DbKind::Io).contains("没有保存"));
     }
 
     #[test]

@@ -6,11 +6,11 @@ use super::change::{self};
 use super::delays::DELAY;
 use super::{Actor, Db};
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::{params, Conn, OptionalExtension};
 use serde::Serialize;
 
 /// The largest file kept, in bytes, by the `attachments.max_mb` setting.
-fn max_bytes(conn: &Connection) -> Result<usize> {
+fn max_bytes(conn: &Conn) -> Result<usize> {
     let mb: usize = super::settings::value(conn, crate::domain::bug::MAX_MB_KEY)?
         .parse()
         .unwrap_or(20);
@@ -21,7 +21,7 @@ fn max_bytes(conn: &Connection) -> Result<usize> {
 /// `pdf_too`), is empty, or is over the size limit. Returns its name (without folders) and
 /// media type.
 pub(crate) fn check_file(
-    conn: &Connection,
+    conn: &Conn,
     file_name: &str,
     bytes: &[u8],
     pdf_too: bool,
@@ -94,7 +94,7 @@ fn media_type(file_name: &str) -> Result<&'static str> {
 
 /// The files kept with one record — `owner` is the column naming it (`delay_id`, `bug_id`) —
 /// oldest first.
-fn of_owner(conn: &Connection, owner: &str, id: i64) -> Result<Vec<AttachmentView>> {
+fn of_owner(conn: &Conn, owner: &str, id: i64) -> Result<Vec<AttachmentView>> {
     // a requirement's own pictures, not the signed papers of its delay applications
     let own = if owner == "requirement_id" {
         " AND delay_id IS NULL"
@@ -115,18 +115,18 @@ fn of_owner(conn: &Connection, owner: &str, id: i64) -> Result<Vec<AttachmentVie
             added_at: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::store::sql::Result<_>>()?)
 }
 
 /// The signed papers kept with delay application `delay_id` (inside or outside a transaction).
-pub(crate) fn of_delay(conn: &Connection, delay_id: i64) -> Result<Vec<AttachmentView>> {
+pub(crate) fn of_delay(conn: &Conn, delay_id: i64) -> Result<Vec<AttachmentView>> {
     of_owner(conn, "delay_id", delay_id)
 }
 
 /// Keeps a screenshot of bug `bug_id` inside the caller's transaction (checked by
 /// [`check_file`] beforehand).
 pub(crate) fn insert_for_bug(
-    conn: &Connection,
+    conn: &Conn,
     actor: &Actor,
     bug_id: i64,
     name: &str,
@@ -142,15 +142,12 @@ pub(crate) fn insert_for_bug(
 }
 
 /// The screenshots kept with bug `bug_id`, oldest first.
-pub(crate) fn of_bug(conn: &Connection, bug_id: i64) -> Result<Vec<AttachmentView>> {
+pub(crate) fn of_bug(conn: &Conn, bug_id: i64) -> Result<Vec<AttachmentView>> {
     of_owner(conn, "bug_id", bug_id)
 }
 
 /// The screenshots kept with requirement `requirement_id` (not its delays' papers), oldest first.
-pub(crate) fn of_requirement(
-    conn: &Connection,
-    requirement_id: i64,
-) -> Result<Vec<AttachmentView>> {
+pub(crate) fn of_requirement(conn: &Conn, requirement_id: i64) -> Result<Vec<AttachmentView>> {
     of_owner(conn, "requirement_id", requirement_id)
 }
 

@@ -246,7 +246,7 @@ fn schema(conn: &Connection) -> Result<std::collections::BTreeSet<(String, Strin
 /// the migrations in memory), in words; `None` when it is the same.
 pub(crate) fn schema_difference(conn: &Connection, version: i64) -> Result<Option<String>> {
     let mut expected = Connection::open_in_memory()?;
-    super::search::register_fold(&expected)?;
+    super::sql::register_functions(&expected)?;
     let target = usize::try_from(version).unwrap_or(0);
     if target > 0 {
         super::migrations().to_version(&mut expected, target)?;
@@ -295,7 +295,7 @@ impl Db {
 
     /// A consistent copy of the whole database into `dest` (which must not exist yet).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        copy_to(&self.conn, dest)
+        copy_to(self.sqlite()?, dest)
     }
 
     /// A backup someone asks for (`genjin backup`, 设置 → 立即备份): into `dest`, or into the
@@ -350,7 +350,7 @@ impl Db {
             1 => format!("{stem}-{stamp}-{}.sqlite3", kind.code()),
             n => format!("{stem}-{stamp}{n:02}-{}.sqlite3", kind.code()),
         });
-        copy_to(&self.conn, &dest)?;
+        copy_to(self.sqlite()?, &dest)?;
         owner_only(&dir);
         Ok(Some(dest))
     }
@@ -480,10 +480,10 @@ impl Db {
             .unwrap_or_default();
         // numbers handed out meanwhile (another window, the command line) count too: read
         // again just before the replace, and carried into the replaced database at once
-        let live = counters(&self.conn)?;
+        let live = counters(self.sqlite()?)?;
         {
             let source = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            let copy = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
+            let copy = rusqlite::backup::Backup::new(&source, self.sqlite_mut()?)?;
             // all pages in one step: the database in use is replaced whole or not at all
             let mut tries = 0;
             loop {
@@ -504,7 +504,7 @@ impl Db {
             }
         }
         let tx = self
-            .conn
+            .sqlite_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         raise_counters(&tx, &live)?;
         tx.commit()?;
@@ -518,7 +518,7 @@ impl Db {
     fn stage(&self, file: &Path, staged: &Path) -> Result<()> {
         let name = file.display();
         let mut copy = Connection::open(staged)?;
-        super::search::register_fold(&copy)?;
+        super::sql::register_functions(&copy)?;
         super::migrate(&mut copy).map_err(|e| {
             Error::invalid(
                 "file",
@@ -540,7 +540,7 @@ impl Db {
             ));
         }
         // numbers are never reused: what the database in use handed out stays handed out
-        let live = counters(&self.conn)?;
+        let live = counters(self.sqlite()?)?;
         let tx = copy.transaction()?;
         raise_counters(&tx, &live)?;
         tx.commit()?;

@@ -10,8 +10,8 @@ use crate::domain::bug::{bug_state, check_fix, check_open, check_report, BugFact
 use crate::domain::dates;
 use crate::domain::requirement::{brief_from, Kind};
 use crate::error::{Error, Result};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::Value;
+use crate::store::sql::{params, Conn, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 pub(crate) const BUG: Entity = Entity {
@@ -161,7 +161,7 @@ const COLUMNS: &str = "b.id, b.number, b.reporter, b.found_date, b.received_date
     (SELECT number FROM requirements WHERE id = b.requirement_id), b.withdrawn_at, b.version,
     b.reporter_copied, b.remark";
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
+fn from_row(r: &crate::store::sql::Row) -> crate::store::sql::Result<BugView> {
     let reproduced: Option<i64> = r.get(15)?;
     let fixed_date: Option<String> = r.get(21)?;
     let requirement: Option<String> = r.get(23)?;
@@ -208,7 +208,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<BugView> {
     })
 }
 
-fn load(conn: &Connection, number: &str) -> Result<BugView> {
+fn load(conn: &Conn, number: &str) -> Result<BugView> {
     let number = number.trim();
     let mut b = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM bugs b WHERE b.number = ?1"))?
@@ -220,7 +220,7 @@ fn load(conn: &Connection, number: &str) -> Result<BugView> {
 }
 
 /// A value of an editable list, or a Chinese refusal naming the list.
-fn listed(conn: &Connection, list: &str, label: &str, value: &str) -> Result<String> {
+fn listed(conn: &Conn, list: &str, label: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(String::new());
@@ -247,7 +247,7 @@ impl Db {
             "SELECT {COLUMNS} FROM bugs b ORDER BY b.number DESC"
         ))?;
         let rows = st.query_map([], from_row)?;
-        let mut all: Vec<BugView> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut all: Vec<BugView> = rows.collect::<crate::store::sql::Result<_>>()?;
         for b in &mut all {
             b.screenshots = super::attachments::of_bug(self.conn(), b.id)?;
         }
@@ -387,7 +387,7 @@ impl Db {
         actor: &Actor,
         number: &str,
         at: &StepTime,
-        plan: impl FnOnce(&Connection, &BugView) -> Result<Vec<(&'static str, Value)>>,
+        plan: impl FnOnce(&Conn, &BugView) -> Result<Vec<(&'static str, Value)>>,
     ) -> Result<BugView> {
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let number = self.write(|tx| {
@@ -717,7 +717,7 @@ const LISTED: &[(&str, &str, &str)] = &[
 ];
 
 /// The stored value of a column as text (`reproduced` as `1` / `0`), `None` when NULL.
-fn stored(conn: &Connection, id: i64, col: &str) -> Result<Option<String>> {
+fn stored(conn: &Conn, id: i64, col: &str) -> Result<Option<String>> {
     debug_assert!(IMPORTABLE.contains(&col));
     let v: Value = conn
         .prepare_cached(&format!("SELECT {col} FROM bugs WHERE id = ?1"))?
@@ -790,7 +790,7 @@ fn finding(
 /// create); one that is not found is kept in 备注 and said. A value not in its editable list is
 /// kept and said. Without an actor nothing is written: the preview's counts and findings.
 pub(crate) fn import_bugs(
-    conn: &Connection,
+    conn: &Conn,
     actor: Option<&Actor>,
     records: &[crate::excel::import::bugs::BugRecord],
     choices: &super::ConflictChoices,
@@ -887,7 +887,7 @@ pub(crate) fn import_bugs(
                 ];
                 row.extend(values.iter().map(|(c, v)| typed(c, v)));
                 conn.prepare_cached(&sql)?
-                    .execute(rusqlite::params_from_iter(row))?;
+                    .execute(crate::store::sql::params_from_iter(row))?;
                 let id = conn.last_insert_rowid();
                 let note = format!(
                     "{} · {} · 第 {} 行",
@@ -994,7 +994,7 @@ pub(crate) fn import_bugs(
 /// Links an imported bug and the requirement it became, both ways, with history on both and
 /// both versions stepped (a window showing either sees it changed). A requirement already
 /// made from another bug keeps that link; only the bug's side is written then.
-fn link(conn: &Connection, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result<()> {
+fn link(conn: &Conn, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result<()> {
     conn.execute(
         "UPDATE bugs SET requirement_id = ?1, version = version + 1, updated_at = ?3 WHERE id = ?2",
         params![req_id, bug_id, now],

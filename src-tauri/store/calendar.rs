@@ -6,8 +6,8 @@ use super::{settings, Actor, Db};
 use crate::domain::calendar::{Calendar, CalendarMode, DayKind};
 use crate::domain::dates;
 use crate::error::{Error, Result};
+use crate::store::sql::{params, Conn, OptionalExtension};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// One listed day.
@@ -174,7 +174,7 @@ impl Db {
     }
 }
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<CalendarDay> {
+fn from_row(r: &crate::store::sql::Row) -> crate::store::sql::Result<CalendarDay> {
     let kind: String = r.get(1)?;
     Ok(CalendarDay {
         day: r.get(0)?,
@@ -184,7 +184,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<CalendarDay> {
 }
 
 /// What is listed for a day, if anything.
-fn existing(conn: &Connection, day: &str) -> Result<Option<CalendarDay>> {
+fn existing(conn: &Conn, day: &str) -> Result<Option<CalendarDay>> {
     Ok(conn
         .query_row(
             "SELECT day, kind, name FROM calendar_days WHERE day = ?1",
@@ -202,7 +202,7 @@ fn kept(c: &CalendarDay) -> String {
 /// Lists `entry`, replacing `was` (what its day had), with the history row, in the caller's
 /// transaction.
 fn put_day(
-    tx: &Connection,
+    tx: &Conn,
     actor: &Actor,
     now: &str,
     entry: &CalendarDay,
@@ -225,7 +225,7 @@ fn put_day(
 
 /// The history row of a change to the list (the day is the field).
 fn note(
-    conn: &Connection,
+    conn: &Conn,
     actor: &Actor,
     now: &str,
     day: &str,

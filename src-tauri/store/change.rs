@@ -11,11 +11,11 @@
 use super::history::{record, Change};
 use super::Actor;
 use crate::error::{Error, Result};
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::sql::Value;
+use crate::store::sql::{Conn, OptionalExtension};
 
 /// What runs after a record changed: (connection, id, the changed columns).
-pub(crate) type AfterChange = fn(&Connection, i64, &[&'static str]) -> Result<()>;
+pub(crate) type AfterChange = fn(&Conn, i64, &[&'static str]) -> Result<()>;
 
 /// A kind of record with history. Its table has `id`, `version` and `updated_at` columns.
 #[derive(Clone, Copy)]
@@ -83,7 +83,7 @@ pub(crate) fn check_version(
 /// Errors: `NotFound` when the record is gone, `Conflict` on a stale version, `Database` when a
 /// constraint of the table refuses the new row.
 pub(crate) fn apply(
-    conn: &Connection,
+    conn: &Conn,
     entity: &Entity,
     actor: &Actor,
     edit: Edit<'_>,
@@ -144,7 +144,7 @@ pub(crate) fn apply(
             sets.join(", "),
             n - 1
         ),
-        rusqlite::params_from_iter(params.iter()),
+        crate::store::sql::params_from_iter(params.iter()),
     )?;
     for (col, old, new) in &changed {
         let field = match events.iter().find(|(c, _)| c == col) {
@@ -177,7 +177,7 @@ pub(crate) fn apply(
 /// a sign-off), in the caller's transaction.
 /// `what` is (field code, old value, new value).
 pub(crate) fn event(
-    conn: &Connection,
+    conn: &Conn,
     entity: &Entity,
     actor: &Actor,
     id: i64,
@@ -240,7 +240,7 @@ mod tests {
             .unwrap();
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::sql::Result<_>>()
             .unwrap()
     }
 

@@ -11,8 +11,8 @@ use crate::domain::deadlines::{
 use crate::domain::delay::in_force;
 use crate::domain::requirement::Decision;
 use crate::error::Result;
+use crate::store::sql::OptionalExtension;
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::OptionalExtension;
 use std::collections::{HashMap, HashSet};
 
 use dates::local_of_moment as local;

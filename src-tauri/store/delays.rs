@@ -14,9 +14,9 @@ use crate::domain::delay::{
 use crate::domain::people::Role;
 use crate::domain::requirement::Decision;
 use crate::error::{Error, Result};
+use crate::store::sql::Value;
+use crate::store::sql::{params, Conn, OptionalExtension};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Delay applications in the change engine and history.
@@ -149,7 +149,7 @@ const COLUMNS: &str =
     applicant, applicant_department, filed_date, original_date, new_date,
     overview, reason, short_reason, approved_at, approved_on, rejected_on, withdrawn_at, d.created_at, d.version";
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
+fn from_row(r: &crate::store::sql::Row) -> crate::store::sql::Result<DelayView> {
     let v = DelayView {
         id: r.get("id")?,
         number: r.get("number")?,
@@ -184,7 +184,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<DelayView> {
 }
 
 /// Reads the signatures of `v` and derives its state.
-fn complete(conn: &Connection, mut v: DelayView) -> Result<DelayView> {
+fn complete(conn: &Conn, mut v: DelayView) -> Result<DelayView> {
     let mut st = conn.prepare_cached(
         "SELECT level, signer, opinion, comment, signed_on, recorded_by, recorded_at
          FROM delay_signoffs WHERE delay_id = ?1",
@@ -267,7 +267,7 @@ fn signed(v: &DelayView) -> Vec<Signed> {
 }
 
 /// One application by id (`NotFound` with the id in Chinese otherwise).
-fn one(conn: &Connection, id: i64) -> Result<DelayView> {
+fn one(conn: &Conn, id: i64) -> Result<DelayView> {
     let v = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM delay_applications d WHERE d.id = ?1"
@@ -279,7 +279,7 @@ fn one(conn: &Connection, id: i64) -> Result<DelayView> {
 }
 
 /// Every application of one requirement (withdrawn ones too), in the order they were filed.
-pub(crate) fn of_requirement(conn: &Connection, requirement_id: i64) -> Result<Vec<DelayView>> {
+pub(crate) fn of_requirement(conn: &Conn, requirement_id: i64) -> Result<Vec<DelayView>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM delay_applications d WHERE requirement_id = ?1 ORDER BY filed_date, d.id"
     ))?;
@@ -305,7 +305,7 @@ impl Db {
                 .conn()
                 .prepare_cached("SELECT id FROM delay_applications ORDER BY filed_date, id")?
                 .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?,
+                .collect::<crate::store::sql::Result<_>>()?,
         };
         ids.into_iter().map(|id| one(self.conn(), id)).collect()
     }
@@ -686,7 +686,7 @@ impl Db {
 /// Every application as the rules see it, by its requirement's id (for reports and deadlines
 /// over all requirements).
 pub(crate) fn facts_by_requirement(
-    conn: &Connection,
+    conn: &Conn,
 ) -> Result<std::collections::HashMap<i64, Vec<DelayFacts>>> {
     let day = |s: Option<String>| s.as_deref().and_then(dates::from_iso);
     let mut st = conn.prepare_cached(
@@ -729,7 +729,7 @@ pub(crate) fn facts_by_requirement(
 
 /// The new dates of the applications in force for one requirement (for the import's
 /// "already there" check).
-pub(crate) fn approved_new_dates(conn: &Connection, requirement_id: i64) -> Result<Vec<String>> {
+pub(crate) fn approved_new_dates(conn: &Conn, requirement_id: i64) -> Result<Vec<String>> {
     let mut st = conn.prepare_cached(APPROVED_NEW_DATES)?;
     let rows = st.query_map([requirement_id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -772,7 +772,7 @@ pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = concat!(
 
 /// A delay read from a legacy register's 备注: approved on the day it is taken to be filed.
 pub(crate) fn insert_imported(
-    conn: &Connection,
+    conn: &Conn,
     requirement_id: i64,
     original: Option<&str>,
     filed: &str,
@@ -799,7 +799,7 @@ pub(crate) fn insert_imported(
 /// build on this). Returns its id.
 #[cfg(test)]
 pub(crate) fn insert_for_test(
-    conn: &Connection,
+    conn: &Conn,
     actor: &super::Actor,
     requirement_id: i64,
     facts: &DelayFacts,

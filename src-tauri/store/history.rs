@@ -3,7 +3,7 @@
 
 use super::{Actor, Db};
 use crate::error::Result;
-use rusqlite::{params, Connection};
+use crate::store::sql::{params, Conn};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,12 +33,12 @@ pub(crate) struct Change<'a> {
 }
 
 pub(crate) fn record(
-    tx: &Connection,
+    tx: &Conn,
     actor: &Actor,
     happened_at: &str,
     recorded_at: &str,
     c: Change<'_>,
-) -> rusqlite::Result<()> {
+) -> crate::store::sql::Result<()> {
     tx.prepare_cached(
         "INSERT INTO history (entity, entity_id, field, old_value, new_value, actor_id,
                               actor_name, happened_at, recorded_at, origin)
@@ -62,7 +62,7 @@ pub(crate) fn record(
 const COLUMNS: &str =
     "id, entity, entity_id, field, old_value, new_value, actor_name, happened_at, recorded_at, origin";
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<HistoryEntry> {
+fn from_row(r: &crate::store::sql::Row) -> crate::store::sql::Result<HistoryEntry> {
     let entity: String = r.get(1)?;
     let entity_id: i64 = r.get(2)?;
     let field: String = r.get(3)?;

@@ -8,7 +8,7 @@ use crate::domain::fields;
 use crate::domain::numbering::Scheme;
 use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use crate::store::sql::{params, Conn, OptionalExtension};
 use serde::{Deserialize, Serialize};
 // foldhash: every imported row costs several lookups by number; SipHash was ~5 % of an import.
 use foldhash::{HashMap, HashMapExt};
@@ -188,7 +188,7 @@ fn same_text(a: &str, b: &str) -> bool {
 /// Whether a file's row is a different requirement than the one stored under its number
 /// (issue 19): a different person (填表人 or 需求人) *and* a different text (需求梗概, else 概述)
 /// — a typo or a later correction of one of them is the same requirement. `None` when it is.
-fn clash(conn: &Connection, id: i64, rec: &Record) -> Result<Option<String>> {
+fn clash(conn: &Conn, id: i64, rec: &Record) -> Result<Option<String>> {
     let (reporter, requester, brief, overview): (String, String, String, String) = conn
         .prepare_cached(
             "SELECT reporter, requester, brief, overview FROM requirements WHERE id = ?1",
@@ -244,7 +244,7 @@ fn clash(conn: &Connection, id: i64, rec: &Record) -> Result<Option<String>> {
 /// history); otherwise it lives in Genjin and a delay the file states is a conflict that is
 /// never applied (issue 19: a file cannot approve a delay).
 fn diff(
-    conn: &Connection,
+    conn: &Conn,
     rec: &Record,
     choices: &ConflictChoices,
     conflicts: &mut Vec<Conflict>,
@@ -674,7 +674,7 @@ pub struct Watch<'a> {
 
 /// Applies a record's changes to an existing requirement.
 fn update(
-    tx: &Transaction,
+    tx: &Conn,
     rec: &Record,
     who: &Actor,
     now: &str,
@@ -686,7 +686,7 @@ fn update(
     // (so the schema's checks see the row as a whole), a history row per field, version + 1.
     let values = changes
         .iter()
-        .map(|(col, _, new)| (*col, rusqlite::types::Value::from(new.clone())))
+        .map(|(col, _, new)| (*col, crate::store::sql::Value::from(new.clone())))
         .collect();
     let changed = change::apply(
         tx,
@@ -796,8 +796,8 @@ struct Writer<'a, 't> {
     actor: &'a Actor,
     choices: ConflictChoices,
     now: String,
-    insert: rusqlite::Statement<'t>,
-    imported_note: rusqlite::Statement<'t>,
+    insert: crate::store::sql::Stmt<'t>,
+    imported_note: crate::store::sql::Stmt<'t>,
     /// Every number in the database (before the import, or written by it), with what this
     /// import did to it (None: not touched).
     numbers: HashMap<Arc<str>, Option<Class>>,
@@ -813,7 +813,7 @@ struct Writer<'a, 't> {
 }
 
 impl<'a, 't> Writer<'a, 't> {
-    fn new(tx: &'t Transaction, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
+    fn new(tx: &'t Conn, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
         // Which numbers exist already, in one query: new ones skip the per-row comparison.
         let numbers: HashMap<Arc<str>, Option<Class>> = {
             let mut st = tx.prepare("SELECT number FROM requirements")?;
@@ -844,7 +844,7 @@ impl<'a, 't> Writer<'a, 't> {
         })
     }
 
-    fn apply(&mut self, tx: &Transaction, rec: &Record) -> Result<()> {
+    fn apply(&mut self, tx: &Conn, rec: &Record) -> Result<()> {
         if !self.actors.contains_key(&*rec.origin.file) {
             self.actors.insert(
                 rec.origin.file.clone(),
@@ -906,7 +906,7 @@ impl<'a, 't> Writer<'a, 't> {
 
     /// Inserts a new requirement from a record (one fixed statement for every row), with the
     /// history row saying where it came from.
-    fn create(&mut self, tx: &Transaction, rec: &Record) -> Result<()> {
+    fn create(&mut self, tx: &Conn, rec: &Record) -> Result<()> {
         let received = dates::iso(rec.received);
         let mut vals: [Option<&str>; IMPORTABLE.len() + 4] = [None; IMPORTABLE.len() + 4];
         vals[..4].copy_from_slice(&[
@@ -928,7 +928,7 @@ impl<'a, 't> Writer<'a, 't> {
             }
         }
         self.insert
-            .execute(rusqlite::params_from_iter(vals.iter()))?;
+            .execute(crate::store::sql::params_from_iter(vals.iter()))?;
         let id = tx.last_insert_rowid();
         self.note_imported(id, rec)?;
         let promised = rec.value("expected_delivery");
@@ -959,7 +959,7 @@ impl<'a, 't> Writer<'a, 't> {
 
     /// Raises the number counters past the imported numbers; returns the counts, conflicts
     /// and the rows refused while writing.
-    fn finish(self, tx: &Transaction) -> Result<(Counts, Vec<Conflict>, Vec<Rejection>)> {
+    fn finish(self, tx: &Conn) -> Result<(Counts, Vec<Conflict>, Vec<Rejection>)> {
         for (period, seq) in &self.counters {
             tx.prepare_cached(
                 "INSERT INTO number_counters (series, period, last_seq) VALUES ('requirement', ?1, ?2)

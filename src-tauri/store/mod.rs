@@ -22,6 +22,7 @@ mod requirements;
 mod search;
 mod settings;
 mod signin;
+pub(crate) mod sql;
 mod timeline;
 mod weekly;
 
@@ -53,8 +54,9 @@ pub use weekly::{AgendaItem, WeeklySent};
 use crate::domain::dates;
 use crate::error::{Error, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
+use sql::{Begin, Conn};
 use std::path::{Path, PathBuf};
 
 /// The schema, one migration a step. Append only.
@@ -156,7 +158,7 @@ impl Actor {
 }
 
 pub struct Db {
-    conn: Connection,
+    conn: Conn,
     path: Option<PathBuf>,
     /// Opening made the file (see [`Db::is_new_file`]).
     fresh: bool,
@@ -210,7 +212,7 @@ impl Db {
                 "db",
                 format!("无法打开数据库文件“{}”（请检查路径和权限）", path.display()),
             ),
-            _ => Error::Database(e),
+            _ => Error::from(e),
         };
         let conn = Connection::open(path).map_err(not_ours)?;
         use_wal(&conn).map_err(not_ours)?;
@@ -244,9 +246,8 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        search::register_fold(&conn)?;
-        // names sort by pinyin (issue 20): `ORDER BY name COLLATE PINYIN`
-        conn.create_collation("PINYIN", crate::domain::collate::pinyin_cmp)?;
+        // genjin_fold for search; names sort by pinyin (issue 20): `ORDER BY name COLLATE PINYIN`
+        sql::register_functions(&conn)?;
         // a file with data whose schema is about to be upgraded is backed up first
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if let Some(p) = &path {
@@ -256,7 +257,7 @@ impl Db {
         }
         migrate(&mut conn)?;
         Ok(Db {
-            conn,
+            conn: Conn::sqlite(conn),
             path,
             fresh: false,
         })
@@ -266,19 +267,30 @@ impl Db {
         self.path.as_deref()
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    pub(crate) fn conn(&self) -> &Conn {
         &self.conn
     }
 
+    /// The SQLite connection underneath, for what only SQLite does (its backup API, pragmas).
+    pub(crate) fn sqlite(&self) -> Result<&Connection> {
+        self.conn.as_sqlite().ok_or_else(only_on_a_file)
+    }
+
+    pub(crate) fn sqlite_mut(&mut self) -> Result<&mut Connection> {
+        self.conn.as_sqlite_mut().ok_or_else(only_on_a_file)
+    }
+
     /// Runs `f` in one immediate transaction: all of it lands, or none of it.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let tx = self.conn.begin(Begin::Immediate)?;
+        let out = f(&self.conn)?;
         tx.commit()?;
         Ok(out)
     }
+}
+
+fn only_on_a_file() -> Error {
+    Error::invalid("db", "这个操作只适用于本机数据库文件")
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl Db {
 /// Every requirement's decisions from the history, oldest first: a `decision` row, dated by the
 /// `decision_date` row written in the same change, else by the moment it happened.
 pub(crate) fn decision_history(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::sql::Conn,
 ) -> Result<HashMap<i64, Vec<(NaiveDate, Decision)>>> {
     let mut history: HashMap<i64, Vec<(NaiveDate, Decision)>> = HashMap::new();
     let mut st = conn.prepare_cached(

@@ -10,7 +10,7 @@ use crate::domain::notify::{
     audiences, channel_name, compose, is_due, Audience, Facts, Step, CHANNEL_LIST,
 };
 use crate::error::{Error, Result};
-use rusqlite::{params, OptionalExtension, Row};
+use crate::store::sql::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +58,7 @@ pub struct NewNotification {
     pub confirmed: bool,
 }
 
-fn from_row(r: &Row) -> rusqlite::Result<NotificationRecord> {
+fn from_row(r: &Row) -> crate::store::sql::Result<NotificationRecord> {
     let step: String = r.get(1)?;
     let audience: String = r.get(2)?;
     Ok(NotificationRecord {
@@ -101,7 +101,7 @@ pub fn facts(req: &Requirement) -> Facts {
 
 /// The channel a notice names: a value of the 通知方式 list in use (an earlier version's code
 /// is read as its name), else a Chinese refusal naming the field.
-fn channel_of(conn: &rusqlite::Connection, input: &str) -> Result<String> {
+fn channel_of(conn: &crate::store::sql::Conn, input: &str) -> Result<String> {
     let name = channel_name(input);
     if name.is_empty() {
         return Err(Error::invalid("channel", "请选择通知方式"));
@@ -198,7 +198,7 @@ impl Db {
 /// One requirement's notice inside the caller's transaction: checked (due, a recipient, a
 /// listed channel, a time not ahead), composed when no text is given, and kept. Returns its id.
 fn notice_in(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::sql::Conn,
     actor: &Actor,
     number: &str,
     n: &NewNotification,
@@ -272,7 +272,7 @@ fn moment_or_now(field: &str, label: &str, input: Option<&str>, now: &str) -> Re
 /// the caller's transaction, with its history rows (told; and confirmed, when it was).
 #[allow(clippy::too_many_arguments)]
 fn insert_notice(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::sql::Conn,
     actor: &Actor,
     owner: (&str, i64),
     n: &NewNotification,
@@ -346,7 +346,7 @@ impl Db {
         ))?;
         let records: Vec<NotificationRecord> = st
             .query_map([b.id], from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::sql::Result<_>>()?;
         let notice = bug_notice(&b);
         Ok(BUG_AUDIENCES
             .iter()

@@ -6,7 +6,7 @@ use crate::domain::people::{
     check_name, may_assign, roles_from_codes, roles_to_codes, Action, Role,
 };
 use crate::error::{Error, Result};
-use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
+use crate::store::sql::{params, Conn, OptionalExtension, Row, Value};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,7 +36,7 @@ pub struct PersonInput {
 pub(crate) const OPERATOR_KEY: &str = "operator.person_id";
 const COLUMNS: &str = "id, name, department, roles, active, version, password_hash <> ''";
 
-fn from_row(r: &Row) -> rusqlite::Result<Person> {
+fn from_row(r: &Row) -> crate::store::sql::Result<Person> {
     let roles: String = r.get(3)?;
     Ok(Person {
         id: r.get(0)?,
@@ -71,7 +71,7 @@ fn duplicate(name: &str, dept: &str) -> Error {
 /// (a fresh database's set-up); after that the actor must be a listed, active person holding one
 /// of the action's roles (`Action::roles`). Errors: `Forbidden`, naming who, what and which
 /// roles may.
-pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<()> {
+pub(crate) fn allow(conn: &Conn, actor: &Actor, action: Action) -> Result<()> {
     let Some((name, roles)) = acting(conn, actor, action.label())? else {
         return Ok(());
     };
@@ -105,7 +105,7 @@ pub(crate) fn allow(conn: &Connection, actor: &Actor, action: Action) -> Result<
 /// `Forbidden` for an actor who is not a listed, active person (`what`: what they tried, as
 /// people say it).
 pub(crate) fn acting(
-    conn: &Connection,
+    conn: &Conn,
     actor: &Actor,
     what: &str,
 ) -> Result<Option<(String, Vec<Role>)>> {

@@ -21,7 +21,7 @@ use super::{Actor, Db};
 use crate::domain::people::Action;
 use crate::domain::privacy::{mask_phones, ERASED, FREE_TEXT_FIELDS, PERSONAL_FIELDS};
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::{params, Conn, OptionalExtension};
 use serde::Serialize;
 
 /// What an erasure did, and what it could not reach.
@@ -46,7 +46,7 @@ enum Target {
     Bug(i64),
 }
 
-fn target(conn: &Connection, number: &str) -> Result<Option<Target>> {
+fn target(conn: &Conn, number: &str) -> Result<Option<Target>> {
     let req: Option<i64> = conn
         .query_row(
             "SELECT id FROM requirements WHERE number = ?1",
@@ -118,13 +118,12 @@ impl Db {
             return Err(Error::NotFound(format!("没有编号为 {number} 的需求或 Bug")));
         };
         // the old values' pages are overwritten, not just freed, and the log is emptied after
-        self.conn().pragma_update(None, "secure_delete", "ON")?;
+        self.conn().secure_delete(true)?;
         let done = self.write(|tx| erase_in(tx, what, actor, reason, names));
-        self.conn().pragma_update(None, "secure_delete", "OFF")?;
+        self.conn().secure_delete(false)?;
         done?;
         if self.path().is_some() {
-            self.conn()
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            self.conn().checkpoint()?;
         }
         let (backups_scrubbed, backups_left) = self.scrub_backups(actor, &number, reason, names);
         let noun = match what {
@@ -179,22 +178,21 @@ fn scrub_file(
     names: &[String],
 ) -> std::result::Result<bool, String> {
     let run = || -> Result<bool> {
-        let mut conn = Connection::open(path)?;
+        let conn = crate::store::sql::open_sqlite_file(path)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if usize::try_from(version).ok() != Some(super::MIGRATIONS.len()) {
             return Err(Error::Conflict(format!(
                 "这是第 {version} 版的备份，未改动；恢复它之后再删除一次即可"
             )));
         }
-        super::search::register_fold(&conn)?;
         // no journal file holding the old pages on disk, freed pages overwritten
-        conn.pragma_update(None, "journal_mode", "MEMORY")?;
-        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.execute_batch("PRAGMA journal_mode = MEMORY")?;
+        conn.secure_delete(true)?;
         let Some(what) = target(&conn, number)? else {
             return Ok(false);
         };
-        let tx = conn.transaction()?;
-        erase_in(&tx, what, actor, reason, names)?;
+        let tx = conn.begin(crate::store::sql::Begin::Deferred)?;
+        erase_in(&conn, what, actor, reason, names)?;
         tx.commit()?;
         Ok(true)
     };
@@ -202,13 +200,7 @@ fn scrub_file(
 }
 
 /// The erasure itself, in the caller's transaction (the database's, or a backup's).
-fn erase_in(
-    tx: &Connection,
-    what: Target,
-    actor: &Actor,
-    reason: &str,
-    extra: &[String],
-) -> Result<()> {
+fn erase_in(tx: &Conn, what: Target, actor: &Actor, reason: &str, extra: &[String]) -> Result<()> {
     let now = actor.stamp();
     match what {
         Target::Requirement(id) => {
@@ -321,14 +313,14 @@ fn erase_in(
 }
 
 /// Whom the requester or user was told through (`notifications.recipient`): their names.
-fn recipients(tx: &Connection, owner: &str, id: i64) -> Result<Vec<String>> {
+fn recipients(tx: &Conn, owner: &str, id: i64) -> Result<Vec<String>> {
     let mut st = tx.prepare(&format!(
         "SELECT recipient FROM notifications
          WHERE {owner} = ?1 AND (audience = 'requester' OR audience = 'user')"
     ))?;
     let out = st
         .query_map([id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::sql::Result<_>>()?;
     Ok(out)
 }
 
@@ -344,7 +336,7 @@ fn scrub_text(text: &str, names: &[String]) -> String {
 /// Rewrites the old and new values of the history rows `rows` (a condition on record `id`,
 /// `?1`; this module's constants): `clean(field, value)` gives a non-empty value's new text.
 fn scrub_history(
-    tx: &Connection,
+    tx: &Conn,
     rows: &str,
     id: i64,
     clean: &dyn Fn(&str, &str) -> String,
@@ -354,7 +346,7 @@ fn scrub_history(
     ))?;
     let found: Vec<(i64, String, Option<String>, Option<String>)> = st
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::sql::Result<_>>()?;
     drop(st);
     for (hid, field, old, new) in found {
         let redo = |v: &Option<String>| -> Option<String> {
@@ -377,7 +369,7 @@ fn scrub_history(
 /// Scrubs `table.column` of the rows `rows` (a condition on record `id`, `?1`) with `scrub`.
 /// Table, column and condition are this module's constants.
 fn scrub_column(
-    tx: &Connection,
+    tx: &Conn,
     table: &str,
     column: &str,
     rows: &str,
@@ -387,7 +379,7 @@ fn scrub_column(
     let mut st = tx.prepare(&format!("SELECT rowid, {column} FROM {table} WHERE {rows}"))?;
     let rows: Vec<(i64, String)> = st
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::sql::Result<_>>()?;
     drop(st);
     let mut n = 0;
     for (rowid, text) in rows {

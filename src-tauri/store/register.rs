@@ -14,8 +14,8 @@ use crate::domain::requirement::{
     derive_status, is_overdue, register_remark, Decision, Grade, Status,
 };
 use crate::error::{Error, Result};
+use crate::store::sql::Value;
 use chrono::NaiveDate;
-use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -463,7 +463,7 @@ fn and(clause: &str, cond: &str) -> String {
 /// the order is walked (the register's index holds it) and the first `limit` matches after
 /// `offset` taken.
 fn walk(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::sql::Conn,
     include_withdrawn: bool,
     dir: &str,
     matches: &HashSet<i64>,
@@ -543,7 +543,7 @@ impl Db {
             Some(s) if s.alone => {
                 let mut st = self.conn().prepare(&s.ids)?;
                 let mut set: HashSet<i64> = st
-                    .query_map(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?
+                    .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| r.get(0))?
                     .collect::<Result<_, _>>()?;
                 if !q.include_withdrawn {
                     let mut st = self.conn().prepare_cached(
@@ -564,12 +564,12 @@ impl Db {
                     "SELECT count(*) FROM {source} {}",
                     and(&clause, &format!("r.id IN ({})", s.ids))
                 ),
-                rusqlite::params_from_iter(ps.iter()),
+                crate::store::sql::params_from_iter(ps.iter()),
                 |r| r.get(0),
             )?,
             (None, None) => self.conn().query_row(
                 &format!("SELECT count(*) FROM {source} {clause}"),
-                rusqlite::params_from_iter(ps.iter()),
+                crate::store::sql::params_from_iter(ps.iter()),
                 |r| r.get(0),
             )?,
         };
@@ -622,7 +622,9 @@ impl Db {
                             n - 1
                         ))?;
                         let ids: Vec<i64> = st
-                            .query_map(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?
+                            .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| {
+                                r.get(0)
+                            })?
                             .collect::<Result<_, _>>()?;
                         ids
                     }
@@ -659,7 +661,7 @@ impl Db {
             WITH_DELAYS.as_str()
         );
         let mut st = self.conn().prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| {
+        let rows = st.query_map(crate::store::sql::params_from_iter(ps.iter()), |r| {
             let decision: Option<Decision> = r
                 .get::<_, Option<String>>(4)?
                 .as_deref()

@@ -28,7 +28,7 @@
 use super::Db;
 use crate::domain::dates;
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::{params, Conn, OptionalExtension};
 
 /// The columns a register search looks in (and the index holds).
 pub const SEARCHED: &[&str] = &[
@@ -55,22 +55,6 @@ const BATCH: usize = 2_000;
 /// Text as a search compares it: full-width forms half-width, letters lower case.
 pub fn fold(text: &str) -> String {
     dates::normalize_width(text).to_lowercase()
-}
-
-/// Registers `genjin_fold(text)` ([`fold`]) on a connection, for the scans that must compare
-/// exactly as the index does.
-pub(crate) fn register_fold(conn: &Connection) -> Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    conn.create_scalar_function(
-        "genjin_fold",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text = ctx.get_raw(0).as_str_or_null().unwrap_or(None);
-            Ok(text.map(fold))
-        },
-    )?;
-    Ok(())
 }
 
 /// The runs of letters and digits of normalized text.
@@ -169,7 +153,7 @@ pub(crate) fn matching_ids(m: &str, likes: &[String]) -> String {
     )
 }
 
-fn indexed_upto(conn: &Connection) -> Result<i64> {
+fn indexed_upto(conn: &Conn) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT indexed_upto FROM search_state")?
         .query_row([], |r| r.get(0))
@@ -178,7 +162,7 @@ fn indexed_upto(conn: &Connection) -> Result<i64> {
 }
 
 /// The grams of one requirement's searched texts (`None` when there is no such row).
-fn row_grams(conn: &Connection, id: i64) -> Result<Option<String>> {
+fn row_grams(conn: &Conn, id: i64) -> Result<Option<String>> {
     let sql = format!(
         "SELECT {} FROM requirements WHERE id = ?1",
         SEARCHED.join(", ")
@@ -188,7 +172,8 @@ fn row_grams(conn: &Connection, id: i64) -> Result<Option<String>> {
         .query_row([id], |r| {
             let mut out = String::new();
             for i in 0..SEARCHED.len() {
-                if let Some(t) = r.get_ref(i)?.as_str_or_null()? {
+                if let Some(t) = r.get::<_, Option<String>>(i)? {
+                    let t = t.as_str();
                     grams(t, &mut out);
                 }
             }
@@ -198,7 +183,7 @@ fn row_grams(conn: &Connection, id: i64) -> Result<Option<String>> {
 }
 
 /// Puts one requirement's current texts into the index (replacing what it had).
-fn reindex(conn: &Connection, id: i64) -> Result<()> {
+fn reindex(conn: &Conn, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM requirement_search WHERE rowid = ?1")?
         .execute([id])?;
     if let Some(g) = row_grams(conn, id)? {
@@ -211,7 +196,7 @@ fn reindex(conn: &Connection, id: i64) -> Result<()> {
 /// Re-indexes requirement `id` after its personal data was erased (issue 19), overwriting its
 /// old entries instead of leaving them in the index's pages until a merge: FTS5's
 /// `secure-delete`, on only for this.
-pub(crate) fn forget(conn: &Connection, id: i64) -> Result<()> {
+pub(crate) fn forget(conn: &Conn, id: i64) -> Result<()> {
     let set = |on: i64| -> Result<()> {
         conn.prepare_cached(
             "INSERT INTO requirement_search (requirement_search, rank) VALUES ('secure-delete', ?1)",
@@ -235,7 +220,7 @@ pub(crate) fn forget(conn: &Connection, id: i64) -> Result<()> {
 
 /// After a requirement was inserted (in the same transaction): indexed at once when the index
 /// is complete up to it, otherwise left to the catch-up with the rows before it.
-pub(crate) fn after_create(conn: &Connection, id: i64) -> Result<()> {
+pub(crate) fn after_create(conn: &Conn, id: i64) -> Result<()> {
     let upto = indexed_upto(conn)?;
     if upto >= id - 1 {
         reindex(conn, id)?;
@@ -247,7 +232,7 @@ pub(crate) fn after_create(conn: &Connection, id: i64) -> Result<()> {
 
 /// After the change engine changed `columns` of requirement `id` (in the same transaction):
 /// re-indexed when a searched text changed and the row is in the index.
-pub(crate) fn after_change(conn: &Connection, id: i64, columns: &[&str]) -> Result<()> {
+pub(crate) fn after_change(conn: &Conn, id: i64, columns: &[&str]) -> Result<()> {
     if columns.iter().any(|c| SEARCHED.contains(c)) && id <= indexed_upto(conn)? {
         reindex(conn, id)?;
     }
@@ -288,7 +273,7 @@ impl Db {
                         "SELECT id FROM requirements WHERE id > ?1 ORDER BY id LIMIT ?2",
                     )?
                     .query_map(params![upto, BATCH as i64], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
+                    .collect::<crate::store::sql::Result<_>>()?;
                 for &id in &ids {
                     reindex(tx, id)?;
                 }

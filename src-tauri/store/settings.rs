@@ -6,7 +6,7 @@ use super::history::{record, Change};
 use super::{Actor, Db};
 use crate::domain::settings as domain_settings;
 use crate::error::{Error, Result};
-use rusqlite::{OptionalExtension, Transaction};
+use crate::store::sql::{Conn, OptionalExtension};
 
 impl Db {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -154,7 +154,7 @@ impl Db {
                 tx.execute(
                     "INSERT INTO rule_versions (key, value, effective_from, recorded_by, recorded_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    rusqlite::params![key, value, crate::domain::dates::iso(from), actor.name, now],
+                    crate::store::sql::params![key, value, crate::domain::dates::iso(from), actor.name, now],
                 )?;
             }
             set(tx, key, value)?;
@@ -205,7 +205,7 @@ impl Db {
                 "INSERT INTO list_items (list, value, sort)
                  VALUES (?1, ?2, (SELECT coalesce(max(sort), 0) + 1 FROM list_items WHERE list = ?1))
                  ON CONFLICT (list, value) DO UPDATE SET active = 1",
-                rusqlite::params![list, value],
+                crate::store::sql::params![list, value],
             )?;
             record(
                 tx,
@@ -233,7 +233,7 @@ impl Db {
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE list_items SET active = 0 WHERE list = ?1 AND value = ?2 AND active = 1",
-                rusqlite::params![list, value],
+                crate::store::sql::params![list, value],
             )?;
             if n == 0 {
                 return Err(Error::invalid("value", format!("“{label}”中没有“{value}”")));
@@ -292,13 +292,13 @@ fn action_for(key: &str) -> crate::domain::people::Action {
 }
 
 /// Whether `value` is offered in editable list `list` (present and not hidden).
-pub(crate) fn offered(conn: &rusqlite::Connection, list: &str, value: &str) -> Result<bool> {
+pub(crate) fn offered(conn: &crate::store::sql::Conn, list: &str, value: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM list_items WHERE list = ?1 AND value = ?2 AND active = 1")?
-        .exists(rusqlite::params![list, value])?)
+        .exists(crate::store::sql::params![list, value])?)
 }
 
-pub(crate) fn value(conn: &rusqlite::Connection, key: &str) -> Result<String> {
+pub(crate) fn value(conn: &crate::store::sql::Conn, key: &str) -> Result<String> {
     Ok(match get(conn, key)? {
         Some(v) => v,
         None => domain_settings::find(key)
@@ -307,14 +307,17 @@ pub(crate) fn value(conn: &rusqlite::Connection, key: &str) -> Result<String> {
     })
 }
 
-pub(crate) fn get(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn get(
+    conn: &crate::store::sql::Conn,
+    key: &str,
+) -> crate::store::sql::Result<Option<String>> {
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
         r.get(0)
     })
     .optional()
 }
 
-pub(crate) fn set(tx: &Transaction, key: &str, value: &str) -> rusqlite::Result<()> {
+pub(crate) fn set(tx: &Conn, key: &str, value: &str) -> crate::store::sql::Result<()> {
     tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -327,7 +330,7 @@ pub(crate) fn set(tx: &Transaction, key: &str, value: &str) -> rusqlite::Result<
 /// before its first version, the value it had then (the declared default, or a value set before
 /// versions were kept). Other settings: the value in force now.
 pub(crate) fn value_as_of(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::sql::Conn,
     key: &str,
     day: chrono::NaiveDate,
 ) -> Result<String> {
@@ -340,7 +343,7 @@ pub(crate) fn value_as_of(
             "SELECT value FROM rule_versions WHERE key = ?1 AND effective_from <= ?2
              ORDER BY effective_from DESC, id DESC LIMIT 1",
         )?
-        .query_row(rusqlite::params![key, iso], |r| r.get(0))
+        .query_row(crate::store::sql::params![key, iso], |r| r.get(0))
         .optional()?;
     if let Some(v) = in_force {
         return Ok(v);

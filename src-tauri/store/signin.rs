@@ -10,11 +10,11 @@ use super::people::Person;
 use super::{Actor, Db};
 use crate::domain::people::Action;
 use crate::error::{Error, Result};
+use crate::store::sql::{params, OptionalExtension};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use rusqlite::{params, OptionalExtension};
 
 /// Shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 6;

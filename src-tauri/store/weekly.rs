@@ -6,8 +6,8 @@ use crate::domain::dates;
 use crate::domain::requirement::Decision;
 use crate::domain::weekly::{discussed_again, on_agenda, AgendaFacts};
 use crate::error::{Error, Result};
+use crate::store::sql::{params, OptionalExtension};
 use chrono::{Duration, NaiveDate};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 /// A requirement on a week's agenda.
@@ -76,7 +76,7 @@ impl Db {
                     withdrawn_at: r.get(9)?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<Row>>>()?;
+            .collect::<crate::store::sql::Result<Vec<Row>>>()?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }

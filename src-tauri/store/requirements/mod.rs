@@ -18,11 +18,11 @@ use crate::domain::requirement::{
     check_not_before_received, check_not_future, check_promised, check_report_date, Kind,
 };
 use crate::error::{Error, Result};
+use crate::store::sql::{params, Conn, OptionalExtension, Value};
 use chrono::NaiveDate;
-use rusqlite::{params, types::Value, Connection, OptionalExtension, Transaction};
 
 /// Loads one requirement with its delays and derived fields, inside or outside a transaction.
-pub(crate) fn load(conn: &Connection, number: &str) -> Result<Requirement> {
+pub(crate) fn load(conn: &Conn, number: &str) -> Result<Requirement> {
     let number = number.trim();
     let mut req = conn
         .prepare_cached(&format!(
@@ -116,7 +116,7 @@ fn report_values(
 
 /// Hands out the next number of a series for `day`, never one handed out before.
 pub(crate) fn allocate_number(
-    tx: &Transaction,
+    tx: &Conn,
     series: &str,
     table: &str,
     day: NaiveDate,
@@ -165,11 +165,7 @@ pub(crate) fn allocate_number(
 
 /// Registers a new requirement inside the caller's transaction (its number allocated there):
 /// `(id, number)`. Errors: `Invalid` naming the field.
-pub(crate) fn insert(
-    tx: &Transaction,
-    actor: &Actor,
-    input: &RequirementInput,
-) -> Result<(i64, String)> {
+pub(crate) fn insert(tx: &Conn, actor: &Actor, input: &RequirementInput) -> Result<(i64, String)> {
     let received = required_day("received_date", "收到日期", &input.received_date)?;
     check_not_future("received_date", "收到日期", received, actor.today())?;
     let values = report_values(input, Some(received))?;
@@ -213,7 +209,7 @@ pub(crate) fn insert(
             "INSERT INTO requirements ({}) VALUES ({marks})",
             cols.join(", ")
         ),
-        rusqlite::params_from_iter(vals.iter()),
+        crate::store::sql::params_from_iter(vals.iter()),
     )?;
     let id = tx.last_insert_rowid();
     super::search::after_create(tx, id)?;
@@ -618,7 +614,7 @@ impl Db {
 }
 
 /// Whether the acting person holds `role` (an actor who is no listed person holds none).
-fn holds(tx: &Transaction, actor: &Actor, role: crate::domain::people::Role) -> Result<bool> {
+fn holds(tx: &Conn, actor: &Actor, role: crate::domain::people::Role) -> Result<bool> {
     let Some(id) = actor.person_id else {
         return Ok(false);
     };
@@ -631,7 +627,7 @@ fn holds(tx: &Transaction, actor: &Actor, role: crate::domain::people::Role) -> 
 /// One step of a requirement inside a transaction: load, check the version the user saw, plan
 /// the values, apply them through the change engine (with history).
 fn step_in(
-    tx: &Transaction,
+    tx: &Conn,
     actor: &Actor,
     number: &str,
     at: &StepTime,
@@ -711,7 +707,7 @@ fn step_in(
 }
 
 /// The person named as having done a step of `role`: a listed, active person holding it.
-fn named_doer(tx: &Transaction, name: &str, role: crate::domain::people::Role) -> Result<String> {
+fn named_doer(tx: &Conn, name: &str, role: crate::domain::people::Role) -> Result<String> {
     let roles: Option<(String, i64)> = tx
         .query_row(
             "SELECT roles, active FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
@@ -790,7 +786,7 @@ fn decision_values(
 }
 
 /// Links the reporter to a person of that name when there is exactly one.
-fn actor_reporter_id(tx: &Transaction, reporter: &str) -> Result<Value> {
+fn actor_reporter_id(tx: &Conn, reporter: &str) -> Result<Value> {
     let mut st = tx.prepare_cached("SELECT id FROM people WHERE name = ?1 LIMIT 2")?;
     let ids: Vec<i64> = st
         .query_map([reporter.trim()], |r| r.get(0))?

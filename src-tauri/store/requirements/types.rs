@@ -7,9 +7,9 @@ use crate::domain::requirement::{
     delivered_late, derive_status, is_overdue, register_remark, steps, Decision, Grade, Kind,
     Status, StepFacts, Steps,
 };
+use crate::store::sql::Row;
 use crate::store::DelayView;
 use chrono::NaiveDate;
-use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 
 /// The report as the reporter filled it (附表2) plus what the collector adds on receipt.
@@ -249,7 +249,7 @@ pub(crate) const COLUMNS: &[&str] = &[
 
 /// A `requirements` row (selected with [`COLUMNS`]) read by column name; derived fields empty
 /// until [`Requirement::derive`].
-pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Requirement> {
+pub(crate) fn from_row(r: &Row) -> crate::store::sql::Result<Requirement> {
     let kind: String = r.get("kind")?;
     let decision: Option<String> = r.get("decision")?;
     let grade: Option<String> = r.get("grade")?;

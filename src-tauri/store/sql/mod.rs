@@ -1,0 +1,618 @@
+//! The store's one surface over its database engines: a connection, statements, parameters and
+//! rows that read the same whichever engine runs (issue 21).
+//!
+//! The rest of `store/` writes its SQL once against [`Conn`]; the engine files here (`sqlite.rs`)
+//! are the only places that name an engine's crate. The surface mirrors the small part of
+//! rusqlite's the store has always used (`query_row`, `prepare_cached` + `query_map`,
+//! `execute`, `optional()`), so statements read as before.
+
+mod sqlite;
+
+pub(crate) use sqlite::{open_file as open_sqlite_file, register_functions, SqliteConn};
+
+use std::fmt;
+
+/// An owned value of a parameter or a column: the five storage classes both engines share.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// A borrowed [`Value`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+impl ValueRef<'_> {
+    pub fn to_owned(self) -> Value {
+        match self {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Integer(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(s) => Value::Text(s.to_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_owned()),
+        }
+    }
+}
+
+impl Value {
+    pub fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null => ValueRef::Null,
+            Value::Integer(i) => ValueRef::Integer(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(s) => ValueRef::Text(s),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(Value::Null, Value::Text)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Integer(i)
+    }
+}
+
+/// What went wrong in the database, by kind both engines share (issue 21: error kinds are
+/// engine-neutral); `detail` keeps the engine's own words for the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    /// A query that must return a row returned none (see [`OptionalExtension`]).
+    NoRows,
+    /// Another writer holds the lock longer than the wait.
+    Busy,
+    ReadOnly,
+    Full,
+    Corrupt,
+    /// The file is not a database at all.
+    NotADatabase,
+    CannotOpen,
+    PermissionDenied,
+    /// The disk or the network failed mid-read or mid-write.
+    Io,
+    /// A UNIQUE, CHECK or foreign key refused the change.
+    Constraint,
+    /// A value could not be read as the type asked for.
+    Type,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct DbError {
+    pub kind: DbKind,
+    pub detail: String,
+}
+
+impl DbError {
+    pub fn new(kind: DbKind, detail: impl Into<String>) -> Self {
+        DbError {
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// `.optional()` on a query that may find no row, as rusqlite spells it.
+pub trait OptionalExtension<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.kind == DbKind::NoRows => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A value that can be bound as a parameter.
+pub trait ToSql {
+    fn to_sql(&self) -> ValueRef<'_>;
+}
+
+impl<T: ToSql + ?Sized> ToSql for &T {
+    fn to_sql(&self) -> ValueRef<'_> {
+        (**self).to_sql()
+    }
+}
+
+impl<T: ToSql> ToSql for Option<T> {
+    fn to_sql(&self) -> ValueRef<'_> {
+        self.as_ref().map_or(ValueRef::Null, ToSql::to_sql)
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> ValueRef<'_> {
+        self.as_ref()
+    }
+}
+
+impl ToSql for str {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
+    }
+}
+
+impl ToSql for String {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
+    }
+}
+
+impl ToSql for [u8] {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
+    }
+}
+
+impl ToSql for Vec<u8> {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
+    }
+}
+
+impl ToSql for bool {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Integer(i64::from(*self))
+    }
+}
+
+impl ToSql for f64 {
+    fn to_sql(&self) -> ValueRef<'_> {
+        ValueRef::Real(*self)
+    }
+}
+
+macro_rules! int_to_sql {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> ValueRef<'_> {
+                ValueRef::Integer(i64::try_from(*self).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+int_to_sql!(i64, i32, u32, u64, usize, u16, u8);
+
+/// A parameter as bound: borrowed from the caller, or made for the call.
+pub enum Arg<'a> {
+    Borrowed(ValueRef<'a>),
+    Owned(Value),
+}
+
+impl Arg<'_> {
+    pub fn value(&self) -> ValueRef<'_> {
+        match self {
+            Arg::Borrowed(v) => *v,
+            Arg::Owned(v) => v.as_ref(),
+        }
+    }
+}
+
+/// The parameters of one statement: `[]`, `[a]`, `[a, b]`, `params![a, b]`,
+/// `params_from_iter(values)`.
+pub trait Params {
+    fn args(&self) -> Vec<Arg<'_>>;
+}
+
+impl Params for [&dyn ToSql; 0] {
+    fn args(&self) -> Vec<Arg<'_>> {
+        Vec::new()
+    }
+}
+
+impl Params for &[&dyn ToSql] {
+    fn args(&self) -> Vec<Arg<'_>> {
+        self.iter().map(|v| Arg::Borrowed(v.to_sql())).collect()
+    }
+}
+
+macro_rules! array_params {
+    ($($n:literal),*) => {$(
+        impl<T: ToSql> Params for [T; $n] {
+            fn args(&self) -> Vec<Arg<'_>> {
+                self.iter().map(|v| Arg::Borrowed(v.to_sql())).collect()
+            }
+        }
+    )*};
+}
+array_params!(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+
+/// Parameters from an iterator (a filter's values, built as the query is).
+pub struct ParamsFromIter<I>(I);
+
+pub fn params_from_iter<I>(iter: I) -> ParamsFromIter<I>
+where
+    I: IntoIterator + Clone,
+    I::Item: ToSql,
+{
+    ParamsFromIter(iter)
+}
+
+impl<I> Params for ParamsFromIter<I>
+where
+    I: IntoIterator + Clone,
+    I::Item: ToSql,
+{
+    fn args(&self) -> Vec<Arg<'_>> {
+        self.0
+            .clone()
+            .into_iter()
+            .map(|v| Arg::Owned(v.to_sql().to_owned()))
+            .collect()
+    }
+}
+
+/// `params![a, b, …]`: parameters of mixed types.
+macro_rules! params {
+    () => { [] as [&dyn $crate::store::sql::ToSql; 0] };
+    ($($p:expr),+ $(,)?) => {
+        &[$(&$p as &dyn $crate::store::sql::ToSql),+] as &[&dyn $crate::store::sql::ToSql]
+    };
+}
+pub(crate) use params;
+
+/// A value read from a column.
+pub trait FromSql: Sized {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self>;
+}
+
+fn wrong_type(want: &str, got: ValueRef<'_>) -> DbError {
+    DbError::new(DbKind::Type, format!("expected {want}, found {got:?}"))
+}
+
+impl FromSql for i64 {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        match v {
+            ValueRef::Integer(i) => Ok(i),
+            other => Err(wrong_type("integer", other)),
+        }
+    }
+}
+
+macro_rules! int_from_sql {
+    ($($t:ty),*) => {$(
+        impl FromSql for $t {
+            fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+                let i = i64::from_sql(v)?;
+                <$t>::try_from(i).map_err(|_| DbError::new(DbKind::Type, format!("{i} out of range")))
+            }
+        }
+    )*};
+}
+int_from_sql!(i32, u32, u64, usize, u16, u8);
+
+impl FromSql for bool {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        Ok(i64::from_sql(v)? != 0)
+    }
+}
+
+impl FromSql for f64 {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        match v {
+            ValueRef::Real(f) => Ok(f),
+            // an integer read as a real is exact up to 2^53: every count and sum the store reads
+            #[allow(clippy::cast_precision_loss)]
+            ValueRef::Integer(i) => Ok(i as f64),
+            other => Err(wrong_type("real", other)),
+        }
+    }
+}
+
+impl FromSql for String {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        match v {
+            ValueRef::Text(s) => Ok(s.to_owned()),
+            other => Err(wrong_type("text", other)),
+        }
+    }
+}
+
+impl FromSql for Vec<u8> {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        match v {
+            ValueRef::Blob(b) => Ok(b.to_owned()),
+            ValueRef::Text(s) => Ok(s.as_bytes().to_owned()),
+            other => Err(wrong_type("blob", other)),
+        }
+    }
+}
+
+impl FromSql for Value {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        Ok(v.to_owned())
+    }
+}
+
+impl<T: FromSql> FromSql for Option<T> {
+    fn from_sql(v: ValueRef<'_>) -> Result<Self> {
+        match v {
+            ValueRef::Null => Ok(None),
+            other => T::from_sql(other).map(Some),
+        }
+    }
+}
+
+/// A column by position or by name.
+pub trait RowIndex {
+    fn column(&self) -> Column<'_>;
+}
+
+pub enum Column<'a> {
+    At(usize),
+    Named(&'a str),
+}
+
+impl RowIndex for usize {
+    fn column(&self) -> Column<'_> {
+        Column::At(*self)
+    }
+}
+
+impl RowIndex for &str {
+    fn column(&self) -> Column<'_> {
+        Column::Named(self)
+    }
+}
+
+/// One result row.
+pub struct Row<'r> {
+    inner: RowInner<'r>,
+}
+
+enum RowInner<'r> {
+    Sqlite(&'r sqlite::Row<'r>),
+}
+
+impl Row<'_> {
+    pub fn get<I: RowIndex, T: FromSql>(&self, idx: I) -> Result<T> {
+        let v = match &self.inner {
+            RowInner::Sqlite(r) => sqlite::value(r, idx.column())?,
+        };
+        T::from_sql(v).map_err(|e| {
+            let at = match idx.column() {
+                Column::At(i) => i.to_string(),
+                Column::Named(n) => n.to_string(),
+            };
+            DbError::new(e.kind, format!("column {at}: {}", e.detail))
+        })
+    }
+}
+
+/// How a write transaction starts: `Immediate` takes the write lock at once, so two writers
+/// queue up instead of failing halfway (numbering relies on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Begin {
+    Immediate,
+    Deferred,
+}
+
+/// One connection to the database, whichever engine holds it.
+pub struct Conn {
+    engine: Engine,
+}
+
+enum Engine {
+    Sqlite(SqliteConn),
+}
+
+impl Conn {
+    pub(crate) fn sqlite(conn: SqliteConn) -> Conn {
+        Conn {
+            engine: Engine::Sqlite(conn),
+        }
+    }
+
+    /// The SQLite connection underneath, for what only SQLite has (its backup API, pragmas).
+    pub(crate) fn as_sqlite(&self) -> Option<&SqliteConn> {
+        match &self.engine {
+            Engine::Sqlite(c) => Some(c),
+        }
+    }
+
+    pub(crate) fn as_sqlite_mut(&mut self) -> Option<&mut SqliteConn> {
+        match &mut self.engine {
+            Engine::Sqlite(c) => Some(c),
+        }
+    }
+
+    pub fn execute<P: Params>(&self, sql: &str, p: P) -> Result<usize> {
+        match &self.engine {
+            Engine::Sqlite(c) => sqlite::conn_execute(c, sql, &p.args()),
+        }
+    }
+
+    /// Several statements without parameters, one after another.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => sqlite::conn_execute_batch(c, sql),
+        }
+    }
+
+    pub fn query_row<T, P, F>(&self, sql: &str, p: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(p, f)
+    }
+
+    /// A statement made for this call only (its SQL is built at run time).
+    pub fn prepare(&self, sql: &str) -> Result<Stmt<'_>> {
+        match &self.engine {
+            Engine::Sqlite(c) => Ok(Stmt {
+                inner: StmtInner::Sqlite(sqlite::conn_prepare(c, sql, false)?),
+            }),
+        }
+    }
+
+    /// A statement kept for the next call with the same SQL.
+    pub fn prepare_cached(&self, sql: &str) -> Result<Stmt<'_>> {
+        match &self.engine {
+            Engine::Sqlite(c) => Ok(Stmt {
+                inner: StmtInner::Sqlite(sqlite::conn_prepare(c, sql, true)?),
+            }),
+        }
+    }
+
+    /// The id the last `INSERT` on this connection gave its row.
+    pub fn last_insert_rowid(&self) -> i64 {
+        match &self.engine {
+            Engine::Sqlite(c) => c.last_insert_rowid(),
+        }
+    }
+
+    /// Whether freed pages are overwritten (erasure, issue 19): SQLite keeps deleted rows'
+    /// bytes in free pages otherwise; a server's storage is the server's.
+    pub fn secure_delete(&self, on: bool) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => sqlite::conn_execute_batch(
+                c,
+                if on {
+                    "PRAGMA secure_delete = ON"
+                } else {
+                    "PRAGMA secure_delete = OFF"
+                },
+            ),
+        }
+    }
+
+    /// Moves everything written into the database file proper and empties the log (SQLite's
+    /// WAL), so erased values leave no copy behind.
+    pub fn checkpoint(&self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => sqlite::conn_execute_batch(c, "PRAGMA wal_checkpoint(TRUNCATE)"),
+        }
+    }
+
+    /// Starts a transaction; it rolls back when dropped uncommitted.
+    pub fn begin(&self, how: Begin) -> Result<Tx<'_>> {
+        self.execute_batch(match how {
+            Begin::Immediate => "BEGIN IMMEDIATE",
+            Begin::Deferred => "BEGIN",
+        })?;
+        Ok(Tx {
+            conn: self,
+            done: false,
+        })
+    }
+}
+
+/// An open transaction: [`Tx::commit`] or dropped (rolled back).
+pub struct Tx<'c> {
+    conn: &'c Conn,
+    done: bool,
+}
+
+impl Tx<'_> {
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            // a failed COMMIT may leave the transaction open: end it, keep the first error
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // nothing to tell: the transaction's own error is already on its way
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// A prepared statement.
+pub struct Stmt<'c> {
+    inner: StmtInner<'c>,
+}
+
+enum StmtInner<'c> {
+    Sqlite(sqlite::Statement<'c>),
+}
+
+impl<'c> Stmt<'c> {
+    pub fn execute<P: Params>(&mut self, p: P) -> Result<usize> {
+        match &mut self.inner {
+            StmtInner::Sqlite(s) => sqlite::execute(s, &p.args()),
+        }
+    }
+
+    pub fn exists<P: Params>(&mut self, p: P) -> Result<bool> {
+        match &mut self.inner {
+            StmtInner::Sqlite(s) => sqlite::exists(s, &p.args()),
+        }
+    }
+
+    pub fn query_row<T, P, F>(&mut self, p: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        match &mut self.inner {
+            StmtInner::Sqlite(s) => sqlite::query_row(s, &p.args(), |r| {
+                f(&Row {
+                    inner: RowInner::Sqlite(r),
+                })
+            }),
+        }
+    }
+
+    /// Every row, each made into a `T` by `f` as the iterator is read.
+    pub fn query_map<'s, T, P, F>(
+        &'s mut self,
+        p: P,
+        mut f: F,
+    ) -> Result<Box<dyn Iterator<Item = Result<T>> + 's>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> Result<T> + 's,
+        T: 's,
+    {
+        match &mut self.inner {
+            StmtInner::Sqlite(s) => sqlite::query_map(s, &p.args(), move |r| {
+                f(&Row {
+                    inner: RowInner::Sqlite(r),
+                })
+            }),
+        }
+    }
+}
