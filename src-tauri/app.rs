@@ -18,6 +18,16 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .invoke_handler(commands::handler())
 }
 
+/// Opens the window on a shared database on a PostgreSQL server (issue 21).
+pub fn run_shared(url: &str) -> Result<()> {
+    let db = Db::open_url(url)?;
+    let location = std::path::PathBuf::from(db.location());
+    let state = AppState::new(db, &location);
+    build_app(tauri::Builder::default(), state)
+        .run(tauri::generate_context!())
+        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
+}
+
 /// Opens the window on the database at `db_path` (`chosen`: named with `--db`, not the
 /// default place).
 pub fn run(db_path: &Path, chosen: bool) -> Result<()> {

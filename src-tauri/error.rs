@@ -28,6 +28,9 @@ pub enum Error {
     /// The actor is not a known person, or has no role that may make this change (issue 13).
     #[error("{0}")]
     Forbidden(String),
+    /// The database server cannot be reached or refused the connection (issue 21).
+    #[error("{0}")]
+    Unreachable(String),
     #[error("{}", db_reason(.0))]
     Database(#[from] crate::store::sql::DbError),
     #[error("数据库结构升级没有完成（文件可能被其他程序改动过，或磁盘已满、只读）。升级前的备份在数据库旁的 backups 文件夹中，可用 genjin restore 或 设置 → 备份与恢复 恢复。（详情：{0}）")]
@@ -123,6 +126,7 @@ impl Error {
             Error::NumbersExhausted(_) => "numbers_exhausted",
             Error::Cancelled(_) => "cancelled",
             Error::Forbidden(_) => "forbidden",
+            Error::Unreachable(_) => "unreachable",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io(_) => "io",

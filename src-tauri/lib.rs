@@ -19,6 +19,13 @@ use std::path::PathBuf;
 /// The application identifier (also the data directory name).
 pub const IDENTIFIER: &str = "cn.genjin.desktop";
 
+/// The URL in `--db` / `GENJIN_DB` when it names a shared database on a PostgreSQL server
+/// (`postgres://…` or `postgresql://…`); `None` for a file path.
+pub fn server_url(db: &std::path::Path) -> Option<&str> {
+    db.to_str()
+        .filter(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
 /// The default database: `genjin.sqlite3` in the OS data directory
 /// (`~/.local/share/cn.genjin.desktop` on Linux, `%APPDATA%\cn.genjin.desktop` on Windows).
 pub fn default_db_path() -> PathBuf {

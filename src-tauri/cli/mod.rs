@@ -148,9 +148,30 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(c) => c,
         Err(e) => return clap_error(e),
     };
-    let path = cli.db.clone().unwrap_or_else(crate::default_db_path);
+    // --db, else GENJIN_DB, else the default file; a postgres:// URL is a shared database
+    let named = cli
+        .db
+        .clone()
+        .or_else(|| std::env::var_os("GENJIN_DB").map(PathBuf::from))
+        .filter(|p| !p.as_os_str().is_empty());
+    if let Some(url) = named.as_deref().and_then(crate::server_url) {
+        let Some(command) = cli.command else {
+            return report(crate::app::run_shared(url));
+        };
+        let result = Db::open_url(url).and_then(|mut db| {
+            let actor = if db.sign_in_required()? {
+                signed_in(&db, cli.operator.as_deref())?
+            } else {
+                actor(&db, cli.operator.as_deref())?
+            };
+            let mut out = std::io::stdout().lock();
+            run(&mut db, &actor, command, &mut out)
+        });
+        return report(result);
+    }
+    let path = named.clone().unwrap_or_else(crate::default_db_path);
     let Some(command) = cli.command else {
-        return report(crate::app::run(&path, cli.db.is_some()));
+        return report(crate::app::run(&path, named.is_some()));
     };
     // a path typed wrong never silently makes an empty database to read from (issue 19)
     if !path.exists() && command.only_reads() {

@@ -230,7 +230,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        db.conn().last_insert_rowid()
+        db.conn().last_insert_rowid()?
     }
 
     fn history(db: &Db) -> Vec<(String, Option<String>, Option<String>, String)> {

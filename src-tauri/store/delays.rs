@@ -408,7 +408,7 @@ impl Db {
                 short,
                 now
             ])?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             change::event(
                 tx,
                 &DELAY,
@@ -821,7 +821,7 @@ pub(crate) fn insert_for_test(
             actor.stamp()
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    conn.last_insert_rowid().map_err(Into::into)
 }
 
 #[cfg(test)]
@@ -879,7 +879,7 @@ mod tests {
                     [format!("140619{i:02}")],
                 )
                 .unwrap();
-            let id = db.conn().last_insert_rowid();
+            let id = db.conn().last_insert_rowid()?;
             let mut stored = Vec::new();
             for f in case {
                 let delay_id = insert_for_test(db.conn(), &actor, id, f).unwrap();

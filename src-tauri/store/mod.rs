@@ -61,17 +61,29 @@ use std::path::{Path, PathBuf};
 
 /// The schema, one migration a step. Append only.
 const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_init.sql"),
-    include_str!("migrations/0002_room.sql"),
-    include_str!("migrations/0003_search.sql"),
-    include_str!("migrations/0004_delay_scans.sql"),
-    include_str!("migrations/0005_bugs.sql"),
-    include_str!("migrations/0006_weekly.sql"),
-    include_str!("migrations/0007_rule_versions.sql"),
-    include_str!("migrations/0008_responsible.sql"),
-    include_str!("migrations/0009_passwords.sql"),
-    include_str!("migrations/0010_desk.sql"),
+    include_str!("migrations/sqlite/0001_init.sql"),
+    include_str!("migrations/sqlite/0002_room.sql"),
+    include_str!("migrations/sqlite/0003_search.sql"),
+    include_str!("migrations/sqlite/0004_delay_scans.sql"),
+    include_str!("migrations/sqlite/0005_bugs.sql"),
+    include_str!("migrations/sqlite/0006_weekly.sql"),
+    include_str!("migrations/sqlite/0007_rule_versions.sql"),
+    include_str!("migrations/sqlite/0008_responsible.sql"),
+    include_str!("migrations/sqlite/0009_passwords.sql"),
+    include_str!("migrations/sqlite/0010_desk.sql"),
 ];
+
+/// The schema on PostgreSQL, by the version each file brings the database to: the same version
+/// numbers as [`MIGRATIONS`] (version 10 is the whole schema of SQLite's 1–10).
+const PG_MIGRATIONS: &[(usize, &str)] = &[(
+    10,
+    include_str!("migrations/postgres/0010_baseline.sql"),
+)];
+
+/// The schema version this build knows.
+pub fn schema_version() -> usize {
+    MIGRATIONS.len()
+}
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -95,6 +107,53 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             return Err(e.into());
         }
     }
+    Ok(())
+}
+
+/// Brings a shared database's schema up to date. Two PCs starting at once do not both migrate:
+/// each takes the same advisory lock inside the migration's transaction, so the second waits
+/// and then finds the schema current.
+fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
+    let tx = conn.begin(Begin::Deferred)?;
+    conn.execute_batch("SELECT pg_advisory_xact_lock(7364102350235713)")?;
+    let ours: i64 = conn.query_row(
+        "SELECT count(*) FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_name = 'genjin_schema'",
+        [],
+        |r| r.get(0),
+    )?;
+    let version: i64 = if ours == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::invalid(
+                "db",
+                format!("“{label}”不是跟进的数据库：里面已有 {tables} 张别的表。请为跟进新建一个空数据库（CREATE DATABASE），未做任何修改"),
+            ));
+        }
+        conn.execute_batch("CREATE TABLE genjin_schema (version BIGINT NOT NULL)")?;
+        conn.execute("INSERT INTO genjin_schema (version) VALUES (0)", [])?;
+        0
+    } else {
+        conn.query_row("SELECT version FROM genjin_schema", [], |r| r.get(0))?
+    };
+    let latest = MIGRATIONS.len();
+    if usize::try_from(version).is_ok_and(|v| v > latest) {
+        return Err(Error::Conflict(format!(
+            "共享数据库“{label}”由更新版本的跟进创建（结构版本 {version}，本程序只认识到 {latest}），请先升级跟进；数据库未做任何修改"
+        )));
+    }
+    for (to, sql) in PG_MIGRATIONS {
+        if usize::try_from(version).is_ok_and(|v| v < *to) {
+            conn.execute_batch(sql)
+                .map_err(|e| Error::Migration(e.to_string()))?;
+            conn.execute("UPDATE genjin_schema SET version = ?1", [*to])?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 
@@ -230,6 +289,50 @@ impl Db {
             }
         }
         Ok(db)
+    }
+
+    /// Opens a shared database on a PostgreSQL server (`postgres://user:password@host:port/db`),
+    /// creating Genjin's schema in an empty one. Never falls back to a local file.
+    pub fn open_url(url: &str) -> Result<Db> {
+        use sql::ConnectFailure as F;
+        let config = sql::postgres_config(url).map_err(|why| {
+            Error::invalid(
+                "db",
+                format!("共享数据库地址写得不对：{why}（应为 postgres://用户:密码@服务器:端口/数据库名）"),
+            )
+        })?;
+        let label = sql::describe_server(&config);
+        let pg = sql::PgConn::connect(config).map_err(|(kind, detail)| {
+            let said = match kind {
+                F::Unreachable => format!("连不上数据库服务器“{label}”：服务器没有运行，或网络不通、地址或端口不对"),
+                F::WrongPassword => format!("数据库服务器“{label}”拒绝登录：用户名或密码不对"),
+                F::NoDatabase => format!("数据库服务器“{label}”上没有这个数据库；请先建好（CREATE DATABASE），或检查数据库名"),
+                F::TlsRequired => format!("数据库服务器“{label}”要求加密连接（TLS），本版本的跟进还不支持；请让管理员允许本机用 sslmode=disable 连接"),
+                F::Other => format!("无法连接数据库服务器“{label}”"),
+            };
+            Error::Unreachable(format!("{said}（详情：{detail}）"))
+        })?;
+        let conn = Conn::postgres(pg);
+        migrate_pg(&conn, &label)?;
+        Ok(Db {
+            conn,
+            path: None,
+            fresh: false,
+        })
+    }
+
+    /// Where the data lives, as people say it: the file's path or the server's `host:port/db`.
+    pub fn location(&self) -> String {
+        match (self.conn.server_label(), &self.path) {
+            (Some(label), _) => label.to_string(),
+            (None, Some(p)) => p.display().to_string(),
+            (None, None) => ":memory:".into(),
+        }
+    }
+
+    /// Whether this is a department's shared database on a server.
+    pub fn is_shared(&self) -> bool {
+        self.conn.is_server()
     }
 
     pub fn open_in_memory() -> Result<Db> {

@@ -6,7 +6,20 @@
 //! rusqlite's the store has always used (`query_row`, `prepare_cached` + `query_map`,
 //! `execute`, `optional()`), so statements read as before.
 
+mod postgres;
 mod sqlite;
+
+pub(crate) use postgres::{ConnectFailure, PgConn};
+
+/// A server URL's settings, or why it does not parse.
+pub(crate) fn postgres_config(url: &str) -> std::result::Result<tokio_postgres::Config, String> {
+    postgres::parse(url)
+}
+
+/// `host:port/dbname` of a server URL's settings (never the password).
+pub(crate) fn describe_server(config: &tokio_postgres::Config) -> String {
+    postgres::describe(config)
+}
 
 pub(crate) use sqlite::{open_file as open_sqlite_file, register_functions, SqliteConn};
 
@@ -397,12 +410,14 @@ pub struct Row<'r> {
 
 enum RowInner<'r> {
     Sqlite(&'r sqlite::Row<'r>),
+    Pg(&'r postgres::PgRow),
 }
 
 impl Row<'_> {
     pub fn get<I: RowIndex, T: FromSql>(&self, idx: I) -> Result<T> {
         let v = match &self.inner {
             RowInner::Sqlite(r) => sqlite::value(r, idx.column())?,
+            RowInner::Pg(r) => postgres::value(r, idx.column())?,
         };
         T::from_sql(v).map_err(|e| {
             let at = match idx.column() {
@@ -429,6 +444,7 @@ pub struct Conn {
 
 enum Engine {
     Sqlite(SqliteConn),
+    Pg(PgConn),
 }
 
 impl Conn {
@@ -438,22 +454,44 @@ impl Conn {
         }
     }
 
+    pub(crate) fn postgres(conn: PgConn) -> Conn {
+        Conn {
+            engine: Engine::Pg(conn),
+        }
+    }
+
+    /// Whether this is a shared database on a server (PostgreSQL), not a file.
+    pub fn is_server(&self) -> bool {
+        matches!(self.engine, Engine::Pg(_))
+    }
+
+    /// Where the server is (`host:port/dbname`); `None` on a file.
+    pub fn server_label(&self) -> Option<&str> {
+        match &self.engine {
+            Engine::Pg(c) => Some(&c.label),
+            Engine::Sqlite(_) => None,
+        }
+    }
+
     /// The SQLite connection underneath, for what only SQLite has (its backup API, pragmas).
     pub(crate) fn as_sqlite(&self) -> Option<&SqliteConn> {
         match &self.engine {
             Engine::Sqlite(c) => Some(c),
+            Engine::Pg(_) => None,
         }
     }
 
     pub(crate) fn as_sqlite_mut(&mut self) -> Option<&mut SqliteConn> {
         match &mut self.engine {
             Engine::Sqlite(c) => Some(c),
+            Engine::Pg(_) => None,
         }
     }
 
     pub fn execute<P: Params>(&self, sql: &str, p: P) -> Result<usize> {
         match &self.engine {
             Engine::Sqlite(c) => sqlite::conn_execute(c, sql, &p.args()),
+            Engine::Pg(c) => c.execute(sql, &p.args()),
         }
     }
 
@@ -461,6 +499,7 @@ impl Conn {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(c) => sqlite::conn_execute_batch(c, sql),
+            Engine::Pg(c) => c.execute_batch(sql),
         }
     }
 
@@ -478,6 +517,9 @@ impl Conn {
             Engine::Sqlite(c) => Ok(Stmt {
                 inner: StmtInner::Sqlite(sqlite::conn_prepare(c, sql, false)?),
             }),
+            Engine::Pg(c) => Ok(Stmt {
+                inner: StmtInner::Pg(c, sql.to_string()),
+            }),
         }
     }
 
@@ -487,13 +529,17 @@ impl Conn {
             Engine::Sqlite(c) => Ok(Stmt {
                 inner: StmtInner::Sqlite(sqlite::conn_prepare(c, sql, true)?),
             }),
+            Engine::Pg(c) => Ok(Stmt {
+                inner: StmtInner::Pg(c, sql.to_string()),
+            }),
         }
     }
 
     /// The id the last `INSERT` on this connection gave its row.
-    pub fn last_insert_rowid(&self) -> i64 {
+    pub fn last_insert_rowid(&self) -> Result<i64> {
         match &self.engine {
-            Engine::Sqlite(c) => c.last_insert_rowid(),
+            Engine::Sqlite(c) => Ok(c.last_insert_rowid()),
+            Engine::Pg(_) => self.query_row("SELECT lastval()", [], |r| r.get(0)),
         }
     }
 
@@ -509,6 +555,7 @@ impl Conn {
                     "PRAGMA secure_delete = OFF"
                 },
             ),
+            Engine::Pg(_) => Ok(()),
         }
     }
 
@@ -517,14 +564,15 @@ impl Conn {
     pub fn checkpoint(&self) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(c) => sqlite::conn_execute_batch(c, "PRAGMA wal_checkpoint(TRUNCATE)"),
+            Engine::Pg(_) => Ok(()),
         }
     }
 
     /// Starts a transaction; it rolls back when dropped uncommitted.
     pub fn begin(&self, how: Begin) -> Result<Tx<'_>> {
-        self.execute_batch(match how {
-            Begin::Immediate => "BEGIN IMMEDIATE",
-            Begin::Deferred => "BEGIN",
+        self.execute_batch(match (how, &self.engine) {
+            (Begin::Immediate, Engine::Sqlite(_)) => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
         })?;
         Ok(Tx {
             conn: self,
@@ -567,18 +615,21 @@ pub struct Stmt<'c> {
 
 enum StmtInner<'c> {
     Sqlite(sqlite::Statement<'c>),
+    Pg(&'c PgConn, String),
 }
 
 impl<'c> Stmt<'c> {
     pub fn execute<P: Params>(&mut self, p: P) -> Result<usize> {
         match &mut self.inner {
             StmtInner::Sqlite(s) => sqlite::execute(s, &p.args()),
+            StmtInner::Pg(c, sql) => c.execute(sql, &p.args()),
         }
     }
 
     pub fn exists<P: Params>(&mut self, p: P) -> Result<bool> {
         match &mut self.inner {
             StmtInner::Sqlite(s) => sqlite::exists(s, &p.args()),
+            StmtInner::Pg(c, sql) => Ok(!c.query(sql, &p.args())?.is_empty()),
         }
     }
 
@@ -593,6 +644,12 @@ impl<'c> Stmt<'c> {
                     inner: RowInner::Sqlite(r),
                 })
             }),
+            StmtInner::Pg(c, sql) => match c.query(sql, &p.args())?.first() {
+                Some(r) => f(&Row {
+                    inner: RowInner::Pg(r),
+                }),
+                None => Err(DbError::new(DbKind::NoRows, "query returned no rows")),
+            },
         }
     }
 
@@ -613,6 +670,18 @@ impl<'c> Stmt<'c> {
                     inner: RowInner::Sqlite(r),
                 })
             }),
+            StmtInner::Pg(c, sql) => {
+                let rows = c.query(sql, &p.args())?;
+                let out: Vec<Result<T>> = rows
+                    .iter()
+                    .map(|r| {
+                        f(&Row {
+                            inner: RowInner::Pg(r),
+                        })
+                    })
+                    .collect();
+                Ok(Box::new(out.into_iter()))
+            }
         }
     }
 }

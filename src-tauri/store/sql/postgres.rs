@@ -1,0 +1,499 @@
+//! The PostgreSQL engine under [`super::Conn`]: tokio-postgres on a thread of its own.
+//!
+//! The client runs on a dedicated OS thread with its own single-threaded tokio runtime; the
+//! store's calls reach it over a channel and wait for the answer. So a call works from any
+//! thread — the window's commands run on tokio's blocking threads, where starting a runtime (as
+//! the blocking `postgres` crate does) panics.
+
+use super::{Arg, Column, DbError, DbKind, Result, Value, ValueRef};
+use bytes::BytesMut;
+use std::collections::HashMap;
+use std::sync::{mpsc, Arc};
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
+
+/// One row as read: its values, with the statement's column names.
+pub(crate) struct PgRow {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+type Rows = Vec<PgRow>;
+
+enum Job {
+    Query {
+        sql: String,
+        args: Vec<Value>,
+        reply: mpsc::Sender<Result<Rows>>,
+    },
+    Execute {
+        sql: String,
+        args: Vec<Value>,
+        reply: mpsc::Sender<Result<u64>>,
+    },
+    Batch {
+        sql: String,
+        reply: mpsc::Sender<Result<()>>,
+    },
+}
+
+/// A connection to a PostgreSQL database.
+pub(crate) struct PgConn {
+    jobs: Option<tokio::sync::mpsc::UnboundedSender<Job>>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    /// `host:port/dbname`, for messages.
+    pub(crate) label: String,
+}
+
+/// Why a connection could not be made, by kind (the shells say it in Chinese).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConnectFailure {
+    Unreachable,
+    WrongPassword,
+    NoDatabase,
+    TlsRequired,
+    Other,
+}
+
+fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
+    use tokio_postgres::error::SqlState;
+    if let Some(code) = e.code() {
+        if *code == SqlState::INVALID_PASSWORD {
+            return ConnectFailure::WrongPassword;
+        }
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return ConnectFailure::NoDatabase;
+        }
+        if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            let text = e.to_string();
+            if text.contains("no encryption") || text.contains("SSL off") {
+                return ConnectFailure::TlsRequired;
+            }
+            return ConnectFailure::WrongPassword;
+        }
+        return ConnectFailure::Other;
+    }
+    let text = e.to_string();
+    if text.contains("TLS") || text.contains("tls") {
+        return ConnectFailure::TlsRequired;
+    }
+    if text.contains("password missing") {
+        return ConnectFailure::WrongPassword;
+    }
+    ConnectFailure::Unreachable
+}
+
+/// The parts of a URL that say where, for messages (never the password).
+pub(crate) fn describe(config: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("{host}:{port}/{db}")
+}
+
+pub(crate) fn parse(url: &str) -> std::result::Result<tokio_postgres::Config, String> {
+    url.parse::<tokio_postgres::Config>()
+        .map_err(|e| e.to_string())
+}
+
+impl PgConn {
+    /// Connects (waiting at most `timeout` for the server), or says why not.
+    pub(crate) fn connect(
+        config: tokio_postgres::Config,
+    ) -> std::result::Result<PgConn, (ConnectFailure, String)> {
+        let label = describe(&config);
+        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let (ready, opened) = mpsc::channel::<std::result::Result<(), (ConnectFailure, String)>>();
+        let worker = std::thread::Builder::new()
+            .name("genjin-postgres".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready.send(Err((ConnectFailure::Other, e.to_string())));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    let mut config = config;
+                    if config.get_connect_timeout().is_none() {
+                        config.connect_timeout(std::time::Duration::from_secs(10));
+                    }
+                    let client = match config.connect(tokio_postgres::NoTls).await {
+                        Ok((client, connection)) => {
+                            tokio::spawn(connection);
+                            client
+                        }
+                        Err(e) => {
+                            let _ = ready.send(Err((classify(&e), e.to_string())));
+                            return;
+                        }
+                    };
+                    let _ = ready.send(Ok(()));
+                    let mut cache: HashMap<String, tokio_postgres::Statement> = HashMap::new();
+                    while let Some(job) = queue.recv().await {
+                        match job {
+                            Job::Query { sql, args, reply } => {
+                                let out = run_query(&client, &mut cache, &sql, &args).await;
+                                let _ = reply.send(out);
+                            }
+                            Job::Execute { sql, args, reply } => {
+                                let out = run_execute(&client, &mut cache, &sql, &args).await;
+                                let _ = reply.send(out);
+                            }
+                            Job::Batch { sql, reply } => {
+                                let out = client.batch_execute(&sql).await.map_err(db_error);
+                                let _ = reply.send(out);
+                            }
+                        }
+                    }
+                });
+            })
+            .map_err(|e| (ConnectFailure::Other, e.to_string()))?;
+        match opened.recv() {
+            Ok(Ok(())) => Ok(PgConn {
+                jobs: Some(jobs),
+                worker: Some(worker),
+                label,
+            }),
+            Ok(Err(why)) => {
+                let _ = worker.join();
+                Err(why)
+            }
+            Err(_) => {
+                let _ = worker.join();
+                Err((ConnectFailure::Other, "connection thread ended".into()))
+            }
+        }
+    }
+
+    fn send<T>(&self, job: impl FnOnce(mpsc::Sender<Result<T>>) -> Job) -> Result<T> {
+        let (reply, answer) = mpsc::channel();
+        let gone = || DbError::new(DbKind::Io, "与数据库服务器的连接已断开");
+        self.jobs
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(job(reply))
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+
+    pub(crate) fn query(&self, sql: &str, args: &[Arg<'_>]) -> Result<Rows> {
+        let sql = translate(sql);
+        let args = args.iter().map(|a| a.value().to_owned()).collect();
+        self.send(|reply| Job::Query { sql, args, reply })
+    }
+
+    pub(crate) fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<usize> {
+        let sql = translate(sql);
+        let args = args.iter().map(|a| a.value().to_owned()).collect();
+        let n = self.send(|reply| Job::Execute { sql, args, reply })?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        let sql = sql.to_string();
+        self.send(|reply| Job::Batch { sql, reply })
+    }
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        // closing the queue ends the worker's loop, which drops the client
+        self.jobs = None;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+async fn statement(
+    client: &tokio_postgres::Client,
+    cache: &mut HashMap<String, tokio_postgres::Statement>,
+    sql: &str,
+) -> Result<tokio_postgres::Statement> {
+    if let Some(s) = cache.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = client.prepare(sql).await.map_err(db_error)?;
+    // statements built at run time (filters, pages) vary: keep the cache bounded
+    if cache.len() >= 512 {
+        cache.clear();
+    }
+    cache.insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+async fn run_query(
+    client: &tokio_postgres::Client,
+    cache: &mut HashMap<String, tokio_postgres::Statement>,
+    sql: &str,
+    args: &[Value],
+) -> Result<Rows> {
+    let st = statement(client, cache, sql).await?;
+    let params: Vec<PgArg<'_>> = args.iter().map(PgArg).collect();
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+    let rows = client.query(&st, &refs).await.map_err(db_error)?;
+    let columns: Arc<[String]> = st.columns().iter().map(|c| c.name().to_string()).collect();
+    rows.iter()
+        .map(|r| {
+            let values = (0..r.len())
+                .map(|i| {
+                    r.try_get::<_, PgValue>(i)
+                        .map(|v| v.0)
+                        .map_err(|e| DbError::new(DbKind::Type, e.to_string()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(PgRow {
+                columns: columns.clone(),
+                values,
+            })
+        })
+        .collect()
+}
+
+async fn run_execute(
+    client: &tokio_postgres::Client,
+    cache: &mut HashMap<String, tokio_postgres::Statement>,
+    sql: &str,
+    args: &[Value],
+) -> Result<u64> {
+    let st = statement(client, cache, sql).await?;
+    let params: Vec<PgArg<'_>> = args.iter().map(PgArg).collect();
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+    client.execute(&st, &refs).await.map_err(db_error)
+}
+
+pub(super) fn value<'r>(row: &'r PgRow, at: Column<'_>) -> Result<ValueRef<'r>> {
+    let i = match at {
+        Column::At(i) => i,
+        Column::Named(n) => row
+            .columns
+            .iter()
+            .position(|c| c == n)
+            .ok_or_else(|| DbError::new(DbKind::Other, format!("no column {n}")))?,
+    };
+    row.values
+        .get(i)
+        .map(Value::as_ref)
+        .ok_or_else(|| DbError::new(DbKind::Other, format!("no column {i}")))
+}
+
+pub(crate) fn db_error(e: tokio_postgres::Error) -> DbError {
+    use tokio_postgres::error::SqlState as S;
+    let kind = match e.code() {
+        Some(c)
+            if *c == S::UNIQUE_VIOLATION
+                || *c == S::FOREIGN_KEY_VIOLATION
+                || *c == S::CHECK_VIOLATION
+                || *c == S::NOT_NULL_VIOLATION =>
+        {
+            DbKind::Constraint
+        }
+        Some(c)
+            if *c == S::T_R_SERIALIZATION_FAILURE
+                || *c == S::T_R_DEADLOCK_DETECTED
+                || *c == S::LOCK_NOT_AVAILABLE =>
+        {
+            DbKind::Busy
+        }
+        Some(c) if *c == S::READ_ONLY_SQL_TRANSACTION => DbKind::ReadOnly,
+        Some(c) if *c == S::DISK_FULL => DbKind::Full,
+        Some(c) if *c == S::DATA_CORRUPTED || *c == S::INDEX_CORRUPTED => DbKind::Corrupt,
+        Some(c) if *c == S::INSUFFICIENT_PRIVILEGE => DbKind::PermissionDenied,
+        Some(_) => DbKind::Other,
+        None if e.is_closed() => DbKind::Io,
+        None => DbKind::Io,
+    };
+    let detail = match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => e.to_string(),
+    };
+    DbError::new(kind, detail)
+}
+
+/// The store's `?1`/`?` placeholders as PostgreSQL's `$1`; string literals and quoted names are
+/// left alone.
+pub(crate) fn translate(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 0u32;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '?' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    next += 1;
+                    digits = next.to_string();
+                } else if let Ok(n) = digits.parse::<u32>() {
+                    next = next.max(n);
+                }
+                out.push('$');
+                out.push_str(&digits);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter, encoded as the type the server inferred for its place.
+#[derive(Debug)]
+struct PgArg<'a>(&'a Value);
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+impl ToSql for PgArg<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(i) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT8 => i.to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                #[allow(clippy::cast_precision_loss)]
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                #[allow(clippy::cast_precision_loss)]
+                Type::FLOAT4 => (*i as f32).to_sql(ty, out),
+                Type::NUMERIC => Err(format!("numeric parameter {i}").into()),
+                _ => i.to_string().as_str().to_sql(&Type::TEXT, out),
+            },
+            Value::Real(f) => match *ty {
+                #[allow(clippy::cast_possible_truncation)]
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                Type::FLOAT8 => f.to_sql(ty, out),
+                _ => f.to_string().as_str().to_sql(&Type::TEXT, out),
+            },
+            Value::Text(s) => match *ty {
+                Type::INT8 => s.trim().parse::<i64>()?.to_sql(ty, out),
+                Type::INT4 => s.trim().parse::<i32>()?.to_sql(ty, out),
+                Type::BYTEA => s.as_bytes().to_sql(ty, out),
+                _ => s.as_str().to_sql(&Type::TEXT, out),
+            },
+            Value::Blob(b) => b.as_slice().to_sql(&Type::BYTEA, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+/// A column's value, whichever type the server sent.
+struct PgValue(Value);
+
+impl<'a> FromSql<'a> for PgValue {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        Ok(PgValue(match *ty {
+            Type::INT2 => Value::Integer(i16::from_sql(ty, raw)?.into()),
+            Type::INT4 => Value::Integer(i32::from_sql(ty, raw)?.into()),
+            Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
+            Type::OID => Value::Integer(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Integer(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            _ => Value::Text(<&str>::from_sql(&Type::TEXT, raw)?.to_string()),
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> std::result::Result<Self, BoxError> {
+        Ok(PgValue(Value::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// A NUMERIC in the binary format (what `sum` and `avg` of integers give): an integer when it
+/// has no fraction, a real otherwise.
+fn numeric(raw: &[u8]) -> std::result::Result<Value, BoxError> {
+    let word = |i: usize| -> std::result::Result<i16, BoxError> {
+        let b = raw.get(i * 2..i * 2 + 2).ok_or("short numeric")?;
+        Ok(i16::from_be_bytes([b[0], b[1]]))
+    };
+    let ndigits = usize::try_from(word(0)?)?;
+    let weight = i32::from(word(1)?);
+    let sign = u16::from_be_bytes(word(2)?.to_be_bytes());
+    let dscale = word(3)?;
+    if sign == 0xC000 {
+        return Ok(Value::Null);
+    }
+    let mut int: i128 = 0;
+    let mut real: f64 = 0.0;
+    let mut fraction = false;
+    for k in 0..ndigits {
+        let d = word(4 + k)?;
+        let power = weight - i32::try_from(k)?;
+        real += f64::from(d) * 10000f64.powi(power);
+        if power >= 0 {
+            int += i128::from(d) * 10000i128.pow(u32::try_from(power)?);
+        } else if d != 0 {
+            fraction = true;
+        }
+    }
+    let negative = sign == 0x4000;
+    if dscale == 0 || !fraction {
+        let int = if negative { -int } else { int };
+        if let Ok(i) = i64::try_from(int) {
+            if !fraction {
+                return Ok(Value::Integer(i));
+            }
+        }
+    }
+    Ok(Value::Real(if negative { -real } else { real }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_dollars_outside_literals() {
+        assert_eq!(
+            translate("SELECT a FROM t WHERE b = ?1 AND c = '?' AND d = ?2 OR e = ?1"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?' AND d = $2 OR e = $1"
+        );
+        assert_eq!(translate("VALUES (?, ?, ?)"), "VALUES ($1, $2, $3)");
+    }
+
+    #[test]
+    fn numerics_read_as_integers_or_reals() {
+        // 12345678: ndigits 2, weight 1, sign +, dscale 0, digits 1234 5678
+        let raw = [0, 2, 0, 1, 0, 0, 0, 0, 0x04, 0xD2, 0x16, 0x2E];
+        assert_eq!(numeric(&raw).unwrap(), Value::Integer(12_345_678));
+        // -2.5: ndigits 2, weight 0, sign -, dscale 1, digits 2 5000
+        let raw = [0, 2, 0, 0, 0x40, 0, 0, 1, 0, 2, 0x13, 0x88];
+        assert_eq!(numeric(&raw).unwrap(), Value::Real(-2.5));
+        assert_eq!(numeric(&[0, 0, 0, 0, 0, 0, 0, 0]).unwrap(), Value::Integer(0));
+    }
+}
