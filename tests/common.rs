@@ -6,8 +6,77 @@ pub fn actor() -> Actor {
     Actor::new(None, "李小四", "test", genjin::clock::now())
 }
 
+/// The PostgreSQL server the tests also run on (issue 21): `GENJIN_TEST_PG`, a URL without a
+/// database name (`postgres://postgres@%2Ftmp%2Fpg:5432`). Unset: SQLite only.
+pub fn test_server() -> Option<String> {
+    std::env::var("GENJIN_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_end_matches('/').to_string())
+}
+
+/// Whether this test run is on the test server: a test of what only a database *file* does
+/// (its bytes, its path, backups beside it) returns early there, having run on SQLite.
+pub fn on_server() -> bool {
+    test_server().is_some()
+}
+
+/// A fresh, empty database on the test server, as a URL.
+pub fn fresh_server_db(server: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        genjin::clock::now().timestamp_subsec_nanos()
+    );
+    let out = Command::new("psql")
+        .arg(format!("{server}/postgres"))
+        .args(["-qAtc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("run psql");
+    assert!(
+        out.status.success(),
+        "CREATE DATABASE: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    format!("{server}/{name}")
+}
+
+/// The database the tests of this run use: on the test server when one is set, else SQLite in
+/// memory.
 pub fn memory_db() -> Db {
-    Db::open_in_memory().expect("in-memory database")
+    match test_server() {
+        Some(server) => Db::open_url(&fresh_server_db(&server)).expect("server database"),
+        None => Db::open_in_memory().expect("in-memory database"),
+    }
+}
+
+/// What `--db` names for the database file `path` in this run: the file itself, or (on the test
+/// server) a database made for it on first use.
+pub fn db_arg(path: &Path) -> std::ffi::OsString {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static MADE: Mutex<Option<HashMap<std::path::PathBuf, String>>> = Mutex::new(None);
+    let Some(server) = test_server() else {
+        return path.as_os_str().to_owned();
+    };
+    let mut made = MADE.lock().unwrap();
+    made.get_or_insert_with(HashMap::new)
+        .entry(path.to_path_buf())
+        .or_insert_with(|| fresh_server_db(&server))
+        .clone()
+        .into()
+}
+
+/// Opens the database the command line of this test uses for `path` (see [`db_arg`]).
+pub fn open_db(path: &Path) -> Db {
+    let arg = db_arg(path);
+    match arg.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => Db::open_url(url).unwrap(),
+        None => Db::open(path).unwrap(),
+    }
 }
 
 pub fn report(received: &str, reporter: &str, requester: &str, brief: &str) -> RequirementInput {
@@ -36,7 +105,7 @@ pub fn today_iso() -> String {
 pub fn genjin(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_genjin"))
         .arg("--db")
-        .arg(db)
+        .arg(db_arg(db))
         .args(args)
         .output()
         .expect("run genjin")

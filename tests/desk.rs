@@ -265,7 +265,7 @@ fn delay_signatures_are_corrected_and_the_notes_stay_short() {
     assert!(stderr(&o).contains("已批准"), "{}", stderr(&o));
     let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
     assert_eq!(reg[0]["备注"], "因第三方接口尚未开放延期到7月25日交付");
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let dues = store.notifications(&n).unwrap();
     let to_requester = dues
         .iter()
@@ -371,7 +371,7 @@ fn notices_by_any_listed_channel_and_a_reason_for_not_doing() {
             "phone",
         ],
     );
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let dues = store.notifications(&n).unwrap();
     let channels: Vec<&str> = dues
         .iter()
@@ -470,7 +470,7 @@ fn one_notice_for_several_requirements_at_once() {
     for n in &more {
         ok(&db, &["decide", n, "--decision", "不做"]);
     }
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let owed = store
         .owed_notices(genjin::clock::now().naive_local(), Some("周杰"), 10)
         .unwrap();
@@ -522,7 +522,7 @@ fn one_notice_for_several_requirements_at_once() {
     for n in &more {
         assert!(ok(&db, &["history", n]).contains("决策结果 → 需求报告人 周杰（微信）"));
     }
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let owed = store
         .owed_notices(genjin::clock::now().naive_local(), Some("周杰"), 10)
         .unwrap();
@@ -560,7 +560,7 @@ fn names_sort_by_pinyin() {
             ],
         );
     }
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let people: Vec<String> = store
         .people()
         .unwrap()
@@ -620,7 +620,7 @@ fn the_window_asks_for_a_capped_todo_and_only_new_reminders() {
     for i in 0..6 {
         decided(&db, &format!("需求{i}"), &["不做"]);
     }
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let now = genjin::clock::now().naive_local();
     let page = store.todo_page(now, Some("李小四"), Some(2)).unwrap();
     assert_eq!(page.items.len(), 2);
@@ -709,7 +709,7 @@ fn a_rejection_is_not_voided_once_a_new_application_followed() {
             "2014-06-21 11:00",
         ],
     );
-    let mut store = genjin::store::Db::open(&db).unwrap();
+    let mut store = super::common::open_db(&db);
     let id = store.notifications(&n).unwrap()[0].records[0].id;
     let me = super::common::actor_in(&store, "陈主管");
     let e = store
@@ -780,7 +780,7 @@ fn unassigned_notes_are_capped() {
     for i in 0..n {
         decided(&db, &format!("需求{i}"), &["做", "--grade", "C"]);
     }
-    let store = genjin::store::Db::open(&db).unwrap();
+    let store = super::common::open_db(&db);
     let now = genjin::clock::now().naive_local();
     let notes = store.todo_notes(now, Some("李小四")).unwrap();
     let named = notes.iter().filter(|x| !x.record.is_empty()).count();

@@ -562,7 +562,8 @@ fn raise_counters(conn: &Connection, to: &[(String, String, i64)]) -> Result<()>
     for (series, period, last) in to {
         conn.execute(
             "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+             ON CONFLICT (series, period) DO UPDATE SET last_seq = CASE WHEN excluded.last_seq > number_counters.last_seq
+                 THEN excluded.last_seq ELSE number_counters.last_seq END",
             rusqlite::params![series, period, last],
         )?;
     }

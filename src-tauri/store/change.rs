@@ -127,21 +127,27 @@ pub(crate) fn apply(
         return Ok(Vec::new());
     }
     let now = actor.stamp();
-    let sets: Vec<String> = changed
+    // `updated_at` is set below in any case (an edit may name it to step the version when no
+    // other column changes); a column is assigned once
+    let assigned: Vec<&(&str, Value, Value)> = changed
+        .iter()
+        .filter(|(c, _, _)| *c != "updated_at")
+        .collect();
+    let sets: String = assigned
         .iter()
         .enumerate()
-        .map(|(i, (c, _, _))| format!("{c} = ?{}", i + 1))
+        .map(|(i, (c, _, _))| format!("{c} = ?{}, ", i + 1))
         .collect();
-    let mut params: Vec<Value> = changed.iter().map(|(_, _, v)| v.clone()).collect();
+    let mut params: Vec<Value> = assigned.iter().map(|(_, _, v)| v.clone()).collect();
     params.push(Value::Text(now.clone()));
     params.push(Value::Integer(id));
     let n = params.len();
     // One statement, so the table's checks see the row as a whole.
     conn.execute(
         &format!(
-            "UPDATE {} SET {}, version = version + 1, updated_at = ?{} WHERE id = ?{n}",
+            "UPDATE {} SET {}version = version + 1, updated_at = ?{} WHERE id = ?{n}",
             entity.table,
-            sets.join(", "),
+            sets,
             n - 1
         ),
         crate::store::sql::params_from_iter(params.iter()),
@@ -230,7 +236,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        db.conn().last_insert_rowid()?
+        db.conn().last_insert_rowid().unwrap()
     }
 
     fn history(db: &Db) -> Vec<(String, Option<String>, Option<String>, String)> {

@@ -750,24 +750,29 @@ macro_rules! approved_delays {
 const APPROVED_NEW_DATES: &str = concat!(
     "SELECT new_date FROM (",
     approved_delays!(),
-    ") WHERE requirement_id = ?1"
+    ") approved WHERE requirement_id = ?1"
 );
 
 /// The ids of requirements with an application in force (status 延期 unless 完成).
-pub(crate) const DELAYED_REQUIREMENTS: &str =
-    concat!("SELECT requirement_id FROM (", approved_delays!(), ")");
+pub(crate) const DELAYED_REQUIREMENTS: &str = concat!(
+    "SELECT requirement_id FROM (",
+    approved_delays!(),
+    ") approved"
+);
 
 /// Per requirement: how many applications are in force (`n`), their notes for 备注 (`notes`:
-/// `new_date US short_reason US reason`, joined by RS) and the date in force (`in_force`: the new date of the
-/// last approved, by SQLite's rule that a bare column comes from the row holding the max).
+/// `new_date US short_reason US reason`, joined by RS, in the order they were approved) and the
+/// date in force (`in_force`: the new date of the last approved).
 pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = concat!(
     "SELECT requirement_id, count(*) AS n,
-       group_concat(new_date || char(31) || short_reason || char(31) || reason, char(30)) AS notes,
-       max(approved_on || filed_date || printf('%012d', id)) AS last_key,
-       new_date AS in_force
-    FROM (",
+       string_agg(new_date || '\u{1f}' || short_reason || '\u{1f}' || reason, '\u{1e}'
+                  ORDER BY approved_on, filed_date, id) AS notes,
+       max(CASE WHEN latest = 1 THEN new_date END) AS in_force
+    FROM (SELECT a.*, row_number() OVER (PARTITION BY requirement_id
+                                         ORDER BY approved_on DESC, filed_date DESC, id DESC) AS latest
+          FROM (",
     approved_delays!(),
-    ") GROUP BY requirement_id"
+    ") a) ranked GROUP BY requirement_id"
 );
 
 /// A delay read from a legacy register's 备注: approved on the day it is taken to be filed.
@@ -879,7 +884,7 @@ mod tests {
                     [format!("140619{i:02}")],
                 )
                 .unwrap();
-            let id = db.conn().last_insert_rowid()?;
+            let id = db.conn().last_insert_rowid().unwrap();
             let mut stored = Vec::new();
             for f in case {
                 let delay_id = insert_for_test(db.conn(), &actor, id, f).unwrap();
@@ -892,7 +897,7 @@ mod tests {
             let sql: Option<(i64, String)> = db
                 .conn()
                 .query_row(
-                    &format!("SELECT n, in_force FROM ({IN_FORCE_BY_REQUIREMENT}) WHERE requirement_id = ?1"),
+                    &format!("SELECT n, in_force FROM ({IN_FORCE_BY_REQUIREMENT}) f WHERE requirement_id = ?1"),
                     [id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )

@@ -109,7 +109,7 @@ impl Db {
                  SELECT * FROM history WHERE entity = 'requirement' AND entity_id = ?1
                  UNION ALL
                  SELECT * FROM history WHERE entity = 'delay' AND entity_id IN
-                     (SELECT id FROM delay_applications WHERE requirement_id = ?1))
+                     (SELECT id FROM delay_applications WHERE requirement_id = ?1)) h
              ORDER BY id"
         ))?;
         let rows = st.query_map(params![requirement_id], from_row)?;

@@ -963,7 +963,8 @@ impl<'a, 't> Writer<'a, 't> {
         for (period, seq) in &self.counters {
             tx.prepare_cached(
                 "INSERT INTO number_counters (series, period, last_seq) VALUES ('requirement', ?1, ?2)
-                 ON CONFLICT (series, period) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                 ON CONFLICT (series, period) DO UPDATE SET last_seq = CASE WHEN excluded.last_seq > number_counters.last_seq
+                 THEN excluded.last_seq ELSE number_counters.last_seq END",
             )?
             .execute(params![period, seq])?;
         }

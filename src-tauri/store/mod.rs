@@ -75,10 +75,8 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema on PostgreSQL, by the version each file brings the database to: the same version
 /// numbers as [`MIGRATIONS`] (version 10 is the whole schema of SQLite's 1–10).
-const PG_MIGRATIONS: &[(usize, &str)] = &[(
-    10,
-    include_str!("migrations/postgres/0010_baseline.sql"),
-)];
+const PG_MIGRATIONS: &[(usize, &str)] =
+    &[(10, include_str!("migrations/postgres/0010_baseline.sql"))];
 
 /// The schema version this build knows.
 pub fn schema_version() -> usize {

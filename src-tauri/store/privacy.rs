@@ -376,7 +376,7 @@ fn scrub_column(
     id: i64,
     scrub: &dyn Fn(&str) -> String,
 ) -> Result<usize> {
-    let mut st = tx.prepare(&format!("SELECT rowid, {column} FROM {table} WHERE {rows}"))?;
+    let mut st = tx.prepare(&format!("SELECT id, {column} FROM {table} WHERE {rows}"))?;
     let rows: Vec<(i64, String)> = st
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<crate::store::sql::Result<_>>()?;
@@ -386,7 +386,7 @@ fn scrub_column(
         let masked = scrub(&text);
         if masked != text {
             tx.execute(
-                &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),
+                &format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"),
                 params![masked, rowid],
             )?;
             n += 1;

@@ -332,7 +332,7 @@ struct Where {
 /// force, else 空. A test keeps it in step with the domain.
 fn status_is_sql(status: Status) -> String {
     let done = format!(
-        "(r.decision IS '{}' OR r.actual_delivery IS NOT NULL)",
+        "(r.decision IS NOT DISTINCT FROM '{}' OR r.actual_delivery IS NOT NULL)",
         Decision::DoNot.code()
     );
     let delayed = super::delays::DELAYED_REQUIREMENTS;
@@ -344,7 +344,7 @@ fn status_is_sql(status: Status) -> String {
 }
 
 /// The conditions of a query.
-fn filters(q: &RegisterQuery, today: &str) -> Result<Where> {
+fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Value> = Vec::new();
     let mut needs_delays = false;
@@ -407,16 +407,22 @@ fn filters(q: &RegisterQuery, today: &str) -> Result<Where> {
             .map(|w| bind(&mut ps, Value::Text(w.like.clone())))
             .collect();
         if !fts.is_empty() {
-            let m = bind(&mut ps, Value::Text(search::match_all(&fts)));
+            let query = if server {
+                let plain: Vec<&str> = s.split_whitespace().collect();
+                search::server_grams(&plain).unwrap_or_default()
+            } else {
+                search::match_all(&fts)
+            };
+            let m = bind(&mut ps, Value::Text(query));
             search = Some(Search {
-                ids: search::matching_ids(&m, &likes),
+                ids: search::matching_ids(server, &m, &likes),
                 alone: false,
             });
         }
         // punctuation only, or inside a keyword: the columns say
         for (w, p) in words.iter().zip(&likes) {
-            if w.fts.is_none() || w.needs_like {
-                wh.push(search::like_any(p));
+            if w.fts.is_none() || (w.needs_like && !server) {
+                wh.push(search::like_any(server, p));
             }
         }
         let conditions = wh.len() - usize::from(!q.include_withdrawn);
@@ -477,7 +483,7 @@ fn walk(
             .collect::<Vec<_>>()
             .join(",");
         let mut st = conn.prepare(&format!(
-            "SELECT id FROM requirements WHERE id IN ({list}) ORDER BY +number {dir}
+            "SELECT id FROM requirements WHERE id IN ({list}) ORDER BY number || '' {dir}
              LIMIT ?1 OFFSET ?2"
         ))?;
         let ids = st
@@ -531,7 +537,7 @@ impl Db {
             params: mut ps,
             needs_delays,
             search,
-        } = filters(q, &today)?;
+        } = filters(self.conn().is_server(), q, &today)?;
         let source = if needs_delays {
             WITH_DELAYS.as_str()
         } else {
@@ -583,7 +589,7 @@ impl Db {
             // a page: pick its ids first, then read just those rows
             Some(_) if i64::from(q.offset) >= total => {
                 ps = Vec::new();
-                ("WHERE 0".to_string(), Some(Vec::new()))
+                ("WHERE FALSE".to_string(), Some(Vec::new()))
             }
             Some(limit) => {
                 let (offset, limit) = (i64::from(q.offset), i64::from(limit));
@@ -609,7 +615,7 @@ impl Db {
                         ps.push(Value::Integer(offset));
                         let n = ps.len();
                         let select =
-                            format!("SELECT r.id AS id FROM {source} {}", and(&picked, "1"));
+                            format!("SELECT r.id AS id FROM {source} {}", and(&picked, "TRUE"));
                         let mut st = self.conn().prepare(&format!(
                             "{} LIMIT ?{} OFFSET ?{n}",
                             split_empties(
@@ -727,8 +733,8 @@ impl Db {
     /// Everyone who has filed a requirement, for the reporter filter.
     pub fn reporters(&self) -> Result<Vec<String>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT DISTINCT reporter FROM requirements WHERE reporter <> ''
-             ORDER BY reporter COLLATE PINYIN",
+            "SELECT reporter FROM requirements WHERE reporter <> ''
+             GROUP BY reporter ORDER BY reporter COLLATE PINYIN",
         )?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -25,6 +25,12 @@
 //! texts — the same comparison the index makes — so a search is never wrong, only slower for a
 //! moment.
 
+//! On a shared database (PostgreSQL, issue 21) the same grams, each character besides, are kept
+//! as an array in `requirement_grams` with a GIN index, beside the row's folded texts: a keyword
+//! is looked up by its grams (`@>`) and confirmed by a `LIKE` on the folded texts — no extension
+//! to install, any locale. There every requirement is indexed as it is written; the mark stays
+//! for the rows a bulk import writes and indexes right after.
+
 use super::Db;
 use crate::domain::dates;
 use crate::error::Result;
@@ -123,15 +129,70 @@ pub(crate) fn keyword(word: &str) -> Keyword {
     }
 }
 
+/// The SQL of a column folded as [`fold`] folds: the registered `genjin_fold` on SQLite; on a
+/// server, `translate` of the full-width forms and `lower`.
+fn fold_sql(server: bool, column: &str) -> String {
+    if !server {
+        return format!("genjin_fold({column})");
+    }
+    let full: String = ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']).collect();
+    let half: String = ('!'..='~').chain([' ']).collect();
+    let quote = |t: &str| t.replace('\'', "''");
+    format!(
+        "lower(translate({column}, '{}', '{}'))",
+        quote(&full),
+        quote(&half)
+    )
+}
+
 /// SQL true when any searched column of the row, folded, contains the `LIKE` pattern bound as
 /// `p` (a [`Keyword::like`]).
-pub(crate) fn like_any(p: &str) -> String {
+pub(crate) fn like_any(server: bool, p: &str) -> String {
     let any = SEARCHED
         .iter()
-        .map(|c| format!("genjin_fold({c}) LIKE {p} ESCAPE '\\'"))
+        .map(|c| format!("{} LIKE {p} ESCAPE '\\'", fold_sql(server, c)))
         .collect::<Vec<_>>()
         .join(" OR ");
     format!("({any})")
+}
+
+/// On a server: the grams every keyword needs, space-separated (bound as the array the index
+/// holds); `None` when no keyword has letters or digits.
+pub(crate) fn server_grams(words: &[&str]) -> Option<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        for run in runs(&fold(w)) {
+            let chars: Vec<char> = run.chars().collect();
+            if chars.len() == 1 {
+                out.push(run.to_string());
+            }
+            for pair in chars.windows(2) {
+                out.push(pair.iter().collect());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
+/// The array a server's index holds for `texts`: each run's bigrams and each character.
+fn server_terms(texts: &[String]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for t in texts {
+        for run in runs(&fold(t)) {
+            let chars: Vec<char> = run.chars().collect();
+            for c in &chars {
+                out.push(c.to_string());
+            }
+            for pair in chars.windows(2) {
+                out.push(pair.iter().collect());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out.join(" ")
 }
 
 /// The FTS5 query for keywords' queries, all required.
@@ -142,8 +203,18 @@ pub(crate) fn match_all(queries: &[&str]) -> String {
 /// A SELECT of the ids of matching requirements (withdrawn ones included): the index's answer
 /// for the rows it holds plus a scan of the rows above the mark. `m` is the bound
 /// [`match_all`] query, `likes` the bound `LIKE` patterns of every keyword.
-pub(crate) fn matching_ids(m: &str, likes: &[String]) -> String {
-    let tail: Vec<String> = likes.iter().map(|p| like_any(p)).collect();
+pub(crate) fn matching_ids(server: bool, m: &str, likes: &[String]) -> String {
+    let tail: Vec<String> = likes.iter().map(|p| like_any(server, p)).collect();
+    if server {
+        let confirm: Vec<String> = likes
+            .iter()
+            .map(|p| format!("folded LIKE {p} ESCAPE '\\'"))
+            .collect();
+        return format!(
+            "SELECT id FROM requirement_grams WHERE grams @> string_to_array({m}, ' ') AND {}",
+            confirm.join(" AND ")
+        );
+    }
     format!(
         "SELECT rowid FROM requirement_search WHERE requirement_search MATCH {m}
          UNION ALL
@@ -152,6 +223,12 @@ pub(crate) fn matching_ids(m: &str, likes: &[String]) -> String {
         tail.join(" AND ")
     )
 }
+
+/// On a server: requirements without their grams (a bulk import's, until the catch-up).
+const UNINDEXED: &str = "SELECT r.id FROM requirements r
+     WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id) ORDER BY r.id LIMIT ?1";
+const UNINDEXED_COUNT: &str = "SELECT count(*) FROM requirements r
+     WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)";
 
 fn indexed_upto(conn: &Conn) -> Result<i64> {
     Ok(conn
@@ -182,8 +259,37 @@ fn row_grams(conn: &Conn, id: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// One requirement's searched texts (`None` when there is no such row).
+fn row_texts(conn: &Conn, id: i64) -> Result<Option<Vec<String>>> {
+    let sql = format!(
+        "SELECT {} FROM requirements WHERE id = ?1",
+        SEARCHED.join(", ")
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    Ok(st
+        .query_row([id], |r| {
+            (0..SEARCHED.len())
+                .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+                .collect()
+        })
+        .optional()?)
+}
+
 /// Puts one requirement's current texts into the index (replacing what it had).
 fn reindex(conn: &Conn, id: i64) -> Result<()> {
+    if conn.is_server() {
+        conn.prepare_cached("DELETE FROM requirement_grams WHERE id = ?1")?
+            .execute([id])?;
+        if let Some(texts) = row_texts(conn, id)? {
+            let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
+            conn.prepare_cached(
+                "INSERT INTO requirement_grams (id, grams, folded)
+                 VALUES (?1, string_to_array(?2, ' '), ?3)",
+            )?
+            .execute(params![id, server_terms(&texts), folded.join("\n")])?;
+        }
+        return Ok(());
+    }
     conn.prepare_cached("DELETE FROM requirement_search WHERE rowid = ?1")?
         .execute([id])?;
     if let Some(g) = row_grams(conn, id)? {
@@ -197,6 +303,14 @@ fn reindex(conn: &Conn, id: i64) -> Result<()> {
 /// old entries instead of leaving them in the index's pages until a merge: FTS5's
 /// `secure-delete`, on only for this.
 pub(crate) fn forget(conn: &Conn, id: i64) -> Result<()> {
+    if conn.is_server() {
+        // the server's own storage keeps no old entry the store could reach
+        return if id <= indexed_upto(conn)? {
+            reindex(conn, id)
+        } else {
+            Ok(())
+        };
+    }
     let set = |on: i64| -> Result<()> {
         conn.prepare_cached(
             "INSERT INTO requirement_search (requirement_search, rank) VALUES ('secure-delete', ?1)",
@@ -221,11 +335,19 @@ pub(crate) fn forget(conn: &Conn, id: i64) -> Result<()> {
 /// After a requirement was inserted (in the same transaction): indexed at once when the index
 /// is complete up to it, otherwise left to the catch-up with the rows before it.
 pub(crate) fn after_create(conn: &Conn, id: i64) -> Result<()> {
+    // on a server, writers run side by side and ids need not come in order: each row is
+    // indexed as it is written
+    if conn.is_server() {
+        return reindex(conn, id);
+    }
     let upto = indexed_upto(conn)?;
     if upto >= id - 1 {
         reindex(conn, id)?;
-        conn.prepare_cached("UPDATE search_state SET indexed_upto = max(indexed_upto, ?1)")?
-            .execute([id])?;
+        conn.prepare_cached(
+            "UPDATE search_state SET indexed_upto = CASE WHEN indexed_upto > ?1
+                 THEN indexed_upto ELSE ?1 END",
+        )?
+        .execute([id])?;
     }
     Ok(())
 }
@@ -233,7 +355,9 @@ pub(crate) fn after_create(conn: &Conn, id: i64) -> Result<()> {
 /// After the change engine changed `columns` of requirement `id` (in the same transaction):
 /// re-indexed when a searched text changed and the row is in the index.
 pub(crate) fn after_change(conn: &Conn, id: i64, columns: &[&str]) -> Result<()> {
-    if columns.iter().any(|c| SEARCHED.contains(c)) && id <= indexed_upto(conn)? {
+    if columns.iter().any(|c| SEARCHED.contains(c))
+        && (conn.is_server() || id <= indexed_upto(conn)?)
+    {
         reindex(conn, id)?;
     }
     Ok(())
@@ -253,8 +377,12 @@ impl Db {
     /// How many requirements the search index does not hold yet (0 after a catch-up).
     pub fn search_backlog(&self) -> Result<u64> {
         Ok(self.conn().query_row(
-            "SELECT count(*) FROM requirements
-             WHERE id > (SELECT indexed_upto FROM search_state)",
+            if self.conn().is_server() {
+                UNINDEXED_COUNT
+            } else {
+                "SELECT count(*) FROM requirements
+                 WHERE id > (SELECT indexed_upto FROM search_state)"
+            },
             [],
             |r| r.get::<_, i64>(0),
         )? as u64)
@@ -267,6 +395,16 @@ impl Db {
         let mut total = 0u64;
         loop {
             let n = self.write(|tx| {
+                if tx.is_server() {
+                    let ids: Vec<i64> = tx
+                        .prepare_cached(UNINDEXED)?
+                        .query_map([BATCH as i64], |r| r.get(0))?
+                        .collect::<crate::store::sql::Result<_>>()?;
+                    for &id in &ids {
+                        reindex(tx, id)?;
+                    }
+                    return Ok(ids.len());
+                }
                 let upto = indexed_upto(tx)?;
                 let ids: Vec<i64> = tx
                     .prepare_cached(

@@ -125,14 +125,16 @@ pub(crate) fn allocate_number(
     let scheme = Scheme::from_code(&scheme_code).unwrap_or(Scheme::Daily);
     let prefix = settings::value(tx, &format!("numbering.{series}.prefix"))?;
     let period = scheme.period(day);
-    let counter: u32 = tx
-        .query_row(
-            "SELECT last_seq FROM number_counters WHERE series = ?1 AND period = ?2",
-            params![series, period],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
+    // the counter's row is taken under lock first (an upsert that changes nothing): on a shared
+    // database, PCs numbering the same day queue here until the one before them commits, then
+    // read what it handed out. A plain read first would hand out the same number twice.
+    let counter: u32 = tx.query_row(
+        "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, 0)
+         ON CONFLICT (series, period) DO UPDATE SET last_seq = number_counters.last_seq
+         RETURNING last_seq",
+        params![series, period],
+        |r| r.get(0),
+    )?;
     // Numbers written by other means (an import) count too.
     let lo = format!("{prefix}{period}");
     let hi = format!("{prefix}{period}~");

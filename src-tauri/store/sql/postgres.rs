@@ -145,11 +145,15 @@ impl PgConn {
                     while let Some(job) = queue.recv().await {
                         match job {
                             Job::Query { sql, args, reply } => {
-                                let out = run_query(&client, &mut cache, &sql, &args).await;
+                                let out = run_query(&client, &mut cache, &sql, &args)
+                                    .await
+                                    .map_err(|e| with_sql(e, &sql));
                                 let _ = reply.send(out);
                             }
                             Job::Execute { sql, args, reply } => {
-                                let out = run_execute(&client, &mut cache, &sql, &args).await;
+                                let out = run_execute(&client, &mut cache, &sql, &args)
+                                    .await
+                                    .map_err(|e| with_sql(e, &sql));
                                 let _ = reply.send(out);
                             }
                             Job::Batch { sql, reply } => {
@@ -215,6 +219,15 @@ impl Drop for PgConn {
         if let Some(w) = self.worker.take() {
             let _ = w.join();
         }
+    }
+}
+
+/// In a debug build the statement is named with its error (the tests show it).
+fn with_sql(e: DbError, sql: &str) -> DbError {
+    if cfg!(debug_assertions) && e.kind == DbKind::Other {
+        DbError::new(e.kind, format!("{} [SQL: {}]", e.detail, sql))
+    } else {
+        e
     }
 }
 
@@ -494,6 +507,9 @@ mod tests {
         // -2.5: ndigits 2, weight 0, sign -, dscale 1, digits 2 5000
         let raw = [0, 2, 0, 0, 0x40, 0, 0, 1, 0, 2, 0x13, 0x88];
         assert_eq!(numeric(&raw).unwrap(), Value::Real(-2.5));
-        assert_eq!(numeric(&[0, 0, 0, 0, 0, 0, 0, 0]).unwrap(), Value::Integer(0));
+        assert_eq!(
+            numeric(&[0, 0, 0, 0, 0, 0, 0, 0]).unwrap(),
+            Value::Integer(0)
+        );
     }
 }
