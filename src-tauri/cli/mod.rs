@@ -92,6 +92,9 @@ pub enum Command {
     List(settings::ListArgs),
     /// 备份整个数据库：不给文件时备份到数据库旁的 backups 文件夹；--list 列出已有备份
     Backup(settings::BackupArgs),
+    /// 把整个数据库复制到一个空的共享数据库（--to postgres://…）或一个新的数据库文件（--to 文件.sqlite3），复制后逐表核对
+    #[command(name = "copy-db")]
+    CopyDb(settings::CopyDbArgs),
     /// 从备份文件恢复整个数据库（先检查备份完好，并先把当前数据库备份一份）
     Restore(settings::RestoreArgs),
     /// 节假日与调休：列出；add 录入一天；remove 移除一天（时间节点按工作日计算时使用）
@@ -130,6 +133,7 @@ impl Command {
                 | Command::Timeline(_)
                 | Command::People(_)
                 | Command::Backup(_)
+                | Command::CopyDb(_)
                 | Command::Delays(_)
                 | Command::Export(_)
                 | Command::Bugs(_)
@@ -535,6 +539,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Import(a) => import::import(db, actor, a, out),
         Command::Settings(a) => settings::settings(db, actor, a, out),
         Command::Backup(a) => settings::backup(db, actor, a, out),
+        Command::CopyDb(a) => settings::copy_db(db, actor, a, out),
         Command::Restore(a) => settings::restore(db, actor, a, out),
         Command::List(a) => settings::list(db, actor, a, out),
         Command::Calendar(a) => calendar::calendar(db, actor, a, out),

@@ -39,6 +39,19 @@ pub struct BackupArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct CopyDbArgs {
+    /// 复制到哪里：postgres://用户:密码@服务器:端口/数据库名（须为空库），或一个新的 .sqlite3 文件
+    #[arg(long)]
+    to: String,
+}
+
+pub fn copy_db(db: &mut Db, actor: &Actor, a: CopyDbArgs, out: &mut dyn Write) -> Result<()> {
+    let report = crate::api::copy::copy_db(db, actor, &a.to)?;
+    writeln!(out, "{}", report.summary())?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
 pub struct RestoreArgs {
     /// 用来恢复的备份文件
     file: PathBuf,

@@ -16,7 +16,7 @@
 //! the backup are never handed out again), and only then replaces the database in one step:
 //! whatever fails, the database in use stays as it was.
 
-use super::Db;
+use super::{CopyReport, Db};
 use crate::error::{Error, Result};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
@@ -43,6 +43,30 @@ pub struct BackupFile {
     /// Local time, `YYYY-MM-DD HH:MM:SS`.
     pub taken_at: String,
     pub bytes: u64,
+}
+
+/// Where the backups of the shared database `label` (`host:port/db`) go on this PC: the
+/// data folder's `shared-backups/<host>_<port>_<db>` (`GENJIN_BACKUPS` overrides the data folder).
+pub fn shared_backups_dir(label: &str) -> PathBuf {
+    let base = std::env::var_os("GENJIN_BACKUPS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(crate::IDENTIFIER)
+                .join("shared-backups")
+        });
+    let safe: String = label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base.join(safe.trim_matches('_'))
 }
 
 /// The name a database's backups start with: its file name without the extension
@@ -91,9 +115,67 @@ pub(crate) fn owner_only(path: &Path) {
     let _ = path;
 }
 
-/// Copies the open database `conn` into `dest` (which must not exist) through the online
+/// Copies the database `db` into the SQLite file `dest` (which must not exist): a consistent
+/// snapshot even while others write. A file through SQLite's online backup API; a shared
+/// database through the copy routine (`store::copy`), so its backup opens on any PC without a
+/// server (issue 21).
+fn copy_to(db: &Db, dest: &Path) -> Result<()> {
+    match db.sqlite() {
+        Ok(conn) => copy_file_to(conn, dest),
+        Err(_) => db.copy_to_file(dest).map(|_| ()),
+    }
+}
+
+impl Db {
+    /// This database written out as a new SQLite file at `dest` (which must not exist) through
+    /// the copy routine: a consistent snapshot, compared before it is kept, through a part
+    /// file renamed when complete (`genjin copy-db --to FILE`, and a shared database's backups).
+    pub fn copy_to_file(&self, dest: &Path) -> Result<CopyReport> {
+        copy_into_new_file(self, dest)
+    }
+}
+
+fn copy_into_new_file(db: &Db, dest: &Path) -> Result<CopyReport> {
+    if dest.exists() {
+        return Err(Error::invalid(
+            "dest",
+            format!("目标文件已存在：{}（不会覆盖已有文件）", dest.display()),
+        ));
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let part = dest.with_extension("sqlite3-part");
+    let _ = std::fs::remove_file(&part);
+    let done = (|| -> Result<CopyReport> {
+        let mut file = Db::open(&part)?;
+        // the comparison reads both registers as of one day; which day does not matter
+        let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        let mut report = db.copy_into(&mut file, day)?;
+        report.target = dest.display().to_string();
+        file.conn().checkpoint()?;
+        drop(file);
+        for side in ["-wal", "-shm"] {
+            let mut p = part.as_os_str().to_os_string();
+            p.push(side);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+        std::fs::rename(&part, dest)?;
+        Ok(report)
+    })();
+    if done.is_err() {
+        for side in ["", "-wal", "-shm"] {
+            let mut p = part.as_os_str().to_os_string();
+            p.push(side);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+    }
+    done
+}
+
+/// Copies the open database file `conn` into `dest` (which must not exist) through the online
 /// backup API: a consistent snapshot even while others write.
-fn copy_to(conn: &Connection, dest: &Path) -> Result<()> {
+fn copy_file_to(conn: &Connection, dest: &Path) -> Result<()> {
     if dest.exists() {
         return Err(Error::invalid(
             "dest",
@@ -142,7 +224,7 @@ pub(crate) fn before_migration(conn: &Connection, db_path: &Path, version: i64) 
         1 => format!("{stem}-before-upgrade-v{version}.sqlite3"),
         n => format!("{stem}-before-upgrade-v{version}-{n}.sqlite3"),
     });
-    copy_to(conn, &dest)?;
+    copy_file_to(conn, &dest)?;
     owner_only(&dir);
     Ok(())
 }
@@ -288,14 +370,26 @@ pub(crate) fn schema_difference(conn: &Connection, version: i64) -> Result<Optio
 }
 
 impl Db {
-    /// Where this database's backups go (`None` for an in-memory database).
+    /// Where this database's backups go (`None` for an in-memory database): beside the file;
+    /// for a shared database, in this PC's data folder, one folder per server database.
     pub fn backups_dir(&self) -> Option<PathBuf> {
-        self.path.as_deref().map(backups_dir)
+        match self.conn().server_label() {
+            Some(label) => Some(shared_backups_dir(label)),
+            None => self.path.as_deref().map(backups_dir),
+        }
+    }
+
+    /// The name this database's backups start with.
+    fn backup_stem(&self) -> String {
+        match self.conn().server_label() {
+            Some(label) => label.rsplit('/').next().unwrap_or("shared").to_string(),
+            None => self.path.as_deref().map(stem_of).unwrap_or_default(),
+        }
     }
 
     /// A consistent copy of the whole database into `dest` (which must not exist yet).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        copy_to(self.sqlite()?, dest)
+        copy_to(self, dest)
     }
 
     /// A backup someone asks for (`genjin backup`, 设置 → 立即备份): into `dest`, or into the
@@ -344,13 +438,13 @@ impl Db {
             }
         }
         let stamp = now.format("%Y%m%d-%H%M%S");
-        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
+        let stem = self.backup_stem();
         // the kind stays the name's last part (`kind_of`)
         let dest = free_path(&dir, |n| match n {
             1 => format!("{stem}-{stamp}-{}.sqlite3", kind.code()),
             n => format!("{stem}-{stamp}{n:02}-{}.sqlite3", kind.code()),
         });
-        copy_to(self.sqlite()?, &dest)?;
+        copy_to(self, &dest)?;
         owner_only(&dir);
         Ok(Some(dest))
     }
@@ -360,7 +454,7 @@ impl Db {
     pub fn daily_backup(&self, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
         // by the names alone: every command and every minute of an open window asks
         let day = now.date_naive();
-        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
+        let stem = self.backup_stem();
         let taken = self.backups_dir().is_some_and(|dir| {
             std::fs::read_dir(dir)
                 .into_iter()
@@ -383,7 +477,7 @@ impl Db {
         let Some(dir) = self.backups_dir() else {
             return Ok(Vec::new());
         };
-        let stem = self.path.as_deref().map(stem_of).unwrap_or_default();
+        let stem = self.backup_stem();
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -478,6 +572,14 @@ impl Db {
         let safety = self
             .take_backup(BackupKind::Restore, now)?
             .unwrap_or_default();
+        if self.conn().is_server() {
+            // a shared database takes the rows of the checked copy in one transaction
+            let source = Db::open(&staged)?;
+            let live = super::copy::counters(self.conn())?;
+            self.replace_with(&source, &live)?;
+            self.prune(BackupKind::Restore);
+            return Ok(safety);
+        }
         // numbers handed out meanwhile (another window, the command line) count too: read
         // again just before the replace, and carried into the replaced database at once
         let live = counters(self.sqlite()?)?;
@@ -540,7 +642,7 @@ impl Db {
             ));
         }
         // numbers are never reused: what the database in use handed out stays handed out
-        let live = counters(self.sqlite()?)?;
+        let live = super::copy::counters(self.conn())?;
         let tx = copy.transaction()?;
         raise_counters(&tx, &live)?;
         tx.commit()?;

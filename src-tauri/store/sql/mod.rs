@@ -568,6 +568,43 @@ impl Conn {
         }
     }
 
+    /// Foreign keys checked at commit, not row by row, for the rest of this transaction (a
+    /// copy writes requirements and bugs, which refer to each other).
+    pub fn defer_constraints(&self) -> Result<()> {
+        self.execute_batch(match &self.engine {
+            Engine::Sqlite(_) => "PRAGMA defer_foreign_keys = ON",
+            Engine::Pg(_) => "SET CONSTRAINTS ALL DEFERRED",
+        })
+    }
+
+    /// After rows were written with their ids given (a copy): the next id the table hands out
+    /// follows the largest. SQLite does so by itself.
+    pub fn ids_follow(&self, table: &str) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(()),
+            Engine::Pg(_) => self.execute_batch(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                               coalesce(max(id), 0) + 1, false) FROM {table}"
+            )),
+        }
+    }
+
+    /// A read-only transaction that sees the database as it is now, whatever others write
+    /// meanwhile (a copy's source, a backup of a shared database).
+    pub fn begin_snapshot(&self) -> Result<Tx<'_>> {
+        self.execute_batch(match &self.engine {
+            Engine::Sqlite(_) => "BEGIN",
+            Engine::Pg(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        })?;
+        let tx = Tx {
+            conn: self,
+            done: false,
+        };
+        // the snapshot is taken by the first read
+        self.query_row("SELECT count(*) FROM settings", [], |r| r.get::<_, i64>(0))?;
+        Ok(tx)
+    }
+
     /// Starts a transaction; it rolls back when dropped uncommitted.
     pub fn begin(&self, how: Begin) -> Result<Tx<'_>> {
         self.execute_batch(match (how, &self.engine) {
