@@ -54,7 +54,8 @@ pub fn memory_db() -> Db {
 }
 
 /// What `--db` names for the database file `path` in this run: the file itself, or (on the test
-/// server) a database made for it on first use.
+/// server) a database made for it on first use, unless the file is there already (a backup
+/// written by the test is read as a file).
 pub fn db_arg(path: &Path) -> std::ffi::OsString {
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -63,6 +64,10 @@ pub fn db_arg(path: &Path) -> std::ffi::OsString {
         return path.as_os_str().to_owned();
     };
     let mut made = MADE.lock().unwrap();
+    // a file that is there (a backup just written, a copy) is read as the file it is
+    if path.exists() && !made.as_ref().is_some_and(|m| m.contains_key(path)) {
+        return path.as_os_str().to_owned();
+    }
     made.get_or_insert_with(HashMap::new)
         .entry(path.to_path_buf())
         .or_insert_with(|| fresh_server_db(&server))

@@ -2,7 +2,6 @@
 //! errors as the window sees them.
 
 use genjin::app::{build_app, AppState};
-use genjin::store::Db;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -14,7 +13,7 @@ struct Harness {
 
 impl Harness {
     fn new() -> Self {
-        let db = Db::open_in_memory().unwrap();
+        let db = super::common::memory_db();
         let app = build_app(
             mock_builder(),
             AppState::new(db, std::path::Path::new(":memory:")),

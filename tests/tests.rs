@@ -7,6 +7,7 @@ mod backup;
 mod cli;
 mod common;
 mod desk;
+mod engines;
 mod import;
 mod ipc;
 mod printing;

@@ -15,6 +15,8 @@ if [ "$want_test" = 1 ]; then
   packages+=(xvfb xauth webkit2gtk-driver)
   # the printing tests render exports as the person printing sees them (issue 20)
   packages+=(libreoffice-calc-nogui poppler-utils)
+  # the store and command-line tests also run on a throwaway PostgreSQL (issue 21)
+  packages+=(postgresql postgresql-client)
 fi
 
 missing=()

@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn a_scan_is_kept_with_its_application() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = Actor::new(None, "李小四", "test", crate::clock::now());
         let r = db
             .create_requirement(

@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn the_window_asks_before_replacing_a_day_or_a_workday_on_a_weekday() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = Actor::new(None, "测试员", "test", crate::clock::now());
         db.set_calendar_day(&a, "2025-10-01", DayKind::Holiday, "国庆节", false)
             .unwrap();
@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn listed_days_and_the_mode_make_the_calendar() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = Actor::new(None, "测试员", "test", crate::clock::now());
         db.set_calendar_day(&a, "2014-10-01", DayKind::Holiday, "国庆节", true)
             .unwrap();

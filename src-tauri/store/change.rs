@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn only_changed_columns_are_written_with_one_history_row_each() {
-        let db = Db::open_in_memory().unwrap();
+        let db = Db::test_db();
         let id = row(&db);
         let changed = apply(
             db.conn(),
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn no_change_writes_nothing() {
-        let db = Db::open_in_memory().unwrap();
+        let db = Db::test_db();
         let id = row(&db);
         let changed = apply(
             db.conn(),
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_stale_version_or_a_missing_record_is_refused() {
-        let db = Db::open_in_memory().unwrap();
+        let db = Db::test_db();
         let id = row(&db);
         let e = apply(
             db.conn(),
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn event_columns_are_named_as_events() {
-        let db = Db::open_in_memory().unwrap();
+        let db = Db::test_db();
         let id = row(&db);
         apply(
             db.conn(),

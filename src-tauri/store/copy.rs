@@ -238,6 +238,18 @@ pub(crate) fn raise_counters(conn: &Conn, to: &[(String, String, i64)]) -> Resul
 }
 
 impl Db {
+    /// Every `(table, column)` of the data and the search mark: the same on both engines at one
+    /// schema version (a test holds it).
+    pub fn tables_and_columns(&self) -> Result<std::collections::BTreeSet<(String, String)>> {
+        let mut out = std::collections::BTreeSet::new();
+        for t in TABLES.iter().chain(&["search_state"]) {
+            for c in columns(self.conn(), t)? {
+                out.insert((t.to_string(), c));
+            }
+        }
+        Ok(out)
+    }
+
     /// Replaces every row of this (shared) database with those of `source` in one transaction,
     /// keeping the number counters at least at `live` (numbers handed out are never handed out
     /// again): the restore of a backup into a shared database. The search index is rebuilt

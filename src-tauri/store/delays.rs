@@ -874,7 +874,7 @@ mod tests {
                 facts(0, "2014-07-20", "2014-08-15", Some("2014-07-22")),
             ],
         ];
-        let db = Db::open_in_memory().unwrap();
+        let db = Db::test_db();
         let actor = Actor::new(None, "测试员", "test", crate::clock::now());
         for (i, case) in cases.iter().enumerate() {
             db.conn()

@@ -339,6 +339,34 @@ impl Db {
         Self::init(Connection::open_in_memory()?, None)
     }
 
+    /// The database a unit test runs on: a fresh database on the server named by
+    /// `GENJIN_TEST_PG` (the test command starts one), else SQLite in memory.
+    #[cfg(test)]
+    pub(crate) fn test_db() -> Db {
+        match std::env::var("GENJIN_TEST_PG") {
+            Ok(server) if !server.is_empty() => {
+                use std::sync::atomic::{AtomicU32, Ordering};
+                static N: AtomicU32 = AtomicU32::new(0);
+                let server = server.trim_end_matches('/');
+                let name = format!(
+                    "u_{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::SeqCst)
+                );
+                let admin = sql::PgConn::connect(
+                    sql::postgres_config(&format!("{server}/postgres")).unwrap(),
+                )
+                .map_err(|(_, why)| why)
+                .unwrap();
+                admin
+                    .execute_batch(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                Db::open_url(&format!("{server}/{name}")).unwrap()
+            }
+            _ => Db::open_in_memory().unwrap(),
+        }
+    }
+
     /// Whether opening it made a new, empty database file (a path typed wrong makes one: the
     /// shells say so).
     pub fn is_new_file(&self) -> bool {

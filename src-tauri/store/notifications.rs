@@ -630,7 +630,7 @@ mod second_delay_tests {
     /// A 延期 notice told of the delay in force then; a second approved delay is owed again.
     #[test]
     fn a_second_delay_is_told_again() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = Actor::new(None, "李小四", "test", crate::clock::now());
         let r = db
             .create_requirement(
@@ -726,7 +726,7 @@ mod bug_notice_tests {
     /// confirmed on the bug's own history.
     #[test]
     fn a_fixed_bug_owes_the_reporter_and_the_user() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let tester = db
             .add_person(
                 &Actor::new(None, "管理员", "test", crate::clock::now()),

@@ -210,9 +210,15 @@ pub(crate) fn matching_ids(server: bool, m: &str, likes: &[String]) -> String {
             .iter()
             .map(|p| format!("folded LIKE {p} ESCAPE '\\'"))
             .collect();
+        // rows above the mark (a bulk import's, before the catch-up) are scanned; a row
+        // indexed above it is found twice, so UNION
         return format!(
-            "SELECT id FROM requirement_grams WHERE grams @> string_to_array({m}, ' ') AND {}",
-            confirm.join(" AND ")
+            "SELECT id FROM requirement_grams WHERE grams @> string_to_array({m}, ' ') AND {}
+             UNION
+             SELECT id FROM requirements
+             WHERE id > (SELECT indexed_upto FROM search_state) AND {}",
+            confirm.join(" AND "),
+            tail.join(" AND ")
         );
     }
     format!(
@@ -223,6 +229,14 @@ pub(crate) fn matching_ids(server: bool, m: &str, likes: &[String]) -> String {
         tail.join(" AND ")
     )
 }
+
+/// On a server: the mark raised to just below the first requirement above it without grams, or
+/// to the last requirement (reads only the rows above the mark).
+const SERVER_MARK: &str = "UPDATE search_state SET indexed_upto = coalesce(
+     (SELECT min(r.id) - 1 FROM requirements r
+       WHERE r.id > search_state.indexed_upto
+         AND NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)),
+     (SELECT max(id) FROM requirements), 0)";
 
 /// On a server: requirements without their grams (a bulk import's, until the catch-up).
 const UNINDEXED: &str = "SELECT r.id FROM requirements r
@@ -336,9 +350,12 @@ pub(crate) fn forget(conn: &Conn, id: i64) -> Result<()> {
 /// is complete up to it, otherwise left to the catch-up with the rows before it.
 pub(crate) fn after_create(conn: &Conn, id: i64) -> Result<()> {
     // on a server, writers run side by side and ids need not come in order: each row is
-    // indexed as it is written
+    // indexed as it is written, and the mark moves up to the first row without grams (a bulk
+    // import's, waiting for the catch-up) or to the last row
     if conn.is_server() {
-        return reindex(conn, id);
+        reindex(conn, id)?;
+        conn.prepare_cached(SERVER_MARK)?.execute([])?;
+        return Ok(());
     }
     let upto = indexed_upto(conn)?;
     if upto >= id - 1 {
@@ -368,9 +385,11 @@ impl Db {
     #[cfg(test)]
     pub(crate) fn forget_search_index_for_test(&self) {
         self.conn()
-            .execute_batch(
-                "DELETE FROM requirement_search; UPDATE search_state SET indexed_upto = 0",
-            )
+            .execute_batch(if self.conn().is_server() {
+                "DELETE FROM requirement_grams; UPDATE search_state SET indexed_upto = 0"
+            } else {
+                "DELETE FROM requirement_search; UPDATE search_state SET indexed_upto = 0"
+            })
             .unwrap();
     }
 
@@ -403,6 +422,7 @@ impl Db {
                     for &id in &ids {
                         reindex(tx, id)?;
                     }
+                    tx.prepare_cached(SERVER_MARK)?.execute([])?;
                     return Ok(ids.len());
                 }
                 let upto = indexed_upto(tx)?;
@@ -540,7 +560,7 @@ mod tests {
     }
 
     fn texts_db() -> Db {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = Actor::new(None, "测试员", "test", crate::clock::now());
         for (brief, words) in TEXTS {
             let input = RequirementInput {

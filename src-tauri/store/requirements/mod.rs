@@ -818,7 +818,7 @@ mod tests {
 
     #[test]
     fn numbers_run_per_day_and_roll_over() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = db
             .create_requirement(&actor(), &input("2014-06-19", "一"))
             .unwrap();
@@ -836,7 +836,7 @@ mod tests {
 
     #[test]
     fn withdrawn_numbers_are_not_reused() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let a = db
             .create_requirement(&actor(), &input("2014-06-19", "一"))
             .unwrap();
@@ -851,7 +851,7 @@ mod tests {
 
     #[test]
     fn the_hundredth_of_a_day_is_refused_and_nothing_is_written() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         for i in 0..99 {
             db.create_requirement(&actor(), &input("2014-06-19", &format!("第{i}条")))
                 .unwrap();
@@ -877,7 +877,7 @@ mod tests {
 
     #[test]
     fn numbers_written_by_an_import_are_skipped() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         db.conn()
             .execute(
                 "INSERT INTO requirements (number, received_date, created_at, updated_at)
@@ -895,7 +895,7 @@ mod tests {
 
     #[test]
     fn stale_versions_are_refused() {
-        let mut db = Db::open_in_memory().unwrap();
+        let mut db = Db::test_db();
         let r = db
             .create_requirement(&actor(), &input("2014-06-19", "一"))
             .unwrap();

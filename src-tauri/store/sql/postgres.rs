@@ -140,6 +140,15 @@ impl PgConn {
                             return;
                         }
                     };
+                    // the register's pages read a UNION ALL's arms in order (store::register):
+                    // parallel workers could interleave them
+                    if let Err(e) = client
+                        .batch_execute("SET max_parallel_workers_per_gather = 0")
+                        .await
+                    {
+                        let _ = ready.send(Err((classify(&e), e.to_string())));
+                        return;
+                    }
                     let _ = ready.send(Ok(()));
                     let mut cache: HashMap<String, tokio_postgres::Statement> = HashMap::new();
                     while let Some(job) = queue.recv().await {

@@ -1,0 +1,334 @@
+//! One store, two engines (issue 21): a database copied from a SQLite file onto the shared
+//! server and back reads the same everywhere. With `GENJIN_TEST_PG` set the middle copy is a
+//! PostgreSQL database; without, a second file (the same copy routine).
+
+use super::common::{fresh_server_db, test_server, EVERY_ROLE};
+use genjin::store::Db;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(db: &OsStr, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run genjin")
+}
+
+fn ok(db: &OsStr, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert!(
+        o.status.success(),
+        "genjin {args:?} on {db:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// A database with a little of everything: the legacy fixtures (requirements, bugs, delays read
+/// from 备注), people, a delay signed at three levels with its scanned paper, screenshots, a
+/// notice, and a requirement whose personal data was erased.
+fn everything(db: &OsStr, dir: &Path) {
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "李小四",
+            "--department",
+            "资讯部",
+            "--roles",
+            EVERY_ROLE,
+        ],
+    );
+    ok(
+        db,
+        &[
+            "add-person",
+            "--name",
+            "赵经理",
+            "--department",
+            "策划部",
+            "--roles",
+            "产品经理",
+        ],
+    );
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    ok(
+        db,
+        &["--as", "李小四", "import", fixtures.to_str().unwrap()],
+    );
+    let n = ok(
+        db,
+        &[
+            "--as",
+            "李小四",
+            "add-requirement",
+            "--received",
+            "2014-06-30",
+            "--reporter",
+            "李小四",
+            "--summary",
+            "处方 打印",
+            "--requester",
+            "郭主任",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(
+        db,
+        &[
+            "--as",
+            "李小四",
+            "decide",
+            &n,
+            "--decision",
+            "做",
+            "--grade",
+            "B",
+        ],
+    );
+    ok(
+        db,
+        &["--as", "李小四", "expect", &n, "--date", "2014-07-10"],
+    );
+    let id = ok(
+        db,
+        &[
+            "--as",
+            "赵经理",
+            "delay",
+            "file",
+            &n,
+            "--new-date",
+            "2014-07-25",
+            "--reason",
+            "接口未到位",
+            "--filed",
+            "2014-07-08",
+        ],
+    )
+    .trim()
+    .to_string();
+    for (level, signer) in [
+        ("直接领导", "陈主管"),
+        ("部门领导", "周部长"),
+        ("总经办", "李小四"),
+    ] {
+        ok(
+            db,
+            &[
+                "--as",
+                "李小四",
+                "delay",
+                "sign",
+                &id,
+                "--level",
+                level,
+                "--opinion",
+                "同意",
+                "--signer",
+                signer,
+                "--date",
+                "2014-07-09",
+            ],
+        );
+    }
+    let photo = dir.join("签字页.jpg");
+    std::fs::write(&photo, b"\xff\xd8\xff\xe0 scanned").unwrap();
+    ok(
+        db,
+        &[
+            "--as",
+            "李小四",
+            "delay",
+            "attach",
+            &id,
+            photo.to_str().unwrap(),
+        ],
+    );
+    let png = dir.join("界面.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\nrest").unwrap();
+    ok(db, &["--as", "李小四", "attach", &n, png.to_str().unwrap()]);
+    ok(
+        db,
+        &[
+            "--as",
+            "李小四",
+            "erase",
+            "14061903",
+            "--reason",
+            "本人要求删除",
+        ],
+    );
+}
+
+/// What a user reads out of a database, command by command.
+fn readings(db: &OsStr) -> Vec<(String, String)> {
+    let reg: serde_json::Value = serde_json::from_str(&ok(db, &["register", "--json"])).unwrap();
+    let numbers: Vec<String> = reg
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["需求编号"].as_str().unwrap().to_string())
+        .collect();
+    assert!(numbers.len() > 100, "{}", numbers.len());
+    let mut out: Vec<(String, String)> = [
+        vec!["register", "--json"],
+        vec!["register", "--json", "--search", "问卷"],
+        vec!["register", "--json", "--search", "王"],
+        vec!["bugs", "--json"],
+        vec!["delays", "--json"],
+        vec!["assessment", "--json", "--month", "2014-06"],
+        vec!["assessment", "--json", "--month", "2014-07"],
+        vec!["people"],
+        vec!["show", "14061903", "--json"],
+    ]
+    .into_iter()
+    .map(|args| (args.join(" "), ok(db, &args)))
+    .collect();
+    for n in numbers.iter().take(8).chain(numbers.last()) {
+        out.push((format!("history {n}"), ok(db, &["history", n])));
+    }
+    out
+}
+
+#[test]
+fn a_database_copied_onto_the_server_and_back_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("科室.sqlite3");
+    everything(source.as_os_str(), dir.path());
+    let middle = match test_server() {
+        Some(server) => fresh_server_db(&server).into(),
+        None => dir.path().join("中转.sqlite3").into_os_string(),
+    };
+    let back = dir.path().join("回来.sqlite3");
+    let said = ok(
+        source.as_os_str(),
+        &["copy-db", "--to", middle.to_str().unwrap()],
+    );
+    assert!(said.contains("各表行数与来源一致"), "{said}");
+    assert!(said.contains("attachments: 2"), "{said}");
+    assert!(said.contains("delay_signoffs: 3"), "{said}");
+    ok(&middle, &["copy-db", "--to", back.to_str().unwrap()]);
+    let (a, b, c) = (
+        readings(source.as_os_str()),
+        readings(&middle),
+        readings(back.as_os_str()),
+    );
+    for ((what, x), ((_, y), (_, z))) in a.iter().zip(b.iter().zip(c.iter())) {
+        assert_eq!(x, y, "{what}: the copy differs from the source");
+        assert_eq!(x, z, "{what}: the copy back differs from the source");
+    }
+    // the erased name went nowhere on the way
+    let shown = ok(back.as_os_str(), &["show", "14061903", "--json"]);
+    assert!(!shown.contains("郭建国"), "{shown}");
+    // numbers go on after the last one handed out, on the copy as on the source
+    let next = |db: &OsStr| {
+        ok(
+            db,
+            &[
+                "--as",
+                "李小四",
+                "add-requirement",
+                "--received",
+                "2014-06-30",
+                "--reporter",
+                "李小四",
+                "--summary",
+                "再来一条",
+            ],
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(next(&middle), next(source.as_os_str()));
+    // a target that holds data, or a file that exists, is refused whole, exit 2
+    let o = run(
+        source.as_os_str(),
+        &["copy-db", "--to", middle.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(if test_server().is_some() {
+            "不是空的"
+        } else {
+            "已存在"
+        }),
+        "{err}"
+    );
+    let o = run(
+        source.as_os_str(),
+        &["copy-db", "--to", back.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("已存在"));
+}
+
+/// The schema at one version is the same on both engines: the same tables, the same columns.
+#[test]
+fn both_engines_reach_the_same_tables_and_columns() {
+    let Some(server) = test_server() else {
+        return; // runs where a server is given (the test command starts one)
+    };
+    let lite = Db::open_in_memory().unwrap().tables_and_columns().unwrap();
+    let pg = Db::open_url(&fresh_server_db(&server))
+        .unwrap()
+        .tables_and_columns()
+        .unwrap();
+    assert!(lite.len() > 150, "{}", lite.len());
+    assert_eq!(lite, pg);
+}
+
+/// Bad connections are said in Chinese, naming the server, exit 1; never a local file instead.
+#[test]
+fn a_server_that_cannot_be_reached_is_said_and_nothing_falls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .current_dir(dir.path())
+        .env(
+            "GENJIN_DB",
+            "postgres://genjin:x@127.0.0.1:1/部门?connect_timeout=2",
+        )
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .args(["register", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("连不上数据库服务器“127.0.0.1:1/部门”"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written locally"
+    );
+    let o = run(OsStr::new("postgres://x@"), &["register"]);
+    assert_ne!(o.status.code(), Some(0));
+    if let Some(server) = test_server() {
+        // a database that is not there; one that holds somebody else's tables
+        let o = run(OsStr::new(&format!("{server}/no_such_db")), &["register"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("没有这个数据库"));
+        let url = fresh_server_db(&server);
+        let psql = Command::new("psql")
+            .arg(&url)
+            .args(["-qc", "CREATE TABLE orders (id int)"])
+            .output()
+            .unwrap();
+        assert!(psql.status.success());
+        let o = run(OsStr::new(&url), &["register"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("不是跟进的数据库"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}

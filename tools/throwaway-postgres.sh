@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL from Debian's packages in a temporary directory (a unix socket
+# only, no port, no fsync) and prints the URL to reach it; `stop DIR` stops it and removes the
+# directory. As root, initdb and pg_ctl run as the `postgres` user (initdb refuses root).
+#   url=$(tools/throwaway-postgres.sh start /tmp/genjin-pg)
+#   tools/throwaway-postgres.sh stop /tmp/genjin-pg
+set -euo pipefail
+cmd="${1:?start|stop}"
+dir="${2:?directory}"
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+[ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+as_pg=()
+if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
+case "$cmd" in
+  start)
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
+    "${as_pg[@]}" "$bin/initdb" -N -A trust -E UTF8 --locale=C.UTF-8 -U postgres -D "$dir/data" >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
+      -o "-c listen_addresses='' -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+      || { cat "$dir/log" >&2; exit 1; }
+    # the socket directory, percent-encoded as a URL host
+    host="$(printf '%s' "$dir" | sed 's#/#%2F#g')"
+    echo "postgres://postgres@$host"
+    ;;
+  stop)
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+  *) echo "start|stop" >&2; exit 2 ;;
+esac
