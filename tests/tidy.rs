@@ -38,35 +38,150 @@ fn rel(p: &Path) -> String {
 }
 
 /// The lines of a Rust file that ship: every line but comments and the items marked
-/// `#[cfg(test)]` (a test module or helper, up to its closing brace at the item's indentation).
+/// `#[cfg(test)]` (a test module, helper or impl, through the brace or semicolon that ends it).
 fn shipped_lines(p: &Path) -> Vec<(usize, String)> {
-    let text = std::fs::read_to_string(p).unwrap();
-    let mut out = Vec::new();
-    let mut skipping: Option<usize> = None; // the indentation of the test item being skipped
-    let mut item_starts = false; // the line after `#[cfg(test)]`
-    for (i, l) in text.lines().enumerate() {
-        let indent = l.len() - l.trim_start().len();
-        if std::mem::take(&mut item_starts) && l.trim_end().ends_with(';') && !l.contains('{') {
-            // a one-line item (`use …;`)
-            skipping = None;
-            continue;
-        }
-        if let Some(at) = skipping {
-            if indent == at && (l.trim() == "}" || l.trim() == "};") {
-                skipping = None;
+    shipped_lines_of(&std::fs::read_to_string(p).unwrap())
+}
+
+/// How a line changes the brace depth, with strings, characters and comments left out; `state`
+/// carries a string (or a raw string's closing) from one line into the next.
+fn braces(line: &str, state: &mut Option<String>) -> (i64, bool, bool) {
+    let chars: Vec<char> = line.chars().collect();
+    let (mut depth, mut semicolon, mut opened, mut i) = (0i64, false, false, 0);
+    while i < chars.len() {
+        if let Some(close) = state.clone() {
+            // inside a string: find its end
+            if close == "\"" {
+                if chars[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == '"' {
+                    *state = None;
+                }
+                i += 1;
+                continue;
+            }
+            let rest: String = chars[i..].iter().collect();
+            if rest.starts_with(close.as_str()) {
+                i += close.chars().count();
+                *state = None;
+            } else {
+                i += 1;
             }
             continue;
         }
-        if l.trim() == "#[cfg(test)]" {
-            skipping = Some(indent);
-            item_starts = true;
+        let c = chars[i];
+        let rest: String = chars[i..].iter().collect();
+        if rest.starts_with("//") {
+            break;
+        }
+        if c == 'r' && (rest.starts_with("r#") || rest.starts_with("r\"")) {
+            let hashes = rest[1..].chars().take_while(|&h| h == '#').count();
+            if rest[1 + hashes..].starts_with('"') {
+                *state = Some(format!("\"{}", "#".repeat(hashes)));
+                i += 2 + hashes;
+                continue;
+            }
+        }
+        if c == '"' {
+            *state = Some("\"".into());
+        } else if c == '\'' && chars.get(i + 2) == Some(&'\'') {
+            i += 3;
+            continue;
+        } else if c == '\'' && chars.get(i + 1) == Some(&'\\') {
+            // '\n', '\'', '\u{…}'
+            while i < chars.len() && !(chars[i] == '\'' && i > 0 && chars[i - 1] != '\\') {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        } else if c == '{' {
+            depth += 1;
+            opened = true;
+        } else if c == '}' {
+            depth -= 1;
+        } else if c == ';' {
+            semicolon = true;
+        }
+        i += 1;
+    }
+    (depth, semicolon, opened)
+}
+
+fn shipped_lines_of(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut state: Option<String> = None;
+    // inside an item marked #[cfg(test)]: the depth it is at, and whether its body opened
+    let mut test_item: Option<(i64, bool)> = None;
+    for (i, l) in text.lines().enumerate() {
+        let in_string = state.is_some();
+        let (change, semicolon, opens) = braces(l, &mut state);
+        if let Some((depth, opened)) = test_item.as_mut() {
+            *depth += change;
+            *opened |= opens;
+            let attribute = l.trim_start().starts_with("#[") || l.trim_start().starts_with("//");
+            if *depth <= 0 && !attribute && (*opened || semicolon) {
+                test_item = None;
+            }
             continue;
         }
-        if !l.trim_start().starts_with("//") {
+        if !in_string && l.trim() == "#[cfg(test)]" {
+            test_item = Some((0, false));
+            continue;
+        }
+        if in_string || !l.trim_start().starts_with("//") {
             out.push((i + 1, l.to_string()));
         }
     }
     out
+}
+
+/// The skipping of test items ends where the item ends: after a one-line test function, a
+/// multi-line signature, braces inside strings, the shipped code that follows is checked.
+#[test]
+fn test_items_are_skipped_to_their_end_and_no_further() {
+    let text = r#"fn a() {}
+impl X {
+    #[cfg(test)]
+    fn one_line() -> i64 { 1 }
+    fn shipped_1() {
+        x.unwrap();
+    }
+    #[cfg(test)]
+    #[allow(dead_code)]
+    fn long(
+        a: i64,
+    ) -> String {
+        format!("{{ }} {a} }}")
+    }
+    fn shipped_2() {}
+    #[cfg(test)]
+    use std::fmt;
+    const SHIPPED_3: &str = "}";
+}
+#[cfg(test)]
+mod tests {
+    fn t() { let s = "
+}
+"; }
+}
+fn shipped_4() {}
+"#;
+    let kept: Vec<String> = shipped_lines_of(text).into_iter().map(|(_, l)| l).collect();
+    let kept = kept.join("\n");
+    for shipped in [
+        "shipped_1",
+        "x.unwrap()",
+        "shipped_2",
+        "SHIPPED_3",
+        "shipped_4",
+    ] {
+        assert!(kept.contains(shipped), "{shipped} was skipped:\n{kept}");
+    }
+    for test in ["one_line", "fn long", "format!", "use std::fmt", "fn t()"] {
+        assert!(!kept.contains(test), "{test} was kept:\n{kept}");
+    }
 }
 
 /// Lines of `paths` (shipped code only) for which `bad` holds, as `file:line: text`.
@@ -138,6 +253,58 @@ fn sql_lives_only_in_the_store() {
     assert!(
         found.is_empty(),
         "SQL outside src-tauri/store:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Issue 21: nothing above the store knows which engine runs. The engines' crates are named only
+/// in `store/sql/` (the one surface and its engines), the opening and migrations of a file
+/// (`store/mod.rs`) and SQLite's backup API (`store/backup.rs`).
+#[test]
+fn only_the_store_engine_files_name_an_engine() {
+    const ENGINE_FILES: &[&str] = &[
+        "src-tauri/store/sql/",
+        "src-tauri/store/mod.rs",
+        "src-tauri/store/backup.rs",
+    ];
+    let others: Vec<PathBuf> = files("src-tauri", ".rs")
+        .into_iter()
+        .filter(|p| !ENGINE_FILES.iter().any(|f| rel(p).starts_with(f)))
+        .collect();
+    let found = offences(&others, |l| {
+        ["rusqlite", "tokio_postgres", "postgres_types", "libsqlite3"]
+            .iter()
+            .any(|c| l.contains(c))
+    });
+    assert!(
+        found.is_empty(),
+        "an engine's crate outside the store's engine files:\n{}",
+        found.join("\n")
+    );
+    // and the SQL above the surface is engine-neutral: no SQLite-only spellings
+    let store: Vec<PathBuf> = files("src-tauri/store", ".rs")
+        .into_iter()
+        .filter(|p| !ENGINE_FILES.iter().any(|f| rel(p).starts_with(f)))
+        .filter(|p| !rel(p).ends_with("search.rs"))
+        .collect();
+    let found = offences(&store, |l| {
+        [
+            "group_concat(",
+            "printf(",
+            "ifnull(",
+            "last_insert_rowid",
+            "PRAGMA",
+            "INSERT OR ",
+            "BEGIN IMMEDIATE",
+            " IS '",
+            "rowid",
+        ]
+        .iter()
+        .any(|c| l.contains(c))
+    });
+    assert!(
+        found.is_empty(),
+        "SQLite-only SQL above the engine files:\n{}",
         found.join("\n")
     );
 }

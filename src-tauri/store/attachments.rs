@@ -138,7 +138,7 @@ pub(crate) fn insert_for_bug(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![bug_id, name, media, bytes, actor.name, actor.stamp()],
     )?;
-    conn.last_insert_rowid().map_err(Into::into)
+    conn.inserted_id().map_err(Into::into)
 }
 
 /// The screenshots kept with bug `bug_id`, oldest first.
@@ -243,7 +243,7 @@ impl Db {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![requirement_id, delay_id, name, media, bytes, actor.name, now],
             )?;
-                let id = tx.last_insert_rowid()?;
+                let id = tx.inserted_id()?;
                 change::event(
                     tx,
                     &DELAY,

@@ -371,7 +371,7 @@ impl Db {
                 channel,
                 now
             ])?;
-            let id = tx.last_insert_rowid()?;
+            let id = tx.inserted_id()?;
             change::event(tx, &BUG, actor, id, &when, ("created", None, Some(&number)))?;
             for (name, media, bytes) in &files {
                 super::attachments::insert_for_bug(tx, actor, id, name, media, bytes)?;
@@ -888,7 +888,7 @@ pub(crate) fn import_bugs(
                 row.extend(values.iter().map(|(c, v)| typed(c, v)));
                 conn.prepare_cached(&sql)?
                     .execute(crate::store::sql::params_from_iter(row))?;
-                let id = conn.last_insert_rowid()?;
+                let id = conn.inserted_id()?;
                 let note = format!(
                     "{} · {} · 第 {} 行",
                     rec.origin.file, rec.origin.sheet, rec.origin.row

@@ -236,7 +236,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        db.conn().last_insert_rowid().unwrap()
+        db.conn().inserted_id().unwrap()
     }
 
     fn history(db: &Db) -> Vec<(String, Option<String>, Option<String>, String)> {

@@ -408,7 +408,7 @@ impl Db {
                 short,
                 now
             ])?;
-            let id = tx.last_insert_rowid()?;
+            let id = tx.inserted_id()?;
             change::event(
                 tx,
                 &DELAY,
@@ -826,7 +826,7 @@ pub(crate) fn insert_for_test(
             actor.stamp()
         ],
     )?;
-    conn.last_insert_rowid().map_err(Into::into)
+    conn.inserted_id().map_err(Into::into)
 }
 
 #[cfg(test)]
@@ -884,7 +884,7 @@ mod tests {
                     [format!("140619{i:02}")],
                 )
                 .unwrap();
-            let id = db.conn().last_insert_rowid().unwrap();
+            let id = db.conn().inserted_id().unwrap();
             let mut stored = Vec::new();
             for f in case {
                 let delay_id = insert_for_test(db.conn(), &actor, id, f).unwrap();

@@ -929,7 +929,7 @@ impl<'a, 't> Writer<'a, 't> {
         }
         self.insert
             .execute(crate::store::sql::params_from_iter(vals.iter()))?;
-        let id = tx.last_insert_rowid()?;
+        let id = tx.inserted_id()?;
         self.note_imported(id, rec)?;
         let promised = rec.value("expected_delivery");
         let filed = promised.unwrap_or(&received);

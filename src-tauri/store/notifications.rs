@@ -307,7 +307,7 @@ fn insert_notice(
             now
         ],
     )?;
-    let id = tx.last_insert_rowid()?;
+    let id = tx.inserted_id()?;
     let summary = notification_summary(n.step, n.audience, recipient, &channel_name(&n.channel));
     let fields: &[&str] = if n.confirmed {
         &["notification", "notification_confirmed"]

@@ -279,7 +279,7 @@ impl Db {
                 "INSERT INTO people (name, department, roles, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![name, dept, roles, now],
             )?;
-            let id = tx.last_insert_rowid()?;
+            let id = tx.inserted_id()?;
             change::event(tx, &change::PERSON, actor, id, &now, ("created", None, Some(&name)))?;
             if first && settings::get(tx, OPERATOR_KEY)?.is_none() {
                 settings::set(tx, OPERATOR_KEY, &id.to_string())?;

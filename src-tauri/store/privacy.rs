@@ -178,15 +178,12 @@ fn scrub_file(
     names: &[String],
 ) -> std::result::Result<bool, String> {
     let run = || -> Result<bool> {
-        let conn = crate::store::sql::open_sqlite_file(path)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let (conn, version) = crate::store::sql::open_backup_to_scrub(path)?;
         if usize::try_from(version).ok() != Some(super::MIGRATIONS.len()) {
             return Err(Error::Conflict(format!(
                 "这是第 {version} 版的备份，未改动；恢复它之后再删除一次即可"
             )));
         }
-        // no journal file holding the old pages on disk, freed pages overwritten
-        conn.execute_batch("PRAGMA journal_mode = MEMORY")?;
         conn.secure_delete(true)?;
         let Some(what) = target(&conn, number)? else {
             return Ok(false);
@@ -382,12 +379,12 @@ fn scrub_column(
         .collect::<crate::store::sql::Result<_>>()?;
     drop(st);
     let mut n = 0;
-    for (rowid, text) in rows {
+    for (row_id, text) in rows {
         let masked = scrub(&text);
         if masked != text {
             tx.execute(
                 &format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"),
-                params![masked, rowid],
+                params![masked, row_id],
             )?;
             n += 1;
         }

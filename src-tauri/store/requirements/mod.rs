@@ -213,7 +213,7 @@ pub(crate) fn insert(tx: &Conn, actor: &Actor, input: &RequirementInput) -> Resu
         ),
         crate::store::sql::params_from_iter(vals.iter()),
     )?;
-    let id = tx.last_insert_rowid()?;
+    let id = tx.inserted_id()?;
     super::search::after_create(tx, id)?;
     change::event(
         tx,

@@ -21,7 +21,7 @@ pub(crate) fn describe_server(config: &tokio_postgres::Config) -> String {
     postgres::describe(config)
 }
 
-pub(crate) use sqlite::{open_file as open_sqlite_file, register_functions, SqliteConn};
+pub(crate) use sqlite::{open_backup_to_scrub, register_functions, SqliteConn};
 
 use std::fmt;
 
@@ -536,7 +536,7 @@ impl Conn {
     }
 
     /// The id the last `INSERT` on this connection gave its row.
-    pub fn last_insert_rowid(&self) -> Result<i64> {
+    pub fn inserted_id(&self) -> Result<i64> {
         match &self.engine {
             Engine::Sqlite(c) => Ok(c.last_insert_rowid()),
             Engine::Pg(_) => self.query_row("SELECT lastval()", [], |r| r.get(0)),

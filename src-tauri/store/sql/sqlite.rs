@@ -22,12 +22,14 @@ pub(crate) fn register_functions(conn: &SqliteConn) -> rusqlite::Result<()> {
     conn.create_collation("PINYIN", crate::domain::collate::pinyin_cmp)
 }
 
-/// Opens a SQLite file that is not the database in use (a backup being scrubbed) as a
-/// [`super::Conn`], with the store's functions.
-pub(crate) fn open_file(path: &std::path::Path) -> Result<super::Conn> {
+/// Opens a backup file to erase a person's data in it (issue 19) as a [`super::Conn`] with the
+/// store's functions, and its schema version. No journal file holds the old pages on disk.
+pub(crate) fn open_backup_to_scrub(path: &std::path::Path) -> Result<(super::Conn, i64)> {
     let conn = SqliteConn::open(path)?;
     register_functions(&conn)?;
-    Ok(super::Conn::sqlite(conn))
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    conn.pragma_update(None, "journal_mode", "MEMORY")?;
+    Ok((super::Conn::sqlite(conn), version))
 }
 
 /// A statement, cached on its connection or made for one call.
