@@ -332,3 +332,67 @@ fn a_server_that_cannot_be_reached_is_said_and_nothing_falls_back() {
         );
     }
 }
+
+/// Numbers never repeat (issue 21): four processes registering on one received day at the same
+/// moment get distinct numbers, none lost; the 100th of the day is refused, said clearly.
+#[test]
+fn four_processes_at_once_get_distinct_numbers_and_the_day_fills_at_ninety_nine() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let db = super::common::db_arg(&path);
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut numbers = Vec::new();
+                let mut refused = Vec::new();
+                for i in 0..26 {
+                    let o = run(
+                        &db,
+                        &[
+                            "--as",
+                            "李小四",
+                            "add-requirement",
+                            "--received",
+                            "2014-06-19",
+                            "--reporter",
+                            "李小四",
+                            "--summary",
+                            &format!("并发{w}-{i}"),
+                        ],
+                    );
+                    if o.status.success() {
+                        numbers.push(String::from_utf8(o.stdout).unwrap().trim().to_string());
+                    } else {
+                        refused.push((o.status.code(), String::from_utf8(o.stderr).unwrap()));
+                    }
+                }
+                (numbers, refused)
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut refused = Vec::new();
+    for w in workers {
+        let (n, r) = w.join().unwrap();
+        numbers.extend(n);
+        refused.extend(r);
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=99).map(|i| format!("140619{i:02}")).collect();
+    assert_eq!(numbers, expected, "every number of the day once, none lost");
+    assert_eq!(refused.len(), 5, "{refused:?}");
+    for (code, err) in &refused {
+        assert_eq!(*code, Some(2), "{err}");
+        assert!(
+            err.contains("编号已用完") && err.contains("最多 99 个"),
+            "{err}"
+        );
+    }
+    let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    assert_eq!(reg.as_array().unwrap().len(), 99);
+}
