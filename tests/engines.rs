@@ -396,3 +396,19 @@ fn four_processes_at_once_get_distinct_numbers_and_the_day_fills_at_ninety_nine(
     let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
     assert_eq!(reg.as_array().unwrap().len(), 99);
 }
+
+/// A page of no rows reads on both engines (an empty `IN ()` is SQLite's alone): the to-do counts
+/// the legacy promises overdue with a page of none, on every start.
+#[test]
+fn a_page_of_no_rows_reads_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = super::common::db_arg(&dir.path().join("g.sqlite3"));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/legacy");
+    ok(&db, &["import", fixtures.to_str().unwrap()]);
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    let todo = ok(&db, &["todo"]);
+    assert!(todo.contains("旧表导入的逾期需求 23 条"), "{todo}");
+}

@@ -457,6 +457,17 @@ static WITH_DELAYS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 /// (Small in unit tests, so that their few rows take both ways.)
 const FEW_MATCHES: i64 = if cfg!(test) { 3 } else { 2_000 };
 
+/// Ids as the list of an `IN (…)`: `NULL` for none (an empty list is SQLite's alone; `IN (NULL)`
+/// holds for no row on either engine).
+fn id_list<'a>(ids: impl Iterator<Item = &'a i64>) -> String {
+    let list = ids.map(i64::to_string).collect::<Vec<_>>().join(",");
+    if list.is_empty() {
+        "NULL".into()
+    } else {
+        list
+    }
+}
+
 /// `clause` with one more condition.
 fn and(clause: &str, cond: &str) -> String {
     if clause.is_empty() {
@@ -478,11 +489,7 @@ fn walk(
     limit: i64,
 ) -> Result<Vec<i64>> {
     if matches.len() as i64 <= FEW_MATCHES {
-        let list = matches
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = id_list(matches.iter());
         let mut st = conn.prepare(&format!(
             "SELECT id FROM requirements WHERE id IN ({list}) ORDER BY number || '' {dir}
              LIMIT ?1 OFFSET ?2"
@@ -642,7 +649,7 @@ impl Db {
                 if from_end {
                     ids.reverse();
                 }
-                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                let list = id_list(ids.iter());
                 ps = Vec::new();
                 (format!("WHERE r.id IN ({list})"), Some(ids))
             }

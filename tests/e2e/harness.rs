@@ -93,7 +93,7 @@ fn terminate(child: &mut Child) {
 pub fn cli(db: &Path, args: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_genjin"))
         .arg("--db")
-        .arg(db)
+        .arg(crate::common::db_arg(db))
         .args(args)
         .output()
         .unwrap();
@@ -109,10 +109,12 @@ impl Session {
     }
 
     pub async fn start_on(dir: tempfile::TempDir, db: PathBuf) -> Session {
+        // on the test server when one is given (issue 21: every window flow on both engines)
+        let arg = crate::common::db_arg(&db);
         let s = Self::launch(
             dir,
             env!("CARGO_BIN_EXE_genjin"),
-            &["--db", db.to_str().unwrap()],
+            &["--db", arg.to_str().unwrap()],
         )
         .await;
         s.wait_css("#view").await;
