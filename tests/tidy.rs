@@ -309,6 +309,40 @@ fn only_the_store_engine_files_name_an_engine() {
     );
 }
 
+/// One owner per table (issue 21): a requirement is written only by `store/requirements/` (and
+/// the two passes that write whole rows by design: the import's bulk writer and the erasure's
+/// scrub); a delay application only by `store/delays.rs`.
+#[test]
+fn each_table_is_written_by_its_owner() {
+    let owners: &[(&str, &[&str])] = &[
+        (
+            "requirements",
+            &[
+                "src-tauri/store/requirements/",
+                "src-tauri/store/import.rs",
+                "src-tauri/store/privacy.rs",
+            ],
+        ),
+        ("delay_applications", &["src-tauri/store/delays.rs"]),
+    ];
+    for (table, allowed) in owners {
+        let others: Vec<PathBuf> = files("src-tauri", ".rs")
+            .into_iter()
+            .filter(|p| !allowed.iter().any(|a| rel(p).starts_with(a)))
+            .collect();
+        let found = offences(&others, |l| {
+            ["UPDATE ", "INSERT INTO ", "DELETE FROM "].iter().any(|w| {
+                l.contains(&format!("{w}{table} ")) || l.contains(&format!("{w}{table}\""))
+            })
+        });
+        assert!(
+            found.is_empty(),
+            "{table} written outside its owner:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
 #[test]
 fn only_api_js_calls_invoke() {
     let found: Vec<String> = files("ui", ".js")

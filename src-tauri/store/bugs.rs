@@ -634,10 +634,7 @@ impl Db {
                 ..Default::default()
             };
             let (req_id, req_number) = requirements::insert(tx, actor, &input)?;
-            tx.execute(
-                "UPDATE requirements SET from_bug_id = ?1 WHERE id = ?2",
-                params![b.id, req_id],
-            )?;
+            requirements::link_from_bug(tx, actor, req_id, (b.id, &b.number), &when)?;
             change::apply(
                 tx,
                 &BUG,
@@ -662,14 +659,6 @@ impl Db {
                 b.id,
                 &when,
                 ("converted", None, Some(&req_number)),
-            )?;
-            change::event(
-                tx,
-                &super::change::REQUIREMENT,
-                actor,
-                req_id,
-                &when,
-                ("from_bug", None, Some(&b.number)),
             )?;
             Ok(req_number)
         })
@@ -999,11 +988,6 @@ fn link(conn: &Conn, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result
         "UPDATE bugs SET requirement_id = ?1, version = version + 1, updated_at = ?3 WHERE id = ?2",
         params![req_id, bug_id, now],
     )?;
-    let both = conn.execute(
-        "UPDATE requirements SET from_bug_id = ?1, version = version + 1, updated_at = ?3
-         WHERE id = ?2 AND from_bug_id IS NULL",
-        params![bug_id, req_id, now],
-    )? == 1;
     let (bug_number, req_number): (String, String) = conn.query_row(
         "SELECT (SELECT number FROM bugs WHERE id = ?1), (SELECT number FROM requirements WHERE id = ?2)",
         params![bug_id, req_id],
@@ -1017,15 +1001,6 @@ fn link(conn: &Conn, who: &Actor, bug_id: i64, req_id: i64, now: &str) -> Result
         now,
         ("converted", None, Some(&req_number)),
     )?;
-    if both {
-        change::event(
-            conn,
-            &super::change::REQUIREMENT,
-            who,
-            req_id,
-            now,
-            ("from_bug", None, Some(&bug_number)),
-        )?;
-    }
+    requirements::link_from_bug(conn, who, req_id, (bug_id, &bug_number), now)?;
     Ok(())
 }

@@ -165,6 +165,49 @@ pub(crate) fn allocate_number(
     Ok(number)
 }
 
+/// Records, in the caller's transaction, that requirement `req_id` came from bug `bug_id`
+/// (`bug_number`): through the change engine, so its version steps and its history says
+/// `from_bug`. A requirement already made from another bug keeps that link: `false`.
+pub(crate) fn link_from_bug(
+    tx: &Conn,
+    actor: &Actor,
+    req_id: i64,
+    bug: (i64, &str),
+    when: &str,
+) -> Result<bool> {
+    let (bug_id, bug_number) = bug;
+    let (number, linked): (String, Option<i64>) = tx.query_row(
+        "SELECT number, from_bug_id FROM requirements WHERE id = ?1",
+        [req_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if linked.is_some() {
+        return Ok(false);
+    }
+    change::apply(
+        tx,
+        &REQUIREMENT,
+        actor,
+        Edit {
+            id: req_id,
+            name: &number,
+            seen_version: None,
+            happened_at: when,
+            values: vec![("from_bug_id", Value::Integer(bug_id))],
+            events: &[("from_bug_id", None)],
+        },
+    )?;
+    change::event(
+        tx,
+        &REQUIREMENT,
+        actor,
+        req_id,
+        when,
+        ("from_bug", None, Some(bug_number)),
+    )?;
+    Ok(true)
+}
+
 /// Registers a new requirement inside the caller's transaction (its number allocated there):
 /// `(id, number)`. Errors: `Invalid` naming the field.
 pub(crate) fn insert(tx: &Conn, actor: &Actor, input: &RequirementInput) -> Result<(i64, String)> {
