@@ -343,6 +343,27 @@ fn each_table_is_written_by_its_owner() {
     }
 }
 
+/// An export is composed once, in `api/` (issue 21: the 附表1 and the 考核表 were composed in each
+/// shell): the shells write files through `excel::save` and name the import's types, and call
+/// no workbook builder themselves.
+#[test]
+fn the_shells_compose_no_workbook() {
+    let shells: Vec<PathBuf> = ["src-tauri/commands", "src-tauri/cli"]
+        .iter()
+        .flat_map(|d| files(d, ".rs"))
+        .collect();
+    let found = offences(&shells, |l| {
+        l.split("excel::")
+            .skip(1)
+            .any(|rest| !rest.starts_with("save") && !rest.starts_with("import"))
+    });
+    assert!(
+        found.is_empty(),
+        "a shell composes a workbook (do it in api/):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn only_api_js_calls_invoke() {
     let found: Vec<String> = files("ui", ".js")

@@ -26,6 +26,24 @@ fn written(out: &Path, count: usize) -> Exported {
     }
 }
 
+/// The month's 考核表 as `actor` may read it (their own, or everyone's for the decision group),
+/// as of `now`; written to `out` as the assessment workbook (totals, evidence, 审核/批准) when
+/// given. Both shells call this: the window's 导出考核表 and `genjin assessment --out`.
+pub fn assessment(
+    db: &Db,
+    actor: &crate::store::Actor,
+    month: crate::domain::monthly::Month,
+    now: chrono::NaiveDateTime,
+    out: Option<(&Path, Existing)>,
+) -> Result<crate::domain::assessment::Assessment> {
+    let assessed = db.assessment_for(actor, month, now)?;
+    if let Some((path, existing)) = out {
+        let bytes = crate::excel::assessment::assessment_book(&assessed)?;
+        write_atomic(path, &bytes, "xlsx", existing)?;
+    }
+    Ok(assessed)
+}
+
 /// The Bug收集反馈表 of the bugs reported (反馈日期) from `from` to `to`, inclusive (either
 /// open). Errors: `Invalid` when `from` is after `to` or the file cannot be written.
 pub fn bug_ledger(

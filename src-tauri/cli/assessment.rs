@@ -37,11 +37,17 @@ pub fn assessment(db: &Db, actor: &Actor, a: AssessmentArgs, out: &mut dyn Write
         )
     })?;
     let now = super::todo::now_arg(a.now.as_deref())?;
-    let assessed = db.assessment_for(actor, month, now)?;
+    let assessed = crate::api::exports::assessment(
+        db,
+        actor,
+        month,
+        now,
+        a.out
+            .as_deref()
+            .map(|p| (p, super::export::existing(a.force))),
+    )?;
     let sheets = &assessed.sheets;
     if let Some(path) = &a.out {
-        let bytes = crate::excel::assessment::assessment_book(&assessed)?;
-        super::export::save(path, &bytes, a.force)?;
         if !a.json {
             writeln!(out, "已导出：{}", path.display())?;
         }

@@ -182,17 +182,15 @@ pub async fn assessment_month(
 #[tauri::command]
 pub async fn assessment_export(state: Managed<'_>, month: String, path: String) -> Result<String> {
     read_as(&state, move |db, a| {
-        let m = month_of(&month)?;
-        let bytes = crate::excel::assessment::assessment_book(&db.assessment_for(
+        crate::api::exports::assessment(
+            db,
             a,
-            m,
+            month_of(&month)?,
             a.now.naive_local(),
-        )?)?;
-        crate::excel::save::write_atomic(
-            std::path::Path::new(&path),
-            &bytes,
-            "xlsx",
-            crate::excel::save::Existing::Replace,
+            Some((
+                std::path::Path::new(&path),
+                crate::excel::save::Existing::Replace,
+            )),
         )?;
         Ok(path)
     })
