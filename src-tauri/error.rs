@@ -74,6 +74,7 @@ pub fn db_reason(e: &crate::store::sql::DbError) -> String {
         }
         K::Full => "磁盘已满，刚才的修改没有保存；请腾出磁盘空间后再试".into(),
         K::Busy => "数据库正被另一个程序占用，刚才的修改没有保存；请稍后再试".into(),
+        K::Disconnected => "与数据库服务器的连接断开了（服务器停止或网络中断），刚才的修改可能没有保存：请重新打开跟进，查看后再决定是否重做".into(),
         K::CannotOpen => "无法打开数据库文件（请检查路径和权限）".into(),
         K::PermissionDenied => "没有权限读写数据库文件".into(),
         K::NotADatabase | K::Corrupt => {

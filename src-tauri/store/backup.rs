@@ -452,6 +452,12 @@ impl Db {
     /// The day's backup, on the first start of the day (`now`'s): `None` when there is one
     /// already (or the database is in memory).
     pub fn daily_backup(&self, now: DateTime<FixedOffset>) -> Result<Option<PathBuf>> {
+        // a shared database is not copied onto every PC that opens it (everyone's data on
+        // each desk, a minute's copy at each start): its backups are taken when asked, and on
+        // the server itself
+        if self.conn().is_server() {
+            return Ok(None);
+        }
         // by the names alone: every command and every minute of an open window asks
         let day = now.date_naive();
         let stem = self.backup_stem();
@@ -573,10 +579,10 @@ impl Db {
             .take_backup(BackupKind::Restore, now)?
             .unwrap_or_default();
         if self.conn().is_server() {
-            // a shared database takes the rows of the checked copy in one transaction
+            // a shared database takes the rows of the checked copy in one transaction, under
+            // the write lock (the counters read there, never lowered)
             let source = Db::open(&staged)?;
-            let live = super::copy::counters(self.conn())?;
-            self.replace_with(&source, &live)?;
+            self.replace_with(&source)?;
             self.prune(BackupKind::Restore);
             return Ok(safety);
         }

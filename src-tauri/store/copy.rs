@@ -41,6 +41,38 @@ const SEEDED: &[&str] = &["settings", "list_items", "number_counters"];
 /// Rows per `INSERT` (one round trip to a server each).
 const BATCH_ROWS: usize = 200;
 
+/// Bytes of values per `INSERT` at most (attachments hold images of up to tens of megabytes:
+/// a batch of them must stay far below a server's one-gigabyte message).
+const BATCH_BYTES: usize = 16 << 20;
+
+/// `rows` cut into runs of at most [`BATCH_ROWS`] rows and about [`BATCH_BYTES`] bytes.
+fn chunks_by_size(rows: &[Vec<Value>]) -> Vec<&[Vec<Value>]> {
+    let size = |row: &Vec<Value>| -> usize {
+        row.iter()
+            .map(|v| match v {
+                Value::Text(t) => t.len(),
+                Value::Blob(b) => b.len(),
+                _ => 8,
+            })
+            .sum()
+    };
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, row) in rows.iter().enumerate() {
+        let n = size(row);
+        if i > start && (i - start >= BATCH_ROWS || bytes + n > BATCH_BYTES) {
+            out.push(&rows[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += n;
+    }
+    if start < rows.len() {
+        out.push(&rows[start..]);
+    }
+    out
+}
+
 /// What a copy did, table by table, and what it compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct CopyReport {
@@ -50,6 +82,8 @@ pub struct CopyReport {
     pub register_rows: usize,
     /// Where the copy went (a file path or `host:port/db`).
     pub target: String,
+    /// What the user should know although the copy is complete.
+    pub notes: Vec<String>,
 }
 
 impl CopyReport {
@@ -61,12 +95,16 @@ impl CopyReport {
             .iter()
             .map(|(t, n)| format!("  {t}: {n}"))
             .collect();
-        format!(
+        let mut said = format!(
             "已复制到“{}”：共 {total} 行，各表行数与来源一致；需求登记表 {} 条逐行比对一致。\n{}",
             self.target,
             self.register_rows,
             lines.join("\n")
-        )
+        );
+        for n in &self.notes {
+            said.push_str(&format!("\n注意：{n}"));
+        }
+        said
     }
 }
 
@@ -142,13 +180,19 @@ fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
         to.execute(&format!("DELETE FROM {table}"), [])?;
         let list = cols.join(", ");
         let has_id = cols.iter().any(|c| c == "id");
+        // attachments are read a few at a time: each may be tens of megabytes
+        let page = if *table == "attachments" {
+            8
+        } else {
+            BATCH_ROWS
+        };
         let mut copied = 0i64;
         let mut after = i64::MIN;
         loop {
             // tables with ids page through by id (attachments hold images: never all at once)
             let rows: Vec<Vec<Value>> = if has_id {
                 let mut st = from.prepare_cached(&format!(
-                    "SELECT {list} FROM {table} WHERE id > ?1 ORDER BY id LIMIT {BATCH_ROWS}"
+                    "SELECT {list} FROM {table} WHERE id > ?1 ORDER BY id LIMIT {page}"
                 ))?;
                 let rows = st
                     .query_map([after], |r| (0..cols.len()).map(|i| r.get(i)).collect())?
@@ -161,7 +205,7 @@ fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
                     .collect::<super::sql::Result<Vec<Vec<Value>>>>()?;
                 rows
             };
-            for chunk in rows.chunks(BATCH_ROWS) {
+            for chunk in chunks_by_size(&rows) {
                 let mut n = 0;
                 let tuples: Vec<String> = chunk
                     .iter()
@@ -186,7 +230,7 @@ fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
                 .last()
                 .and_then(|r| cols.iter().position(|c| c == "id").map(|i| &r[i]));
             match (has_id, last) {
-                (true, Some(Value::Integer(id))) if rows.len() == BATCH_ROWS => after = *id,
+                (true, Some(Value::Integer(id))) if rows.len() == page => after = *id,
                 _ => break,
             }
         }
@@ -254,18 +298,29 @@ impl Db {
     /// keeping the number counters at least at `live` (numbers handed out are never handed out
     /// again): the restore of a backup into a shared database. The search index is rebuilt
     /// after.
-    pub(crate) fn replace_with(
-        &mut self,
-        source: &Db,
-        live: &[(String, String, i64)],
-    ) -> Result<()> {
+    pub(crate) fn replace_with(&mut self, source: &Db) -> Result<()> {
         let snapshot = source.conn().begin_snapshot()?;
-        let tx = self.conn().begin(Begin::Immediate)?;
-        copy_rows(source.conn(), self.conn())?;
-        raise_counters(self.conn(), live)?;
-        tx.commit()?;
+        {
+            let tx = self.conn().begin(Begin::Immediate)?;
+            // numbers handed out up to this moment stay handed out
+            let live = counters(self.conn())?;
+            let tables = copy_rows(source.conn(), self.conn())?;
+            raise_counters(self.conn(), &live)?;
+            for (table, copied) in tables.iter().filter(|(t, _)| t != "number_counters") {
+                let there = count(self.conn(), table)?;
+                if there != *copied {
+                    return Err(Error::Conflict(format!(
+                        "恢复后表“{table}”的行数不一致（备份 {copied}，数据库 {there}），已全部撤销"
+                    )));
+                }
+            }
+            tx.commit()?;
+        }
         drop(snapshot);
-        self.index_search()?;
+        // the rows are in; their search index is rebuilt after (a failure here leaves the
+        // rows found by the scan until the next catch-up)
+        let _ = self.index_search();
+        let _ = self.conn().after_bulk_write();
         Ok(())
     }
 
@@ -275,18 +330,19 @@ impl Db {
     /// after. Errors: `Invalid` for a target that is not empty, `Conflict` when the copies
     /// differ (nothing kept).
     pub fn copy_into(&self, target: &mut Db, today: NaiveDate) -> Result<CopyReport> {
-        if let Some((table, n)) = holds_data(target.conn())? {
-            return Err(Error::invalid(
-                "to",
-                format!(
-                    "目标数据库“{}”不是空的（{table} 已有 {n} 行），没有复制。请指定一个新的空数据库",
-                    target.location()
-                ),
-            ));
-        }
         let snapshot = self.conn().begin_snapshot()?;
-        let out = {
+        let mut out = {
             let tx = target.conn().begin(Begin::Immediate)?;
+            // checked under the target's write lock: nobody adds rows meanwhile
+            if let Some((table, n)) = holds_data(target.conn())? {
+                return Err(Error::invalid(
+                    "to",
+                    format!(
+                        "目标数据库“{}”不是空的（{table} 已有 {n} 行），没有复制。请指定一个新的空数据库",
+                        target.location()
+                    ),
+                ));
+            }
             let tables = copy_rows(self.conn(), target.conn())?;
             for (table, copied) in &tables {
                 let there = count(target.conn(), table)?;
@@ -309,10 +365,19 @@ impl Db {
                 tables,
                 register_rows: rows,
                 target: target.location(),
+                notes: Vec::new(),
             }
         };
         drop(snapshot);
-        target.index_search()?;
+        // the copy is complete and kept; its search index is built after
+        if let Err(e) = target
+            .index_search()
+            .and_then(|_| target.conn().after_bulk_write().map_err(Error::from))
+        {
+            out.notes.push(format!(
+                "搜索索引没有建完（{e}）：搜索仍能找到，只是较慢，下次打开时会补建"
+            ));
+        }
         Ok(out)
     }
 }

@@ -114,6 +114,13 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// each takes the same advisory lock inside the migration's transaction, so the second waits
 /// and then finds the schema current.
 fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
+    let encoding: String = conn.query_row("SHOW server_encoding", [], |r| r.get(0))?;
+    if !encoding.eq_ignore_ascii_case("UTF8") {
+        return Err(Error::invalid(
+            "db",
+            format!("共享数据库“{label}”的字符集是 {encoding}，跟进需要 UTF8（中文的每个字都要存得下）。请新建一个 UTF8 的数据库（CREATE DATABASE … ENCODING 'UTF8'），未做任何修改"),
+        ));
+    }
     let tx = conn.begin(Begin::Deferred)?;
     conn.execute_batch("SELECT pg_advisory_xact_lock(7364102350235713)")?;
     let ours: i64 = conn.query_row(
@@ -302,6 +309,13 @@ impl Db {
             )
         })?;
         let label = sql::describe_server(&config);
+        // a password with `@` in it, written as is, runs into the host: never echo it
+        if label.contains('@') {
+            return Err(Error::invalid(
+                "db",
+                "共享数据库地址写得不对：用户名或密码中的 @ 要写成 %40（例如 postgres://genjin:ab%40cd@服务器/数据库）",
+            ));
+        }
         let pg = sql::PgConn::connect(config).map_err(|(kind, detail)| {
             let said = match kind {
                 F::Unreachable => format!("连不上数据库服务器“{label}”：服务器没有运行，或网络不通、地址或端口不对"),

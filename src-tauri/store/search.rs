@@ -318,12 +318,9 @@ fn reindex(conn: &Conn, id: i64) -> Result<()> {
 /// `secure-delete`, on only for this.
 pub(crate) fn forget(conn: &Conn, id: i64) -> Result<()> {
     if conn.is_server() {
-        // the server's own storage keeps no old entry the store could reach
-        return if id <= indexed_upto(conn)? {
-            reindex(conn, id)
-        } else {
-            Ok(())
-        };
+        // the row's grams and folded texts are written anew (a row above the mark may have
+        // them too); the server's own storage keeps no old entry the store could reach
+        return reindex(conn, id);
     }
     let set = |on: i64| -> Result<()> {
         conn.prepare_cached(
@@ -443,6 +440,10 @@ impl Db {
             })?;
             total += n as u64;
             if n < BATCH {
+                // a bulk write (an import) just landed: a server plans with the new sizes
+                if total >= BATCH as u64 {
+                    self.conn().after_bulk_write()?;
+                }
                 return Ok(total);
             }
         }

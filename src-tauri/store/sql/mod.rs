@@ -95,6 +95,9 @@ pub enum DbKind {
     NoRows,
     /// Another writer holds the lock longer than the wait.
     Busy,
+    /// The connection to the database server broke (the server stopped, the network went):
+    /// whether the change in flight was saved is not known here.
+    Disconnected,
     ReadOnly,
     Full,
     Corrupt,
@@ -582,10 +585,24 @@ impl Conn {
     pub fn ids_follow(&self, table: &str) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(_) => Ok(()),
+            // never lowered: a sequence's move is not undone by a rollback, so a copy or
+            // restore that fails must leave it where no id in use can come again
             Engine::Pg(_) => self.execute_batch(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                               coalesce(max(id), 0) + 1, false) FROM {table}"
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(
+                     (SELECT coalesce(max(id), 0) FROM {table}),
+                     coalesce(pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')::regclass), 0),
+                     1))"
             )),
+        }
+    }
+
+    /// After many rows were written at once (a copy, an import): the server's planner learns
+    /// the tables' new sizes at once rather than at its next automatic round. SQLite needs
+    /// nothing.
+    pub fn after_bulk_write(&self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => Ok(()),
+            Engine::Pg(_) => self.execute_batch("ANALYZE"),
         }
     }
 
@@ -607,9 +624,20 @@ impl Conn {
 
     /// Starts a transaction; it rolls back when dropped uncommitted.
     pub fn begin(&self, how: Begin) -> Result<Tx<'_>> {
+        // a write takes the database's one write lock at once, on both engines: SQLite's
+        // IMMEDIATE; on a server, one advisory lock every Genjin writer takes first. So writers
+        // queue up and each reads what the one before committed — a stale version is refused,
+        // never overwritten (READ COMMITTED alone would let two saves of one record both land)
         self.execute_batch(match (how, &self.engine) {
             (Begin::Immediate, Engine::Sqlite(_)) => "BEGIN IMMEDIATE",
-            _ => "BEGIN",
+            (Begin::Immediate, Engine::Pg(_)) => {
+                "BEGIN; SELECT pg_advisory_xact_lock(7364102350235714)"
+            }
+            (Begin::Deferred, _) => "BEGIN",
+        })
+        .inspect_err(|_| {
+            // a BEGIN that got in before the lock wait failed ends here
+            let _ = self.execute_batch("ROLLBACK");
         })?;
         Ok(Tx {
             conn: self,

@@ -130,6 +130,9 @@ impl PgConn {
                     if config.get_connect_timeout().is_none() {
                         config.connect_timeout(std::time::Duration::from_secs(10));
                     }
+                    // a server gone without a word (cable, crash) is noticed within a minute
+                    config.keepalives_idle(std::time::Duration::from_secs(30));
+                    config.tcp_user_timeout(std::time::Duration::from_secs(60));
                     let client = match config.connect(tokio_postgres::NoTls).await {
                         Ok((client, connection)) => {
                             tokio::spawn(connection);
@@ -142,8 +145,12 @@ impl PgConn {
                     };
                     // the register's pages read a UNION ALL's arms in order (store::register):
                     // parallel workers could interleave them
+                    // a writer waits for the write lock as long as on a file (10 s), then is
+                    // told the database is busy
                     if let Err(e) = client
-                        .batch_execute("SET max_parallel_workers_per_gather = 0")
+                        .batch_execute(
+                            "SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'",
+                        )
                         .await
                     {
                         let _ = ready.send(Err((classify(&e), e.to_string())));
@@ -193,7 +200,7 @@ impl PgConn {
 
     fn send<T>(&self, job: impl FnOnce(mpsc::Sender<Result<T>>) -> Job) -> Result<T> {
         let (reply, answer) = mpsc::channel();
-        let gone = || DbError::new(DbKind::Io, "与数据库服务器的连接已断开");
+        let gone = || DbError::new(DbKind::Disconnected, "connection thread ended");
         self.jobs
             .as_ref()
             .ok_or_else(gone)?
@@ -335,8 +342,9 @@ pub(crate) fn db_error(e: tokio_postgres::Error) -> DbError {
         Some(c) if *c == S::DATA_CORRUPTED || *c == S::INDEX_CORRUPTED => DbKind::Corrupt,
         Some(c) if *c == S::INSUFFICIENT_PRIVILEGE => DbKind::PermissionDenied,
         Some(_) => DbKind::Other,
-        None if e.is_closed() => DbKind::Io,
-        None => DbKind::Io,
+        None if e.is_closed() => DbKind::Disconnected,
+        None if e.to_string().contains("error serializing parameter") => DbKind::Type,
+        None => DbKind::Disconnected,
     };
     let detail = match e.as_db_error() {
         Some(db) => db.message().to_string(),
