@@ -868,8 +868,25 @@ impl Db {
 
     /// Fills each item's `brief` (what its record is about).
     fn with_briefs(&self, items: &mut [TodoItem]) -> Result<()> {
+        // a page of lines asks record by record; the whole to-do (the command line's) reads
+        // every brief at once — one statement, not one per line (a server answers each)
+        const ONE_BY_ONE: usize = 200;
+        if items.len() <= ONE_BY_ONE {
+            for i in items {
+                i.brief = self.brief_of(&i.record)?;
+            }
+            return Ok(());
+        }
+        let briefs: std::collections::HashMap<String, String> = self
+            .conn()
+            .prepare("SELECT number, brief FROM requirements")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<crate::store::sql::Result<_>>()?;
         for i in items {
-            i.brief = self.brief_of(&i.record)?;
+            i.brief = match briefs.get(&i.record) {
+                Some(b) => b.clone(),
+                None => self.brief_of(&i.record)?,
+            };
         }
         Ok(())
     }

@@ -504,6 +504,9 @@ fn walk(
     } else {
         "WHERE withdrawn_at IS NULL"
     };
+    if conn.is_server() {
+        return walk_in_steps(conn, live, dir, matches, offset, limit);
+    }
     let mut st = conn.prepare_cached(&format!(
         "SELECT id FROM requirements {live} ORDER BY number {dir}"
     ))?;
@@ -522,6 +525,57 @@ fn walk(
         }
     }
     Ok(ids)
+}
+
+/// [`walk`] on a server, where a statement's rows come back whole rather than as a stream to
+/// stop reading: the order is read a step of rows at a time, each after the last number seen.
+fn walk_in_steps(
+    conn: &crate::store::sql::Conn,
+    live: &str,
+    dir: &str,
+    matches: &HashSet<i64>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    const STEP: i64 = 2_000;
+    let after = if dir == "DESC" { "<" } else { ">" };
+    let more = if live.is_empty() { "WHERE" } else { "AND" };
+    let mut ids = Vec::new();
+    let mut seen = 0;
+    let mut last: Option<String> = None;
+    loop {
+        let rows: Vec<(i64, String)> = match &last {
+            None => conn
+                .prepare_cached(&format!(
+                    "SELECT id, number FROM requirements {live} ORDER BY number {dir} LIMIT {STEP}"
+                ))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?,
+            Some(n) => conn
+                .prepare_cached(&format!(
+                    "SELECT id, number FROM requirements {live} {more} number {after} ?1
+                     ORDER BY number {dir} LIMIT {STEP}"
+                ))?
+                .query_map([n], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?,
+        };
+        let done = (rows.len() as i64) < STEP;
+        for (id, _) in &rows {
+            if matches.contains(id) {
+                seen += 1;
+                if seen > offset {
+                    ids.push(*id);
+                    if ids.len() as i64 == limit {
+                        return Ok(ids);
+                    }
+                }
+            }
+        }
+        match rows.last() {
+            Some((_, n)) if !done => last = Some(n.clone()),
+            _ => return Ok(ids),
+        }
+    }
 }
 
 impl Db {

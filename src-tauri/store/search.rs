@@ -238,9 +238,56 @@ const SERVER_MARK: &str = "UPDATE search_state SET indexed_upto = coalesce(
          AND NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)),
      (SELECT max(id) FROM requirements), 0)";
 
-/// On a server: requirements without their grams (a bulk import's, until the catch-up).
-const UNINDEXED: &str = "SELECT r.id FROM requirements r
-     WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id) ORDER BY r.id LIMIT ?1";
+/// On a server: indexes a batch of the requirements without grams, in a few statements (one
+/// read of their texts, one multi-row insert per 200): the catch-up after a bulk import.
+fn index_unindexed(tx: &Conn) -> Result<usize> {
+    let sql = format!(
+        "SELECT r.id, {} FROM requirements r
+         WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)
+         ORDER BY r.id LIMIT ?1",
+        SEARCHED
+            .iter()
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows: Vec<(i64, Vec<String>)> = tx
+        .prepare_cached(&sql)?
+        .query_map([BATCH as i64], |r| {
+            let texts = (1..=SEARCHED.len())
+                .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+                .collect::<crate::store::sql::Result<Vec<String>>>()?;
+            Ok((r.get(0)?, texts))
+        })?
+        .collect::<crate::store::sql::Result<_>>()?;
+    for chunk in rows.chunks(200) {
+        let mut values: Vec<crate::store::sql::Value> = Vec::with_capacity(chunk.len() * 3);
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for (i, (id, texts)) in chunk.iter().enumerate() {
+            let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
+            values.push((*id).into());
+            values.push(server_terms(texts).into());
+            values.push(folded.join("\n").into());
+            tuples.push(format!(
+                "(?{}, string_to_array(?{}, ' '), ?{})",
+                i * 3 + 1,
+                i * 3 + 2,
+                i * 3 + 3
+            ));
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO requirement_grams (id, grams, folded) VALUES {}",
+                tuples.join(", ")
+            ),
+            crate::store::sql::params_from_iter(values.iter()),
+        )?;
+    }
+    Ok(rows.len())
+}
+
+/// On a server: how many requirements are without their grams (a bulk import's, until the
+/// catch-up).
 const UNINDEXED_COUNT: &str = "SELECT count(*) FROM requirements r
      WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)";
 
@@ -412,15 +459,9 @@ impl Db {
         loop {
             let n = self.write(|tx| {
                 if tx.is_server() {
-                    let ids: Vec<i64> = tx
-                        .prepare_cached(UNINDEXED)?
-                        .query_map([BATCH as i64], |r| r.get(0))?
-                        .collect::<crate::store::sql::Result<_>>()?;
-                    for &id in &ids {
-                        reindex(tx, id)?;
-                    }
+                    let n = index_unindexed(tx)?;
                     tx.prepare_cached(SERVER_MARK)?.execute([])?;
-                    return Ok(ids.len());
+                    return Ok(n);
                 }
                 let upto = indexed_upto(tx)?;
                 let ids: Vec<i64> = tx

@@ -596,13 +596,15 @@ impl Conn {
         }
     }
 
-    /// After many rows were written at once (a copy, an import): the server's planner learns
-    /// the tables' new sizes at once rather than at its next automatic round. SQLite needs
-    /// nothing.
+    /// After many rows were written at once (a copy, an import), outside the transaction: the
+    /// server's planner learns the tables' new sizes, and which pages are all visible, at once
+    /// rather than at its next automatic round. SQLite needs nothing.
     pub fn after_bulk_write(&self) -> Result<()> {
         match &self.engine {
             Engine::Sqlite(_) => Ok(()),
-            Engine::Pg(_) => self.execute_batch("ANALYZE"),
+            // outside any transaction (VACUUM may not run in one): the planner's figures and
+            // the map of pages that let a count read the index alone
+            Engine::Pg(_) => self.execute_batch("VACUUM (ANALYZE)"),
         }
     }
 
