@@ -1,8 +1,10 @@
 //! Storage: the only module that holds SQL.
 //!
-//! `Db` wraps one SQLite connection (WAL, foreign keys, busy timeout). Every change runs in one
-//! `BEGIN IMMEDIATE` transaction together with its history rows, so two processes writing to the
-//! same file queue up instead of interleaving (numbering relies on this).
+//! `Db` wraps one connection (`sql::Conn`): a SQLite file (WAL, foreign keys, busy timeout) or
+//! a shared PostgreSQL database (`Db::open_url`). Every change runs in one transaction together
+//! with its history rows, taking the database's one write lock first (`BEGIN IMMEDIATE`; on a
+//! server an advisory lock), so two writers queue up instead of interleaving (numbering and the
+//! version checks rely on this).
 
 mod attachments;
 mod backup;
