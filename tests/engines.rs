@@ -309,8 +309,25 @@ fn a_server_that_cannot_be_reached_is_said_and_nothing_falls_back() {
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing written locally"
     );
-    let o = run(OsStr::new("postgres://x@"), &["register"]);
-    assert_ne!(o.status.code(), Some(0));
+    // an encrypted connection asked for, which this build does not make: said, nothing tried
+    let o = run(
+        OsStr::new("postgres://genjin:x@127.0.0.1:1/部门?sslmode=require"),
+        &["register"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("sslmode=require") && err.contains("127.0.0.1:1/部门"),
+        "{err}"
+    );
+    // a password with @ unescaped: said, the password not echoed
+    let o = run(
+        OsStr::new("postgres://genjin:pa@ss@127.0.0.1:1/部门"),
+        &["register"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("%40") && !err.contains("ss@127"), "{err}");
     if let Some(server) = test_server() {
         // a database that is not there; one that holds somebody else's tables
         let o = run(OsStr::new(&format!("{server}/no_such_db")), &["register"]);

@@ -318,6 +318,12 @@ impl Db {
                 "共享数据库地址写得不对：用户名或密码中的 @ 要写成 %40（例如 postgres://genjin:ab%40cd@服务器/数据库）",
             ));
         }
+        if sql::asks_for_tls(&config) {
+            return Err(Error::invalid(
+                "db",
+                format!("地址要求加密连接（sslmode=require），本版本的跟进还不能加密连接数据库服务器“{label}”：请在局域网内改用 sslmode=disable 或 prefer"),
+            ));
+        }
         let pg = sql::PgConn::connect(config).map_err(|(kind, detail)| {
             let said = match kind {
                 F::Unreachable => format!("连不上数据库服务器“{label}”：服务器没有运行，或网络不通、地址或端口不对"),

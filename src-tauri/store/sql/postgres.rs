@@ -64,7 +64,7 @@ fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
             return ConnectFailure::NoDatabase;
         }
         if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
-            let text = e.to_string();
+            let text = said(e);
             if text.contains("no encryption") || text.contains("SSL off") {
                 return ConnectFailure::TlsRequired;
             }
@@ -72,7 +72,7 @@ fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
         }
         return ConnectFailure::Other;
     }
-    let text = e.to_string();
+    let text = said(e);
     if text.contains("TLS") || text.contains("tls") {
         return ConnectFailure::TlsRequired;
     }
@@ -80,6 +80,28 @@ fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
         return ConnectFailure::WrongPassword;
     }
     ConnectFailure::Unreachable
+}
+
+/// What went wrong, in the server's words (its message) or the chain of causes (a refused
+/// connection's OS error): tokio-postgres' own text alone is "db error".
+pub(crate) fn said(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_string();
+    }
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+/// Whether the URL asks for an encrypted connection (`sslmode=require`), which this build does
+/// not make.
+pub(crate) fn asks_for_tls(config: &tokio_postgres::Config) -> bool {
+    config.get_ssl_mode() == tokio_postgres::config::SslMode::Require
 }
 
 /// The parts of a URL that say where, for messages (never the password).
@@ -139,7 +161,7 @@ impl PgConn {
                             client
                         }
                         Err(e) => {
-                            let _ = ready.send(Err((classify(&e), e.to_string())));
+                            let _ = ready.send(Err((classify(&e), said(&e))));
                             return;
                         }
                     };
@@ -153,7 +175,7 @@ impl PgConn {
                         )
                         .await
                     {
-                        let _ = ready.send(Err((classify(&e), e.to_string())));
+                        let _ = ready.send(Err((classify(&e), said(&e))));
                         return;
                     }
                     let _ = ready.send(Ok(()));
@@ -346,11 +368,7 @@ pub(crate) fn db_error(e: tokio_postgres::Error) -> DbError {
         None if e.to_string().contains("error serializing parameter") => DbKind::Type,
         None => DbKind::Disconnected,
     };
-    let detail = match e.as_db_error() {
-        Some(db) => db.message().to_string(),
-        None => e.to_string(),
-    };
-    DbError::new(kind, detail)
+    DbError::new(kind, said(&e))
 }
 
 /// The store's `?1`/`?` placeholders as PostgreSQL's `$1`; string literals and quoted names are
