@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod excel;
 pub mod store;
+pub mod views;
 
 pub use error::{Error, Result};
 use std::path::PathBuf;

@@ -364,6 +364,21 @@ fn the_shells_compose_no_workbook() {
     );
 }
 
+/// The exports build their workbooks from `views/` (records as read), never from the store: the
+/// store may call the importer's parsers, the spreadsheets never call back (issue 21: the
+/// store↔excel circle cut, so the store can be split by engine cleanly).
+#[test]
+fn the_spreadsheets_do_not_depend_on_the_store() {
+    let found = offences(&files("src-tauri/excel", ".rs"), |l| {
+        l.contains("crate::store") || l.contains("super::store")
+    });
+    assert!(
+        found.is_empty(),
+        "excel/ reaches into the store:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn only_api_js_calls_invoke() {
     let found: Vec<String> = files("ui", ".js")

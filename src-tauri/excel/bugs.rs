@@ -7,7 +7,7 @@
 use crate::domain::dates;
 use crate::domain::forms::BUG_LEDGER;
 use crate::error::Result;
-use crate::store::BugView;
+use crate::views::BugView;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 

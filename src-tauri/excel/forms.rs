@@ -6,7 +6,7 @@ use crate::domain::dates;
 use crate::domain::delay::{DelayState, Opinion, SignLevel};
 use crate::domain::forms::{DELAY, DELAY_OPINIONS, REPORT};
 use crate::error::Result;
-use crate::store::DelayView;
+use crate::views::DelayView;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::failed;
@@ -274,13 +274,13 @@ pub fn report_form_file_name(number: Option<&str>) -> String {
 /// 新需求补充 questions and the 改进需求补充 part, each question beside its answer cell. One A4
 /// portrait page. The importer (`excel::import::form`) reads it back by the same labels.
 /// Errors: `Io` if the workbook cannot be written.
-pub fn report_form(req: Option<&crate::store::Requirement>) -> Result<Vec<u8>> {
+pub fn report_form(req: Option<&crate::views::Requirement>) -> Result<Vec<u8>> {
     report_form_printed(req).map(|(bytes, _)| bytes)
 }
 
 /// [`report_form`], and what its export says when it prints on more than one page.
 pub fn report_form_printed(
-    req: Option<&crate::store::Requirement>,
+    req: Option<&crate::views::Requirement>,
 ) -> Result<(Vec<u8>, Option<String>)> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -291,7 +291,7 @@ pub fn report_form_printed(
 
 fn write_report(
     ws: &mut Worksheet,
-    req: Option<&crate::store::Requirement>,
+    req: Option<&crate::views::Requirement>,
 ) -> std::result::Result<Option<String>, XlsxError> {
     let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
     let value = font(Format::new())

@@ -6,7 +6,7 @@
 use crate::domain::dates;
 use crate::domain::forms::REGISTER;
 use crate::error::Result;
-use crate::store::RegisterRow;
+use crate::views::RegisterRow;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use super::failed;

@@ -7,7 +7,7 @@ use super::delays::DELAY;
 use super::{Actor, Db};
 use crate::error::{Error, Result};
 use crate::store::sql::{params, Conn, OptionalExtension};
-use serde::Serialize;
+pub use crate::views::AttachmentView;
 
 /// The largest file kept, in bytes, by the `attachments.max_mb` setting.
 fn max_bytes(conn: &Conn) -> Result<usize> {
@@ -62,17 +62,6 @@ pub(crate) fn check_file(
         ));
     }
     Ok((name, media))
-}
-
-/// An attachment as lists show it (without its bytes).
-#[derive(Debug, Clone, Serialize)]
-pub struct AttachmentView {
-    pub id: i64,
-    pub file_name: String,
-    pub media_type: String,
-    pub size: i64,
-    pub added_by: String,
-    pub added_at: String,
 }
 
 /// The media type of a scan or photo by its name, or a Chinese refusal.

@@ -12,6 +12,7 @@ use crate::domain::requirement::{brief_from, Kind};
 use crate::error::{Error, Result};
 use crate::store::sql::Value;
 use crate::store::sql::{params, Conn, OptionalExtension};
+pub use crate::views::BugView;
 use serde::{Deserialize, Serialize};
 
 pub(crate) const BUG: Entity = Entity {
@@ -110,48 +111,6 @@ pub struct FixInput {
     pub fixed_version: String,
     #[serde(flatten)]
     pub at: StepTime,
-}
-
-/// A bug as its views show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct BugView {
-    pub id: i64,
-    pub number: String,
-    pub reporter: String,
-    pub found_date: Option<String>,
-    pub received_date: String,
-    pub phone_model: String,
-    pub os_version: String,
-    pub app_version: String,
-    pub content: String,
-    pub steps: String,
-    pub hospital: String,
-    pub clinic_department: String,
-    pub bug_type: String,
-    pub severity: String,
-    pub channel: String,
-    pub reproduced: Option<bool>,
-    pub reproduced_by: String,
-    pub reproduced_at: Option<String>,
-    pub reproduce_note: String,
-    pub tracker_id: String,
-    pub tracker_url: String,
-    pub fixed_date: Option<String>,
-    pub fixed_version: String,
-    /// 关联需求: the requirement it became.
-    pub requirement: Option<String>,
-    /// Whether the reporter was copied when it was filed in the tracker (SPEC §6 B2).
-    pub reporter_copied: bool,
-    pub remark: String,
-    pub withdrawn_at: Option<String>,
-    pub version: i64,
-    /// Screenshots kept with it.
-    pub screenshots: Vec<super::AttachmentView>,
-    // derived
-    pub state: BugState,
-    pub state_code: &'static str,
-    /// What may be done next.
-    pub next: crate::domain::bug::BugSteps,
 }
 
 const COLUMNS: &str = "b.id, b.number, b.reporter, b.found_date, b.received_date, b.phone_model,

@@ -16,8 +16,9 @@ use crate::domain::requirement::Decision;
 use crate::error::{Error, Result};
 use crate::store::sql::Value;
 use crate::store::sql::{params, Conn, OptionalExtension};
+pub use crate::views::{DelayView, SignoffView};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// Delay applications in the change engine and history.
 pub(crate) const DELAY: Entity = Entity {
@@ -67,63 +68,6 @@ pub struct SignInput {
     pub date: String,
     #[serde(flatten, default)]
     pub at: StepTime,
-}
-
-/// One signature on an application.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignoffView {
-    pub level: SignLevel,
-    pub signer: String,
-    pub opinion: Opinion,
-    pub comment: String,
-    /// The day written beside the signature.
-    pub signed_on: String,
-    /// Who typed it in, and when (RFC 3339).
-    pub recorded_by: String,
-    pub recorded_at: String,
-}
-
-/// An application as a requirement's views show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct DelayView {
-    pub id: i64,
-    /// 需求编号 of its requirement.
-    pub number: String,
-    pub applicant: String,
-    pub applicant_department: String,
-    pub filed_date: String,
-    pub original_date: Option<String>,
-    pub new_date: String,
-    pub overview: String,
-    pub reason: String,
-    /// The short reason in force: the one given, else the reason's first clause.
-    pub short_reason: String,
-    /// When the approval was recorded (RFC 3339).
-    pub approved_at: Option<String>,
-    /// The day the last level agreed: the new date is in force from then.
-    pub approved_on: Option<String>,
-    pub rejected_on: Option<String>,
-    pub withdrawn_at: Option<String>,
-    pub created_at: String,
-    pub version: i64,
-    /// The signatures so far, in the order of the levels.
-    pub signoffs: Vec<SignoffView>,
-    /// The signed paper, photographed or scanned (`store::attachments`).
-    pub scans: Vec<super::AttachmentView>,
-    // derived
-    pub state: DelayState,
-    /// The state as a stable code (`pending`, `approved`, `rejected`, `withdrawn`) for styling.
-    pub state_code: &'static str,
-    /// 逾期申请: filed after the original date had passed.
-    pub filed_late: bool,
-    /// The level that signs next while it is 待签 (`None` otherwise), and its code.
-    pub next_level: Option<SignLevel>,
-    pub next_level_code: Option<&'static str>,
-    /// Whether it may be withdrawn now (`domain::delay::check_withdrawal`), and why not.
-    pub withdraw: crate::domain::gate::Gate,
-    /// The signature that may be voided now (`domain::delay::check_void`): the latest, while
-    /// the application is not approved.
-    pub voidable: Option<SignLevel>,
 }
 
 impl DelayView {

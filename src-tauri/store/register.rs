@@ -15,6 +15,7 @@ use crate::domain::requirement::{
 };
 use crate::error::{Error, Result};
 use crate::store::sql::Value;
+pub use crate::views::RegisterRow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -70,50 +71,6 @@ pub struct RegisterQuery {
     pub offset: u32,
     /// Rows per page; `None` means all (command-line export).
     pub limit: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RegisterRow {
-    pub number: String,
-    pub reporter: String,
-    pub requester: String,
-    pub decision: String,
-    pub grade: String,
-    /// As first promised: after an approved delay the register keeps it (the policy's way).
-    pub expected_delivery: Option<String>,
-    pub actual_delivery: Option<String>,
-    pub status: String,
-    /// The status as a stable code (`open`, `delayed`, `done`) for styling.
-    pub status_code: &'static str,
-    pub brief: String,
-    pub remark: String,
-    pub received_date: String,
-    pub withdrawn: bool,
-    pub overdue: bool,
-}
-
-impl RegisterRow {
-    /// The value of a 附表3 field (`domain::forms::REGISTER`'s keys) as stored: days
-    /// `YYYY-MM-DD`, an empty day `None`; an unknown key `None`.
-    pub fn value(&self, key: &str) -> Option<&str> {
-        fn text(s: &str) -> Option<&str> {
-            Some(s)
-        }
-        match key {
-            "number" => text(&self.number),
-            "reporter" => text(&self.reporter),
-            "requester" => text(&self.requester),
-            "decision" => text(&self.decision),
-            "grade" => text(&self.grade),
-            "expected_delivery" => self.expected_delivery.as_deref(),
-            "actual_delivery" => self.actual_delivery.as_deref(),
-            "status" => text(&self.status),
-            "brief" => text(&self.brief),
-            "remark" => text(&self.remark),
-            "received_date" => text(&self.received_date),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,12 +5,13 @@ use crate::domain::dates;
 use crate::domain::delay::in_force;
 use crate::domain::requirement::{
     delivered_late, derive_status, is_overdue, register_remark, steps, Decision, Grade, Kind,
-    Status, StepFacts, Steps,
+    Status, StepFacts,
 };
 use crate::store::sql::Row;
 use crate::store::DelayView;
+pub use crate::views::{Requirement, StepDoer};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The report as the reporter filled it (附表2) plus what the collector adds on receipt.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -111,92 +112,6 @@ pub struct DeliveryInput {
     pub date: String,
     #[serde(flatten)]
     pub at: StepTime,
-}
-
-/// A requirement as stored, with what is derived from it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Requirement {
-    pub id: i64,
-    pub number: String,
-    pub kind: Kind,
-    pub source: String,
-    pub reporter: String,
-    pub reporter_department: String,
-    pub report_date: Option<String>,
-    pub received_date: String,
-    pub requester: String,
-    pub doctor_name: String,
-    pub hospital: String,
-    pub clinic_department: String,
-    pub app_account: String,
-    pub doctor_words: String,
-    pub overview: String,
-    pub brief: String,
-    pub new_intensity: String,
-    pub new_simplifies: String,
-    pub new_similar: String,
-    pub imp_phone_model: String,
-    pub imp_os_version: String,
-    pub imp_annoyance: String,
-    pub imp_steps: String,
-    pub decision: Option<Decision>,
-    pub grade: Option<Grade>,
-    pub decision_date: Option<String>,
-    pub conversion_summary: String,
-    /// Why 不做, passed on to the requester (optional).
-    pub decision_reason: String,
-    pub plan_doc_number: String,
-    pub plan_estimated_date: Option<String>,
-    pub plan_actual_date: Option<String>,
-    pub it_acceptance_estimated: Option<String>,
-    pub it_acceptance_actual: Option<String>,
-    pub expected_delivery: Option<String>,
-    pub actual_delivery: Option<String>,
-    pub remark: String,
-    pub withdrawn_at: Option<String>,
-    pub withdrawn_reason: String,
-    /// Who answers for its steps (SPEC §6): filled when one of them first does a step, editable.
-    pub collector: String,
-    pub product_manager: String,
-    pub it_owner: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
-    // derived
-    pub status: Status,
-    /// The status as a stable code (`open`, `delayed`, `done`) for styling.
-    pub status_code: &'static str,
-    /// The delivery date in force (`domain::delay::in_force`): the latest approved delay's new
-    /// date, else 预期交付日.
-    pub promised_date: Option<String>,
-    pub register_remark: String,
-    /// Every delay application, withdrawn ones too, in the order filed.
-    pub delays: Vec<DelayView>,
-    /// Screenshots kept with it (issue 20), oldest first, without their bytes.
-    pub screenshots: Vec<crate::store::AttachmentView>,
-    /// What the user may do next (the window enables exactly these).
-    pub steps: Steps,
-    /// 逾期交付: delivered after the date in force.
-    pub delivered_late: bool,
-    /// 逾期 as of the day the record was read for (`Db::requirement_on`); false when read
-    /// without a day (`Db::requirement`).
-    pub overdue: bool,
-    /// Who may be named as having done each step, for someone recording it on their behalf
-    /// (`Db::with_doers`; empty until asked).
-    pub doers: Vec<StepDoer>,
-}
-
-/// Who may be named as having done one step (issue 19): the active holders of its role, and
-/// the one named unless someone else is chosen — the operator when they hold the role, else no
-/// one (the step is then recorded without a doer).
-#[derive(Debug, Clone, Serialize)]
-pub struct StepDoer {
-    /// `plan`, `it_acceptance`, `expect`, `complete` (the `Steps` they belong to).
-    pub step: &'static str,
-    /// The role whose step it is (`产品经理`, `IT`).
-    pub role: &'static str,
-    pub people: Vec<String>,
-    pub default: String,
 }
 
 /// The stored columns of a requirement, in one place.
