@@ -309,17 +309,6 @@ fn a_server_that_cannot_be_reached_is_said_and_nothing_falls_back() {
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing written locally"
     );
-    // an encrypted connection asked for, which this build does not make: said, nothing tried
-    let o = run(
-        OsStr::new("postgres://genjin:x@127.0.0.1:1/部门?sslmode=require"),
-        &["register"],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("sslmode=require") && err.contains("127.0.0.1:1/部门"),
-        "{err}"
-    );
     // a password with @ unescaped: said, the password not echoed
     let o = run(
         OsStr::new("postgres://genjin:pa@ss@127.0.0.1:1/部门"),
@@ -529,4 +518,28 @@ fn an_erased_name_is_not_found_by_search() {
             .unwrap();
         assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "0");
     }
+}
+
+/// A server that takes only encrypted connections (the test command's, over TCP with a
+/// self-signed certificate: `GENJIN_TEST_PG_TLS`): `sslmode=require` and the default `prefer`
+/// connect encrypted, as a department's server with its own certificate expects;
+/// `sslmode=disable` is told the server wants encryption.
+#[test]
+fn an_encrypted_connection_is_made_when_the_server_asks() {
+    let tls = std::env::var("GENJIN_TEST_PG_TLS").unwrap_or_default();
+    let (Some(server), false) = (test_server(), tls.is_empty()) else {
+        return; // runs where the test command started such a server
+    };
+    let url = fresh_server_db(&server);
+    let name = url.rsplit('/').next().unwrap();
+    let over_tls = |mode: &str| std::ffi::OsString::from(format!("{tls}/{name}?sslmode={mode}"));
+    ok(
+        &over_tls("require"),
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    assert!(ok(&over_tls("prefer"), &["people"]).contains("李小四"));
+    let o = run(&over_tls("disable"), &["people"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("只接受加密连接"), "{err}");
 }

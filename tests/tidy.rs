@@ -272,9 +272,15 @@ fn only_the_store_engine_files_name_an_engine() {
         .filter(|p| !ENGINE_FILES.iter().any(|f| rel(p).starts_with(f)))
         .collect();
     let found = offences(&others, |l| {
-        ["rusqlite", "tokio_postgres", "postgres_types", "libsqlite3"]
-            .iter()
-            .any(|c| l.contains(c))
+        [
+            "rusqlite",
+            "tokio_postgres",
+            "postgres_types",
+            "libsqlite3",
+            "rustls",
+        ]
+        .iter()
+        .any(|c| l.contains(c))
     });
     assert!(
         found.is_empty(),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL from Debian's packages in a temporary directory (a unix socket
-# only, no port, no fsync) and prints the URL to reach it; `stop DIR` stops it and removes the
-# directory. As root, initdb and pg_ctl run as the `postgres` user (initdb refuses root).
+# Starts a throwaway PostgreSQL from Debian's packages in a temporary directory (no fsync) and
+# prints the URL to reach it over a unix socket; `stop DIR` stops it and removes the directory.
+# As root, initdb and pg_ctl run as the `postgres` user (initdb refuses root). With openssl at
+# hand it also listens on 127.0.0.1:PORT (TLS_PORT, default 55433) with a self-signed
+# certificate, encrypted connections only, and writes that URL to DIR/tls-url.
 #   url=$(tools/throwaway-postgres.sh start /tmp/genjin-pg)
 #   tools/throwaway-postgres.sh stop /tmp/genjin-pg
 set -euo pipefail
@@ -17,12 +19,26 @@ case "$cmd" in
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
     "${as_pg[@]}" "$bin/initdb" -N -A trust -E UTF8 --locale=C.UTF-8 -U postgres -D "$dir/data" >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
+    listen="''"
+    port="${TLS_PORT:-55433}"
+    if command -v openssl >/dev/null 2>&1; then
+      openssl req -new -x509 -days 2 -nodes -subj '/CN=genjin-test' \
+        -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1
+      if [ "$(id -u)" = 0 ]; then chown postgres "$dir/data/server.key" "$dir/data/server.crt"; fi
+      chmod 600 "$dir/data/server.key"
+      echo "ssl = on" >>"$dir/data/postgresql.conf"
+      # over TCP: encrypted or nothing, so a test proves the connection is encrypted
+      { printf 'hostnossl all all 127.0.0.1/32 reject\nhostssl all all 127.0.0.1/32 trust\n'
+        cat "$dir/data/pg_hba.conf"; } >"$dir/pg_hba" && cat "$dir/pg_hba" >"$dir/data/pg_hba.conf"
+      listen="'127.0.0.1'"
+      echo "postgres://postgres@127.0.0.1:$port" >"$dir/tls-url"
+    fi
     "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
-      -o "-c listen_addresses='' -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
       || { cat "$dir/log" >&2; exit 1; }
     # the socket directory, percent-encoded as a URL host
     host="$(printf '%s' "$dir" | sed 's#/#%2F#g')"
-    echo "postgres://postgres@$host"
+    echo "postgres://postgres@$host:$port"
     ;;
   stop)
     "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true

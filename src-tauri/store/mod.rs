@@ -318,18 +318,13 @@ impl Db {
                 "共享数据库地址写得不对：用户名或密码中的 @ 要写成 %40（例如 postgres://genjin:ab%40cd@服务器/数据库）",
             ));
         }
-        if sql::asks_for_tls(&config) {
-            return Err(Error::invalid(
-                "db",
-                format!("地址要求加密连接（sslmode=require），本版本的跟进还不能加密连接数据库服务器“{label}”：请在局域网内改用 sslmode=disable 或 prefer"),
-            ));
-        }
         let pg = sql::PgConn::connect(config).map_err(|(kind, detail)| {
             let said = match kind {
                 F::Unreachable => format!("连不上数据库服务器“{label}”：服务器没有运行，或网络不通、地址或端口不对"),
                 F::WrongPassword => format!("数据库服务器“{label}”拒绝登录：用户名或密码不对"),
                 F::NoDatabase => format!("数据库服务器“{label}”上没有这个数据库；请先建好（CREATE DATABASE），或检查数据库名"),
-                F::TlsRequired => format!("数据库服务器“{label}”要求加密连接（TLS），本版本的跟进还不支持；请让管理员允许本机用 sslmode=disable 连接"),
+                F::TlsRequired => format!("数据库服务器“{label}”只接受加密连接（TLS）：请去掉地址中的 sslmode=disable（或改为 require）"),
+                F::TlsFailed => format!("与数据库服务器“{label}”的加密连接（TLS）没有建立：服务器不提供加密连接（请管理员开启 ssl），或去掉地址中的 sslmode=require"),
                 F::Other => format!("无法连接数据库服务器“{label}”"),
             };
             Error::Unreachable(format!("{said}（详情：{detail}）"))

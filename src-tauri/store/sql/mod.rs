@@ -16,11 +16,6 @@ pub(crate) fn postgres_config(url: &str) -> std::result::Result<tokio_postgres::
     postgres::parse(url)
 }
 
-/// Whether a server URL asks for an encrypted connection (`sslmode=require`).
-pub(crate) fn asks_for_tls(config: &tokio_postgres::Config) -> bool {
-    postgres::asks_for_tls(config)
-}
-
 /// `host:port/dbname` of a server URL's settings (never the password).
 pub(crate) fn describe_server(config: &tokio_postgres::Config) -> String {
     postgres::describe(config)
