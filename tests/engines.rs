@@ -538,6 +538,9 @@ fn an_encrypted_connection_is_made_when_the_server_asks() {
         &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
     );
     assert!(ok(&over_tls("prefer"), &["people"]).contains("李小四"));
+    // over the unix socket nothing is encrypted, whatever sslmode asks (as libpq reads it)
+    let local = std::ffi::OsString::from(format!("{url}?sslmode=require"));
+    assert!(ok(&local, &["people"]).contains("李小四"));
     let o = run(&over_tls("disable"), &["people"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);

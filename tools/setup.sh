@@ -16,7 +16,7 @@ if [ "$want_test" = 1 ]; then
   # the printing tests render exports as the person printing sees them (issue 20)
   packages+=(libreoffice-calc-nogui poppler-utils)
   # the store and command-line tests also run on a throwaway PostgreSQL (issue 21)
-  packages+=(postgresql postgresql-client)
+  packages+=(postgresql postgresql-client openssl)
 fi
 
 missing=()

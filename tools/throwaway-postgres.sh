@@ -2,8 +2,8 @@
 # Starts a throwaway PostgreSQL from Debian's packages in a temporary directory (no fsync) and
 # prints the URL to reach it over a unix socket; `stop DIR` stops it and removes the directory.
 # As root, initdb and pg_ctl run as the `postgres` user (initdb refuses root). With openssl at
-# hand it also listens on 127.0.0.1:PORT (TLS_PORT, default 55433) with a self-signed
-# certificate, encrypted connections only, and writes that URL to DIR/tls-url.
+# hand it also listens on 127.0.0.1 on a free port with a self-signed certificate, encrypted
+# connections only, and writes that URL to DIR/tls-url.
 #   url=$(tools/throwaway-postgres.sh start /tmp/genjin-pg)
 #   tools/throwaway-postgres.sh stop /tmp/genjin-pg
 set -euo pipefail
@@ -20,7 +20,16 @@ case "$cmd" in
     "${as_pg[@]}" "$bin/initdb" -N -A trust -E UTF8 --locale=C.UTF-8 -U postgres -D "$dir/data" >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     listen="''"
-    port="${TLS_PORT:-55433}"
+    # a port no one listens on (two runs at once never share one)
+    port=""
+    for _ in $(seq 1 50); do
+      candidate=$(( 20000 + RANDOM % 30000 ))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+        port="$candidate"
+        break
+      fi
+    done
+    [ -n "$port" ] || { echo "no free port for the throwaway PostgreSQL" >&2; exit 1; }
     if command -v openssl >/dev/null 2>&1; then
       openssl req -new -x509 -days 2 -nodes -subj '/CN=genjin-test' \
         -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1

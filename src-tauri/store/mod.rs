@@ -325,6 +325,8 @@ impl Db {
                 F::NoDatabase => format!("数据库服务器“{label}”上没有这个数据库；请先建好（CREATE DATABASE），或检查数据库名"),
                 F::TlsRequired => format!("数据库服务器“{label}”只接受加密连接（TLS）：请去掉地址中的 sslmode=disable（或改为 require）"),
                 F::TlsFailed => format!("与数据库服务器“{label}”的加密连接（TLS）没有建立：服务器不提供加密连接（请管理员开启 ssl），或去掉地址中的 sslmode=require"),
+                F::TlsHandshake => format!("与数据库服务器“{label}”的加密握手失败（服务器的证书或加密方式本机不接受）：请管理员检查服务器的证书，或在地址中写 sslmode=disable 不加密连接"),
+                F::NotAllowed => format!("数据库服务器“{label}”不允许本机以这个用户连接这个数据库：请管理员在服务器的 pg_hba.conf 中加入本机的地址"),
                 F::Other => format!("无法连接数据库服务器“{label}”"),
             };
             Error::Unreachable(format!("{said}（详情：{detail}）"))

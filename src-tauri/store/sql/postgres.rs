@@ -54,10 +54,15 @@ pub(crate) enum ConnectFailure {
     TlsRequired,
     /// An encrypted connection was asked for (`sslmode=require`) and could not be made.
     TlsFailed,
+    /// The server offered encryption and the handshake failed (`prefer` does not fall back).
+    TlsHandshake,
+    /// The server's access rules (pg_hba.conf) have no line for this PC, user and database.
+    NotAllowed,
     Other,
 }
 
-fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
+fn classify(e: &tokio_postgres::Error, mode: tokio_postgres::config::SslMode) -> ConnectFailure {
+    use tokio_postgres::config::SslMode;
     use tokio_postgres::error::SqlState;
     if let Some(code) = e.code() {
         if *code == SqlState::INVALID_PASSWORD {
@@ -68,8 +73,14 @@ fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
         }
         if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
             let text = said(e);
-            if text.contains("no encryption") || text.contains("SSL off") {
-                return ConnectFailure::TlsRequired;
+            // every pg_hba refusal names the attempt's encryption ("no encryption"): it says
+            // the server wants encryption only when this attempt was plain by the URL's choice
+            if text.contains("pg_hba.conf") {
+                return if mode == SslMode::Disable && text.contains("no encryption") {
+                    ConnectFailure::TlsRequired
+                } else {
+                    ConnectFailure::NotAllowed
+                };
             }
             return ConnectFailure::WrongPassword;
         }
@@ -77,7 +88,11 @@ fn classify(e: &tokio_postgres::Error) -> ConnectFailure {
     }
     let text = said(e);
     if text.contains("TLS") || text.contains("tls") || text.contains("SSL") {
-        return ConnectFailure::TlsFailed;
+        return if mode == SslMode::Require {
+            ConnectFailure::TlsFailed
+        } else {
+            ConnectFailure::TlsHandshake
+        };
     }
     if text.contains("password missing") {
         return ConnectFailure::WrongPassword;
@@ -227,15 +242,21 @@ impl PgConn {
                             return;
                         }
                     };
-                    // a unix socket is never encrypted (the server says no), and its path is no
-                    // name a certificate could carry: no TLS is offered there
+                    // a unix socket is never encrypted (the server says no, whatever sslmode
+                    // asks: libpq ignores it there), and its path is no name a certificate
+                    // could carry: no TLS there
                     #[cfg(unix)]
-                    let local = config
-                        .get_hosts()
-                        .iter()
-                        .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
+                    let local = !config.get_hosts().is_empty()
+                        && config
+                            .get_hosts()
+                            .iter()
+                            .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
                     #[cfg(not(unix))]
                     let local = false;
+                    if local {
+                        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+                    }
+                    let mode = config.get_ssl_mode();
                     let connected = if local {
                         config
                             .connect(tokio_postgres::NoTls)
@@ -253,7 +274,7 @@ impl PgConn {
                     let client = match connected {
                         Ok(client) => client,
                         Err(e) => {
-                            let _ = ready.send(Err((classify(&e), said(&e))));
+                            let _ = ready.send(Err((classify(&e, mode), said(&e))));
                             return;
                         }
                     };
@@ -267,7 +288,7 @@ impl PgConn {
                         )
                         .await
                     {
-                        let _ = ready.send(Err((classify(&e), said(&e))));
+                        let _ = ready.send(Err((classify(&e, mode), said(&e))));
                         return;
                     }
                     let _ = ready.send(Ok(()));
