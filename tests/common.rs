@@ -108,9 +108,14 @@ pub fn today_iso() -> String {
 
 /// The real binary on database `db` (the command line, headless).
 pub fn genjin(db: &Path, args: &[&str]) -> Output {
+    genjin_on(&db_arg(db), args)
+}
+
+/// The real binary with `--db` exactly as given (a file, or a server URL).
+pub fn genjin_on(db: &std::ffi::OsStr, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_genjin"))
         .arg("--db")
-        .arg(db_arg(db))
+        .arg(db)
         .args(args)
         .output()
         .expect("run genjin")
@@ -129,7 +134,16 @@ pub fn stderr(o: &Output) -> String {
 pub const EVERY_ROLE: &str = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
 
 pub fn ok(db: &Path, args: &[&str]) -> String {
-    let o = genjin(db, args);
-    assert!(o.status.success(), "genjin {args:?} failed: {}", stderr(&o));
+    ok_on(&db_arg(db), args)
+}
+
+/// [`ok`] with `--db` exactly as given.
+pub fn ok_on(db: &std::ffi::OsStr, args: &[&str]) -> String {
+    let o = genjin_on(db, args);
+    assert!(
+        o.status.success(),
+        "genjin {args:?} on {db:?} failed: {}",
+        stderr(&o)
+    );
     stdout(&o)
 }

@@ -6,26 +6,9 @@ use super::common::{fresh_server_db, test_server, EVERY_ROLE};
 use genjin::store::Db;
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn run(db: &OsStr, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_genjin"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run genjin")
-}
-
-fn ok(db: &OsStr, args: &[&str]) -> String {
-    let o = run(db, args);
-    assert!(
-        o.status.success(),
-        "genjin {args:?} on {db:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use super::common::{genjin_on as run, ok_on as ok};
 
 /// A database with a little of everything: the legacy fixtures (requirements, bugs, delays read
 /// from 备注), people, a delay signed at three levels with its scanned paper, screenshots, a

@@ -588,7 +588,7 @@ impl Db {
         }
         // numbers handed out meanwhile (another window, the command line) count too: read
         // again just before the replace, and carried into the replaced database at once
-        let live = counters(self.sqlite()?)?;
+        let live = super::copy::counters(self.conn())?;
         {
             let source = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             let copy = rusqlite::backup::Backup::new(&source, self.sqlite_mut()?)?;
@@ -611,11 +611,7 @@ impl Db {
                 }
             }
         }
-        let tx = self
-            .sqlite_mut()?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        raise_counters(&tx, &live)?;
-        tx.commit()?;
+        self.write(|tx| super::copy::raise_counters(tx, &live))?;
         self.prune(BackupKind::Restore);
         Ok(safety)
     }
@@ -649,33 +645,12 @@ impl Db {
         }
         // numbers are never reused: what the database in use handed out stays handed out
         let live = super::copy::counters(self.conn())?;
-        let tx = copy.transaction()?;
-        raise_counters(&tx, &live)?;
+        let copy = super::sql::Conn::sqlite(copy);
+        let tx = copy.begin(super::sql::Begin::Immediate)?;
+        super::copy::raise_counters(&copy, &live)?;
         tx.commit()?;
         Ok(())
     }
-}
-
-/// The number counters of a database: (series, period, last handed out).
-fn counters(conn: &Connection) -> Result<Vec<(String, String, i64)>> {
-    let mut st = conn.prepare("SELECT series, period, last_seq FROM number_counters")?;
-    let out = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(out)
-}
-
-/// Raises the counters of `conn` to at least `to` (never lowers one).
-fn raise_counters(conn: &Connection, to: &[(String, String, i64)]) -> Result<()> {
-    for (series, period, last) in to {
-        conn.execute(
-            "INSERT INTO number_counters (series, period, last_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT (series, period) DO UPDATE SET last_seq = CASE WHEN excluded.last_seq > number_counters.last_seq
-                 THEN excluded.last_seq ELSE number_counters.last_seq END",
-            rusqlite::params![series, period, last],
-        )?;
-    }
-    Ok(())
 }
 
 /// A warning when the database lives where SQLite cannot keep it safe: a network share

@@ -467,21 +467,47 @@ fn walk(
     let mut st = conn.prepare_cached(&format!(
         "SELECT id FROM requirements {live} ORDER BY number {dir}"
     ))?;
-    let mut ids = Vec::new();
-    let mut seen = 0;
+    let mut page = Page::new(matches, offset, limit);
     for id in st.query_map([], |r| r.get::<_, i64>(0))? {
-        let id = id?;
-        if matches.contains(&id) {
-            seen += 1;
-            if seen > offset {
-                ids.push(id);
-                if ids.len() as i64 == limit {
-                    break;
-                }
-            }
+        if page.take(id?) {
+            break;
         }
     }
-    Ok(ids)
+    Ok(page.ids)
+}
+
+/// The page a walk collects: the matches met in order, past the first `offset`, up to `limit`.
+struct Page<'m> {
+    matches: &'m HashSet<i64>,
+    offset: i64,
+    limit: i64,
+    seen: i64,
+    ids: Vec<i64>,
+}
+
+impl<'m> Page<'m> {
+    fn new(matches: &'m HashSet<i64>, offset: i64, limit: i64) -> Self {
+        Page {
+            matches,
+            offset,
+            limit,
+            seen: 0,
+            ids: Vec::new(),
+        }
+    }
+
+    /// Meets `id` in the order; `true` when it filled the page.
+    fn take(&mut self, id: i64) -> bool {
+        if !self.matches.contains(&id) {
+            return false;
+        }
+        self.seen += 1;
+        if self.seen <= self.offset {
+            return false;
+        }
+        self.ids.push(id);
+        self.ids.len() as i64 == self.limit
+    }
 }
 
 /// [`walk`] on a server, where a statement's rows come back whole rather than as a stream to
@@ -497,8 +523,7 @@ fn walk_in_steps(
     const STEP: i64 = 2_000;
     let after = if dir == "DESC" { "<" } else { ">" };
     let more = if live.is_empty() { "WHERE" } else { "AND" };
-    let mut ids = Vec::new();
-    let mut seen = 0;
+    let mut page = Page::new(matches, offset, limit);
     let mut last: Option<String> = None;
     loop {
         let rows: Vec<(i64, String)> = match &last {
@@ -518,19 +543,13 @@ fn walk_in_steps(
         };
         let done = (rows.len() as i64) < STEP;
         for (id, _) in &rows {
-            if matches.contains(id) {
-                seen += 1;
-                if seen > offset {
-                    ids.push(*id);
-                    if ids.len() as i64 == limit {
-                        return Ok(ids);
-                    }
-                }
+            if page.take(*id) {
+                return Ok(page.ids);
             }
         }
         match rows.last() {
             Some((_, n)) if !done => last = Some(n.clone()),
-            _ => return Ok(ids),
+            _ => return Ok(page.ids),
         }
     }
 }

@@ -238,28 +238,9 @@ const SERVER_MARK: &str = "UPDATE search_state SET indexed_upto = coalesce(
          AND NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)),
      (SELECT max(id) FROM requirements), 0)";
 
-/// On a server: indexes a batch of the requirements without grams, in a few statements (one
-/// read of their texts, one multi-row insert per 200): the catch-up after a bulk import.
-fn index_unindexed(tx: &Conn) -> Result<usize> {
-    let sql = format!(
-        "SELECT r.id, {} FROM requirements r
-         WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)
-         ORDER BY r.id LIMIT ?1",
-        SEARCHED
-            .iter()
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let rows: Vec<(i64, Vec<String>)> = tx
-        .prepare_cached(&sql)?
-        .query_map([BATCH as i64], |r| {
-            let texts = (1..=SEARCHED.len())
-                .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
-                .collect::<crate::store::sql::Result<Vec<String>>>()?;
-            Ok((r.get(0)?, texts))
-        })?
-        .collect::<crate::store::sql::Result<_>>()?;
+/// On a server: the grams and folded texts of `rows` (id, searched texts) written into
+/// `requirement_grams`, 200 rows a statement.
+fn insert_server_grams(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<()> {
     for chunk in rows.chunks(200) {
         let mut values: Vec<crate::store::sql::Value> = Vec::with_capacity(chunk.len() * 3);
         let mut tuples = Vec::with_capacity(chunk.len());
@@ -283,6 +264,32 @@ fn index_unindexed(tx: &Conn) -> Result<usize> {
             crate::store::sql::params_from_iter(values.iter()),
         )?;
     }
+    Ok(())
+}
+
+/// On a server: indexes a batch of the requirements without grams, in a few statements (one
+/// read of their texts, one multi-row insert per 200): the catch-up after a bulk import.
+fn index_unindexed(tx: &Conn) -> Result<usize> {
+    let sql = format!(
+        "SELECT r.id, {} FROM requirements r
+         WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)
+         ORDER BY r.id LIMIT ?1",
+        SEARCHED
+            .iter()
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows: Vec<(i64, Vec<String>)> = tx
+        .prepare_cached(&sql)?
+        .query_map([BATCH as i64], |r| {
+            let texts = (1..=SEARCHED.len())
+                .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+                .collect::<crate::store::sql::Result<Vec<String>>>()?;
+            Ok((r.get(0)?, texts))
+        })?
+        .collect::<crate::store::sql::Result<_>>()?;
+    insert_server_grams(tx, &rows)?;
     Ok(rows.len())
 }
 
@@ -297,27 +304,6 @@ fn indexed_upto(conn: &Conn) -> Result<i64> {
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
-}
-
-/// The grams of one requirement's searched texts (`None` when there is no such row).
-fn row_grams(conn: &Conn, id: i64) -> Result<Option<String>> {
-    let sql = format!(
-        "SELECT {} FROM requirements WHERE id = ?1",
-        SEARCHED.join(", ")
-    );
-    let mut st = conn.prepare_cached(&sql)?;
-    Ok(st
-        .query_row([id], |r| {
-            let mut out = String::new();
-            for i in 0..SEARCHED.len() {
-                if let Some(t) = r.get::<_, Option<String>>(i)? {
-                    let t = t.as_str();
-                    grams(t, &mut out);
-                }
-            }
-            Ok(out)
-        })
-        .optional()?)
 }
 
 /// One requirement's searched texts (`None` when there is no such row).
@@ -342,18 +328,17 @@ fn reindex(conn: &Conn, id: i64) -> Result<()> {
         conn.prepare_cached("DELETE FROM requirement_grams WHERE id = ?1")?
             .execute([id])?;
         if let Some(texts) = row_texts(conn, id)? {
-            let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
-            conn.prepare_cached(
-                "INSERT INTO requirement_grams (id, grams, folded)
-                 VALUES (?1, string_to_array(?2, ' '), ?3)",
-            )?
-            .execute(params![id, server_terms(&texts), folded.join("\n")])?;
+            insert_server_grams(conn, &[(id, texts)])?;
         }
         return Ok(());
     }
     conn.prepare_cached("DELETE FROM requirement_search WHERE rowid = ?1")?
         .execute([id])?;
-    if let Some(g) = row_grams(conn, id)? {
+    if let Some(texts) = row_texts(conn, id)? {
+        let mut g = String::new();
+        for t in &texts {
+            grams(t, &mut g);
+        }
         conn.prepare_cached("INSERT INTO requirement_search (rowid, grams) VALUES (?1, ?2)")?
             .execute(params![id, g])?;
     }
