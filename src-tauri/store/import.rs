@@ -8,7 +8,7 @@ use crate::domain::fields;
 use crate::domain::numbering::Scheme;
 use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
-use crate::store::sql::{params, Conn, OptionalExtension};
+use crate::store::sql::{params, Conn, OptionalExtension, Value};
 use serde::{Deserialize, Serialize};
 // foldhash: every imported row costs several lookups by number; SipHash was ~5 % of an import.
 use foldhash::{HashMap, HashMapExt};
@@ -616,7 +616,7 @@ impl Db {
             progress,
             cancel,
         } = watch;
-        self.write(|tx| {
+        let written = self.write(|tx| {
             let mut w = Writer::new(tx, actor, choices)?;
             let mut done = 0;
             for chunk in chunks {
@@ -659,7 +659,13 @@ impl Db {
                 warnings,
                 rejected,
             })
-        })
+        })?;
+        if written.counts.0 >= BULK {
+            // a server plans with the new sizes at once (committed: a failure here loses
+            // nothing, the server's own rounds catch up)
+            let _ = self.conn().after_bulk_write();
+        }
+        Ok(written)
     }
 }
 
@@ -789,15 +795,50 @@ const ABSENT: [Option<&str>; IMPORTABLE.len()] = {
     a
 };
 
+/// New requirements waiting to be written together ([`Writer::flush`]): their rows, their
+/// history notes, delays and searched texts, under ids reserved for them.
+#[derive(Default)]
+struct Pending {
+    /// Ids reserved and not yet given to a row.
+    ids: std::collections::VecDeque<i64>,
+    rows: Vec<Vec<Value>>,
+    notes: Vec<Vec<Value>>,
+    delays: Vec<(i64, Arc<Record>)>,
+    /// The searched texts of each row (a server's index is written with the rows).
+    texts: Vec<(i64, Vec<String>)>,
+    numbers: std::collections::HashSet<Arc<str>>,
+}
+
+/// New requirements written at a time: one `COPY` each of requirements and history rows on a
+/// server (a round trip a row was 80× the bare parse, issue 21), prepared inserts on a file.
+const FLUSH: usize = 1_000;
+
+/// New requirements from one import above which the server is told to refresh its figures
+/// ([`crate::store::sql::Conn::after_bulk_write`]).
+const BULK: usize = 2_000;
+
+/// The history columns of an import's note ([`IMPORTED_NOTE_SQL`]'s).
+const NOTE_COLUMNS: [&str; 10] = [
+    "entity",
+    "entity_id",
+    "field",
+    "old_value",
+    "new_value",
+    "actor_id",
+    "actor_name",
+    "happened_at",
+    "recorded_at",
+    "origin",
+];
+
 /// Applies records inside one transaction: creates, fills in, or leaves alone; remembers what
 /// happened to each number (a report form after its register row adds to the same record).
-/// The statements of the common case (a new requirement and its history row) are prepared once.
-struct Writer<'a, 't> {
+/// New requirements are gathered and written a batch at a time; a record that needs one of
+/// them read back (a second row of the same number) writes the batch first.
+struct Writer<'a> {
     actor: &'a Actor,
     choices: ConflictChoices,
     now: String,
-    insert: crate::store::sql::Stmt<'t>,
-    imported_note: crate::store::sql::Stmt<'t>,
     /// Every number in the database (before the import, or written by it), with what this
     /// import did to it (None: not touched).
     numbers: HashMap<Arc<str>, Option<Class>>,
@@ -810,30 +851,25 @@ struct Writer<'a, 't> {
     clashed: std::collections::HashSet<Arc<str>>,
     /// The text of the history note being written.
     origin: String,
+    pending: Pending,
+    /// The requirements' columns as the rows hold them.
+    columns: Vec<&'static str>,
 }
 
-impl<'a, 't> Writer<'a, 't> {
-    fn new(tx: &'t Conn, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
+impl<'a> Writer<'a> {
+    fn new(tx: &Conn, actor: &'a Actor, choices: ConflictChoices) -> Result<Self> {
         // Which numbers exist already, in one query: new ones skip the per-row comparison.
         let numbers: HashMap<Arc<str>, Option<Class>> = {
             let mut st = tx.prepare("SELECT number FROM requirements")?;
             let numbers = st.query_map([], |r| Ok((r.get::<_, String>(0)?.into(), None)))?;
             numbers.collect::<Result<_, _>>()?
         };
-        let marks: Vec<String> = (1..=IMPORTABLE.len() + 4)
-            .map(|i| format!("?{i}"))
-            .collect();
-        let insert_sql = format!(
-            "INSERT INTO requirements (number, received_date, created_at, updated_at, {}) VALUES ({})",
-            IMPORTABLE.join(", "),
-            marks.join(", ")
-        );
+        let mut columns = vec!["id", "number", "received_date", "created_at", "updated_at"];
+        columns.extend(IMPORTABLE);
         Ok(Writer {
             actor,
             choices,
             now: actor.stamp(),
-            insert: tx.prepare(&insert_sql)?,
-            imported_note: tx.prepare(IMPORTED_NOTE_SQL)?,
             numbers,
             counters: HashMap::new(),
             actors: HashMap::new(),
@@ -841,10 +877,12 @@ impl<'a, 't> Writer<'a, 't> {
             rejected: Vec::new(),
             clashed: Default::default(),
             origin: String::new(),
+            pending: Pending::default(),
+            columns,
         })
     }
 
-    fn apply(&mut self, tx: &Conn, rec: &Record) -> Result<()> {
+    fn apply(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
         if !self.actors.contains_key(&*rec.origin.file) {
             self.actors.insert(
                 rec.origin.file.clone(),
@@ -854,6 +892,10 @@ impl<'a, 't> Writer<'a, 't> {
         let outcome = match self.numbers.get(&*rec.number) {
             Some(class) => {
                 let here = *class == Some(Class::Created);
+                if here && self.pending.numbers.contains(&*rec.number) {
+                    // its row is read back: written first
+                    self.flush(tx)?;
+                }
                 diff(tx, rec, &self.choices, &mut self.conflicts, here)?
             }
             None => Outcome::Create,
@@ -891,7 +933,7 @@ impl<'a, 't> Writer<'a, 't> {
                 changes,
                 delays,
             } => {
-                self.note_imported(id, rec)?;
+                self.note_imported(tx, id, rec)?;
                 let who = &self.actors[&*rec.origin.file];
                 update(tx, rec, who, &self.now, id, &changes, &delays)?;
                 if let Some(class) = self.numbers.get_mut(&*rec.number) {
@@ -904,49 +946,125 @@ impl<'a, 't> Writer<'a, 't> {
         Ok(())
     }
 
-    /// Inserts a new requirement from a record (one fixed statement for every row), with the
-    /// history row saying where it came from.
-    fn create(&mut self, tx: &Conn, rec: &Record) -> Result<()> {
+    /// Gathers a new requirement from a record, with the history note saying where it came
+    /// from, to be written with its batch.
+    fn create(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
+        if self.pending.ids.is_empty() {
+            // (on a file the ids follow the largest written: the batch is written first)
+            self.flush(tx)?;
+            self.pending.ids = tx.reserve_ids("requirements", FLUSH)?.into();
+        }
+        let Some(id) = self.pending.ids.pop_front() else {
+            return Err(Error::Conflict("数据库没有给出新需求的编号，未导入".into()));
+        };
         let received = dates::iso(rec.received);
-        let mut vals: [Option<&str>; IMPORTABLE.len() + 4] = [None; IMPORTABLE.len() + 4];
-        vals[..4].copy_from_slice(&[
-            Some(&*rec.number),
-            Some(&received),
-            Some(&self.now),
-            Some(&self.now),
-        ]);
+        let mut vals: [Option<&str>; IMPORTABLE.len()] = [None; IMPORTABLE.len()];
         // values come after defaults: a value given wins over a default
         let defaults = rec.defaults.iter().map(|(c, v)| (*c, v.as_str()));
         for (col, v) in defaults.chain(rec.values.iter()) {
             if let Some(i) = slot(col) {
-                vals[4 + i] = Some(v);
+                vals[i] = Some(v);
             }
         }
-        for (v, absent) in vals[4..].iter_mut().zip(ABSENT) {
+        for (v, absent) in vals.iter_mut().zip(ABSENT) {
             if v.is_none() {
                 *v = absent;
             }
         }
-        self.insert
-            .execute(crate::store::sql::params_from_iter(vals.iter()))?;
-        let id = tx.inserted_id()?;
-        self.note_imported(id, rec)?;
-        let promised = rec.value("expected_delivery");
-        let filed = promised.unwrap_or(&received);
-        for d in &rec.delays {
-            super::delays::insert_imported(tx, id, promised, filed, d, &self.now)?;
+        let searched: Vec<String> = super::search::SEARCHED
+            .iter()
+            .map(|&c| match c {
+                "number" => rec.number.to_string(),
+                c => slot(c)
+                    .and_then(|i| vals[i])
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+            .collect();
+        let mut row: Vec<Value> = Vec::with_capacity(self.columns.len());
+        row.extend([
+            Value::Integer(id),
+            Value::Text(rec.number.to_string()),
+            Value::Text(received),
+            Value::Text(self.now.clone()),
+            Value::Text(self.now.clone()),
+        ]);
+        row.extend(vals.iter().map(|v| match v {
+            Some(v) => Value::Text(v.to_string()),
+            None => Value::Null,
+        }));
+        self.pending.rows.push(row);
+        let note = self.note(rec);
+        self.pending.notes.push(note(id));
+        if !rec.delays.is_empty() {
+            self.pending.delays.push((id, rec.clone()));
         }
+        self.pending.texts.push((id, searched));
+        self.pending.numbers.insert(rec.number.clone());
         Ok(())
     }
 
+    /// Writes the gathered requirements, their history notes and delays, and (on a server)
+    /// their search index rows.
+    fn flush(&mut self, tx: &Conn) -> Result<()> {
+        let p = &mut self.pending;
+        if p.rows.is_empty() {
+            return Ok(());
+        }
+        tx.append_rows("requirements", &self.columns, &p.rows)?;
+        tx.append_rows("history", &NOTE_COLUMNS, &p.notes)?;
+        for (id, rec) in &p.delays {
+            let promised = rec.value("expected_delivery");
+            let received = dates::iso(rec.received);
+            let filed = promised.unwrap_or(&received);
+            for d in &rec.delays {
+                super::delays::insert_imported(tx, *id, promised, filed, d, &self.now)?;
+            }
+        }
+        super::search::index_imported(tx, &p.texts)?;
+        p.rows.clear();
+        p.notes.clear();
+        p.delays.clear();
+        p.texts.clear();
+        p.numbers.clear();
+        Ok(())
+    }
+
+    /// The history row (as [`NOTE_COLUMNS`]) of a requirement's import note, given its id.
+    fn note(&mut self, rec: &Record) -> impl Fn(i64) -> Vec<Value> {
+        use std::fmt::Write;
+        let o = &rec.origin;
+        let mut origin = String::new();
+        let _ = write!(origin, "{} · {} · 第 {} 行", o.file, o.sheet, o.row);
+        let who = &self.actors[&*rec.origin.file];
+        let fixed = [
+            who.person_id.map_or(Value::Null, Value::Integer),
+            Value::Text(who.name.clone()),
+            Value::Text(self.now.clone()),
+            Value::Text(self.now.clone()),
+            Value::Text(who.origin.clone()),
+        ];
+        move |id| {
+            let mut row = vec![
+                Value::Text("requirement".into()),
+                Value::Integer(id),
+                Value::Text("imported".into()),
+                Value::Null,
+                Value::Text(origin.clone()),
+            ];
+            row.extend(fixed.iter().cloned());
+            row
+        }
+    }
+
     /// The history row saying which file, sheet and row a requirement was imported from.
-    fn note_imported(&mut self, id: i64, rec: &Record) -> Result<()> {
+    fn note_imported(&mut self, tx: &Conn, id: i64, rec: &Record) -> Result<()> {
         use std::fmt::Write;
         self.origin.clear(); // one buffer for every row
         let o = &rec.origin;
         let _ = write!(self.origin, "{} · {} · 第 {} 行", o.file, o.sheet, o.row);
         let who = &self.actors[&*rec.origin.file];
-        self.imported_note.execute(params![
+        tx.prepare_cached(IMPORTED_NOTE_SQL)?.execute(params![
             id,
             self.origin,
             who.person_id,
@@ -959,7 +1077,8 @@ impl<'a, 't> Writer<'a, 't> {
 
     /// Raises the number counters past the imported numbers; returns the counts, conflicts
     /// and the rows refused while writing.
-    fn finish(self, tx: &Conn) -> Result<(Counts, Vec<Conflict>, Vec<Rejection>)> {
+    fn finish(mut self, tx: &Conn) -> Result<(Counts, Vec<Conflict>, Vec<Rejection>)> {
+        self.flush(tx)?;
         for (period, seq) in &self.counters {
             tx.prepare_cached(
                 "INSERT INTO number_counters (series, period, last_seq) VALUES ('requirement', ?1, ?2)

@@ -176,7 +176,8 @@ pub(crate) fn server_grams(words: &[&str]) -> Option<String> {
     (!out.is_empty()).then(|| out.join(" "))
 }
 
-/// The array a server's index holds for `texts`: each run's bigrams and each character.
+/// The array a server's index holds for `texts` (each run's bigrams and each character), as
+/// an array literal (`{"a","ab"}`).
 fn server_terms(texts: &[String]) -> String {
     let mut out: Vec<String> = Vec::new();
     for t in texts {
@@ -192,7 +193,11 @@ fn server_terms(texts: &[String]) -> String {
     }
     out.sort();
     out.dedup();
-    out.join(" ")
+    let quoted: Vec<String> = out
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", quoted.join(","))
 }
 
 /// The FTS5 query for keywords' queries, all required.
@@ -239,30 +244,30 @@ const SERVER_MARK: &str = "UPDATE search_state SET indexed_upto = coalesce(
      (SELECT max(id) FROM requirements), 0)";
 
 /// On a server: the grams and folded texts of `rows` (id, searched texts) written into
-/// `requirement_grams`, 200 rows a statement.
+/// `requirement_grams` (one `COPY`).
 fn insert_server_grams(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<()> {
-    for chunk in rows.chunks(200) {
-        let mut values: Vec<crate::store::sql::Value> = Vec::with_capacity(chunk.len() * 3);
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for (i, (id, texts)) in chunk.iter().enumerate() {
+    use crate::store::sql::Value;
+    let rows: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|(id, texts)| {
             let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
-            values.push((*id).into());
-            values.push(server_terms(texts).into());
-            values.push(folded.join("\n").into());
-            tuples.push(format!(
-                "(?{}, string_to_array(?{}, ' '), ?{})",
-                i * 3 + 1,
-                i * 3 + 2,
-                i * 3 + 3
-            ));
-        }
-        tx.execute(
-            &format!(
-                "INSERT INTO requirement_grams (id, grams, folded) VALUES {}",
-                tuples.join(", ")
-            ),
-            crate::store::sql::params_from_iter(values.iter()),
-        )?;
+            vec![
+                Value::Integer(*id),
+                Value::Text(server_terms(texts)),
+                Value::Text(folded.join("\n")),
+            ]
+        })
+        .collect();
+    tx.append_rows("requirement_grams", &["id", "grams", "folded"], &rows)?;
+    Ok(())
+}
+
+/// New requirements written in bulk (an import's), with their searched texts ([`SEARCHED`]'s
+/// order): a server indexes them in the same transaction; a file's catch-up indexes them after
+/// the commit ([`Db::index_search`]), as it does every row above the mark.
+pub(crate) fn index_imported(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<()> {
+    if tx.is_server() {
+        insert_server_grams(tx, rows)?;
     }
     Ok(())
 }

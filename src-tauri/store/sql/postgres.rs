@@ -34,6 +34,11 @@ enum Job {
         sql: String,
         reply: mpsc::Sender<Result<()>>,
     },
+    Copy {
+        sql: String,
+        data: Vec<u8>,
+        reply: mpsc::Sender<Result<u64>>,
+    },
 }
 
 /// A connection to a PostgreSQL database.
@@ -311,6 +316,12 @@ impl PgConn {
                                 let out = client.batch_execute(&sql).await.map_err(db_error);
                                 let _ = reply.send(out);
                             }
+                            Job::Copy { sql, data, reply } => {
+                                let out = run_copy(&client, &sql, data)
+                                    .await
+                                    .map_err(|e| with_sql(e, &sql));
+                                let _ = reply.send(out);
+                            }
                         }
                     }
                 });
@@ -361,6 +372,54 @@ impl PgConn {
         let sql = sql.to_string();
         self.send(|reply| Job::Batch { sql, reply })
     }
+
+    /// Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format (see [`copy_field`]);
+    /// returns how many rows the server took.
+    pub(crate) fn copy_in(&self, sql: &str, data: Vec<u8>) -> Result<u64> {
+        let sql = sql.to_string();
+        self.send(|reply| Job::Copy { sql, data, reply })
+    }
+}
+
+/// Appends `v` to `out` as a field of COPY's text format: `\N` for NULL, text with its
+/// backslashes, tabs and line breaks escaped, bytes as `bytea`'s hex.
+pub(crate) fn copy_field(out: &mut Vec<u8>, v: ValueRef<'_>) {
+    match v {
+        ValueRef::Null => out.extend_from_slice(b"\\N"),
+        ValueRef::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        ValueRef::Real(f) => out.extend_from_slice(format!("{f:?}").as_bytes()),
+        ValueRef::Text(t) => {
+            for &b in t.as_bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        ValueRef::Blob(bytes) => {
+            // the hex form's own backslash, escaped for COPY
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                out.extend_from_slice(format!("{b:02x}").as_bytes());
+            }
+        }
+    }
+}
+
+async fn run_copy(client: &tokio_postgres::Client, sql: &str, data: Vec<u8>) -> Result<u64> {
+    use futures_util::SinkExt;
+    let sink = client
+        .copy_in::<_, bytes::Bytes>(sql)
+        .await
+        .map_err(db_error)?;
+    let mut sink = std::pin::pin!(sink);
+    sink.send(bytes::Bytes::from(data))
+        .await
+        .map_err(db_error)?;
+    sink.as_mut().finish().await.map_err(db_error)
 }
 
 impl Drop for PgConn {
