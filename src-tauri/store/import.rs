@@ -8,7 +8,7 @@ use crate::domain::fields;
 use crate::domain::numbering::Scheme;
 use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
-use crate::store::sql::{params, Conn, OptionalExtension, Value};
+use crate::store::sql::{params, Conn, OptionalExtension, ValueRef};
 use serde::{Deserialize, Serialize};
 // foldhash: every imported row costs several lookups by number; SipHash was ~5 % of an import.
 use foldhash::{HashMap, HashMapExt};
@@ -795,23 +795,38 @@ const ABSENT: [Option<&str>; IMPORTABLE.len()] = {
     a
 };
 
-/// New requirements waiting to be written together ([`Writer::flush`]): their rows, their
-/// history notes, delays and searched texts, under ids reserved for them.
+/// New requirements waiting to be written together ([`Writer::flush`]), with ids reserved
+/// for them.
 #[derive(Default)]
 struct Pending {
-    /// Ids reserved and not yet given to a row.
+    /// Ids reserved and not yet given to a record.
     ids: std::collections::VecDeque<i64>,
-    rows: Vec<Vec<Value>>,
-    notes: Vec<Vec<Value>>,
-    delays: Vec<(i64, Arc<Record>)>,
-    /// The searched texts of each row (a server's index is written with the rows).
-    texts: Vec<(i64, Vec<String>)>,
+    created: Vec<(i64, Arc<Record>)>,
     numbers: std::collections::HashSet<Arc<str>>,
 }
 
 /// New requirements written at a time: one `COPY` each of requirements and history rows on a
 /// server (a round trip a row was 80× the bare parse, issue 21), prepared inserts on a file.
 const FLUSH: usize = 1_000;
+
+/// A new requirement's importable values (`IMPORTABLE`'s order): the file's, else a default
+/// the import set, else what a column holds when no file gives it.
+fn importable(rec: &Record) -> [Option<&str>; IMPORTABLE.len()] {
+    let mut vals: [Option<&str>; IMPORTABLE.len()] = [None; IMPORTABLE.len()];
+    // values come after defaults: a value given wins over a default
+    let defaults = rec.defaults.iter().map(|(c, v)| (*c, v.as_str()));
+    for (col, v) in defaults.chain(rec.values.iter()) {
+        if let Some(i) = slot(col) {
+            vals[i] = Some(v);
+        }
+    }
+    for (v, absent) in vals.iter_mut().zip(ABSENT) {
+        if v.is_none() {
+            *v = absent;
+        }
+    }
+    vals
+}
 
 /// New requirements from one import above which the server is told to refresh its figures
 /// ([`crate::store::sql::Conn::after_bulk_write`]).
@@ -946,8 +961,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Gathers a new requirement from a record, with the history note saying where it came
-    /// from, to be written with its batch.
+    /// Gathers a new requirement from a record, to be written with its batch.
     fn create(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
         if self.pending.ids.is_empty() {
             // (on a file the ids follow the largest written: the batch is written first)
@@ -957,104 +971,110 @@ impl<'a> Writer<'a> {
         let Some(id) = self.pending.ids.pop_front() else {
             return Err(Error::Conflict("数据库没有给出新需求的编号，未导入".into()));
         };
-        let received = dates::iso(rec.received);
-        let mut vals: [Option<&str>; IMPORTABLE.len()] = [None; IMPORTABLE.len()];
-        // values come after defaults: a value given wins over a default
-        let defaults = rec.defaults.iter().map(|(c, v)| (*c, v.as_str()));
-        for (col, v) in defaults.chain(rec.values.iter()) {
-            if let Some(i) = slot(col) {
-                vals[i] = Some(v);
-            }
-        }
-        for (v, absent) in vals.iter_mut().zip(ABSENT) {
-            if v.is_none() {
-                *v = absent;
-            }
-        }
-        let searched: Vec<String> = super::search::SEARCHED
-            .iter()
-            .map(|&c| match c {
-                "number" => rec.number.to_string(),
-                c => slot(c)
-                    .and_then(|i| vals[i])
-                    .unwrap_or_default()
-                    .to_string(),
-            })
-            .collect();
-        let mut row: Vec<Value> = Vec::with_capacity(self.columns.len());
-        row.extend([
-            Value::Integer(id),
-            Value::Text(rec.number.to_string()),
-            Value::Text(received),
-            Value::Text(self.now.clone()),
-            Value::Text(self.now.clone()),
-        ]);
-        row.extend(vals.iter().map(|v| match v {
-            Some(v) => Value::Text(v.to_string()),
-            None => Value::Null,
-        }));
-        self.pending.rows.push(row);
-        let note = self.note(rec);
-        self.pending.notes.push(note(id));
-        if !rec.delays.is_empty() {
-            self.pending.delays.push((id, rec.clone()));
-        }
-        self.pending.texts.push((id, searched));
+        self.pending.created.push((id, rec.clone()));
         self.pending.numbers.insert(rec.number.clone());
         Ok(())
     }
 
-    /// Writes the gathered requirements, their history notes and delays, and (on a server)
-    /// their search index rows.
+    /// Writes the gathered requirements with the history notes saying where each came from,
+    /// their delays, and (on a server) their search index rows.
     fn flush(&mut self, tx: &Conn) -> Result<()> {
-        let p = &mut self.pending;
-        if p.rows.is_empty() {
+        let Writer {
+            pending,
+            actors,
+            now,
+            columns,
+            ..
+        } = self;
+        if pending.created.is_empty() {
             return Ok(());
         }
-        tx.append_rows("requirements", &self.columns, &p.rows)?;
-        tx.append_rows("history", &NOTE_COLUMNS, &p.notes)?;
-        for (id, rec) in &p.delays {
+        let created = &pending.created;
+        let days: Vec<String> = created
+            .iter()
+            .map(|(_, r)| dates::iso(r.received))
+            .collect();
+        let values: Vec<[Option<&str>; IMPORTABLE.len()]> =
+            created.iter().map(|(_, r)| importable(r)).collect();
+        let rows: Vec<Vec<ValueRef<'_>>> = created
+            .iter()
+            .zip(&days)
+            .zip(&values)
+            .map(|(((id, rec), day), vals)| {
+                let mut row = Vec::with_capacity(columns.len());
+                row.extend([
+                    ValueRef::Integer(*id),
+                    ValueRef::Text(&rec.number),
+                    ValueRef::Text(day),
+                    ValueRef::Text(now),
+                    ValueRef::Text(now),
+                ]);
+                row.extend(
+                    vals.iter()
+                        .map(|v| v.map_or(ValueRef::Null, ValueRef::Text)),
+                );
+                row
+            })
+            .collect();
+        tx.append_rows("requirements", columns, &rows)?;
+        let origins: Vec<String> = created
+            .iter()
+            .map(|(_, r)| {
+                let o = &r.origin;
+                format!("{} · {} · 第 {} 行", o.file, o.sheet, o.row)
+            })
+            .collect();
+        let notes: Vec<Vec<ValueRef<'_>>> = created
+            .iter()
+            .zip(&origins)
+            .map(|((id, rec), origin)| {
+                let who = &actors[&*rec.origin.file];
+                vec![
+                    ValueRef::Text("requirement"),
+                    ValueRef::Integer(*id),
+                    ValueRef::Text("imported"),
+                    ValueRef::Null,
+                    ValueRef::Text(origin),
+                    who.person_id.map_or(ValueRef::Null, ValueRef::Integer),
+                    ValueRef::Text(&who.name),
+                    ValueRef::Text(now),
+                    ValueRef::Text(now),
+                    ValueRef::Text(&who.origin),
+                ]
+            })
+            .collect();
+        tx.append_rows("history", &NOTE_COLUMNS, &notes)?;
+        for ((id, rec), day) in created.iter().zip(&days) {
             let promised = rec.value("expected_delivery");
-            let received = dates::iso(rec.received);
-            let filed = promised.unwrap_or(&received);
+            let filed = promised.unwrap_or(day);
             for d in &rec.delays {
-                super::delays::insert_imported(tx, *id, promised, filed, d, &self.now)?;
+                super::delays::insert_imported(tx, *id, promised, filed, d, now)?;
             }
         }
-        super::search::index_imported(tx, &p.texts)?;
-        p.rows.clear();
-        p.notes.clear();
-        p.delays.clear();
-        p.texts.clear();
-        p.numbers.clear();
-        Ok(())
-    }
-
-    /// The history row (as [`NOTE_COLUMNS`]) of a requirement's import note, given its id.
-    fn note(&mut self, rec: &Record) -> impl Fn(i64) -> Vec<Value> {
-        use std::fmt::Write;
-        let o = &rec.origin;
-        let mut origin = String::new();
-        let _ = write!(origin, "{} · {} · 第 {} 行", o.file, o.sheet, o.row);
-        let who = &self.actors[&*rec.origin.file];
-        let fixed = [
-            who.person_id.map_or(Value::Null, Value::Integer),
-            Value::Text(who.name.clone()),
-            Value::Text(self.now.clone()),
-            Value::Text(self.now.clone()),
-            Value::Text(who.origin.clone()),
-        ];
-        move |id| {
-            let mut row = vec![
-                Value::Text("requirement".into()),
-                Value::Integer(id),
-                Value::Text("imported".into()),
-                Value::Null,
-                Value::Text(origin.clone()),
-            ];
-            row.extend(fixed.iter().cloned());
-            row
+        if tx.is_server() {
+            // a server's search index is written with the rows (a file's catches up after)
+            let texts: Vec<(i64, Vec<String>)> = created
+                .iter()
+                .zip(&values)
+                .map(|((id, rec), vals)| {
+                    let texts = super::search::SEARCHED
+                        .iter()
+                        .map(|&c| match c {
+                            "number" => rec.number.to_string(),
+                            c => slot(c)
+                                .and_then(|i| vals[i])
+                                .unwrap_or_default()
+                                .to_string(),
+                        })
+                        .collect();
+                    (*id, texts)
+                })
+                .collect();
+            super::search::index_imported(tx, &texts)?;
         }
+        pending.created.clear();
+        pending.numbers.clear();
+        Ok(())
     }
 
     /// The history row saying which file, sheet and row a requirement was imported from.

@@ -258,6 +258,10 @@ fn insert_server_grams(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<()> {
             ]
         })
         .collect();
+    let rows: Vec<Vec<_>> = rows
+        .iter()
+        .map(|r| r.iter().map(Value::as_ref).collect())
+        .collect();
     tx.append_rows("requirement_grams", &["id", "grams", "folded"], &rows)?;
     Ok(())
 }

@@ -293,6 +293,15 @@ where
     }
 }
 
+/// A row's values bound as they are (no copy made).
+struct RowParams<'r, 'v>(&'r [ValueRef<'v>]);
+
+impl Params for RowParams<'_, '_> {
+    fn args(&self) -> Vec<Arg<'_>> {
+        self.0.iter().map(|v| Arg::Borrowed(*v)).collect()
+    }
+}
+
 /// `params![a, b, …]`: parameters of mixed types.
 macro_rules! params {
     () => { [] as [&dyn $crate::store::sql::ToSql; 0] };
@@ -551,6 +560,9 @@ impl Conn {
     /// write transaction, and the rows written before the next call: on a file the ids follow
     /// the largest written.
     pub fn reserve_ids(&self, table: &str, n: usize) -> Result<Vec<i64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
         let n = i64::try_from(n).unwrap_or(i64::MAX);
         match &self.engine {
             Engine::Sqlite(_) => {
@@ -562,15 +574,17 @@ impl Conn {
                 Ok((top + 1..=top + n).collect())
             }
             Engine::Pg(_) => {
-                let mut ids: Vec<i64> = self
-                    .prepare_cached(&format!(
-                        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) \
-                         FROM generate_series(1, ?1)"
-                    ))?
-                    .query_map([n], |r| r.get(0))?
-                    .collect::<Result<_>>()?;
-                ids.sort_unstable();
-                Ok(ids)
+                // a block of the sequence at once: every Genjin writer holds the write lock
+                // (`Begin::Immediate`), so no other takes a number in between
+                let last: i64 = self.query_row(
+                    &format!(
+                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                             nextval(pg_get_serial_sequence('{table}', 'id')) + ?1 - 1)"
+                    ),
+                    [n],
+                    |r| r.get(0),
+                )?;
+                Ok((last - n + 1..=last).collect())
             }
         }
     }
@@ -578,7 +592,12 @@ impl Conn {
     /// Writes many new rows into `table` at once (an import's), each row's values in
     /// `columns`' order. On a server one `COPY` (a stream the server takes whole, instead of a
     /// round trip a row); on a file one prepared `INSERT` a row, SQLite's own fastest way.
-    pub fn append_rows(&self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+    pub fn append_rows(
+        &self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<ValueRef<'_>>],
+    ) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -591,7 +610,7 @@ impl Conn {
                     marks.join(", ")
                 ))?;
                 for row in rows {
-                    st.execute(params_from_iter(row.iter()))?;
+                    st.execute(RowParams(row))?;
                 }
                 Ok(())
             }
@@ -602,7 +621,7 @@ impl Conn {
                         if i > 0 {
                             data.push(b'\t');
                         }
-                        postgres::copy_field(&mut data, v.as_ref());
+                        postgres::copy_field(&mut data, *v);
                     }
                     data.push(b'\n');
                 }
@@ -827,6 +846,12 @@ mod tests {
     use super::*;
     use crate::store::Db;
 
+    fn refs(rows: &[Vec<Value>]) -> Vec<Vec<ValueRef<'_>>> {
+        rows.iter()
+            .map(|r| r.iter().map(Value::as_ref).collect())
+            .collect()
+    }
+
     /// What COPY's text format must escape, and what an array or `bytea` literal would read.
     const TRICKY: &str = "制表\t换行\n回车\r反斜杠\\N 引号'\"{a,b} \\\\x41 \\.";
 
@@ -862,7 +887,7 @@ mod tests {
                         "brief",
                         "grade",
                     ],
-                    &rows,
+                    &refs(&rows),
                 )?;
                 tx.append_rows(
                     "attachments",
@@ -873,13 +898,13 @@ mod tests {
                         "added_at",
                         "removed_at",
                     ],
-                    &[vec![
+                    &refs(&[vec![
                         Value::Integer(ids[0]),
                         Value::Text(TRICKY.into()),
                         Value::Blob(blob.clone()),
                         Value::Text("2026-01-02".into()),
                         Value::Null,
-                    ]],
+                    ]]),
                 )?;
                 Ok(ids)
             })
@@ -922,5 +947,48 @@ mod tests {
             })
             .unwrap();
         assert!(next.0 > ids[2] && next.1 > ids[2], "{next:?} after {ids:?}");
+    }
+
+    /// A bulk write the database refuses (here a number twice) fails its transaction, whose
+    /// commit then fails too (a server's COPY is answered after the call that sent it).
+    #[test]
+    fn a_refused_bulk_write_fails_and_leaves_nothing() {
+        let mut db = Db::test_db();
+        let row = |id: i64| {
+            vec![
+                Value::Integer(id),
+                Value::Text("SAME".into()),
+                Value::Text("2026-01-02".into()),
+                Value::Text("t".into()),
+                Value::Text("t".into()),
+            ]
+        };
+        let out = db.write(|tx| {
+            let ids = tx.reserve_ids("requirements", 2)?;
+            // a file refuses at once; a server's refusal is the COMMIT's error
+            tx.append_rows(
+                "requirements",
+                &["id", "number", "received_date", "created_at", "updated_at"],
+                &refs(&[row(ids[0]), row(ids[1])]),
+            )?;
+            Ok(())
+        });
+        assert!(out.is_err(), "{out:?}");
+        let n: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM requirements", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        // the connection goes on
+        db.write(|tx| {
+            let id = tx.reserve_ids("requirements", 1)?[0];
+            tx.append_rows(
+                "requirements",
+                &["id", "number", "received_date", "created_at", "updated_at"],
+                &refs(&[row(id)]),
+            )?;
+            Ok(())
+        })
+        .unwrap();
     }
 }

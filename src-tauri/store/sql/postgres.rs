@@ -47,7 +47,14 @@ pub(crate) struct PgConn {
     worker: Option<std::thread::JoinHandle<()>>,
     /// `host:port/dbname`, for messages.
     pub(crate) label: String,
+    /// The answers still to come of `COPY`s sent without waiting ([`PgConn::copy_in`]), oldest
+    /// first: the next call that waits reads them, and a failed one is that call's error.
+    in_flight: std::sync::Mutex<std::collections::VecDeque<mpsc::Receiver<Result<u64>>>>,
 }
+
+/// `COPY`s sent ahead of their answers at most: the client builds the next batch while the
+/// server writes these.
+const AHEAD: usize = 4;
 
 /// Why a connection could not be made, by kind (the shells say it in Chinese).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +339,7 @@ impl PgConn {
                 jobs: Some(jobs),
                 worker: Some(worker),
                 label,
+                in_flight: Default::default(),
             }),
             Ok(Err(why)) => {
                 let _ = worker.join();
@@ -345,14 +353,46 @@ impl PgConn {
     }
 
     fn send<T>(&self, job: impl FnOnce(mpsc::Sender<Result<T>>) -> Job) -> Result<T> {
+        let answer = self.post(job)?;
+        let out = answer.recv().map_err(|_| gone());
+        // the worker answers in order: every COPY sent before has its answer by now, and a
+        // failed one is this call's error (the transaction it was in is aborted)
+        self.settle(0)?;
+        out?
+    }
+
+    /// Queues a job; its answer comes on the receiver.
+    fn post<T>(
+        &self,
+        job: impl FnOnce(mpsc::Sender<Result<T>>) -> Job,
+    ) -> Result<mpsc::Receiver<Result<T>>> {
         let (reply, answer) = mpsc::channel();
-        let gone = || DbError::new(DbKind::Disconnected, "connection thread ended");
         self.jobs
             .as_ref()
             .ok_or_else(gone)?
             .send(job(reply))
             .map_err(|_| gone())?;
-        answer.recv().map_err(|_| gone())?
+        Ok(answer)
+    }
+
+    /// Waits for the answers of `COPY`s sent ahead until at most `ahead` are left; the first
+    /// failure among them is the error.
+    fn settle(&self, ahead: usize) -> Result<()> {
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .map_err(|_| DbError::new(DbKind::Other, "COPY queue poisoned"))?;
+        let mut first = Ok(());
+        while in_flight.len() > ahead {
+            let Some(answer) = in_flight.pop_front() else {
+                break;
+            };
+            let out = answer.recv().map_err(|_| gone()).and_then(|r| r);
+            if let (Ok(()), Err(e)) = (&first, out) {
+                first = Err(e);
+            }
+        }
+        first
     }
 
     pub(crate) fn query(&self, sql: &str, args: &[Arg<'_>]) -> Result<Rows> {
@@ -373,12 +413,23 @@ impl PgConn {
         self.send(|reply| Job::Batch { sql, reply })
     }
 
-    /// Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format (see [`copy_field`]);
-    /// returns how many rows the server took.
-    pub(crate) fn copy_in(&self, sql: &str, data: Vec<u8>) -> Result<u64> {
+    /// Sends `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format (see
+    /// [`copy_field`]) without waiting for the server to take it, up to [`AHEAD`] at once: its
+    /// failure is the error of the next call that waits (a transaction's COMMIT at the latest,
+    /// which then fails), so nothing is ever half written.
+    pub(crate) fn copy_in(&self, sql: &str, data: Vec<u8>) -> Result<()> {
         let sql = sql.to_string();
-        self.send(|reply| Job::Copy { sql, data, reply })
+        let answer = self.post(|reply| Job::Copy { sql, data, reply })?;
+        self.in_flight
+            .lock()
+            .map_err(|_| DbError::new(DbKind::Other, "COPY queue poisoned"))?
+            .push_back(answer);
+        self.settle(AHEAD)
     }
+}
+
+fn gone() -> DbError {
+    DbError::new(DbKind::Disconnected, "connection thread ended")
 }
 
 /// Appends `v` to `out` as a field of COPY's text format: `\N` for NULL, text with its
