@@ -276,29 +276,60 @@ pub(crate) fn index_imported(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<(
     Ok(())
 }
 
-/// On a server: indexes a batch of the requirements without grams, in a few statements (one
-/// read of their texts, one multi-row insert per 200): the catch-up after a bulk import.
-fn index_unindexed(tx: &Conn) -> Result<usize> {
+/// The searched texts of up to [`BATCH`] requirements, in id order: those without grams on a
+/// server, those above the mark `upto` on a file (none of which the index holds).
+fn unindexed_texts(tx: &Conn, upto: i64) -> Result<Vec<(i64, Vec<String>)>> {
+    let (which, upto) = if tx.is_server() {
+        ("NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)", None)
+    } else {
+        ("r.id > ?2", Some(upto))
+    };
     let sql = format!(
-        "SELECT r.id, {} FROM requirements r
-         WHERE NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)
-         ORDER BY r.id LIMIT ?1",
+        "SELECT r.id, {} FROM requirements r WHERE {which} ORDER BY r.id LIMIT ?1",
         SEARCHED
             .iter()
             .map(|c| format!("r.{c}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows: Vec<(i64, Vec<String>)> = tx
-        .prepare_cached(&sql)?
-        .query_map([BATCH as i64], |r| {
-            let texts = (1..=SEARCHED.len())
-                .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
-                .collect::<crate::store::sql::Result<Vec<String>>>()?;
-            Ok((r.get(0)?, texts))
-        })?
-        .collect::<crate::store::sql::Result<_>>()?;
-    insert_server_grams(tx, &rows)?;
+    let texts = |r: &crate::store::sql::Row<'_>| {
+        let texts = (1..=SEARCHED.len())
+            .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+            .collect::<crate::store::sql::Result<Vec<String>>>()?;
+        Ok((r.get::<_, i64>(0)?, texts))
+    };
+    let mut st = tx.prepare_cached(&sql)?;
+    let rows: crate::store::sql::Result<Vec<_>> = match upto {
+        Some(upto) => st.query_map([BATCH as i64, upto], texts)?.collect(),
+        None => st.query_map([BATCH as i64], texts)?.collect(),
+    };
+    Ok(rows?)
+}
+
+/// Indexes a batch of the requirements not in the index yet, reading their texts in one
+/// statement: the catch-up after a bulk import. Returns how many.
+fn index_unindexed(tx: &Conn) -> Result<usize> {
+    if tx.is_server() {
+        let rows = unindexed_texts(tx, 0)?;
+        insert_server_grams(tx, &rows)?;
+        tx.prepare_cached(SERVER_MARK)?.execute([])?;
+        return Ok(rows.len());
+    }
+    let rows = unindexed_texts(tx, indexed_upto(tx)?)?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO requirement_search (rowid, grams) VALUES (?1, ?2)")?;
+    let mut g = String::new();
+    for (id, texts) in &rows {
+        g.clear();
+        for t in texts {
+            grams(t, &mut g);
+        }
+        insert.execute(params![id, g])?;
+    }
+    if let Some((last, _)) = rows.last() {
+        tx.prepare_cached("UPDATE search_state SET indexed_upto = ?1")?
+            .execute([last])?;
+    }
     Ok(rows.len())
 }
 
@@ -451,28 +482,7 @@ impl Db {
     pub fn index_search(&mut self) -> Result<u64> {
         let mut total = 0u64;
         loop {
-            let n = self.write(|tx| {
-                if tx.is_server() {
-                    let n = index_unindexed(tx)?;
-                    tx.prepare_cached(SERVER_MARK)?.execute([])?;
-                    return Ok(n);
-                }
-                let upto = indexed_upto(tx)?;
-                let ids: Vec<i64> = tx
-                    .prepare_cached(
-                        "SELECT id FROM requirements WHERE id > ?1 ORDER BY id LIMIT ?2",
-                    )?
-                    .query_map(params![upto, BATCH as i64], |r| r.get(0))?
-                    .collect::<crate::store::sql::Result<_>>()?;
-                for &id in &ids {
-                    reindex(tx, id)?;
-                }
-                if let Some(&last) = ids.last() {
-                    tx.prepare_cached("UPDATE search_state SET indexed_upto = ?1")?
-                        .execute([last])?;
-                }
-                Ok(ids.len())
-            })?;
+            let n = self.write(index_unindexed)?;
             total += n as u64;
             if n < BATCH {
                 // a bulk write (an import) just landed: a server plans with the new sizes
