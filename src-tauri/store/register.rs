@@ -373,7 +373,15 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
             };
             let m = bind(&mut ps, Value::Text(query));
             search = Some(Search {
-                ids: search::matching_ids(server, &m, &likes),
+                ids: search::matching_ids(
+                    server,
+                    &m,
+                    &likes
+                        .iter()
+                        .cloned()
+                        .zip(words.iter().map(|w| w.grams_exact))
+                        .collect::<Vec<_>>(),
+                ),
                 alone: false,
             });
         }

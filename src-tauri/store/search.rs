@@ -98,6 +98,9 @@ pub(crate) struct Keyword {
     /// The FTS5 match alone may find more than the exact substring (punctuation inside), so the
     /// `LIKE` must confirm it.
     pub needs_like: bool,
+    /// On a server: whether the grams alone find exactly the rows holding it (one run of one
+    /// or two characters, itself a gram), with no `LIKE` on the folded texts to confirm.
+    pub grams_exact: bool,
 }
 
 /// Reads one keyword (no spaces inside: keywords are split on spaces first).
@@ -126,6 +129,7 @@ pub(crate) fn keyword(word: &str) -> Keyword {
                 .replace('_', "\\_")
         ),
         needs_like: !whole_run,
+        grams_exact: whole_run && norm.chars().count() <= 2,
     }
 }
 
@@ -205,24 +209,25 @@ pub(crate) fn match_all(queries: &[&str]) -> String {
     queries.join(" AND ")
 }
 
-/// A SELECT of the ids of matching requirements (withdrawn ones included): the index's answer
-/// for the rows it holds plus a scan of the rows above the mark. `m` is the bound
-/// [`match_all`] query, `likes` the bound `LIKE` patterns of every keyword.
-pub(crate) fn matching_ids(server: bool, m: &str, likes: &[String]) -> String {
-    let tail: Vec<String> = likes.iter().map(|p| like_any(server, p)).collect();
+/// A SELECT of the ids of matching requirements (withdrawn ones included, an id perhaps twice):
+/// the index's answer for the rows it holds plus a scan of the rows above the mark. `m` is the
+/// bound [`match_all`] query; `likes` the bound `LIKE` patterns of every keyword, each with
+/// whether a server's grams find it exactly ([`Keyword::grams_exact`]).
+pub(crate) fn matching_ids(server: bool, m: &str, likes: &[(String, bool)]) -> String {
+    let tail: Vec<String> = likes.iter().map(|(p, _)| like_any(server, p)).collect();
     if server {
-        let confirm: Vec<String> = likes
+        let confirm: String = likes
             .iter()
-            .map(|p| format!("folded LIKE {p} ESCAPE '\\'"))
+            .filter(|(_, exact)| !exact)
+            .map(|(p, _)| format!(" AND folded LIKE {p} ESCAPE '\\'"))
             .collect();
-        // rows above the mark (a bulk import's, before the catch-up) are scanned; a row
-        // indexed above it is found twice, so UNION
+        // rows above the mark (a bulk import's, before the catch-up) are scanned; one indexed
+        // above it is found twice, which the callers' sets and `IN` lists take as once
         return format!(
-            "SELECT id FROM requirement_grams WHERE grams @> string_to_array({m}, ' ') AND {}
-             UNION
+            "SELECT id FROM requirement_grams WHERE grams @> string_to_array({m}, ' '){confirm}
+             UNION ALL
              SELECT id FROM requirements
              WHERE id > (SELECT indexed_upto FROM search_state) AND {}",
-            confirm.join(" AND "),
             tail.join(" AND ")
         );
     }
@@ -280,7 +285,10 @@ pub(crate) fn index_imported(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<(
 /// server, those above the mark `upto` on a file (none of which the index holds).
 fn unindexed_texts(tx: &Conn, upto: i64) -> Result<Vec<(i64, Vec<String>)>> {
     let (which, upto) = if tx.is_server() {
-        ("NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)", None)
+        (
+            "NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)",
+            None,
+        )
     } else {
         ("r.id > ?2", Some(upto))
     };
