@@ -1138,7 +1138,7 @@ fn numbered_register(n: usize) -> Vec<u8> {
 fn the_window_commit_reports_progress_and_cancels_to_nothing() {
     // what the wizard's commit runs: the loaded sources, read and written overlapped
     let sources = vec![Source::new("登记表.xlsx", numbered_register(3000))];
-    let mut db = Db::open_in_memory().unwrap();
+    let mut db = crate::common::memory_db();
     let cancel = AtomicBool::new(false);
     let mut calls = 0;
     let watch = genjin::store::Watch {
@@ -1186,6 +1186,84 @@ fn the_window_commit_reports_progress_and_cancels_to_nothing() {
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
     assert_eq!(seen.last(), Some(&(3000, 3000)));
     assert_eq!(register(&db).len(), 3000);
+}
+
+/// An import of more rows than one written batch (a thousand), whose last rows fill in earlier
+/// ones: a batch still gathered is written before its row is read back; every row gets its own id
+/// and is found by search at once, on both engines.
+#[test]
+fn a_large_import_fills_in_its_own_earlier_rows_and_is_searchable() {
+    let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
+    let numbers: Vec<String> = (0..2500)
+        .map(|i| {
+            let day = start + chrono::Duration::days((i / 99) as i64);
+            format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1)
+        })
+        .collect();
+    let briefs: Vec<String> = (0..2500).map(|i| format!("梗概第{i}条")).collect();
+    let mut rows: Vec<Vec<&str>> = numbers
+        .iter()
+        .zip(&briefs)
+        .map(|(n, b)| vec![n.as_str(), "张三", b.as_str(), ""])
+        .collect();
+    // one row of a batch written long before, one of the batch still gathered
+    rows.push(vec![
+        numbers[0].as_str(),
+        "张三",
+        briefs[0].as_str(),
+        "王总",
+    ]);
+    rows.push(vec![
+        numbers[2400].as_str(),
+        "张三",
+        briefs[2400].as_str(),
+        "李总",
+    ]);
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    let book = register_book(&[&["需求编号", "填表人", "需求梗概", "需求人"]], &rows);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("大表.xlsx"), book).unwrap();
+    let mut db = crate::common::memory_db();
+    let report = db
+        .import_paths(
+            &actor(),
+            &[dir.path().to_path_buf()],
+            &[],
+            ConflictPolicy::KeepExisting,
+        )
+        .unwrap();
+    assert_eq!(
+        (report.created, report.updated, report.rejected.len()),
+        (2500, 0, 0),
+        "{:?}",
+        report.rejected
+    );
+    let all = register(&db);
+    assert_eq!(all.len(), 2500);
+    for (i, who) in [(0, "王总"), (2400, "李总")] {
+        let row = all.iter().find(|r| r.number == numbers[i]).unwrap();
+        assert_eq!(
+            (row.requester.as_str(), row.brief.as_str()),
+            (who, briefs[i].as_str())
+        );
+    }
+    db.index_search().unwrap();
+    for (i, hits) in [(1234, 1), (2499, 1)] {
+        let q = RegisterQuery {
+            search: Some(format!("梗概第{i}条")),
+            limit: Some(50),
+            ..Default::default()
+        };
+        let page = db.register(&q, genjin::clock::today()).unwrap();
+        assert_eq!(page.total, hits, "{i}");
+        assert_eq!(page.rows[0].number, numbers[i]);
+    }
+    let q = RegisterQuery {
+        search: Some("梗概".into()),
+        limit: Some(10),
+        ..Default::default()
+    };
+    assert_eq!(db.register(&q, genjin::clock::today()).unwrap().total, 2500);
 }
 
 #[test]

@@ -557,8 +557,8 @@ impl Conn {
 
     /// `n` ids for new rows of `table`, in order, for [`Conn::append_rows`] to write them with
     /// (an import's rows and their history need them before the rows are written). Inside a
-    /// write transaction, and the rows written before the next call: on a file the ids follow
-    /// the largest written.
+    /// write transaction, and the rows written before the next call and before any other row
+    /// of the table: on a file the ids follow the largest written, nothing is set aside.
     pub fn reserve_ids(&self, table: &str, n: usize) -> Result<Vec<i64>> {
         if n == 0 {
             return Ok(Vec::new());
@@ -745,7 +745,17 @@ pub struct Tx<'c> {
 impl Tx<'_> {
     pub fn commit(mut self) -> Result<()> {
         self.done = true;
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        // a server ends an aborted transaction's COMMIT as a ROLLBACK without an error: a
+        // statement first fails if anything in it failed (a COPY answered late whose error a
+        // caller let pass), so the commit does too
+        let alive = match &self.conn.engine {
+            Engine::Pg(_) => self
+                .conn
+                .query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                .map(|_| ()),
+            Engine::Sqlite(_) => Ok(()),
+        };
+        if let Err(e) = alive.and_then(|()| self.conn.execute_batch("COMMIT")) {
             // a failed COMMIT may leave the transaction open: end it, keep the first error
             let _ = self.conn.execute_batch("ROLLBACK");
             return Err(e);
@@ -990,5 +1000,43 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    /// A refused bulk write whose error a caller let pass still fails the commit (a server's
+    /// COMMIT of an aborted transaction ends it without an error of its own).
+    #[test]
+    fn a_refused_bulk_write_let_pass_still_fails_the_commit() {
+        let mut db = Db::test_db();
+        let row = |id: i64| {
+            vec![
+                Value::Integer(id),
+                Value::Text("SAME".into()),
+                Value::Text("2026-01-02".into()),
+                Value::Text("t".into()),
+                Value::Text("t".into()),
+            ]
+        };
+        let columns = ["id", "number", "received_date", "created_at", "updated_at"];
+        let out = db.write(|tx| {
+            let ids = tx.reserve_ids("requirements", 2)?;
+            let _ = tx.append_rows("requirements", &columns, &refs(&[row(ids[0])]));
+            let _ = tx.append_rows("requirements", &columns, &refs(&[row(ids[1])]));
+            // the late answer is taken (and let pass) by the next call that waits
+            let _ = tx.query_row("SELECT count(*) FROM requirements", [], |r| {
+                r.get::<_, i64>(0)
+            });
+            Ok(())
+        });
+        let n: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM requirements", [], |r| r.get(0))
+            .unwrap();
+        if db.conn().is_server() {
+            assert!(out.is_err(), "{out:?}");
+            assert_eq!(n, 0);
+        } else {
+            // a file refuses the second row at once: the first is kept, as its caller chose
+            assert_eq!((out.is_ok(), n), (true, 1));
+        }
     }
 }
