@@ -75,12 +75,18 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0008_responsible.sql"),
     include_str!("migrations/sqlite/0009_passwords.sql"),
     include_str!("migrations/sqlite/0010_desk.sql"),
+    include_str!("migrations/sqlite/0011_sort_indexes.sql"),
 ];
 
 /// The schema on PostgreSQL, by the version each file brings the database to: the same version
 /// numbers as [`MIGRATIONS`] (version 10 is the whole schema of SQLite's 1–10).
-const PG_MIGRATIONS: &[(usize, &str)] =
-    &[(10, include_str!("migrations/postgres/0010_baseline.sql"))];
+const PG_MIGRATIONS: &[(usize, &str)] = &[
+    (10, include_str!("migrations/postgres/0010_baseline.sql")),
+    (
+        11,
+        include_str!("migrations/postgres/0011_sort_indexes.sql"),
+    ),
+];
 
 /// The schema version this build knows.
 pub fn schema_version() -> usize {
@@ -362,28 +368,34 @@ impl Db {
     /// `GENJIN_TEST_PG` (the test command starts one), else SQLite in memory.
     #[cfg(test)]
     pub(crate) fn test_db() -> Db {
-        match std::env::var("GENJIN_TEST_PG") {
-            Ok(server) if !server.is_empty() => {
-                use std::sync::atomic::{AtomicU32, Ordering};
-                static N: AtomicU32 = AtomicU32::new(0);
-                let server = server.trim_end_matches('/');
-                let name = format!(
-                    "u_{}_{}",
-                    std::process::id(),
-                    N.fetch_add(1, Ordering::SeqCst)
-                );
-                let admin = sql::PgConn::connect(
-                    sql::postgres_config(&format!("{server}/postgres")).unwrap(),
-                )
+        match Db::test_server_url() {
+            Some(url) => Db::open_url(&url).unwrap(),
+            None => Db::open_in_memory().unwrap(),
+        }
+    }
+
+    /// With `GENJIN_TEST_PG` set: the address of a new empty database on that server.
+    #[cfg(test)]
+    pub(crate) fn test_server_url() -> Option<String> {
+        let server = std::env::var("GENJIN_TEST_PG")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let server = server.trim_end_matches('/');
+        let name = format!(
+            "u_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin =
+            sql::PgConn::connect(sql::postgres_config(&format!("{server}/postgres")).unwrap())
                 .map_err(|(_, why)| why)
                 .unwrap();
-                admin
-                    .execute_batch(&format!("CREATE DATABASE {name}"))
-                    .unwrap();
-                Db::open_url(&format!("{server}/{name}")).unwrap()
-            }
-            _ => Db::open_in_memory().unwrap(),
-        }
+        admin
+            .execute_batch(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        Some(format!("{server}/{name}"))
     }
 
     /// Whether opening it made a new, empty database file (a path typed wrong makes one: the
@@ -512,6 +524,53 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    /// A shared database made at version 10 gains version 11's sort indexes when a newer
+    /// Genjin opens it (a file has nothing to upgrade at 11).
+    #[test]
+    fn a_shared_database_at_version_10_gains_the_sort_indexes() {
+        let Some(url) = Db::test_server_url() else {
+            return;
+        };
+        let indexes = |db: &Db| -> i64 {
+            db.conn()
+                .query_row(
+                    "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'requirements_by_%'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let version = |db: &Db| -> i64 {
+            db.conn()
+                .query_row("SELECT version FROM genjin_schema", [], |r| r.get(0))
+                .unwrap()
+        };
+        {
+            let db = Db::open_url(&url).unwrap();
+            assert_eq!((indexes(&db), version(&db)), (8, 11));
+            // as version 10 left it
+            let drops: String = [
+                "reporter",
+                "requester",
+                "decision",
+                "grade",
+                "expected",
+                "actual",
+                "brief",
+                "received",
+            ]
+            .iter()
+            .map(|c| format!("DROP INDEX requirements_by_{c};"))
+            .collect();
+            db.conn()
+                .execute_batch(&format!("{drops} UPDATE genjin_schema SET version = 10"))
+                .unwrap();
+            assert_eq!((indexes(&db), version(&db)), (0, 10));
+        }
+        let db = Db::open_url(&url).unwrap();
+        assert_eq!((indexes(&db), version(&db)), (8, 11));
     }
 
     #[test]

@@ -184,13 +184,16 @@ fn order_by(sort: SortKey, descending: bool, sorted: bool) -> String {
 /// A sort on a column other than the number lists the rows with a value first, sorted, and
 /// then those where it is empty, by number, whatever the direction (`reversed`: read from the
 /// other end, the empty ones first). Each half is its own ordered SELECT of `r.id`, so the
-/// empty half needs no sorting (the index holds it in number order).
+/// empty half needs no sorting (the index holds it in number order). Each part reads at most
+/// `cap` rows (the page's end): a server plans each for that many, walking a sort index rather
+/// than sorting every row.
 fn split_empties(
     select: &str,
     sort: SortKey,
     descending: bool,
     reversed: bool,
     sorted: bool,
+    cap: i64,
 ) -> String {
     if sort == SortKey::Number {
         return format!("{select} {}", order_by(sort, descending, sorted));
@@ -214,7 +217,7 @@ fn split_empties(
             .iter()
             .map(|&st| {
                 format!(
-                    "SELECT id FROM ({select} AND {} ORDER BY {plus}r.number {dir}) part",
+                    "SELECT id FROM ({select} AND {} ORDER BY {plus}r.number {dir} LIMIT {cap}) part",
                     status_is_sql(st)
                 )
             })
@@ -222,15 +225,16 @@ fn split_empties(
             .join(" UNION ALL ");
     }
     // the bare column, tested in forms a server's planner estimates from its statistics (a
-    // `coalesce(…)` it guesses at 0.5 % and picks a whole sort for a half holding every row)
+    // `coalesce(…)` it guesses at 0.5 % and picks a whole sort for a half holding every row),
+    // the filled values as a range its sort index reads from (every text but '' is above it)
     let column = sort.sql().trim_end_matches(" COLLATE PINYIN");
     let filled = format!(
-        "SELECT id FROM ({} AND {column} <> '' {}) filled",
+        "SELECT id FROM ({} AND {column} > '' {} LIMIT {cap}) filled",
         select,
         order_by(sort, descending, sorted)
     );
     let empty = format!(
-        "SELECT id FROM ({} AND ({column} IS NULL OR {column} = '') ORDER BY {plus}r.number {dir}) empty",
+        "SELECT id FROM ({} AND ({column} IS NULL OR {column} = '') ORDER BY {plus}r.number {dir} LIMIT {cap}) empty",
         select
     );
     if reversed {
@@ -674,7 +678,8 @@ impl Db {
                                 // the `+` that keeps SQLite off an index is SQLite's own
                                 search.is_some()
                                     && total <= FEW_MATCHES
-                                    && !self.conn().is_server()
+                                    && !self.conn().is_server(),
+                                offset.saturating_add(limit),
                             ),
                             n - 1
                         ))?;
