@@ -9,7 +9,7 @@
 //! ones included) are compared with the source's in the same snapshot; a difference rolls the
 //! target back.
 
-use super::sql::{params_from_iter, Begin, Conn, Value};
+use super::sql::{Begin, Conn, Value, ValueRef};
 use super::{Db, RegisterQuery};
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -38,10 +38,10 @@ pub(crate) const TABLES: &[&str] = &[
 /// replaces them; any other row makes the target "not empty".
 const SEEDED: &[&str] = &["settings", "list_items", "number_counters"];
 
-/// Rows per `INSERT` (one round trip to a server each).
-const BATCH_ROWS: usize = 200;
+/// Rows read at a time, and written at most at once (one `COPY` on a server).
+const BATCH_ROWS: usize = 2_000;
 
-/// Bytes of values per `INSERT` at most (attachments hold images of up to tens of megabytes:
+/// Bytes of values per write at most (attachments hold images of up to tens of megabytes:
 /// a batch of them must stay far below a server's one-gigabyte message).
 const BATCH_BYTES: usize = 16 << 20;
 
@@ -205,25 +205,13 @@ fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
                     .collect::<super::sql::Result<Vec<Vec<Value>>>>()?;
                 rows
             };
+            let names: Vec<&str> = cols.iter().map(String::as_str).collect();
             for chunk in chunks_by_size(&rows) {
-                let mut n = 0;
-                let tuples: Vec<String> = chunk
+                let chunk: Vec<Vec<ValueRef<'_>>> = chunk
                     .iter()
-                    .map(|row| {
-                        let marks: Vec<String> = row
-                            .iter()
-                            .map(|_| {
-                                n += 1;
-                                format!("?{n}")
-                            })
-                            .collect();
-                        format!("({})", marks.join(", "))
-                    })
+                    .map(|row| row.iter().map(Value::as_ref).collect())
                     .collect();
-                to.execute(
-                    &format!("INSERT INTO {table} ({list}) VALUES {}", tuples.join(", ")),
-                    params_from_iter(chunk.iter().flatten()),
-                )?;
+                to.append_rows(table, &names, &chunk)?;
             }
             copied += i64::try_from(rows.len()).unwrap_or(i64::MAX);
             let last = rows
@@ -319,8 +307,9 @@ impl Db {
         drop(snapshot);
         // the rows are in; their search index is rebuilt after (a failure here leaves the
         // rows found by the scan until the next catch-up)
-        let _ = self.index_search();
+        // (the server's planner learns the new sizes first: its catch-up reads plan on them)
         let _ = self.conn().after_bulk_write();
+        let _ = self.index_search();
         Ok(())
     }
 
@@ -370,9 +359,13 @@ impl Db {
         };
         drop(snapshot);
         // the copy is complete and kept; its search index is built after
+        // (the server's planner learns the new sizes first: its catch-up reads plan on them;
+        // the catch-up settles the grams it wrote itself)
         if let Err(e) = target
-            .index_search()
-            .and_then(|_| target.conn().after_bulk_write().map_err(Error::from))
+            .conn()
+            .after_bulk_write()
+            .map_err(Error::from)
+            .and_then(|()| target.index_search())
         {
             out.notes.push(format!(
                 "搜索索引没有建完（{e}）：搜索仍能找到，只是较慢，下次打开时会补建"

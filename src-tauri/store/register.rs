@@ -228,13 +228,16 @@ fn split_empties(
     // `coalesce(…)` it guesses at 0.5 % and picks a whole sort for a half holding every row),
     // the filled values as a range its sort index reads from (every text but '' is above it)
     let column = sort.sql().trim_end_matches(" COLLATE PINYIN");
+    // the empty ones in the sort's own terms, which the same index holds (by pinyin, `= ''`
+    // holds for the empty name alone)
+    let key = sort.sql();
     let filled = format!(
         "SELECT id FROM ({} AND {column} > '' {} LIMIT {cap}) filled",
         select,
         order_by(sort, descending, sorted)
     );
     let empty = format!(
-        "SELECT id FROM ({} AND ({column} IS NULL OR {column} = '') ORDER BY {plus}r.number {dir} LIMIT {cap}) empty",
+        "SELECT id FROM ({} AND ({key} IS NULL OR {key} = '') ORDER BY {plus}r.number {dir} LIMIT {cap}) empty",
         select
     );
     if reversed {

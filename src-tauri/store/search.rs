@@ -285,8 +285,10 @@ pub(crate) fn index_imported(tx: &Conn, rows: &[(i64, Vec<String>)]) -> Result<(
 /// server, those above the mark `upto` on a file (none of which the index holds).
 fn unindexed_texts(tx: &Conn, upto: i64) -> Result<Vec<(i64, Vec<String>)>> {
     let (which, upto) = if tx.is_server() {
+        // (every row at or below the mark is indexed: the read starts there)
         (
-            "NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)",
+            "r.id > (SELECT indexed_upto FROM search_state)
+             AND NOT EXISTS (SELECT 1 FROM requirement_grams g WHERE g.id = r.id)",
             None,
         )
     } else {
