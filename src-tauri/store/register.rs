@@ -325,6 +325,12 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
     }
     if let Some(s) = nonempty(&q.status) {
         match status_filter(s)? {
+            // 完成 alone, in a form an index answers (`=` where the negated forms need
+            // `IS NOT DISTINCT FROM`; the same rows where a condition only has to hold)
+            StatusFilter::Is(Status::Done) => wh.push(format!(
+                "(r.decision = '{}' OR r.actual_delivery IS NOT NULL)",
+                Decision::DoNot.code()
+            )),
             StatusFilter::Is(st) => wh.push(status_is_sql(st)),
             StatusFilter::Overdue => {
                 let p = bind(&mut ps, Value::Text(today.into()));
