@@ -194,6 +194,7 @@ fn split_empties(
     reversed: bool,
     sorted: bool,
     cap: i64,
+    server: bool,
 ) -> String {
     if sort == SortKey::Number {
         return format!("{select} {}", order_by(sort, descending, sorted));
@@ -228,9 +229,10 @@ fn split_empties(
     // `coalesce(…)` it guesses at 0.5 % and picks a whole sort for a half holding every row),
     // the filled values as a range its sort index reads from (every text but '' is above it)
     let column = sort.sql().trim_end_matches(" COLLATE PINYIN");
-    // the empty ones in the sort's own terms, which the same index holds (by pinyin, `= ''`
-    // holds for the empty name alone)
-    let key = sort.sql();
+    // a server's empty ones in the sort's own terms, which the same index holds (by pinyin,
+    // `= ''` holds for the empty name alone); a file compares the bare column (its pinyin is
+    // a function called a row)
+    let key = if server { sort.sql() } else { column };
     let filled = format!(
         "SELECT id FROM ({} AND {column} > '' {} LIMIT {cap}) filled",
         select,
@@ -689,6 +691,7 @@ impl Db {
                                     && total <= FEW_MATCHES
                                     && !self.conn().is_server(),
                                 offset.saturating_add(limit),
+                                self.conn().is_server(),
                             ),
                             n - 1
                         ))?;
