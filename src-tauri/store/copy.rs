@@ -361,12 +361,10 @@ impl Db {
         // the copy is complete and kept; its search index is built after
         // (the server's planner learns the new sizes first: its catch-up reads plan on them;
         // the catch-up settles the grams it wrote itself)
-        if let Err(e) = target
-            .conn()
-            .after_bulk_write()
-            .map_err(Error::from)
-            .and_then(|()| target.index_search())
-        {
+        // (the index is built even when that fails)
+        let settled = target.conn().after_bulk_write().map_err(Error::from);
+        let indexed = target.index_search();
+        if let Err(e) = indexed.and(settled) {
             out.notes.push(format!(
                 "搜索索引没有建完（{e}）：搜索仍能找到，只是较慢，下次打开时会补建"
             ));
