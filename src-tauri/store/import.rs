@@ -744,12 +744,6 @@ enum Class {
 /// (created, updated, unchanged)
 type Counts = (usize, usize, usize);
 
-/// The history row saying where an imported requirement came from.
-const IMPORTED_NOTE_SQL: &str =
-    "INSERT INTO history (entity, entity_id, field, old_value, new_value,
-     actor_id, actor_name, happened_at, recorded_at, origin)
-     VALUES ('requirement', ?1, 'imported', NULL, ?2, ?3, ?4, ?5, ?5, ?6)";
-
 /// Where an importable column's value goes in the INSERT (after number, received, created,
 /// updated): `IMPORTABLE`'s order, as a match (this runs for every imported value).
 fn slot(col: &str) -> Option<usize> {
@@ -832,7 +826,7 @@ fn importable(rec: &Record) -> [Option<&str>; IMPORTABLE.len()] {
 /// ([`crate::store::sql::Conn::after_bulk_write`]).
 const BULK: usize = 2_000;
 
-/// The history columns of an import's note ([`IMPORTED_NOTE_SQL`]'s).
+/// The history columns of an import's note ([`note_row`]).
 const NOTE_COLUMNS: [&str; 10] = [
     "entity",
     "entity_id",
@@ -845,6 +839,28 @@ const NOTE_COLUMNS: [&str; 10] = [
     "recorded_at",
     "origin",
 ];
+
+/// Which file, sheet and row a record came from, as its history note says it.
+fn origin_of(rec: &Record) -> String {
+    let o = &rec.origin;
+    format!("{} · {} · 第 {} 行", o.file, o.sheet, o.row)
+}
+
+/// The history row (as [`NOTE_COLUMNS`]) saying where imported requirement `id` came from.
+fn note_row<'r>(id: i64, origin: &'r str, who: &'r Actor, now: &'r str) -> Vec<ValueRef<'r>> {
+    vec![
+        ValueRef::Text("requirement"),
+        ValueRef::Integer(id),
+        ValueRef::Text("imported"),
+        ValueRef::Null,
+        ValueRef::Text(origin),
+        who.person_id.map_or(ValueRef::Null, ValueRef::Integer),
+        ValueRef::Text(&who.name),
+        ValueRef::Text(now),
+        ValueRef::Text(now),
+        ValueRef::Text(&who.origin),
+    ]
+}
 
 /// Applies records inside one transaction: creates, fills in, or leaves alone; remembers what
 /// happened to each number (a report form after its register row adds to the same record).
@@ -864,8 +880,6 @@ struct Writer<'a> {
     /// Rows refused while writing: another requirement under a number already used.
     rejected: Vec<Rejection>,
     clashed: std::collections::HashSet<Arc<str>>,
-    /// The text of the history note being written.
-    origin: String,
     pending: Pending,
     /// The requirements' columns as the rows hold them.
     columns: Vec<&'static str>,
@@ -891,7 +905,6 @@ impl<'a> Writer<'a> {
             conflicts: Vec::new(),
             rejected: Vec::new(),
             clashed: Default::default(),
-            origin: String::new(),
             pending: Pending::default(),
             columns,
         })
@@ -1017,31 +1030,11 @@ impl<'a> Writer<'a> {
             })
             .collect();
         tx.append_rows("requirements", columns, &rows)?;
-        let origins: Vec<String> = created
-            .iter()
-            .map(|(_, r)| {
-                let o = &r.origin;
-                format!("{} · {} · 第 {} 行", o.file, o.sheet, o.row)
-            })
-            .collect();
+        let origins: Vec<String> = created.iter().map(|(_, r)| origin_of(r)).collect();
         let notes: Vec<Vec<ValueRef<'_>>> = created
             .iter()
             .zip(&origins)
-            .map(|((id, rec), origin)| {
-                let who = &actors[&*rec.origin.file];
-                vec![
-                    ValueRef::Text("requirement"),
-                    ValueRef::Integer(*id),
-                    ValueRef::Text("imported"),
-                    ValueRef::Null,
-                    ValueRef::Text(origin),
-                    who.person_id.map_or(ValueRef::Null, ValueRef::Integer),
-                    ValueRef::Text(&who.name),
-                    ValueRef::Text(now),
-                    ValueRef::Text(now),
-                    ValueRef::Text(&who.origin),
-                ]
-            })
+            .map(|((id, rec), origin)| note_row(*id, origin, &actors[&*rec.origin.file], now))
             .collect();
         tx.append_rows("history", &NOTE_COLUMNS, &notes)?;
         for ((id, rec), day) in created.iter().zip(&days) {
@@ -1078,20 +1071,14 @@ impl<'a> Writer<'a> {
     }
 
     /// The history row saying which file, sheet and row a requirement was imported from.
-    fn note_imported(&mut self, tx: &Conn, id: i64, rec: &Record) -> Result<()> {
-        use std::fmt::Write;
-        self.origin.clear(); // one buffer for every row
-        let o = &rec.origin;
-        let _ = write!(self.origin, "{} · {} · 第 {} 行", o.file, o.sheet, o.row);
+    fn note_imported(&self, tx: &Conn, id: i64, rec: &Record) -> Result<()> {
+        let origin = origin_of(rec);
         let who = &self.actors[&*rec.origin.file];
-        tx.prepare_cached(IMPORTED_NOTE_SQL)?.execute(params![
-            id,
-            self.origin,
-            who.person_id,
-            who.name,
-            self.now,
-            who.origin
-        ])?;
+        tx.append_rows(
+            "history",
+            &NOTE_COLUMNS,
+            &[note_row(id, &origin, who, &self.now)],
+        )?;
         Ok(())
     }
 

@@ -862,6 +862,20 @@ mod tests {
             .collect()
     }
 
+    /// The columns [`same_number`] fills.
+    const FEW: [&str; 5] = ["id", "number", "received_date", "created_at", "updated_at"];
+
+    /// A requirement row of [`FEW`] columns, under one number whatever its id.
+    fn same_number(id: i64) -> Vec<Value> {
+        vec![
+            Value::Integer(id),
+            Value::Text("SAME".into()),
+            Value::Text("2026-01-02".into()),
+            Value::Text("t".into()),
+            Value::Text("t".into()),
+        ]
+    }
+
     /// What COPY's text format must escape, and what an array or `bytea` literal would read.
     const TRICKY: &str = "制表\t换行\n回车\r反斜杠\\N 引号'\"{a,b} \\\\x41 \\.";
 
@@ -964,22 +978,13 @@ mod tests {
     #[test]
     fn a_refused_bulk_write_fails_and_leaves_nothing() {
         let mut db = Db::test_db();
-        let row = |id: i64| {
-            vec![
-                Value::Integer(id),
-                Value::Text("SAME".into()),
-                Value::Text("2026-01-02".into()),
-                Value::Text("t".into()),
-                Value::Text("t".into()),
-            ]
-        };
         let out = db.write(|tx| {
             let ids = tx.reserve_ids("requirements", 2)?;
             // a file refuses at once; a server's refusal is the COMMIT's error
             tx.append_rows(
                 "requirements",
-                &["id", "number", "received_date", "created_at", "updated_at"],
-                &refs(&[row(ids[0]), row(ids[1])]),
+                &FEW,
+                &refs(&[same_number(ids[0]), same_number(ids[1])]),
             )?;
             Ok(())
         });
@@ -992,11 +997,7 @@ mod tests {
         // the connection goes on
         db.write(|tx| {
             let id = tx.reserve_ids("requirements", 1)?[0];
-            tx.append_rows(
-                "requirements",
-                &["id", "number", "received_date", "created_at", "updated_at"],
-                &refs(&[row(id)]),
-            )?;
+            tx.append_rows("requirements", &FEW, &refs(&[same_number(id)]))?;
             Ok(())
         })
         .unwrap();
@@ -1007,20 +1008,10 @@ mod tests {
     #[test]
     fn a_refused_bulk_write_let_pass_still_fails_the_commit() {
         let mut db = Db::test_db();
-        let row = |id: i64| {
-            vec![
-                Value::Integer(id),
-                Value::Text("SAME".into()),
-                Value::Text("2026-01-02".into()),
-                Value::Text("t".into()),
-                Value::Text("t".into()),
-            ]
-        };
-        let columns = ["id", "number", "received_date", "created_at", "updated_at"];
         let out = db.write(|tx| {
             let ids = tx.reserve_ids("requirements", 2)?;
-            let _ = tx.append_rows("requirements", &columns, &refs(&[row(ids[0])]));
-            let _ = tx.append_rows("requirements", &columns, &refs(&[row(ids[1])]));
+            let _ = tx.append_rows("requirements", &FEW, &refs(&[same_number(ids[0])]));
+            let _ = tx.append_rows("requirements", &FEW, &refs(&[same_number(ids[1])]));
             // the late answer is taken (and let pass) by the next call that waits
             let _ = tx.query_row("SELECT count(*) FROM requirements", [], |r| {
                 r.get::<_, i64>(0)
