@@ -418,7 +418,7 @@ impl Db {
                 != "refused";
         self.write(|tx| {
             let v = one(tx, id)?;
-            change::check_version(&DELAY, &id.to_string(), v.version, input.at.version)?;
+            change::check_version(tx, &DELAY, id, &id.to_string(), v.version, input.at.version)?;
             let filed = dates::from_iso(&v.filed_date).unwrap_or(day);
             let outcome = check_signature(
                 v.state,
@@ -520,7 +520,7 @@ impl Db {
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         self.write(|tx| {
             let v = one(tx, id)?;
-            change::check_version(&DELAY, &id.to_string(), v.version, at.version)?;
+            change::check_version(tx, &DELAY, id, &id.to_string(), v.version, at.version)?;
             crate::domain::delay::check_void(v.state, &signed(&v), level, reason)?;
             // a voided 不同意 reopens the application: only while nothing has moved on since —
             // no later application, the requirement neither delivered nor withdrawn
@@ -704,6 +704,22 @@ pub(crate) const DELAYED_REQUIREMENTS: &str = concat!(
     ") approved"
 );
 
+/// The ids of requirements whose date in force is an application's new date before the bound
+/// day `p` (`YYYY-MM-DD`): their last approved application in force (in the order of
+/// [`IN_FORCE_BY_REQUIREMENT`]) is dated before it. One probe per application before that day,
+/// where the aggregate orders every application in force (the 逾期 filter).
+pub(crate) fn delayed_before(p: &str) -> String {
+    format!(
+        "SELECT x.requirement_id FROM delay_applications x
+         WHERE x.approved_on IS NOT NULL AND x.rejected_on IS NULL AND x.withdrawn_at IS NULL
+           AND x.new_date < {p}
+           AND NOT EXISTS (SELECT 1 FROM delay_applications y
+             WHERE y.requirement_id = x.requirement_id
+               AND y.approved_on IS NOT NULL AND y.rejected_on IS NULL AND y.withdrawn_at IS NULL
+               AND (y.approved_on, y.filed_date, y.id) > (x.approved_on, x.filed_date, x.id))"
+    )
+}
+
 /// Per requirement: how many applications are in force (`n`), their notes for 备注 (`notes`:
 /// `new_date US short_reason US reason`, joined by RS, in the order they were approved) and the
 /// date in force (`in_force`: the new date of the last approved).
@@ -718,6 +734,18 @@ pub(crate) const IN_FORCE_BY_REQUIREMENT: &str = concat!(
     approved_delays!(),
     ") a) ranked GROUP BY requirement_id"
 );
+
+/// [`IN_FORCE_BY_REQUIREMENT`] for the requirements of `ids` alone (an SQL list of ids: a
+/// register page's), so a page does not order every application in force.
+pub(crate) fn in_force_of(ids: &str) -> String {
+    const ALL: &str = "WHERE approved_on IS NOT NULL";
+    debug_assert_eq!(IN_FORCE_BY_REQUIREMENT.matches(ALL).count(), 1);
+    IN_FORCE_BY_REQUIREMENT.replacen(
+        ALL,
+        &format!("WHERE requirement_id IN ({ids}) AND approved_on IS NOT NULL"),
+        1,
+    )
+}
 
 /// A delay read from a legacy register's 备注: approved on the day it is taken to be filed.
 pub(crate) fn insert_imported(

@@ -252,13 +252,27 @@ fn split_empties(
 /// The date in force: the last approved delay's new date, else the 预期交付日.
 const PROMISED_SQL: &str = "coalesce(d.in_force, r.expected_delivery)";
 
-/// The SQL form of `domain::requirement::is_overdue` (`today` is the bound day, `YYYY-MM-DD`);
-/// a test keeps it in step with the rows' own `overdue` flag.
-fn overdue_sql(today: &str) -> String {
-    format!(
-        "(NOT {} AND {PROMISED_SQL} IS NOT NULL AND {PROMISED_SQL} < {today})",
-        status_is_sql(Status::Done)
-    )
+/// The SQL form of `domain::requirement::is_overdue` (`today` is the bound day, `YYYY-MM-DD`),
+/// over `requirements r` alone; a test keeps it in step with the rows' own `overdue` flag.
+/// The date in force passed: the 预期交付日 of an open requirement with no delay in force, or
+/// the new date of the delay in force. A server also gets the same rows' superset in a form its
+/// indexes answer (the open requirements' 预期交付日, version 12, or the ids delayed to a
+/// passed day), so it reads only those rows: at 100,000 requirements 0.5 ms with none overdue
+/// and 10 ms with 16,000 (it had read every row and joined the delays in force to each,
+/// 12–24 ms).
+fn overdue_sql(server: bool, today: &str) -> String {
+    let delayed_before = super::delays::delayed_before(today);
+    let exact = format!(
+        "(NOT {done} AND (
+           (r.expected_delivery < {today} AND r.id NOT IN ({delayed}))
+           OR r.id IN ({delayed_before})))",
+        done = status_is_sql(Status::Done),
+        delayed = super::delays::DELAYED_REQUIREMENTS,
+    );
+    if !server {
+        return exact;
+    }
+    format!("({exact} AND (r.expected_delivery < {today} OR r.id = ANY(ARRAY({delayed_before}))))")
 }
 
 /// A 决策结果 filter: a decision (label or code), or 未决策 (`None`) for those not decided yet.
@@ -291,8 +305,6 @@ struct Where {
     /// `WHERE …`, or empty.
     clause: String,
     params: Vec<Value>,
-    /// The clause refers to the delays in force `d`.
-    needs_delays: bool,
     search: Option<Search>,
 }
 
@@ -316,7 +328,6 @@ fn status_is_sql(status: Status) -> String {
 fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Value> = Vec::new();
-    let mut needs_delays = false;
     let bind = |ps: &mut Vec<Value>, v: Value| {
         ps.push(v);
         format!("?{}", ps.len())
@@ -336,13 +347,11 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
             StatusFilter::Is(st) => wh.push(status_is_sql(st)),
             StatusFilter::Overdue => {
                 let p = bind(&mut ps, Value::Text(today.into()));
-                wh.push(overdue_sql(&p));
-                needs_delays = true;
+                wh.push(overdue_sql(server, &p));
             }
             StatusFilter::LegacyOverdue => {
                 let p = bind(&mut ps, Value::Text(today.into()));
-                wh.push(format!("({} AND {IMPORTED_SQL})", overdue_sql(&p)));
-                needs_delays = true;
+                wh.push(format!("({} AND {IMPORTED_SQL})", overdue_sql(server, &p)));
             }
         }
     }
@@ -421,7 +430,6 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
     Ok(Where {
         clause,
         params: ps,
-        needs_delays,
         search,
     })
 }
@@ -598,14 +606,10 @@ impl Db {
         let Where {
             clause,
             params: mut ps,
-            needs_delays,
             search,
         } = filters(self.conn().is_server(), q, &today)?;
-        let source = if needs_delays {
-            WITH_DELAYS.as_str()
-        } else {
-            "requirements r"
-        };
+        // every condition is over the requirements alone; the page's rows join the delays
+        let source = "requirements r";
         // A search alone: its matches are read once, counted, and the page is found by walking
         // the number order until enough of them are seen.
         let matches: Option<HashSet<i64>> = match &search {
@@ -648,11 +652,12 @@ impl Db {
             Some(s) => and(&clause, &format!("r.id IN ({})", s.ids)),
             None => clause,
         };
+        // a page: its ids as an SQL list and in their order; the whole register: its clause
         let (rows_where, rows_order) = match q.limit {
             // a page: pick its ids first, then read just those rows
             Some(_) if i64::from(q.offset) >= total => {
                 ps = Vec::new();
-                ("WHERE FALSE".to_string(), Some(Vec::new()))
+                (id_list([].iter()), Some(Vec::new()))
             }
             Some(limit) => {
                 let (offset, limit) = (i64::from(q.offset), i64::from(limit));
@@ -708,7 +713,7 @@ impl Db {
                 }
                 let list = id_list(ids.iter());
                 ps = Vec::new();
-                (format!("WHERE r.id IN ({list})"), Some(ids))
+                (list, Some(ids))
             }
             None => (picked, None),
         };
@@ -726,13 +731,23 @@ impl Db {
                 format!("ORDER BY {empty_last}{key} {dir}, r.number {dir}")
             }
         };
+        // a page joins the delays of its own rows alone
+        let (from, rows_where) = match rows_order {
+            Some(_) => (
+                format!(
+                    "requirements r LEFT JOIN ({}) d ON d.requirement_id = r.id",
+                    super::delays::in_force_of(&rows_where)
+                ),
+                format!("WHERE r.id IN ({rows_where})"),
+            ),
+            None => (WITH_DELAYS.clone(), rows_where),
+        };
         let sql = format!(
             "SELECT r.id, r.number, r.reporter, r.requester, r.decision, r.grade,
                     r.expected_delivery, r.actual_delivery, coalesce(d.n, 0), r.brief,
                     r.conversion_summary, d.notes, r.remark, r.received_date,
                     r.withdrawn_at IS NOT NULL, {PROMISED_SQL}
-             FROM {} {rows_where} {order}",
-            WITH_DELAYS.as_str()
+             FROM {from} {rows_where} {order}"
         );
         let mut st = self.conn().prepare(&sql)?;
         let rows = st.query_map(crate::store::sql::params_from_iter(ps.iter()), |r| {
@@ -877,7 +892,22 @@ mod tests {
                 };
                 db.record_expected_delivery(&a, &r.number, &date).unwrap();
             }
-            if i % 6 == 2 {
+            // 11: a delay in force to a later day, its 预期交付日 and an earlier application's
+            // new day passed: not overdue
+            if i == 11 {
+                let f = DelayFacts {
+                    id: 0,
+                    filed: day("2014-07-01"),
+                    original: Some(day("2014-07-30")),
+                    new_date: day("2014-08-30"),
+                    reason: "原因".into(),
+                    approved_on: Some(day("2014-07-02")),
+                    rejected_on: None,
+                    withdrawn: false,
+                };
+                super::super::delays::insert_for_test(db.conn(), &a, r.id, &f).unwrap();
+            }
+            if i % 6 == 2 || i == 11 {
                 let f = DelayFacts {
                     id: 0,
                     filed: day("2014-07-20"),
@@ -980,6 +1010,27 @@ mod tests {
                     paged.extend(numbers(&db, &q));
                 }
                 assert_eq!(paged, whole, "{key:?} descending={descending}");
+                // a page's rows read as the whole register reads them (its delays joined alone)
+                if key == SortKey::Number {
+                    let json = |q: &RegisterQuery| -> Vec<String> {
+                        let page = db.register(q, day("2015-01-01")).unwrap();
+                        page.rows
+                            .iter()
+                            .map(|r| serde_json::to_string(r).unwrap())
+                            .collect()
+                    };
+                    let mut whole_q = all();
+                    whole_q.descending = descending;
+                    let whole = json(&whole_q);
+                    assert!(whole.iter().any(|r| r.contains("\"delayed\"")), "{whole:?}");
+                    let mut paged = Vec::new();
+                    for offset in (0..24).step_by(5) {
+                        q.offset = offset;
+                        q.limit = Some(5);
+                        paged.extend(json(&q));
+                    }
+                    assert_eq!(paged, whole);
+                }
 
                 // empty values come last either way
                 let rows = db.register(&all_sorted(key, descending), day("2015-01-01"));
