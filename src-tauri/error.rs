@@ -19,6 +19,10 @@ pub enum Error {
     /// The record changed under the user (stale version) or the change contradicts its state.
     #[error("{0}")]
     Conflict(String),
+    /// A save refused because the record changed since the user saw it (issue 22): who
+    /// changed what meanwhile, and the version now (to save again on top of it).
+    #[error("{}", .0.message)]
+    Stale(Box<Stale>),
     /// A period has handed out all its numbers (the 100th requirement of a day).
     #[error("{0}")]
     NumbersExhausted(String),
@@ -37,6 +41,34 @@ pub enum Error {
     Migration(String),
     #[error("文件读写失败：{}", io_reason(.0))]
     Io(#[from] std::io::Error),
+}
+
+/// A record changed under the user ([`Error::Stale`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stale {
+    pub message: String,
+    /// The record's version now: a save on top of the others' changes sends it.
+    pub version: i64,
+    /// What changed since the version the user saw, oldest first.
+    pub changes: Vec<StaleChange>,
+}
+
+/// One field changed by someone else since the user looked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaleChange {
+    /// The field's code (the column: what the window's form calls it).
+    pub field: String,
+    /// Its label as the forms print it.
+    pub label: String,
+    /// Its value when the user looked, and now, as people read them.
+    pub before: Option<String>,
+    pub now: Option<String>,
+    /// The same as stored (a form sends either: a code, or the label people read).
+    pub before_raw: Option<String>,
+    pub now_raw: Option<String>,
+    /// Who changed it last, and when that was recorded (`2026-12-05 10:30`).
+    pub by: String,
+    pub at: String,
 }
 
 /// One row's refusal in [`Error::InvalidRows`]: the record (需求编号), the field, the message.
@@ -74,7 +106,7 @@ pub fn db_reason(e: &crate::store::sql::DbError) -> String {
         }
         K::Full => "磁盘已满，刚才的修改没有保存；请腾出磁盘空间后再试".into(),
         K::Busy => "数据库正被另一个程序占用，刚才的修改没有保存；请稍后再试".into(),
-        K::Disconnected => "与数据库服务器的连接断开了（服务器停止或网络中断），刚才的修改可能没有保存：请重新打开跟进，查看后再决定是否重做".into(),
+        K::Disconnected => "与数据库服务器的连接断开了（服务器停止或网络中断）。刚才的修改要么完整保存了，要么完全没有保存，不会只保存一半；跟进正在重新连接，连上后请查看，需要时再操作一次（你填写的内容还在）".into(),
         K::CannotOpen => "无法打开数据库文件（请检查路径和权限）".into(),
         K::PermissionDenied => "没有权限读写数据库文件".into(),
         K::NotADatabase | K::Corrupt => {
@@ -123,7 +155,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::InvalidRows(_) => "invalid_rows",
             Error::NotFound(_) => "not_found",
-            Error::Conflict(_) => "conflict",
+            Error::Conflict(_) | Error::Stale(_) => "conflict",
             Error::NumbersExhausted(_) => "numbers_exhausted",
             Error::Cancelled(_) => "cancelled",
             Error::Forbidden(_) => "forbidden",
@@ -142,10 +174,10 @@ impl Error {
     }
 }
 
-/// Crosses IPC as `{kind, message, field?, rows?}`.
+/// Crosses IPC as `{kind, message, field?, rows?, version?, changes?}`.
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Error", 4)?;
+        let mut st = s.serialize_struct("Error", 6)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("field", &self.field())?;
@@ -153,6 +185,13 @@ impl serde::Serialize for Error {
             st.serialize_field("rows", rows)?;
         } else {
             st.skip_field("rows")?;
+        }
+        if let Error::Stale(stale) = self {
+            st.serialize_field("version", &stale.version)?;
+            st.serialize_field("changes", &stale.changes)?;
+        } else {
+            st.skip_field("version")?;
+            st.skip_field("changes")?;
         }
         st.end()
     }

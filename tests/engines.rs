@@ -386,6 +386,205 @@ fn four_processes_at_once_get_distinct_numbers_and_the_day_fills_at_ninety_nine(
     assert_eq!(reg.as_array().unwrap().len(), 99);
 }
 
+/// A department at once on the command line (issue 22): four processes, a hundred mixed steps
+/// each — registering over five received days, deciding, promising, telling the requester,
+/// filing and signing delays, reporting bugs — all at the same moment on one database. No
+/// number is handed out twice, every acknowledged write is there afterwards, and a refusal (if
+/// any) is a clear message with its exit code.
+#[test]
+fn four_processes_of_mixed_steps_lose_nothing_and_share_no_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.sqlite3");
+    let db = super::common::db_arg(&path);
+    ok(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    // the leader who signs (an applicant never signs their own)
+    ok(
+        &db,
+        &["add-person", "--name", "王领导", "--roles", "决策组"],
+    );
+    #[derive(Default)]
+    struct Done {
+        requirements: Vec<String>,
+        decided: Vec<String>,
+        promised: Vec<String>,
+        told: usize,
+        delays: Vec<String>,
+        bugs: Vec<String>,
+        refused: Vec<(Option<i32>, String)>,
+    }
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut done = Done::default();
+                let refused = std::cell::RefCell::new(Vec::new());
+                let step_as = |who: &str, args: &[&str]| -> Option<String> {
+                    let mut all = vec!["--as", who];
+                    all.extend_from_slice(args);
+                    let o = run(&db, &all);
+                    if o.status.success() {
+                        return Some(String::from_utf8(o.stdout).unwrap().trim().to_string());
+                    }
+                    let err = String::from_utf8(o.stderr).unwrap();
+                    refused.borrow_mut().push((o.status.code(), err));
+                    None
+                };
+                let step = |args: &[&str]| step_as("李小四", args);
+                let mut last = String::new();
+                for i in 0..100usize {
+                    match i % 5 {
+                        0 => {
+                            let day = format!("2014-06-{}", 16 + (i / 5) % 5);
+                            let brief = format!("并发{w}-{i}");
+                            if let Some(n) = step(&[
+                                "add-requirement",
+                                "--received",
+                                &day,
+                                "--reporter",
+                                "李小四",
+                                "--summary",
+                                &brief,
+                            ]) {
+                                done.requirements.push(n.clone());
+                                last = n;
+                            }
+                        }
+                        1 => {
+                            if step(&["decide", &last, "--decision", "做", "--grade", "B"])
+                                .is_some()
+                            {
+                                done.decided.push(last.clone());
+                            }
+                        }
+                        2 => {
+                            if step(&["expect", &last, "--date", "2014-07-30"]).is_some() {
+                                done.promised.push(last.clone());
+                            }
+                        }
+                        3 => {
+                            if step(&[
+                                "notify",
+                                &last,
+                                "--step",
+                                "决策结果",
+                                "--to",
+                                "报告人",
+                                "--channel",
+                                "电话",
+                            ])
+                            .is_some()
+                            {
+                                done.told += 1;
+                            }
+                        }
+                        _ if (i / 5) % 2 == 0 => {
+                            let content = format!("闪退{w}-{i}");
+                            if let Some(n) = step(&[
+                                "bug",
+                                "add",
+                                "--found",
+                                "2014-07-01",
+                                "--reported",
+                                "2014-07-01",
+                                "--reporter",
+                                "李小四",
+                                "--phone-model",
+                                "iPhone 5s",
+                                "--os",
+                                "iOS 7.1",
+                                "--content",
+                                &content,
+                            ]) {
+                                done.bugs.push(n);
+                            }
+                        }
+                        _ => {
+                            if let Some(id) = step(&[
+                                "delay",
+                                "file",
+                                &last,
+                                "--new-date",
+                                "2014-08-30",
+                                "--reason",
+                                "接口联调推迟",
+                                "--filed",
+                                "2014-07-20",
+                            ]) {
+                                if step_as(
+                                    "王领导",
+                                    &[
+                                        "delay",
+                                        "sign",
+                                        &id,
+                                        "--level",
+                                        "直接领导",
+                                        "--opinion",
+                                        "同意",
+                                        "--date",
+                                        "2014-07-21",
+                                    ],
+                                )
+                                .is_some()
+                                {
+                                    done.delays.push(id);
+                                }
+                            }
+                        }
+                    }
+                }
+                done.refused = refused.take();
+                done
+            })
+        })
+        .collect();
+    let mut all = Done::default();
+    for w in workers {
+        let d = w.join().unwrap();
+        all.requirements.extend(d.requirements);
+        all.decided.extend(d.decided);
+        all.promised.extend(d.promised);
+        all.told += d.told;
+        all.delays.extend(d.delays);
+        all.bugs.extend(d.bugs);
+        all.refused.extend(d.refused);
+    }
+    // nothing was refused: the steps queue up for the one write lock, none is turned away
+    assert!(all.refused.is_empty(), "{:?}", all.refused);
+    let distinct = |v: &[String]| v.iter().collect::<std::collections::HashSet<_>>().len();
+    assert_eq!(
+        (all.requirements.len(), distinct(&all.requirements)),
+        (80, 80)
+    );
+    assert_eq!((all.bugs.len(), distinct(&all.bugs)), (40, 40));
+    assert_eq!(
+        (
+            all.delays.len(),
+            all.decided.len(),
+            all.promised.len(),
+            all.told
+        ),
+        (40, 80, 80, 80)
+    );
+    // every acknowledged write is there
+    let reg: serde_json::Value = serde_json::from_str(&ok(&db, &["register", "--json"])).unwrap();
+    let rows = reg.as_array().unwrap();
+    assert_eq!(rows.len(), 80);
+    for row in rows {
+        let text = row.to_string();
+        assert!(
+            text.contains("\"做\"") && (text.contains("20140730") || text.contains("2014-07-30")),
+            "{text}"
+        );
+    }
+    let bugs: serde_json::Value = serde_json::from_str(&ok(&db, &["bugs", "--json"])).unwrap();
+    assert_eq!(bugs.as_array().unwrap().len(), 40);
+    let delays: serde_json::Value = serde_json::from_str(&ok(&db, &["delays", "--json"])).unwrap();
+    assert_eq!(delays.as_array().unwrap().len(), 40);
+}
+
 /// A page of no rows reads on both engines (an empty `IN ()` is SQLite's alone): the to-do counts
 /// the legacy promises overdue with a page of none, on every start.
 #[test]

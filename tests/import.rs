@@ -2223,3 +2223,115 @@ fn issue_19_a_file_does_not_record_the_steps_of_a_living_requirement() {
     assert_eq!(r.decision.map(|d| d.label()), Some("做"));
     assert_eq!(todo(&db), before, "nothing falls due from the import");
 }
+
+/// A department at once (issue 22): the command line importing a register is killed (`kill -9`)
+/// at twenty moments of its work, each time into a database of its own, while another process
+/// registers beside it. Each time the database holds all of the file or none of it, and the
+/// other process's registration goes through (it waits for the import's lock at most until the
+/// killed import's is let go).
+#[test]
+fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
+    const ROWS: usize = 4000;
+    let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
+    let numbers: Vec<String> = (0..ROWS)
+        .map(|i| {
+            let day = start + chrono::Duration::days((i / 99) as i64);
+            format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1)
+        })
+        .collect();
+    let briefs: Vec<String> = (0..ROWS).map(|i| format!("旧表梗概{i}")).collect();
+    let rows: Vec<Vec<&str>> = numbers
+        .iter()
+        .zip(&briefs)
+        .map(|(n, b)| vec![n.as_str(), "张三", b.as_str()])
+        .collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    let book = register_book(&[&["需求编号", "填表人", "需求梗概"]], &rows);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("旧登记表.xlsx");
+    std::fs::write(&file, book).unwrap();
+    // how many kills found the import unfinished (nothing of it there)
+    let mut cut = 0;
+    let mut last = None;
+    for kill in 0..20u64 {
+        let db = crate::common::db_arg(&dir.path().join(format!("g{kill}.sqlite3")));
+        let genjin = || {
+            let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+            c.arg("--db").arg(&db);
+            c
+        };
+        let ok = |args: &[&str]| {
+            let o = genjin().args(args).output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).unwrap()
+        };
+        ok(&[
+            "add-person",
+            "--name",
+            "李小四",
+            "--roles",
+            crate::common::EVERY_ROLE,
+        ]);
+        let mut import = genjin()
+            .args(["import", file.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // another PC's work meanwhile
+        let beside = {
+            let mut c = genjin();
+            c.args([
+                "add-requirement",
+                "--received",
+                "2026-11-02",
+                "--reporter",
+                "李小四",
+                "--summary",
+                "导入时另一台电脑登记",
+            ]);
+            std::thread::spawn(move || c.output().unwrap())
+        };
+        // from its start to its end and a little beyond
+        std::thread::sleep(std::time::Duration::from_millis(10 + (kill * 53) % 700));
+        let _ = import.kill();
+        import.wait().unwrap();
+        let o = beside.join().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let reg: Value = serde_json::from_str(&ok(&["register", "--json"])).unwrap();
+        let rows = reg.as_array().unwrap();
+        let old = rows
+            .iter()
+            .filter(|r| r["需求编号"].as_str().is_some_and(|n| n.starts_with("14")))
+            .count();
+        assert!(
+            old == 0 || old == ROWS,
+            "after kill {kill}: {old} of {ROWS} rows"
+        );
+        assert_eq!(rows.len() - old, 1, "the registration beside it kept");
+        if old == 0 {
+            cut += 1;
+        }
+        last = Some(db);
+    }
+    // the kills fell inside the import, not only after it
+    eprintln!("{cut} of 20 kills found the import unfinished");
+    assert!(cut >= 5, "{cut}");
+    // left to finish, the import is whole
+    let db = last.unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(&db)
+        .args(["register", "--json"])
+        .output()
+        .unwrap();
+    let reg: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(reg.as_array().unwrap().len(), ROWS + 1);
+}

@@ -489,3 +489,46 @@ fn every_ui_module_is_preloaded() {
         "add to ui/index.html's modulepreload list: {missing:?}"
     );
 }
+
+/// Issue 22: on a server every table of what people record announces its changes (a statement
+/// trigger `genjin_changes`, migration 13), so every window shows others' changes; a table added
+/// later gets one too, or is named here (bookkeeping that changes only beside a table that
+/// announces, or derived).
+#[test]
+fn every_recorded_table_announces_its_changes_on_a_server() {
+    const SILENT: &[&str] = &[
+        "genjin_schema",
+        "history",
+        "number_counters",
+        "requirement_grams",
+        "search_state",
+    ];
+    let mut tables = Vec::new();
+    let mut announced = Vec::new();
+    for p in files("src-tauri/store/migrations/postgres", ".sql") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for w in words.windows(3) {
+            if w[0] == "CREATE" && w[1] == "TABLE" {
+                tables.push(w[2].trim_end_matches('(').to_string());
+            }
+        }
+        for (i, w) in words.windows(3).enumerate() {
+            if w == ["CREATE", "TRIGGER", "genjin_changes"] {
+                let rest = &words[i..];
+                let on = rest.iter().position(|x| *x == "ON").map(|j| rest[j + 1]);
+                announced.extend(on.map(str::to_string));
+            }
+        }
+    }
+    // the scan found both (a change in how the files are written would otherwise pass unseen)
+    assert!(!tables.is_empty() && !announced.is_empty());
+    let silent: Vec<&String> = tables
+        .iter()
+        .filter(|t| !announced.contains(t) && !SILENT.contains(&t.as_str()))
+        .collect();
+    assert!(
+        silent.is_empty(),
+        "tables that do not announce their changes: {silent:?}"
+    );
+}

@@ -351,7 +351,7 @@ impl Db {
         let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
         let number = self.write(|tx| {
             let b = load(tx, number)?;
-            change::check_version(&BUG, &b.number, b.version, at.version)?;
+            change::check_version(tx, &BUG, b.id, &b.number, b.version, at.version)?;
             let values = plan(tx, &b)?;
             change::apply(
                 tx,

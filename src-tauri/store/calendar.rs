@@ -238,6 +238,7 @@ fn note(
         field: day,
         old,
         new,
+        version: None,
     };
     Ok(record(conn, actor, now, now, change)?)
 }

@@ -10,7 +10,7 @@
 
 use super::history::{record, Change};
 use super::Actor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stale, StaleChange};
 use crate::store::sql::Value;
 use crate::store::sql::{Conn, OptionalExtension};
 
@@ -61,20 +61,101 @@ pub(crate) struct Edit<'a> {
     pub events: &'a [(&'static str, Option<&'static str>)],
 }
 
-/// The stored version of a record matches what the user saw, or the edit is refused.
+/// The stored version of a record matches what the user saw, or the edit is refused — saying
+/// who changed what since (issue 22: the history rows of the versions made since `seen`), so
+/// the window can show the current values beside what the user typed.
 pub(crate) fn check_version(
+    conn: &Conn,
     entity: &Entity,
+    id: i64,
     name: &str,
     current: i64,
     seen: Option<i64>,
 ) -> Result<()> {
-    match seen {
-        Some(v) if v != current => Err(Error::Conflict(format!(
+    let Some(v) = seen.filter(|v| *v != current) else {
+        return Ok(());
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT field, old_value, new_value, actor_name, recorded_at, version FROM history
+         WHERE entity = ?1 AND entity_id = ?2 AND version > ?3 ORDER BY id",
+    )?;
+    type Row = (String, Option<String>, Option<String>, String, String, i64);
+    let rows: Vec<Row> = st
+        .query_map(crate::store::sql::params![entity.code, id, v], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    // every version since the one seen must have its rows (an erasure, or a change written
+    // before versions were kept, moves it without them): else the values the user saw are
+    // unknown, and their save is not offered on top of the others' (it could write back what
+    // was erased)
+    let made: std::collections::HashSet<i64> = rows.iter().map(|r| r.5).collect();
+    if made.len() as i64 != current - v {
+        return Err(Error::Conflict(format!(
             "{} {name} 已被他人修改（你看到的是第 {v} 版，现在是第 {current} 版），请刷新后再操作",
             entity.noun
-        ))),
-        _ => Ok(()),
+        )));
     }
+    let show = |field: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|x| crate::domain::fields::display(entity.code, field, x))
+    };
+    // one line a field: what it was when the user looked, what it is now, who changed it last;
+    // and one clause a save for the message: 张三 2026-12-05 10:30 改了 需求梗概、需求人
+    let mut changes: Vec<StaleChange> = Vec::new();
+    let mut said: Vec<String> = Vec::new();
+    let mut last: Option<(String, String)> = None;
+    for (field, old, new, by, at, _) in rows {
+        let at: String = at.chars().take(16).collect::<String>().replace('T', " ");
+        let label = crate::domain::fields::label(entity.code, &field).to_string();
+        let save = Some((by.clone(), at.clone()));
+        match said.last_mut() {
+            Some(s) if last == save => {
+                s.push('、');
+                s.push_str(&label);
+            }
+            _ => said.push(format!("{by} {at} 改了 {label}")),
+        }
+        last = save;
+        match changes.iter_mut().find(|c| c.field == field) {
+            Some(c) => {
+                c.now = show(&field, &new);
+                c.now_raw = new;
+                c.by = by;
+                c.at = at;
+            }
+            None => changes.push(StaleChange {
+                before: show(&field, &old),
+                now: show(&field, &new),
+                before_raw: old,
+                now_raw: new,
+                label,
+                field,
+                by,
+                at,
+            }),
+        }
+    }
+    let meanwhile = if said.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", said.join("；"))
+    };
+    Err(Error::Stale(Box::new(Stale {
+        message: format!(
+            "{} {name} 已被他人修改（你看到的是第 {v} 版，现在是第 {current} 版）{meanwhile}。请查看后再保存",
+            entity.noun
+        ),
+        version: current,
+        changes,
+    })))
 }
 
 /// Applies `edit` to one record of `entity` inside the caller's transaction. Returns the
@@ -116,7 +197,7 @@ pub(crate) fn apply(
         Some(Value::Integer(v)) => *v,
         _ => 0,
     };
-    check_version(entity, name, current, seen_version)?;
+    check_version(conn, entity, id, name, current, seen_version)?;
     let changed: Vec<(&'static str, Value, Value)> = values
         .into_iter()
         .zip(stored.into_iter().skip(1))
@@ -169,6 +250,7 @@ pub(crate) fn apply(
                 field,
                 old: text(old).as_deref(),
                 new: text(new).as_deref(),
+                version: Some(current + 1),
             },
         )?;
     }
@@ -202,6 +284,7 @@ pub(crate) fn event(
             field,
             old,
             new,
+            version: None,
         },
     )?;
     Ok(())
@@ -314,6 +397,132 @@ mod tests {
         .unwrap();
         assert!(changed.is_empty());
         assert!(history(&db).is_empty());
+    }
+
+    /// A save on a version someone else has moved on from says who changed what since, with
+    /// the values now; sent again on the version it names, it goes on top (issue 22).
+    #[test]
+    fn a_stale_save_says_who_changed_what_since() {
+        let db = Db::test_db();
+        let id = row(&db);
+        let zhang = Actor::new(None, "张三", "app", crate::clock::now());
+        let text = |t: &str| Value::Text(t.into());
+        apply(
+            db.conn(),
+            &REQUIREMENT,
+            &zhang,
+            edit(
+                id,
+                Some(1),
+                vec![("brief", text("问卷计分")), ("requester", text("郭主任"))],
+            ),
+        )
+        .unwrap();
+        apply(
+            db.conn(),
+            &REQUIREMENT,
+            &zhang,
+            edit(id, Some(2), vec![("decision", text("do"))]),
+        )
+        .unwrap();
+        let e = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(id, Some(1), vec![("brief", text("问卷自动计分"))]),
+        )
+        .unwrap_err();
+        let Error::Stale(stale) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(e.kind(), "conflict");
+        assert_eq!(stale.version, 3);
+        type Said<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+        );
+        let said: Vec<Said> = stale
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.field.as_str(),
+                    c.label.as_str(),
+                    c.before.as_deref(),
+                    c.now.as_deref(),
+                    c.now_raw.as_deref(),
+                    c.by.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "brief",
+                    "需求梗概",
+                    Some("问卷"),
+                    Some("问卷计分"),
+                    Some("问卷计分"),
+                    "张三"
+                ),
+                (
+                    "requester",
+                    "需求人",
+                    Some(""),
+                    Some("郭主任"),
+                    Some("郭主任"),
+                    "张三"
+                ),
+                ("decision", "决策结果", None, Some("做"), Some("do"), "张三"),
+            ]
+        );
+        let message = e.to_string();
+        assert!(message.contains("第 1 版，现在是第 3 版"), "{message}");
+        assert!(message.contains("张三"), "{message}");
+        assert!(message.contains("需求梗概、需求人"), "{message}");
+        // across IPC the window gets the version now and the changes
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["version"], 3);
+        assert_eq!(json["changes"][0]["now"], "问卷计分");
+        assert_eq!(json["changes"][0]["before"], "问卷");
+        // saved again on the version now: on top of theirs
+        let changed = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(
+                id,
+                Some(stale.version),
+                vec![("brief", text("问卷自动计分"))],
+            ),
+        )
+        .unwrap();
+        assert_eq!(changed, ["brief"]);
+    }
+
+    /// A version moved without history rows of its own (an erasure writes none): what the user
+    /// saw is unknown, so the refusal is a plain one, with nothing to save on top of.
+    #[test]
+    fn a_stale_save_over_an_unaccounted_version_is_refused_plainly() {
+        let db = Db::test_db();
+        let id = row(&db);
+        db.conn()
+            .execute("UPDATE requirements SET version = 2 WHERE id = ?1", [id])
+            .unwrap();
+        let e = apply(
+            db.conn(),
+            &REQUIREMENT,
+            &actor(),
+            edit(id, Some(1), vec![("brief", Value::Text("新".into()))]),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)), "{e:?}");
+        assert!(serde_json::to_value(&e).unwrap().get("changes").is_none());
     }
 
     #[test]

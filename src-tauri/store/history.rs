@@ -30,6 +30,9 @@ pub(crate) struct Change<'a> {
     pub field: &'a str,
     pub old: Option<&'a str>,
     pub new: Option<&'a str>,
+    /// The record's version this change made (the change engine's edits); `None` for events
+    /// and records without versions.
+    pub version: Option<i64>,
 }
 
 pub(crate) fn record(
@@ -41,8 +44,8 @@ pub(crate) fn record(
 ) -> crate::store::sql::Result<()> {
     tx.prepare_cached(
         "INSERT INTO history (entity, entity_id, field, old_value, new_value, actor_id,
-                              actor_name, happened_at, recorded_at, origin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                              actor_name, happened_at, recorded_at, origin, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         c.entity,
@@ -54,7 +57,8 @@ pub(crate) fn record(
         actor.name,
         happened_at,
         recorded_at,
-        actor.origin
+        actor.origin,
+        c.version
     ])?;
     Ok(())
 }

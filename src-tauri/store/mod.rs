@@ -27,6 +27,7 @@ mod settings;
 mod signin;
 pub(crate) mod sql;
 mod timeline;
+mod watch;
 mod weekly;
 
 pub use attachments::AttachmentView;
@@ -76,6 +77,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0009_passwords.sql"),
     include_str!("migrations/sqlite/0010_desk.sql"),
     include_str!("migrations/sqlite/0011_sort_indexes.sql"),
+    include_str!("migrations/sqlite/0012_open_requirements.sql"),
+    include_str!("migrations/sqlite/0013_change_notices.sql"),
+    include_str!("migrations/sqlite/0014_history_versions.sql"),
 ];
 
 /// The schema on PostgreSQL, by the version each file brings the database to: the same version
@@ -85,6 +89,18 @@ const PG_MIGRATIONS: &[(usize, &str)] = &[
     (
         11,
         include_str!("migrations/postgres/0011_sort_indexes.sql"),
+    ),
+    (
+        12,
+        include_str!("migrations/postgres/0012_open_requirements.sql"),
+    ),
+    (
+        13,
+        include_str!("migrations/postgres/0013_change_notices.sql"),
+    ),
+    (
+        14,
+        include_str!("migrations/postgres/0014_history_versions.sql"),
     ),
 ];
 
@@ -121,7 +137,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// Brings a shared database's schema up to date. Two PCs starting at once do not both migrate:
 /// each takes the same advisory lock inside the migration's transaction, so the second waits
 /// and then finds the schema current.
-fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
+/// What a shared database holds before Genjin touches it: `None` for an empty one, else its
+/// schema version. Refused (in Chinese, naming it, nothing changed): a database not in UTF8, one
+/// holding other tables, one made by a newer Genjin.
+fn inspect_pg(conn: &Conn, label: &str) -> Result<Option<i64>> {
     let encoding: String = conn.query_row("SHOW server_encoding", [], |r| r.get(0))?;
     if !encoding.eq_ignore_ascii_case("UTF8") {
         return Err(Error::invalid(
@@ -129,15 +148,13 @@ fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
             format!("共享数据库“{label}”的字符集是 {encoding}，跟进需要 UTF8（中文的每个字都要存得下）。请新建一个 UTF8 的数据库（CREATE DATABASE … ENCODING 'UTF8'），未做任何修改"),
         ));
     }
-    let tx = conn.begin(Begin::Deferred)?;
-    conn.execute_batch("SELECT pg_advisory_xact_lock(7364102350235713)")?;
     let ours: i64 = conn.query_row(
         "SELECT count(*) FROM information_schema.tables
           WHERE table_schema = current_schema() AND table_name = 'genjin_schema'",
         [],
         |r| r.get(0),
     )?;
-    let version: i64 = if ours == 0 {
+    if ours == 0 {
         let tables: i64 = conn.query_row(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
             [],
@@ -149,18 +166,29 @@ fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
                 format!("“{label}”不是跟进的数据库：里面已有 {tables} 张别的表。请为跟进新建一个空数据库（CREATE DATABASE），未做任何修改"),
             ));
         }
-        conn.execute_batch("CREATE TABLE genjin_schema (version BIGINT NOT NULL)")?;
-        conn.execute("INSERT INTO genjin_schema (version) VALUES (0)", [])?;
-        0
-    } else {
-        conn.query_row("SELECT version FROM genjin_schema", [], |r| r.get(0))?
-    };
+        return Ok(None);
+    }
+    let version: i64 = conn.query_row("SELECT version FROM genjin_schema", [], |r| r.get(0))?;
     let latest = MIGRATIONS.len();
     if usize::try_from(version).is_ok_and(|v| v > latest) {
         return Err(Error::Conflict(format!(
             "共享数据库“{label}”由更新版本的跟进创建（结构版本 {version}，本程序只认识到 {latest}），请先升级跟进；数据库未做任何修改"
         )));
     }
+    Ok(Some(version))
+}
+
+fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
+    let tx = conn.begin(Begin::Deferred)?;
+    conn.execute_batch("SELECT pg_advisory_xact_lock(7364102350235713)")?;
+    let version = match inspect_pg(conn, label)? {
+        Some(v) => v,
+        None => {
+            conn.execute_batch("CREATE TABLE genjin_schema (version BIGINT NOT NULL)")?;
+            conn.execute("INSERT INTO genjin_schema (version) VALUES (0)", [])?;
+            0
+        }
+    };
     for (to, sql) in PG_MIGRATIONS {
         if usize::try_from(version).is_ok_and(|v| v < *to) {
             conn.execute_batch(sql)
@@ -309,6 +337,72 @@ impl Db {
     /// Opens a shared database on a PostgreSQL server (`postgres://user:password@host:port/db`),
     /// creating Genjin's schema in an empty one. Never falls back to a local file.
     pub fn open_url(url: &str) -> Result<Db> {
+        let (conn, label) = connect_url(url)?;
+        migrate_pg(&conn, &label)?;
+        Ok(Db {
+            conn,
+            path: None,
+            fresh: false,
+        })
+    }
+
+    /// What is at a shared database's address, changing nothing there (the window's 测试连接,
+    /// issue 22): refused as [`Db::open_url`] would refuse it, in the same words.
+    pub fn probe_url(url: &str) -> Result<Probe> {
+        let (conn, label) = connect_url(url)?;
+        let version = inspect_pg(&conn, &label)?;
+        let count = |table: &str| -> Result<i64> {
+            Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        let (requirements, people) = match version {
+            Some(v) if v >= 10 => (count("requirements")?, count("people")?),
+            _ => (0, 0),
+        };
+        Ok(Probe {
+            location: label,
+            version,
+            latest: MIGRATIONS.len() as i64,
+            requirements,
+            people,
+        })
+    }
+}
+
+/// What [`Db::probe_url`] found at a shared database's address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Probe {
+    /// `host:port/database`.
+    pub location: String,
+    /// Its schema version; `None`: an empty database (Genjin makes its tables on connecting).
+    pub version: Option<i64>,
+    /// The version this Genjin brings a database to (an older one is upgraded on connecting).
+    pub latest: i64,
+    pub requirements: i64,
+    pub people: i64,
+}
+
+impl Probe {
+    /// What it found, as the window says it.
+    pub fn said(&self) -> String {
+        let at = &self.location;
+        match self.version {
+            None => format!("连接成功：“{at}”是一个空数据库，连接后跟进会在其中建好所需的表"),
+            Some(v) if v < self.latest => format!(
+                "连接成功：“{at}”是跟进的数据库（{} 条需求，{} 位人员），结构较旧（版本 {v}），连接时会升级到版本 {}：之后仍用旧版跟进的电脑将无法连接，请先把各电脑的跟进都升级",
+                self.requirements, self.people, self.latest
+            ),
+            Some(_) => format!(
+                "连接成功：“{at}”是跟进的数据库，有 {} 条需求、{} 位人员",
+                self.requirements, self.people
+            ),
+        }
+    }
+}
+
+/// A shared database's address checked and connected to, or why not, in Chinese naming the
+/// server (never the password): with its `host:port/database`.
+fn connect_url(url: &str) -> Result<(Conn, String)> {
+    {
         use sql::ConnectFailure as F;
         let config = sql::postgres_config(url).map_err(|why| {
             Error::invalid(
@@ -318,7 +412,11 @@ impl Db {
         })?;
         let label = sql::describe_server(&config);
         // a password with `@` in it, written as is, runs into the host: never echo it
-        if label.contains('@') {
+        if label
+            .rsplit_once('/')
+            .map_or(label.as_str(), |(host, _)| host)
+            .contains('@')
+        {
             return Err(Error::invalid(
                 "db",
                 "共享数据库地址写得不对：用户名或密码中的 @ 要写成 %40（例如 postgres://genjin:ab%40cd@服务器/数据库）",
@@ -337,15 +435,11 @@ impl Db {
             };
             Error::Unreachable(format!("{said}（详情：{detail}）"))
         })?;
-        let conn = Conn::postgres(pg);
-        migrate_pg(&conn, &label)?;
-        Ok(Db {
-            conn,
-            path: None,
-            fresh: false,
-        })
+        Ok((Conn::postgres(pg), label))
     }
+}
 
+impl Db {
     /// Where the data lives, as people say it: the file's path or the server's `host:port/db`.
     pub fn location(&self) -> String {
         match (self.conn.server_label(), &self.path) {
@@ -526,18 +620,30 @@ mod tests {
         assert_eq!(v, MIGRATIONS.len() as i64);
     }
 
-    /// A shared database made at version 10 gains version 11's sort indexes when a newer
-    /// Genjin opens it (a file has nothing to upgrade at 11).
+    /// A shared database made at version 10 gains version 11's sort indexes, version 12's
+    /// index of the open requirements, version 13's change notices and version 14's history
+    /// versions when a newer Genjin opens it (a file has nothing to upgrade at 11–13).
     #[test]
-    fn a_shared_database_at_version_10_gains_the_sort_indexes() {
+    fn a_shared_database_at_version_10_gains_the_later_indexes() {
         let Some(url) = Db::test_server_url() else {
             return;
         };
+        const LATER: &[&str] = &[
+            "requirements_by_reporter",
+            "requirements_by_requester",
+            "requirements_by_decision",
+            "requirements_by_grade",
+            "requirements_by_expected",
+            "requirements_by_actual",
+            "requirements_by_brief",
+            "requirements_by_received",
+            "requirements_open_by_promise",
+        ];
         let indexes = |db: &Db| -> i64 {
             db.conn()
                 .query_row(
-                    "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'requirements_by_%'",
-                    [],
+                    "SELECT count(*) FROM pg_indexes WHERE indexname = ANY(string_to_array(?1, ' '))",
+                    [LATER.join(" ")],
                     |r| r.get(0),
                 )
                 .unwrap()
@@ -547,30 +653,74 @@ mod tests {
                 .query_row("SELECT version FROM genjin_schema", [], |r| r.get(0))
                 .unwrap()
         };
+        let announced = |db: &Db| -> i64 {
+            db.conn()
+                .query_row(
+                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'genjin_changes'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let all = (LATER.len() as i64, schema_version() as i64);
         {
             let db = Db::open_url(&url).unwrap();
-            assert_eq!((indexes(&db), version(&db)), (8, 11));
+            assert_eq!((indexes(&db), version(&db)), all);
             // as version 10 left it
-            let drops: String = [
-                "reporter",
-                "requester",
-                "decision",
-                "grade",
-                "expected",
-                "actual",
-                "brief",
-                "received",
-            ]
-            .iter()
-            .map(|c| format!("DROP INDEX requirements_by_{c};"))
-            .collect();
+            let drops: String = LATER.iter().map(|i| format!("DROP INDEX {i};")).collect();
             db.conn()
-                .execute_batch(&format!("{drops} UPDATE genjin_schema SET version = 10"))
+                .execute_batch(&format!(
+                    "{drops} DROP FUNCTION genjin_notify_change() CASCADE;
+                     ALTER TABLE history DROP COLUMN version;
+                     UPDATE genjin_schema SET version = 10"
+                ))
                 .unwrap();
             assert_eq!((indexes(&db), version(&db)), (0, 10));
+            assert_eq!(announced(&db), 0);
         }
         let db = Db::open_url(&url).unwrap();
-        assert_eq!((indexes(&db), version(&db)), (8, 11));
+        assert_eq!((indexes(&db), version(&db)), all);
+        // version 13: every table of what people record announces its changes
+        assert_eq!(announced(&db), 12);
+    }
+
+    /// 测试连接 (issue 22) says what is at an address and changes nothing there: an empty
+    /// database stays empty, a Genjin one is counted, a foreign one is refused as opening would.
+    #[test]
+    fn a_probe_says_what_is_there_and_changes_nothing() {
+        let Some(url) = Db::test_server_url() else {
+            return;
+        };
+        let probe = Db::probe_url(&url).unwrap();
+        assert_eq!((probe.version, probe.requirements), (None, 0));
+        assert!(probe.said().contains("空数据库"), "{}", probe.said());
+        assert_eq!(Db::probe_url(&url).unwrap().version, None, "still empty");
+        let mut db = Db::open_url(&url).unwrap();
+        let a = Actor::new(None, "测试员", "test", crate::clock::now());
+        db.create_requirement(
+            &a,
+            &RequirementInput {
+                received_date: "2014-06-19".into(),
+                reporter: "李四".into(),
+                brief: "问卷自动计分".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let probe = Db::probe_url(&url).unwrap();
+        assert_eq!(
+            (probe.version, probe.requirements),
+            (Some(schema_version() as i64), 1)
+        );
+        assert!(probe.said().contains("1 条需求"), "{}", probe.said());
+        let foreign = Db::test_server_url().unwrap();
+        {
+            let (conn, _) = connect_url(&foreign).unwrap();
+            conn.execute_batch("CREATE TABLE orders (id BIGINT)")
+                .unwrap();
+        }
+        let e = Db::probe_url(&foreign).unwrap_err();
+        assert!(e.to_string().contains("不是跟进的数据库"), "{e}");
     }
 
     #[test]

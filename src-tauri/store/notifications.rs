@@ -326,6 +326,7 @@ fn insert_notice(
                 field,
                 old: None,
                 new: Some(&summary),
+                version: None,
             },
         )?;
     }
@@ -608,6 +609,7 @@ impl Db {
                     field: "notification_confirmed",
                     old: None,
                     new: Some(&summary),
+                    version: None,
                 },
             )?;
             Ok(())

@@ -8,6 +8,9 @@ use crate::domain::settings as domain_settings;
 use crate::error::{Error, Result};
 use crate::store::sql::{Conn, OptionalExtension};
 
+/// Where a database's data was moved (issue 22): `host:port/db`, then the moment.
+const MOVED_KEY: &str = "database.moved_to";
+
 impl Db {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(get(self.conn(), key)?)
@@ -18,6 +21,36 @@ impl Db {
             set(tx, key, value)?;
             Ok(())
         })
+    }
+
+    /// Marks this database as moved onto the shared database at `to` (issue 22: 迁移本机数据到
+    /// 共享数据库), so whoever still opens it is told where its data went.
+    pub fn mark_moved(&mut self, actor: &Actor, to: &str) -> Result<()> {
+        self.allow(actor, crate::domain::people::Action::Backup)?;
+        let at: String = actor
+            .stamp()
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " ");
+        self.set_setting(MOVED_KEY, &format!("{to}\u{1f}{at}"))
+    }
+
+    /// Where this database's data was moved, and when (`None`: it was not).
+    pub fn moved_to(&self) -> Result<Option<(String, String)>> {
+        Ok(self
+            .setting(MOVED_KEY)?
+            .map(|v| match v.split_once('\u{1f}') {
+                Some((to, at)) => (to.to_string(), at.to_string()),
+                None => (v, String::new()),
+            }))
+    }
+
+    /// What the shells say to whoever opens a database whose data was moved to a shared one.
+    pub fn moved_warning(&self) -> Result<Option<String>> {
+        Ok(self.moved_to()?.map(|(to, at)| {
+            format!("这个数据库的数据已于 {at} 迁移到共享数据库“{to}”：在这里的修改不会出现在共享数据库中。请在 设置 → 数据库 中连接共享数据库")
+        }))
     }
 
     /// The configurable settings (`domain::settings`) with their values in force and meaning.
@@ -169,6 +202,7 @@ impl Db {
                     field: key,
                     old: old.as_deref(),
                     new: Some(value),
+                    version: None,
                 },
             )?;
             Ok(())
@@ -218,6 +252,7 @@ impl Db {
                     field: &format!("list.{list}"),
                     old: None,
                     new: Some(value),
+                    version: None,
                 },
             )?;
             Ok(())
@@ -249,6 +284,7 @@ impl Db {
                     field: &format!("list.{list}"),
                     old: Some(value),
                     new: None,
+                    version: None,
                 },
             )?;
             Ok(())

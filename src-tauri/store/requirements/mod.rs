@@ -614,7 +614,14 @@ impl Db {
         let number = number.trim().to_string();
         self.write(|tx| {
             let req = load(tx, &number)?;
-            change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
+            change::check_version(
+                tx,
+                &REQUIREMENT,
+                req.id,
+                &req.number,
+                req.version,
+                at.version,
+            )?;
             if req.withdrawn_at.is_none() {
                 return Err(Error::Conflict(format!("需求 {number} 未被撤回")));
             }
@@ -680,7 +687,14 @@ fn step_in(
 ) -> Result<()> {
     let when = dates::happened_at(at.happened_at.as_deref(), actor.now)?;
     let req = load(tx, number)?;
-    change::check_version(&REQUIREMENT, &req.number, req.version, at.version)?;
+    change::check_version(
+        tx,
+        &REQUIREMENT,
+        req.id,
+        &req.number,
+        req.version,
+        at.version,
+    )?;
     let mut values = plan(&req)?;
     // who did it answers for the step's role on this requirement from then on (issue 19): the
     // planning and delivery steps are the product manager's, the acceptance date IT's, the rest

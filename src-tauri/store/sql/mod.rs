@@ -16,6 +16,33 @@ pub(crate) fn postgres_config(url: &str) -> std::result::Result<tokio_postgres::
     postgres::parse(url)
 }
 
+/// The parts of a server URL as the window's fields show them — host (a name, an address or
+/// a unix socket's folder), port, database, user, sslmode — the password left out; `None` when
+/// it does not parse.
+pub fn server_parts(url: &str) -> Option<[String; 5]> {
+    use tokio_postgres::config::{Host, SslMode};
+    let config = postgres::parse(url).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => String::new(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let tls = match config.get_ssl_mode() {
+        SslMode::Disable => "disable",
+        SslMode::Require => "require",
+        _ => "prefer",
+    };
+    Some([
+        host,
+        port.to_string(),
+        config.get_dbname().unwrap_or_default().to_string(),
+        config.get_user().unwrap_or_default().to_string(),
+        tls.to_string(),
+    ])
+}
+
 /// `host:port/dbname` of a server URL's settings (never the password).
 pub(crate) fn describe_server(config: &tokio_postgres::Config) -> String {
     postgres::describe(config)
@@ -452,7 +479,12 @@ pub enum Begin {
 /// One connection to the database, whichever engine holds it.
 pub struct Conn {
     engine: Engine,
+    /// A file's `data_version` when [`Conn::changed_elsewhere`] last read it.
+    seen_version: std::sync::atomic::AtomicI64,
 }
+
+/// [`Conn::seen_version`] before the first read.
+const NOT_WATCHED: i64 = i64::MIN;
 
 enum Engine {
     Sqlite(SqliteConn),
@@ -463,18 +495,47 @@ impl Conn {
     pub(crate) fn sqlite(conn: SqliteConn) -> Conn {
         Conn {
             engine: Engine::Sqlite(conn),
+            seen_version: NOT_WATCHED.into(),
         }
     }
 
     pub(crate) fn postgres(conn: PgConn) -> Conn {
         Conn {
             engine: Engine::Pg(conn),
+            seen_version: NOT_WATCHED.into(),
         }
     }
 
     /// Whether this is a shared database on a server (PostgreSQL), not a file.
     pub fn is_server(&self) -> bool {
         matches!(self.engine, Engine::Pg(_))
+    }
+
+    /// Whether another connection — another PC, another window, the command line — committed
+    /// a change since the last call (issue 22: the window's live updates). The first call
+    /// starts watching and says no. A file compares its `data_version` (which this
+    /// connection's own commits do not move); a server listens on the channel its tables'
+    /// triggers announce changes on and leaves out its own session's.
+    pub(crate) fn changed_elsewhere(&self) -> Result<bool> {
+        use std::sync::atomic::Ordering::Relaxed;
+        match &self.engine {
+            Engine::Sqlite(c) => {
+                let now: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+                let before = self.seen_version.swap(now, Relaxed);
+                Ok(before != NOT_WATCHED && before != now)
+            }
+            Engine::Pg(c) => {
+                let first = self.seen_version.swap(0, Relaxed) == NOT_WATCHED;
+                // listens at first, and again on the new connection after a lost one (the
+                // call connects again first: a window left open carries on by itself)
+                if first || !c.heard.listening.load(Relaxed) || c.heard.lost.load(Relaxed) {
+                    self.execute_batch(&format!("LISTEN {}", postgres::CHANGES))?;
+                    c.heard.listening.store(true, Relaxed);
+                }
+                let heard = c.heard.take();
+                Ok(heard && !first)
+            }
+        }
     }
 
     /// Where the server is (`host:port/dbname`); `None` on a file.

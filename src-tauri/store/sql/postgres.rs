@@ -50,6 +50,137 @@ pub(crate) struct PgConn {
     /// The answers still to come of `COPY`s sent without waiting ([`PgConn::copy_in`]), oldest
     /// first: the next call that waits reads them, and a failed one is that call's error.
     in_flight: std::sync::Mutex<std::collections::VecDeque<mpsc::Receiver<Result<u64>>>>,
+    /// What this connection heard of others' changes (issue 22), once it listens.
+    pub(crate) heard: Arc<Heard>,
+}
+
+/// The channel every change is announced on: a statement trigger on each table of what people
+/// record (migration 13) sends `table pid`, the pid of the server process that wrote it.
+pub(crate) const CHANGES: &str = "genjin_changes";
+
+/// Changes announced on [`CHANGES`] by other sessions (another PC, another window, the command
+/// line) since they were last taken: this session's own are told apart by their pid.
+#[derive(Default)]
+pub(crate) struct Heard {
+    /// This session's server process.
+    own: std::sync::atomic::AtomicI32,
+    /// `LISTEN` has been sent.
+    pub(crate) listening: std::sync::atomic::AtomicBool,
+    others: std::sync::atomic::AtomicU64,
+    /// The connection to the server is gone (the next call opens a new one).
+    pub(crate) lost: std::sync::atomic::AtomicBool,
+}
+
+impl Heard {
+    fn note(&self, payload: &str) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let pid = payload
+            .rsplit(' ')
+            .next()
+            .and_then(|p| p.parse::<i32>().ok());
+        if pid != Some(self.own.load(Relaxed)) {
+            self.others.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// Whether others changed anything since the last call.
+    pub(crate) fn take(&self) -> bool {
+        self.others.swap(0, std::sync::atomic::Ordering::Relaxed) > 0
+    }
+}
+
+/// Drives a connection as `tokio::spawn(connection)` would, and notes the notifications it
+/// brings (which the connection's own future drops).
+async fn drive<S, T>(mut connection: tokio_postgres::Connection<S, T>, heard: Arc<Heard>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    while let Some(Ok(message)) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+        if let tokio_postgres::AsyncMessage::Notification(n) = message {
+            heard.note(n.payload());
+        }
+    }
+    heard.lost.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Job {
+    /// Answers the job with `e`, without running it.
+    fn fail(self, e: DbError) {
+        match self {
+            Job::Query { reply, .. } => {
+                let _ = reply.send(Err(e));
+            }
+            Job::Execute { reply, .. } | Job::Copy { reply, .. } => {
+                let _ = reply.send(Err(e));
+            }
+            Job::Batch { reply, .. } => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+}
+
+/// What a call gets when the connection went while a transaction was open: the server has
+/// rolled it back (issue 22: all or nothing, and the next call connects again).
+fn lost_in_transaction() -> DbError {
+    DbError::new(
+        DbKind::Disconnected,
+        "the connection to the server was lost during the transaction",
+    )
+}
+
+/// Opens a session as the store uses it: TLS as `config` asks (never over a unix socket),
+/// parallel workers off, a 10 s lock wait, and this session's pid noted in `heard` (its own
+/// changes are not news).
+async fn open(
+    config: &tokio_postgres::Config,
+    heard: &Arc<Heard>,
+) -> std::result::Result<tokio_postgres::Client, (ConnectFailure, String)> {
+    let tls = tls().map_err(|why| (ConnectFailure::Other, why))?;
+    // a unix socket is never encrypted (the server says no, whatever sslmode asks: libpq
+    // ignores it there), and its path is no name a certificate could carry: no TLS there
+    #[cfg(unix)]
+    let local = !config.get_hosts().is_empty()
+        && config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
+    #[cfg(not(unix))]
+    let local = false;
+    let mut config = config.clone();
+    if local {
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+    }
+    let mode = config.get_ssl_mode();
+    let failed = |e: tokio_postgres::Error| (classify(&e, mode), said(&e));
+    let client = if local {
+        let (c, conn) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(failed)?;
+        tokio::spawn(drive(conn, heard.clone()));
+        c
+    } else {
+        let (c, conn) = config.connect(tls).await.map_err(failed)?;
+        tokio::spawn(drive(conn, heard.clone()));
+        c
+    };
+    // the register's pages read a UNION ALL's arms in order (store::register): parallel
+    // workers could interleave them; a writer waits for the write lock as long as on a file
+    // (10 s), then is told the database is busy
+    client
+        .batch_execute("SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'")
+        .await
+        .map_err(failed)?;
+    let row = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .map_err(failed)?;
+    heard
+        .own
+        .store(row.get(0), std::sync::atomic::Ordering::Relaxed);
+    Ok(client)
 }
 
 /// `COPY`s sent ahead of their answers at most: the client builds the next batch while the
@@ -224,6 +355,8 @@ impl PgConn {
         config: tokio_postgres::Config,
     ) -> std::result::Result<PgConn, (ConnectFailure, String)> {
         let label = describe(&config);
+        let heard = Arc::new(Heard::default());
+        let hears = heard.clone();
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
         let (ready, opened) = mpsc::channel::<std::result::Result<(), (ConnectFailure, String)>>();
         let worker = std::thread::Builder::new()
@@ -247,65 +380,70 @@ impl PgConn {
                     // a server gone without a word (cable, crash) is noticed within a minute
                     config.keepalives_idle(std::time::Duration::from_secs(30));
                     config.tcp_user_timeout(std::time::Duration::from_secs(60));
-                    let tls = match tls() {
-                        Ok(tls) => tls,
-                        Err(why) => {
-                            let _ = ready.send(Err((ConnectFailure::Other, why)));
-                            return;
-                        }
-                    };
-                    // a unix socket is never encrypted (the server says no, whatever sslmode
-                    // asks: libpq ignores it there), and its path is no name a certificate
-                    // could carry: no TLS there
-                    #[cfg(unix)]
-                    let local = !config.get_hosts().is_empty()
-                        && config
-                            .get_hosts()
-                            .iter()
-                            .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
-                    #[cfg(not(unix))]
-                    let local = false;
-                    if local {
-                        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
-                    }
-                    let mode = config.get_ssl_mode();
-                    let connected = if local {
-                        config
-                            .connect(tokio_postgres::NoTls)
-                            .await
-                            .map(|(c, conn)| {
-                                tokio::spawn(conn);
-                                c
-                            })
-                    } else {
-                        config.connect(tls).await.map(|(c, conn)| {
-                            tokio::spawn(conn);
-                            c
-                        })
-                    };
-                    let client = match connected {
+                    let mut client = match open(&config, &hears).await {
                         Ok(client) => client,
-                        Err(e) => {
-                            let _ = ready.send(Err((classify(&e, mode), said(&e))));
+                        Err(why) => {
+                            let _ = ready.send(Err(why));
                             return;
                         }
                     };
-                    // the register's pages read a UNION ALL's arms in order (store::register):
-                    // parallel workers could interleave them
-                    // a writer waits for the write lock as long as on a file (10 s), then is
-                    // told the database is busy
-                    if let Err(e) = client
-                        .batch_execute(
-                            "SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'",
-                        )
-                        .await
-                    {
-                        let _ = ready.send(Err((classify(&e, mode), said(&e))));
-                        return;
-                    }
                     let _ = ready.send(Ok(()));
                     let mut cache: HashMap<String, tokio_postgres::Statement> = HashMap::new();
-                    while let Some(job) = queue.recv().await {
+                    // a transaction is open on this session (begun, not yet ended)
+                    let mut in_tx = false;
+                    // connecting again waits less: the window's calls wait behind it
+                    let mut again = config.clone();
+                    again.connect_timeout(std::time::Duration::from_secs(3));
+                    while let Some(mut job) = queue.recv().await {
+                        let (begins, ends) = match &job {
+                            Job::Batch { sql, .. } => {
+                                let head = sql.trim_start().to_ascii_uppercase();
+                                (
+                                    head.starts_with("BEGIN"),
+                                    head.starts_with("COMMIT") || head.starts_with("ROLLBACK"),
+                                )
+                            }
+                            _ => (false, false),
+                        };
+                        // the server went away (restarted, the network cut): a transaction
+                        // open then is gone whole, and its calls fail until it ends; any other
+                        // call connects again first (issue 22)
+                        if client.is_closed() {
+                            if in_tx {
+                                in_tx = !ends;
+                                job.fail(lost_in_transaction());
+                                continue;
+                            }
+                            // nothing is open to roll back (a BEGIN that failed): done, without
+                            // connecting for it
+                            if let Job::Batch { sql, reply } = job {
+                                if sql
+                                    .trim_start()
+                                    .to_ascii_uppercase()
+                                    .starts_with("ROLLBACK")
+                                {
+                                    let _ = reply.send(Ok(()));
+                                    continue;
+                                }
+                                job = Job::Batch { sql, reply };
+                            }
+                            match open(&again, &hears).await {
+                                Ok(reopened) => {
+                                    client = reopened;
+                                    cache.clear();
+                                    use std::sync::atomic::Ordering::Relaxed;
+                                    hears.lost.store(false, Relaxed);
+                                    // listened again by the next ask; what changed meanwhile
+                                    // is news
+                                    hears.listening.store(false, Relaxed);
+                                    hears.others.fetch_add(1, Relaxed);
+                                }
+                                Err((_, why)) => {
+                                    job.fail(DbError::new(DbKind::Disconnected, why));
+                                    continue;
+                                }
+                            }
+                        }
                         match job {
                             Job::Query { sql, args, reply } => {
                                 let out = run_query(&client, &mut cache, &sql, &args)
@@ -321,6 +459,12 @@ impl PgConn {
                             }
                             Job::Batch { sql, reply } => {
                                 let out = client.batch_execute(&sql).await.map_err(db_error);
+                                if begins && out.is_ok() {
+                                    in_tx = true;
+                                }
+                                if ends {
+                                    in_tx = false;
+                                }
                                 let _ = reply.send(out);
                             }
                             Job::Copy { sql, data, reply } => {
@@ -340,6 +484,7 @@ impl PgConn {
                 worker: Some(worker),
                 label,
                 in_flight: Default::default(),
+                heard,
             }),
             Ok(Err(why)) => {
                 let _ = worker.join();
