@@ -11,18 +11,82 @@ use tauri::Runtime;
 pub type AppState = commands::AppState;
 
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    let db = state.db.clone();
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(commands::handler())
+        .setup(move |app| {
+            watch(app.handle().clone(), db);
+            Ok(())
+        })
 }
 
-/// Opens the window on a shared database on a PostgreSQL server (issue 21).
-pub fn run_shared(url: &str) -> Result<()> {
-    let db = Db::open_url(url)?;
-    let location = std::path::PathBuf::from(db.location());
-    let state = AppState::new(db, &location);
+/// The event the window redraws on: someone else changed the database.
+pub const CHANGED: &str = "db-changed";
+
+/// How often the window asks whether someone else changed the database.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// Tells the window, within a second, when someone else (another PC, another window, the
+/// command line) changed the database (issue 22), so what it shows is redrawn without a click.
+/// Asks on a thread of its own, after the window's call in progress if there is one; a failed
+/// ask (the server gone) is the window's own calls' to say.
+fn watch<R: Runtime>(handle: tauri::AppHandle<R>, db: std::sync::Arc<std::sync::Mutex<Db>>) {
+    use tauri::Emitter;
+    let _ = std::thread::Builder::new()
+        .name("genjin-watch".into())
+        .spawn(move || {
+            // after a failed ask (the server away) the next waits longer, up to half a minute:
+            // each try to connect again holds the window's calls back for a moment
+            let mut wait = WATCH_EVERY;
+            loop {
+                std::thread::sleep(wait);
+                let changed = db
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .changed_elsewhere();
+                wait = match changed {
+                    Ok(true) => {
+                        let _ = handle.emit(CHANGED, ());
+                        WATCH_EVERY
+                    }
+                    Ok(false) => WATCH_EVERY,
+                    Err(_) => (wait * 2).min(std::time::Duration::from_secs(30)),
+                };
+            }
+        });
+}
+
+/// Opens the window on a shared database on a PostgreSQL server (issue 21); `named`: given
+/// with `--db` or `GENJIN_DB` (else remembered on this PC). A remembered one that cannot be
+/// reached opens the window all the same, saying why and offering to try again or to return to
+/// this PC's file (issue 22) — on an empty database in memory meanwhile, never on this PC's
+/// file, so the data cannot split in two.
+pub fn run_shared(url: &str, named: bool) -> Result<()> {
+    let state = match Db::open_url(url) {
+        Ok(db) => {
+            let location = std::path::PathBuf::from(db.location());
+            let mut state = AppState::new(db, &location);
+            state.named_at_start = named;
+            state
+        }
+        Err(e) if !named => return run_unavailable(&e.to_string()),
+        Err(e) => return Err(e),
+    };
+    build_app(tauri::Builder::default(), state)
+        .run(tauri::generate_context!())
+        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
+}
+
+/// Opens the window saying why the database remembered on this PC cannot be opened (the
+/// server away, the remembered choice damaged): it offers only to try again or to return to
+/// this PC's file, on an empty database in memory meanwhile — never on this PC's file, so the
+/// data cannot split in two (issue 22).
+pub fn run_unavailable(why: &str) -> Result<()> {
+    let state = AppState::new(Db::open_in_memory()?, Path::new(""));
+    *state.unavailable.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_string());
     build_app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
@@ -40,12 +104,17 @@ pub fn run(db_path: &Path, chosen: bool) -> Result<()> {
             db_path.display()
         ));
     }
+    // its data moved onto a shared database (issue 22): said at once
+    if let Some(w) = db.moved_warning()? {
+        warnings.push(w);
+    }
     // the first start of the day takes the day's backup (issue 13); a failure is said
     if let Err(e) = db.daily_backup(crate::clock::now()) {
         warnings.push(format!("今天的自动备份没有成功：{e}"));
     }
     let mut state = AppState::new(db, db_path);
-    state.warnings = warnings;
+    *state.warnings.lock().unwrap_or_else(|p| p.into_inner()) = warnings;
+    state.named_at_start = chosen;
     build_app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))

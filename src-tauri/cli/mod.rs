@@ -158,9 +158,26 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         .clone()
         .or_else(|| std::env::var_os("GENJIN_DB").map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty());
-    if let Some(url) = named.as_deref().and_then(crate::server_url) {
+    // neither: the shared database this user chose on this PC in the window (issue 22)
+    let remembered = match named {
+        Some(_) => None,
+        None => match crate::api::connection::remembered() {
+            Ok(r) => r,
+            // a damaged choice is said, never taken for this PC's file
+            Err(e) if cli.command.is_none() => {
+                return report(crate::app::run_unavailable(&e.to_string()))
+            }
+            Err(e) => return failed(&e),
+        },
+    };
+    let shared = named
+        .as_deref()
+        .and_then(crate::server_url)
+        .map(str::to_string)
+        .or(remembered);
+    if let Some(url) = shared.as_deref() {
         let Some(command) = cli.command else {
-            return report(crate::app::run_shared(url));
+            return report(crate::app::run_shared(url, named.is_some()));
         };
         let result = Db::open_url(url).and_then(|mut db| {
             let actor = if db.sign_in_required()? {
@@ -189,6 +206,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             eprintln!("提示：已新建数据库文件“{}”", path.display());
         }
         if let Some(w) = crate::store::storage_warning(&path) {
+            eprintln!("警告：{w}");
+        }
+        if let Some(w) = db.moved_warning()? {
             eprintln!("警告：{w}");
         }
         // the first start of the day takes the day's backup; a failed one is said, not fatal
@@ -398,6 +418,7 @@ fn failed(e: &Error) -> i32 {
         | Error::InvalidRows(_)
         | Error::NotFound(_)
         | Error::Conflict(_)
+        | Error::Stale(_)
         | Error::NumbersExhausted(_) => 2,
         Error::Forbidden(_) => 3,
         _ => 1,

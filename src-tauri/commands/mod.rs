@@ -2,6 +2,7 @@
 //! (or `{kind, message, field}`) out. Names are `domain_verb`; only `ui/js/api.js` calls them.
 
 mod bug;
+mod database;
 mod delay;
 mod import;
 mod people;
@@ -25,6 +26,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         import::import_commit,
         import::import_cancel,
         people::app_info,
+        database::database_info,
+        database::database_test,
+        database::database_connect,
+        database::database_local,
+        database::database_move_here,
+        database::database_retry,
         people::person_list,
         people::person_without_password,
         people::person_add,

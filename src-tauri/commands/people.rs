@@ -21,6 +21,11 @@ pub struct Choice {
 pub struct AppInfo {
     /// Sign-in is on: the window asks who you are and your password (issue 13).
     sign_in: bool,
+    /// The window works on a department's shared database (issue 22).
+    shared: bool,
+    /// The shared database remembered on this PC could not be opened at start: why (the
+    /// window offers to try again or to return to this PC's file, nothing else).
+    unavailable: Option<String>,
     version: &'static str,
     db_path: String,
     /// Where backups go, and what the window should say at once (network share, failed backup).
@@ -124,9 +129,23 @@ fn choices<T: Copy>(
 
 #[tauri::command]
 pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
-    let db_path = state.db_path.display().to_string();
-    let warnings = state.warnings.clone();
+    let db_path = state
+        .db_path
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .display()
+        .to_string();
+    let warnings = state
+        .warnings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let signed = state.signed_in.clone();
+    let unavailable = state
+        .unavailable
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     read_open(&state, move |db| {
         let sign_in = db.sign_in_required()?;
         let operator = if sign_in {
@@ -139,6 +158,8 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
         };
         Ok(AppInfo {
             sign_in,
+            shared: db.is_shared(),
+            unavailable,
             version: env!("CARGO_PKG_VERSION"),
             db_path,
             backups_dir: db

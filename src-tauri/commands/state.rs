@@ -10,16 +10,26 @@ use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     pub db: Arc<Mutex<Db>>,
-    pub db_path: PathBuf,
+    /// Where the data lives as the title bar says it (a file's path, a server's
+    /// `host:port/database`); changes with 设置 → 数据库.
+    pub db_path: Arc<Mutex<PathBuf>>,
     pub import: Arc<Mutex<ImportSession>>,
     pub import_cancel: Arc<AtomicBool>,
     /// Wakes the search indexer (`Db::index_search` on its own connection); `None` for an
-    /// in-memory database, which is indexed inline.
-    indexer: Option<Sender<()>>,
-    /// Said once the window opens (the database on a network share, a failed daily backup).
-    pub warnings: Vec<String>,
+    /// in-memory database or a server, which are indexed inline.
+    indexer: Arc<Mutex<Option<Sender<()>>>>,
+    /// Said once the window opens (the database on a network share, a failed daily backup);
+    /// emptied when the window changes database.
+    pub warnings: Arc<Mutex<Vec<String>>>,
     /// With sign-in on: who signed in to this window (the stored operator is not trusted).
     pub signed_in: Arc<Mutex<Option<i64>>>,
+    /// The database was named at start (`--db`, `GENJIN_DB`): 设置 → 数据库 shows it and does
+    /// not switch.
+    pub named_at_start: bool,
+    /// The shared database remembered on this PC could not be reached at start: why (the window
+    /// offers to try again or to return to this PC's file; meanwhile it holds an empty
+    /// database in memory, never this PC's file, so the data cannot split in two).
+    pub unavailable: Arc<Mutex<Option<String>>>,
 }
 
 impl AppState {
@@ -29,21 +39,41 @@ impl AppState {
         let indexer = db.path().map(|p| indexer(p.to_path_buf()));
         let state = AppState {
             db: Arc::new(Mutex::new(db)),
-            db_path: db_path.to_path_buf(),
+            db_path: Arc::new(Mutex::new(db_path.to_path_buf())),
             import: Arc::default(),
             import_cancel: Arc::default(),
-            indexer,
-            warnings: Vec::new(),
+            indexer: Arc::new(Mutex::new(indexer)),
+            warnings: Arc::default(),
             signed_in: Arc::default(),
+            named_at_start: false,
+            unavailable: Arc::default(),
         };
         state.index_search();
         state
     }
 
+    /// What puts another database in place of this window's, to be moved to a blocking thread.
+    pub fn switcher(&self) -> Switcher {
+        Switcher {
+            db: self.db.clone(),
+            db_path: self.db_path.clone(),
+            indexer: self.indexer.clone(),
+            signed_in: self.signed_in.clone(),
+            import: self.import.clone(),
+            unavailable: self.unavailable.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
+
     /// Asks the indexer to catch up (after an import's commit). Returns at once (an
     /// in-memory database is caught up before returning).
     pub fn index_search(&self) {
-        match &self.indexer {
+        let indexer = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match &indexer {
             Some(tx) => {
                 let _ = tx.send(());
             }
@@ -55,6 +85,60 @@ impl AppState {
                 }
             }
         }
+    }
+}
+
+/// Puts another database in place of a window's (设置 → 数据库, issue 22).
+pub struct Switcher {
+    db: Arc<Mutex<Db>>,
+    db_path: Arc<Mutex<PathBuf>>,
+    indexer: Arc<Mutex<Option<Sender<()>>>>,
+    signed_in: Arc<Mutex<Option<i64>>>,
+    import: Arc<Mutex<ImportSession>>,
+    unavailable: Arc<Mutex<Option<String>>>,
+    warnings: Arc<Mutex<Vec<String>>>,
+}
+
+impl Switcher {
+    /// Puts `db` in place of the window's database.
+    pub fn switch_to(&self, db: Db) {
+        let mut held = self.db.lock().unwrap_or_else(|p| p.into_inner());
+        self.switch_held(&mut held, db);
+    }
+
+    /// Adds what the window should say at once after the switch (its data moved elsewhere).
+    pub fn warn(&self, warning: String) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(warning);
+    }
+
+    /// The window's database, locked: for a switch that must follow what was done under the
+    /// lock with nothing in between (a move's copy).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts `db` in place of the window's database, `held` locked meanwhile: no command runs
+    /// between. Who signed in, the import being prepared and the warnings belonged to the one
+    /// before; a file gets its search catch-up.
+    pub fn switch_held(&self, held: &mut Db, db: Db) {
+        let location = PathBuf::from(db.location());
+        let indexer = db.path().map(|p| indexer(p.to_path_buf()));
+        *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.import.lock().unwrap_or_else(|p| p.into_inner()) = ImportSession::default();
+        *self.unavailable.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        *self.db_path.lock().unwrap_or_else(|p| p.into_inner()) = location;
+        *held = db;
+        if let Some(tx) = &indexer {
+            let _ = tx.send(());
+        }
+        *self.indexer.lock().unwrap_or_else(|p| p.into_inner()) = indexer;
     }
 }
 

@@ -135,6 +135,8 @@ impl Session {
                 &native.to_string(),
             ])
             .env("DISPLAY", &display)
+            // the database is the one each test names, never a developer's own
+            .env_remove("GENJIN_DB")
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
             .env("XDG_CONFIG_HOME", dir.path().join("config"))

@@ -9,3 +9,6 @@ mod common;
 mod desk;
 mod flows;
 mod harness;
+mod live;
+mod shared;
+mod together;

@@ -1,13 +1,90 @@
 // The only module that talks to the Rust side. Every call returns a promise; failures reject
 // with {kind, message, field} (see src-tauri/error.rs).
+import { staleDialog } from './components/conflict.js';
+
+/** Calls the core has not answered for over a second (a slow network to a shared database):
+ * a status line says the window is waiting, and goes when they are answered (issue 22). The
+ * calls run off the window's thread: the window stays usable meanwhile. */
+let slow = 0;
+function waitingLine(delta) {
+  slow += delta;
+  let line = document.getElementById('slow-status');
+  if (slow > 0 && !line) {
+    line = document.createElement('div');
+    line.id = 'slow-status';
+    line.setAttribute('role', 'status');
+    line.textContent = '正在等待数据库响应…（网络较慢或服务器忙，请稍候）';
+    document.body.append(line);
+  }
+  if (slow <= 0 && line) line.remove();
+}
+
 const invoke = (cmd, args = {}, options = undefined) => {
   const core = window.__TAURI__ && window.__TAURI__.core;
   if (!core) {
     return Promise.reject({ kind: 'io', message: '未在跟进应用中运行（找不到 Tauri 接口）' });
   }
-  return core.invoke(cmd, args, options).catch((e) =>
-    Promise.reject(typeof e === 'string' ? { kind: 'unknown', message: e } : e));
+  // work that shows its own progress (an import, an export, a backup) is no wait to explain
+  const own = /^(import_|backup_|personal_data_erase$)|_export$/.test(cmd);
+  let late = false;
+  const timer = own ? null : setTimeout(() => { late = true; waitingLine(1); }, 1000);
+  const settled = () => { clearTimeout(timer); if (late) waitingLine(-1); };
+  return core.invoke(cmd, args, options).finally(settled).catch(async (e) => {
+    const err = typeof e === 'string' ? { kind: 'unknown', message: e } : e;
+    // someone else changed the record meanwhile (issue 22): said, then sent again on top of
+    // theirs when the user says so
+    const sent = args.input && typeof args.input === 'object' ? args.input : args;
+    // offered for a call that saves one record (its version beside its fields), not for one
+    // that saves several (a meeting's verdicts: each row says its own refusal)
+    if (err && err.kind === 'conflict' && Array.isArray(err.changes) && !options && 'version' in sent) {
+      if (await staleDialog(err, sent)) return invoke(cmd, onTop(args, err), options);
+      return Promise.reject({ kind: 'cancelled', message: '已放弃你的修改，现在显示的是他人修改后的数据' });
+    }
+    return Promise.reject(err);
+  });
 };
+
+/** `args` sent again on top of the others' changes (`err.version`, `err.changes`): every
+ * `version` the version now; a field the user left as it was when they looked takes its
+ * value now, so only what they changed themself overwrites. */
+function onTop(args, err) {
+  // a value as history keeps it: a list as its items joined, yes/no as 1/0, line ends as \n
+  const norm = (v) => {
+    if (v === null || v === undefined) return '';
+    if (Array.isArray(v)) return v.map(String).sort().join(',');
+    if (typeof v === 'boolean') return v ? '1' : '0';
+    return String(v).replace(/\r\n/g, '\n');
+  };
+  const sorted = (v) => norm(v === null || v === undefined ? '' : String(v).split(',').filter(Boolean));
+  const same = (mine, stored) => norm(mine) === norm(stored) || (Array.isArray(mine) && norm(mine) === sorted(stored));
+  // the value now, in the type the field was sent as
+  const as = (mine, now) => {
+    if (Array.isArray(mine)) return now ? String(now).split(',').filter(Boolean) : [];
+    if (typeof mine === 'boolean') return now === '1';
+    if (typeof mine === 'number') return Number(now);
+    return now ?? '';
+  };
+  const keep = (obj) => {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return obj;
+    const out = {};
+    for (const [k, v] of Object.entries(obj)) {
+      if (k === 'version') { out[k] = err.version; continue; }
+      const c = err.changes.find((x) => x.field === k);
+      if (c && same(v, c.before_raw)) out[k] = as(v, c.now_raw);
+      else if (c && same(v, c.before)) out[k] = as(v, c.now);
+      else out[k] = keep(v);
+    }
+    return out;
+  };
+  return keep(args);
+}
+
+/** Calls `then` whenever someone else (another PC, another window, the command line) changed
+ * the database: the core's `db-changed` event (issue 22). */
+export function onChanged(then) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events) events.listen('db-changed', then);
+}
 
 const FOLDER_KEY = 'genjin.exportFolder';
 
@@ -33,7 +110,14 @@ export async function savePath(title, suggested, extensions = ['xlsx']) {
 }
 
 export const api = {
+  onChanged,
   appInfo: () => invoke('app_info'),
+  databaseInfo: () => invoke('database_info'),
+  databaseTest: (input) => invoke('database_test', { input }),
+  databaseConnect: (input) => invoke('database_connect', { input }),
+  databaseLocal: () => invoke('database_local'),
+  databaseMoveHere: (input) => invoke('database_move_here', { input }),
+  databaseRetry: () => invoke('database_retry'),
   people: () => invoke('person_list'),
   setResponsible: (number, input) => invoke('requirement_responsible', { number, input }),
   addPerson: (input, makeOperator = false) => invoke('person_add', { input, makeOperator }),

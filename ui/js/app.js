@@ -12,6 +12,7 @@ import { bugsView, bugFormView, bugDetailView } from './views/bugs.js';
 import { weeklyView, monthlyView, meetingView, assessmentView } from './views/reports.js';
 import { todoView } from './views/todo.js';
 import { noticesView } from './views/notices.js';
+import { unavailableCard } from './views/database.js';
 
 export const app = { info: null };
 
@@ -38,17 +39,49 @@ const routes = [
   [/^#\/monthly(?:\/([^/]+))?$/, 'weekly', (m) => monthlyView(app, m[1] ? decodeURIComponent(m[1]) : null)],
 ];
 
-async function render() {
+/** What the page holds that the user entered: its fields, and the pictures pasted or picked
+ * (kept beside the fields). Drawn again only while this is as it was drawn. */
+const typed = (main) => [...main.querySelectorAll('input, textarea, select')]
+  .map((e) => (e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : e.value))
+  .concat(String(main.querySelectorAll('img').length)).join('\u0001');
+
+/** Whether the page holds something not saved: a field changed since drawn, or a dialog open. */
+const unsaved = (main) => Boolean(document.querySelector('dialog[open]')) || typed(main) !== app.drawn;
+
+/** Says, above the page, that others changed the data under what the user is entering. */
+function staleBanner(main) {
+  if (document.getElementById('stale-banner')) return;
+  main.prepend(h('div', { class: 'banner warning', id: 'stale-banner', role: 'status' },
+    '这一页的数据刚被他人修改。你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。',
+    h('button', { type: 'button', id: 'stale-reload', onclick: () => render(true, true) }, '重新载入本页（放弃未保存的内容）')));
+}
+
+let drawing = 0;
+/** Draws the page of the current address. `again`: the same page drawn anew (someone else
+ * changed the database), kept where it was scrolled — unless the user entered something while
+ * it was being read (`force`: they asked for it). A draw overtaken by a later one is dropped. */
+async function render(again = false, force = false) {
+  const mine = ++drawing;
   const hash = location.hash || '#/register';
   const main = document.getElementById('view');
   for (const [re, nav, view] of routes) {
     const m = hash.match(re);
     if (!m) continue;
     document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.dataset.route === nav));
+    const top = main.scrollTop;
     try {
-      clear(main, await view(m));
-      main.scrollTop = 0; // a new page starts at its top, not where the last one was scrolled
+      const page = await view(m);
+      if (mine !== drawing) return;
+      if (again && !force && unsaved(main)) { staleBanner(main); return; }
+      clear(main, page);
+      // a new page starts at its top, not where the last one was scrolled
+      main.scrollTop = again ? top : 0;
+      app.drawn = typed(main);
+      // a page that redraws itself when others change the data says how (the register);
+      // the import wizard's steps live in the page: never drawn anew under it
+      app.live = nav === 'import' ? async () => {} : page.genjinLive || null;
     } catch (e) {
+      if (mine !== drawing) return;
       clear(main, h('div', { class: 'card' }, h('h2', {}, '出错了'), h('p', {}, e.message || String(e)),
         h('a', { href: '#/register' }, '返回登记表')));
     }
@@ -67,9 +100,13 @@ function showOperator() {
  * the person picked at first (the one who just turned sign-in on). */
 async function signIn(who = null) {
   const people = (await api.people()).filter((p) => p.active);
+  // the last person who signed in to this database on this PC is picked at first (issue 22);
+  // the password is never kept
+  const lastKey = `genjin.lastSignIn|${app.info.db_path}`;
+  const last = who || localStorage.getItem(lastKey);
   const body = h('div', {},
     h('p', {}, '已开启登录：请选择你自己并输入密码。'),
-    field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), who ? String(who) : '')),
+    field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), last ? String(last) : '')),
     field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'current-password' }), { required: true }));
   const result = await dialog('登录', body, {
     id: 'sign-in-dialog',
@@ -78,6 +115,7 @@ async function signIn(who = null) {
     onSubmit: (data) => api.signIn(Number(data.person), data.password || ''),
   });
   if (result) {
+    localStorage.setItem(lastKey, String(result.id));
     app.info = await api.appInfo();
     showOperator();
     toast(`已登录：${result.name}`);
@@ -97,7 +135,13 @@ export async function chooseOperator(first = false) {
       '你是第一位人员：请勾选你实际担任的角色，其中要有“需求收集人”或“决策组”，才能再添加其他人。决策组可以指定任何角色；需求收集人可以指定需求报告人、需求收集人和产品经理，以及还没有人担任的角色。') : null,
     people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
       app.info.operator ? String(app.info.operator.id) : '')) : null,
-    h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)));
+    h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
+    // a first start may belong on the department's shared database instead (issue 22)
+    first && !people.length && !app.info.shared ? h('p', { class: 'hint' }, '部门已有共享数据库？',
+      h('button', {
+        type: 'button', class: 'link', id: 'first-shared',
+        onclick: () => { document.getElementById('operator-dialog').close(); location.hash = '#/settings'; },
+      }, '连接部门的共享数据库')) : null);
   const result = await dialog(first ? '谁在使用跟进？' : '切换操作人', body, {
     id: 'operator-dialog',
     submitLabel: '开始使用',
@@ -127,7 +171,13 @@ async function start() {
     clear(document.getElementById('view'), h('div', { class: 'card' }, h('h2', {}, '无法打开数据库'), h('p', {}, e.message)));
     return;
   }
-  document.title = `跟进 Genjin — ${app.info.db_path}`;
+  // the shared database remembered on this PC is away: why, and the ways on; nothing else
+  if (app.info.unavailable) {
+    document.title = '跟进 Genjin — 无法连接共享数据库';
+    clear(document.getElementById('view'), await unavailableCard(app.info.unavailable));
+    return;
+  }
+  document.title = `跟进 Genjin — ${app.info.shared ? '共享数据库 ' : ''}${app.info.db_path}`;
   showOperator();
   // what the core says at once: the database on a network share, a failed daily backup
   for (const w of app.info.warnings || []) {
@@ -142,7 +192,9 @@ async function start() {
     if (app.info.sign_in) await signIn(was ? was.id : null);
     else await render();
   });
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', () => render());
+  // someone else changed the database: the page shows it (issue 22)
+  api.onChanged(() => changedElsewhere().catch(() => {}));
   // Alt+N: 新建需求; Esc (outside a field or dialog): from a requirement back to the register
   document.addEventListener('keydown', (e) => {
     if (e.altKey && (e.key === 'n' || e.key === 'N')) { e.preventDefault(); location.hash = '#/new'; return; }
@@ -168,6 +220,19 @@ async function start() {
   setInterval(remind, 60 * 1000);
   // a window left open across midnight still takes the new day's backup (the core decides)
   setInterval(() => api.backupDaily().catch(() => {}), 60 * 1000);
+}
+
+/** Someone else changed the database (issue 22: another PC, another window, the command line;
+ * the core tells within about a second). The page shows it without a click: a page that
+ * redraws itself (the register: its filters, sort, page and scroll kept) does; any other is
+ * drawn anew where it was scrolled — unless something is typed in it and not saved, or a
+ * dialog is open: that is never overwritten, the page says that the data changed. */
+async function changedElsewhere() {
+  remind();
+  const main = document.getElementById('view');
+  if (app.live) { await app.live(); return; }
+  if (unsaved(main)) { staleBanner(main); return; }
+  await render(true);
 }
 
 /** Where this window keeps what it reminded of: per database and operator, so another

@@ -89,11 +89,11 @@ export function submitOnCtrlEnter(form) {
  * A modal dialog. `onSubmit(data)` runs on Enter or the submit button; when it throws, the error
  * is shown inside and the dialog stays open. Resolves with its result, or null when cancelled (Esc).
  */
-export function dialog(title, body, { submitLabel = '确定', cancellable = true, onSubmit, id = null } = {}) {
+export function dialog(title, body, { submitLabel = '确定', cancelLabel = '取消', cancellable = true, onSubmit, id = null } = {}) {
   return new Promise((resolve) => {
     const form = h('form', { method: 'dialog' }, h('h2', {}, title), body, h('div', { class: 'error-text' }),
       h('div', { class: 'actions' },
-        cancellable ? h('button', { type: 'button', onclick: () => dlg.close() }, '取消') : null,
+        cancellable ? h('button', { type: 'button', class: 'cancel', onclick: () => dlg.close() }, cancelLabel) : null,
         h('button', { type: 'submit', class: 'primary' }, submitLabel)));
     const dlg = h('dialog', { id }, form);
     submitOnCtrlEnter(form);

@@ -163,7 +163,7 @@ export async function registerView(app, status = null) {
   const blankForm = async () => {
     try { const done = await api.exportReportForm(null); if (done) toast(`已导出：${done.path}`); } catch (e) { showError(e); }
   };
-  return h('section', {},
+  const page = h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '需求登记反馈表'), h('span', { class: 'spacer' }),
       h('button', { type: 'button', id: 'blank-form', onclick: blankForm, title: '附表2，交给报告人手工填写' }, '空白需求报告表'),
       h('button', { type: 'button', id: 'export-register', onclick: exportRegister, title: '按当前筛选导出全部页' }, '导出登记表'),
@@ -171,4 +171,7 @@ export async function registerView(app, status = null) {
     filters,
     h('table', { class: 'register', id: 'register' }, h('thead', {}, head), tbody),
     h('div', { class: 'pager' }, info, first, prev, next, last, h('label', { class: 'inline' }, '跳到', jump, '页')));
+  // someone else changed the database: the same page again, filters, sort and scroll kept
+  page.genjinLive = load;
+  return page;
 }

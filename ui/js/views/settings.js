@@ -2,6 +2,7 @@
 // (节假日与调休) the working-day calendar counts with. Every change is kept in the history.
 import { api } from '../api.js';
 import { h, ask, clear, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
+import { databaseCard } from './database.js';
 
 export async function settingsView(app) {
   const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
@@ -147,8 +148,10 @@ export async function settingsView(app) {
         h('td', { class: 'num' }, b.taken_at), h('td', {}, b.kind_label), h('td', { class: 'num' }, size(b.bytes)), h('td', {}, b.name),
         h('td', {}, h('button', { type: 'button', class: 'restore', onclick: () => restore(b) }, '恢复'))))
         : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有备份')))));
+  const database = await databaseCard();
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '设置')),
+    database,
     backupCard,
     // grouped, by their Chinese names, the key only as a detail; what the operator may not
     // change is shown disabled with who may (issue 20) — the core says which

@@ -1,0 +1,121 @@
+//! A department at once (issue 22): what someone else changes — another PC, another window, the
+//! command line — shows in the window without a click, and never overwrites what is typed.
+
+use crate::harness::Session;
+use std::time::{Duration, Instant};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn others_changes_show_without_a_click_and_typing_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let cli = |args: &[&str]| crate::harness::cli(&db, args);
+    cli(&["add-person", "--name", "李小四", "--roles", "需求收集人"]);
+    cli(&["add-person", "--name", "王决策", "--roles", "决策组"]);
+    let add = |brief: &str| {
+        cli(&[
+            "add-requirement",
+            "--received",
+            "2014-06-19",
+            "--reporter",
+            "张三",
+            "--summary",
+            brief,
+        ])
+    };
+    add("问卷自动计分");
+    add("对接药房费用");
+    let s = Session::start_on(dir, db.clone()).await;
+    s.opened_by("李小四").await;
+
+    // the register, searched: a new match appears, the search stays as typed
+    s.go("#/register").await;
+    s.wait_text("#register-count", "共 2 条").await;
+    s.fill("#register-search", "问卷").await;
+    s.wait_text("#register-count", "共 1 条").await;
+    let t = Instant::now();
+    add("问卷加权计分");
+    s.wait_text("#register-count", "共 2 条").await;
+    let seen = t.elapsed();
+    eprintln!("a change made on the command line was seen in the window after {seen:?}");
+    assert!(seen < Duration::from_secs(5), "seen after {seen:?}");
+    assert_eq!(s.value("#register-search").await, "问卷");
+    assert_eq!(
+        s.texts("#register tbody tr td.num").await,
+        ["14061903", "14061901"]
+    );
+
+    // an open requirement decided elsewhere shows the decision
+    s.go("#/req/14061901").await;
+    s.wait_text("#detail-number", "14061901").await;
+    assert!(!s.text("#status-badge").await.contains("完成"));
+    cli(&["decide", "14061901", "--decision", "不做"]);
+    s.wait_text("#status-badge", "完成").await;
+
+    // a form with something typed is never drawn anew under it: it says the data changed
+    s.go("#/req/14061903/edit").await;
+    s.wait_css("#requirement-form").await;
+    s.fill("#requirement-form [name=brief]", "问卷加权计分（按科室）")
+        .await;
+    cli(&[
+        "--as",
+        "王决策",
+        "decide",
+        "14061903",
+        "--decision",
+        "做",
+        "--grade",
+        "B",
+    ]);
+    s.wait_text("#stale-banner", "刚被他人修改").await;
+    assert_eq!(
+        s.value("#requirement-form [name=brief]").await,
+        "问卷加权计分（按科室）"
+    );
+    s.screenshot("live-typing-kept").await;
+
+    // saved anyway: the save is refused as stale, saying who changed what; saved on top of
+    // theirs, the brief is the user's and the decision stays
+    s.click("#requirement-save").await;
+    s.wait_text("#conflict-message", "王决策").await;
+    s.wait_text("#conflict-changes", "决策结果").await;
+    s.screenshot("live-conflict").await;
+    s.click("#conflict-dialog button[type=submit]").await;
+    s.wait_text("#detail-number", "14061903").await;
+    let shown = crate::common::stdout(&crate::common::genjin(&db, &["show", "14061903"]));
+    assert!(shown.contains("问卷加权计分（按科室）"), "{shown}");
+    assert!(shown.contains("做"), "{shown}");
+
+    // on a server: every session of the database ends (as when the server restarts) while a
+    // form is open with something typed; the window connects again by itself, keeps the typing,
+    // and the save goes through
+    if crate::common::on_server() {
+        s.go("#/req/14061902/edit").await;
+        s.wait_css("#requirement-form").await;
+        s.fill("#requirement-form [name=brief]", "对接药房费用（断线后）")
+            .await;
+        let url = crate::common::db_arg(&db).into_string().unwrap();
+        let (admin, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .await
+            .unwrap();
+        // the window notices and connects again: what changed meanwhile is news to it
+        s.wait_text("#stale-banner", "刚被他人修改").await;
+        assert_eq!(
+            s.value("#requirement-form [name=brief]").await,
+            "对接药房费用（断线后）"
+        );
+        s.click("#requirement-save").await;
+        s.wait_text("#detail-number", "14061902").await;
+        let shown = crate::common::stdout(&crate::common::genjin(&db, &["show", "14061902"]));
+        assert!(shown.contains("对接药房费用（断线后）"), "{shown}");
+    }
+    s.close().await;
+}

@@ -1,0 +1,125 @@
+//! A department at once (issue 22): two windows — two processes, each on its own display — on
+//! one database, each signed in as its own person, see each other's work without a click, and
+//! the second of two saves of one field is told who saved first.
+
+use crate::harness::Session;
+
+/// Picks the person (`id`) in the sign-in dialog and gives `password`.
+async fn sign_in(s: &Session, id: &str, password: &str) {
+    s.wait_css("#sign-in-dialog").await;
+    s.select("#sign-in-dialog select[name=person]", id).await;
+    s.fill("#sign-in-dialog input[name=password]", password)
+        .await;
+    s.click("#sign-in-dialog button[type=submit]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+        c.arg("--db").arg(crate::common::db_arg(&db)).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+    run(&[], &["add-person", "--name", "李小四", "--roles", every]);
+    run(
+        &[],
+        &[
+            "add-person",
+            "--name",
+            "王决策",
+            "--roles",
+            "需求收集人,决策组",
+        ],
+    );
+    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
+    run(
+        &[("GENJIN_NEW_PASSWORD", "wangjue1")],
+        &["password", "王决策"],
+    );
+    run(&[], &["settings", "security.sign_in", "on"]);
+
+    let a = Session::start_on(dir, db.clone()).await;
+    sign_in(&a, "1", "lixiaosi1").await;
+    a.wait_gone("#sign-in-dialog").await;
+    a.wait_text("#operator-name", "李小四").await;
+    let b = Session::start_on(tempfile::tempdir().unwrap(), db.clone()).await;
+    // a wrong password is refused
+    sign_in(&b, "2", "lixiaosi1").await;
+    b.wait_text("#sign-in-dialog .error-text", "姓名或密码不对")
+        .await;
+    b.fill("#sign-in-dialog input[name=password]", "wangjue1")
+        .await;
+    b.click("#sign-in-dialog button[type=submit]").await;
+    b.wait_gone("#sign-in-dialog").await;
+    b.wait_text("#operator-name", "王决策").await;
+    b.go("#/register").await;
+    b.wait_text("#register-count", "共 0 条").await;
+
+    // A registers a requirement: B's register shows it without a click
+    a.go("#/new").await;
+    a.wait_css("#requirement-form").await;
+    a.fill("#requirement-form [name=received_date]", "2014-06-19")
+        .await;
+    a.fill("#requirement-form [name=reporter]", "刘小妹").await;
+    a.fill("#requirement-form [name=brief]", "问卷自动计分")
+        .await;
+    a.click("#requirement-save").await;
+    a.wait_text("#detail-number", "14061901").await;
+    b.wait_text("#register-count", "共 1 条").await;
+    b.wait_text("#register tr[data-number='14061901']", "问卷自动计分")
+        .await;
+
+    // B decides it: A's open requirement shows the decision
+    b.click("#register tr[data-number='14061901'] td.num").await;
+    b.wait_text("#detail-number", "14061901").await;
+    b.select("#step-decision select[name=decision]", "做").await;
+    b.select("#step-decision select[name=grade]", "C").await;
+    b.click("#step-decision button[type=submit]").await;
+    b.wait_text("#card-decision .current", "决策结果：做").await;
+    a.wait_text("#card-decision .current", "决策结果：做").await;
+
+    // both edit the same field: B saves first; A is told B changed it, and saves on top
+    a.go("#/req/14061901/edit").await;
+    b.go("#/req/14061901/edit").await;
+    a.wait_css("#requirement-form").await;
+    b.wait_css("#requirement-form").await;
+    b.fill("#requirement-form [name=brief]", "问卷自动计分（王）")
+        .await;
+    a.fill("#requirement-form [name=brief]", "问卷自动计分（李）")
+        .await;
+    b.click("#requirement-save").await;
+    b.wait_text("#detail-number", "14061901").await;
+    a.wait_text("#stale-banner", "刚被他人修改").await;
+    a.click("#requirement-save").await;
+    a.wait_text("#conflict-message", "王决策").await;
+    a.wait_text(
+        "#conflict-changes tr[data-field=brief]",
+        "问卷自动计分（王）",
+    )
+    .await;
+    a.screenshot("together-conflict").await;
+    a.click("#conflict-dialog button[type=submit]").await;
+    a.wait_text("#detail-number", "14061901").await;
+    // and B sees A's save
+    b.wait_text(".detail-head", "问卷自动计分（李）").await;
+    // signing in again on B's PC: the last name is picked, the password asked afresh
+    b.click("#operator-switch").await;
+    b.wait_css("#sign-in-dialog").await;
+    assert_eq!(b.value("#sign-in-dialog select[name=person]").await, "2");
+    assert_eq!(b.value("#sign-in-dialog input[name=password]").await, "");
+    let shown = run(
+        &[("GENJIN_PASSWORD", "lixiaosi1")],
+        &["--as", "李小四", "show", "14061901"],
+    );
+    assert!(shown.contains("问卷自动计分（李）"), "{shown}");
+    b.close().await;
+    a.close().await;
+}
