@@ -725,6 +725,11 @@ fn a_rejection_is_not_voided_once_a_new_application_followed() {
 /// members, as the core enforces it.
 #[test]
 fn sign_in_off_is_shown_as_the_decision_groups() {
+    if super::common::on_server() {
+        // a shared database's sign-in cannot be turned off by anyone (issue 22): see
+        // sign_in_is_never_off_on_a_shared_database
+        return;
+    }
     use genjin::domain::people::Role;
     use genjin::store::PersonInput;
     let mut db = super::common::memory_db();
@@ -787,4 +792,38 @@ fn unassigned_notes_are_capped() {
     assert_eq!(named, genjin::store::NOTES_NAMED);
     let last = notes.last().unwrap();
     assert!(last.text.starts_with("另有 2 条需求"), "{}", last.text);
+}
+
+/// Issue 22: on a shared database 设置 shows sign-in on and locked for everyone, the decision
+/// group included, as the core refuses turning it off there.
+#[test]
+fn sign_in_is_never_off_on_a_shared_database() {
+    use genjin::domain::people::Role;
+    use genjin::store::PersonInput;
+    if !super::common::on_server() {
+        return; // a file's sign-in is optional (sign_in_off_is_shown_as_the_decision_groups)
+    }
+    let mut db = super::common::memory_db();
+    let nobody = super::common::actor();
+    let input = PersonInput {
+        name: "王总".into(),
+        department: String::new(),
+        roles: vec![Role::DecisionGroup],
+        active: None,
+        version: None,
+    };
+    let boss = db
+        .add_person_with_password(&nobody, &input, Some("wangzong1"))
+        .unwrap();
+    let boss = super::common::actor_in(&db, &boss.name);
+    assert!(db.sign_in_required().unwrap());
+    let lock = db.setting_lock(Some(&boss), "security.sign_in").unwrap();
+    assert!(lock.unwrap().contains("共享数据库"));
+    let shown = db.settings().unwrap();
+    assert!(shown
+        .iter()
+        .any(|(k, v, _)| k == "security.sign_in" && v == "on"));
+    let e = db.configure(&boss, "security.sign_in", "off").unwrap_err();
+    assert!(e.to_string().contains("不能关闭"), "{e}");
+    assert!(db.sign_in_required().unwrap());
 }

@@ -2,7 +2,7 @@
 //! server and back reads the same everywhere. With `GENJIN_TEST_PG` set the middle copy is a
 //! PostgreSQL database; without, a second file (the same copy routine).
 
-use super::common::{fresh_server_db, test_server, EVERY_ROLE};
+use super::common::{fresh_server_db, stderr, stdout, test_server, EVERY_ROLE};
 use genjin::store::Db;
 use std::ffi::OsStr;
 use std::path::Path;
@@ -727,4 +727,177 @@ fn an_encrypted_connection_is_made_when_the_server_asks() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("只接受加密连接"), "{err}");
+}
+
+/// The real binary on `db` with environment variables set (passwords).
+fn run_with(db: &OsStr, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_genjin"));
+    c.arg("--db").arg(db).args(args);
+    c.env_remove("GENJIN_PASSWORD")
+        .env_remove("GENJIN_NEW_PASSWORD");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run genjin")
+}
+
+/// Issue 22: anyone on the LAN can start Genjin on a shared database, so sign-in is always on
+/// there. The first person sets their password as they are added; from then on every command
+/// needs a name and that person's password, the setting cannot be turned off, and a person
+/// deactivated is refused at once.
+#[test]
+fn on_a_shared_database_everyone_signs_in_with_their_own_password() {
+    let Some(server) = test_server() else {
+        return; // a file's sign-in stays optional (tests/desk.rs); this is the server's rule
+    };
+    let url = fresh_server_db(&server);
+    let db = OsStr::new(&url);
+    let mine = [("GENJIN_NEW_PASSWORD", "甲乙丙丁123")];
+    let o = run_with(
+        db,
+        &mine,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("警告"), "{}", stderr(&o));
+
+    let step = [
+        "add-requirement",
+        "--received",
+        "2014-06-30",
+        "--reporter",
+        "李小四",
+        "--summary",
+        "处方打印",
+        "--requester",
+        "郭主任",
+    ];
+    // no name, no password, a wrong one: refused (exit 3), nothing written
+    let o = run_with(db, &[], &step);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--as"), "{}", stderr(&o));
+    fn as_li<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+        [&["--as", "李小四"][..], rest].concat()
+    }
+    let o = run_with(db, &[], &as_li(&step));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("GENJIN_PASSWORD"), "{}", stderr(&o));
+    let o = run_with(db, &[("GENJIN_PASSWORD", "不对的密码")], &as_li(&step));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("姓名或密码不对"), "{}", stderr(&o));
+    let pw = [("GENJIN_PASSWORD", "甲乙丙丁123")];
+    let o = run_with(db, &pw, &as_li(&["register", "--json"]));
+    assert_eq!(stdout(&o).trim(), "[]", "{}", stderr(&o));
+
+    // the right password: the change carries who made it
+    let o = run_with(db, &pw, &as_li(&step));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_with(db, &pw, &as_li(&["register", "--json"]));
+    assert!(stdout(&o).contains("处方打印"), "{}", stdout(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let number = rows[0]["需求编号"].as_str().unwrap().to_string();
+    let o = run_with(db, &pw, &as_li(&["history", &number, "--json"]));
+    assert!(stdout(&o).contains("李小四"), "{}", stdout(&o));
+
+    // sign-in cannot be turned off on a shared database, not even by the decision group
+    let o = run_with(db, &pw, &as_li(&["settings", "security.sign_in", "off"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("共享数据库"), "{}", stderr(&o));
+    let o = run_with(db, &pw, &as_li(&["settings"]));
+    assert!(
+        stdout(&o).contains("security.sign_in = on"),
+        "{}",
+        stdout(&o)
+    );
+
+    // a second person, given a password by the first; deactivated, refused at once
+    let o = run_with(
+        db,
+        &pw,
+        &as_li(&["add-person", "--name", "赵经理", "--roles", "产品经理"]),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let both = [
+        ("GENJIN_PASSWORD", "甲乙丙丁123"),
+        ("GENJIN_NEW_PASSWORD", "赵的密码456"),
+    ];
+    let o = run_with(db, &both, &as_li(&["password", "赵经理"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let zhao = [("GENJIN_PASSWORD", "赵的密码456")];
+    let o = run_with(db, &zhao, &["--as", "赵经理", "register", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_with(
+        db,
+        &pw,
+        &as_li(&["edit-person", "赵经理", "--inactive", "true"]),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_with(db, &zhao, &["--as", "赵经理", "register", "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+/// Issue 22: a department's file copied onto the server, used without sign-in, has nobody
+/// with a password there: copy-db says how to set the first; until then the server works as the
+/// file did; the first password may only be set by someone who may manage people, and once it
+/// is, everyone signs in.
+#[test]
+fn a_copied_database_without_passwords_gets_its_first_from_someone_who_manages_people() {
+    let Some(server) = test_server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("office.sqlite3");
+    let f = super::common::db_arg(&file);
+    ok(
+        &f,
+        &["add-person", "--name", "李小四", "--roles", EVERY_ROLE],
+    );
+    ok(
+        &f,
+        &[
+            "--as",
+            "李小四",
+            "add-person",
+            "--name",
+            "王推广",
+            "--roles",
+            "需求报告人",
+        ],
+    );
+    let url = fresh_server_db(&server);
+    let db = OsStr::new(&url);
+    let said = ok(&f, &["--as", "李小四", "copy-db", "--to", &url]);
+    assert!(said.contains("还没有密码"), "{said}");
+    // nobody has a password: the server works as the file did, a name being enough
+    ok(db, &["--as", "王推广", "register", "--json"]);
+
+    let mut shared = Db::open_url(&url).unwrap();
+    assert!(shared.first_password_missing().unwrap());
+    assert!(!shared.sign_in_required().unwrap());
+    let wang = shared.person_by_name("王推广").unwrap().unwrap().id;
+    let li = shared.person_by_name("李小四").unwrap().unwrap().id;
+    let now = genjin::clock::now();
+    // a reporter cannot be the first: nobody could then give the others theirs
+    let e = shared
+        .set_first_password(wang, "王的密码123", now)
+        .unwrap_err();
+    assert!(e.to_string().contains("管理人员名单"), "{e}");
+    assert!(!shared.sign_in_required().unwrap());
+    shared.set_first_password(li, "李的密码123", now).unwrap();
+    assert!(shared.sign_in_required().unwrap());
+    assert!(!shared.first_password_missing().unwrap());
+    // the first is set once: after it, people sign in
+    let e = shared
+        .set_first_password(li, "又一个密码", now)
+        .unwrap_err();
+    assert!(e.to_string().contains("请登录"), "{e}");
+    drop(shared);
+    let o = run_with(db, &[], &["--as", "王推广", "register", "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = run_with(
+        db,
+        &[("GENJIN_PASSWORD", "李的密码123")],
+        &["--as", "李小四", "register", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
 }

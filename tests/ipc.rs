@@ -6,6 +6,8 @@ use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 
+const FIRST_PASSWORD: &str = "lixiaosi1";
+
 struct Harness {
     _app: tauri::App<tauri::test::MockRuntime>,
     webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
@@ -24,6 +26,16 @@ impl Harness {
             .build()
             .unwrap();
         Harness { _app: app, webview }
+    }
+
+    /// Adds the first person and makes them this window's operator: on a shared database
+    /// (issue 22) with the password they set as they are added, which signs them in.
+    fn first_person(&self, input: Value) -> Value {
+        let mut args = json!({"input": input, "makeOperator": true});
+        if super::common::on_server() {
+            args["password"] = json!(FIRST_PASSWORD);
+        }
+        self.call("person_add", args).unwrap()
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -67,9 +79,19 @@ fn changes_need_an_operator_first() {
     assert_eq!(err["kind"], "conflict");
     assert!(err["message"].as_str().unwrap().contains("操作人"));
 
-    let p = h
-        .call("person_add", json!({"input": {"name": "李小四", "department": "资讯部", "roles": ["需求收集人"]}, "makeOperator": true}))
-        .unwrap();
+    let first = json!({"name": "李小四", "department": "资讯部", "roles": ["需求收集人"]});
+    if super::common::on_server() {
+        // a shared database: the first person sets their password as they are added (issue 22)
+        let err = h
+            .call("person_add", json!({"input": first, "makeOperator": true}))
+            .unwrap_err();
+        assert_eq!(err["field"], "password", "{err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("设置密码"),
+            "{err}"
+        );
+    }
+    let p = h.first_person(first);
     // the first person of a fresh database holds the roles ticked, no more (issue 19)
     assert_eq!(p["roles"], json!(["需求收集人"]));
     let info = h.call("app_info", json!({})).unwrap();
@@ -79,6 +101,29 @@ fn changes_need_an_operator_first() {
         .call("person_add", json!({"input": {"name": "刘小妹", "department": "推广部", "roles": ["需求报告人"]}, "makeOperator": true}))
         .unwrap();
     assert_eq!(p["roles"], json!(["需求报告人"]));
+    if super::common::on_server() {
+        // there the window's operator is whoever signed in, with their own password
+        let info = h.call("app_info", json!({})).unwrap();
+        assert_eq!(info["sign_in"], true);
+        assert_eq!(info["operator"]["name"], "李小四");
+        h.call(
+            "person_set_password",
+            json!({"id": p["id"], "password": "xiaomei1"}),
+        )
+        .unwrap();
+        let err = h
+            .call(
+                "operator_sign_in",
+                json!({"id": p["id"], "password": "xiaomei2"}),
+            )
+            .unwrap_err();
+        assert_eq!(err["kind"], "forbidden");
+        h.call(
+            "operator_sign_in",
+            json!({"id": p["id"], "password": "xiaomei1"}),
+        )
+        .unwrap();
+    }
     h.call(
         "requirement_create",
         json!({"input": {"received_date": "2014-06-19", "reporter": "刘小妹", "brief": "问卷"}}),
@@ -103,11 +148,7 @@ fn changes_need_an_operator_first() {
 #[test]
 fn a_requirement_through_the_commands() {
     let h = Harness::new();
-    h.call(
-        "person_add",
-        json!({"input": {"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}, "makeOperator": true}),
-    )
-    .unwrap();
+    h.first_person(json!({"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}));
     let r = h
         .call(
             "requirement_create",
@@ -181,11 +222,7 @@ fn a_requirement_through_the_commands() {
 #[test]
 fn register_pages_are_capped() {
     let h = Harness::new();
-    h.call(
-        "person_add",
-        json!({"input": {"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}, "makeOperator": true}),
-    )
-    .unwrap();
+    h.first_person(json!({"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}));
     for i in 0..3 {
         h.call("requirement_create", json!({"input": {"received_date": "2014-06-19", "reporter": "张三", "brief": format!("需求{i}")}}))
             .unwrap();
@@ -208,11 +245,7 @@ fn register_pages_are_capped() {
 #[test]
 fn picked_files_arrive_as_raw_bytes_named_in_a_header() {
     let h = Harness::new();
-    h.call(
-        "person_add",
-        json!({"input": {"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}, "makeOperator": true}),
-    )
-    .unwrap();
+    h.first_person(json!({"name": "李小四", "roles": ["需求收集人", "决策组", "产品经理", "IT", "测试", "需求报告人"]}));
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures/legacy/需求登记反馈表_2015.xls");
     let bytes = std::fs::read(file).unwrap();

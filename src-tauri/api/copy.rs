@@ -13,7 +13,14 @@ pub fn copy_db(db: &Db, actor: &Actor, to: &str) -> Result<CopyReport> {
     let to = to.trim();
     if let Some(url) = crate::server_url(Path::new(to)) {
         let mut target = Db::open_url(url)?;
-        return db.copy_into(&mut target, actor.today());
+        let mut report = db.copy_into(&mut target, actor.today())?;
+        // on a shared database everyone signs in (issue 22): say how to set the first password
+        if target.first_password_missing()? {
+            report.notes.push(
+                "共享数据库上每人用自己的密码登录，复制过去的人员都还没有密码：请能管理人员名单的人（需求收集人或决策组）先为自己设置——在窗口中连接共享数据库时会提示，命令行为 genjin --db 共享数据库地址 password --as 姓名".into(),
+            );
+        }
+        return Ok(report);
     }
     let path = Path::new(to);
     if path.exists() {

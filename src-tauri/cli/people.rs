@@ -135,7 +135,22 @@ pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn add_person(db: &mut Db, actor: &Actor, a: AddPersonArgs, out: &mut dyn Write) -> Result<()> {
-    let p = db.add_person(
+    // the first person of a shared database sets their password as they are added (issue 22):
+    // from GENJIN_NEW_PASSWORD, or asked for twice on a terminal
+    let first_on_server = db.is_shared() && db.people()?.is_empty();
+    let password = if first_on_server {
+        super::secret(
+            "GENJIN_NEW_PASSWORD",
+            &format!(
+                "{} 的登录密码（共享数据库上每人用密码登录）：",
+                a.name.trim()
+            ),
+            true,
+        )
+    } else {
+        None
+    };
+    let p = db.add_person_with_password(
         actor,
         &PersonInput {
             name: a.name,
@@ -144,8 +159,15 @@ pub fn add_person(db: &mut Db, actor: &Actor, a: AddPersonArgs, out: &mut dyn Wr
             active: None,
             version: None,
         },
+        password.as_deref(),
     )?;
     writeln!(out, "已添加人员：{}（{}）", p.name, p.department)?;
+    if first_on_server && password.is_none() {
+        eprintln!(
+            "警告：这是部门的共享数据库，但{}还没有登录密码：在有人设置密码之前，谁都能以别人的名义操作。请运行 genjin password --as {} 设置（新密码取自环境变量 GENJIN_NEW_PASSWORD）",
+            p.name, p.name
+        );
+    }
     Ok(())
 }
 

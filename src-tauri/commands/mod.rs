@@ -38,6 +38,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         people::person_update,
         people::operator_set,
         people::operator_sign_in,
+        people::operator_first_password,
         people::person_set_password,
         register::register_query,
         register::register_reporters,

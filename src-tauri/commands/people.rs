@@ -23,6 +23,9 @@ pub struct AppInfo {
     sign_in: bool,
     /// The window works on a department's shared database (issue 22).
     shared: bool,
+    /// A shared database on which nobody holds a password yet: the window asks someone who may
+    /// manage people to set the first (issue 22).
+    first_password: bool,
     /// The shared database remembered on this PC could not be opened at start: why (the
     /// window offers to try again or to return to this PC's file, nothing else).
     unavailable: Option<String>,
@@ -159,6 +162,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
         Ok(AppInfo {
             sign_in,
             shared: db.is_shared(),
+            first_password: db.first_password_missing()?,
             unavailable,
             version: env!("CARGO_PKG_VERSION"),
             db_path,
@@ -258,17 +262,48 @@ pub async fn person_add(
     state: Managed<'_>,
     input: PersonInput,
     make_operator: bool,
+    password: Option<String>,
 ) -> Result<Person> {
     let signed = state.signed_in.clone();
     blocking(&state, move |db| {
+        // the first person of a shared database sets their password as they are added, and is
+        // signed in to this window with it (issue 22)
+        let first_on_server = db.is_shared() && db.people()?.is_empty();
+        let password = password.filter(|p| !p.is_empty());
+        if first_on_server && password.is_none() {
+            return Err(Error::invalid(
+                "password",
+                "这是部门的共享数据库，每人用自己的密码登录：请为自己设置密码",
+            ));
+        }
         let actor = match super::operator(db, super::signed_in(&signed)) {
             Ok(a) => a,
             Err(_) => Actor::new(None, input.name.trim(), "app", crate::clock::now()),
         };
-        let p = db.add_person(&actor, &input)?;
+        let p = db.add_person_with_password(&actor, &input, password.as_deref())?;
         if make_operator {
             db.set_operator(p.id)?;
         }
+        if first_on_server {
+            *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
+        }
+        Ok(p)
+    })
+    .await
+}
+
+/// A shared database on which nobody has a password yet (issue 22): person `id`, who may
+/// manage people, sets the first one for themself and is signed in to this window with it.
+#[tauri::command]
+pub async fn operator_first_password(
+    state: Managed<'_>,
+    id: i64,
+    password: String,
+) -> Result<Person> {
+    let signed = state.signed_in.clone();
+    blocking(&state, move |db| {
+        let p = db.set_first_password(id, &password, crate::clock::now())?;
+        *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
         Ok(p)
     })
     .await

@@ -256,7 +256,20 @@ impl Db {
     /// After that only the roles of `Action::People` may add, and only roles they may give
     /// (`may_assign`).
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person> {
+        self.add_person_with_password(actor, input, None)
+    }
+
+    /// `add_person`, with the person's sign-in password set in the same transaction (issue 22:
+    /// the first person of a shared database sets theirs as they are added). Errors as
+    /// `add_person`, and `Invalid` for a short password.
+    pub fn add_person_with_password(
+        &mut self,
+        actor: &Actor,
+        input: &PersonInput,
+        password: Option<&str>,
+    ) -> Result<Person> {
         let (name, dept, roles) = clean(input)?;
+        let hash = password.map(super::signin::hash_password).transpose()?;
         self.allow(actor, Action::People)?;
         let first = self.people()?.is_empty();
         if first && !Action::People.allowed(&input.roles) {
@@ -281,6 +294,14 @@ impl Db {
             )?;
             let id = tx.inserted_id()?;
             change::event(tx, &change::PERSON, actor, id, &now, ("created", None, Some(&name)))?;
+            if let Some(hash) = &hash {
+                tx.execute(
+                    "UPDATE people SET password_hash = ?1 WHERE id = ?2",
+                    params![hash, id],
+                )?;
+                let event = ("password", None, Some("已设置"));
+                change::event(tx, &change::PERSON, actor, id, &now, event)?;
+            }
             if first && settings::get(tx, OPERATOR_KEY)?.is_none() {
                 settings::set(tx, OPERATOR_KEY, &id.to_string())?;
             }

@@ -8,6 +8,12 @@ use crate::domain::settings as domain_settings;
 use crate::error::{Error, Result};
 use crate::store::sql::{Conn, OptionalExtension};
 
+const SIGN_IN_KEY: &str = "security.sign_in";
+
+/// Why sign-in cannot be turned off on a shared database (issue 22).
+const SHARED_SIGN_IN: &str =
+    "这是部门的共享数据库：局域网里谁都能打开跟进，所以登录始终开启，不能关闭（每人用自己的密码登录）";
+
 /// Where a database's data was moved (issue 22): `host:port/db`, then the moment.
 const MOVED_KEY: &str = "database.moved_to";
 
@@ -65,7 +71,13 @@ impl Db {
     /// Each declared setting with its value in force.
     pub fn setting_entries(&self) -> Result<Vec<(&'static domain_settings::Setting, String)>> {
         domain_settings::all()
-            .map(|s| Ok((s, value(self.conn(), s.key)?)))
+            .map(|s| {
+                // on a shared database sign-in is always on (issue 22)
+                if s.key == SIGN_IN_KEY && self.is_shared() {
+                    return Ok((s, "on".to_string()));
+                }
+                Ok((s, value(self.conn(), s.key)?))
+            })
             .collect()
     }
 
@@ -73,6 +85,9 @@ impl Db {
     /// disabled, saying who may); `None` when `actor` may, or when no one operates yet.
     pub fn setting_lock(&self, actor: Option<&Actor>, key: &str) -> Result<Option<String>> {
         use crate::domain::people::Action;
+        if key == SIGN_IN_KEY && self.is_shared() {
+            return Ok(Some(SHARED_SIGN_IN.to_string()));
+        }
         // sign-in, while on, is turned off only by the decision group (`configure`)
         let action = if key == "security.sign_in" && self.sign_in_off_is_rules()? {
             Action::Rules
@@ -139,6 +154,9 @@ impl Db {
             )),
             other => other,
         })?;
+        if key == SIGN_IN_KEY && value == "off" && self.is_shared() {
+            return Err(Error::invalid(key, SHARED_SIGN_IN));
+        }
         // turning sign-in off opens every account to anyone at the PC: the decision group's
         // to decide once it has members (issue 19: no way around them)
         if key == "security.sign_in" && value == "off" && self.sign_in_off_is_rules()? {

@@ -20,9 +20,62 @@ use argon2::Argon2;
 pub const MIN_PASSWORD_CHARS: usize = 6;
 
 impl Db {
-    /// Whether people must sign in (`security.sign_in` = on).
+    /// Whether people must sign in: `security.sign_in` is on, or the database is a department's
+    /// shared one and someone active holds a password (issue 22: anyone on the LAN can start
+    /// Genjin, so there it is always on once it can be; `first_password_missing` is the gap
+    /// before).
     pub fn sign_in_required(&self) -> Result<bool> {
-        Ok(self.setting("security.sign_in")?.as_deref() == Some("on"))
+        if self.setting("security.sign_in")?.as_deref() == Some("on") {
+            return Ok(true);
+        }
+        Ok(self.is_shared() && self.anyone_has_password()?)
+    }
+
+    /// A shared database on which nobody active holds a password yet (copied from a file used
+    /// without sign-in, or set up on the command line without one): anyone could act as anyone
+    /// until the first password is set, so the shells say so and ask for it (issue 22).
+    pub fn first_password_missing(&self) -> Result<bool> {
+        Ok(self.is_shared() && !self.anyone_has_password()?)
+    }
+
+    fn anyone_has_password(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE active = 1 AND password_hash <> '')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The first password of a shared database (issue 22), set by `person_id` for themself as
+    /// they take the window: only while nobody active holds one, and only by someone who may
+    /// manage people (else nobody could give the others theirs). Errors: `Forbidden` once
+    /// someone has one (sign in instead) or for someone who may not manage people; `Invalid`
+    /// for a short password.
+    pub fn set_first_password(
+        &mut self,
+        person_id: i64,
+        password: &str,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Person> {
+        if !self.first_password_missing()? {
+            return Err(Error::Forbidden(
+                "已经有人设置了登录密码：请登录（没有密码的人请让能管理人员名单的人为其设置）"
+                    .into(),
+            ));
+        }
+        let person = self.person(person_id)?;
+        if !person.active {
+            return Err(Error::Forbidden(format!("{} 已停用", person.name)));
+        }
+        if !Action::People.allowed(&person.roles) {
+            return Err(Error::Forbidden(format!(
+                "第一个设置密码的人要能管理人员名单（需求收集人或决策组），才能再为其他人设置密码；{} 不能，请由需求收集人或决策组成员来设置",
+                person.name
+            )));
+        }
+        let actor = Actor::new(Some(person.id), person.name.clone(), "app", at);
+        self.set_password(&actor, person_id, password, None)?;
+        self.person(person_id)
     }
 
     /// Sets `person_id`'s password: the person themself — giving `current`, their password now,
@@ -57,17 +110,7 @@ impl Db {
             self.sign_in_person(person_id, current)
                 .map_err(|_| Error::Forbidden("现在的密码不对，未修改".into()))?;
         }
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(Error::invalid(
-                "password",
-                format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
-            ));
-        }
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| Error::Conflict(format!("无法保存密码：{e}")))?
-            .to_string();
+        let hash = hash_password(password)?;
         let now = actor.stamp();
         self.write(|tx| {
             tx.execute(
@@ -142,6 +185,21 @@ impl Db {
             .map_err(|_| wrong())?;
         self.person(id)
     }
+}
+
+/// The Argon2id PHC string kept for `password`. Errors: `Invalid` for a short one.
+pub(crate) fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Error::invalid(
+            "password",
+            format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"),
+        ));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| Error::Conflict(format!("无法保存密码：{e}")))?
+        .to_string())
 }
 
 fn wrong() -> Error {

@@ -92,6 +92,9 @@ fn terminate(child: &mut Child) {
 /// Runs the real binary headless on `db` (to prepare what the window should show).
 pub fn cli(db: &Path, args: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_genjin"))
+        // the first person's password where a flow set one (flows::first_password): a shared
+        // database asks for it with `--as` (issue 22); otherwise it is not read
+        .env("GENJIN_PASSWORD", "lixiaosi1")
         .arg("--db")
         .arg(crate::common::db_arg(db))
         .args(args)

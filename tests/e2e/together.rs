@@ -40,11 +40,16 @@ async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first(
         ],
     );
     run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
+    // on a shared database sign-in is on from the first password (issue 22): name and password
+    let li = ("GENJIN_PASSWORD", "lixiaosi1");
     run(
-        &[("GENJIN_NEW_PASSWORD", "wangjue1")],
-        &["password", "王决策"],
+        &[("GENJIN_NEW_PASSWORD", "wangjue1"), li],
+        &["--as", "李小四", "password", "王决策"],
     );
-    run(&[], &["settings", "security.sign_in", "on"]);
+    run(
+        &[li],
+        &["--as", "李小四", "settings", "security.sign_in", "on"],
+    );
 
     let a = Session::start_on(dir, db.clone()).await;
     sign_in(&a, "1", "lixiaosi1").await;
@@ -122,4 +127,84 @@ async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first(
     assert!(shown.contains("问卷自动计分（李）"), "{shown}");
     b.close().await;
     a.close().await;
+}
+
+/// Issue 22: a shared database whose people have no password yet (copied from a file used
+/// without sign-in, or set up on the command line) says so in a banner until someone who may
+/// manage people sets the first; a reporter is refused, the collector sets theirs and is
+/// signed in, and from then on the command line asks for names and passwords. A file shows no
+/// such banner: its sign-in stays optional.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_database_without_passwords_asks_for_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    crate::harness::cli(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    crate::harness::cli(
+        &db,
+        &[
+            "--as",
+            "李小四",
+            "add-person",
+            "--name",
+            "刘小妹",
+            "--roles",
+            "需求报告人",
+        ],
+    );
+    let s = Session::start_on(dir, db.clone()).await;
+    s.opened_by("李小四").await;
+    if !crate::common::on_server() {
+        let banners = s
+            .client
+            .execute(
+                "return document.querySelectorAll('#first-password-banner').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(banners, serde_json::json!(0));
+        s.close().await;
+        return;
+    }
+    s.wait_text("#first-password-banner", "还没有人设置登录密码")
+        .await;
+    s.screenshot("first-password-banner").await;
+    s.click("#first-password").await;
+    s.wait_css("#first-password-dialog").await;
+    s.select("#first-password-dialog select[name=person]", "2")
+        .await;
+    s.fill("#first-password-dialog input[name=password]", "xiaomei1")
+        .await;
+    s.fill("#first-password-dialog input[name=again]", "xiaomei1")
+        .await;
+    s.click("#first-password-dialog button[type=submit]").await;
+    s.wait_text("#first-password-dialog .error-text", "管理人员名单")
+        .await;
+    s.select("#first-password-dialog select[name=person]", "1")
+        .await;
+    s.fill("#first-password-dialog input[name=password]", "lixiaosi1")
+        .await;
+    s.fill("#first-password-dialog input[name=again]", "lixiaosi1")
+        .await;
+    s.click("#first-password-dialog button[type=submit]").await;
+    s.wait_gone("#first-password-dialog").await;
+    s.wait_gone("#first-password-banner").await;
+    s.wait_text("#operator-name", "李小四").await;
+    // the command line now wants a name and its password
+    let cli = |env: &[(&str, &str)]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+        c.arg("--db").arg(crate::common::db_arg(&db));
+        c.args(["--as", "李小四", "register", "--json"]);
+        c.env_remove("GENJIN_PASSWORD");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    assert_eq!(cli(&[]).status.code(), Some(3));
+    assert!(cli(&[("GENJIN_PASSWORD", "lixiaosi1")]).status.success());
+    s.close().await;
 }

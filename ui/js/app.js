@@ -123,10 +123,50 @@ async function signIn(who = null) {
   }
 }
 
+/** A shared database on which nobody holds a password yet (copied from a file used without
+ * sign-in, or set up on the command line): until someone who may manage people sets the first,
+ * anyone could act as anyone, so the window says so and offers to set it (issue 22; the core
+ * decides who may). */
+function firstPasswordBanner() {
+  if (!app.info.first_password || document.getElementById('first-password-banner')) return;
+  const banner = h('div', { class: 'banner warning', role: 'alert', id: 'first-password-banner' },
+    '这是部门的共享数据库，但还没有人设置登录密码：在此之前谁都能以别人的名义操作。请需求收集人或决策组成员为自己设置第一个密码，之后每人用自己的密码登录。',
+    h('button', { type: 'button', id: 'first-password', onclick: () => firstPassword() }, '设置登录密码'));
+  document.body.insertBefore(banner, document.getElementById('view'));
+}
+
+async function firstPassword() {
+  const people = (await api.people()).filter((p) => p.active);
+  const op = app.info.operator;
+  const body = h('div', {},
+    h('p', { class: 'hint' }, '设置后，这个共享数据库上每人都要用自己的密码登录；没有密码的人由你在“人员”中为其设置。'),
+    field('你是', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), op ? String(op.id) : '')),
+    field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'new-password' }), { required: true }),
+    field('再输入一次', h('input', { type: 'password', name: 'again', autocomplete: 'new-password' }), { required: true }));
+  const result = await dialog('设置第一个登录密码', body, {
+    id: 'first-password-dialog',
+    submitLabel: '设置并登录',
+    onSubmit: (d) => {
+      if ((d.password || '') !== (d.again || '')) throw Object.assign(new Error('两次输入的密码不一样'), { field: 'again' });
+      return api.firstPassword(Number(d.person), d.password || '');
+    },
+  });
+  if (result) {
+    localStorage.setItem(`genjin.lastSignIn|${app.info.db_path}`, String(result.id));
+    app.info = await api.appInfo();
+    const banner = document.getElementById('first-password-banner');
+    if (banner) banner.remove();
+    showOperator();
+    toast(`已设置登录密码并登录：${result.name}`);
+    await render();
+  }
+}
+
 /** Asks who is operating: pick a known person or add yourself. Required on first start. */
 export async function chooseOperator(first = false) {
   if (app.info.sign_in) return signIn();
   const people = (await api.people()).filter((p) => p.active);
+  const firstOnServer = first && !people.length && app.info.shared;
   const body = h('div', {},
     first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
     // the roles ticked are the roles held (issue 19): the first person must be able to add
@@ -136,6 +176,11 @@ export async function chooseOperator(first = false) {
     people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
       app.info.operator ? String(app.info.operator.id) : '')) : null,
     h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
+    // the first person of a shared database sets their password as they are added (issue 22)
+    firstOnServer ? h('fieldset', { id: 'first-password-fields' }, h('legend', {}, '登录密码'),
+      h('p', { class: 'hint' }, '这是部门的共享数据库：局域网里谁都能打开跟进，所以每人用自己的密码登录。请为自己设置密码（至少 6 个字符）。'),
+      field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'new-password' }), { required: true }),
+      field('再输入一次', h('input', { type: 'password', name: 'again', autocomplete: 'new-password' }), { required: true })) : null,
     // a first start may belong on the department's shared database instead (issue 22)
     first && !people.length && !app.info.shared ? h('p', { class: 'hint' }, '部门已有共享数据库？',
       h('button', {
@@ -148,7 +193,10 @@ export async function chooseOperator(first = false) {
     cancellable: !first,
     onSubmit: async (data) => {
       if (data.person) return api.setOperator(Number(data.person));
-      return api.addPerson(personInput(data), true);
+      if (firstOnServer && (data.password || '') !== (data.again || '')) {
+        throw Object.assign(new Error('两次输入的密码不一样'), { field: 'again' });
+      }
+      return api.addPerson(personInput(data), true, firstOnServer ? (data.password || '') : null);
     },
   });
   if (result) {
@@ -215,6 +263,7 @@ async function start() {
   } else {
     await render();
     if (!app.info.operator) await chooseOperator(true);
+    firstPasswordBanner();
   }
   remind();
   setInterval(remind, 60 * 1000);
