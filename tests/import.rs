@@ -2335,3 +2335,151 @@ fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
     let reg: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(reg.as_array().unwrap().len(), ROWS + 1);
 }
+
+/// A department at once (issue 22): on a shared database a long import holds back no one's
+/// save beyond its own rows. While the command line imports a register of 30,000 rows, another
+/// PC decides a requirement that was there before (one the file also lists), decides another,
+/// and registers a new one: each is saved while the import is still writing (its new rows not
+/// yet there), and the import then ends whole. The times are printed for BENCHMARKS.md. A file
+/// has one writer at a time (SQLite's lock): that is the server's test.
+#[test]
+fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
+    if !crate::common::on_server() {
+        return;
+    }
+    const ROWS: usize = 30_000;
+    let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
+    let numbers: Vec<String> = (0..ROWS)
+        .map(|i| {
+            let day = start + chrono::Duration::days((i / 99) as i64);
+            format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1)
+        })
+        .collect();
+    let briefs: Vec<String> = (0..ROWS).map(|i| format!("旧表梗概{i}")).collect();
+    let rows: Vec<Vec<&str>> = numbers
+        .iter()
+        .zip(&briefs)
+        .map(|(n, b)| vec![n.as_str(), "张三", b.as_str()])
+        .collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    let book = register_book(&[&["需求编号", "填表人", "需求梗概"]], &rows);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("旧登记表.xlsx");
+    std::fs::write(&file, book).unwrap();
+    let db = crate::common::db_arg(&dir.path().join("g.sqlite3"));
+    let genjin = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+        c.arg("--db").arg(&db);
+        c
+    };
+    let ok = |args: &[&str]| {
+        let o = genjin().args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    ok(&[
+        "add-person",
+        "--name",
+        "李小四",
+        "--roles",
+        crate::common::EVERY_ROLE,
+    ]);
+    let register = |received: &str, brief: &str| {
+        ok(&[
+            "add-requirement",
+            "--received",
+            received,
+            "--reporter",
+            "李小四",
+            "--summary",
+            brief,
+        ])
+    };
+    // one the file lists too (14010101), one of this year's
+    register("2014-01-01", "已在库中的一条");
+    register("2026-11-01", "今年的一条");
+
+    // the import's transaction is under way once it holds a lock of the server's
+    let url = db.to_str().unwrap().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let admin = rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+    });
+    let locks_held = || -> i64 {
+        rt.block_on(admin.query_one(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+               AND pid <> pg_backend_pid()",
+            &[],
+        ))
+        .unwrap()
+        .get(0)
+    };
+    let t0 = std::time::Instant::now();
+    let mut import = genjin()
+        .args(["import", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while locks_held() == 0 {
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let began = t0.elapsed();
+    // another PC's work meanwhile, each save timed
+    let mut saves = Vec::new();
+    for args in [
+        &["decide", "14010101", "--decision", "不做"][..],
+        &["decide", "26110101", "--decision", "做", "--grade", "B"][..],
+        &[
+            "add-requirement",
+            "--received",
+            "2026-11-02",
+            "--reporter",
+            "李小四",
+            "--summary",
+            "导入时另一台电脑登记",
+        ][..],
+    ] {
+        let t = std::time::Instant::now();
+        ok(args);
+        saves.push(t.elapsed());
+    }
+    // all three saved while the import's rows were still its own
+    let reg: Value = serde_json::from_str(&ok(&["register", "--json"])).unwrap();
+    let seen = reg.as_array().unwrap().len();
+    assert_eq!(seen, 3, "the import's rows were not there yet: {seen} rows");
+    let out = import.wait_with_output().unwrap();
+    let whole = t0.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!(
+        "import of {ROWS} rows: {whole:?} (its transaction from {began:?}); saves beside it: {saves:?}"
+    );
+    let reg: Value = serde_json::from_str(&ok(&["register", "--json"])).unwrap();
+    let rows = reg.as_array().unwrap();
+    assert_eq!(rows.len(), ROWS + 2);
+    let row = |n: &str| {
+        rows.iter()
+            .find(|r| r["需求编号"] == n)
+            .unwrap_or_else(|| panic!("{n}"))
+            .clone()
+    };
+    // the decision saved beside the import stays; the file's brief of it was compared after
+    assert_eq!(row("14010101")["决策结果"], "不做");
+    assert_eq!(row("26110101")["决策结果"], "做");
+    assert_eq!(row("26110201")["需求梗概"], "导入时另一台电脑登记");
+}

@@ -9,11 +9,21 @@ use std::path::Path;
 /// A copy holds everyone's data and password hashes: the roles that may take a backup may
 /// copy. Errors: `Invalid` for a target that exists and is not empty.
 pub fn copy_db(db: &Db, actor: &Actor, to: &str) -> Result<CopyReport> {
+    copy_db_watched(db, actor, to, &mut |_| {})
+}
+
+/// [`copy_db`], telling `progress` how far a copy onto a server is (the window's move).
+pub fn copy_db_watched(
+    db: &Db,
+    actor: &Actor,
+    to: &str,
+    progress: &mut dyn FnMut(crate::store::CopyProgress),
+) -> Result<CopyReport> {
     db.allow(actor, Action::Backup)?;
     let to = to.trim();
     if let Some(url) = crate::server_url(Path::new(to)) {
         let mut target = Db::open_url(url)?;
-        let mut report = db.copy_into(&mut target, actor.today())?;
+        let mut report = db.copy_into_watched(&mut target, actor.today(), progress)?;
         // on a shared database everyone signs in (issue 22): say how to set the first password
         if target.first_password_missing()? {
             report.notes.push(

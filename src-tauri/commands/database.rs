@@ -117,7 +117,11 @@ pub async fn database_local(state: Managed<'_>) -> Result<String> {
 /// 迁移本机数据到共享数据库: copies this PC's file whole into the (empty) shared database,
 /// compares every table and the register, then connects to it as [`database_connect`] does.
 #[tauri::command]
-pub async fn database_move_here(state: Managed<'_>, input: ServerInput) -> Result<String> {
+pub async fn database_move_here(
+    state: Managed<'_>,
+    input: ServerInput,
+    on_progress: tauri::ipc::Channel<crate::store::CopyProgress>,
+) -> Result<String> {
     switchable(&state)?;
     let switcher = state.switcher();
     let signed = state.signed_in.clone();
@@ -134,7 +138,9 @@ pub async fn database_move_here(state: Managed<'_>, input: ServerInput) -> Resul
             ));
         }
         let actor = operator(&db, signed_in(&signed))?;
-        let report = crate::api::copy::copy_db(&db, &actor, &url)?;
+        let report = crate::api::copy::copy_db_watched(&db, &actor, &url, &mut |p| {
+            let _ = on_progress.send(p);
+        })?;
         let target = Db::open_url(&url)?;
         // the file says where its data went: a window or a script still opening it is told
         db.mark_moved(&actor, &target.location())?;

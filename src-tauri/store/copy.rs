@@ -161,10 +161,48 @@ pub(crate) fn holds_data(conn: &Conn) -> Result<Option<(&'static str, i64)>> {
     Ok(None)
 }
 
+/// How far a copy is: `stage` "rows" (with `done` of `total` rows copied), "comparing" (the
+/// two sides, table by table and the register row by row) or "indexing" (the target's search
+/// index, after the copy is kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CopyProgress {
+    pub stage: &'static str,
+    pub done: i64,
+    pub total: i64,
+}
+
+impl CopyProgress {
+    fn rows(done: i64, total: i64) -> Self {
+        CopyProgress {
+            stage: "rows",
+            done,
+            total,
+        }
+    }
+
+    fn stage(stage: &'static str) -> Self {
+        CopyProgress {
+            stage,
+            done: 0,
+            total: 0,
+        }
+    }
+}
+
 /// Copies every row of every table from `from` (read in the caller's snapshot) into `to` (in
 /// the caller's transaction), replacing the defaults `to` held. Returns the rows per table.
-fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
+fn copy_rows(
+    from: &Conn,
+    to: &Conn,
+    progress: &mut dyn FnMut(CopyProgress),
+) -> Result<Vec<(String, i64)>> {
     let tables = same_columns(from, to)?;
+    let mut total = 0;
+    for (table, _) in &tables {
+        total += count(from, table)?;
+    }
+    let mut done = 0;
+    progress(CopyProgress::rows(done, total));
     to.defer_constraints()?;
     // the search index is rebuilt from the rows (each engine keeps its own)
     to.execute(
@@ -214,6 +252,8 @@ fn copy_rows(from: &Conn, to: &Conn) -> Result<Vec<(String, i64)>> {
                 to.append_rows(table, &names, &chunk)?;
             }
             copied += i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            done += i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            progress(CopyProgress::rows(done, total.max(done)));
             let last = rows
                 .last()
                 .and_then(|r| cols.iter().position(|c| c == "id").map(|i| &r[i]));
@@ -289,10 +329,10 @@ impl Db {
     pub(crate) fn replace_with(&mut self, source: &Db) -> Result<()> {
         let snapshot = source.conn().begin_snapshot()?;
         {
-            let tx = self.conn().begin(Begin::Immediate)?;
+            let tx = self.conn().begin(Begin::Exclusive)?;
             // numbers handed out up to this moment stay handed out
             let live = counters(self.conn())?;
-            let tables = copy_rows(source.conn(), self.conn())?;
+            let tables = copy_rows(source.conn(), self.conn(), &mut |_| {})?;
             raise_counters(self.conn(), &live)?;
             for (table, copied) in tables.iter().filter(|(t, _)| t != "number_counters") {
                 let there = count(self.conn(), table)?;
@@ -319,9 +359,20 @@ impl Db {
     /// after. Errors: `Invalid` for a target that is not empty, `Conflict` when the copies
     /// differ (nothing kept).
     pub fn copy_into(&self, target: &mut Db, today: NaiveDate) -> Result<CopyReport> {
+        self.copy_into_watched(target, today, &mut |_| {})
+    }
+
+    /// [`Db::copy_into`], telling `progress` how far it is: the rows copied of all, then the
+    /// comparison, then the search index (issue 22: 迁移本机数据到共享数据库 shows it).
+    pub fn copy_into_watched(
+        &self,
+        target: &mut Db,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(CopyProgress),
+    ) -> Result<CopyReport> {
         let snapshot = self.conn().begin_snapshot()?;
         let mut out = {
-            let tx = target.conn().begin(Begin::Immediate)?;
+            let tx = target.conn().begin(Begin::Exclusive)?;
             // checked under the target's write lock: nobody adds rows meanwhile
             if let Some((table, n)) = holds_data(target.conn())? {
                 return Err(Error::invalid(
@@ -332,7 +383,8 @@ impl Db {
                     ),
                 ));
             }
-            let tables = copy_rows(self.conn(), target.conn())?;
+            let tables = copy_rows(self.conn(), target.conn(), progress)?;
+            progress(CopyProgress::stage("comparing"));
             for (table, copied) in &tables {
                 let there = count(target.conn(), table)?;
                 let here = count(self.conn(), table)?;
@@ -362,6 +414,7 @@ impl Db {
         // (the server's planner learns the new sizes first: its catch-up reads plan on them;
         // the catch-up settles the grams it wrote itself)
         // (the index is built even when that fails)
+        progress(CopyProgress::stage("indexing"));
         let settled = target.conn().after_bulk_write().map_err(Error::from);
         let indexed = target.index_search();
         if let Err(e) = indexed.and(settled) {
@@ -370,5 +423,42 @@ impl Db {
             ));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Actor, RequirementInput};
+
+    /// Issue 22: a copy says how far it is — the rows copied of all, rising to all of them,
+    /// then the comparison, then the search index — and the rows it counts are the rows there.
+    #[test]
+    fn a_copy_tells_how_far_it_is() {
+        let mut db = Db::test_db();
+        let actor = Actor::new(None, "李小四", "test", crate::clock::now());
+        for i in 0..3 {
+            let input = RequirementInput {
+                received_date: "2014-06-19".into(),
+                reporter: "张三".into(),
+                brief: format!("需求{i}"),
+                ..Default::default()
+            };
+            db.create_requirement(&actor, &input).unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut target = Db::open(&dir.path().join("copy.sqlite3")).unwrap();
+        let mut seen = Vec::new();
+        let report = db
+            .copy_into_watched(&mut target, crate::clock::today(), &mut |p| seen.push(p))
+            .unwrap();
+        let rows: Vec<&CopyProgress> = seen.iter().filter(|p| p.stage == "rows").collect();
+        let all: i64 = report.tables.iter().map(|(_, n)| n).sum();
+        assert_eq!(rows.first().map(|p| (p.done, p.total)), Some((0, all)));
+        assert_eq!(rows.last().map(|p| (p.done, p.total)), Some((all, all)));
+        assert!(rows.windows(2).all(|w| w[0].done <= w[1].done), "{rows:?}");
+        let after: Vec<&str> = seen.iter().skip(rows.len()).map(|p| p.stage).collect();
+        assert_eq!(after, ["comparing", "indexing"]);
+        assert!(all >= 3);
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::fields;
 use crate::domain::numbering::Scheme;
 use crate::error::{Error, Result};
 use crate::excel::import::{FileReport, Parsed, Record, Rejection};
-use crate::store::sql::{params, Conn, OptionalExtension, ValueRef};
+use crate::store::sql::{params, Begin, Conn, OptionalExtension, ValueRef};
 use serde::{Deserialize, Serialize};
 // foldhash: every imported row costs several lookups by number; SipHash was ~5 % of an import.
 use foldhash::{HashMap, HashMapExt};
@@ -616,7 +616,9 @@ impl Db {
             progress,
             cancel,
         } = watch;
-        let written = self.write(|tx| {
+        // on a server others' saves go on while the new rows are written; the write lock is
+        // taken for the rest (issue 22: an import holds back no one beyond its own rows)
+        let written = self.write_as(Begin::Import, |tx| {
             let mut w = Writer::new(tx, actor, choices)?;
             let mut done = 0;
             for chunk in chunks {
@@ -632,6 +634,7 @@ impl Db {
             if cancel.load(Ordering::Relaxed) {
                 return Err(cancelled());
             }
+            w.lock_and_catch_up(tx)?;
             let bugs = std::mem::take(
                 &mut *bugs
                     .lock()
@@ -883,6 +886,16 @@ struct Writer<'a> {
     pending: Pending,
     /// The requirements' columns as the rows hold them.
     columns: Vec<&'static str>,
+    /// Records of requirements there before the import, applied once the write lock is held,
+    /// with their place among the records.
+    later: Vec<(usize, Arc<Record>)>,
+    /// Records applied or set aside so far.
+    seen: usize,
+    /// The place of the record each conflict, each rejection came from.
+    conflict_order: Vec<usize>,
+    rejected_order: Vec<usize>,
+    /// The write lock is held (on a file: from the start, but the order is the same).
+    locked: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -907,10 +920,37 @@ impl<'a> Writer<'a> {
             clashed: Default::default(),
             pending: Pending::default(),
             columns,
+            later: Vec::new(),
+            // (on a file the write lock is SQLite's, held from the start)
+            locked: !tx.is_server(),
+            seen: 0,
+            conflict_order: Vec::new(),
+            rejected_order: Vec::new(),
         })
     }
 
     fn apply(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
+        let seq = self.seen;
+        self.seen += 1;
+        // a record already in the database is compared and updated under the write lock, after
+        // the new ones (others may be saving it meanwhile)
+        if !self.locked
+            && self
+                .numbers
+                .get(&*rec.number)
+                .is_some_and(|class| *class != Some(Class::Created))
+        {
+            self.later.push((seq, rec.clone()));
+            return Ok(());
+        }
+        self.apply_now(tx, rec)?;
+        // what it found is reported in the file's order, whenever it was applied
+        self.conflict_order.resize(self.conflicts.len(), seq);
+        self.rejected_order.resize(self.rejected.len(), seq);
+        Ok(())
+    }
+
+    fn apply_now(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
         if !self.actors.contains_key(&*rec.origin.file) {
             self.actors.insert(
                 rec.origin.file.clone(),
@@ -970,6 +1010,19 @@ impl<'a> Writer<'a> {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Takes the write lock (the import lock alone was held so far, on a server) and applies
+    /// the records of requirements that were there before the import, in the file's order.
+    fn lock_and_catch_up(&mut self, tx: &Conn) -> Result<()> {
+        tx.take_write_lock()?;
+        self.locked = true;
+        for (seq, rec) in std::mem::take(&mut self.later) {
+            self.apply_now(tx, &rec)?;
+            self.conflict_order.resize(self.conflicts.len(), seq);
+            self.rejected_order.resize(self.rejected.len(), seq);
         }
         Ok(())
     }
@@ -1100,8 +1153,21 @@ impl<'a> Writer<'a> {
             count(Class::Updated),
             count(Class::Unchanged),
         );
-        Ok((counts, self.conflicts, self.rejected))
+        Ok((
+            counts,
+            in_order(self.conflicts, &self.conflict_order),
+            in_order(self.rejected, &self.rejected_order),
+        ))
     }
+}
+
+/// `items` in the order of their records' places (`at`, one per item), equal places kept.
+fn in_order<T>(items: Vec<T>, at: &[usize]) -> Vec<T> {
+    // (an item of no known place goes last, never lost)
+    let places = at.iter().copied().chain(std::iter::repeat(usize::MAX));
+    let mut placed: Vec<(usize, T)> = places.zip(items).collect();
+    placed.sort_by_key(|(place, _)| *place);
+    placed.into_iter().map(|(_, item)| item).collect()
 }
 
 /// What a committed import wrote.

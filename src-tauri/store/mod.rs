@@ -34,7 +34,7 @@ pub use attachments::AttachmentView;
 pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, BackupKind};
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::{CalendarDay, CalendarPreview, PreviewDay};
-pub use copy::CopyReport;
+pub use copy::{CopyProgress, CopyReport};
 pub use deadlines::{NoteKind, TodoItem, TodoNote, TodoPage, UNASSIGNED};
 pub use deadlines::{TodoAlerts, ALERTS_NAMED, ALERTS_SINCE_MAX, NOTES_NAMED};
 pub use delays::{DelayInput, DelayView, SignInput, SignoffView};
@@ -538,7 +538,16 @@ impl Db {
 
     /// Runs `f` in one immediate transaction: all of it lands, or none of it.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
-        let tx = self.conn.begin(Begin::Immediate)?;
+        self.write_as(Begin::Immediate, f)
+    }
+
+    /// [`Db::write`], beginning as `how` says (an import: [`Begin::Import`]).
+    pub(crate) fn write_as<T>(
+        &mut self,
+        how: Begin,
+        f: impl FnOnce(&Conn) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.conn.begin(how)?;
         let out = f(&self.conn)?;
         tx.commit()?;
         Ok(out)

@@ -116,7 +116,12 @@ export const api = {
   databaseTest: (input) => invoke('database_test', { input }),
   databaseConnect: (input) => invoke('database_connect', { input }),
   databaseLocal: () => invoke('database_local'),
-  databaseMoveHere: (input) => invoke('database_move_here', { input }),
+  /** onProgress({stage: 'rows'|'comparing'|'indexing', done, total}) as the copy goes. */
+  databaseMoveHere: (input, onProgress = () => {}) => {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = onProgress;
+    return invoke('database_move_here', { input, onProgress: channel });
+  },
   databaseRetry: () => invoke('database_retry'),
   people: () => invoke('person_list'),
   setResponsible: (number, input) => invoke('requirement_responsible', { number, input }),

@@ -474,7 +474,21 @@ impl Row<'_> {
 pub enum Begin {
     Immediate,
     Deferred,
+    /// An import (issue 22): on a server it takes only the import lock at first — one import
+    /// at a time, and nothing that replaces the whole database meanwhile — so while it writes
+    /// its new rows, which no one else sees, others' saves go on; it takes the write lock
+    /// ([`Conn::take_write_lock`]) only for what others may touch too (existing records, the
+    /// counters, bugs). On a file, SQLite's one write lock at once, as `Immediate`.
+    Import,
+    /// What replaces the database's rows wholesale (a restore, a copy into it): both locks,
+    /// the import's first (the order an import takes them in: no deadlock between the two).
+    Exclusive,
 }
+
+/// The advisory lock every ordinary writer on a server takes first.
+const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(7364102350235714)";
+/// The advisory lock of an import, and of what replaces the whole database.
+const IMPORT_LOCK: &str = "SELECT pg_advisory_xact_lock(7364102350235715)";
 
 /// One connection to the database, whichever engine holds it.
 pub struct Conn {
@@ -773,18 +787,28 @@ impl Conn {
         Ok(tx)
     }
 
+    /// Takes the write lock inside a transaction begun with [`Begin::Import`] (on a file it
+    /// is held from the start: nothing to do).
+    pub fn take_write_lock(&self) -> Result<()> {
+        match &self.engine {
+            Engine::Pg(_) => self.execute_batch(WRITE_LOCK),
+            Engine::Sqlite(_) => Ok(()),
+        }
+    }
+
     /// Starts a transaction; it rolls back when dropped uncommitted.
     pub fn begin(&self, how: Begin) -> Result<Tx<'_>> {
         // a write takes the database's one write lock at once, on both engines: SQLite's
         // IMMEDIATE; on a server, one advisory lock every Genjin writer takes first. So writers
         // queue up and each reads what the one before committed — a stale version is refused,
         // never overwritten (READ COMMITTED alone would let two saves of one record both land)
-        self.execute_batch(match (how, &self.engine) {
-            (Begin::Immediate, Engine::Sqlite(_)) => "BEGIN IMMEDIATE",
-            (Begin::Immediate, Engine::Pg(_)) => {
-                "BEGIN; SELECT pg_advisory_xact_lock(7364102350235714)"
-            }
-            (Begin::Deferred, _) => "BEGIN",
+        let server = |locks: &[&str]| format!("BEGIN; {}", locks.join("; "));
+        self.execute_batch(&match (how, &self.engine) {
+            (Begin::Deferred, _) => "BEGIN".to_string(),
+            (_, Engine::Sqlite(_)) => "BEGIN IMMEDIATE".to_string(),
+            (Begin::Immediate, Engine::Pg(_)) => server(&[WRITE_LOCK]),
+            (Begin::Import, Engine::Pg(_)) => server(&[IMPORT_LOCK]),
+            (Begin::Exclusive, Engine::Pg(_)) => server(&[IMPORT_LOCK, WRITE_LOCK]),
         })
         .inspect_err(|_| {
             // a BEGIN that got in before the lock wait failed ends here

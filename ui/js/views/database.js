@@ -2,7 +2,7 @@
 // database — and the way between them: test a server, connect to it (remembered for the next
 // start), move this PC's data there, or return to this PC's file.
 import { api } from '../api.js';
-import { h, ask, field, formData, select, showError, toast } from '../components/dom.js';
+import { h, ask, clear, field, formData, select, showError, toast } from '../components/dom.js';
 
 /** After a switch the whole window starts again on the other database. */
 const restart = (message) => { toast(message); setTimeout(() => location.reload(), 600); };
@@ -55,8 +55,20 @@ export async function databaseCard() {
         result.textContent = '';
         return;
       }
-      result.textContent = '正在复制并逐表核对…';
-      return switched(await api.databaseMoveHere(d));
+      // the copy's progress: rows copied of all, then the comparison, then the search index
+      const bar = h('progress', { id: 'database-move-progress', max: 1, value: 0 });
+      const said = h('span', { id: 'database-move-stage' }, '正在复制…');
+      clear(result, h('span', {}, bar, ' ', said));
+      return switched(await api.databaseMoveHere(d, (p) => {
+        if (p.stage === 'rows') {
+          bar.max = Math.max(1, p.total);
+          bar.value = p.done;
+          said.textContent = `正在复制：${p.done} / ${p.total} 行`;
+        } else {
+          bar.value = bar.max;
+          said.textContent = p.stage === 'comparing' ? '正在逐表核对…' : '已复制并核对，正在建立搜索索引…';
+        }
+      }));
     }),
   }, '迁移本机数据到共享数据库');
   const local = h('button', {
