@@ -39,22 +39,31 @@ fn watch<R: Runtime>(handle: tauri::AppHandle<R>, db: std::sync::Arc<std::sync::
         .name("genjin-watch".into())
         .spawn(move || {
             // after a failed ask (the server away) the next waits longer, up to half a minute:
-            // each try to connect again holds the window's calls back for a moment
-            let mut wait = WATCH_EVERY;
+            // each try to connect again holds the window's calls back for a moment. Not when
+            // the connection is back meanwhile (the window's own call connected again, or
+            // another database was opened): then it asks at once
+            let mut backoff = WATCH_EVERY;
+            let mut not_before: Option<std::time::Instant> = None;
             loop {
-                std::thread::sleep(wait);
-                let changed = db
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .changed_elsewhere();
-                wait = match changed {
-                    Ok(true) => {
-                        let _ = handle.emit(CHANGED, ());
-                        WATCH_EVERY
+                std::thread::sleep(WATCH_EVERY);
+                let held = db.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(at) = not_before {
+                    if std::time::Instant::now() < at && held.connection_lost() {
+                        continue;
                     }
-                    Ok(false) => WATCH_EVERY,
-                    Err(_) => (wait * 2).min(std::time::Duration::from_secs(30)),
-                };
+                }
+                match held.changed_elsewhere() {
+                    Ok(changed) => {
+                        (backoff, not_before) = (WATCH_EVERY, None);
+                        if changed {
+                            let _ = handle.emit(CHANGED, ());
+                        }
+                    }
+                    Err(_) => {
+                        backoff = (backoff * 2).min(std::time::Duration::from_secs(30));
+                        not_before = Some(std::time::Instant::now() + backoff);
+                    }
+                }
             }
         });
 }

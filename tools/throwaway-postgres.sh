@@ -6,6 +6,7 @@
 # connections only, and writes that URL to DIR/tls-url.
 #   url=$(tools/throwaway-postgres.sh start /tmp/genjin-pg)
 #   tools/throwaway-postgres.sh stop /tmp/genjin-pg
+#   tools/throwaway-postgres.sh halt|resume /tmp/genjin-pg   (stop the server, start it again)
 set -euo pipefail
 cmd="${1:?start|stop}"
 dir="${2:?directory}"
@@ -42,8 +43,9 @@ case "$cmd" in
       listen="'127.0.0.1'"
       echo "postgres://postgres@127.0.0.1:$port" >"$dir/tls-url"
     fi
-    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
-      -o "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+    # kept for `resume` (a test stops the server and starts it again: issue 22)
+    echo "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c max_connections=200" >"$dir/options"
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" -o "$(cat "$dir/options")" start >/dev/null \
       || { cat "$dir/log" >&2; exit 1; }
     # the socket directory, percent-encoded as a URL host
     host="$(printf '%s' "$dir" | sed 's#/#%2F#g')"
@@ -53,5 +55,13 @@ case "$cmd" in
     "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;
-  *) echo "start|stop" >&2; exit 2 ;;
+  halt)
+    # the server goes away (as when it restarts or its cable is pulled); the data stays
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/log" -o "$(cat "$dir/options")" start >/dev/null \
+      || { cat "$dir/log" >&2; exit 1; }
+    ;;
+  *) echo "start|stop|halt|resume" >&2; exit 2 ;;
 esac

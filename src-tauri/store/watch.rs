@@ -13,6 +13,12 @@ impl Db {
     pub fn changed_elsewhere(&self) -> Result<bool> {
         Ok(self.conn().changed_elsewhere()?)
     }
+
+    /// The connection to the shared database's server is gone and not yet made again (the
+    /// next call tries); never on a file. Asks nothing of the server.
+    pub fn connection_lost(&self) -> bool {
+        self.conn().connection_lost()
+    }
 }
 
 #[cfg(test)]
@@ -167,8 +173,11 @@ mod tests {
         };
         add(&mut db, "断线前");
         assert!(!db.changed_elsewhere().unwrap());
+        assert!(!db.connection_lost());
         let first = pid(db.conn());
         end(first);
+        // the window's watcher waits less once a call has connected again (app.rs)
+        assert!(db.connection_lost());
         let briefs = |db: &Db| -> Vec<String> {
             db.register(
                 &crate::store::RegisterQuery::default(),
@@ -182,6 +191,7 @@ mod tests {
         };
         assert_eq!(briefs(&db), ["断线前"]);
         assert_ne!(pid(db.conn()), first, "a new session");
+        assert!(!db.connection_lost());
         assert!(
             db.changed_elsewhere().unwrap(),
             "what changed meanwhile is news"

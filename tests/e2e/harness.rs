@@ -203,9 +203,16 @@ impl Session {
 
     /// Waits until `css` exists and its text contains `want`; returns that text.
     pub async fn wait_text(&self, css: &str, want: &str) -> String {
+        self.wait_text_within(css, want, Duration::from_secs(15))
+            .await
+    }
+
+    /// [`Session::wait_text`] for at most `limit` (a promise of the app's, e.g. how soon another
+    /// PC's change shows).
+    pub async fn wait_text_within(&self, css: &str, want: &str, limit: Duration) -> String {
         let t0 = Instant::now();
         let mut last = String::new();
-        while t0.elapsed() < Duration::from_secs(15) {
+        while t0.elapsed() < limit {
             if let Ok(e) = self.client.find(Locator::Css(css)).await {
                 if let Ok(t) = e.text().await {
                     if t.contains(want) {

@@ -552,6 +552,14 @@ impl Conn {
         }
     }
 
+    /// The server's connection is gone and not yet made again; never on a file.
+    pub(crate) fn connection_lost(&self) -> bool {
+        match &self.engine {
+            Engine::Pg(c) => c.heard.lost.load(std::sync::atomic::Ordering::Relaxed),
+            Engine::Sqlite(_) => false,
+        }
+    }
+
     /// Where the server is (`host:port/dbname`); `None` on a file.
     pub fn server_label(&self) -> Option<&str> {
         match &self.engine {
