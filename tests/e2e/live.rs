@@ -56,6 +56,22 @@ async fn others_changes_show_without_a_click_and_typing_is_kept() {
     s.wait_css("#requirement-form").await;
     s.fill("#requirement-form [name=brief]", "问卷加权计分（按科室）")
         .await;
+    // another record changing is no news to this form
+    add("与此无关的一条");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let banners = s
+        .client
+        .execute(
+            "return document.querySelectorAll('#stale-banner').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        banners,
+        serde_json::json!(0),
+        "only this record's changes are said"
+    );
     cli(&[
         "--as",
         "王决策",

@@ -80,6 +80,8 @@ async function render(again = false, force = false) {
       // a page that redraws itself when others change the data says how (the register);
       // the import wizard's steps live in the page: never drawn anew under it
       app.live = nav === 'import' ? async () => {} : page.genjinLive || null;
+      // a page drawn from one record says whether that record changed (else: any change)
+      app.stale = page.genjinStale || null;
     } catch (e) {
       if (mine !== drawing) return;
       clear(main, h('div', { class: 'card' }, h('h2', {}, '出错了'), h('p', {}, e.message || String(e)),
@@ -280,7 +282,13 @@ async function changedElsewhere() {
   remind();
   const main = document.getElementById('view');
   if (app.live) { await app.live(); return; }
-  if (unsaved(main)) { staleBanner(main); return; }
+  if (unsaved(main)) {
+    // something typed stays as typed; the page says so when its own record changed
+    const stale = app.stale;
+    if (stale && !(await stale().catch(() => true))) return;
+    staleBanner(main);
+    return;
+  }
   await render(true);
 }
 

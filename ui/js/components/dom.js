@@ -220,3 +220,10 @@ export function formLabel(form, key) {
 export const recordHash = (record) => (record.startsWith('B') ? `#/bug/${encodeURIComponent(record)}`
   : record.endsWith('周报') ? `#/weekly/${encodeURIComponent(record.slice(0, 10))}`
     : `#/req/${encodeURIComponent(record)}`);
+
+/** Whether the record a page was drawn from has changed since (issue 22: a page with something
+ * typed and not saved says so only then). `fetch` reads it again; `drawn` is what was drawn. */
+export function recordChanged(fetch, drawn) {
+  const before = JSON.stringify(drawn);
+  return async () => JSON.stringify(await fetch()) !== before;
+}

@@ -1,7 +1,7 @@
 // Bugs (BUG反馈流程): the list, the report form, and a bug's detail with its steps. What is
 // possible next is the core's verdict (b.next: reproduce / fix / convert gates).
 import { api } from '../api.js';
-import { h, byPinyin, clear, compact, dialog, field, formData, go, guardCancel, moment, select, showError, toast, todayIso } from '../components/dom.js';
+import { h, byPinyin, clear, compact, dialog, field, formData, go, guardCancel, moment, recordChanged, select, showError, toast, todayIso } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { pastedImages, thumbnails } from '../components/screenshots.js';
 import { noticeCards } from '../components/notices.js';
@@ -152,7 +152,9 @@ export async function bugFormView(app, number = null) {
     } catch (err) { showError(err, form); }
   });
   if (!b) form.addEventListener('paste', paste);
-  return h('section', {}, h('h1', {}, b ? `修改 ${b.number}` : '登记 Bug'), form);
+  const page = h('section', {}, h('h1', {}, b ? `修改 ${b.number}` : '登记 Bug'), form);
+  if (b) page.genjinStale = recordChanged(() => api.bug(b.number), b);
+  return page;
 }
 
 /** The notices a fixed bug owes (the reporter, then the user through 推广部), as for requirements. */

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import {
   h, clear, compact, dialog, field, formData, formLabel, go, moment, select, showError,
-  toast,
+  recordChanged, toast,
 } from '../components/dom.js';
 import { dayInput, stepCard } from '../components/steps.js';
 import { delayTab } from './delays.js';
@@ -215,5 +215,6 @@ export async function detailView(app, number, tab = 'flow') {
     : current === 'delays' ? await delayTab(app, r)
     : current === 'notify' ? await notifyTab(app, r) : await historyTab(r);
   clear(body, content);
+  view.genjinStale = recordChanged(() => api.requirement(r.number), r);
   return view;
 }

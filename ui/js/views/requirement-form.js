@@ -1,7 +1,7 @@
 // 新建需求 / 编辑需求: every field of the 需求报告表 (附表2) plus what the collector adds.
 import { api } from '../api.js';
 import { personFields, personInput } from './people.js';
-import { h, clear, dialog, field, formData, formLabel, guardCancel, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
+import { h, clear, dialog, field, formData, formLabel, guardCancel, recordChanged, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
 
 function text(name, value = '', attrs = {}) {
   return h('input', { name, value: value || '', autocomplete: 'off', ...attrs });
@@ -137,5 +137,7 @@ export async function requirementFormView(app, number = null) {
     }
   });
   setTimeout(() => form.querySelector('input:checked, input:not([type=radio])').focus(), 0);
-  return h('section', {}, h('h1', {}, r ? `编辑需求 ${r.number}` : '新建需求（需求报告表）'), form);
+  const page = h('section', {}, h('h1', {}, r ? `编辑需求 ${r.number}` : '新建需求（需求报告表）'), form);
+  if (r) page.genjinStale = recordChanged(() => api.requirement(r.number), r);
+  return page;
 }
