@@ -146,7 +146,7 @@ where
     let signed = state.signed_in.clone();
     blocking(state, move |db| {
         if db.sign_in_required()? {
-            operator(db, signed_in(&signed))?;
+            operator(db, signed_in(&signed)).inspect_err(|_| sign_out_if_gone(db, &signed))?;
         }
         f(db)
     })
@@ -162,7 +162,8 @@ where
 {
     let signed = state.signed_in.clone();
     blocking(state, move |db| {
-        let actor = operator(db, signed_in(&signed))?;
+        let actor =
+            operator(db, signed_in(&signed)).inspect_err(|_| sign_out_if_gone(db, &signed))?;
         f(db, &actor)
     })
     .await
@@ -179,6 +180,23 @@ where
 
 fn signed_in(signed: &std::sync::Mutex<Option<i64>>) -> Option<i64> {
     *signed.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Signs the window out when the person signed in to it was deactivated (or is gone) meanwhile:
+/// their next action on every PC finds them signed out (issue 22), and the window asks who
+/// signs in.
+fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<i64>>) {
+    let Some(id) = signed_in(signed) else {
+        return;
+    };
+    let gone = match db.person(id) {
+        Ok(p) => !p.active,
+        Err(Error::NotFound(_)) => true,
+        Err(_) => false,
+    };
+    if gone {
+        *signed.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 /// The window's operator, who makes its changes: with sign-in on, the person signed in to this
@@ -223,7 +241,8 @@ where
 {
     let signed = state.signed_in.clone();
     blocking(state, move |db| {
-        let actor = operator(db, signed_in(&signed))?;
+        let actor =
+            operator(db, signed_in(&signed)).inspect_err(|_| sign_out_if_gone(db, &signed))?;
         f(db, &actor)
     })
     .await

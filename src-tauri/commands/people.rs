@@ -152,6 +152,8 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
     read_open(&state, move |db| {
         let sign_in = db.sign_in_required()?;
         let operator = if sign_in {
+            // a person deactivated meanwhile is signed out (issue 22)
+            super::sign_out_if_gone(db, &signed);
             match super::signed_in(&signed) {
                 Some(id) => Some(db.person(id)?),
                 None => None,

@@ -208,3 +208,62 @@ async fn a_shared_database_without_passwords_asks_for_the_first() {
     assert!(cli(&[("GENJIN_PASSWORD", "lixiaosi1")]).status.success());
     s.close().await;
 }
+
+/// Issue 22: a person deactivated by a manager on another PC is signed out of their window at
+/// their next step (here at once: the window redraws on the change and is refused); the
+/// window says why and asks who signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_deactivated_elsewhere_is_signed_out_at_the_next_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+        c.arg("--db").arg(crate::common::db_arg(&db)).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+    run(&[], &["add-person", "--name", "李小四", "--roles", every]);
+    run(
+        &[],
+        &["add-person", "--name", "王决策", "--roles", "决策组"],
+    );
+    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
+    let li = ("GENJIN_PASSWORD", "lixiaosi1");
+    run(
+        &[("GENJIN_NEW_PASSWORD", "wangjue1"), li],
+        &["--as", "李小四", "password", "王决策"],
+    );
+    run(
+        &[li],
+        &["--as", "李小四", "settings", "security.sign_in", "on"],
+    );
+
+    let s = Session::start_on(dir, db.clone()).await;
+    sign_in(&s, "2", "wangjue1").await;
+    s.wait_text("#operator-name", "王决策").await;
+    s.go("#/register").await;
+    s.wait_css("#register").await;
+    run(
+        &[li],
+        &[
+            "--as",
+            "李小四",
+            "edit-person",
+            "王决策",
+            "--inactive",
+            "true",
+        ],
+    );
+    s.wait_css("#sign-in-dialog").await;
+    s.wait_text("#signed-out", "已被停用").await;
+    s.screenshot("signed-out").await;
+    assert!(!s.text("#operator-name").await.contains("王决策"));
+    sign_in(&s, "1", "lixiaosi1").await;
+    s.wait_gone("#sign-in-dialog").await;
+    s.wait_text("#operator-name", "李小四").await;
+    s.close().await;
+}

@@ -40,6 +40,9 @@ const invoke = (cmd, args = {}, options = undefined) => {
       if (await staleDialog(err, sent)) return invoke(cmd, onTop(args, err), options);
       return Promise.reject({ kind: 'cancelled', message: '已放弃你的修改，现在显示的是他人修改后的数据' });
     }
+    // refused: perhaps this window was signed out meanwhile (deactivated on another PC); the
+    // window asks the core who is signed in (issue 22)
+    if (err && err.kind === 'forbidden') window.dispatchEvent(new CustomEvent('genjin:forbidden'));
     return Promise.reject(err);
   });
 };

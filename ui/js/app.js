@@ -100,13 +100,14 @@ function showOperator() {
 
 /** With sign-in on (issue 13): pick yourself and give your password; not skippable. `who`:
  * the person picked at first (the one who just turned sign-in on). */
-async function signIn(who = null) {
+async function signIn(who = null, why = null) {
   const people = (await api.people()).filter((p) => p.active);
   // the last person who signed in to this database on this PC is picked at first (issue 22);
   // the password is never kept
   const lastKey = `genjin.lastSignIn|${app.info.db_path}`;
   const last = who || localStorage.getItem(lastKey);
   const body = h('div', {},
+    why ? h('p', { class: 'banner warning', id: 'signed-out' }, why) : null,
     h('p', {}, '已开启登录：请选择你自己并输入密码。'),
     field('姓名', select('person', people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`]), last ? String(last) : '')),
     field('密码', h('input', { type: 'password', name: 'password', autocomplete: 'current-password' }), { required: true }));
@@ -243,6 +244,22 @@ async function start() {
     else await render();
   });
   window.addEventListener('hashchange', () => render());
+  // a refusal may mean this window was signed out (its person deactivated on another PC)
+  // (several refusals at once ask once)
+  let asking = false;
+  window.addEventListener('genjin:forbidden', async () => {
+    if (asking || !app.info.sign_in || !app.info.operator || document.getElementById('sign-in-dialog')) return;
+    asking = true;
+    try {
+      const info = await api.appInfo().catch(() => null);
+      if (!info || !info.sign_in || info.operator) return;
+      app.info = info;
+      showOperator();
+      await signIn(null, '你已退出登录：你的账号已被停用，或登录已失效。请换一位人员登录。');
+    } finally {
+      asking = false;
+    }
+  });
   // someone else changed the database: the page shows it (issue 22)
   api.onChanged(() => changedElsewhere().catch(() => {}));
   // Alt+N: 新建需求; Esc (outside a field or dialog): from a requirement back to the register
