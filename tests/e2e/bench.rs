@@ -360,3 +360,173 @@ async fn window_memory() {
         med(&full, |m| m.1) - med(&empty, |m| m.1)
     );
 }
+
+/// Issue 22: a department at once. The window on a shared database of 100,000 requirements
+/// while eight other clients work on it (each a command-line process after another, a second
+/// apart unless `GENJIN_DEPARTMENT_BENCH_PAUSE_MS` says otherwise: register, decide what it
+/// registered, search its own); the register's first page and a
+/// search, click to rows drawn (ten each), and how soon a requirement registered elsewhere
+/// appears in the window's searched register (twenty times): median and worst. Prints
+/// figures for BENCHMARKS.md. Run on a release build with a filled server database:
+///
+///     BENCH_URL=postgres://…/bench cargo run --release --example register_bench   # once
+///     GENJIN_DEPARTMENT_BENCH_URL=postgres://…/bench \
+///         cargo test --release --test e2e department_bench -- --ignored --nocapture
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs GENJIN_DEPARTMENT_BENCH_URL and a release build; prints figures"]
+async fn department_bench() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let Ok(url) = std::env::var("GENJIN_DEPARTMENT_BENCH_URL") else {
+        panic!("set GENJIN_DEPARTMENT_BENCH_URL to a filled shared database (see the docs)");
+    };
+    let genjin = env!("CARGO_BIN_EXE_genjin");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(genjin)
+            .arg("--db")
+            .arg(&url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let tag = format!("部门测{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let s = Session::launch(dir, genjin, &["--db", &url]).await;
+    s.go("#/register").await;
+    s.wait_css("#register tbody tr[data-number]").await;
+
+    // eight clients at work until the end
+    // each client's pause between two steps (a person's pace is slower still); 0: flat out
+    let pause = std::time::Duration::from_millis(
+        std::env::var("GENJIN_DEPARTMENT_BENCH_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let steps = Arc::new(AtomicUsize::new(0));
+    let clients = std::sync::Mutex::new(Vec::new());
+    let yardstick = Some(());
+    let start_clients = || {
+        let mut started = clients.lock().unwrap();
+        started.extend((0..8).map(|c| {
+            let (stop, steps, url) = (stop.clone(), steps.clone(), url.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                let mut last = String::new();
+                let mine = format!("客户端{c}条");
+                // a day of its own for each registration: at most 99 numbers a day
+                let first = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap();
+                while !stop.load(Ordering::Relaxed) {
+                    let summary = format!("{mine}{i}");
+                    let day = (first + chrono::Duration::days(c * 1500 + i))
+                        .format("%Y-%m-%d")
+                        .to_string();
+                    let args: Vec<&str> = match (i % 3, last.is_empty()) {
+                        (1, false) => vec!["decide", &last, "--decision", "做", "--grade", "C"],
+                        (2, _) => vec!["register", "--search", &mine],
+                        _ => vec![
+                            "add-requirement",
+                            "--received",
+                            &day,
+                            "--reporter",
+                            "张三",
+                            "--summary",
+                            &summary,
+                        ],
+                    };
+                    let o = std::process::Command::new(genjin)
+                        .arg("--db")
+                        .arg(&url)
+                        .args(&args)
+                        .output()
+                        .unwrap();
+                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                    if args[0] == "add-requirement" {
+                        // the number it was given, to decide next
+                        last = String::from_utf8_lossy(&o.stdout)
+                            .split(|ch: char| !ch.is_ascii_alphanumeric())
+                            .find(|w| w.len() >= 8 && w.chars().any(|ch| ch.is_ascii_digit()))
+                            .unwrap_or_default()
+                            .to_string();
+                    }
+                    steps.fetch_add(1, Ordering::Relaxed);
+                    i += 1;
+                    std::thread::sleep(pause);
+                }
+            })
+        }));
+    };
+
+    let worst = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    for (who, at_work) in [("alone", &yardstick), ("with 8 clients at work", &None)] {
+        let (mut first, mut search) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            first.push(timed(&s, "click", "th button[data-sort=number]").await.1);
+            search.push(timed(&s, "search", "问卷").await.1);
+            timed(&s, "search", "").await;
+        }
+        println!(
+            "{who}: first page (sort by number) drawn {:.0} ms median, {:.0} ms worst; search 问卷 {:.0} ms median, {:.0} ms worst",
+            median(first.clone()),
+            worst(&first),
+            median(search.clone()),
+            worst(&search)
+        );
+        println!("  runs: first page {first:.0?}; search {search:.0?}");
+        if at_work.is_some() {
+            start_clients();
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
+    }
+
+    // seen on the other PC: registered on the command line, shown in the searched register
+    timed(&s, "search", &tag).await;
+    s.wait_text("#register-count", "共").await;
+    // "共 N 条，第 1 / 1 页"
+    let before: usize = s
+        .text("#register-count")
+        .await
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let mut seen = Vec::new();
+    let first = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
+    for i in 0..20 {
+        let offset = i64::from(std::process::id() % 3000) + i64::try_from(i).unwrap();
+        let day = (first + chrono::Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string();
+        let t = Instant::now();
+        run(&[
+            "add-requirement",
+            "--received",
+            &day,
+            "--reporter",
+            "李四",
+            "--summary",
+            &format!("{tag} 第{i}次"),
+        ]);
+        s.wait_text("#register-count", &format!("共 {} 条", before + i + 1))
+            .await;
+        seen.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!(
+        "a change on one PC seen on another (command started to rows shown), 20 times: {:.0} ms median, {:.0} ms worst",
+        median(seen.clone()),
+        worst(&seen)
+    );
+    println!("  runs: {seen:.0?}");
+    stop.store(true, Ordering::Relaxed);
+    for c in clients.into_inner().unwrap() {
+        c.join().unwrap();
+    }
+    println!(
+        "the eight clients made {} steps meanwhile",
+        steps.load(Ordering::Relaxed)
+    );
+    s.close().await;
+}
