@@ -48,7 +48,9 @@ fn watch<R: Runtime>(handle: tauri::AppHandle<R>, db: std::sync::Arc<std::sync::
                 std::thread::sleep(WATCH_EVERY);
                 let held = db.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(at) = not_before {
-                    if std::time::Instant::now() < at && held.connection_lost() {
+                    // (a file has no connection to make again: its backoff holds)
+                    let away = held.connection_lost() || !held.is_shared();
+                    if std::time::Instant::now() < at && away {
                         continue;
                     }
                 }

@@ -883,6 +883,14 @@ fn a_copied_database_without_passwords_gets_its_first_from_someone_who_manages_p
         .unwrap_err();
     assert!(e.to_string().contains("管理人员名单"), "{e}");
     assert!(!shared.sign_in_required().unwrap());
+    // nor, setting their own password meanwhile, lock the managers out: sign-in waits for one
+    // of them
+    let as_wang = genjin::store::Actor::new(Some(wang), "王推广", "test", now);
+    shared
+        .set_password(&as_wang, wang, "王的密码123", None)
+        .unwrap();
+    assert!(!shared.sign_in_required().unwrap());
+    assert!(shared.first_password_missing().unwrap());
     shared.set_first_password(li, "李的密码123", now).unwrap();
     assert!(shared.sign_in_required().unwrap());
     assert!(!shared.first_password_missing().unwrap());

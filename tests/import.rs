@@ -2339,8 +2339,10 @@ fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
 /// A department at once (issue 22): on a shared database a long import holds back no one's
 /// save beyond its own rows. While the command line imports a register of 30,000 rows, another
 /// PC decides a requirement that was there before (one the file also lists), decides another,
-/// and registers a new one: each is saved while the import is still writing (its new rows not
-/// yet there), and the import then ends whole. The times are printed for BENCHMARKS.md. A file
+/// and registers two new ones: each is saved while the import is still writing (its new rows
+/// not yet there), and the import then ends whole. The file's last row has today's first
+/// number, which the other PC was given meanwhile: no number is written twice (the import
+/// writes today's period under the write lock and compares it with the one there). The times are printed for BENCHMARKS.md. A file
 /// has one writer at a time (SQLite's lock): that is the server's test.
 #[test]
 fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
@@ -2356,11 +2358,15 @@ fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
         })
         .collect();
     let briefs: Vec<String> = (0..ROWS).map(|i| format!("旧表梗概{i}")).collect();
-    let rows: Vec<Vec<&str>> = numbers
+    let mut rows: Vec<Vec<&str>> = numbers
         .iter()
         .zip(&briefs)
         .map(|(n, b)| vec![n.as_str(), "张三", b.as_str()])
         .collect();
+    // last, one of today's: a number others may be giving out right now
+    let today = genjin::clock::today();
+    let todays = format!("{}01", today.format("%y%m%d"));
+    rows.push(vec![todays.as_str(), "张三", "今天的一条（旧表）"]);
     let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
     let book = register_book(&[&["需求编号", "填表人", "需求梗概"]], &rows);
     let dir = tempfile::tempdir().unwrap();
@@ -2450,6 +2456,15 @@ fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
             "--summary",
             "导入时另一台电脑登记",
         ][..],
+        &[
+            "add-requirement",
+            "--received",
+            &crate::common::today_iso(),
+            "--reporter",
+            "李小四",
+            "--summary",
+            "今天另一台电脑登记",
+        ][..],
     ] {
         let t = std::time::Instant::now();
         ok(args);
@@ -2458,7 +2473,7 @@ fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
     // all three saved while the import's rows were still its own
     let reg: Value = serde_json::from_str(&ok(&["register", "--json"])).unwrap();
     let seen = reg.as_array().unwrap().len();
-    assert_eq!(seen, 3, "the import's rows were not there yet: {seen} rows");
+    assert_eq!(seen, 4, "the import's rows were not there yet: {seen} rows");
     let out = import.wait_with_output().unwrap();
     let whole = t0.elapsed();
     assert!(
@@ -2471,7 +2486,8 @@ fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
     );
     let reg: Value = serde_json::from_str(&ok(&["register", "--json"])).unwrap();
     let rows = reg.as_array().unwrap();
-    assert_eq!(rows.len(), ROWS + 2);
+    // the file's rows, one of them there before, today's given out beside it meanwhile
+    assert_eq!(rows.len(), ROWS + 3);
     let row = |n: &str| {
         rows.iter()
             .find(|r| r["需求编号"] == n)
@@ -2482,4 +2498,6 @@ fn an_import_on_a_server_holds_back_no_one_beyond_its_own_rows() {
     assert_eq!(row("14010101")["决策结果"], "不做");
     assert_eq!(row("26110101")["决策结果"], "做");
     assert_eq!(row("26110201")["需求梗概"], "导入时另一台电脑登记");
+    // today's number was given once: the file's row of it compared with the one registered
+    assert_eq!(row(&todays)["需求梗概"], "今天另一台电脑登记");
 }

@@ -891,6 +891,9 @@ struct Writer<'a> {
     later: Vec<(usize, Arc<Record>)>,
     /// Records applied or set aside so far.
     seen: usize,
+    /// Records received from this day on are numbered in periods others may be numbering in
+    /// now (a day, a month): the write lock is taken before the first of them.
+    live_from: chrono::NaiveDate,
     /// The place of the record each conflict, each rejection came from.
     conflict_order: Vec<usize>,
     rejected_order: Vec<usize>,
@@ -921,6 +924,7 @@ impl<'a> Writer<'a> {
             pending: Pending::default(),
             columns,
             later: Vec::new(),
+            live_from: actor.today() - chrono::Duration::days(LIVE_DAYS),
             // (on a file the write lock is SQLite's, held from the start)
             locked: !tx.is_server(),
             seen: 0,
@@ -932,6 +936,11 @@ impl<'a> Writer<'a> {
     fn apply(&mut self, tx: &Conn, rec: &Arc<Record>) -> Result<()> {
         let seq = self.seen;
         self.seen += 1;
+        // a number of these weeks' periods is one others may be handing out right now: from
+        // it on the import writes under the write lock, so the two never take the same number
+        if !self.locked && rec.received >= self.live_from {
+            self.lock_and_catch_up(tx)?;
+        }
         // a record already in the database is compared and updated under the write lock, after
         // the new ones (others may be saving it meanwhile)
         if !self.locked
@@ -1019,6 +1028,15 @@ impl<'a> Writer<'a> {
     fn lock_and_catch_up(&mut self, tx: &Conn) -> Result<()> {
         tx.take_write_lock()?;
         self.locked = true;
+        if tx.is_server() {
+            // numbers others gave meanwhile are compared as any already there, never written
+            // again
+            let mut st = tx.prepare("SELECT number FROM requirements")?;
+            let numbers = st.query_map([], |r| r.get::<_, String>(0))?;
+            for n in numbers {
+                self.numbers.entry(n?.into()).or_insert(None);
+            }
+        }
         for (seq, rec) in std::mem::take(&mut self.later) {
             self.apply_now(tx, &rec)?;
             self.conflict_order.resize(self.conflicts.len(), seq);
@@ -1160,6 +1178,10 @@ impl<'a> Writer<'a> {
         ))
     }
 }
+
+/// How far back an imported record's received day may lie in a period others are numbering
+/// in now (this month and the last, for a monthly series).
+const LIVE_DAYS: i64 = 62;
 
 /// `items` in the order of their records' places (`at`, one per item), equal places kept.
 fn in_order<T>(items: Vec<T>, at: &[usize]) -> Vec<T> {

@@ -21,9 +21,9 @@ pub const MIN_PASSWORD_CHARS: usize = 6;
 
 impl Db {
     /// Whether people must sign in: `security.sign_in` is on, or the database is a department's
-    /// shared one and someone active holds a password (issue 22: anyone on the LAN can start
-    /// Genjin, so there it is always on once it can be; `first_password_missing` is the gap
-    /// before).
+    /// shared one and someone active who may manage people holds a password (issue 22: anyone
+    /// on the LAN can start Genjin, so there it is always on once it can be — once someone can
+    /// give the others theirs; `first_password_missing` is the gap before).
     pub fn sign_in_required(&self) -> Result<bool> {
         if self.setting("security.sign_in")?.as_deref() == Some("on") {
             return Ok(true);
@@ -31,19 +31,21 @@ impl Db {
         Ok(self.is_shared() && self.anyone_has_password()?)
     }
 
-    /// A shared database on which nobody active holds a password yet (copied from a file used
-    /// without sign-in, or set up on the command line without one): anyone could act as anyone
-    /// until the first password is set, so the shells say so and ask for it (issue 22).
+    /// A shared database on which nobody active who may manage people holds a password yet
+    /// (copied from a file used without sign-in, or set up on the command line without one):
+    /// anyone could act as anyone until such a person sets theirs, so the shells say so and
+    /// ask for it (issue 22).
     pub fn first_password_missing(&self) -> Result<bool> {
         Ok(self.is_shared() && !self.anyone_has_password()?)
     }
 
+    /// Someone active who may manage people holds a password (a reporter's own password alone
+    /// would lock the managers out: nobody could give them theirs).
     fn anyone_has_password(&self) -> Result<bool> {
-        Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM people WHERE active = 1 AND password_hash <> '')",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .people()?
+            .iter()
+            .any(|p| p.active && p.has_password && Action::People.allowed(&p.roles)))
     }
 
     /// The first password of a shared database (issue 22), set by `person_id` for themself as
@@ -59,7 +61,7 @@ impl Db {
     ) -> Result<Person> {
         if !self.first_password_missing()? {
             return Err(Error::Forbidden(
-                "已经有人设置了登录密码：请登录（没有密码的人请让能管理人员名单的人为其设置）"
+                "已经有能管理人员名单的人设置了登录密码：请登录（没有密码的人请让能管理人员名单的人为其设置）"
                     .into(),
             ));
         }

@@ -641,7 +641,8 @@ impl Conn {
     /// `n` ids for new rows of `table`, in order, for [`Conn::append_rows`] to write them with
     /// (an import's rows and their history need them before the rows are written). Inside a
     /// write transaction, and the rows written before the next call and before any other row
-    /// of the table: on a file the ids follow the largest written, nothing is set aside.
+    /// of the table: on a file the ids follow the largest written, nothing is set aside (a
+    /// server's come from the table's sequence, which others share).
     pub fn reserve_ids(&self, table: &str, n: usize) -> Result<Vec<i64>> {
         if n == 0 {
             return Ok(Vec::new());
@@ -657,17 +658,17 @@ impl Conn {
                 Ok((top + 1..=top + n).collect())
             }
             Engine::Pg(_) => {
-                // a block of the sequence at once: every Genjin writer holds the write lock
-                // (`Begin::Immediate`), so no other takes a number in between
-                let last: i64 = self.query_row(
-                    &format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                             nextval(pg_get_serial_sequence('{table}', 'id')) + ?1 - 1)"
-                    ),
-                    [n],
-                    |r| r.get(0),
-                )?;
-                Ok((last - n + 1..=last).collect())
+                // each id its own nextval: an import writes its new rows without the write
+                // lock (`Begin::Import`), so others take numbers of the sequence meanwhile;
+                // the ids are unique, in order, not necessarily one block
+                let mut st = self.prepare_cached(&format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id'))
+                       FROM generate_series(1, ?1) ORDER BY 1"
+                ))?;
+                let ids = st
+                    .query_map([n], |r| r.get::<_, i64>(0))?
+                    .collect::<Result<Vec<i64>>>()?;
+                Ok(ids)
             }
         }
     }
