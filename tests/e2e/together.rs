@@ -267,3 +267,37 @@ async fn a_person_deactivated_elsewhere_is_signed_out_at_the_next_step() {
     s.wait_text("#operator-name", "李小四").await;
     s.close().await;
 }
+
+/// Issue 22: a window open on a shared database while nobody had a password asks its user to
+/// sign in as soon as the first password is set on another PC (here the command line), and
+/// its first-password banner goes. A file's sign-in stays the setting's: the server's test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_password_set_elsewhere_asks_every_open_window_to_sign_in() {
+    if !crate::common::on_server() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    crate::harness::cli(
+        &db,
+        &["add-person", "--name", "李小四", "--roles", "需求收集人"],
+    );
+    let s = Session::start_on(dir, db.clone()).await;
+    s.opened_by("李小四").await;
+    s.wait_css("#first-password-banner").await;
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(crate::common::db_arg(&db))
+        .args(["--as", "李小四", "password"])
+        .env("GENJIN_NEW_PASSWORD", "lixiaosi1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    s.wait_css("#sign-in-dialog").await;
+    s.wait_text("#signed-out", "已开启登录").await;
+    s.wait_gone("#first-password-banner").await;
+    sign_in(&s, "1", "lixiaosi1").await;
+    s.wait_gone("#sign-in-dialog").await;
+    s.wait_text("#operator-name", "李小四").await;
+    s.close().await;
+}

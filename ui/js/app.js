@@ -248,14 +248,19 @@ async function start() {
   // (several refusals at once ask once)
   let asking = false;
   window.addEventListener('genjin:forbidden', async () => {
-    if (asking || !app.info.sign_in || !app.info.operator || document.getElementById('sign-in-dialog')) return;
+    if (asking || document.getElementById('sign-in-dialog')) return;
     asking = true;
     try {
+      // (sign-in may have become required meanwhile: the first password set on another PC)
       const info = await api.appInfo().catch(() => null);
       if (!info || !info.sign_in || info.operator) return;
+      const was = app.info.sign_in && app.info.operator;
       app.info = info;
       showOperator();
-      await signIn(null, '你已退出登录：你的账号已被停用，或登录已失效。请换一位人员登录。');
+      const banner = document.getElementById('first-password-banner');
+      if (banner && !info.first_password) banner.remove();
+      await signIn(null, was ? '你已退出登录：你的账号已被停用，或登录已失效。请换一位人员登录。'
+        : '共享数据库已开启登录：每人用自己的密码登录。');
     } finally {
       asking = false;
     }

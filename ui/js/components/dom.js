@@ -222,8 +222,10 @@ export const recordHash = (record) => (record.startsWith('B') ? `#/bug/${encodeU
     : `#/req/${encodeURIComponent(record)}`);
 
 /** Whether the record a page was drawn from has changed since (issue 22: a page with something
- * typed and not saved says so only then). `fetch` reads it again; `drawn` is what was drawn. */
+ * typed and not saved says so only then). `fetch` reads it again; `drawn` is what was drawn
+ * (both with their `version`). */
 export function recordChanged(fetch, drawn) {
-  const before = JSON.stringify(drawn);
-  return async () => JSON.stringify(await fetch()) !== before;
+  // by its version (what a save is checked against); values computed for today, or lists
+  // of people it carries, change without the record changing
+  return async () => (await fetch()).version !== drawn.version;
 }

@@ -201,7 +201,7 @@ export async function bugDetailView(app, number) {
     ['修复', b.fixed_date ? `${compact(b.fixed_date)} ${b.fixed_version}` : ''], ['备注', b.remark],
     ['关联需求', b.requirement ? h('a', { href: `#/req/${encodeURIComponent(b.requirement)}` }, b.requirement) : '']];
   const reproduced = select('reproduced', [['yes', '已复现'], ['no', '无法复现']], b.reproduced === false ? 'no' : 'yes');
-  return h('section', {},
+  const page = h('section', {},
     h('div', { class: 'detail-head' }, h('a', { href: '#/bugs' }, '← Bug 列表'), h('h1', { id: 'bug-number' }, b.number), badge(b),
       h('span', { class: 'spacer' }),
       b.next.edit.open ? h('a', { href: `#/bug/${encodeURIComponent(b.number)}/edit`, class: 'button', id: 'bug-edit' }, '修改登记内容') : null,
@@ -241,4 +241,6 @@ export async function bugDetailView(app, number) {
           { askNames: true }),
       }, '删除个人信息…'))),
     await bugHistory(b));
+  page.genjinStale = recordChanged(() => api.bug(b.number), b);
+  return page;
 }
