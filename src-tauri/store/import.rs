@@ -618,51 +618,52 @@ impl Db {
         } = watch;
         // on a server others' saves go on while the new rows are written; the write lock is
         // taken for the rest (issue 22: an import holds back no one beyond its own rows)
-        let written = self.write_as(Begin::Import, |tx| {
-            let mut w = Writer::new(tx, actor, choices)?;
-            let mut done = 0;
-            for chunk in chunks {
+        let written = self
+            .write_as(Begin::Import, |tx| {
+                let mut w = Writer::new(tx, actor, choices)?;
+                let mut done = 0;
+                for chunk in chunks {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled());
+                    }
+                    for rec in chunk.as_ref() {
+                        w.apply(tx, rec)?;
+                    }
+                    done += chunk.as_ref().len();
+                    progress(done, known().max(expected).max(done));
+                }
                 if cancel.load(Ordering::Relaxed) {
                     return Err(cancelled());
                 }
-                for rec in chunk.as_ref() {
-                    w.apply(tx, rec)?;
-                }
-                done += chunk.as_ref().len();
-                progress(done, known().max(expected).max(done));
-            }
-            if cancel.load(Ordering::Relaxed) {
-                return Err(cancelled());
-            }
-            w.lock_and_catch_up(tx)?;
-            let bugs = std::mem::take(
-                &mut *bugs
-                    .lock()
-                    .map_err(|_| Error::Conflict("读取文件时出错，数据库未做任何修改".into()))?,
-            );
-            let mut warnings = Vec::new();
-            let choices = w.choices.clone();
-            let (counts, mut conflicts, mut rejected) = w.finish(tx)?;
-            let bug_counts = super::bugs::import_bugs(
-                tx,
-                Some(actor),
-                &bugs,
-                &choices,
-                &|_| false,
-                &mut super::bugs::Findings {
-                    conflicts: &mut conflicts,
-                    rejected: &mut rejected,
-                    warnings: &mut warnings,
-                },
-            )?;
-            Ok(Written {
-                counts,
-                conflicts,
-                bugs: bug_counts,
-                warnings,
-                rejected,
+                w.lock_and_catch_up(tx)?;
+                let bugs =
+                    std::mem::take(&mut *bugs.lock().map_err(|_| {
+                        Error::Conflict("读取文件时出错，数据库未做任何修改".into())
+                    })?);
+                let mut warnings = Vec::new();
+                let choices = w.choices.clone();
+                let (counts, mut conflicts, mut rejected) = w.finish(tx)?;
+                let bug_counts = super::bugs::import_bugs(
+                    tx,
+                    Some(actor),
+                    &bugs,
+                    &choices,
+                    &|_| false,
+                    &mut super::bugs::Findings {
+                        conflicts: &mut conflicts,
+                        rejected: &mut rejected,
+                        warnings: &mut warnings,
+                    },
+                )?;
+                Ok(Written {
+                    counts,
+                    conflicts,
+                    bugs: bug_counts,
+                    warnings,
+                    rejected,
+                })
             })
-        })?;
+            .map_err(number_taken_meanwhile)?;
         if written.counts.0 >= BULK {
             // a server plans with the new sizes at once (committed: a failure here loses
             // nothing, the server's own rounds catch up)
@@ -1179,6 +1180,24 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The one race an import on a server can lose (issue 22): a number of an old period in the
+/// file given to a requirement registered by hand on another PC while the import ran. The
+/// whole import is refused — said in words, not as the database's.
+fn number_taken_meanwhile(e: Error) -> Error {
+    match e {
+        Error::Database(d)
+            if d.kind == crate::store::sql::DbKind::Constraint
+                && d.detail.contains("requirements_number_key") =>
+        {
+            Error::Conflict(
+                "导入时另一台电脑刚好登记了文件中也有的需求编号，整个导入已撤销，数据库未做任何修改；请重新导入（那条需求会与文件中的一行比对）"
+                    .into(),
+            )
+        }
+        other => other,
+    }
+}
+
 /// How far back an imported record's received day may lie in a period others are numbering
 /// in now (this month and the last, for a monthly series).
 const LIVE_DAYS: i64 = 62;
@@ -1231,6 +1250,21 @@ fn empty_report(parsed: &Parsed) -> ImportReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number taken on another PC during an import is said in words; other refusals stay.
+    #[test]
+    fn a_number_taken_meanwhile_is_said_in_words() {
+        use crate::store::sql::{DbError, DbKind};
+        let taken = Error::Database(DbError::new(
+            DbKind::Constraint,
+            "duplicate key value violates unique constraint \"requirements_number_key\"",
+        ));
+        let said = number_taken_meanwhile(taken);
+        assert_eq!(said.kind(), "conflict");
+        assert!(said.to_string().contains("另一台电脑刚好登记"), "{said}");
+        let other = Error::Database(DbError::new(DbKind::Constraint, "people_name_key"));
+        assert_eq!(number_taken_meanwhile(other).kind(), "database");
+    }
 
     #[test]
     fn slots_and_absent_values_follow_the_importable_columns() {
