@@ -137,7 +137,7 @@ pub fn people(db: &Db, a: PeopleArgs, out: &mut dyn Write) -> Result<()> {
 pub fn add_person(db: &mut Db, actor: &Actor, a: AddPersonArgs, out: &mut dyn Write) -> Result<()> {
     // the first person of a shared database sets their password as they are added (issue 22):
     // from GENJIN_NEW_PASSWORD, or asked for twice on a terminal
-    let first_on_server = db.is_shared() && db.people()?.is_empty();
+    let first_on_server = db.adds_first_on_server()?;
     let password = if first_on_server {
         super::secret(
             "GENJIN_NEW_PASSWORD",

@@ -270,7 +270,7 @@ pub async fn person_add(
     blocking(&state, move |db| {
         // the first person of a shared database sets their password as they are added, and is
         // signed in to this window with it (issue 22)
-        let first_on_server = db.is_shared() && db.people()?.is_empty();
+        let first_on_server = db.adds_first_on_server()?;
         let password = password.filter(|p| !p.is_empty());
         if first_on_server && password.is_none() {
             return Err(Error::invalid(

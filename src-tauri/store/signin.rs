@@ -41,6 +41,12 @@ impl Db {
 
     /// Someone active who may manage people holds a password (a reporter's own password alone
     /// would lock the managers out: nobody could give them theirs).
+    /// A shared database with nobody listed yet: the person added now sets their password as
+    /// they are added (issue 22; both shells ask for it).
+    pub fn adds_first_on_server(&self) -> Result<bool> {
+        Ok(self.is_shared() && self.people()?.is_empty())
+    }
+
     fn anyone_has_password(&self) -> Result<bool> {
         Ok(self
             .people()?

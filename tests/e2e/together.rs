@@ -4,6 +4,19 @@
 
 use crate::harness::Session;
 
+/// The command line on `db` with environment variables `env` (passwords); must succeed.
+/// Returns what it printed.
+fn genjin_with(db: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
+    c.arg("--db").arg(crate::common::db_arg(db)).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Picks the person (`id`) in the sign-in dialog and gives `password`.
 async fn sign_in(s: &Session, id: &str, password: &str) {
     s.wait_css("#sign-in-dialog").await;
@@ -17,16 +30,7 @@ async fn sign_in(s: &Session, id: &str, password: &str) {
 async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
-    let run = |env: &[(&str, &str)], args: &[&str]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
-        c.arg("--db").arg(crate::common::db_arg(&db)).args(args);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let o = c.output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
+    let run = |env: &[(&str, &str)], args: &[&str]| genjin_with(&db, env, args);
     let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
     run(&[], &["add-person", "--name", "李小四", "--roles", every]);
     run(
@@ -216,15 +220,7 @@ async fn a_shared_database_without_passwords_asks_for_the_first() {
 async fn a_person_deactivated_elsewhere_is_signed_out_at_the_next_step() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
-    let run = |env: &[(&str, &str)], args: &[&str]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"));
-        c.arg("--db").arg(crate::common::db_arg(&db)).args(args);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let o = c.output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
+    let run = |env: &[(&str, &str)], args: &[&str]| genjin_with(&db, env, args);
     let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
     run(&[], &["add-person", "--name", "李小四", "--roles", every]);
     run(
@@ -285,14 +281,11 @@ async fn the_first_password_set_elsewhere_asks_every_open_window_to_sign_in() {
     let s = Session::start_on(dir, db.clone()).await;
     s.opened_by("李小四").await;
     s.wait_css("#first-password-banner").await;
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
-        .arg("--db")
-        .arg(crate::common::db_arg(&db))
-        .args(["--as", "李小四", "password"])
-        .env("GENJIN_NEW_PASSWORD", "lixiaosi1")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    genjin_with(
+        &db,
+        &[("GENJIN_NEW_PASSWORD", "lixiaosi1")],
+        &["--as", "李小四", "password"],
+    );
     s.wait_css("#sign-in-dialog").await;
     s.wait_text("#signed-out", "已开启登录").await;
     s.wait_gone("#first-password-banner").await;
