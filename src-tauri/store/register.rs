@@ -614,10 +614,14 @@ impl Db {
         // the number order until enough of them are seen.
         let matches: Option<HashSet<i64>> = match &search {
             Some(s) if s.alone => {
-                let mut st = self.conn().prepare(&s.ids)?;
-                let mut set: HashSet<i64> = st
-                    .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
+                // the grams through their index, whatever a server's statistics say
+                let mut set: HashSet<i64> = self.conn().through_indexes(|| {
+                    let mut st = self.conn().prepare(&s.ids)?;
+                    let ids = st
+                        .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    Ok(ids)
+                })?;
                 if !q.include_withdrawn {
                     let mut st = self.conn().prepare_cached(
                         "SELECT id FROM requirements WHERE withdrawn_at IS NOT NULL",

@@ -168,9 +168,13 @@ async fn open(
     };
     // the register's pages read a UNION ALL's arms in order (store::register): parallel
     // workers could interleave them; a writer waits for the write lock as long as on a file
-    // (10 s), then is told the database is busy
+    // (10 s), then is told the database is busy; no statement of Genjin's runs long enough to
+    // gain from compiling it (JIT), and one read through indexes (Conn::through_indexes)
+    // looks costly enough to the planner that compiling it took 130 ms
     client
-        .batch_execute("SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'")
+        .batch_execute(
+            "SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'; SET jit = off",
+        )
         .await
         .map_err(failed)?;
     let row = client
