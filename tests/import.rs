@@ -2229,17 +2229,27 @@ fn issue_19_a_file_does_not_record_the_steps_of_a_living_requirement() {
 /// registers beside it. Each time the database holds all of the file or none of it, and the
 /// other process's registration goes through (it waits for the import's lock at most until the
 /// killed import's is let go).
+/// 4,000 rows in the test run; the issue's 100,000 by hand (a release build; the kills spread
+/// over the longer import):
+///
+///     GENJIN_KILL_ROWS=100000 GENJIN_TEST_PG=postgres://… \
+///         cargo test --release --test tests an_import_killed -- --nocapture
 #[test]
 fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
-    const ROWS: usize = 4000;
+    let rows_asked = std::env::var("GENJIN_KILL_ROWS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok());
+    let n_rows = rows_asked.unwrap_or(4000);
+    // the kills' moments stretch with the import
+    let stretch = (n_rows / 6000).max(1) as u64;
     let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
-    let numbers: Vec<String> = (0..ROWS)
+    let numbers: Vec<String> = (0..n_rows)
         .map(|i| {
             let day = start + chrono::Duration::days((i / 99) as i64);
             format!("{}{:02}", day.format("%y%m%d"), i % 99 + 1)
         })
         .collect();
-    let briefs: Vec<String> = (0..ROWS).map(|i| format!("旧表梗概{i}")).collect();
+    let briefs: Vec<String> = (0..n_rows).map(|i| format!("旧表梗概{i}")).collect();
     let rows: Vec<Vec<&str>> = numbers
         .iter()
         .zip(&briefs)
@@ -2293,7 +2303,9 @@ fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
             std::thread::spawn(move || c.output().unwrap())
         };
         // from its start to its end and a little beyond
-        std::thread::sleep(std::time::Duration::from_millis(10 + (kill * 53) % 700));
+        std::thread::sleep(std::time::Duration::from_millis(
+            10 + (kill * 53) % 700 * stretch,
+        ));
         let _ = import.kill();
         import.wait().unwrap();
         let o = beside.join().unwrap();
@@ -2302,11 +2314,15 @@ fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
         let rows = reg.as_array().unwrap();
         let old = rows
             .iter()
-            .filter(|r| r["需求编号"].as_str().is_some_and(|n| n.starts_with("14")))
+            .filter(|r| {
+                r["需求梗概"]
+                    .as_str()
+                    .is_some_and(|b| b.starts_with("旧表梗概"))
+            })
             .count();
         assert!(
-            old == 0 || old == ROWS,
-            "after kill {kill}: {old} of {ROWS} rows"
+            old == 0 || old == n_rows,
+            "after kill {kill}: {old} of {n_rows} rows"
         );
         assert_eq!(rows.len() - old, 1, "the registration beside it kept");
         if old == 0 {
@@ -2333,7 +2349,7 @@ fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
         .output()
         .unwrap();
     let reg: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(reg.as_array().unwrap().len(), ROWS + 1);
+    assert_eq!(reg.as_array().unwrap().len(), n_rows + 1);
 }
 
 /// A department at once (issue 22): on a shared database a long import holds back no one's
