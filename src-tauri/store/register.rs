@@ -616,6 +616,18 @@ impl Db {
             Some(s) if s.alone => {
                 // the grams through their index, whatever a server's statistics say
                 let mut set: HashSet<i64> = self.conn().through_indexes(|| {
+                    if self.conn().is_server() {
+                        let list: Option<String> = self.conn().query_row(
+                            &format!("SELECT string_agg(m.id::text, ',') FROM ({}) m", s.ids),
+                            crate::store::sql::params_from_iter(ps.iter()),
+                            |r| r.get(0),
+                        )?;
+                        return Ok(list
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter_map(|i| i.parse().ok())
+                            .collect());
+                    }
                     let mut st = self.conn().prepare(&s.ids)?;
                     let ids = st
                         .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| r.get(0))?
