@@ -731,8 +731,8 @@ fn a_search_on_a_server_reads_the_grams_through_their_index() {
             ],
         );
     }
-    // the server's statistics as a table of common words leaves them: a plan of its own reads
-    // the table whole
+    // statistics saying that 问卷 is in most rows (two of three): left to itself, the planner
+    // reads the table whole
     let o = Command::new("psql")
         .arg(&url)
         .args(["-qAtc", "ANALYZE requirement_grams"])

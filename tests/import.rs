@@ -2236,10 +2236,10 @@ fn issue_19_a_file_does_not_record_the_steps_of_a_living_requirement() {
 ///         cargo test --release --test tests an_import_killed -- --nocapture
 #[test]
 fn an_import_killed_anywhere_leaves_all_or_none_and_others_keep_working() {
-    let rows_asked = std::env::var("GENJIN_KILL_ROWS")
-        .ok()
-        .and_then(|n| n.parse::<usize>().ok());
-    let n_rows = rows_asked.unwrap_or(4000);
+    let n_rows = std::env::var("GENJIN_KILL_ROWS").map_or(4000, |n| {
+        n.parse::<usize>()
+            .unwrap_or_else(|_| panic!("GENJIN_KILL_ROWS is a number of rows, not {n:?}"))
+    });
     // the kills' moments stretch with the import
     let stretch = (n_rows / 6000).max(1) as u64;
     let start = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();

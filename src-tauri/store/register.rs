@@ -622,11 +622,20 @@ impl Db {
                             crate::store::sql::params_from_iter(ps.iter()),
                             |r| r.get(0),
                         )?;
-                        return Ok(list
+                        return list
+                            .as_deref()
                             .unwrap_or_default()
                             .split(',')
-                            .filter_map(|i| i.parse().ok())
-                            .collect());
+                            .filter(|i| !i.is_empty())
+                            .map(|i| {
+                                i.parse().map_err(|_| {
+                                    crate::store::sql::DbError::new(
+                                        crate::store::sql::DbKind::Type,
+                                        format!("a search's match is no id: {i}"),
+                                    )
+                                })
+                            })
+                            .collect();
                     }
                     let mut st = self.conn().prepare(&s.ids)?;
                     let ids = st

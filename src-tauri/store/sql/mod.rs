@@ -744,13 +744,21 @@ impl Conn {
         match &self.engine {
             Engine::Sqlite(_) => f(),
             Engine::Pg(c) => {
+                /// Sets the planner back when dropped, a panic in the call included: not on a
+                /// connection lost meanwhile (the next session starts from the server's
+                /// defaults), nor said when it fails (within a transaction that failed, its
+                /// rollback sets it back).
+                struct Reset<'a>(&'a postgres::PgConn);
+                impl Drop for Reset<'_> {
+                    fn drop(&mut self) {
+                        if !self.0.heard.lost.load(std::sync::atomic::Ordering::Relaxed) {
+                            let _ = self.0.execute_batch("RESET enable_seqscan");
+                        }
+                    }
+                }
                 c.execute_batch("SET enable_seqscan = off")?;
-                let out = f();
-                // (within a transaction that failed, its rollback resets it)
-                let reset = c.execute_batch("RESET enable_seqscan");
-                let out = out?;
-                reset?;
-                Ok(out)
+                let _reset = Reset(c);
+                f()
             }
         }
     }
@@ -997,6 +1005,18 @@ mod tests {
         assert_eq!(jit, "off");
         let failed = c.through_indexes(|| c.execute_batch("SELECT no_such_column FROM people"));
         assert!(failed.is_err());
+        assert_eq!(seq(), "on");
+        // failed within a transaction: its rollback sets it back
+        c.execute_batch("BEGIN").unwrap();
+        let failed = c.through_indexes(|| c.execute_batch("SELECT no_such_column FROM people"));
+        assert!(failed.is_err());
+        c.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(seq(), "on");
+        // a call that panics
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            c.through_indexes(|| -> Result<()> { panic!("in the call") })
+        }));
+        assert!(panicked.is_err());
         assert_eq!(seq(), "on");
     }
 

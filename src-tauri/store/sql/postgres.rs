@@ -131,8 +131,8 @@ fn lost_in_transaction() -> DbError {
 }
 
 /// Opens a session as the store uses it: TLS as `config` asks (never over a unix socket),
-/// parallel workers off, a 10 s lock wait, and this session's pid noted in `heard` (its own
-/// changes are not news).
+/// parallel workers and JIT off (where the server has JIT), a 10 s lock wait, and this
+/// session's pid noted in `heard` (its own changes are not news).
 async fn open(
     config: &tokio_postgres::Config,
     heard: &Arc<Heard>,
@@ -173,7 +173,8 @@ async fn open(
     // looks costly enough to the planner that compiling it took 130 ms
     client
         .batch_execute(
-            "SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s'; SET jit = off",
+            "SET max_parallel_workers_per_gather = 0; SET lock_timeout = '10s';
+             SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit'",
         )
         .await
         .map_err(failed)?;
