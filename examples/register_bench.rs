@@ -242,6 +242,21 @@ fn main() {
         page(&|q| q.search = Some("无此内容".into())),
     );
     time(
+        "search 药房 + filter decision=做 grade=B",
+        page(&|q| {
+            q.search = Some("药房".into());
+            q.decision = Some("做".into());
+            q.grade = Some("B".into());
+        }),
+    );
+    time(
+        "search 问卷自动 + filter reporter",
+        page(&|q| {
+            q.search = Some("问卷自动".into());
+            q.reporter = Some("刘小妹".into());
+        }),
+    );
+    time(
         "filter status=逾期",
         page(&|q| q.status = Some("逾期".into())),
     );

@@ -325,7 +325,8 @@ fn status_is_sql(status: Status) -> String {
 }
 
 /// The conditions of a query.
-fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
+/// `unindexed`: whether a search must scan rows beside its index ([`search::may_be_unindexed`]).
+fn filters(server: bool, q: &RegisterQuery, today: &str, unindexed: bool) -> Result<Where> {
     let mut wh: Vec<String> = Vec::new();
     let mut ps: Vec<Value> = Vec::new();
     let bind = |ps: &mut Vec<Value>, v: Value| {
@@ -386,9 +387,18 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
         // any of the searched columns; the index answers (`store::search`)
         let words: Vec<Keyword> = s.split_whitespace().map(search::keyword).collect();
         let fts: Vec<&str> = words.iter().filter_map(|w| w.fts.as_deref()).collect();
+        // each keyword's LIKE pattern, bound where a statement reads it (a server's statement
+        // must type every parameter it is given): not for one the grams alone find when no row
+        // is left for a scan beside them
         let likes: Vec<String> = words
             .iter()
-            .map(|w| bind(&mut ps, Value::Text(w.like.clone())))
+            .map(|w| {
+                if !server || unindexed || !w.grams_exact || w.fts.is_none() {
+                    bind(&mut ps, Value::Text(w.like.clone()))
+                } else {
+                    String::new()
+                }
+            })
             .collect();
         if !fts.is_empty() {
             let query = if server {
@@ -407,6 +417,7 @@ fn filters(server: bool, q: &RegisterQuery, today: &str) -> Result<Where> {
                         .cloned()
                         .zip(words.iter().map(|w| w.grams_exact))
                         .collect::<Vec<_>>(),
+                    unindexed,
                 ),
                 alone: false,
             });
@@ -603,11 +614,12 @@ impl Db {
 
     pub fn register(&self, q: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
         let today = dates::iso(today);
+        let unindexed = nonempty(&q.search).is_some() && search::may_be_unindexed(self.conn())?;
         let Where {
             clause,
             params: mut ps,
             search,
-        } = filters(self.conn().is_server(), q, &today)?;
+        } = filters(self.conn().is_server(), q, &today, unindexed)?;
         // every condition is over the requirements alone; the page's rows join the delays
         let source = "requirements r";
         // A search alone: its matches are read once, counted, and the page is found by walking
