@@ -306,12 +306,7 @@ fn a_server_that_cannot_be_reached_is_said_and_nothing_falls_back() {
         assert_eq!(o.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&o.stderr).contains("没有这个数据库"));
         let url = fresh_server_db(&server);
-        let psql = Command::new("psql")
-            .arg(&url)
-            .args(["-qc", "CREATE TABLE orders (id int)"])
-            .output()
-            .unwrap();
-        assert!(psql.status.success());
+        assert!(psql(&url, "CREATE TABLE orders (id int)").status.success());
         let o = run(OsStr::new(&url), &["register"]);
         assert_eq!(o.status.code(), Some(2));
         assert!(
@@ -693,13 +688,21 @@ fn an_erased_name_is_not_found_by_search() {
         );
     }
     if let Some(url) = db.to_str().filter(|s| s.starts_with("postgres")) {
-        let o = Command::new("psql")
-            .arg(url)
-            .args(["-Atc", "SELECT count(*) FROM requirement_grams WHERE folded LIKE '%建国%' OR '建国' = ANY(grams)"])
-            .output()
-            .unwrap();
+        let o = psql(
+            url,
+            "SELECT count(*) FROM requirement_grams WHERE folded LIKE '%建国%' OR '建国' = ANY(grams)",
+        );
         assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "0");
     }
+}
+
+/// `sql` run by psql on the database at `url`.
+fn psql(url: &str, sql: &str) -> std::process::Output {
+    Command::new("psql")
+        .arg(url)
+        .args(["-qAtc", sql])
+        .output()
+        .unwrap()
 }
 
 /// A search on a server reads the rows of its keywords through the grams' index, whatever the
@@ -733,11 +736,7 @@ fn a_search_on_a_server_reads_the_grams_through_their_index() {
     }
     // statistics saying that 问卷 is in most rows (two of three): left to itself, the planner
     // reads the table whole
-    let o = Command::new("psql")
-        .arg(&url)
-        .args(["-qAtc", "ANALYZE requirement_grams"])
-        .output()
-        .unwrap();
+    let o = psql(&url, "ANALYZE requirement_grams");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let found = |word: &str| -> usize {
         let v: serde_json::Value =
@@ -749,14 +748,10 @@ fn a_search_on_a_server_reads_the_grams_through_their_index() {
     assert_eq!(found("自动导"), 0);
     // each process's statistics reach the server as it ends
     let scans = || -> i64 {
-        let o = Command::new("psql")
-            .arg(&url)
-            .args([
-                "-Atc",
-                "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'requirement_grams_grams'",
-            ])
-            .output()
-            .unwrap();
+        let o = psql(
+            &url,
+            "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'requirement_grams_grams'",
+        );
         String::from_utf8_lossy(&o.stdout)
             .trim()
             .parse()

@@ -17,6 +17,28 @@ fn genjin_with(db: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Str
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// 李小四's password on the command line (`--as 李小四`).
+const LI: (&str, &str) = ("GENJIN_PASSWORD", "lixiaosi1");
+
+/// Two people with passwords and sign-in on: 李小四 (every role, `lixiaosi1`) and 王决策
+/// (`roles`, `wangjue1`), as a manager sets them up.
+fn two_people_signing_in(db: &std::path::Path, roles: &str) {
+    let run = |env: &[(&str, &str)], args: &[&str]| genjin_with(db, env, args);
+    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+    run(&[], &["add-person", "--name", "李小四", "--roles", every]);
+    run(&[], &["add-person", "--name", "王决策", "--roles", roles]);
+    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
+    // on a shared database sign-in is on from the first password (issue 22): name and password
+    run(
+        &[("GENJIN_NEW_PASSWORD", "wangjue1"), LI],
+        &["--as", "李小四", "password", "王决策"],
+    );
+    run(
+        &[LI],
+        &["--as", "李小四", "settings", "security.sign_in", "on"],
+    );
+}
+
 /// Picks the person (`id`) in the sign-in dialog and gives `password`.
 async fn sign_in(s: &Session, id: &str, password: &str) {
     s.wait_css("#sign-in-dialog").await;
@@ -30,30 +52,7 @@ async fn sign_in(s: &Session, id: &str, password: &str) {
 async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
-    let run = |env: &[(&str, &str)], args: &[&str]| genjin_with(&db, env, args);
-    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
-    run(&[], &["add-person", "--name", "李小四", "--roles", every]);
-    run(
-        &[],
-        &[
-            "add-person",
-            "--name",
-            "王决策",
-            "--roles",
-            "需求收集人,决策组",
-        ],
-    );
-    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
-    // on a shared database sign-in is on from the first password (issue 22): name and password
-    let li = ("GENJIN_PASSWORD", "lixiaosi1");
-    run(
-        &[("GENJIN_NEW_PASSWORD", "wangjue1"), li],
-        &["--as", "李小四", "password", "王决策"],
-    );
-    run(
-        &[li],
-        &["--as", "李小四", "settings", "security.sign_in", "on"],
-    );
+    two_people_signing_in(&db, "需求收集人,决策组");
 
     let a = Session::start_on(dir, db.clone()).await;
     sign_in(&a, "1", "lixiaosi1").await;
@@ -124,10 +123,7 @@ async fn two_windows_see_each_others_work_and_the_second_save_is_told_the_first(
     b.wait_css("#sign-in-dialog").await;
     assert_eq!(b.value("#sign-in-dialog select[name=person]").await, "2");
     assert_eq!(b.value("#sign-in-dialog input[name=password]").await, "");
-    let shown = run(
-        &[("GENJIN_PASSWORD", "lixiaosi1")],
-        &["--as", "李小四", "show", "14061901"],
-    );
+    let shown = genjin_with(&db, &[LI], &["--as", "李小四", "show", "14061901"]);
     assert!(shown.contains("问卷自动计分（李）"), "{shown}");
     b.close().await;
     a.close().await;
@@ -220,31 +216,16 @@ async fn a_shared_database_without_passwords_asks_for_the_first() {
 async fn a_person_deactivated_elsewhere_is_signed_out_at_the_next_step() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("genjin.sqlite3");
-    let run = |env: &[(&str, &str)], args: &[&str]| genjin_with(&db, env, args);
-    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
-    run(&[], &["add-person", "--name", "李小四", "--roles", every]);
-    run(
-        &[],
-        &["add-person", "--name", "王决策", "--roles", "决策组"],
-    );
-    run(&[("GENJIN_NEW_PASSWORD", "lixiaosi1")], &["password"]);
-    let li = ("GENJIN_PASSWORD", "lixiaosi1");
-    run(
-        &[("GENJIN_NEW_PASSWORD", "wangjue1"), li],
-        &["--as", "李小四", "password", "王决策"],
-    );
-    run(
-        &[li],
-        &["--as", "李小四", "settings", "security.sign_in", "on"],
-    );
+    two_people_signing_in(&db, "决策组");
 
     let s = Session::start_on(dir, db.clone()).await;
     sign_in(&s, "2", "wangjue1").await;
     s.wait_text("#operator-name", "王决策").await;
     s.go("#/register").await;
     s.wait_css("#register").await;
-    run(
-        &[li],
+    genjin_with(
+        &db,
+        &[LI],
         &[
             "--as",
             "李小四",
