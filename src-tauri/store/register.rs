@@ -393,7 +393,7 @@ fn filters(server: bool, q: &RegisterQuery, today: &str, unindexed: bool) -> Res
         let likes: Vec<String> = words
             .iter()
             .map(|w| {
-                if !server || unindexed || !w.grams_exact || w.fts.is_none() {
+                if !server || unindexed || !w.grams_exact {
                     bind(&mut ps, Value::Text(w.like.clone()))
                 } else {
                     String::new()
@@ -626,35 +626,7 @@ impl Db {
         // the number order until enough of them are seen.
         let matches: Option<HashSet<i64>> = match &search {
             Some(s) if s.alone => {
-                // the grams through their index, whatever a server's statistics say
-                let mut set: HashSet<i64> = self.conn().through_indexes(|| {
-                    if self.conn().is_server() {
-                        let list: Option<String> = self.conn().query_row(
-                            &format!("SELECT string_agg(m.id::text, ',') FROM ({}) m", s.ids),
-                            crate::store::sql::params_from_iter(ps.iter()),
-                            |r| r.get(0),
-                        )?;
-                        return list
-                            .as_deref()
-                            .unwrap_or_default()
-                            .split(',')
-                            .filter(|i| !i.is_empty())
-                            .map(|i| {
-                                i.parse().map_err(|_| {
-                                    crate::store::sql::DbError::new(
-                                        crate::store::sql::DbKind::Type,
-                                        format!("a search's match is no id: {i}"),
-                                    )
-                                })
-                            })
-                            .collect();
-                    }
-                    let mut st = self.conn().prepare(&s.ids)?;
-                    let ids = st
-                        .query_map(crate::store::sql::params_from_iter(ps.iter()), |r| r.get(0))?
-                        .collect::<Result<_, _>>()?;
-                    Ok(ids)
-                })?;
+                let mut set = search::read_ids(self.conn(), &s.ids, &ps)?;
                 if !q.include_withdrawn {
                     let mut st = self.conn().prepare_cached(
                         "SELECT id FROM requirements WHERE withdrawn_at IS NOT NULL",
