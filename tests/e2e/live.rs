@@ -72,6 +72,23 @@ async fn others_changes_show_without_a_click_and_typing_is_kept() {
         serde_json::json!(0),
         "only this record's changes are said"
     );
+    // where the user's next click would land: the banner must not move it
+    let top_of = |css: &'static str| {
+        let s = &s;
+        async move {
+            s.client
+                .execute(
+                    "return Math.round(document.querySelector(arguments[0]).getBoundingClientRect().top)",
+                    vec![css.into()],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let (brief_at, save_at) = (
+        top_of("#requirement-form [name=brief]").await,
+        top_of("#requirement-save").await,
+    );
     cli(&[
         "--as",
         "王决策",
@@ -83,6 +100,24 @@ async fn others_changes_show_without_a_click_and_typing_is_kept() {
         "B",
     ]);
     s.wait_text("#stale-banner", "刚被他人修改").await;
+    assert_eq!(
+        (
+            top_of("#requirement-form [name=brief]").await,
+            top_of("#requirement-save").await
+        ),
+        (brief_at, save_at),
+        "the banner moved the form under the pointer"
+    );
+    // and it is in sight, within the window
+    let in_sight = s
+        .client
+        .execute(
+            "const r = document.getElementById('stale-banner').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_sight, serde_json::json!(true));
     assert_eq!(
         s.value("#requirement-form [name=brief]").await,
         "问卷加权计分（按科室）"
@@ -100,6 +135,23 @@ async fn others_changes_show_without_a_click_and_typing_is_kept() {
     let shown = crate::common::stdout(&crate::common::genjin(&db, &["show", "14061903"]));
     assert!(shown.contains("问卷加权计分（按科室）"), "{shown}");
     assert!(shown.contains("做"), "{shown}");
+
+    // a page without a bar of buttons (设置 → 数据库, typed in): the banner comes after the
+    // page, and the button about to be clicked stays where it was
+    s.go("#/settings").await;
+    s.wait_css("#database-test").await;
+    s.fill("#database-form [name=host]", "192.168.1.10").await;
+    let test_at = top_of("#database-test").await;
+    add("设置页打开时登记的一条");
+    s.wait_text("#stale-banner", "刚被他人修改").await;
+    assert_eq!(top_of("#database-test").await, test_at);
+    s.screenshot("live-banner-after-page").await;
+    assert_eq!(s.value("#database-form [name=host]").await, "192.168.1.10");
+    // reloading throws the typing away: asked first
+    s.click("#stale-reload").await;
+    s.click("#stale-dialog button[type=submit]").await;
+    s.wait_gone("#stale-banner").await;
+    s.wait_value("#database-form [name=host]", "").await;
 
     // on a server: every session of the database ends (as when the server restarts) while a
     // form is open with something typed; the window connects again by itself, keeps the typing,

@@ -1,6 +1,6 @@
 // The window: a hash router over the views, and the operator (who is using this PC).
 import { api } from './api.js';
-import { h, clear, dialog, toast, field, select, nowText } from './components/dom.js';
+import { h, ask, clear, dialog, toast, field, select, nowText } from './components/dom.js';
 import { registerView } from './views/register.js';
 import { requirementFormView } from './views/requirement-form.js';
 import { detailView } from './views/detail.js';
@@ -48,12 +48,25 @@ const typed = (main) => [...main.querySelectorAll('input, textarea, select')]
 /** Whether the page holds something not saved: a field changed since drawn, or a dialog open. */
 const unsaved = (main) => Boolean(document.querySelector('dialog[open]')) || typed(main) !== app.drawn;
 
-/** Says, above the page, that others changed the data under what the user is entering. */
+/** Says that others changed the data under what the user is entering, where nothing the
+ * user is about to click moves when it comes: in the free left end of the form's bar of
+ * buttons held at the window's bottom, or else after the page, held at the window's bottom
+ * while the page scrolls. Reloading throws the typing away, so it asks first. */
 function staleBanner(main) {
   if (document.getElementById('stale-banner')) return;
-  main.prepend(h('div', { class: 'banner warning', id: 'stale-banner', role: 'status' },
-    '这一页的数据刚被他人修改。你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。',
-    h('button', { type: 'button', id: 'stale-reload', onclick: () => render(true, true) }, '重新载入本页（放弃未保存的内容）')));
+  const bar = main.querySelector('.actions.sticky');
+  const reload = async () => {
+    if (await ask('重新载入本页？', '你在本页填写、尚未保存的内容将被丢弃，页面显示他人修改后的数据。', { yes: '放弃并重新载入', id: 'stale-dialog' })) {
+      render(true, true);
+    }
+  };
+  const banner = h('div', { class: `banner warning${bar ? ' in-bar' : ''}`, id: 'stale-banner', role: 'status' },
+    h('span', { class: 'said' }, '这一页的数据刚被他人修改。你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。'),
+    // a narrow window's bar has room for less
+    h('span', { class: 'said-short', title: '你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。' },
+      '这一页的数据刚被他人修改，你填写的内容仍在'),
+    h('button', { type: 'button', id: 'stale-reload', onclick: reload }, '重新载入本页'));
+  if (bar) bar.prepend(banner); else main.append(banner);
 }
 
 let drawing = 0;
