@@ -705,6 +705,57 @@ fn psql(url: &str, sql: &str) -> std::process::Output {
         .unwrap()
 }
 
+/// A schema migration on a server waits for an import in flight (issue 22): it takes the
+/// import's lock and the write lock before changing any table, so no writer holding some of
+/// its rows waits on it for others (the server would end such a deadlock by failing one).
+/// A start with nothing to migrate does not wait.
+#[test]
+fn a_migration_on_a_server_waits_for_an_import_and_a_start_does_not() {
+    let Some(server) = test_server() else {
+        return;
+    };
+    let url = fresh_server_db(&server);
+    // another PC's import, holding the import lock for a while
+    let import_running = || {
+        let child = Command::new("psql")
+            .arg(&url)
+            .args([
+                "-qAtc",
+                "BEGIN; SELECT pg_advisory_xact_lock(7364102350235715); SELECT pg_sleep(2); COMMIT",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
+        let t = std::time::Instant::now();
+        while stdout(&psql(&url, held)).trim() == "0" {
+            assert!(
+                t.elapsed().as_secs() < 10,
+                "the import's lock was never held"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        child
+    };
+    // a new database's schema is written once the import has ended
+    let mut import = import_running();
+    let db = Db::open_url(&url).unwrap();
+    assert!(
+        import.try_wait().unwrap().is_some(),
+        "the schema was changed while an import held its lock"
+    );
+    drop(db);
+    // a database already up to date opens at once
+    let mut import = import_running();
+    let db = Db::open_url(&url).unwrap();
+    assert!(
+        import.try_wait().unwrap().is_none(),
+        "a start with nothing to migrate waited for the import"
+    );
+    drop(db);
+    assert!(import.wait().unwrap().success());
+}
+
 /// A search on a server reads the rows of its keywords through the grams' index, whatever the
 /// planner would make of the table (issue 22). Left to itself, the planner reads a handful of
 /// rows, or a table whose statistics are stale, whole and tests every row's grams: at 100,000

@@ -189,6 +189,13 @@ fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
             0
         }
     };
+    if PG_MIGRATIONS
+        .iter()
+        .any(|(to, _)| usize::try_from(version).is_ok_and(|v| v < *to))
+    {
+        // the schema changes: after every import and save in flight, before any other
+        conn.take_all_write_locks()?;
+    }
     for (to, sql) in PG_MIGRATIONS {
         if usize::try_from(version).is_ok_and(|v| v < *to) {
             conn.execute_batch(sql)
