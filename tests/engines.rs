@@ -721,12 +721,14 @@ fn a_migration_on_a_server_waits_for_an_import_and_a_start_does_not() {
             .arg(&url)
             .args([
                 "-qAtc",
-                "BEGIN; SELECT pg_advisory_xact_lock(7364102350235715); SELECT pg_sleep(2); COMMIT",
+                "BEGIN; SELECT pg_advisory_xact_lock(7364102350235715); SELECT pg_sleep(3); COMMIT",
             ])
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
+        // (this database's: the cluster's other tests hold theirs meanwhile)
+        let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
         let t = std::time::Instant::now();
         while stdout(&psql(&url, held)).trim() == "0" {
             assert!(
