@@ -739,13 +739,17 @@ fn a_migration_on_a_server_waits_for_an_import_and_a_start_does_not() {
         }
         child
     };
-    // a new database's schema is written once the import has ended
+    // a new database's schema is written once the import has ended (it holds its lock for
+    // 3 s from before it is seen holding it)
     let mut import = import_running();
+    let t = std::time::Instant::now();
     let db = Db::open_url(&url).unwrap();
     assert!(
-        import.try_wait().unwrap().is_some(),
-        "the schema was changed while an import held its lock"
+        t.elapsed() >= std::time::Duration::from_secs(2),
+        "the schema was changed while an import held its lock ({:?})",
+        t.elapsed()
     );
+    assert!(import.wait().unwrap().success());
     drop(db);
     // a database already up to date opens at once
     let mut import = import_running();

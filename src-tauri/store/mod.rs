@@ -193,7 +193,8 @@ fn migrate_pg(conn: &Conn, label: &str) -> Result<()> {
         .iter()
         .any(|(to, _)| usize::try_from(version).is_ok_and(|v| v < *to))
     {
-        // the schema changes: after every import and save in flight, before any other
+        // the schema changes (a new database's version table apart): after every import and
+        // save in flight, before any other
         conn.take_all_write_locks()?;
     }
     for (to, sql) in PG_MIGRATIONS {

@@ -55,8 +55,9 @@ const unsaved = (main) => Boolean(document.querySelector('dialog[open]')) || typ
 function staleBanner(main) {
   if (document.getElementById('stale-banner')) return;
   const bar = main.querySelector('.actions.sticky');
+  // (asked only while something is still unsaved: the typing may have been undone since)
   const reload = async () => {
-    if (await ask('重新载入本页？', '你在本页填写、尚未保存的内容将被丢弃，页面显示他人修改后的数据。', { yes: '放弃并重新载入', id: 'stale-dialog' })) {
+    if (!unsaved(main) || await ask('要重新载入本页吗？', '本页已填写但尚未保存的内容将被丢弃，页面将显示他人修改后的最新数据。', { yes: '放弃并重新载入', id: 'stale-dialog' })) {
       render(true, true);
     }
   };
@@ -64,7 +65,7 @@ function staleBanner(main) {
     h('span', { class: 'said' }, '这一页的数据刚被他人修改。你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。'),
     // a narrow window's bar has room for less
     h('span', { class: 'said-short', title: '你填写的内容仍在，没有保存；保存时如果与他人的修改冲突，会提示你。' },
-      '这一页的数据刚被他人修改，你填写的内容仍在'),
+      '此页数据已被他人修改；你填写的内容仍在，尚未保存'),
     h('button', { type: 'button', id: 'stale-reload', onclick: reload }, '重新载入本页'));
   if (bar) bar.prepend(banner); else main.append(banner);
 }

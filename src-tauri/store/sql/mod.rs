@@ -825,11 +825,11 @@ impl Conn {
         Ok(tx)
     }
 
-    /// Takes both locks every Genjin writer takes first, in their order (the import's, then
-    /// the write lock), inside a transaction begun otherwise: a server's schema migration waits
-    /// for the imports and saves in flight, and no writer holding rows of one table waits on
-    /// it for another (a deadlock the server would end by failing one of them). On a file
-    /// nothing to do: a migration there holds SQLite's one write lock.
+    /// Takes the locks [`Begin::Exclusive`] takes, in its order (the import's, then the write
+    /// lock), inside a transaction begun otherwise: a server's schema migration waits for the
+    /// imports and saves in flight, and no writer holding rows of one table waits on it for
+    /// another (a deadlock the server would end by failing one of them). On a file nothing to
+    /// do: a migration there holds SQLite's one write lock.
     pub fn take_all_write_locks(&self) -> Result<()> {
         match &self.engine {
             Engine::Pg(_) => self.execute_batch(&format!("{IMPORT_LOCK}; {WRITE_LOCK}")),
