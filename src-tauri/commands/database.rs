@@ -145,7 +145,17 @@ pub async fn database_move_here(
         // the file says where its data went: a window or a script still opening it is told
         db.mark_moved(&actor, &target.location())?;
         connection::remember(Some(&url))?;
+        // the one who moved the data goes on operating this window there, unless the
+        // copy asks everyone for a password (theirs is asked then)
+        let keep = !target.sign_in_required()?;
         switcher.switch_held(&mut db, target);
+        if keep {
+            *signed.lock().unwrap_or_else(|e| e.into_inner()) =
+                actor.person_id.map(|id| super::Operating {
+                    id,
+                    password: false,
+                });
+        }
         Ok(format!(
             "{}\n已连接共享数据库，以后启动跟进会直接打开它；本机的数据库文件保持原样，可作备份",
             report.summary()

@@ -178,15 +178,43 @@ where
     blocking(state, move |db| f(db)).await
 }
 
-fn signed_in(signed: &std::sync::Mutex<Option<i64>>) -> Option<i64> {
+/// Who operates a window: signed in with their password, or (on a shared database nobody
+/// holds a password for yet) chosen in it without one, which no sign-in takes for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operating {
+    pub id: i64,
+    pub password: bool,
+}
+
+impl Operating {
+    /// Signed in with their password.
+    pub fn signed(id: i64) -> Option<Operating> {
+        Some(Operating { id, password: true })
+    }
+}
+
+fn signed_in(signed: &std::sync::Mutex<Option<Operating>>) -> Option<Operating> {
     *signed.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The person operating the window as the database asks (`None`: the operator stored on this
+/// PC, a file without sign-in): with sign-in on, one signed in with their password; on a
+/// shared database nobody holds a password for yet, the one chosen in this window.
+fn window_person(db: &Db, op: Option<Operating>) -> Result<Option<Option<i64>>> {
+    Ok(if db.sign_in_required()? {
+        Some(op.filter(|o| o.password).map(|o| o.id))
+    } else if db.is_shared() {
+        Some(op.map(|o| o.id))
+    } else {
+        None
+    })
 }
 
 /// Signs the window out when the person signed in to it was deactivated (or is gone) meanwhile:
 /// their next action on every PC finds them signed out (issue 22), and the window asks who
 /// signs in.
-fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<i64>>) {
-    let Some(id) = signed_in(signed) else {
+fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<Operating>>) {
+    let Some(Operating { id, .. }) = signed_in(signed) else {
         return;
     };
     let gone = match db.person(id) {
@@ -200,10 +228,18 @@ fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<i64>>) {
 }
 
 /// The window's operator, who makes its changes: with sign-in on, the person signed in to this
-/// window; otherwise the operator chosen on this PC. Without one a change is refused.
-fn operator(db: &Db, signed: Option<i64>) -> Result<Actor> {
-    if db.sign_in_required()? {
-        let id = signed.ok_or_else(|| Error::Forbidden("已开启登录：请先登录".into()))?;
+/// window; on a shared database nobody holds a password for yet, the person chosen in this
+/// window (a choice on one PC is never another PC's); otherwise the operator chosen on this
+/// PC. Without one a change is refused.
+fn operator(db: &Db, signed: Option<Operating>) -> Result<Actor> {
+    if let Some(person) = window_person(db, signed)? {
+        let id = person.ok_or_else(|| {
+            if db.is_shared() && !db.sign_in_required().unwrap_or(true) {
+                Error::Conflict("请先选择操作人（谁在使用本机）".into())
+            } else {
+                Error::Forbidden("已开启登录：请先登录".into())
+            }
+        })?;
         let p = db.person(id)?;
         if !p.active {
             return Err(Error::Forbidden(format!("{} 已停用，请换人登录", p.name)));
@@ -216,8 +252,32 @@ fn operator(db: &Db, signed: Option<i64>) -> Result<Actor> {
     Ok(Actor::new(Some(op.id), op.name, "app", crate::clock::now()))
 }
 
+/// Makes person `id` the window's operator without a password (sign-in off): on a shared
+/// database for this window alone, on a file for this PC (the stored operator).
+fn choose_operator(
+    db: &mut Db,
+    signed: &std::sync::Mutex<Option<Operating>>,
+    id: i64,
+) -> Result<crate::store::Person> {
+    if !db.is_shared() {
+        return db.set_operator(id);
+    }
+    let p = db.person(id)?;
+    if !p.active {
+        return Err(Error::invalid(
+            "person",
+            format!("{} 已停用，不能作为操作人", p.name),
+        ));
+    }
+    *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(Operating {
+        id: p.id,
+        password: false,
+    });
+    Ok(p)
+}
+
 /// The window's operator when there is one (a view shown before anyone operates still shows).
-fn current_operator(db: &Db, signed: &std::sync::Mutex<Option<i64>>) -> Option<Actor> {
+fn current_operator(db: &Db, signed: &std::sync::Mutex<Option<Operating>>) -> Option<Actor> {
     operator(db, signed_in(signed)).ok()
 }
 
@@ -225,7 +285,7 @@ fn current_operator(db: &Db, signed: &std::sync::Mutex<Option<i64>>) -> Option<A
 /// when no one operates yet or no people are listed (anyone may set up).
 fn operator_roles(
     db: &Db,
-    signed: &std::sync::Mutex<Option<i64>>,
+    signed: &std::sync::Mutex<Option<Operating>>,
 ) -> Result<Option<Vec<crate::domain::people::Role>>> {
     match current_operator(db, signed) {
         Some(actor) => db.acting_roles(&actor),

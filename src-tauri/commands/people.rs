@@ -151,15 +151,14 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
         .clone();
     read_open(&state, move |db| {
         let sign_in = db.sign_in_required()?;
-        let operator = if sign_in {
-            // a person deactivated meanwhile is signed out (issue 22)
-            super::sign_out_if_gone(db, &signed);
-            match super::signed_in(&signed) {
-                Some(id) => Some(db.person(id)?),
-                None => None,
-            }
-        } else {
-            db.operator()?
+        // a person deactivated meanwhile is signed out (issue 22)
+        super::sign_out_if_gone(db, &signed);
+        // with sign-in on, or on a shared database (nobody's password yet): the person of
+        // this window, not a stored choice
+        let operator = match super::window_person(db, super::signed_in(&signed))? {
+            Some(Some(id)) => Some(db.person(id)?),
+            Some(None) => None,
+            None => db.operator()?,
         };
         Ok(AppInfo {
             sign_in,
@@ -284,10 +283,10 @@ pub async fn person_add(
         };
         let p = db.add_person_with_password(&actor, &input, password.as_deref())?;
         if make_operator {
-            db.set_operator(p.id)?;
+            super::choose_operator(db, &signed, p.id)?;
         }
         if first_on_server {
-            *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
+            *signed.lock().unwrap_or_else(|e| e.into_inner()) = super::Operating::signed(p.id);
         }
         Ok(p)
     })
@@ -305,7 +304,7 @@ pub async fn operator_first_password(
     let signed = state.signed_in.clone();
     blocking(&state, move |db| {
         let p = db.set_first_password(id, &password, crate::clock::now())?;
-        *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
+        *signed.lock().unwrap_or_else(|e| e.into_inner()) = super::Operating::signed(p.id);
         Ok(p)
     })
     .await
@@ -319,11 +318,12 @@ pub async fn person_update(state: Managed<'_>, id: i64, input: PersonInput) -> R
 /// Chooses who is operating this window; every later change is attributed to them.
 #[tauri::command]
 pub async fn operator_set(state: Managed<'_>, id: i64) -> Result<Person> {
+    let signed = state.signed_in.clone();
     blocking(&state, move |db| {
         if db.sign_in_required()? {
             return Err(Error::Forbidden("已开启登录：请输入密码登录".into()));
         }
-        db.set_operator(id)
+        super::choose_operator(db, &signed, id)
     })
     .await
 }
@@ -335,7 +335,7 @@ pub async fn operator_sign_in(state: Managed<'_>, id: i64, password: String) -> 
     let signed = state.signed_in.clone();
     blocking(&state, move |db| {
         let p = db.sign_in_person(id, &password)?;
-        *signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.id);
+        *signed.lock().unwrap_or_else(|e| e.into_inner()) = super::Operating::signed(p.id);
         db.set_operator(p.id)
     })
     .await

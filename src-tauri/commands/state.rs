@@ -21,8 +21,10 @@ pub struct AppState {
     /// Said once the window opens (the database on a network share, a failed daily backup);
     /// emptied when the window changes database.
     pub warnings: Arc<Mutex<Vec<String>>>,
-    /// With sign-in on: who signed in to this window (the stored operator is not trusted).
-    pub signed_in: Arc<Mutex<Option<i64>>>,
+    /// Who operates this window with sign-in on (signed in with their password; the stored
+    /// operator is not trusted), and on a shared database nobody holds a password for yet
+    /// (chosen in this window: the stored operator is every PC's).
+    pub signed_in: Arc<Mutex<Option<super::Operating>>>,
     /// The database was named at start (`--db`, `GENJIN_DB`): 设置 → 数据库 shows it and does
     /// not switch.
     pub named_at_start: bool,
@@ -93,7 +95,7 @@ pub struct Switcher {
     db: Arc<Mutex<Db>>,
     db_path: Arc<Mutex<PathBuf>>,
     indexer: Arc<Mutex<Option<Sender<()>>>>,
-    signed_in: Arc<Mutex<Option<i64>>>,
+    signed_in: Arc<Mutex<Option<super::Operating>>>,
     import: Arc<Mutex<ImportSession>>,
     unavailable: Arc<Mutex<Option<String>>>,
     warnings: Arc<Mutex<Vec<String>>>,

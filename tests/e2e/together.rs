@@ -275,3 +275,46 @@ async fn the_first_password_set_elsewhere_asks_every_open_window_to_sign_in() {
     s.wait_text("#operator-name", "李小四").await;
     s.close().await;
 }
+
+/// A shared database nobody holds a password for yet (copied from a PC's file, or set up on
+/// the command line without one): each window names its own person, and one PC's choice never
+/// becomes another's (issue 22: changes carry who made them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_shared_database_without_passwords_each_window_names_its_own_person() {
+    if !crate::common::on_server() {
+        return; // a file belongs to one PC: its operator is that PC's
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("genjin.sqlite3");
+    let run = |args: &[&str]| genjin_with(&db, &[], args);
+    let every = "需求报告人,需求收集人,决策组,产品经理,IT,测试";
+    run(&["add-person", "--name", "李小四", "--roles", every]);
+    run(&["add-person", "--name", "王决策", "--roles", every]);
+
+    let a = Session::start_on(dir, db.clone()).await;
+    a.opened_by("李小四").await;
+    let b = Session::start_on(tempfile::tempdir().unwrap(), db.clone()).await;
+    b.opened_by("王决策").await;
+
+    // A registers after B chose: A's change is A's person's
+    a.go("#/new").await;
+    a.wait_css("#requirement-form").await;
+    a.fill("#requirement-form [name=received_date]", "2014-06-19")
+        .await;
+    a.fill("#requirement-form [name=reporter]", "刘小妹").await;
+    a.fill("#requirement-form [name=brief]", "问卷自动计分")
+        .await;
+    a.click("#requirement-save").await;
+    a.wait_text("#detail-number", "14061901").await;
+    a.wait_text("#operator-name", "李小四").await;
+    let history = genjin_with(&db, &[], &["history", "14061901"]);
+    assert!(history.contains("李小四"), "{history}");
+    assert!(!history.contains("王决策"), "{history}");
+
+    // and B is still B (the register shows A's requirement there)
+    b.go("#/register").await;
+    b.wait_text("#register-count", "共 1 条").await;
+    assert!(b.text("#operator-name").await.contains("王决策"));
+    a.close().await;
+    b.close().await;
+}

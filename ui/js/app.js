@@ -184,6 +184,10 @@ export async function chooseOperator(first = false) {
   if (app.info.sign_in) return signIn();
   const people = (await api.people()).filter((p) => p.active);
   const firstOnServer = first && !people.length && app.info.shared;
+  // on a shared database each window names its own person: the last one named on this PC is
+  // picked at first (issue 22)
+  const lastKey = `genjin.lastSignIn|${app.info.db_path}`;
+  const picked = app.info.operator ? app.info.operator.id : (app.info.shared && localStorage.getItem(lastKey));
   const body = h('div', {},
     first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
     // the roles ticked are the roles held (issue 19): the first person must be able to add
@@ -191,7 +195,7 @@ export async function chooseOperator(first = false) {
     first && !people.length ? h('p', { class: 'hint', id: 'first-person-hint' },
       '你是第一位人员：请勾选你实际担任的角色，其中要有“需求收集人”或“决策组”，才能再添加其他人。决策组可以指定任何角色；需求收集人可以指定需求报告人、需求收集人和产品经理，以及还没有人担任的角色。') : null,
     people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
-      app.info.operator ? String(app.info.operator.id) : '')) : null,
+      picked ? String(picked) : '')) : null,
     h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
     // the first person of a shared database sets their password as they are added (issue 22)
     firstOnServer ? h('fieldset', { id: 'first-password-fields' }, h('legend', {}, '登录密码'),
@@ -217,12 +221,18 @@ export async function chooseOperator(first = false) {
     },
   });
   if (result) {
+    localStorage.setItem(lastKey, String(result.id));
     app.info = await api.appInfo();
     showOperator();
     toast(`当前操作人：${result.name}`);
     // the open page is redrawn with the new person's rights (issue 20), except on a first start,
-    // which has nothing of anyone's yet
+    // which has nothing of anyone's yet; a window naming its person on a shared database opens
+    // on their to-do, as a sign-in does
     if (!first) await render();
+    else if (app.info.shared && people.length && !location.hash) {
+      history.replaceState(null, '', '#/todo');
+      await render();
+    }
   }
 }
 
