@@ -145,7 +145,9 @@ where
 {
     let signed = state.signed_in.clone();
     blocking(state, move |db| {
-        if db.sign_in_required()? {
+        // (and the person named in a window on a shared database: deactivated meanwhile, they
+        // are refused at their next step too, and the window asks who operates it)
+        if db.sign_in_required()? || (db.is_shared() && signed_in(&signed).is_some()) {
             operator(db, signed_in(&signed)).inspect_err(|_| sign_out_if_gone(db, &signed))?;
         }
         f(db)
@@ -210,9 +212,9 @@ fn window_person(db: &Db, op: Option<Operating>) -> Result<Option<Option<i64>>> 
     })
 }
 
-/// Signs the window out when the person signed in to it was deactivated (or is gone) meanwhile:
-/// their next action on every PC finds them signed out (issue 22), and the window asks who
-/// signs in.
+/// Signs the window out when the person signed in to it (or named in it) was deactivated, or
+/// is gone, meanwhile: their next action on every PC finds them signed out (issue 22), and the
+/// window asks who signs in (who operates it, on a shared database without passwords yet).
 fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<Operating>>) {
     let Some(Operating { id, .. }) = signed_in(signed) else {
         return;

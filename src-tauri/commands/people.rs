@@ -282,7 +282,9 @@ pub async fn person_add(
             Err(_) => Actor::new(None, input.name.trim(), "app", crate::clock::now()),
         };
         let p = db.add_person_with_password(&actor, &input, password.as_deref())?;
-        if make_operator {
+        // (with sign-in on, the one signed in goes on operating: no one becomes it without a
+        // password)
+        if make_operator && !db.sign_in_required()? {
             super::choose_operator(db, &signed, p.id)?;
         }
         if first_on_server {
@@ -336,6 +338,10 @@ pub async fn operator_sign_in(state: Managed<'_>, id: i64, password: String) -> 
     blocking(&state, move |db| {
         let p = db.sign_in_person(id, &password)?;
         *signed.lock().unwrap_or_else(|e| e.into_inner()) = super::Operating::signed(p.id);
+        // a file remembers who operates this PC; a shared database's settings are every PC's
+        if db.is_shared() {
+            return Ok(p);
+        }
         db.set_operator(p.id)
     })
     .await

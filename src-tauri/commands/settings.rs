@@ -181,16 +181,28 @@ pub async fn backup_now(state: Managed<'_>) -> Result<String> {
 /// path of that safety backup.
 #[tauri::command]
 pub async fn backup_restore(state: Managed<'_>, path: String) -> Result<String> {
-    let restored = write(&state, move |db, a| {
-        Ok(db
+    let signed = state.signed_in.clone();
+    write(&state, move |db, a| {
+        let restored = db
             .restore_from(a, std::path::Path::new(&path))?
             .display()
-            .to_string())
+            .to_string();
+        // the restored people list may differ: whoever was signed in signs in again; one
+        // named in this window without a password (a shared database without passwords yet)
+        // goes on when the restored list has them, active, and still asks no password
+        let kept = match super::signed_in(&signed) {
+            Some(o) if !o.password => {
+                !db.sign_in_required()?
+                    && db.person(o.id).is_ok_and(|p| p.active && p.name == a.name)
+            }
+            _ => false,
+        };
+        if !kept {
+            *signed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        Ok(restored)
     })
-    .await?;
-    // the restored people list may differ: whoever was signed in signs in again
-    *state.signed_in.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    Ok(restored)
+    .await
 }
 
 /// The day's backup while the window stays open across days (the window asks every minute;

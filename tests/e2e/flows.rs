@@ -1772,7 +1772,7 @@ async fn with_sign_in_on_the_window_asks_for_a_password() {
         .await;
     s.click("#sign-in-dialog button[type=submit]").await;
     s.wait_gone("#sign-in-dialog").await;
-    s.opened_by("李小四").await;
+    s.shows_operating("李小四").await;
     s.close().await;
 }
 
@@ -1905,7 +1905,7 @@ async fn sign_in_at_once_legacy_history_to_check_and_the_month_so_far() {
             .await;
         s.click("#sign-in-dialog button[type=submit]").await;
     }
-    s.opened_by("李小四").await;
+    s.shows_operating("李小四").await;
     // the legacy promises: one note to check, no step of anyone's
     let note = s.wait_text("#todo-notes", "旧表导入的逾期需求").await;
     assert!(note.contains("不计入"), "{note}");

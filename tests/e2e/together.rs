@@ -315,6 +315,28 @@ async fn on_a_shared_database_without_passwords_each_window_names_its_own_person
     b.go("#/register").await;
     b.wait_text("#register-count", "共 1 条").await;
     assert!(b.text("#operator-name").await.contains("王决策"));
+
+    // the person B named is deactivated on A's PC: B's next step asks who operates it
+    genjin_with(
+        &db,
+        &[],
+        &[
+            "--as",
+            "李小四",
+            "edit-person",
+            "王决策",
+            "--inactive",
+            "true",
+        ],
+    );
+    b.go("#/todo").await;
+    b.wait_css("#operator-dialog").await;
+    b.wait_text("#operator-name", "未选择操作人").await;
+    let listed = b.texts("#operator-dialog select[name=person] option").await;
+    assert!(!listed.iter().any(|o| o.contains("王决策")), "{listed:?}");
+    // (a newcomer is told who adds them: no form that cannot succeed)
+    b.wait_text("#ask-to-be-added", "需求收集人或决策组").await;
+    b.screenshot("shared-name-yourself").await;
     a.close().await;
     b.close().await;
 }

@@ -188,15 +188,20 @@ export async function chooseOperator(first = false) {
   // picked at first (issue 22)
   const lastKey = `genjin.lastSignIn|${app.info.db_path}`;
   const picked = app.info.operator ? app.info.operator.id : (app.info.shared && localStorage.getItem(lastKey));
+  const naming = app.info.shared && people.length > 0 && !app.info.operator;
   const body = h('div', {},
-    first ? h('p', {}, '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
+    first ? h('p', {}, naming ? '欢迎使用跟进。每一次修改都会记下是谁做的，请在名单中选择你自己。'
+      : '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
     // the roles ticked are the roles held (issue 19): the first person must be able to add
     // the others, and is told so before, not given roles behind their back
     first && !people.length ? h('p', { class: 'hint', id: 'first-person-hint' },
       '你是第一位人员：请勾选你实际担任的角色，其中要有“需求收集人”或“决策组”，才能再添加其他人。决策组可以指定任何角色；需求收集人可以指定需求报告人、需求收集人和产品经理，以及还没有人担任的角色。') : null,
-    people.length ? field('选择已有人员', select('person', [['', '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
+    people.length ? field('选择已有人员', select('person', [['', naming ? '— 请选择 —' : '— 新登记 —'], ...people.map((p) => [String(p.id), `${p.name}${p.department ? `（${p.department}）` : ''}`])],
       picked ? String(picked) : '')) : null,
-    h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
+    // on a shared database with people, a newcomer is added by someone who may add people
+    // (the core refuses anyone else): said instead of a form that cannot succeed
+    naming ? h('p', { class: 'hint', id: 'ask-to-be-added' }, '名单中没有你？请需求收集人或决策组成员在“人员”中添加你，然后再打开跟进。')
+      : h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
     // the first person of a shared database sets their password as they are added (issue 22)
     firstOnServer ? h('fieldset', { id: 'first-password-fields' }, h('legend', {}, '登录密码'),
       h('p', { class: 'hint' }, '这是部门的共享数据库：局域网里谁都能打开跟进，所以每人用自己的密码登录。请为自己设置密码（至少 6 个字符）。'),
@@ -214,6 +219,7 @@ export async function chooseOperator(first = false) {
     cancellable: !first,
     onSubmit: async (data) => {
       if (data.person) return api.setOperator(Number(data.person));
+      if (naming) throw Object.assign(new Error('请在名单中选择你自己'), { field: 'person' });
       if (firstOnServer && (data.password || '') !== (data.again || '')) {
         throw Object.assign(new Error('两次输入的密码不一样'), { field: 'again' });
       }
@@ -226,11 +232,12 @@ export async function chooseOperator(first = false) {
     showOperator();
     toast(`当前操作人：${result.name}`);
     // the open page is redrawn with the new person's rights (issue 20), except on a first start,
-    // which has nothing of anyone's yet; a window naming its person on a shared database opens
-    // on their to-do, as a sign-in does
+    // which has nothing of anyone's yet; a window naming its person on a shared database is
+    // drawn again for them (on their to-do when it had no page), as after a sign-in
     if (!first) await render();
-    else if (app.info.shared && people.length && !location.hash) {
-      history.replaceState(null, '', '#/todo');
+    else if (app.info.shared && people.length) {
+      // (the page was drawn for nobody: drawn again for them)
+      if (!location.hash) history.replaceState(null, '', '#/todo');
       await render();
     }
   }
@@ -277,7 +284,17 @@ async function start() {
     try {
       // (sign-in may have become required meanwhile: the first password set on another PC)
       const info = await api.appInfo().catch(() => null);
-      if (!info || !info.sign_in || info.operator) return;
+      if (!info || info.operator) return;
+      if (!info.sign_in) {
+        // a shared database nobody holds a password for yet: the person named in this window
+        // was deactivated; another is named
+        if (!info.shared || !app.info.operator) return;
+        app.info = info;
+        showOperator();
+        toast('本窗口的操作人已被停用，请重新选择', 'error');
+        await chooseOperator(true);
+        return;
+      }
       const was = app.info.sign_in && app.info.operator;
       app.info = info;
       showOperator();

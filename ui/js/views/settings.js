@@ -133,8 +133,9 @@ export async function settingsView(app) {
     if (done != null) {
       toast('已恢复；恢复前的数据已另存备份');
       app.info = await api.appInfo();
-      // with sign-in on, whoever operates signs in again on the restored people list
-      if (app.info.sign_in && !app.info.operator) { location.reload(); return; }
+      // with sign-in on (or on a shared database: the window's choice), whoever operates
+      // signs in, or is named, again on the restored people list
+      if ((app.info.sign_in || app.info.shared) && !app.info.operator) { location.reload(); return; }
       go('#/settings');
     }
   };
