@@ -242,9 +242,23 @@ fn operator(db: &Db, signed: Option<Operating>) -> Result<Actor> {
                 Error::Forbidden("已开启登录：请先登录".into())
             }
         })?;
-        let p = db.person(id)?;
+        // (signed in with a password, or named in this window without one)
+        let again = if signed.is_some_and(|o| o.password) {
+            "请换人登录"
+        } else {
+            "请重新选择操作人"
+        };
+        let p = match db.person(id) {
+            // gone from the list (a restore elsewhere): asked again, as for one deactivated
+            Err(Error::NotFound(_)) => {
+                return Err(Error::Forbidden(format!(
+                    "本窗口的操作人已不在人员名单中，{again}"
+                )))
+            }
+            other => other?,
+        };
         if !p.active {
-            return Err(Error::Forbidden(format!("{} 已停用，请换人登录", p.name)));
+            return Err(Error::Forbidden(format!("{} 已停用，{again}", p.name)));
         }
         return Ok(Actor::new(Some(p.id), p.name, "app", crate::clock::now()));
     }

@@ -335,8 +335,30 @@ async fn on_a_shared_database_without_passwords_each_window_names_its_own_person
     let listed = b.texts("#operator-dialog select[name=person] option").await;
     assert!(!listed.iter().any(|o| o.contains("王决策")), "{listed:?}");
     // (a newcomer is told who adds them: no form that cannot succeed)
+    b.wait_text("#operator-gone", "王决策 已被停用").await;
     b.wait_text("#ask-to-be-added", "需求收集人或决策组").await;
     b.screenshot("shared-name-yourself").await;
+    // a newcomer added meanwhile is in the list once it is read again
+    run(&[
+        "--as",
+        "李小四",
+        "add-person",
+        "--name",
+        "赵新人",
+        "--roles",
+        "需求报告人",
+    ]);
+    b.click("#operator-refresh").await;
+    let t0 = std::time::Instant::now();
+    while !b
+        .texts("#operator-dialog select[name=person] option")
+        .await
+        .iter()
+        .any(|o| o == "赵新人")
+    {
+        assert!(t0.elapsed().as_secs() < 15, "the newcomer never listed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     a.close().await;
     b.close().await;
 }

@@ -180,17 +180,20 @@ async function firstPassword() {
 }
 
 /** Asks who is operating: pick a known person or add yourself. Required on first start. */
-export async function chooseOperator(first = false) {
+export async function chooseOperator(first = false, why = null) {
   if (app.info.sign_in) return signIn();
-  const people = (await api.people()).filter((p) => p.active);
-  const firstOnServer = first && !people.length && app.info.shared;
+  const everyone = await api.people();
+  const people = everyone.filter((p) => p.active);
+  // (the core's "first person" counts everyone listed, active or not)
+  const firstOnServer = first && !everyone.length && app.info.shared;
   // on a shared database each window names its own person: the last one named on this PC is
   // picked at first (issue 22)
   const lastKey = `genjin.lastSignIn|${app.info.db_path}`;
   const picked = app.info.operator ? app.info.operator.id : (app.info.shared && localStorage.getItem(lastKey));
-  const naming = app.info.shared && people.length > 0 && !app.info.operator;
+  const naming = app.info.shared && everyone.length > 0 && !app.info.operator;
   const body = h('div', {},
-    first ? h('p', {}, naming ? '欢迎使用跟进。每一次修改都会记下是谁做的，请在名单中选择你自己。'
+    why ? h('p', { class: 'banner warning', id: 'operator-gone' }, why) : null,
+    first && !why ? h('p', {}, naming ? '欢迎使用跟进。每一次修改都会记下是谁做的，请在名单中选择你自己。'
       : '欢迎使用跟进。每一次修改都会记下是谁做的，请先选择或登记你自己。') : null,
     // the roles ticked are the roles held (issue 19): the first person must be able to add
     // the others, and is told so before, not given roles behind their back
@@ -200,7 +203,15 @@ export async function chooseOperator(first = false) {
       picked ? String(picked) : '')) : null,
     // on a shared database with people, a newcomer is added by someone who may add people
     // (the core refuses anyone else): said instead of a form that cannot succeed
-    naming ? h('p', { class: 'hint', id: 'ask-to-be-added' }, '名单中没有你？请需求收集人或决策组成员在“人员”中添加你，然后再打开跟进。')
+    naming ? h('p', { class: 'hint', id: 'ask-to-be-added' }, '名单中没有你？请需求收集人或决策组成员在“人员”中添加你，添加后点',
+      h('button', {
+        type: 'button', class: 'link', id: 'operator-refresh',
+        onclick: () => { document.getElementById('operator-dialog').close(); chooseOperator(first, why); },
+      }, '刷新名单'), '。连错了数据库？',
+      h('button', {
+        type: 'button', class: 'link', id: 'operator-elsewhere',
+        onclick: () => { document.getElementById('operator-dialog').close(); location.hash = '#/settings'; },
+      }, '改用其他数据库'))
       : h('fieldset', { id: 'new-person' }, h('legend', {}, '新登记'), personFields(app)),
     // the first person of a shared database sets their password as they are added (issue 22)
     firstOnServer ? h('fieldset', { id: 'first-password-fields' }, h('legend', {}, '登录密码'),
@@ -289,10 +300,12 @@ async function start() {
         // a shared database nobody holds a password for yet: the person named in this window
         // was deactivated; another is named
         if (!info.shared || !app.info.operator) return;
+        const was = app.info.operator;
         app.info = info;
         showOperator();
-        toast('本窗口的操作人已被停用，请重新选择', 'error');
-        await chooseOperator(true);
+        // (a dialog open meanwhile, 切换 say, gives way to this one)
+        document.querySelectorAll('dialog[open]').forEach((d) => d.close());
+        await chooseOperator(true, `${was.name} 已被停用或已不在人员名单中，请重新选择操作人。`);
         return;
       }
       const was = app.info.sign_in && app.info.operator;
