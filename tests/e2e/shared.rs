@@ -59,12 +59,25 @@ async fn a_first_start_connects_to_the_shared_database_and_comes_back() {
             "问卷自动计分",
         ],
     );
+    // (the window has seen it: the page it shows now is not drawn again under the typing below
+    // for this change)
+    s.wait_text("#register-count", "共 1 条").await;
     s.go("#/settings").await;
     s.wait_text("#database-where", "本机的数据库文件").await;
 
     // a server that is not there: said in Chinese, naming it
     s.fill("#database-form [name=host]", "127.0.0.1").await;
     s.fill("#database-form [name=port]", "1").await;
+    // what was typed is still there when the button is clicked (a page drawn anew under
+    // typing would be a fault of its own: said as such)
+    assert_eq!(
+        (
+            s.value("#database-form [name=host]").await,
+            s.value("#database-form [name=port]").await
+        ),
+        ("127.0.0.1".to_string(), "1".to_string()),
+        "the typing was lost before 测试连接"
+    );
     s.click("#database-test").await;
     s.wait_text(
         "#database-form .error-text",
