@@ -147,8 +147,10 @@ where
     blocking(state, move |db| {
         // (and the person named in a window on a shared database: deactivated meanwhile, they
         // are refused at their next step too, and the window asks who operates it)
-        if db.sign_in_required()? || (db.is_shared() && signed_in(&signed).is_some()) {
-            operator(db, signed_in(&signed)).inspect_err(|_| sign_out_if_gone(db, &signed))?;
+        let sign_in = db.sign_in_required()?;
+        if sign_in || (db.is_shared() && signed_in(&signed).is_some()) {
+            operator_with(db, signed_in(&signed), sign_in)
+                .inspect_err(|_| sign_out_if_gone(db, &signed))?;
         }
         f(db)
     })
@@ -202,14 +204,15 @@ fn signed_in(signed: &std::sync::Mutex<Option<Operating>>) -> Option<Operating> 
 /// The person operating the window as the database asks (`None`: the operator stored on this
 /// PC, a file without sign-in): with sign-in on, one signed in with their password; on a
 /// shared database nobody holds a password for yet, the one chosen in this window.
-fn window_person(db: &Db, op: Option<Operating>) -> Result<Option<Option<i64>>> {
-    Ok(if db.sign_in_required()? {
+/// `sign_in`: whether the database asks for sign-in (`Db::sign_in_required`, read once).
+fn window_person(db: &Db, op: Option<Operating>, sign_in: bool) -> Option<Option<i64>> {
+    if sign_in {
         Some(op.filter(|o| o.password).map(|o| o.id))
     } else if db.is_shared() {
         Some(op.map(|o| o.id))
     } else {
         None
-    })
+    }
 }
 
 /// Signs the window out when the person signed in to it (or named in it) was deactivated, or
@@ -234,12 +237,17 @@ fn sign_out_if_gone(db: &Db, signed: &std::sync::Mutex<Option<Operating>>) {
 /// window (a choice on one PC is never another PC's); otherwise the operator chosen on this
 /// PC. Without one a change is refused.
 fn operator(db: &Db, signed: Option<Operating>) -> Result<Actor> {
-    if let Some(person) = window_person(db, signed)? {
+    operator_with(db, signed, db.sign_in_required()?)
+}
+
+/// [`operator`], whether the database asks for sign-in already read (`sign_in`).
+fn operator_with(db: &Db, signed: Option<Operating>, sign_in: bool) -> Result<Actor> {
+    if let Some(person) = window_person(db, signed, sign_in) {
         let id = person.ok_or_else(|| {
-            if db.is_shared() && !db.sign_in_required().unwrap_or(true) {
-                Error::Conflict("请先选择操作人（谁在使用本机）".into())
-            } else {
+            if sign_in {
                 Error::Forbidden("已开启登录：请先登录".into())
+            } else {
+                Error::Conflict("请先选择操作人（谁在使用本机）".into())
             }
         })?;
         // (signed in with a password, or named in this window without one)

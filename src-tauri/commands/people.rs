@@ -155,7 +155,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
         super::sign_out_if_gone(db, &signed);
         // with sign-in on, or on a shared database (nobody's password yet): the person of
         // this window, not a stored choice
-        let operator = match super::window_person(db, super::signed_in(&signed))? {
+        let operator = match super::window_person(db, super::signed_in(&signed), sign_in) {
             Some(Some(id)) => Some(db.person(id)?),
             Some(None) => None,
             None => db.operator()?,
