@@ -10,6 +10,7 @@ mod desk;
 mod engines;
 mod import;
 mod ipc;
+mod packaging;
 mod printing;
 mod privacy;
 mod roles;

@@ -3,6 +3,7 @@
 //! CLI). Knows nothing of Tauri: a shell hands in the database, and for the wizard its session
 //! and cancel flag, and runs the call where it likes (the window on a blocking thread).
 
+pub mod about;
 pub mod connection;
 pub mod copy;
 pub mod exports;

@@ -117,6 +117,8 @@ pub enum Command {
     Rewards(rewards::RewardsArgs),
     /// 待办：按时间节点（附表的时限）算出的待办与逾期事项，最早到期的在前
     Todo(todo::TodoArgs),
+    /// 关于：本程序的版本、打开的数据库、此前打开这个数据库的跟进版本（不需登录）
+    About(AboutArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
     Meeting(meeting::MeetingArgs),
 }
@@ -128,6 +130,7 @@ impl Command {
         matches!(
             self,
             Command::Register(_)
+                | Command::About(_)
                 | Command::Show(_)
                 | Command::History(_)
                 | Command::Timeline(_)
@@ -142,6 +145,28 @@ impl Command {
                 | Command::Rewards(_)
         )
     }
+}
+
+/// `genjin about`.
+#[derive(clap::Args, Debug)]
+pub struct AboutArgs {
+    /// 输出 JSON（键：version、database、shared、schema、opened_before）
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `genjin about`: what runs where (issue 23), asked of no one's sign-in — a support call
+/// needs it from whoever is at the PC.
+fn about(db: &Db, a: &AboutArgs, out: &mut dyn Write) -> Result<()> {
+    let said = crate::api::about::about(db);
+    if a.json {
+        writeln!(out, "{}", to_json(&said)?)?;
+    } else {
+        for line in said.lines() {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
 }
 
 /// Entry point of the binary: returns the process exit code.
@@ -180,6 +205,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             return report(crate::app::run_shared(url, named.is_some()));
         };
         let result = Db::open_url(url).and_then(|mut db| {
+            if let Command::About(a) = &command {
+                return about(&db, a, &mut std::io::stdout().lock());
+            }
             let actor = if db.sign_in_required()? {
                 signed_in(&db, cli.operator.as_deref())?
             } else {
@@ -214,6 +242,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         // the first start of the day takes the day's backup; a failed one is said, not fatal
         if let Err(e) = db.daily_backup(crate::clock::now()) {
             eprintln!("警告：今天的自动备份没有成功：{e}");
+        }
+        if let Command::About(a) = &command {
+            return about(&db, a, &mut std::io::stdout().lock());
         }
         let actor = if db.sign_in_required()? {
             signed_in(&db, cli.operator.as_deref())?
@@ -572,6 +603,7 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::Report(a) => report::report(db, actor, a, out),
         Command::Meeting(a) => meeting::meeting(db, actor, a, out),
         Command::Todo(a) => todo::todo(db, a, out),
+        Command::About(a) => about(db, &a, out),
         Command::Assessment(a) => assessment::assessment(db, actor, a, out),
         Command::Rewards(a) => rewards::rewards(db, a, out),
     }

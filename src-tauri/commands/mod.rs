@@ -27,6 +27,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         import::import_cancel,
         people::app_info,
         database::database_info,
+        database::app_about,
         database::database_test,
         database::database_connect,
         database::database_local,

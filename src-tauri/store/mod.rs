@@ -53,6 +53,7 @@ pub use requirements::{
     ResponsibleInput, StepTime,
 };
 pub use search::SEARCHED;
+pub use settings::VERSION;
 pub use signin::MIN_PASSWORD_CHARS;
 pub use weekly::{AgendaItem, WeeklySent};
 
@@ -272,6 +273,9 @@ pub struct Db {
     path: Option<PathBuf>,
     /// Opening made the file (see [`Db::is_new_file`]).
     fresh: bool,
+    /// The Genjin version that opened the database before this one did (issue 23; see
+    /// [`Db::opened_before`]).
+    opened_before: Option<String>,
 }
 
 impl Db {
@@ -347,10 +351,12 @@ impl Db {
     pub fn open_url(url: &str) -> Result<Db> {
         let (conn, label) = connect_url(url)?;
         migrate_pg(&conn, &label)?;
+        let opened_before = settings::note_opened_by(&conn);
         Ok(Db {
             conn,
             path: None,
             fresh: false,
+            opened_before,
         })
     }
 
@@ -520,10 +526,13 @@ impl Db {
             }
         }
         migrate(&mut conn)?;
+        let conn = Conn::sqlite(conn);
+        let opened_before = settings::note_opened_by(&conn);
         Ok(Db {
-            conn: Conn::sqlite(conn),
+            conn,
             path,
             fresh: false,
+            opened_before,
         })
     }
 

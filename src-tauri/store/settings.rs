@@ -14,6 +14,26 @@ const SIGN_IN_KEY: &str = "security.sign_in";
 const SHARED_SIGN_IN: &str =
     "这是部门的共享数据库：局域网里谁都能打开跟进，所以登录始终开启，不能关闭（每人用自己的密码登录）";
 
+/// Which Genjin last opened a database (issue 23: a support call can tell what runs where).
+const OPENED_BY_KEY: &str = "app.opened_by";
+
+/// This build's version, as `genjin --version` and 关于 say it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Records that this version opened the database, and returns the version recorded before
+/// (`None`: none was, as for a database last used by a Genjin older than the record). Writes
+/// only when another version is recorded, so a start of the same version changes nothing
+/// (and tells no other window of a change). Best effort: a file opened read-only or kept busy
+/// by another process's long write opens all the same, unrecorded — the record is for support,
+/// not data anyone entered.
+pub(crate) fn note_opened_by(conn: &Conn) -> Option<String> {
+    let before = get(conn, OPENED_BY_KEY).ok().flatten();
+    if before.as_deref() != Some(VERSION) {
+        let _ = set(conn, OPENED_BY_KEY, VERSION);
+    }
+    before
+}
+
 /// Where a database's data was moved (issue 22): `host:port/db`, then the moment.
 const MOVED_KEY: &str = "database.moved_to";
 
@@ -40,6 +60,12 @@ impl Db {
             .collect::<String>()
             .replace('T', " ");
         self.set_setting(MOVED_KEY, &format!("{to}\u{1f}{at}"))
+    }
+
+    /// The Genjin version that opened this database before this process did (`None`: no
+    /// record, as for a new database or one last used by a Genjin older than the record).
+    pub fn opened_before(&self) -> Option<&str> {
+        self.opened_before.as_deref()
     }
 
     /// Where this database's data was moved, and when (`None`: it was not).

@@ -9,6 +9,7 @@ mod common;
 mod desk;
 mod flows;
 mod harness;
+mod installed;
 mod live;
 mod shared;
 mod together;

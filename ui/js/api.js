@@ -116,6 +116,7 @@ export const api = {
   onChanged,
   appInfo: () => invoke('app_info'),
   databaseInfo: () => invoke('database_info'),
+  about: () => invoke('app_about'),
   databaseTest: (input) => invoke('database_test', { input }),
   databaseConnect: (input) => invoke('database_connect', { input }),
   databaseLocal: () => invoke('database_local'),

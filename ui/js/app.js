@@ -25,6 +25,7 @@ const routes = [
   [/^#\/people$/, 'people', () => peopleView(app)],
   [/^#\/import$/, 'import', () => importView(app)],
   [/^#\/settings$/, 'settings', () => settingsView(app)],
+  [/^#\/about$/, 'settings', () => settingsView(app, 'about')],
   [/^#\/delays$/, 'delays', () => delaysView(app)],
   [/^#\/bugs$/, 'bugs', () => bugsView(app)],
   [/^#\/bugs\/new$/, 'bugs', () => bugFormView(app)],

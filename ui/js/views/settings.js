@@ -4,9 +4,10 @@ import { api } from '../api.js';
 import { h, ask, clear, dialog, field, formData, go, select, showError, toast } from '../components/dom.js';
 import { databaseCard } from './database.js';
 
-export async function settingsView(app) {
+/** 设置; `focus` 'about' (#/about, the brand's link) shows 关于跟进 in sight. */
+export async function settingsView(app, focus = null) {
   const kinds = app.info.day_kinds.map((k) => [k.code, k.label]);
-  const [settings, days, lists, backups] = await Promise.all([api.settings(), api.calendarDays(), api.lists(), api.backups()]);
+  const [settings, days, lists, backups, about] = await Promise.all([api.settings(), api.calendarDays(), api.lists(), api.backups(), api.about()]);
   // the editable lists: add a value, hide one no longer wanted (records keep theirs), show again
   const listCard = (l) => {
     const form = h('form', { class: 'row', id: `list-add-${l.code}` },
@@ -150,6 +151,8 @@ export async function settingsView(app) {
         h('td', {}, h('button', { type: 'button', class: 'restore', onclick: () => restore(b) }, '恢复'))))
         : h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '还没有备份')))));
   const database = await databaseCard();
+  // (after the router has put the page in and scrolled it to its top)
+  if (focus === 'about') requestAnimationFrame(() => document.getElementById('about')?.scrollIntoView({ block: 'end' }));
   return h('section', {},
     h('div', { class: 'detail-head' }, h('h1', {}, '设置')),
     database,
@@ -177,5 +180,13 @@ export async function settingsView(app) {
         h('tbody', {}, days.length ? days.map((d) => h('tr', { 'data-day': d.day },
           h('td', { class: 'num' }, d.day), h('td', {}, d.kind), h('td', {}, d.name),
           h('td', {}, h('button', { type: 'button', class: 'danger', onclick: () => remove(d.day) }, '移除'))))
-          : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '还没有录入节假日'))))));
+          : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, '还没有录入节假日'))))),
+    // 关于 (issue 23): what a support call asks — the core says it, as `genjin about` does
+    h('div', { class: 'card', id: 'about' }, h('h3', {}, '关于跟进'),
+      h('dl', { class: 'facts' },
+        h('dt', {}, '版本'), h('dd', { id: 'about-version' }, `跟进 Genjin ${about.version}`),
+        h('dt', {}, '数据库'), h('dd', { id: 'about-database' }, `${about.database}（${about.shared ? '部门共享数据库' : '本机数据库文件'}）`),
+        h('dt', {}, '数据库结构版本'), h('dd', {}, String(about.schema)),
+        h('dt', {}, '此前打开它的版本'), h('dd', { id: 'about-before' }, about.opened_before || '没有记录（新数据库，或此前用的跟进版本较旧）')),
+      h('p', { class: 'hint' }, '打电话求助时请报上这里的版本号；命令行 genjin about 显示同样的内容。')));
 }
