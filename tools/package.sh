@@ -83,10 +83,13 @@ dpkg -L genjin | grep "/usr/share/icons/hicolor/.*/apps/$icon.png"
 echo "== the installed window, under Xvfb"
 GENJIN_INSTALLED=/usr/bin/genjin cargo test --test e2e installed -- --test-threads=1 --nocapture
 ls -l target/e2e-screenshots/installed-*.png
+echo "== its cold start beside a bare Tauri window (BENCHMARKS.md)"
+cargo build --release --features custom-protocol --example bare_window
+GENJIN_INSTALLED=/usr/bin/genjin cargo test --test e2e installed_cold_start -- --ignored --nocapture
 
 echo "== removing the package"
 $SUDO apt-get remove -y -q genjin
-if command -v genjin >/dev/null; then echo "genjin is still installed"; exit 1; fi
+if [[ -e /usr/bin/genjin ]] || dpkg -s genjin >/dev/null 2>&1; then echo "genjin is still installed"; exit 1; fi
 test -s "$db" && test -s "$default"
 ls -l "$db" "$default" "$XDG_DATA_HOME/cn.genjin.desktop"
 echo "== the user's databases are still there; the check passed"

@@ -138,6 +138,9 @@ impl Session {
                 &native.to_string(),
             ])
             .env("DISPLAY", &display)
+            // started in a folder of its own, as from a menu: nothing it shows may come from
+            // the repository's ui/ folder (the program carries its pages)
+            .current_dir(dir.path())
             // the database is the one each test names, never a developer's own
             .env_remove("GENJIN_DB")
             .env("XDG_DATA_HOME", dir.path().join("data"))

@@ -74,3 +74,40 @@ async fn a_first_start_opens_on_a_new_database_and_says_its_version() {
     s.screenshot(&format!("{label}-about")).await;
     s.close().await;
 }
+
+/// The installed app's cold start (issue 23's figure for BENCHMARKS.md), side by side with its
+/// yardstick: asking for the window until the first question is on screen (a first start, a
+/// new folder each time), alternating with a bare Tauri window of the same build
+/// (`examples/bare_window`) until its page is loaded; five each, medians. Run by
+/// `tools/package.sh --check`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs GENJIN_INSTALLED and a release bare_window; prints figures"]
+async fn installed_cold_start() {
+    let genjin = std::env::var("GENJIN_INSTALLED").expect("GENJIN_INSTALLED names the program");
+    let bare = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release/examples/bare_window");
+    assert!(bare.exists(), "build it first: {}", bare.display());
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let t = Instant::now();
+        let s = Session::launch(tempfile::tempdir().unwrap(), &genjin, &[]).await;
+        s.wait_css("#operator-dialog").await;
+        ours.push(t.elapsed().as_secs_f64() * 1000.0);
+        s.close().await;
+        let t = Instant::now();
+        let s = Session::launch(tempfile::tempdir().unwrap(), bare.to_str().unwrap(), &[]).await;
+        s.wait_css("#bare").await;
+        theirs.push(t.elapsed().as_secs_f64() * 1000.0);
+        s.close().await;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (o, b) = (median(ours.clone()), median(theirs.clone()));
+    println!(
+        "cold start to the first question: installed Genjin {o:.0} ms, bare Tauri window {b:.0} ms, ratio {:.2}x",
+        o / b
+    );
+    println!("  runs: Genjin {ours:.0?}, bare {theirs:.0?}");
+}
