@@ -103,10 +103,25 @@ pub fn run_unavailable(why: &str) -> Result<()> {
         .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
 }
 
+/// Opens the window saying why this PC's database file `db_path` could not be opened (issue
+/// 23: started from a menu, and on Windows with no console at all, nobody reads a terminal);
+/// then fails with that error, so the exit code says it too. The file is not touched.
+fn run_unopened(db_path: &Path, why: Error) -> Result<()> {
+    let mut state = AppState::new(Db::open_in_memory()?, db_path);
+    state.unopened = Some(why.to_string());
+    build_app(tauri::Builder::default(), state)
+        .run(tauri::generate_context!())
+        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))?;
+    Err(why)
+}
+
 /// Opens the window on the database at `db_path` (`chosen`: named with `--db`, not the
 /// default place).
 pub fn run(db_path: &Path, chosen: bool) -> Result<()> {
-    let db = Db::open(db_path)?;
+    let db = match Db::open(db_path) {
+        Ok(db) => db,
+        Err(e) => return run_unopened(db_path, e),
+    };
     let mut warnings: Vec<String> = crate::store::storage_warning(db_path).into_iter().collect();
     // a path typed wrong makes an empty database: said at once (issue 19)
     if chosen && db.is_new_file() {

@@ -44,6 +44,34 @@ fn windows_gets_a_per_user_chinese_installer_that_needs_no_internet() {
 }
 
 #[test]
+fn uninstalling_on_windows_never_deletes_the_database() {
+    let c = config();
+    let hooks = c["bundle"]["windows"]["nsis"]["installerHooks"]
+        .as_str()
+        .unwrap();
+    let hooks = std::fs::read_to_string(root().join(hooks)).unwrap();
+    // Tauri's uninstaller deletes %APPDATA%\<identifier> (the database, its backups) when its
+    // 删除应用程序数据 box is ticked; the hook, run before, clears the box for it
+    let pre = hooks
+        .split("!macro NSIS_HOOK_PREUNINSTALL")
+        .nth(1)
+        .and_then(|m| m.split("!macroend").next())
+        .expect("a pre-uninstall hook");
+    assert!(
+        pre.trim_end()
+            .ends_with("StrCpy $DeleteAppDataCheckboxState 0"),
+        "{pre}"
+    );
+    assert!(!pre.contains("$APPDATA"), "{pre}");
+    assert!(
+        pre.contains(r#"RmDir /r "$LOCALAPPDATA\${BUNDLEID}""#),
+        "{pre}"
+    );
+    // where that data lives, as the hook says
+    assert_eq!(c["identifier"], "cn.genjin.desktop");
+}
+
+#[test]
 fn windows_starts_the_window_without_a_console_and_installs_a_console_twin() {
     let main = std::fs::read_to_string(root().join("src-tauri/main.rs")).unwrap();
     assert!(
@@ -139,11 +167,18 @@ fn the_console_twin_runs_the_same_command_line() {
     assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(about["database"], db.display().to_string());
     assert_eq!(about["shared"], false);
-    // the console twin opened it before this run
+    // the console twin opened it before this run, on this PC
     assert_eq!(about["opened_before"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        about["opened_by"],
+        serde_json::json!([{ "pc": about["pc"], "version": env!("CARGO_PKG_VERSION") }])
+    );
     let said = run(cli, &["about"]);
     assert!(
-        said.starts_with(&format!("跟进 Genjin {}\n", env!("CARGO_PKG_VERSION"))),
+        said.starts_with(&format!(
+            "跟进 Genjin {}（这台电脑：",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{said}"
     );
 }

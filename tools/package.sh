@@ -35,6 +35,8 @@ if [[ "$(cargo tauri --version 2>/dev/null || true)" != "tauri-cli $TAURI_CLI_VE
   cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked
 fi
 
+# (an earlier version's packages are not carried along)
+rm -rf target/release/bundle/deb target/release/bundle/rpm
 cargo tauri build --ci --bundles deb,rpm
 rm -rf dist
 mkdir -p dist
@@ -44,8 +46,16 @@ ls -l dist
 
 [[ "${1:-}" == --check ]] || exit 0
 
+# the check installs and removes the package: never over one this machine already had
+if dpkg -s genjin >/dev/null 2>&1; then
+  echo "genjin is installed on this machine already: remove it (apt-get remove genjin) before --check"
+  exit 1
+fi
 echo "== what the .rpm holds"
 rpm -qlp dist/*.rpm
+work=$(mktemp -d)
+# a check stopped halfway removes what it installed too
+trap 'rm -rf "$work"; if dpkg -s genjin >/dev/null 2>&1; then $SUDO apt-get remove -y -q genjin >/dev/null; fi' EXIT
 deb=$(ls dist/*.deb)
 echo "== installing $deb"
 $SUDO apt-get install -y -q "./$deb"
@@ -55,8 +65,6 @@ echo "installed size: $(dpkg-query -W -f '${Installed-Size}' genjin) KiB"
 genjin --version
 genjin-cli --version
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
 unset GENJIN_DB
 echo "== the command line, on a database in a folder with Chinese characters and spaces"

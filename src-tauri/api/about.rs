@@ -1,7 +1,8 @@
-//! What runs where (issue 23): this build's version, the database it has open and which
-//! Genjin opened that database before — what a support call asks for. The window's 关于 and
-//! `genjin about` say the same.
+//! What runs where (issue 23): this build's version, the database it has open, and which
+//! Genjin each PC opened that database with — what a support call asks for. The window's
+//! 关于跟进 and `genjin about` say the same.
 
+use crate::error::Result;
 use crate::store::Db;
 
 /// See the module docs.
@@ -9,33 +10,55 @@ use crate::store::Db;
 pub struct About {
     /// This build's version (`genjin --version`).
     pub version: &'static str,
+    /// This PC's name, as the records below name it.
+    pub pc: String,
     /// Where the data lives: the file's path or the server's `host:port/database`.
     pub database: String,
     /// A department's shared database on a server, not this PC's file.
     pub shared: bool,
     /// The schema version the database was brought to.
     pub schema: usize,
-    /// The Genjin version that opened the database before this one (`None`: no record — a new
-    /// database, or one last used by a Genjin older than the record).
+    /// The Genjin version this PC opened the database with before (`None`: no record — a new
+    /// database, or one this PC last used with a Genjin older than the record).
     pub opened_before: Option<String>,
+    /// Every PC that opened the database, by name, with the version it last used.
+    pub opened_by: Vec<PcVersion>,
+}
+
+/// One PC's record in [`About::opened_by`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PcVersion {
+    pub pc: String,
+    pub version: String,
 }
 
 /// See the module docs.
-pub fn about(db: &Db) -> About {
-    About {
+pub fn about(db: &Db) -> Result<About> {
+    Ok(About {
         version: crate::store::VERSION,
+        pc: crate::store::this_pc(),
         database: db.location(),
         shared: db.is_shared(),
         schema: crate::store::schema_version(),
         opened_before: db.opened_before().map(str::to_string),
-    }
+        opened_by: db
+            .opened_by()?
+            .into_iter()
+            .map(|(pc, version)| PcVersion { pc, version })
+            .collect(),
+    })
 }
 
 impl About {
     /// As the command line prints it, a line each.
     pub fn lines(&self) -> Vec<String> {
+        let others: Vec<String> = self
+            .opened_by
+            .iter()
+            .map(|o| format!("{} {}", o.pc, o.version))
+            .collect();
         vec![
-            format!("跟进 Genjin {}", self.version),
+            format!("跟进 Genjin {}（这台电脑：{}）", self.version, self.pc),
             format!(
                 "数据库：{}（{}）",
                 self.database,
@@ -47,11 +70,12 @@ impl About {
             ),
             format!("数据库结构版本：{}", self.schema),
             format!(
-                "此前打开这个数据库的跟进版本：{}",
+                "这台电脑此前打开它用的版本：{}",
                 self.opened_before
                     .as_deref()
                     .unwrap_or("没有记录（新数据库，或此前用的跟进版本较旧）")
             ),
+            format!("打开过它的电脑及版本：{}", others.join("，")),
         ]
     }
 }
@@ -61,28 +85,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_database_remembers_which_version_opened_it_before() {
+    fn a_database_remembers_which_version_each_pc_opened_it_with() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("数据 目录").join("需求 登记.sqlite3");
         let first = Db::open(&path).unwrap();
-        let said = about(&first);
+        let said = about(&first).unwrap();
+        let here = crate::store::this_pc();
         assert_eq!(said.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(said.pc, here);
         assert_eq!(said.opened_before, None, "a new database has no record");
         assert!(!said.shared);
         assert_eq!(said.database, path.display().to_string());
+        assert_eq!(
+            said.opened_by,
+            vec![PcVersion {
+                pc: here.clone(),
+                version: said.version.to_string()
+            }]
+        );
         drop(first);
-        // an older Genjin opened it meanwhile
         let mut db = Db::open(&path).unwrap();
-        assert_eq!(about(&db).opened_before.as_deref(), Some(said.version));
-        db.set_setting("app.opened_by", "0.0.9").unwrap();
+        assert_eq!(
+            about(&db).unwrap().opened_before.as_deref(),
+            Some(said.version)
+        );
+        // an older Genjin opened it on this PC meanwhile; another PC uses a newer one
+        db.set_setting(&format!("app.opened_by.{here}"), "0.0.9")
+            .unwrap();
+        db.set_setting("app.opened_by.资讯部-PC2", "0.2.0").unwrap();
         drop(db);
         let db = Db::open(&path).unwrap();
-        assert_eq!(about(&db).opened_before.as_deref(), Some("0.0.9"));
-        assert!(about(&db).lines()[3].ends_with("0.0.9"));
+        let now = about(&db).unwrap();
+        assert_eq!(now.opened_before.as_deref(), Some("0.0.9"));
+        assert!(now.lines()[3].ends_with("0.0.9"), "{:?}", now.lines());
+        assert!(
+            now.opened_by.contains(&PcVersion {
+                pc: "资讯部-PC2".into(),
+                version: "0.2.0".into()
+            }),
+            "{:?}",
+            now.opened_by
+        );
+        assert!(now.lines()[4].contains("资讯部-PC2 0.2.0"));
         drop(db);
         let db = Db::open(&path).unwrap();
         assert_eq!(
-            about(&db).opened_before.as_deref(),
+            about(&db).unwrap().opened_before.as_deref(),
             Some(said.version),
             "this version recorded itself on opening"
         );

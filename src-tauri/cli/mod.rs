@@ -117,7 +117,7 @@ pub enum Command {
     Rewards(rewards::RewardsArgs),
     /// 待办：按时间节点（附表的时限）算出的待办与逾期事项，最早到期的在前
     Todo(todo::TodoArgs),
-    /// 关于：本程序的版本、打开的数据库、此前打开这个数据库的跟进版本（不需登录）
+    /// 关于：本程序的版本、打开的数据库、各台电脑打开它所用的跟进版本（不需登录）
     About(AboutArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
     Meeting(meeting::MeetingArgs),
@@ -150,7 +150,7 @@ impl Command {
 /// `genjin about`.
 #[derive(clap::Args, Debug)]
 pub struct AboutArgs {
-    /// 输出 JSON（键：version、database、shared、schema、opened_before）
+    /// 输出 JSON（键：version、pc、database、shared、schema、opened_before、opened_by）
     #[arg(long)]
     pub json: bool,
 }
@@ -158,7 +158,7 @@ pub struct AboutArgs {
 /// `genjin about`: what runs where (issue 23), asked of no one's sign-in — a support call
 /// needs it from whoever is at the PC.
 fn about(db: &Db, a: &AboutArgs, out: &mut dyn Write) -> Result<()> {
-    let said = crate::api::about::about(db);
+    let said = crate::api::about::about(db)?;
     if a.json {
         writeln!(out, "{}", to_json(&said)?)?;
     } else {

@@ -182,8 +182,8 @@ pub async fn database_retry(state: Managed<'_>) -> Result<String> {
 }
 
 /// 设置 → 关于跟进 (issue 23): this build's version, the database open, and which Genjin
-/// opened it before — what a support call asks for.
+/// each PC opened it with — what a support call asks for.
 #[tauri::command]
 pub async fn app_about(state: Managed<'_>) -> Result<crate::api::about::About> {
-    super::read_open(&state, |db| Ok(crate::api::about::about(db))).await
+    super::read_open(&state, crate::api::about::about).await
 }

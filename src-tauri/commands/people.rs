@@ -29,6 +29,8 @@ pub struct AppInfo {
     /// The shared database remembered on this PC could not be opened at start: why (the
     /// window offers to try again or to return to this PC's file, nothing else).
     unavailable: Option<String>,
+    /// This PC's database file could not be opened at start: why (the window says only that).
+    unopened: Option<String>,
     version: &'static str,
     db_path: String,
     /// Where backups go, and what the window should say at once (network share, failed backup).
@@ -144,6 +146,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     let signed = state.signed_in.clone();
+    let unopened = state.unopened.clone();
     let unavailable = state
         .unavailable
         .lock()
@@ -165,6 +168,7 @@ pub async fn app_info(state: Managed<'_>) -> Result<AppInfo> {
             shared: db.is_shared(),
             first_password: db.first_password_missing()?,
             unavailable,
+            unopened,
             version: env!("CARGO_PKG_VERSION"),
             db_path,
             backups_dir: db

@@ -32,6 +32,11 @@ pub struct AppState {
     /// offers to try again or to return to this PC's file; meanwhile it holds an empty
     /// database in memory, never this PC's file, so the data cannot split in two).
     pub unavailable: Arc<Mutex<Option<String>>>,
+    /// This PC's database file could not be opened at start (damaged, another program's file,
+    /// made by a newer Genjin, no rights): why. The window says it and nothing else — started
+    /// from a menu (or as a Windows program, with no console at all), nobody would read it
+    /// in a terminal (issue 23). The file is left as it was.
+    pub unopened: Option<String>,
 }
 
 impl AppState {
@@ -49,6 +54,7 @@ impl AppState {
             signed_in: Arc::default(),
             named_at_start: false,
             unavailable: Arc::default(),
+            unopened: None,
         };
         state.index_search();
         state

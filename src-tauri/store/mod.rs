@@ -53,7 +53,7 @@ pub use requirements::{
     ResponsibleInput, StepTime,
 };
 pub use search::SEARCHED;
-pub use settings::VERSION;
+pub use settings::{this_pc, VERSION};
 pub use signin::MIN_PASSWORD_CHARS;
 pub use weekly::{AgendaItem, WeeklySent};
 

@@ -14,22 +14,35 @@ const SIGN_IN_KEY: &str = "security.sign_in";
 const SHARED_SIGN_IN: &str =
     "这是部门的共享数据库：局域网里谁都能打开跟进，所以登录始终开启，不能关闭（每人用自己的密码登录）";
 
-/// Which Genjin last opened a database (issue 23: a support call can tell what runs where).
-const OPENED_BY_KEY: &str = "app.opened_by";
+/// Which Genjin each PC last opened a database with (issue 23: a support call can tell what
+/// runs where): `app.opened_by.<PC name>` → version.
+const OPENED_BY_PREFIX: &str = "app.opened_by.";
 
 /// This build's version, as `genjin --version` and 关于 say it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Records that this version opened the database, and returns the version recorded before
-/// (`None`: none was, as for a database last used by a Genjin older than the record). Writes
-/// only when another version is recorded, so a start of the same version changes nothing
-/// (and tells no other window of a change). Best effort: a file opened read-only or kept busy
-/// by another process's long write opens all the same, unrecorded — the record is for support,
-/// not data anyone entered.
+/// This PC's name as the system has it (Windows' COMPUTERNAME, Linux's hostname), or 本机.
+pub fn this_pc() -> String {
+    let named = std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    named.unwrap_or_else(|| "本机".to_string())
+}
+
+/// Records that this version opened the database on this PC, and returns the version this PC
+/// opened it with before (`None`: never, or with a Genjin older than the record). Writes only
+/// when this PC's record says another version — a start of the same version changes nothing
+/// and tells no other window of a change; PCs on different versions each keep their own row.
+/// Best effort: a file opened read-only, or kept busy by another process's long write, opens
+/// all the same, unrecorded — the record is for support, not data anyone entered.
 pub(crate) fn note_opened_by(conn: &Conn) -> Option<String> {
-    let before = get(conn, OPENED_BY_KEY).ok().flatten();
+    let key = format!("{OPENED_BY_PREFIX}{}", this_pc());
+    let before = get(conn, &key).ok().flatten();
     if before.as_deref() != Some(VERSION) {
-        let _ = set(conn, OPENED_BY_KEY, VERSION);
+        let _ = set(conn, &key, VERSION);
     }
     before
 }
@@ -62,10 +75,26 @@ impl Db {
         self.set_setting(MOVED_KEY, &format!("{to}\u{1f}{at}"))
     }
 
-    /// The Genjin version that opened this database before this process did (`None`: no
-    /// record, as for a new database or one last used by a Genjin older than the record).
+    /// The Genjin version this PC opened this database with before this process did (`None`:
+    /// no record, as for a new database or one this PC last used with an older Genjin).
     pub fn opened_before(&self) -> Option<&str> {
         self.opened_before.as_deref()
+    }
+
+    /// Each PC that opened this database and the Genjin version it last did so with, by PC name.
+    pub fn opened_by(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT key, value FROM settings WHERE key LIKE ?1 ORDER BY key")?;
+        let rows = st.query_map([format!("{OPENED_BY_PREFIX}%")], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, version) = row?;
+            out.push((key[OPENED_BY_PREFIX.len()..].to_string(), version));
+        }
+        Ok(out)
     }
 
     /// Where this database's data was moved, and when (`None`: it was not).

@@ -53,6 +53,9 @@ async fn a_first_start_opens_on_a_new_database_and_says_its_version() {
         "the default database is in the user's data folder: {database}"
     );
     s.wait_text("#about-before", "没有记录").await;
+    // this PC, with the version it opened the database with
+    s.wait_text("#about-pcs", &format!("：{}", env!("CARGO_PKG_VERSION")))
+        .await;
     let mut in_sight = false;
     for _ in 0..50 {
         in_sight = s
@@ -110,4 +113,30 @@ async fn installed_cold_start() {
         o / b
     );
     println!("  runs: Genjin {ours:.0?}, bare {theirs:.0?}");
+}
+
+/// A database file that cannot be opened is said in the window, not only in a terminal nobody
+/// reads (started from a menu; a Windows program has none), and the file is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_cannot_be_opened_is_said_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("部门 数据").join("需求.sqlite3");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let bytes = "这不是数据库，是一份误存成 .sqlite3 的文字".repeat(200);
+    std::fs::write(&path, &bytes).unwrap();
+    let s = Session::launch(
+        dir,
+        env!("CARGO_BIN_EXE_genjin"),
+        &["--db", path.to_str().unwrap()],
+    )
+    .await;
+    s.wait_text("#unopened-why", "不是跟进的数据库文件").await;
+    s.wait_text("#unopened", &path.display().to_string()).await;
+    s.screenshot("unopened").await;
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        bytes,
+        "the file is untouched"
+    );
+    s.close().await;
 }

@@ -187,6 +187,8 @@ export async function settingsView(app, focus = null) {
         h('dt', {}, '版本'), h('dd', { id: 'about-version' }, `跟进 Genjin ${about.version}`),
         h('dt', {}, '数据库'), h('dd', { id: 'about-database' }, `${about.database}（${about.shared ? '部门共享数据库' : '本机数据库文件'}）`),
         h('dt', {}, '数据库结构版本'), h('dd', {}, String(about.schema)),
-        h('dt', {}, '此前打开它的版本'), h('dd', { id: 'about-before' }, about.opened_before || '没有记录（新数据库，或此前用的跟进版本较旧）')),
+        h('dt', {}, '这台电脑'), h('dd', { id: 'about-pc' }, about.pc),
+        h('dt', {}, '此前打开它的版本'), h('dd', { id: 'about-before' }, about.opened_before || '没有记录（新数据库，或此前用的跟进版本较旧）'),
+        h('dt', {}, '打开过它的电脑'), h('dd', { id: 'about-pcs' }, about.opened_by.map((o) => `${o.pc}：${o.version}`).join('；'))),
       h('p', { class: 'hint' }, '打电话求助时请报上这里的版本号；命令行 genjin about 显示同样的内容。')));
 }
