@@ -124,12 +124,9 @@ async fn a_database_that_cannot_be_opened_is_said_in_the_window() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let bytes = "这不是数据库，是一份误存成 .sqlite3 的文字".repeat(200);
     std::fs::write(&path, &bytes).unwrap();
-    let s = Session::launch(
-        dir,
-        env!("CARGO_BIN_EXE_genjin"),
-        &["--db", path.to_str().unwrap()],
-    )
-    .await;
+    let genjin = std::env::var("GENJIN_INSTALLED")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_genjin").to_string());
+    let s = Session::launch(dir, &genjin, &["--db", path.to_str().unwrap()]).await;
     s.wait_text("#unopened-why", "不是跟进的数据库文件").await;
     s.wait_text("#unopened", &path.display().to_string()).await;
     s.screenshot("unopened").await;
