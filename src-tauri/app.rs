@@ -107,6 +107,8 @@ pub fn run_unavailable(why: &str) -> Result<()> {
 /// 23: started from a menu, and on Windows with no console at all, nobody reads a terminal);
 /// then fails with that error, so the exit code says it too. The file is not touched.
 fn run_unopened(db_path: &Path, why: Error) -> Result<()> {
+    // said where a terminal is, too: should the window itself fail to start (no display)
+    eprintln!("{why}");
     let mut state = AppState::new(Db::open_in_memory()?, db_path);
     state.unopened = Some(why.to_string());
     build_app(tauri::Builder::default(), state)

@@ -50,23 +50,37 @@ fn uninstalling_on_windows_never_deletes_the_database() {
         .as_str()
         .unwrap();
     let hooks = std::fs::read_to_string(root().join(hooks)).unwrap();
+    let hook = |name: &str| -> String {
+        hooks
+            .split(&format!("!macro {name}\n"))
+            .nth(1)
+            .and_then(|m| m.split("!macroend").next())
+            .unwrap_or_else(|| panic!("a {name} hook"))
+            .to_string()
+    };
     // Tauri's uninstaller deletes %APPDATA%\<identifier> (the database, its backups) when its
-    // 删除应用程序数据 box is ticked; the hook, run before, clears the box for it
-    let pre = hooks
-        .split("!macro NSIS_HOOK_PREUNINSTALL")
-        .nth(1)
-        .and_then(|m| m.split("!macroend").next())
-        .expect("a pre-uninstall hook");
+    // 删除应用程序数据 box is ticked: the pre-uninstall hook (run before that) keeps the answer
+    // and clears the box for it
+    let pre = hook("NSIS_HOOK_PREUNINSTALL");
     assert!(
-        pre.trim_end()
-            .ends_with("StrCpy $DeleteAppDataCheckboxState 0"),
+        pre.contains("StrCpy $GenjinDeleteLocalData $DeleteAppDataCheckboxState\n")
+            && pre
+                .trim_end()
+                .ends_with("StrCpy $DeleteAppDataCheckboxState 0"),
         "{pre}"
     );
-    assert!(!pre.contains("$APPDATA"), "{pre}");
+    // the post-uninstall hook (the program closed, its files gone) deletes only the window's
+    // local data, and not on an update
+    let post = hook("NSIS_HOOK_POSTUNINSTALL");
+    assert!(post.contains("${If} $GenjinDeleteLocalData = 1"), "{post}");
+    assert!(post.contains("${AndIf} $UpdateMode <> 1"), "{post}");
     assert!(
-        pre.contains(r#"RmDir /r "$LOCALAPPDATA\${BUNDLEID}""#),
-        "{pre}"
+        post.contains(r#"RmDir /r "$LOCALAPPDATA\${BUNDLEID}""#),
+        "{post}"
     );
+    for h in [&pre, &post] {
+        assert!(!h.contains("$APPDATA"), "{h}");
+    }
     // where that data lives, as the hook says
     assert_eq!(c["identifier"], "cn.genjin.desktop");
 }

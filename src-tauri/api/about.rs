@@ -84,6 +84,41 @@ impl About {
 mod tests {
     use super::*;
 
+    /// On a server, a start while another writer holds the write lock (a restore replacing
+    /// every row, a copy onto it) neither waits nor writes its record beside it: the restore
+    /// counts the rows it wrote (issue 23). On a file the record waits as any write does.
+    #[test]
+    fn a_start_beside_a_writer_on_a_server_records_nothing_and_waits_for_nothing() {
+        let Some(url) = Db::test_server_url() else {
+            return;
+        };
+        let here = crate::store::this_pc();
+        let mut db = Db::open_url(&url).unwrap();
+        let holder = Db::open_url(&url).unwrap();
+        db.write(|tx| {
+            tx.execute(
+                "DELETE FROM settings WHERE key = ?1",
+                [format!("app.opened_by.{here}")],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let writing = holder
+            .conn()
+            .begin(crate::store::sql::Begin::Immediate)
+            .unwrap();
+        let started = std::time::Instant::now();
+        let beside = Db::open_url(&url).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(beside.opened_before(), None);
+        drop(writing);
+        let recorded = |db: &Db| db.opened_by().unwrap().iter().any(|(pc, _)| pc == &here);
+        assert!(!recorded(&beside), "nothing written beside the writer");
+        // the next start, with no writer at work, records
+        let later = Db::open_url(&url).unwrap();
+        assert!(recorded(&later));
+    }
+
     #[test]
     fn a_database_remembers_which_version_each_pc_opened_it_with() {
         let dir = tempfile::tempdir().unwrap();

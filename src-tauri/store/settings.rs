@@ -36,15 +36,25 @@ pub fn this_pc() -> String {
 /// opened it with before (`None`: never, or with a Genjin older than the record). Writes only
 /// when this PC's record says another version — a start of the same version changes nothing
 /// and tells no other window of a change; PCs on different versions each keep their own row.
-/// Best effort: a file opened read-only, or kept busy by another process's long write, opens
-/// all the same, unrecorded — the record is for support, not data anyone entered.
+/// Best effort: a file opened read-only, or a server while another writer holds its write lock
+/// (a restore, a copy, a save), opens all the same, unrecorded — the record is for support, not
+/// data anyone entered, and never waits for or clashes with a writer.
 pub(crate) fn note_opened_by(conn: &Conn) -> Option<String> {
     let key = format!("{OPENED_BY_PREFIX}{}", this_pc());
     let before = get(conn, &key).ok().flatten();
     if before.as_deref() != Some(VERSION) {
-        let _ = set(conn, &key, VERSION);
+        let _ = record_opened_by(conn, &key);
     }
     before
+}
+
+fn record_opened_by(conn: &Conn, key: &str) -> crate::store::sql::Result<()> {
+    let tx = conn.begin(crate::store::sql::Begin::Deferred)?;
+    if conn.try_write_lock()? {
+        set(conn, key, VERSION)?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 /// Where a database's data was moved (issue 22): `host:port/db`, then the moment.
@@ -83,16 +93,20 @@ impl Db {
 
     /// Each PC that opened this database and the Genjin version it last did so with, by PC name.
     pub fn opened_by(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT key, value FROM settings WHERE key LIKE ?1 ORDER BY key")?;
-        let rows = st.query_map([format!("{OPENED_BY_PREFIX}%")], |r| {
+        // the prefix compared as it is (LIKE would take its `_` for any character)
+        let mut st = self.conn().prepare(&format!(
+            "SELECT key, value FROM settings WHERE substr(key, 1, {}) = ?1 ORDER BY key",
+            OPENED_BY_PREFIX.chars().count()
+        ))?;
+        let rows = st.query_map([OPENED_BY_PREFIX], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (key, version) = row?;
-            out.push((key[OPENED_BY_PREFIX.len()..].to_string(), version));
+            if let Some(pc) = key.strip_prefix(OPENED_BY_PREFIX) {
+                out.push((pc.to_string(), version));
+            }
         }
         Ok(out)
     }

@@ -130,6 +130,20 @@ async fn a_database_that_cannot_be_opened_is_said_in_the_window() {
     s.wait_text("#unopened-why", "不是跟进的数据库文件").await;
     s.wait_text("#unopened", &path.display().to_string()).await;
     s.screenshot("unopened").await;
+    // nothing else opens on the stand-in: the name at the top left, a menu entry
+    s.click("#brand").await;
+    s.click("#nav-new").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    s.wait_text("#unopened-why", "不是跟进的数据库文件").await;
+    let forms = s
+        .client
+        .execute(
+            "return document.querySelectorAll('#view form').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(forms, 0, "no form drawn on the stand-in");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         bytes,

@@ -271,7 +271,7 @@ async function start() {
     clear(document.getElementById('view'), h('section', {}, h('div', { class: 'card', id: 'unopened' },
       h('h2', {}, '无法打开数据库'),
       h('p', { id: 'unopened-why' }, app.info.unopened),
-      h('p', { class: 'hint' }, `数据库文件：${app.info.db_path}。跟进没有改动这个文件。请关闭窗口，检查文件（是否被其他程序占用、是否有权限、是否由更新版本的跟进使用过）；文件损坏时，可以用自动备份（在同一文件夹的 backups 中）恢复，或请管理员帮忙。`))));
+      h('p', { class: 'hint' }, `数据库文件：${app.info.db_path}。跟进没有改动这个文件。请关闭窗口，检查这个文件：是否被其他程序占用、是否有权限、是否由更新版本的跟进用过（请升级跟进）。文件损坏时：关闭跟进，把这个文件另存一份，再把同一文件夹 backups 中最新的备份文件复制过来，改成这个文件的名字；或请管理员帮忙。`))));
     return;
   }
   // the shared database remembered on this PC is away: why, and the ways on; nothing else

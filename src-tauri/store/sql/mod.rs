@@ -837,6 +837,21 @@ impl Conn {
         }
     }
 
+    /// Takes the write lock inside a transaction if no one holds it, without waiting: `false`
+    /// when a writer holds it (on a file, `true`: SQLite's lock is taken by the first write,
+    /// waiting as any write does). For what may be skipped when busy (issue 23: the record of
+    /// which version opened the database, never worth a wait or a clash with a restore).
+    pub fn try_write_lock(&self) -> Result<bool> {
+        match &self.engine {
+            Engine::Pg(_) => self.query_row(
+                "SELECT pg_try_advisory_xact_lock(7364102350235714)",
+                [],
+                |r| r.get(0),
+            ),
+            Engine::Sqlite(_) => Ok(true),
+        }
+    }
+
     /// Takes the write lock inside a transaction begun with [`Begin::Import`] (on a file it
     /// is held from the start: nothing to do).
     pub fn take_write_lock(&self) -> Result<()> {
