@@ -138,9 +138,6 @@ impl Session {
                 &native.to_string(),
             ])
             .env("DISPLAY", &display)
-            // started in a folder of its own, as from a menu: nothing it shows may come from
-            // the repository's ui/ folder (the program carries its pages)
-            .current_dir(dir.path())
             // the database is the one each test names, never a developer's own
             .env_remove("GENJIN_DB")
             .env("XDG_DATA_HOME", dir.path().join("data"))
@@ -226,7 +223,39 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never contained {want:?}; last text: {last:?}");
+        let seen = self.what_shows().await;
+        panic!("{css} never contained {want:?}; last text: {last:?}\n{seen}");
+    }
+
+    /// What the window shows, for a failure's message: the page's text, errors said, dialogs
+    /// open, banners; and a screenshot (`failed-<ms>.png`) to look at.
+    async fn what_shows(&self) -> String {
+        let seen = self
+            .client
+            .execute(
+                "const t = (e) => (e.innerText || '').replace(/\\s+/g, ' ').slice(0, 600);
+                 return [
+                   'hash: ' + location.hash,
+                   'view: ' + t(document.getElementById('view') || document.body),
+                   'errors: ' + [...document.querySelectorAll('.error-text')].map(t).filter(Boolean).join(' | '),
+                   'dialogs open: ' + [...document.querySelectorAll('dialog[open]')].map((d) => d.id + ' ' + t(d)).join(' | '),
+                   'banners: ' + [...document.querySelectorAll('.banner, #toasts > *')].map(t).join(' | '),
+                 ].join('\\n');",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let name = format!(
+            "failed-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default()
+        );
+        self.screenshot(&name).await;
+        format!("{seen}\n(screenshot: target/e2e-screenshots/{name}.png)")
     }
 
     /// Runs `act` on the element `css` until it succeeds: the page may re-render between finding an
