@@ -86,9 +86,7 @@ pub fn run_shared(url: &str, named: bool) -> Result<()> {
         Err(e) if !named => return run_unavailable(&e.to_string()),
         Err(e) => return Err(e),
     };
-    build_app(tauri::Builder::default(), state)
-        .run(tauri::generate_context!())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
+    open_window(state)
 }
 
 /// Opens the window saying why the database remembered on this PC cannot be opened (the
@@ -98,9 +96,7 @@ pub fn run_shared(url: &str, named: bool) -> Result<()> {
 pub fn run_unavailable(why: &str) -> Result<()> {
     let state = AppState::new(Db::open_in_memory()?, Path::new(""));
     *state.unavailable.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_string());
-    build_app(tauri::Builder::default(), state)
-        .run(tauri::generate_context!())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
+    open_window(state)
 }
 
 /// Opens the window saying why this PC's database file `db_path` could not be opened (issue
@@ -111,9 +107,7 @@ fn run_unopened(db_path: &Path, why: Error) -> Result<()> {
     eprintln!("{why}");
     let mut state = AppState::new(Db::open_in_memory()?, db_path);
     state.unopened = Some(why.to_string());
-    build_app(tauri::Builder::default(), state)
-        .run(tauri::generate_context!())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))?;
+    open_window(state)?;
     Err(why)
 }
 
@@ -143,6 +137,12 @@ pub fn run(db_path: &Path, chosen: bool) -> Result<()> {
     let mut state = AppState::new(db, db_path);
     *state.warnings.lock().unwrap_or_else(|p| p.into_inner()) = warnings;
     state.named_at_start = chosen;
+    open_window(state)
+}
+
+/// Runs the window on `state` until it is closed: the one place the app's context (its
+/// configuration and the embedded `ui/`) is generated.
+fn open_window(state: AppState) -> Result<()> {
     build_app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .map_err(|e| Error::Io(std::io::Error::other(format!("窗口启动失败：{e}"))))
