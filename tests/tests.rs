@@ -15,4 +15,5 @@ mod printing;
 mod privacy;
 mod roles;
 mod store;
+mod sync;
 mod tidy;

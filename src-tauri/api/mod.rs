@@ -8,3 +8,4 @@ pub mod connection;
 pub mod copy;
 pub mod exports;
 pub mod import;
+pub mod sync;

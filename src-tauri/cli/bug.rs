@@ -21,6 +21,8 @@ pub struct BugArgs {
 enum BugAction {
     /// 登记一个 Bug（用户发现当天），打印 Bug 编号
     Add(Box<AddArgs>),
+    /// 在外出用的电脑上（或在自己桌前）报告一个 Bug，等需求收集人登记编号：打印“待登记 N”
+    Submit(Box<AddArgs>),
     /// 记录复现结果（测试人员为 --as）；复现后填写缺陷跟踪系统的编号和链接
     Reproduce(ReproduceArgs),
     /// 分类（类型、严重程度、来源渠道）或更正登记的内容；只改给出的项
@@ -245,44 +247,61 @@ fn json_of(b: &BugView) -> Value {
     })
 }
 
+/// `bug add`'s and `bug submit`'s fields, and the screenshots read.
+type Screenshots = Vec<(String, Vec<u8>)>;
+
+fn bug_input(x: AddArgs) -> Result<(BugInput, Screenshots)> {
+    let files = x
+        .attach
+        .iter()
+        .map(|p| {
+            std::fs::read(p)
+                .map(|bytes| (p.to_string_lossy().to_string(), bytes))
+                .map_err(|e| {
+                    Error::invalid(
+                        "attach",
+                        format!("无法读取 {}：{}", p.display(), io_reason(&e)),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let input = BugInput {
+        found_date: x.found,
+        received_date: x.reported,
+        reporter: x.reporter,
+        phone_model: x.phone_model,
+        os_version: x.os,
+        app_version: x.app_version,
+        content: x.content,
+        steps: x.steps,
+        hospital: x.hospital,
+        clinic_department: x.clinic,
+        bug_type: x.bug_type,
+        severity: x.severity,
+        channel: x.channel,
+        at: at(x.at),
+    };
+    Ok((input, files))
+}
+
 pub fn bug(db: &mut Db, actor: &Actor, a: BugArgs, out: &mut dyn Write) -> Result<()> {
     match a.action {
         BugAction::Add(x) => {
-            let files = x
-                .attach
-                .iter()
-                .map(|p| {
-                    std::fs::read(p)
-                        .map(|bytes| (p.to_string_lossy().to_string(), bytes))
-                        .map_err(|e| {
-                            Error::invalid(
-                                "attach",
-                                format!("无法读取 {}：{}", p.display(), io_reason(&e)),
-                            )
-                        })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let b = db.report_bug(
-                actor,
-                &BugInput {
-                    found_date: x.found,
-                    received_date: x.reported,
-                    reporter: x.reporter,
-                    phone_model: x.phone_model,
-                    os_version: x.os,
-                    app_version: x.app_version,
-                    content: x.content,
-                    steps: x.steps,
-                    hospital: x.hospital,
-                    clinic_department: x.clinic,
-                    bug_type: x.bug_type,
-                    severity: x.severity,
-                    channel: x.channel,
-                    at: at(x.at),
-                },
-                &files,
-            )?;
+            let (input, files) = bug_input(*x)?;
+            let b = db.report_bug(actor, &input, &files)?;
             writeln!(out, "{}", b.number)?;
+        }
+        BugAction::Submit(x) => {
+            if !x.reported.trim().is_empty() {
+                return Err(Error::invalid(
+                    "reported",
+                    "反馈日期（决定 Bug 编号）由需求收集人登记时确定，待登记的 Bug 不填 --reported",
+                ));
+            }
+            let at_time = x.at.clone();
+            let (input, files) = bug_input(*x)?;
+            let s = db.submit_bug(actor, &input, &files, at_time.as_deref())?;
+            writeln!(out, "{}", s.label())?;
         }
         BugAction::Reproduce(x) => {
             let b = db.reproduce_bug(

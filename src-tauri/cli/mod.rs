@@ -15,6 +15,7 @@ mod report;
 mod requirement;
 mod rewards;
 mod settings;
+mod sync;
 mod todo;
 
 pub use register::register_json;
@@ -121,6 +122,20 @@ pub enum Command {
     About(AboutArgs),
     /// 决策会：列出这一周的待决策需求；用 --verdict 一次记录整场会议的决策（同一时间，全部或全不）
     Meeting(meeting::MeetingArgs),
+    /// 填写一份需求报告表（附表2），等需求收集人登记编号（外出时或在自己桌前）：打印“待登记 N”
+    Submit(sync::SubmitArgs),
+    /// 待同步：还没送到共享数据库的记录，以及未被采用的（附原因）
+    Pending(sync::PendingArgs),
+    /// 放弃一条待同步或未被采用的记录
+    Discard(sync::IdArgs),
+    /// 外出用的电脑与共享数据库同步：--with 地址 直接同步；--out 文件 / --in 文件 [--reply 回执] 经文件同步
+    Sync(sync::SyncArgs),
+    /// 待登记：送到本数据库、等需求收集人登记编号的需求报告和 Bug，以及未能应用的记录
+    Inbox(sync::InboxArgs),
+    /// 登记一条待登记的报告：打印分配的需求编号（或 Bug 编号）
+    Accept(sync::AcceptArgs),
+    /// 不予登记一条待登记的报告（写明原因，报告人同步后会看到）
+    Decline(sync::DeclineArgs),
 }
 
 impl Command {
@@ -143,6 +158,12 @@ impl Command {
                 | Command::Todo(_)
                 | Command::Assessment(_)
                 | Command::Rewards(_)
+                | Command::Pending(_)
+                | Command::Discard(_)
+                | Command::Sync(_)
+                | Command::Inbox(_)
+                | Command::Accept(_)
+                | Command::Decline(_)
         )
     }
 }
@@ -606,6 +627,13 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
         Command::About(a) => about(db, &a, out),
         Command::Assessment(a) => assessment::assessment(db, actor, a, out),
         Command::Rewards(a) => rewards::rewards(db, a, out),
+        Command::Submit(a) => sync::submit(db, actor, a, out),
+        Command::Pending(a) => sync::pending(db, a, out),
+        Command::Discard(a) => sync::discard(db, actor, a, out),
+        Command::Sync(a) => sync::sync(db, actor, a, out),
+        Command::Inbox(a) => sync::inbox(db, a, out),
+        Command::Accept(a) => sync::accept(db, actor, a, out),
+        Command::Decline(a) => sync::decline(db, actor, a, out),
     }
 }
 

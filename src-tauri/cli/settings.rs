@@ -43,9 +43,17 @@ pub struct CopyDbArgs {
     /// 复制到哪里：postgres://用户:密码@服务器:端口/数据库名（须为空库），或一个新的 .sqlite3 文件
     #[arg(long)]
     to: String,
+    /// 为外出人员制作一份离线用的数据库（只含本人报告的需求和 Bug，以及人员、列表、设置、日历）：给出其姓名
+    #[arg(long = "for", value_name = "姓名")]
+    for_person: Option<String>,
 }
 
 pub fn copy_db(db: &mut Db, actor: &Actor, a: CopyDbArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(person) = &a.for_person {
+        let made = crate::api::sync::copy_for(db, actor, &a.to, person)?;
+        writeln!(out, "{}", made.summary())?;
+        return Ok(());
+    }
     let report = crate::api::copy::copy_db(db, actor, &a.to)?;
     writeln!(out, "{}", report.summary())?;
     Ok(())

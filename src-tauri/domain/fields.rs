@@ -176,12 +176,14 @@ pub fn origin_label(origin: &str) -> String {
     match origin {
         "app" => "窗口".into(),
         "cli" => "命令行".into(),
-        o => match o.strip_prefix("import:") {
-            Some(file) => {
+        o => match (o.strip_prefix("import:"), o.strip_prefix("sync:")) {
+            (Some(file), _) => {
                 let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
                 format!("导入 {name}")
             }
-            None => o.to_string(),
+            // a step recorded on a laptop, applied by a sync (issue 24): by file or network
+            (_, Some(how)) => format!("外出同步 {how}"),
+            _ => o.to_string(),
         },
     }
 }
@@ -241,6 +243,11 @@ mod tests {
         assert_eq!(
             origin_label("import:D:\\旧表\\登记表.xls"),
             "导入 登记表.xls"
+        );
+        assert_eq!(origin_label("sync:网络"), "外出同步 网络");
+        assert_eq!(
+            origin_label("sync:外出同步-张三.genjin"),
+            "外出同步 外出同步-张三.genjin"
         );
     }
 }

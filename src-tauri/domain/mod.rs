@@ -36,6 +36,7 @@ macro_rules! labelled_enum {
         }
     };
 }
+pub(crate) use labelled_enum;
 
 /// A rule's refusal: the field it is about (the form's name for it) and a Chinese message.
 /// The store turns it into `Error::Invalid` (`From`).

@@ -23,7 +23,7 @@ pub(crate) const BUG: Entity = Entity {
 };
 
 /// A bug as a reporter gives it (Bug收集反馈表). Empty optional texts stay empty.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BugInput {
     /// 发现日期: the day the user found it (required).
@@ -194,6 +194,73 @@ fn listed(conn: &Conn, list: &str, label: &str, value: &str) -> Result<String> {
     }
 }
 
+/// Reports a bug inside the caller's transaction (its number allocated there): the report's
+/// checks, the row, its history and its screenshots (already checked: name, media type, bytes).
+pub(crate) fn insert_bug(
+    tx: &Conn,
+    actor: &Actor,
+    input: &BugInput,
+    files: &[(String, &'static str, Vec<u8>)],
+) -> Result<String> {
+    let found = required_day("found_date", "发现日期", &input.found_date)?;
+    // reported when (default now): the report day defaults to its day
+    let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
+    let when_day = dates::day_of_moment(&when).unwrap_or(actor.today());
+    let reported =
+        optional_day("received_date", "反馈日期", &input.received_date)?.unwrap_or(when_day);
+    if when_day < reported {
+        return Err(Error::invalid(
+            "happened_at",
+            format!("登记时间不能早于反馈日期（{}）", dates::chinese(reported)),
+        ));
+    }
+    if input.reporter.trim().is_empty() {
+        return Err(Error::invalid("reporter", "请填写反馈人"));
+    }
+    check_report(
+        &input.phone_model,
+        &input.os_version,
+        &input.content,
+        found,
+        reported,
+        actor.today(),
+    )?;
+    let bug_type = listed(tx, "bug_type", "类型", &input.bug_type)?;
+    let severity = listed(tx, "severity", "严重程度", &input.severity)?;
+    let channel = listed(tx, "channel", "来源渠道", &input.channel)?;
+    let number = allocate_number(tx, "bug", "bugs", reported)?;
+    let now = actor.stamp();
+    tx.prepare_cached(
+        "INSERT INTO bugs (number, reporter, found_date, received_date, phone_model,
+                 os_version, app_version, content, steps, hospital, clinic_department,
+                 bug_type, severity, channel, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+    )?
+    .execute(params![
+        number,
+        input.reporter.trim(),
+        dates::iso(found),
+        dates::iso(reported),
+        input.phone_model.trim(),
+        input.os_version.trim(),
+        input.app_version.trim(),
+        input.content.trim(),
+        input.steps.trim(),
+        input.hospital.trim(),
+        input.clinic_department.trim(),
+        bug_type,
+        severity,
+        channel,
+        now
+    ])?;
+    let id = tx.inserted_id()?;
+    change::event(tx, &BUG, actor, id, &when, ("created", None, Some(&number)))?;
+    for (name, media, bytes) in files {
+        super::attachments::insert_for_bug(tx, actor, id, name, media, bytes)?;
+    }
+    Ok(number)
+}
+
 impl Db {
     /// One bug by number.
     pub fn bug(&self, number: &str) -> Result<BugView> {
@@ -270,73 +337,15 @@ impl Db {
         screenshots: &[(String, Vec<u8>)],
     ) -> Result<BugView> {
         self.allow(actor, crate::domain::people::Action::ReportBug)?;
-        let found = required_day("found_date", "发现日期", &input.found_date)?;
-        // reported when (default now): the report day defaults to its day
-        let when = dates::happened_at(input.at.happened_at.as_deref(), actor.now)?;
-        let when_day = dates::day_of_moment(&when).unwrap_or(actor.today());
-        let reported =
-            optional_day("received_date", "反馈日期", &input.received_date)?.unwrap_or(when_day);
-        if when_day < reported {
-            return Err(Error::invalid(
-                "happened_at",
-                format!("登记时间不能早于反馈日期（{}）", dates::chinese(reported)),
-            ));
-        }
-        if input.reporter.trim().is_empty() {
-            return Err(Error::invalid("reporter", "请填写反馈人"));
-        }
-        check_report(
-            &input.phone_model,
-            &input.os_version,
-            &input.content,
-            found,
-            reported,
-            actor.today(),
-        )?;
         let files = screenshots
             .iter()
             .map(|(name, bytes)| {
                 let (name, media) =
                     super::attachments::check_file(self.conn(), name, bytes, false)?;
-                Ok((name, media, bytes))
+                Ok((name, media, bytes.clone()))
             })
             .collect::<Result<Vec<_>>>()?;
-        let number = self.write(|tx| {
-            let bug_type = listed(tx, "bug_type", "类型", &input.bug_type)?;
-            let severity = listed(tx, "severity", "严重程度", &input.severity)?;
-            let channel = listed(tx, "channel", "来源渠道", &input.channel)?;
-            let number = allocate_number(tx, "bug", "bugs", reported)?;
-            let now = actor.stamp();
-            tx.prepare_cached(
-                "INSERT INTO bugs (number, reporter, found_date, received_date, phone_model,
-                     os_version, app_version, content, steps, hospital, clinic_department,
-                     bug_type, severity, channel, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-            )?
-            .execute(params![
-                number,
-                input.reporter.trim(),
-                dates::iso(found),
-                dates::iso(reported),
-                input.phone_model.trim(),
-                input.os_version.trim(),
-                input.app_version.trim(),
-                input.content.trim(),
-                input.steps.trim(),
-                input.hospital.trim(),
-                input.clinic_department.trim(),
-                bug_type,
-                severity,
-                channel,
-                now
-            ])?;
-            let id = tx.inserted_id()?;
-            change::event(tx, &BUG, actor, id, &when, ("created", None, Some(&number)))?;
-            for (name, media, bytes) in &files {
-                super::attachments::insert_for_bug(tx, actor, id, name, media, bytes)?;
-            }
-            Ok(number)
-        })?;
+        let number = self.write(|tx| insert_bug(tx, actor, input, &files))?;
         self.bug(&number)
     }
 

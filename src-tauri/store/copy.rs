@@ -32,6 +32,8 @@ pub(crate) const TABLES: &[&str] = &[
     "notifications",
     "attachments",
     "history",
+    "submissions",
+    "sync_peers",
 ];
 
 /// Tables a fresh database already holds rows of (the defaults its schema brings): a copy
@@ -109,7 +111,7 @@ impl CopyReport {
 }
 
 /// The column names of `table`, in order.
-fn columns(conn: &Conn, table: &str) -> Result<Vec<String>> {
+pub(crate) fn columns(conn: &Conn, table: &str) -> Result<Vec<String>> {
     let sql = if conn.is_server() {
         "SELECT column_name FROM information_schema.columns
           WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position"

@@ -26,6 +26,7 @@ mod search;
 mod settings;
 mod signin;
 pub(crate) mod sql;
+mod sync;
 mod timeline;
 mod watch;
 mod weekly;
@@ -55,6 +56,10 @@ pub use requirements::{
 pub use search::SEARCHED;
 pub use settings::{this_pc, VERSION};
 pub use signin::MIN_PASSWORD_CHARS;
+pub use sync::{
+    new_secret, Applied, Batch, Outcome, Reply, Snapshot, Step, Submission, SubmissionKind,
+    SubmissionState, Upstream,
+};
 pub use weekly::{AgendaItem, WeeklySent};
 
 use crate::domain::dates;
@@ -81,6 +86,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/sqlite/0012_open_requirements.sql"),
     include_str!("migrations/sqlite/0013_change_notices.sql"),
     include_str!("migrations/sqlite/0014_history_versions.sql"),
+    include_str!("migrations/sqlite/0015_sync.sql"),
 ];
 
 /// The schema on PostgreSQL, by the version each file brings the database to: the same version
@@ -103,6 +109,7 @@ const PG_MIGRATIONS: &[(usize, &str)] = &[
         14,
         include_str!("migrations/postgres/0014_history_versions.sql"),
     ),
+    (15, include_str!("migrations/postgres/0015_sync.sql")),
 ];
 
 /// The schema version this build knows.
@@ -648,7 +655,8 @@ mod tests {
 
     /// A shared database made at version 10 gains version 11's sort indexes, version 12's
     /// index of the open requirements, version 13's change notices and version 14's history
-    /// versions when a newer Genjin opens it (a file has nothing to upgrade at 11–13).
+    /// versions and version 15's sync tables when a newer Genjin opens it (a file has nothing to
+    /// upgrade at 11–13).
     #[test]
     fn a_shared_database_at_version_10_gains_the_later_indexes() {
         let Some(url) = Db::test_server_url() else {
@@ -698,6 +706,7 @@ mod tests {
                 .execute_batch(&format!(
                     "{drops} DROP FUNCTION genjin_notify_change() CASCADE;
                      ALTER TABLE history DROP COLUMN version;
+                     DROP TABLE submissions; DROP TABLE sync_peers;
                      UPDATE genjin_schema SET version = 10"
                 ))
                 .unwrap();
@@ -706,8 +715,9 @@ mod tests {
         }
         let db = Db::open_url(&url).unwrap();
         assert_eq!((indexes(&db), version(&db)), all);
-        // version 13: every table of what people record announces its changes
-        assert_eq!(announced(&db), 12);
+        // version 13: every table of what people record announces its changes (15: the two
+        // tables of what laptops send)
+        assert_eq!(announced(&db), 14);
     }
 
     /// 测试连接 (issue 22) says what is at an address and changes nothing there: an empty

@@ -40,7 +40,7 @@ pub struct NotificationDue {
     pub records: Vec<NotificationRecord>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewNotification {
     pub step: Step,
     pub audience: Audience,
@@ -197,7 +197,7 @@ impl Db {
 
 /// One requirement's notice inside the caller's transaction: checked (due, a recipient, a
 /// listed channel, a time not ahead), composed when no text is given, and kept. Returns its id.
-fn notice_in(
+pub(crate) fn notice_in(
     tx: &crate::store::sql::Conn,
     actor: &Actor,
     number: &str,
@@ -235,6 +235,32 @@ fn notice_in(
         &sent_at,
         now,
     )
+}
+
+/// What a laptop does not send yet (issue 24) is refused there rather than lost at the next sync.
+fn not_on_a_laptop(conn: &crate::store::sql::Conn, what: &str) -> Result<()> {
+    if super::sync::is_laptop(conn)? {
+        return Err(Error::Forbidden(format!(
+            "这是外出用的复制库，不能在这里{what}：请回到共享数据库上记录"
+        )));
+    }
+    Ok(())
+}
+
+/// On a laptop, notice `id` just recorded also waits to be sent (issue 24).
+fn captured(
+    tx: &crate::store::sql::Conn,
+    actor: &Actor,
+    number: &str,
+    n: &NewNotification,
+    id: i64,
+) -> Result<()> {
+    let sent_at: String = tx.query_row(
+        "SELECT sent_at FROM notifications WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    super::sync::capture_notice(tx, actor, number, n, &sent_at)
 }
 
 /// What a bug's notices quote.
@@ -381,6 +407,7 @@ impl Db {
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
         self.allow(actor, crate::domain::people::Action::Notify)?;
+        not_on_a_laptop(self.conn(), "记录 Bug 的通知")?;
         use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
         let b = self.bug(number)?;
         if b.fixed_date.is_none()
@@ -492,7 +519,11 @@ impl Db {
     ) -> Result<NotificationRecord> {
         self.allow(actor, crate::domain::people::Action::Notify)?;
         let now = actor.stamp();
-        let id = self.write(|tx| notice_in(tx, actor, number.trim(), n, &now))?;
+        let id = self.write(|tx| {
+            let id = notice_in(tx, actor, number.trim(), n, &now)?;
+            captured(tx, actor, number.trim(), n, id)?;
+            Ok(id)
+        })?;
         self.notification(id)
     }
 
@@ -522,7 +553,10 @@ impl Db {
                     message,
                 };
                 match notice_in(tx, actor, number, n, &now) {
-                    Ok(id) => ids.push(id),
+                    Ok(id) => {
+                        captured(tx, actor, number, n, id)?;
+                        ids.push(id)
+                    }
                     Err(Error::Invalid { field, message }) => problems.push(row(&field, message)),
                     Err(Error::Conflict(message)) => problems.push(row("state", message)),
                     Err(Error::NotFound(message)) => problems.push(row("number", message)),
@@ -557,6 +591,10 @@ impl Db {
         confirmed_at: Option<&str>,
     ) -> Result<NotificationRecord> {
         self.allow(actor, crate::domain::people::Action::Notify)?;
+        not_on_a_laptop(
+            self.conn(),
+            "补记对方已确认（外出时请在记录通知时就勾选“已确认”）",
+        )?;
         let now = actor.stamp();
         let when = moment_or_now("confirmed_at", "确认时间", confirmed_at, &now)?;
         let before = self.notification(id)?;

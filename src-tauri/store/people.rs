@@ -72,6 +72,19 @@ fn duplicate(name: &str, dept: &str) -> Error {
 /// of the action's roles (`Action::roles`). Errors: `Forbidden`, naming who, what and which
 /// roles may.
 pub(crate) fn allow(conn: &Conn, actor: &Actor, action: Action) -> Result<()> {
+    // a laptop's copy is replaced at every sync: what it may record is what it sends (issue 24)
+    if !matches!(action, Action::Notify | Action::Backup) && super::sync::is_laptop(conn)? {
+        return Err(Error::Forbidden(format!(
+            "这是外出用的复制库，不能在这里{}（下次同步时会被共享数据库的内容替换）：外出时可以填写需求报告、报告 Bug、记录通知，其他操作请在共享数据库上做",
+            action.label()
+        )));
+    }
+    allow_roles(conn, actor, action)
+}
+
+/// [`allow`] without the laptop's limits: the roles alone (a laptop's own reports, which wait
+/// to be sent, are checked so).
+pub(crate) fn allow_roles(conn: &Conn, actor: &Actor, action: Action) -> Result<()> {
     let Some((name, roles)) = acting(conn, actor, action.label())? else {
         return Ok(());
     };

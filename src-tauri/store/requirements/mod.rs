@@ -75,7 +75,7 @@ fn received(req: &Requirement) -> Option<NaiveDate> {
 }
 /// The report fields of a requirement input, as (column, value), validated against the day it
 /// was received.
-fn report_values(
+pub(crate) fn report_values(
     input: &RequirementInput,
     received: Option<NaiveDate>,
 ) -> Result<Vec<(&'static str, Value)>> {

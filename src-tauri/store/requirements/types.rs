@@ -11,10 +11,10 @@ use crate::store::sql::Row;
 use crate::store::DelayView;
 pub use crate::views::{Requirement, StepDoer};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The report as the reporter filled it (附表2) plus what the collector adds on receipt.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RequirementInput {
     pub kind: Option<Kind>,
@@ -50,7 +50,7 @@ pub struct RequirementInput {
 /// who did it when someone records it on their behalf (issue 19: the collector typing in the
 /// product manager's estimate from the meeting notes names the product manager; by default the
 /// operator did it when they hold the step's role).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StepTime {
     pub happened_at: Option<String>,

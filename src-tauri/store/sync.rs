@@ -1,0 +1,1372 @@
+//! Offline laptops (issue 24): the only owner of `submissions` and `sync_peers`.
+//!
+//! A laptop is a SQLite copy made for one person (`laptop_copy`): their requirements and bugs,
+//! the people, lists, settings and calendar, and an `upstream` row naming the department's
+//! database and the secret the two sign their files with. What the person records there —
+//! a 需求报告表, a bug report, "told the requester" — is kept in `submissions` (待同步) and
+//! sent as [`Step`]s. The department's database receives them (`receive`): reports and bugs wait
+//! in the same table for the collector (待登记), who registers them (`accept`) — numbers are
+//! only ever made there —, and a notice is applied at once through the same store operation a
+//! window uses, as its person, with its own "happened at" and the laptop's "recorded at".
+//! `UNIQUE (origin, origin_id)` makes each step arrive at most once, however often a sync is
+//! repeated or cut off. The department answers with a [`Reply`]: what became of every step of
+//! that laptop, and a fresh [`Snapshot`] of what the person sees, which the laptop puts in place
+//! of its copy in one transaction (then replays its own notices still on their way).
+
+use super::notifications::NewNotification;
+use super::people::OPERATOR_KEY;
+use super::requirements::RequirementInput;
+use super::sql::{params, Conn, OptionalExtension, Row, Value, ValueRef};
+use super::{Actor, BugInput, Db};
+use crate::domain::dates;
+use crate::domain::people::Action;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// The settings key of a database's identity (random, made the first time it is needed).
+pub(crate) const DATABASE_ID: &str = "database.id";
+
+/// Settings that belong to one database, never carried to a laptop: its identity, who operates
+/// it, what PCs opened it, where it moved.
+const LOCAL_SETTINGS: &[&str] = &[DATABASE_ID, OPERATOR_KEY, "app."];
+
+/// The tables a laptop holds a copy of, parents before children.
+const MIRRORED: &[&str] = &[
+    "settings",
+    "people",
+    "list_items",
+    "calendar_days",
+    "rule_versions",
+    "requirements",
+    "bugs",
+    "delay_applications",
+    "delay_signoffs",
+    "notifications",
+    "attachments",
+    "history",
+];
+
+crate::domain::labelled_enum!(
+    /// What a submission is.
+    SubmissionKind {
+        Requirement = "requirement", "需求报告";
+        Bug = "bug", "Bug";
+        Notice = "notice", "通知";
+    }
+);
+
+crate::domain::labelled_enum!(
+    /// Where a submission stands.
+    SubmissionState {
+        Waiting = "waiting", "待登记";
+        Registered = "registered", "已登记";
+        Applied = "applied", "已记录";
+        Refused = "refused", "未采用";
+        Discarded = "discarded", "已放弃";
+    }
+);
+
+/// One row of `submissions`, as the lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    pub id: i64,
+    /// '' when recorded in this database; else the database it came from.
+    pub origin: String,
+    pub origin_id: i64,
+    pub kind: SubmissionKind,
+    pub person: String,
+    pub target: String,
+    pub summary: String,
+    pub fields: serde_json::Value,
+    pub happened_at: String,
+    pub recorded_at: String,
+    pub sent_at: Option<String>,
+    pub arrived_at: Option<String>,
+    pub state: SubmissionState,
+    pub number: String,
+    pub reason: String,
+    pub settled_at: Option<String>,
+    pub settled_by: String,
+    /// Said for people: 待发送 / 已发送 / 待登记 / 已登记为 … / 未采用：…
+    pub standing: String,
+}
+
+impl Submission {
+    /// `待登记 N` as the command line prints it.
+    pub fn label(&self) -> String {
+        format!("待登记 {}", self.id)
+    }
+}
+
+const COLUMNS: &str = "id, origin, origin_id, kind, person, target, summary, fields, happened_at,
+    recorded_at, sent_at, arrived_at, state, number, reason, settled_at, settled_by";
+
+fn from_row(r: &Row) -> super::sql::Result<Submission> {
+    let kind: String = r.get(3)?;
+    let state: String = r.get(12)?;
+    let fields: String = r.get(7)?;
+    let mut s = Submission {
+        id: r.get(0)?,
+        origin: r.get(1)?,
+        origin_id: r.get(2)?,
+        kind: SubmissionKind::from_code(&kind).unwrap_or(SubmissionKind::Requirement),
+        person: r.get(4)?,
+        target: r.get(5)?,
+        summary: r.get(6)?,
+        fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
+        happened_at: r.get(8)?,
+        recorded_at: r.get(9)?,
+        sent_at: r.get(10)?,
+        arrived_at: r.get(11)?,
+        state: SubmissionState::from_code(&state).unwrap_or(SubmissionState::Waiting),
+        number: r.get(13)?,
+        reason: r.get(14)?,
+        settled_at: r.get(15)?,
+        settled_by: r.get(16)?,
+        standing: String::new(),
+    };
+    s.standing = standing(&s);
+    Ok(s)
+}
+
+fn standing(s: &Submission) -> String {
+    match s.state {
+        SubmissionState::Waiting if s.origin.is_empty() && s.arrived_at.is_none() => {
+            if s.sent_at.is_some() {
+                "已发送，等待回执".into()
+            } else {
+                "待发送".into()
+            }
+        }
+        SubmissionState::Waiting => "已送达，待登记".into(),
+        SubmissionState::Registered => format!("已登记为 {}", s.number),
+        SubmissionState::Applied => "已记录".into(),
+        SubmissionState::Refused => format!("未采用：{}", s.reason),
+        SubmissionState::Discarded => "已放弃".into(),
+    }
+}
+
+/// A step as it travels from a laptop to the department.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Step {
+    /// Its id on the laptop.
+    pub id: i64,
+    pub kind: String,
+    pub person: String,
+    pub target: String,
+    pub summary: String,
+    pub fields: serde_json::Value,
+    pub happened_at: String,
+    pub recorded_at: String,
+}
+
+/// What became of one step at the department.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Outcome {
+    /// The step's id on the laptop.
+    pub id: i64,
+    pub state: String,
+    pub number: String,
+    pub reason: String,
+    pub arrived_at: Option<String>,
+}
+
+/// One value of a row, as a file carries it (a blob as base64).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob { b64: String },
+}
+
+impl Cell {
+    fn from_value(v: Value) -> Cell {
+        use base64::Engine;
+        match v {
+            Value::Null => Cell::Null,
+            Value::Integer(i) => Cell::Integer(i),
+            Value::Real(f) => Cell::Real(f),
+            Value::Text(t) => Cell::Text(t),
+            Value::Blob(b) => Cell::Blob {
+                b64: base64::engine::general_purpose::STANDARD.encode(b),
+            },
+        }
+    }
+
+    fn to_value(&self) -> Result<Value> {
+        use base64::Engine;
+        Ok(match self {
+            Cell::Null => Value::Null,
+            Cell::Integer(i) => Value::Integer(*i),
+            Cell::Real(f) => Value::Real(*f),
+            Cell::Text(t) => Value::Text(t.clone()),
+            Cell::Blob { b64 } => Value::Blob(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|_| Error::invalid("file", "同步内容中的附件已损坏"))?,
+            ),
+        })
+    }
+}
+
+/// The rows of one table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TableRows {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// What a laptop holds of the department's database, for one person.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Snapshot {
+    pub schema: usize,
+    pub person: String,
+    pub tables: Vec<TableRows>,
+}
+
+/// The department's answer to a laptop.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Reply {
+    /// Counts up per laptop: an older reply is never applied over a newer one.
+    pub seq: i64,
+    pub outcomes: Vec<Outcome>,
+    pub snapshot: Snapshot,
+}
+
+/// The laptop's side of the pair: the database it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upstream {
+    pub peer: String,
+    pub person: String,
+    pub secret: String,
+    pub location: String,
+    pub replies: i64,
+    pub last_sync: Option<String>,
+}
+
+/// What a laptop sends: its identity and the steps waiting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Batch {
+    pub from: String,
+    pub person: String,
+    pub steps: Vec<Step>,
+}
+
+/// What applying a reply did on the laptop.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Applied {
+    pub registered: Vec<(i64, String)>,
+    pub refused: Vec<(i64, String)>,
+    /// The reply was applied before (or a newer one was): nothing changed.
+    pub already: bool,
+}
+
+fn random_hex(bytes: usize) -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new secret for a laptop and its department (64 hex digits from the OS's randomness).
+pub fn new_secret() -> String {
+    random_hex(32)
+}
+
+/// This database's identity, made (in the caller's transaction) the first time it is asked.
+pub(crate) fn database_id(tx: &Conn) -> Result<String> {
+    if let Some(id) = super::settings::get(tx, DATABASE_ID)? {
+        return Ok(id);
+    }
+    let id = random_hex(16);
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+        [DATABASE_ID, id.as_str()],
+    )?;
+    Ok(super::settings::get(tx, DATABASE_ID)?.unwrap_or(id))
+}
+
+/// Whether this database is a laptop's copy (it has an upstream).
+pub(crate) fn is_laptop(conn: &Conn) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sync_peers WHERE role = 'upstream'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+fn upstream_in(conn: &Conn) -> Result<Option<Upstream>> {
+    Ok(conn
+        .query_row(
+            "SELECT peer, person, secret, location, replies, last_sync FROM sync_peers
+              WHERE role = 'upstream'",
+            [],
+            |r| {
+                Ok(Upstream {
+                    peer: r.get(0)?,
+                    person: r.get(1)?,
+                    secret: r.get(2)?,
+                    location: r.get(3)?,
+                    replies: r.get(4)?,
+                    last_sync: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn load(conn: &Conn, id: i64) -> Result<Submission> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM submissions WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("找不到待登记 {id}")))
+}
+
+fn select(conn: &Conn, filter: &str, p: &[&dyn super::sql::ToSql]) -> Result<Vec<Submission>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM submissions WHERE {filter} ORDER BY id"
+    ))?;
+    let rows = st
+        .query_map(p, from_row)?
+        .collect::<super::sql::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Inserts a submission recorded here (its `origin_id` its own id).
+#[allow(clippy::too_many_arguments)]
+fn insert_own(
+    tx: &Conn,
+    kind: SubmissionKind,
+    person: &str,
+    target: &str,
+    summary: &str,
+    fields: &serde_json::Value,
+    happened_at: &str,
+    now: &str,
+    arrived: bool,
+) -> Result<i64> {
+    let next: i64 = tx.query_row(
+        "SELECT coalesce(max(origin_id), 0) + 1 FROM submissions WHERE origin = ''",
+        [],
+        |r| r.get(0),
+    )?;
+    let arrived_at = arrived.then_some(now);
+    tx.execute(
+        "INSERT INTO submissions (origin, origin_id, kind, person, target, summary, fields,
+             happened_at, recorded_at, arrived_at)
+         VALUES ('', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            next,
+            kind.code(),
+            person,
+            target,
+            summary,
+            fields.to_string(),
+            happened_at,
+            now,
+            arrived_at
+        ],
+    )?;
+    Ok(tx.inserted_id()?)
+}
+
+fn json_of<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// The first 40 characters of `s` on one line.
+fn line(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    one.chars().take(40).collect()
+}
+
+/// Records, inside the caller's transaction, that `actor` told someone about requirement
+/// `number` on a laptop: the notice waits there to be sent (the same notice is kept in the
+/// laptop's own tables too, so its lists show it at once). Nothing on a database that is not
+/// a laptop.
+pub(crate) fn capture_notice(
+    tx: &Conn,
+    actor: &Actor,
+    number: &str,
+    n: &NewNotification,
+    sent_at: &str,
+) -> Result<()> {
+    if upstream_in(tx)?.is_none() {
+        return Ok(());
+    }
+    let mut n = n.clone();
+    n.sent_at = Some(sent_at.to_string());
+    let summary = format!(
+        "{number} {}：{}（{}）",
+        n.step.label(),
+        n.audience.label(),
+        n.channel
+    );
+    insert_own(
+        tx,
+        SubmissionKind::Notice,
+        &actor.name,
+        number,
+        &summary,
+        &json_of(&n),
+        sent_at,
+        &actor.stamp(),
+        false,
+    )?;
+    Ok(())
+}
+
+/// Checks and completes a report as a laptop or a desk records it: the form's rules, and the
+/// reporter (default the person recording it).
+fn checked_report(actor: &Actor, input: &RequirementInput) -> Result<RequirementInput> {
+    let mut input = input.clone();
+    if input.reporter.trim().is_empty() {
+        input.reporter = actor.name.clone();
+    }
+    input.received_date.clear();
+    super::requirements::report_values(&input, None)?;
+    if let Some(d) =
+        super::requirements::optional_day("report_date", "填报日期", &input.report_date)?
+    {
+        if d > actor.today() {
+            return Err(Error::invalid("report_date", "填报日期不能晚于今天"));
+        }
+    }
+    Ok(input)
+}
+
+fn checked_bug(actor: &Actor, input: &BugInput) -> Result<BugInput> {
+    let mut input = input.clone();
+    if input.reporter.trim().is_empty() {
+        input.reporter = actor.name.clone();
+    }
+    input.received_date.clear();
+    let found = super::requirements::required_day("found_date", "发现日期", &input.found_date)?;
+    crate::domain::bug::check_report(
+        &input.phone_model,
+        &input.os_version,
+        &input.content,
+        found,
+        actor.today(),
+        actor.today(),
+    )?;
+    Ok(input)
+}
+
+impl Db {
+    /// This database's identity (made and kept the first time it is asked).
+    pub fn database_id(&mut self) -> Result<String> {
+        if let Some(id) = super::settings::get(self.conn(), DATABASE_ID)? {
+            return Ok(id);
+        }
+        self.write(database_id)
+    }
+
+    /// The database this one is a laptop copy of, if it is one.
+    pub fn upstream(&self) -> Result<Option<Upstream>> {
+        upstream_in(self.conn())
+    }
+
+    /// Records a 需求报告表 waiting to be registered (a laptop's, or a reporter's at a desk):
+    /// checked as the form is, never numbered here. Returns its local id (`待登记 N`).
+    pub fn submit_requirement(
+        &mut self,
+        actor: &Actor,
+        input: &RequirementInput,
+        at: Option<&str>,
+    ) -> Result<Submission> {
+        super::people::allow_roles(self.conn(), actor, Action::Register)?;
+        let input = checked_report(actor, input)?;
+        let when = dates::happened_at(at, actor.now)?;
+        let laptop = self.upstream()?.is_some();
+        let now = actor.stamp();
+        let id = self.write(|tx| {
+            insert_own(
+                tx,
+                SubmissionKind::Requirement,
+                &actor.name,
+                "",
+                &line(&input.brief),
+                &json_of(&input),
+                &when,
+                &now,
+                !laptop,
+            )
+        })?;
+        load(self.conn(), id)
+    }
+
+    /// Records a bug report waiting to be numbered (see [`Db::submit_requirement`]).
+    pub fn submit_bug(
+        &mut self,
+        actor: &Actor,
+        input: &BugInput,
+        screenshots: &[(String, Vec<u8>)],
+        at: Option<&str>,
+    ) -> Result<Submission> {
+        use base64::Engine;
+        super::people::allow_roles(self.conn(), actor, Action::ReportBug)?;
+        let mut input = checked_bug(actor, input)?;
+        input.at = Default::default();
+        let mut fields = json_of(&input);
+        let mut shots = Vec::new();
+        for (name, bytes) in screenshots {
+            let (name, media) = super::attachments::check_file(self.conn(), name, bytes, false)?;
+            shots.push(serde_json::json!({
+                "name": name,
+                "media": media,
+                "b64": base64::engine::general_purpose::STANDARD.encode(bytes),
+            }));
+        }
+        if !shots.is_empty() {
+            fields["screenshots"] = serde_json::Value::Array(shots);
+        }
+        let when = dates::happened_at(at, actor.now)?;
+        let laptop = self.upstream()?.is_some();
+        let now = actor.stamp();
+        let id = self.write(|tx| {
+            insert_own(
+                tx,
+                SubmissionKind::Bug,
+                &actor.name,
+                "",
+                &line(&input.content),
+                &fields,
+                &when,
+                &now,
+                !laptop,
+            )
+        })?;
+        load(self.conn(), id)
+    }
+
+    pub fn submission(&self, id: i64) -> Result<Submission> {
+        load(self.conn(), id)
+    }
+
+    /// A submission recorded here, by the id it travels with.
+    pub fn submission_by_origin_id(&self, origin_id: i64) -> Result<Submission> {
+        select(
+            self.conn(),
+            "origin = '' AND origin_id = ?1",
+            params![origin_id],
+        )?
+        .pop()
+        .ok_or_else(|| Error::NotFound(format!("找不到待同步的记录 {origin_id}")))
+    }
+
+    /// The ids (on laptop `from`) of the steps that have arrived from it.
+    pub fn arrived_from(&self, from: &str) -> Result<Vec<i64>> {
+        let mut st = self
+            .conn()
+            .prepare("SELECT origin_id FROM submissions WHERE origin = ?1")?;
+        let ids = st
+            .query_map([from], |r| r.get(0))?
+            .collect::<super::sql::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// 待同步 on a laptop: what was recorded here and is not settled yet — waiting to be sent,
+    /// sent and not answered, arrived and waiting for the collector — and what came back
+    /// refused, with why.
+    pub fn pending(&self) -> Result<Vec<Submission>> {
+        select(
+            self.conn(),
+            "origin = '' AND (state = 'waiting' OR state = 'refused')",
+            &[],
+        )
+    }
+
+    /// What a laptop sends next: every step recorded here still waiting (a repeat is harmless:
+    /// the department keeps each once).
+    pub fn outgoing(&self) -> Result<Vec<Step>> {
+        Ok(select(
+            self.conn(),
+            "origin = '' AND state = 'waiting' AND arrived_at IS NULL",
+            &[],
+        )?
+        .into_iter()
+        .map(|s| Step {
+            id: s.origin_id,
+            kind: s.kind.code().to_string(),
+            person: s.person,
+            target: s.target,
+            summary: s.summary,
+            fields: s.fields,
+            happened_at: s.happened_at,
+            recorded_at: s.recorded_at,
+        })
+        .collect())
+    }
+
+    /// Marks the steps sent (a file written, or handed over the network).
+    pub fn mark_sent(&mut self, ids: &[i64], at: &str) -> Result<()> {
+        self.write(|tx| {
+            for id in ids {
+                tx.execute(
+                    "UPDATE submissions SET sent_at = ?1 WHERE origin = '' AND origin_id = ?2",
+                    params![at, id],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Gives up a step that waits or came back refused (the person may record it again).
+    pub fn discard(&mut self, actor: &Actor, id: i64) -> Result<Submission> {
+        let s = load(self.conn(), id)?;
+        if !s.origin.is_empty() {
+            return Err(Error::Conflict(format!(
+                "待登记 {id} 是别处发来的，只能登记或不予登记"
+            )));
+        }
+        if s.person != actor.name {
+            super::people::allow_roles(self.conn(), actor, Action::Register)?;
+        }
+        let refusable = s.state == SubmissionState::Refused
+            || (s.state == SubmissionState::Waiting
+                && s.sent_at.is_none()
+                && s.arrived_at.is_none());
+        if !refusable {
+            return Err(Error::Conflict(format!(
+                "待登记 {id} {}，不能放弃",
+                s.standing
+            )));
+        }
+        let now = actor.stamp();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE submissions SET state = 'discarded', settled_at = ?1, settled_by = ?2
+                  WHERE id = ?3",
+                params![now, actor.name, id],
+            )?;
+            Ok(())
+        })?;
+        load(self.conn(), id)
+    }
+
+    /// The collector's 待登记: reports and bugs waiting to be registered, and the steps that
+    /// arrived and could not be applied (with why).
+    pub fn inbox(&self) -> Result<Vec<Submission>> {
+        select(
+            self.conn(),
+            "arrived_at IS NOT NULL AND (state = 'waiting' OR (state = 'refused' AND origin <> ''))",
+            &[],
+        )
+    }
+
+    /// Registers a waiting report (a 需求编号 of the day it arrived, or `received`) or bug
+    /// (its number of that day), as the collector does on receipt. Returns the number.
+    pub fn accept(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        received: Option<&str>,
+        at: Option<&str>,
+    ) -> Result<String> {
+        let s = load(self.conn(), id)?;
+        let action = match s.kind {
+            SubmissionKind::Bug => Action::ReportBug,
+            _ => Action::Register,
+        };
+        self.allow(actor, action)?;
+        self.allow(actor, Action::Register)?;
+        let Some(arrived) = s.arrived_at.clone() else {
+            return Err(Error::Conflict(format!(
+                "待登记 {id} 还没有送到本数据库（它在等待同步）"
+            )));
+        };
+        match s.state {
+            SubmissionState::Waiting => {}
+            SubmissionState::Registered => {
+                return Err(Error::Conflict(format!(
+                    "待登记 {id} 已登记为 {}",
+                    s.number
+                )))
+            }
+            _ => {
+                return Err(Error::Conflict(format!(
+                    "待登记 {id} {}，不能登记",
+                    s.standing
+                )))
+            }
+        }
+        let day = match received.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => super::requirements::required_day("received_date", "收到日期", d)?,
+            None => dates::day_of_moment(&arrived).unwrap_or(actor.today()),
+        };
+        let now = actor.stamp();
+        let number = match s.kind {
+            SubmissionKind::Requirement => {
+                let mut input: RequirementInput = serde_json::from_value(s.fields.clone())
+                    .map_err(|e| Error::Conflict(format!("待登记 {id} 的内容无法读取：{e}")))?;
+                input.received_date = dates::iso(day);
+                input.happened_at = at.map(str::to_string);
+                input.version = None;
+                self.write(|tx| {
+                    let (_, number) = super::requirements::insert(tx, actor, &input)?;
+                    settle(tx, id, "registered", &number, &now, &actor.name)?;
+                    Ok(number)
+                })?
+            }
+            SubmissionKind::Bug => {
+                let mut input: BugInput = serde_json::from_value(s.fields.clone())
+                    .map_err(|e| Error::Conflict(format!("待登记 {id} 的内容无法读取：{e}")))?;
+                input.received_date = dates::iso(day);
+                input.at.happened_at = at.map(str::to_string);
+                let files = screenshots_of(&s.fields)?;
+                self.write(|tx| {
+                    let number = super::bugs::insert_bug(tx, actor, &input, &files)?;
+                    settle(tx, id, "registered", &number, &now, &actor.name)?;
+                    Ok(number)
+                })?
+            }
+            SubmissionKind::Notice => {
+                return Err(Error::Conflict(format!(
+                    "待登记 {id} 是一条通知记录，到达时已经处理，不需登记"
+                )))
+            }
+        };
+        Ok(number)
+    }
+
+    /// Declines a waiting report with a reason, which its reporter sees at their next sync.
+    pub fn decline(&mut self, actor: &Actor, id: i64, reason: &str) -> Result<Submission> {
+        self.allow(actor, Action::Register)?;
+        let s = load(self.conn(), id)?;
+        if s.state != SubmissionState::Waiting || s.arrived_at.is_none() {
+            return Err(Error::Conflict(format!(
+                "待登记 {id} {}，不能不予登记",
+                s.standing
+            )));
+        }
+        if reason.trim().is_empty() {
+            return Err(Error::invalid("reason", "请写明不予登记的原因"));
+        }
+        let now = actor.stamp();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE submissions SET state = 'refused', reason = ?1, settled_at = ?2,
+                     settled_by = ?3 WHERE id = ?4",
+                params![reason.trim(), now, actor.name, id],
+            )?;
+            Ok(())
+        })?;
+        load(self.conn(), id)
+    }
+
+    /// Registers a laptop copy made from this database (the department's side of
+    /// `copy-db --for`): `peer` the laptop's id, `secret` the key of their files.
+    pub(crate) fn add_laptop(
+        &mut self,
+        peer: &str,
+        person: &str,
+        secret: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sync_peers (role, peer, person, secret, made_at)
+                 VALUES ('laptop', ?1, ?2, ?3, ?4)",
+                params![peer, person, secret, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The laptop `peer` made from this database: (person, secret).
+    pub fn laptop(&self, peer: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT person, secret FROM sync_peers WHERE role = 'laptop' AND peer = ?1",
+                [peer],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// What `person` sees on a laptop, read in one snapshot: their requirements and bugs with
+    /// what hangs from them, the people (without others' passwords), lists, settings, calendar
+    /// and rules.
+    pub fn snapshot_for(&self, person: &str) -> Result<Snapshot> {
+        let snap = self.conn().begin_snapshot()?;
+        let out = snapshot_in(self.conn(), person);
+        drop(snap);
+        out
+    }
+
+    /// The department's side of a sync: the steps of laptop `from` applied in one transaction
+    /// — each at most once — then what became of all of that laptop's steps and a fresh
+    /// snapshot for its person. `origin` names the sync in the history (`sync:<file>`).
+    pub fn receive(
+        &mut self,
+        batch: &Batch,
+        origin: &str,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Reply> {
+        let Some((person, _)) = self.laptop(&batch.from)? else {
+            return Err(Error::Conflict(
+                "这台电脑的数据库不是从本数据库复制的（或复制记录已不在），没有应用".into(),
+            ));
+        };
+        if person != batch.person {
+            return Err(Error::Conflict(format!(
+                "同步内容的人员（{}）与复制时的人员（{person}）不一致，没有应用",
+                batch.person
+            )));
+        }
+        let stamp = dates::stamp(now);
+        let seq = self.write(|tx| {
+            let mut steps = batch.steps.clone();
+            steps.sort_by_key(|s| s.id);
+            for step in &steps {
+                let known: Option<i64> = tx
+                    .query_row(
+                        "SELECT id FROM submissions WHERE origin = ?1 AND origin_id = ?2",
+                        params![batch.from, step.id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if known.is_some() {
+                    continue;
+                }
+                arrive(tx, &batch.from, &person, step, origin, &stamp)?;
+            }
+            tx.execute(
+                "UPDATE sync_peers SET replies = replies + 1, last_sync = ?1
+                  WHERE role = 'laptop' AND peer = ?2",
+                params![stamp, batch.from],
+            )?;
+            let seq: i64 = tx.query_row(
+                "SELECT replies FROM sync_peers WHERE role = 'laptop' AND peer = ?1",
+                [batch.from.as_str()],
+                |r| r.get(0),
+            )?;
+            Ok(seq)
+        })?;
+        let outcomes = select(self.conn(), "origin = ?1", params![batch.from])?
+            .into_iter()
+            .map(|s| Outcome {
+                id: s.origin_id,
+                state: s.state.code().to_string(),
+                number: s.number,
+                reason: s.reason,
+                arrived_at: s.arrived_at,
+            })
+            .collect();
+        Ok(Reply {
+            seq,
+            outcomes,
+            snapshot: self.snapshot_for(&person)?,
+        })
+    }
+
+    /// The laptop's side: a reply put in place in one transaction — the copy replaced by its
+    /// snapshot, each step's state taken over —, then the notices still on their way replayed
+    /// on the copy. A reply older than the last applied changes nothing.
+    pub fn apply_reply(&mut self, reply: &Reply, now: &str) -> Result<Applied> {
+        let Some(up) = self.upstream()? else {
+            return Err(Error::Conflict(
+                "本数据库不是外出用的复制库，不能应用回执".into(),
+            ));
+        };
+        if reply.seq <= up.replies {
+            return Ok(Applied {
+                already: true,
+                ..Default::default()
+            });
+        }
+        if reply.snapshot.person != up.person {
+            return Err(Error::Conflict(format!(
+                "回执是给 {} 的，本数据库属于 {}，没有应用",
+                reply.snapshot.person, up.person
+            )));
+        }
+        let mut applied = Applied::default();
+        self.write(|tx| {
+            put_snapshot(tx, &reply.snapshot)?;
+            for o in &reply.outcomes {
+                let before: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT state, number FROM submissions WHERE origin = '' AND origin_id = ?1",
+                        [o.id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let Some((state, _)) = before else { continue };
+                if state == "discarded" {
+                    continue;
+                }
+                if o.state == "registered" && state != "registered" {
+                    applied.registered.push((o.id, o.number.clone()));
+                }
+                if o.state == "refused" && state != "refused" {
+                    applied.refused.push((o.id, o.reason.clone()));
+                }
+                tx.execute(
+                    "UPDATE submissions SET state = ?1, number = ?2, reason = ?3, arrived_at = ?4
+                      WHERE origin = '' AND origin_id = ?5",
+                    params![o.state, o.number, o.reason, o.arrived_at, o.id],
+                )?;
+            }
+            tx.execute(
+                "UPDATE sync_peers SET replies = ?1, last_sync = ?2 WHERE role = 'upstream'",
+                params![reply.seq, now],
+            )?;
+            // the person operates their laptop
+            let me: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
+                    [up.person.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(me) = me {
+                super::settings::set(tx, OPERATOR_KEY, &me.to_string())?;
+            }
+            replay_notices(tx)?;
+            Ok(())
+        })?;
+        self.index_search()?;
+        Ok(applied)
+    }
+
+    /// Makes this (new, empty) database the laptop copy of `upstream` for `person`: its own
+    /// identity, the pair's secret, and the first snapshot. Returns this database's id.
+    pub(crate) fn become_laptop(
+        &mut self,
+        upstream: &str,
+        location: &str,
+        person: &str,
+        secret: &str,
+        snapshot: &Snapshot,
+        now: &str,
+    ) -> Result<String> {
+        let id = self.write(|tx| {
+            let id = database_id(tx)?;
+            tx.execute(
+                "INSERT INTO sync_peers (role, peer, person, secret, made_at, location)
+                 VALUES ('upstream', ?1, ?2, ?3, ?4, ?5)",
+                params![upstream, person, secret, now, location],
+            )?;
+            Ok(id)
+        })?;
+        self.put_first_snapshot(snapshot)?;
+        Ok(id)
+    }
+
+    /// Puts a snapshot in place on a fresh laptop copy (its first, before any reply).
+    pub(crate) fn put_first_snapshot(&mut self, snapshot: &Snapshot) -> Result<()> {
+        self.write(|tx| {
+            put_snapshot(tx, snapshot)?;
+            let me: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
+                    [snapshot.person.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(me) = me {
+                super::settings::set(tx, OPERATOR_KEY, &me.to_string())?;
+            }
+            Ok(())
+        })?;
+        self.index_search()?;
+        Ok(())
+    }
+}
+
+/// The screenshots a bug report carries (checked when it was recorded).
+fn screenshots_of(fields: &serde_json::Value) -> Result<Vec<(String, &'static str, Vec<u8>)>> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for shot in fields["screenshots"].as_array().into_iter().flatten() {
+        let name = shot["name"].as_str().unwrap_or("截图.png").to_string();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(shot["b64"].as_str().unwrap_or_default())
+            .map_err(|_| Error::Conflict(format!("待登记的截图“{name}”已损坏")))?;
+        let media = match shot["media"].as_str() {
+            Some("image/png") => "image/png",
+            Some("image/jpeg") => "image/jpeg",
+            Some("application/pdf") => "application/pdf",
+            _ => "image/png",
+        };
+        out.push((name, media, bytes));
+    }
+    Ok(out)
+}
+
+/// Marks a submission registered or refused.
+fn settle(tx: &Conn, id: i64, state: &str, number: &str, now: &str, by: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE submissions SET state = ?1, number = ?2, settled_at = ?3, settled_by = ?4
+          WHERE id = ?5",
+        params![state, number, now, by, id],
+    )?;
+    Ok(())
+}
+
+/// One step arriving from laptop `from` (in the receiving transaction): a report or bug waits
+/// for the collector; a notice is applied as `person` did it, or refused with why.
+fn arrive(tx: &Conn, from: &str, person: &str, step: &Step, origin: &str, now: &str) -> Result<()> {
+    let kind = SubmissionKind::from_code(&step.kind).ok_or_else(|| {
+        Error::invalid("file", format!("同步内容中有无法识别的步骤“{}”", step.kind))
+    })?;
+    let recorded = chrono::DateTime::parse_from_rfc3339(&step.recorded_at)
+        .map_err(|_| Error::invalid("file", "同步内容中的记录时间无法识别"))?;
+    let pid: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
+            [person],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let actor = Actor::new(pid, person, origin, recorded);
+    let action = match kind {
+        SubmissionKind::Requirement => Action::Register,
+        SubmissionKind::Bug => Action::ReportBug,
+        SubmissionKind::Notice => Action::Notify,
+    };
+    let mut state = "waiting";
+    let mut reason = String::new();
+    if step.person != person {
+        state = "refused";
+        reason = format!("记录人 {} 不是这台电脑的使用人 {person}", step.person);
+    } else if let Err(e) = super::people::allow(tx, &actor, action) {
+        state = "refused";
+        reason = e.to_string();
+    } else if kind == SubmissionKind::Notice {
+        tx.execute_batch("SAVEPOINT arriving")?;
+        match apply_notice(tx, &actor, step) {
+            Ok(()) => {
+                tx.execute_batch("RELEASE SAVEPOINT arriving")?;
+                state = "applied";
+            }
+            Err(
+                e @ (Error::Invalid { .. }
+                | Error::Conflict(_)
+                | Error::NotFound(_)
+                | Error::Forbidden(_)
+                | Error::Stale(_)),
+            ) => {
+                tx.execute_batch("ROLLBACK TO SAVEPOINT arriving; RELEASE SAVEPOINT arriving")?;
+                state = "refused";
+                reason = e.to_string();
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let settled = (state != "waiting").then_some(now);
+    tx.execute(
+        "INSERT INTO submissions (origin, origin_id, kind, person, target, summary, fields,
+             happened_at, recorded_at, arrived_at, state, reason, settled_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            from,
+            step.id,
+            kind.code(),
+            step.person,
+            step.target,
+            step.summary,
+            step.fields.to_string(),
+            step.happened_at,
+            step.recorded_at,
+            now,
+            state,
+            reason,
+            settled
+        ],
+    )?;
+    Ok(())
+}
+
+/// A notice from a laptop, applied as its person recorded it: refused when the same step was
+/// already told to the same audience (by someone else, or by an earlier sync).
+fn apply_notice(tx: &Conn, actor: &Actor, step: &Step) -> Result<()> {
+    let n: NewNotification = serde_json::from_value(step.fields.clone())
+        .map_err(|_| Error::invalid("file", "同步内容中的通知记录无法读取"))?;
+    let req = super::requirements::load(tx, step.target.trim())?;
+    if let Some(at) = &req.withdrawn_at {
+        return Err(Error::Conflict(format!(
+            "需求 {} 已于 {} 撤回（{}），不再记录通知",
+            req.number,
+            dates::day_of_moment(at)
+                .map(dates::chinese)
+                .unwrap_or_else(|| at.clone()),
+            req.withdrawn_reason
+        )));
+    }
+    let told: Option<(String, String)> = tx
+        .query_row(
+            "SELECT recorded_by, sent_at FROM notifications
+              WHERE requirement_id = ?1 AND step = ?2 AND audience = ?3
+              ORDER BY id LIMIT 1",
+            params![req.id, n.step.code(), n.audience.code()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((by, at)) = told {
+        return Err(Error::Conflict(format!(
+            "需求 {} 的“{}”已由 {by} 于 {} 通知过{}",
+            req.number,
+            n.step.label(),
+            dates::local_of_moment(&at)
+                .map(|t| dates::minute(&t))
+                .unwrap_or(at.clone()),
+            n.audience.label()
+        )));
+    }
+    super::notifications::notice_in(tx, actor, &req.number, &n, &actor.stamp())?;
+    Ok(())
+}
+
+/// The laptop's notices still on their way, recorded again on its fresh copy (so its lists
+/// keep showing them until the department's copy comes back with them). One that no longer
+/// fits the copy is left to the department to refuse.
+fn replay_notices(tx: &Conn) -> Result<()> {
+    let waiting = select(
+        tx,
+        "origin = '' AND kind = 'notice' AND state = 'waiting' AND arrived_at IS NULL",
+        &[],
+    )?;
+    for s in waiting {
+        let Ok(n) = serde_json::from_value::<NewNotification>(s.fields.clone()) else {
+            continue;
+        };
+        let Ok(recorded) = chrono::DateTime::parse_from_rfc3339(&s.recorded_at) else {
+            continue;
+        };
+        let actor = Actor::new(None, s.person.clone(), "sync", recorded);
+        tx.execute_batch("SAVEPOINT replay")?;
+        match super::notifications::notice_in(tx, &actor, &s.target, &n, &s.recorded_at) {
+            Ok(_) => tx.execute_batch("RELEASE SAVEPOINT replay")?,
+            Err(_) => tx.execute_batch("ROLLBACK TO SAVEPOINT replay; RELEASE SAVEPOINT replay")?,
+        }
+    }
+    Ok(())
+}
+
+fn is_local_setting(key: &str) -> bool {
+    LOCAL_SETTINGS
+        .iter()
+        .any(|l| key == *l || (l.ends_with('.') && key.starts_with(l)))
+}
+
+/// Reads what `person` sees on a laptop (in the caller's snapshot).
+fn snapshot_in(conn: &Conn, person: &str) -> Result<Snapshot> {
+    let pid: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
+            [person],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(pid) = pid else {
+        return Err(Error::NotFound(format!("人员名单中没有“{person}”")));
+    };
+    let reqs = "SELECT id FROM requirements WHERE reporter = ?1 OR reporter_id = ?2";
+    let bugs = "SELECT id FROM bugs WHERE reporter = ?1";
+    let delays = format!("SELECT id FROM delay_applications WHERE requirement_id IN ({reqs})");
+    let notices = format!(
+        "SELECT id FROM notifications WHERE requirement_id IN ({reqs}) OR bug_id IN ({bugs})"
+    );
+    let filter = |table: &str| -> String {
+        match table {
+            "requirements" => format!("id IN ({reqs})"),
+            "bugs" => format!("id IN ({bugs})"),
+            "delay_applications" => format!("id IN ({delays})"),
+            "delay_signoffs" => format!("delay_id IN ({delays})"),
+            "notifications" => format!("id IN ({notices})"),
+            "attachments" => format!(
+                "requirement_id IN ({reqs}) OR bug_id IN ({bugs}) OR delay_id IN ({delays})"
+            ),
+            "history" => format!(
+                "(entity = 'requirement' AND entity_id IN ({reqs}))
+                 OR (entity = 'bug' AND entity_id IN ({bugs}))
+                 OR (entity = 'delay' AND entity_id IN ({delays}))
+                 OR (entity = 'notification' AND entity_id IN ({notices}))"
+            ),
+            _ => "1 = 1".into(),
+        }
+    };
+    let mut req_ids = std::collections::HashSet::new();
+    let mut bug_ids = std::collections::HashSet::new();
+    let mut tables = Vec::new();
+    for table in MIRRORED {
+        let columns = super::copy::columns(conn, table)?;
+        let list = columns.join(", ");
+        let order = if columns.iter().any(|c| c == "id") {
+            " ORDER BY id"
+        } else {
+            ""
+        };
+        let mut st = conn.prepare(&format!(
+            "SELECT {list} FROM {table} WHERE {}{order}",
+            filter(table)
+        ))?;
+        let read = |r: &Row| (0..columns.len()).map(|i| r.get(i)).collect();
+        let where_ = filter(table);
+        // bound as the filter names them (a server refuses a parameter it cannot type)
+        let rows: Vec<Vec<Value>> = match (where_.contains("?1"), where_.contains("?2")) {
+            (true, true) => st.query_map(params![person, pid], read)?,
+            (true, false) => st.query_map(params![person], read)?,
+            (false, _) => st.query_map(params![], read)?,
+        }
+        .collect::<super::sql::Result<_>>()?;
+        let at = |name: &str| columns.iter().position(|c| c == name);
+        let mut out = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            match *table {
+                "settings" => {
+                    if let (Some(k), Some(Value::Text(key))) =
+                        (at("key"), at("key").map(|k| &row[k]))
+                    {
+                        let _ = k;
+                        if is_local_setting(key) {
+                            continue;
+                        }
+                    }
+                }
+                "people" => {
+                    if let (Some(i), Some(h)) = (at("id"), at("password_hash")) {
+                        if row[i] != Value::Integer(pid) {
+                            row[h] = Value::Text(String::new());
+                        }
+                    }
+                }
+                "requirements" => {
+                    if let Some(i) = at("id") {
+                        if let Value::Integer(id) = row[i] {
+                            req_ids.insert(id);
+                        }
+                    }
+                }
+                "bugs" => {
+                    if let Some(i) = at("id") {
+                        if let Value::Integer(id) = row[i] {
+                            bug_ids.insert(id);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            out.push(row);
+        }
+        tables.push((table.to_string(), columns, out));
+    }
+    // links to records the laptop does not hold are left out
+    for (table, columns, rows) in &mut tables {
+        let (col, keep) = match table.as_str() {
+            "requirements" => ("from_bug_id", &bug_ids),
+            "bugs" => ("requirement_id", &req_ids),
+            _ => continue,
+        };
+        if let Some(i) = columns.iter().position(|c| c == col) {
+            for row in rows.iter_mut() {
+                if let Value::Integer(id) = row[i] {
+                    if !keep.contains(&id) {
+                        row[i] = Value::Null;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Snapshot {
+        schema: super::schema_version(),
+        person: person.to_string(),
+        tables: tables
+            .into_iter()
+            .map(|(table, columns, rows)| TableRows {
+                table,
+                columns,
+                rows: rows
+                    .into_iter()
+                    .map(|r| r.into_iter().map(Cell::from_value).collect())
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Replaces the laptop's copy with `snap` (in the caller's transaction): its own settings,
+/// submissions and peers stay.
+fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
+    if snap.schema != super::schema_version() {
+        return Err(Error::Conflict(format!(
+            "同步内容来自另一版本的跟进（数据库结构第 {} 版，本机第 {} 版），没有应用。请把两边升级到同一版本后再同步",
+            snap.schema,
+            super::schema_version()
+        )));
+    }
+    for t in &snap.tables {
+        if !MIRRORED.contains(&t.table.as_str()) {
+            return Err(Error::invalid(
+                "file",
+                format!("同步内容中有不应出现的表“{}”", t.table),
+            ));
+        }
+        let here = super::copy::columns(tx, &t.table)?;
+        if t.columns.iter().any(|c| !here.contains(c))
+            || t.rows.iter().any(|r| r.len() != t.columns.len())
+        {
+            return Err(Error::invalid(
+                "file",
+                format!("同步内容中表“{}”的列与本机不符", t.table),
+            ));
+        }
+    }
+    tx.defer_constraints()?;
+    tx.execute_batch("DELETE FROM requirement_search; UPDATE search_state SET indexed_upto = 0")?;
+    for table in MIRRORED.iter().rev() {
+        if *table == "settings" {
+            let keys: Vec<String> = {
+                let mut st = tx.prepare("SELECT key FROM settings")?;
+                let k = st
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<super::sql::Result<Vec<_>>>()?;
+                k
+            };
+            for k in keys.iter().filter(|k| !is_local_setting(k)) {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [k.as_str()])?;
+            }
+        } else {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+    }
+    for t in &snap.tables {
+        let names: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+        let key = t.columns.iter().position(|c| c == "key");
+        let mut rows = Vec::with_capacity(t.rows.len());
+        for r in &t.rows {
+            let row = r.iter().map(Cell::to_value).collect::<Result<Vec<_>>>()?;
+            if t.table == "settings" {
+                if let Some(Value::Text(k)) = key.map(|i| &row[i]) {
+                    if is_local_setting(k) {
+                        continue;
+                    }
+                }
+            }
+            rows.push(row);
+        }
+        for chunk in rows.chunks(500) {
+            let refs: Vec<Vec<ValueRef<'_>>> = chunk
+                .iter()
+                .map(|row| row.iter().map(Value::as_ref).collect())
+                .collect();
+            tx.append_rows(&t.table, &names, &refs)?;
+        }
+        if t.columns.iter().any(|c| c == "id") {
+            tx.ids_follow(&t.table)?;
+        }
+    }
+    Ok(())
+}
