@@ -292,7 +292,7 @@ impl SyncReport {
         }
         if let Some(r) = &self.reply {
             out.push(format!(
-                "回执已写入“{r}”：请发回给外出人员，在其电脑上用 sync --in 应用"
+                "回执已写入“{r}”：请发回给外出人员，在其电脑上导入（待同步 → 导入回执，或 genjin sync --in 回执文件）"
             ));
         }
         out.extend(self.notes.iter().cloned());
@@ -337,7 +337,7 @@ pub fn sync_out(db: &mut Db, actor: &Actor, out: &Path) -> Result<SyncReport> {
         )
     } else {
         format!(
-            "已写入“{}”：请发给需求收集人，在共享数据库上用 sync --in 应用",
+            "已写入“{}”：请用 QQ 或邮件发给需求收集人，在“待登记 → 导入同步文件”中导入（或 genjin sync --in）",
             out.display()
         )
     });

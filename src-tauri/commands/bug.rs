@@ -27,7 +27,7 @@ pub async fn bug_get(state: Managed<'_>, number: String) -> Result<BugView> {
 
 /// A screenshot pasted into the window: its name and its bytes as base64.
 #[derive(Debug, serde::Deserialize)]
-pub struct Pasted {
+pub(super) struct Pasted {
     name: String,
     data: String,
 }

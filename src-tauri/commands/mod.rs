@@ -11,6 +11,7 @@ mod report;
 mod requirement;
 mod settings;
 mod state;
+mod sync;
 
 pub use state::{AppState, Managed};
 
@@ -89,6 +90,17 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         bug::bug_list,
         bug::bug_get,
         bug::bug_report,
+        sync::sync_status,
+        sync::sync_pending,
+        sync::sync_inbox,
+        sync::sync_submit_requirement,
+        sync::sync_submit_bug,
+        sync::sync_discard,
+        sync::sync_accept,
+        sync::sync_decline,
+        sync::sync_with,
+        sync::sync_out,
+        sync::sync_in,
         bug::bug_reproduce,
         requirement::report_form_export,
         register::register_export,

@@ -461,7 +461,54 @@ fn checked_bug(actor: &Actor, input: &BugInput) -> Result<BugInput> {
     Ok(input)
 }
 
+/// What the window's menu says of syncing: on a laptop its 待同步, on the department its 待登记.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    /// On a laptop: whose it is, the database it came from, the last sync.
+    pub laptop: Option<LaptopStatus>,
+    /// Recorded here and not settled: waiting to be sent or to be registered.
+    pub pending: i64,
+    /// Came back refused, with why (a laptop), not yet given up.
+    pub refused: i64,
+    /// Reports and bugs waiting for the collector (the department).
+    pub inbox: i64,
+    /// Laptop copies made from this database.
+    pub laptops: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaptopStatus {
+    pub person: String,
+    pub upstream: String,
+    pub last_sync: Option<String>,
+}
+
 impl Db {
+    /// The menu's counts (see [`SyncStatus`]).
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let count =
+            |sql: &str| -> Result<i64> { Ok(self.conn().query_row(sql, [], |r| r.get(0))?) };
+        let laptop = self.upstream()?.map(|u| LaptopStatus {
+            person: u.person,
+            upstream: u.location,
+            last_sync: u.last_sync,
+        });
+        Ok(SyncStatus {
+            laptop,
+            pending: count(
+                "SELECT count(*) FROM submissions WHERE origin = '' AND state = 'waiting'",
+            )?,
+            refused: count(
+                "SELECT count(*) FROM submissions WHERE origin = '' AND state = 'refused'",
+            )?,
+            inbox: count(
+                "SELECT count(*) FROM submissions WHERE arrived_at IS NOT NULL
+                   AND state = 'waiting'",
+            )?,
+            laptops: count("SELECT count(*) FROM sync_peers WHERE role = 'laptop'")?,
+        })
+    }
+
     /// This database's identity (made and kept the first time it is asked).
     pub fn database_id(&mut self) -> Result<String> {
         if let Some(id) = super::settings::get(self.conn(), DATABASE_ID)? {
@@ -654,11 +701,12 @@ impl Db {
     }
 
     /// The collector's 待登记: reports and bugs waiting to be registered, and the steps that
-    /// arrived and could not be applied (with why).
+    /// arrived and could not be applied (with why; not the reports the collector declined).
     pub fn inbox(&self) -> Result<Vec<Submission>> {
         select(
             self.conn(),
-            "arrived_at IS NOT NULL AND (state = 'waiting' OR (state = 'refused' AND origin <> ''))",
+            "arrived_at IS NOT NULL AND (state = 'waiting'
+              OR (state = 'refused' AND origin <> '' AND settled_by = ''))",
             &[],
         )
     }

@@ -10,6 +10,7 @@ mod desk;
 mod flows;
 mod harness;
 mod installed;
+mod laptop;
 mod live;
 mod shared;
 mod together;

@@ -112,6 +112,16 @@ export async function savePath(title, suggested, extensions = ['xlsx']) {
   return path.toLowerCase().endsWith(ext) ? path : `${path}${ext}`;
 }
 
+/** The system's open dialog for one file (e2e tests answer through window.__genjinOpenAnswer):
+ * its path, or null when cancelled. */
+export async function openPath(title, extensions) {
+  if (window.__genjinOpenAnswer !== undefined) return window.__genjinOpenAnswer;
+  const path = await invoke('plugin:dialog|open', {
+    options: { multiple: false, title, filters: [{ name: extensions[0], extensions }] },
+  });
+  return path || null;
+}
+
 export const api = {
   onChanged,
   appInfo: () => invoke('app_info'),
@@ -252,6 +262,18 @@ export const api = {
     const path = await invoke('plugin:dialog|save', { options: { title: '另存为', defaultPath: suggested } });
     return path ? invoke('attachment_save', { id, path }) : null;
   },
+  // offline laptops (issue 24)
+  syncStatus: () => invoke('sync_status'),
+  syncPending: () => invoke('sync_pending'),
+  syncInbox: () => invoke('sync_inbox'),
+  submitRequirement: (input) => invoke('sync_submit_requirement', { input }),
+  submitBug: (input, screenshots, pasted = []) => invoke('sync_submit_bug', { input, screenshots, pasted }),
+  syncDiscard: (id) => invoke('sync_discard', { id }),
+  syncAccept: (id, received, at) => invoke('sync_accept', { id, received, at }),
+  syncDecline: (id, reason) => invoke('sync_decline', { id, reason }),
+  syncWith: (url) => invoke('sync_with', { url }),
+  syncOut: (path) => invoke('sync_out', { path }),
+  syncIn: (path, reply) => invoke('sync_in', { path, reply }),
   bugs: (filter = {}) => invoke('bug_list', { filter }),
   bug: (number) => invoke('bug_get', { number }),
   /** `screenshots`: picked paths; `pasted`: [{name, data (base64)}] from the clipboard. */

@@ -13,6 +13,7 @@ import { weeklyView, monthlyView, meetingView, assessmentView } from './views/re
 import { todoView } from './views/todo.js';
 import { noticesView } from './views/notices.js';
 import { unavailableCard } from './views/database.js';
+import { syncView, inboxView } from './views/sync.js';
 
 export const app = { info: null };
 
@@ -34,6 +35,8 @@ const routes = [
   [/^#\/delay\/(\w+)\/print$/, 'delays', (m) => delayPrintView(app, m[1])],
   [/^#\/weekly(?:\/([^/]+))?$/, 'weekly', (m) => weeklyView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/todo(\/all)?$/, 'todo', (m) => todoView(app, Boolean(m[1]))],
+  [/^#\/sync$/, 'sync', () => syncView(app)],
+  [/^#\/inbox$/, 'inbox', () => inboxView(app)],
   [/^#\/notices(?:\/([^/]+))?$/, 'todo', (m) => noticesView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/assessment(?:\/([^/]+))?$/, 'weekly', (m) => assessmentView(app, m[1] ? decodeURIComponent(m[1]) : null)],
   [/^#\/meeting(?:\/([^/]+))?$/, 'weekly', (m) => meetingView(app, m[1] ? decodeURIComponent(m[1]) : null)],
@@ -92,6 +95,7 @@ async function render(again = false, force = false) {
       // a new page starts at its top, not where the last one was scrolled
       main.scrollTop = again ? top : 0;
       app.drawn = typed(main);
+      showSync();
       // a page that redraws itself when others change the data says how (the register);
       // the import wizard's steps live in the page: never drawn anew under it
       app.live = nav === 'import' ? async () => {} : page.genjinLive || null;
@@ -105,6 +109,22 @@ async function render(again = false, force = false) {
     return;
   }
   location.hash = '#/register';
+}
+
+/** The menu's 待同步 (a laptop: with how many wait) or 待登记 (the department: reports waiting
+ * for a number; shown once there are laptops or reports), as the core counts them (issue 24). */
+async function showSync() {
+  let st;
+  try { st = await api.syncStatus(); } catch (_) { return; }
+  app.sync = st;
+  const sync = document.getElementById('nav-sync');
+  const inbox = document.getElementById('nav-inbox');
+  sync.hidden = !st.laptop;
+  document.getElementById('sync-badge').textContent = st.laptop && (st.pending + st.refused) ? String(st.pending + st.refused) : '';
+  inbox.hidden = Boolean(st.laptop) || !(st.laptops || st.inbox);
+  document.getElementById('inbox-badge').textContent = st.inbox ? String(st.inbox) : '';
+  // a laptop registers nothing itself: its 新建需求 is a report waiting to be registered
+  document.getElementById('nav-new').textContent = st.laptop ? '填写需求报告' : '新建需求';
 }
 
 function showOperator() {
@@ -281,6 +301,7 @@ async function start() {
     return;
   }
   document.title = `跟进 Genjin — ${app.info.shared ? '共享数据库 ' : ''}${app.info.db_path}`;
+  await showSync();
   showOperator();
   // what the core says at once: the database on a network share, a failed daily backup
   for (const w of app.info.warnings || []) {
@@ -366,6 +387,7 @@ async function start() {
  * dialog is open: that is never overwritten, the page says that the data changed. */
 async function changedElsewhere() {
   remind();
+  showSync();
   const main = document.getElementById('view');
   if (app.live) { await app.live(); return; }
   if (unsaved(main)) {

@@ -113,12 +113,14 @@ export async function bugFormView(app, number = null) {
     show();
   };
   const op = app.info.operator || {};
-  const back = b ? `#/bug/${encodeURIComponent(b.number)}` : '#/bugs';
+  // on a laptop (issue 24) a bug waits to be numbered by the collector: no 反馈日期 here
+  const laptop = !b && app.sync && app.sync.laptop;
+  const back = b ? `#/bug/${encodeURIComponent(b.number)}` : (laptop ? '#/sync' : '#/bugs');
   const form = h('form', { class: 'card', id: 'bug-form' },
     h('div', { class: 'grid' },
       field('反馈人', h('input', { name: 'reporter', value: b ? b.reporter : (op.name || ''), autocomplete: 'off' }), { required: true }),
       field('发现日期', dayInput('found_date', v('found_date')), { required: true, hint: '用户发现 Bug 的日期' }),
-      b ? null : field('反馈日期', dayInput('received_date', ''), { hint: '决定编号；不填为今天' }),
+      b || laptop ? null : field('反馈日期', dayInput('received_date', ''), { hint: '决定编号；不填为今天' }),
       field('手机型号', h('input', { name: 'phone_model', value: v('phone_model'), autocomplete: 'off' }), { required: true }),
       field('手机系统及版本', h('input', { name: 'os_version', value: v('os_version'), autocomplete: 'off', placeholder: '例如 iOS 7.1' }), { required: true }),
       field('App 版本', h('input', { name: 'app_version', value: v('app_version'), autocomplete: 'off' })),
@@ -135,7 +137,7 @@ export async function bugFormView(app, number = null) {
     b ? null : previews,
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions' }, h('a', { href: back, class: 'button', id: 'bug-cancel' }, '取消'),
-      h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, b ? '保存修改' : '登记')));
+      h('button', { type: 'submit', class: 'primary', id: 'bug-submit' }, b ? '保存修改' : (laptop ? '保存（待同步）' : '登记'))));
   guardCancel(form, form.querySelector('#bug-cancel'));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -146,13 +148,19 @@ export async function bugFormView(app, number = null) {
         go(back);
         return;
       }
+      if (laptop) {
+        const s = await api.submitBug(formData(form), shots, pasted);
+        toast(`已保存为 待登记 ${s.id}：同步后由需求收集人登记编号`);
+        go('#/sync');
+        return;
+      }
       const nb = await api.reportBug(formData(form), shots, pasted);
       toast(`已登记 ${nb.number}`);
       go(`#/bug/${encodeURIComponent(nb.number)}`);
     } catch (err) { showError(err, form); }
   });
   if (!b) form.addEventListener('paste', paste);
-  const page = h('section', {}, h('h1', {}, b ? `修改 ${b.number}` : '登记 Bug'), form);
+  const page = h('section', {}, h('h1', {}, b ? `修改 ${b.number}` : (laptop ? '报告 Bug（外出，待同步）' : '登记 Bug')), form);
   if (b) page.genjinStale = recordChanged(() => api.bug(b.number), b);
   return page;
 }

@@ -56,6 +56,10 @@ export async function requirementFormView(app, number = null) {
   const codeOf = (kindLabel) => (kinds.find((k) => k.label === kindLabel) || kinds[0]).code;
   const kind = r ? r.kind : kinds[0].label;
   const BRIEF_MAX = app.info.limits.brief_max_chars;
+  // on a laptop (issue 24) a new report waits to be registered: the collector numbers it on
+  // receipt, so it has no received date here
+  const laptop = !r && app.sync && app.sync.laptop;
+  const me = (app.info.operator || {}).name || '';
 
   // never cut (issue 20): what was typed or pasted is kept; over the limit the counter turns
   // red and the core refuses the save at this field
@@ -91,12 +95,12 @@ export async function requirementFormView(app, number = null) {
             h('input', { type: 'radio', name: 'kind', value: k, checked: k === kind, onchange: () => showPart(k) }), k)))),
         field('需求来源', text('source', r ? r.source : '', { list: 'sources' })),
         h('datalist', { id: 'sources' }, app.info.sources.map((s) => h('option', { value: s }))),
-        field(`填表人（需求${label('reporter')}）`, text('reporter', r ? r.reporter : '', { list: 'people-names', placeholder: '填写需求报告表的人（不一定是你）' }), { required: true }),
+        field(`填表人（需求${label('reporter')}）`, text('reporter', r ? r.reporter : (laptop ? me : ''), { list: 'people-names', placeholder: '填写需求报告表的人（不一定是你）' }), { required: true }),
         h('datalist', { id: 'people-names' }, people.filter((p) => p.active).map((p) => h('option', { value: p.name }, p.department))),
         field(label('reporter_department'), text('reporter_department', r ? r.reporter_department : '', { list: 'departments' })),
         h('datalist', { id: 'departments' }, app.info.departments.map((d) => h('option', { value: d }))),
-        field(label('report_date'), text('report_date', r ? r.report_date : '', { placeholder: '年-月-日' }), { hint: '报告人填写需求报告表的日期，不晚于收到日期' }),
-        field('收到日期', text('received_date', r ? r.received_date : todayIso(), { placeholder: '年-月-日', readonly: r ? true : null }),
+        field(label('report_date'), text('report_date', r ? r.report_date : (laptop ? todayIso() : ''), { placeholder: '年-月-日' }), { hint: laptop ? '你填写这份报告的日期' : '报告人填写需求报告表的日期，不晚于收到日期' }),
+        laptop ? null : field('收到日期', text('received_date', r ? r.received_date : todayIso(), { placeholder: '年-月-日', readonly: r ? true : null }),
           { required: true, hint: r ? '收到日期决定了需求编号，不能修改' : '决定需求编号：当天第几份' }))),
     h('div', { class: 'card' }, h('h2', {}, '需求人'),
       h('div', { class: 'grid' },
@@ -113,7 +117,7 @@ export async function requirementFormView(app, number = null) {
     h('div', { class: 'actions sticky' },
       h('span', { class: 'hint' }, 'Enter 保存（多行文本中用 Ctrl+Enter）'),
       h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : '#/register', class: 'button', id: 'requirement-cancel' }, '取消'),
-      h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : '登记需求')));
+      h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : (laptop ? '保存（待同步）' : '登记需求'))));
   submitOnCtrlEnter(form);
   reporterFromList(app, form, people);
   guardCancel(form, form.querySelector('#requirement-cancel'));
@@ -125,6 +129,12 @@ export async function requirementFormView(app, number = null) {
     busy = true;
     const data = formData(form);
     try {
+      if (laptop) {
+        const s = await api.submitRequirement(data);
+        toast(`已保存为 待登记 ${s.id}：同步后由需求收集人登记编号`);
+        location.hash = '#/sync';
+        return;
+      }
       const saved = r
         ? await api.updateRequirement(r.number, { ...data, version: r.version })
         : await api.createRequirement(data);
@@ -137,7 +147,9 @@ export async function requirementFormView(app, number = null) {
     }
   });
   setTimeout(() => form.querySelector('input:checked, input:not([type=radio])').focus(), 0);
-  const page = h('section', {}, h('h1', {}, r ? `编辑需求 ${r.number}` : '新建需求（需求报告表）'), form);
+  const page = h('section', {}, h('h1', {}, r ? `编辑需求 ${r.number}` : (laptop ? '填写需求报告表（外出，待同步）' : '新建需求（需求报告表）')),
+    laptop ? h('p', { class: 'hint', id: 'laptop-report-hint' }, '这是外出用的复制库：保存后列在“待同步”中，同步到共享数据库后由需求收集人登记并给出需求编号。') : null,
+    form);
   if (r) page.genjinStale = recordChanged(() => api.requirement(r.number), r);
   return page;
 }
