@@ -521,9 +521,40 @@ fn wrong_or_altered_files_are_refused_and_conflicts_are_said_on_both_sides() {
             .all(|p| !p["状态"].as_str().unwrap().starts_with("未采用")),
         "{left}"
     );
-    // nothing is ever numbered on a laptop
-    let o = genjin_on(lap(&a), &["accept", "1"]);
-    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+    // nothing is ever numbered on a laptop, and nothing it would lose at the next sync is
+    // recorded there
+    for args in [
+        &["accept", "1"][..],
+        &[
+            "add-requirement",
+            "--received",
+            &day(today),
+            "--reporter",
+            "张三",
+            "--summary",
+            "直接登记",
+        ][..],
+        &[
+            "bug",
+            "add",
+            "--found",
+            &day(today),
+            "--reporter",
+            "张三",
+            "--phone-model",
+            "X",
+            "--os",
+            "Y",
+            "--content",
+            "Z",
+        ][..],
+        &["decide", &n, "--decision", "不做"][..],
+    ] {
+        let o = genjin_on(lap(&a), args);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains("外出用的复制库"), "{}", stderr(&o));
+    }
+    assert!(!ok_on(lap(&a), &["register"]).contains("直接登记"));
 }
 
 /// A tiny generator for the kill test's moments (no dependency for it): xorshift.
@@ -653,4 +684,119 @@ fn a_sync_killed_at_random_moments_applies_every_step_exactly_once() {
             .all(|p| p["状态"] == "已送达，待登记"),
         "seed {seed}: {pending}"
     );
+}
+
+/// A laptop's file copied to a second PC (or an old copy put back) sends steps with ids the
+/// department has already seen with other content: the sync is refused whole, never matched
+/// to the wrong reports. A step that has left cannot be given up on the laptop.
+#[test]
+fn a_copied_laptop_is_refused_and_a_sent_step_cannot_be_given_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dept, d) = department(dir.path());
+    let a = dir.path().join("外出-张三.sqlite3");
+    ok(
+        &dept,
+        &["copy-db", "--to", a.to_str().unwrap(), "--for", "张三"],
+    );
+    let twin = dir.path().join("外出-张三-复制.sqlite3");
+    std::fs::copy(&a, &twin).unwrap();
+    ok_on(lap(&a), &["submit", "--summary", "原来的 报告"]);
+    ok_on(lap(&twin), &["submit", "--summary", "复制的 报告"]);
+    let out = dir.path().join("张三.genjin");
+    ok_on(lap(&a), &["sync", "--out", out.to_str().unwrap()]);
+    // it has left: the laptop keeps it until the department answers
+    let o = genjin_on(lap(&a), &["discard", "1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("已发送"), "{}", stderr(&o));
+    ok(&dept, &["sync", "--in", out.to_str().unwrap()]);
+    let o = genjin_on(lap(&twin), &["sync", "--with", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("被复制过"), "{}", stderr(&o));
+    let inbox = json(&ok(&dept, &["inbox", "--json"]));
+    let briefs: Vec<&str> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["需求梗概"].as_str().unwrap())
+        .collect();
+    assert_eq!(briefs, ["原来的 报告"]);
+}
+
+/// The department's database put back from a backup made before a laptop's steps arrived: the
+/// laptop's next sync sends them again, and its replies go on counting (none is taken for an
+/// old one). A reply carries no password hash. (A file department: its backup is a file.)
+#[test]
+fn after_the_department_is_restored_a_laptop_sends_again() {
+    if crate::common::on_server() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (dept, _) = department(dir.path());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+        .arg("--db")
+        .arg(&dept)
+        .args(["password", "张三", "--as", "李收集"])
+        .env("GENJIN_NEW_PASSWORD", "zhangsan1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a = dir.path().join("外出-张三.sqlite3");
+    ok(
+        &dept,
+        &["copy-db", "--to", a.to_str().unwrap(), "--for", "张三"],
+    );
+    // the first copy carries 张三's own password hash, so he can sign in out there
+    let first = std::fs::read(&a).unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("$argon2"));
+    let before = dir.path().join("备份.sqlite3");
+    ok(&dept, &["backup", before.to_str().unwrap()]);
+    ok_on(lap(&a), &["submit", "--summary", "问卷 计分"]);
+    let out = dir.path().join("1.genjin");
+    let reply = dir.path().join("1-回执.genjin");
+    ok_on(lap(&a), &["sync", "--out", out.to_str().unwrap()]);
+    ok(
+        &dept,
+        &[
+            "sync",
+            "--in",
+            out.to_str().unwrap(),
+            "--reply",
+            reply.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !std::fs::read_to_string(&reply).unwrap().contains("$argon2"),
+        "a reply travels by mail: no password hash in it"
+    );
+    ok_on(lap(&a), &["sync", "--in", reply.to_str().unwrap()]);
+    assert!(ok_on(lap(&a), &["pending"]).contains("已送达"));
+    // the department is put back as it was before
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", dept.display()));
+    }
+    std::fs::copy(&before, &dept).unwrap();
+    assert_eq!(json(&ok(&dept, &["inbox", "--json"])), json("[]"));
+    let out2 = dir.path().join("2.genjin");
+    let reply2 = dir.path().join("2-回执.genjin");
+    ok_on(lap(&a), &["sync", "--out", out2.to_str().unwrap()]);
+    ok(
+        &dept,
+        &[
+            "sync",
+            "--in",
+            out2.to_str().unwrap(),
+            "--reply",
+            reply2.to_str().unwrap(),
+        ],
+    );
+    // the reply says it is not there: taken, not ignored as an old one
+    let said = ok_on(lap(&a), &["sync", "--in", reply2.to_str().unwrap()]);
+    assert!(!said.contains("已经应用过"), "{said}");
+    assert!(ok_on(lap(&a), &["pending"]).contains("已发送，等待回执"));
+    let out3 = dir.path().join("3.genjin");
+    ok_on(lap(&a), &["sync", "--out", out3.to_str().unwrap()]);
+    let said = ok(&dept, &["sync", "--in", out3.to_str().unwrap()]);
+    assert!(said.contains("送达 1 条"), "{said}");
+    let inbox = json(&ok(&dept, &["inbox", "--json"]));
+    assert_eq!(inbox.as_array().unwrap().len(), 1, "{inbox}");
 }

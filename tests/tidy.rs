@@ -317,7 +317,8 @@ fn only_the_store_engine_files_name_an_engine() {
 
 /// One owner per table (issue 21): a requirement is written only by `store/requirements/` (and
 /// the two passes that write whole rows by design: the import's bulk writer and the erasure's
-/// scrub); a delay application only by `store/delays.rs`.
+/// scrub); a delay application only by `store/delays.rs`; what laptops send and the pairs of
+/// databases only by `store/sync.rs`.
 #[test]
 fn each_table_is_written_by_its_owner() {
     let owners: &[(&str, &[&str])] = &[
@@ -330,6 +331,9 @@ fn each_table_is_written_by_its_owner() {
             ],
         ),
         ("delay_applications", &["src-tauri/store/delays.rs"]),
+        // issue 24: what laptops send, and the pairs of databases
+        ("submissions", &["src-tauri/store/sync.rs"]),
+        ("sync_peers", &["src-tauri/store/sync.rs"]),
     ];
     for (table, allowed) in owners {
         let others: Vec<PathBuf> = files("src-tauri", ".rs")

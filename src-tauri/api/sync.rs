@@ -207,7 +207,7 @@ pub fn copy_for(db: &mut Db, actor: &Actor, to: &str, person: &str) -> Result<La
         }
     }
     let upstream = db.database_id()?;
-    let snapshot = db.snapshot_for(person)?;
+    let snapshot = db.snapshot_with(person, true)?;
     let secret = crate::store::new_secret();
     let now = actor.stamp();
     let made = (|| {
@@ -315,17 +315,19 @@ fn laptop_of(db: &Db) -> Result<crate::store::Upstream> {
 pub fn sync_out(db: &mut Db, actor: &Actor, out: &Path) -> Result<SyncReport> {
     let up = laptop_of(db)?;
     let me = db.database_id()?;
-    let steps = db.outgoing()?;
+    // marked sent before the file is written: a step that may have left is never given up here
+    let steps = db.take_outgoing(&actor.stamp())?;
     let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
     let batch = Batch {
         from: me.clone(),
         person: up.person.clone(),
+        schema: crate::store::schema_version(),
+        seen: up.replies,
         steps,
     };
     let body = serde_json::to_string(&batch).map_err(json)?;
     let env = seal(&up.secret, "steps", &me, &up.peer, &actor.stamp(), body);
     write_envelope(out, &env)?;
-    db.mark_sent(&ids, &actor.stamp())?;
     let mut report = SyncReport {
         sent: ids.len(),
         ..Default::default()
@@ -459,17 +461,19 @@ pub fn sync_with(db: &mut Db, actor: &Actor, url: &str) -> Result<SyncReport> {
                 .into(),
         )),
     }
-    let steps = db.outgoing()?;
-    let ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
+    let steps = db.take_outgoing(&actor.stamp())?;
     let batch = Batch {
         from: me,
         person: up.person.clone(),
+        schema: crate::store::schema_version(),
+        seen: up.replies,
         steps,
     };
     let before = dept.arrived_from(&batch.from)?;
-    let answer = dept.receive(&batch, "sync:网络", actor.now)?;
+    // the steps arrive at the department's time
+    let now = dept.server_time(actor.now)?.unwrap_or(actor.now);
+    let answer = dept.receive(&batch, "sync:网络", now)?;
     drop(dept);
-    db.mark_sent(&ids, &actor.stamp())?;
     let mut report = department_report(&batch, &answer, &before);
     let applied = db.apply_reply(&answer, &actor.stamp())?;
     laptop_report(&mut report, &applied, db)?;

@@ -99,6 +99,13 @@ impl Db {
         current: Option<&str>,
     ) -> Result<()> {
         let person = self.person(person_id)?;
+        // a laptop's passwords are the department's, brought by its copy (issue 24)
+        if super::sync::is_laptop(self.conn())? {
+            return Err(Error::Forbidden(
+                "这是外出用的复制库：密码请在共享数据库上修改，下次制作外出用的数据库时带过来"
+                    .into(),
+            ));
+        }
         if actor.person_id != Some(person_id) {
             self.allow(actor, Action::People)?;
             // a password opens everything its holder may do: only someone who may give all of

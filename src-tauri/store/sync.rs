@@ -28,7 +28,7 @@ pub(crate) const DATABASE_ID: &str = "database.id";
 
 /// Settings that belong to one database, never carried to a laptop: its identity, who operates
 /// it, what PCs opened it, where it moved.
-const LOCAL_SETTINGS: &[&str] = &[DATABASE_ID, OPERATOR_KEY, "app."];
+const LOCAL_SETTINGS: &[&str] = &[DATABASE_ID, OPERATOR_KEY, "app.", "database.moved_to"];
 
 /// The tables a laptop holds a copy of, parents before children.
 const MIRRORED: &[&str] = &[
@@ -89,6 +89,11 @@ pub struct Submission {
     pub settled_by: String,
     /// Said for people: 待发送 / 已发送 / 待登记 / 已登记为 … / 未采用：…
     pub standing: String,
+    /// What the window decides on: the state's and the kind's codes (`waiting`, `refused`, …).
+    pub state_code: &'static str,
+    pub kind_code: &'static str,
+    /// Its person may still give it up here (waiting and never sent, or came back refused).
+    pub discardable: bool,
 }
 
 impl Submission {
@@ -124,8 +129,18 @@ fn from_row(r: &Row) -> super::sql::Result<Submission> {
         settled_at: r.get(15)?,
         settled_by: r.get(16)?,
         standing: String::new(),
+        state_code: "",
+        kind_code: "",
+        discardable: false,
     };
     s.standing = standing(&s);
+    s.state_code = s.state.code();
+    s.kind_code = s.kind.code();
+    s.discardable = s.origin.is_empty()
+        && (s.state == SubmissionState::Refused
+            || (s.state == SubmissionState::Waiting
+                && s.sent_at.is_none()
+                && s.arrived_at.is_none()));
     Ok(s)
 }
 
@@ -253,6 +268,10 @@ pub struct Upstream {
 pub struct Batch {
     pub from: String,
     pub person: String,
+    /// The schema version of the laptop: the department applies nothing from another.
+    pub schema: usize,
+    /// The last reply the laptop applied.
+    pub seen: i64,
     pub steps: Vec<Step>,
 }
 
@@ -484,6 +503,25 @@ pub struct LaptopStatus {
 }
 
 impl Db {
+    /// The shared database's clock (a server's; `None` on a file, whose PC's clock the caller
+    /// has), in the offset of `like`: a step arriving over the network arrives at the
+    /// department's time, not at the laptop's (whose clock may be wrong, and the received day
+    /// makes the 需求编号).
+    pub fn server_time(
+        &self,
+        like: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
+        if !self.conn().is_server() {
+            return Ok(None);
+        }
+        let secs: i64 = self.conn().query_row(
+            "SELECT CAST(floor(extract(epoch FROM clock_timestamp())) AS BIGINT)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(chrono::DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&like.timezone())))
+    }
+
     /// The menu's counts (see [`SyncStatus`]).
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let count =
@@ -633,37 +671,33 @@ impl Db {
     }
 
     /// What a laptop sends next: every step recorded here still waiting (a repeat is harmless:
-    /// the department keeps each once).
-    pub fn outgoing(&self) -> Result<Vec<Step>> {
-        Ok(select(
-            self.conn(),
-            "origin = '' AND state = 'waiting' AND arrived_at IS NULL",
-            &[],
-        )?
-        .into_iter()
-        .map(|s| Step {
-            id: s.origin_id,
-            kind: s.kind.code().to_string(),
-            person: s.person,
-            target: s.target,
-            summary: s.summary,
-            fields: s.fields,
-            happened_at: s.happened_at,
-            recorded_at: s.recorded_at,
-        })
-        .collect())
-    }
-
-    /// Marks the steps sent (a file written, or handed over the network).
-    pub fn mark_sent(&mut self, ids: &[i64], at: &str) -> Result<()> {
+    /// the department keeps each once), marked sent at `at` in the same transaction — before
+    /// it leaves, so a step that may have gone can no longer be given up here.
+    pub fn take_outgoing(&mut self, at: &str) -> Result<Vec<Step>> {
         self.write(|tx| {
-            for id in ids {
-                tx.execute(
-                    "UPDATE submissions SET sent_at = ?1 WHERE origin = '' AND origin_id = ?2",
-                    params![at, id],
-                )?;
-            }
-            Ok(())
+            let steps: Vec<Step> = select(
+                tx,
+                "origin = '' AND state = 'waiting' AND arrived_at IS NULL",
+                &[],
+            )?
+            .into_iter()
+            .map(|s| Step {
+                id: s.origin_id,
+                kind: s.kind.code().to_string(),
+                person: s.person,
+                target: s.target,
+                summary: s.summary,
+                fields: s.fields,
+                happened_at: s.happened_at,
+                recorded_at: s.recorded_at,
+            })
+            .collect();
+            tx.execute(
+                "UPDATE submissions SET sent_at = ?1
+                  WHERE origin = '' AND state = 'waiting' AND arrived_at IS NULL",
+                [at],
+            )?;
+            Ok(steps)
         })
     }
 
@@ -678,11 +712,7 @@ impl Db {
         if s.person != actor.name {
             super::people::allow_roles(self.conn(), actor, Action::Register)?;
         }
-        let refusable = s.state == SubmissionState::Refused
-            || (s.state == SubmissionState::Waiting
-                && s.sent_at.is_none()
-                && s.arrived_at.is_none());
-        if !refusable {
+        if !s.discardable {
             return Err(Error::Conflict(format!(
                 "待登记 {id} {}，不能放弃",
                 s.standing
@@ -690,11 +720,18 @@ impl Db {
         }
         let now = actor.stamp();
         self.write(|tx| {
-            tx.execute(
+            // (as it stands in this transaction: a sync may have sent it meanwhile)
+            let changed = tx.execute(
                 "UPDATE submissions SET state = 'discarded', settled_at = ?1, settled_by = ?2
-                  WHERE id = ?3",
+                  WHERE id = ?3 AND (state = 'refused'
+                     OR (state = 'waiting' AND sent_at IS NULL AND arrived_at IS NULL))",
                 params![now, actor.name, id],
             )?;
+            if changed != 1 {
+                return Err(Error::Conflict(format!(
+                    "待登记 {id} 刚刚已发出，不能放弃；请等同步的结果"
+                )));
+            }
             Ok(())
         })?;
         load(self.conn(), id)
@@ -760,6 +797,7 @@ impl Db {
                 input.happened_at = at.map(str::to_string);
                 input.version = None;
                 self.write(|tx| {
+                    claim(tx, id)?;
                     let (_, number) = super::requirements::insert(tx, actor, &input)?;
                     settle(tx, id, "registered", &number, &now, &actor.name)?;
                     Ok(number)
@@ -772,6 +810,7 @@ impl Db {
                 input.at.happened_at = at.map(str::to_string);
                 let files = screenshots_of(&s.fields)?;
                 self.write(|tx| {
+                    claim(tx, id)?;
                     let number = super::bugs::insert_bug(tx, actor, &input, &files)?;
                     settle(tx, id, "registered", &number, &now, &actor.name)?;
                     Ok(number)
@@ -801,6 +840,7 @@ impl Db {
         }
         let now = actor.stamp();
         self.write(|tx| {
+            claim(tx, id)?;
             tx.execute(
                 "UPDATE submissions SET state = 'refused', reason = ?1, settled_at = ?2,
                      settled_by = ?3 WHERE id = ?4",
@@ -846,8 +886,16 @@ impl Db {
     /// what hangs from them, the people (without others' passwords), lists, settings, calendar
     /// and rules.
     pub fn snapshot_for(&self, person: &str) -> Result<Snapshot> {
+        self.snapshot_with(person, false)
+    }
+
+    /// [`Db::snapshot_for`]; `hash`: with the person's own password hash (the first copy, made
+    /// at the department; a reply travels by mail and carries none). Sign-in on the laptop
+    /// follows the department's: on when it is required there.
+    pub(crate) fn snapshot_with(&self, person: &str, hash: bool) -> Result<Snapshot> {
+        let required = self.sign_in_required()?;
         let snap = self.conn().begin_snapshot()?;
-        let out = snapshot_in(self.conn(), person);
+        let out = snapshot_in(self.conn(), person, hash, required);
         drop(snap);
         out
     }
@@ -866,6 +914,13 @@ impl Db {
                 "这台电脑的数据库不是从本数据库复制的（或复制记录已不在），没有应用".into(),
             ));
         };
+        if batch.schema != super::schema_version() {
+            return Err(Error::Conflict(format!(
+                "外出电脑上的跟进是另一版本（数据库结构第 {} 版，这里第 {} 版），没有应用。请把两边升级到同一版本后再同步",
+                batch.schema,
+                super::schema_version()
+            )));
+        }
         if person != batch.person {
             return Err(Error::Conflict(format!(
                 "同步内容的人员（{}）与复制时的人员（{person}）不一致，没有应用",
@@ -877,22 +932,39 @@ impl Db {
             let mut steps = batch.steps.clone();
             steps.sort_by_key(|s| s.id);
             for step in &steps {
-                let known: Option<i64> = tx
+                let known: Option<(String, String, String)> = tx
                     .query_row(
-                        "SELECT id FROM submissions WHERE origin = ?1 AND origin_id = ?2",
+                        "SELECT kind, fields, recorded_at FROM submissions
+                          WHERE origin = ?1 AND origin_id = ?2",
                         params![batch.from, step.id],
-                        |r| r.get(0),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()?;
-                if known.is_some() {
+                if let Some((kind, fields, recorded)) = known {
+                    let same = kind == step.kind
+                        && recorded == step.recorded_at
+                        && serde_json::from_str::<serde_json::Value>(&fields).ok().as_ref()
+                            == Some(&step.fields);
+                    if !same {
+                        // two laptops made from one copy (a file copied, or an old copy put
+                        // back): their steps share ids; nothing of this sync is applied
+                        return Err(Error::Conflict(format!(
+                            "这台电脑上的第 {} 条记录与以前送达的同号记录内容不同：外出用的数据库被复制过或换成了旧的副本。没有应用任何内容；请需求收集人为这台电脑重新制作外出用的数据库",
+                            step.id
+                        )));
+                    }
                     continue;
                 }
                 arrive(tx, &batch.from, &person, step, origin, &stamp)?;
             }
+            // a reply counts on from the last the laptop applied, whatever this database
+            // remembers (a restored backup remembers fewer)
             tx.execute(
-                "UPDATE sync_peers SET replies = replies + 1, last_sync = ?1
+                "UPDATE sync_peers
+                    SET replies = CASE WHEN replies > ?3 THEN replies ELSE ?3 END + 1,
+                        last_sync = ?1
                   WHERE role = 'laptop' AND peer = ?2",
-                params![stamp, batch.from],
+                params![stamp, batch.from, batch.seen],
             )?;
             let seq: i64 = tx.query_row(
                 "SELECT replies FROM sync_peers WHERE role = 'laptop' AND peer = ?1",
@@ -927,12 +999,6 @@ impl Db {
                 "本数据库不是外出用的复制库，不能应用回执".into(),
             ));
         };
-        if reply.seq <= up.replies {
-            return Ok(Applied {
-                already: true,
-                ..Default::default()
-            });
-        }
         if reply.snapshot.person != up.person {
             return Err(Error::Conflict(format!(
                 "回执是给 {} 的，本数据库属于 {}，没有应用",
@@ -941,17 +1007,30 @@ impl Db {
         }
         let mut applied = Applied::default();
         self.write(|tx| {
+            // (read in this transaction: two replies applied at once apply in order)
+            let seen: i64 = tx.query_row(
+                "SELECT replies FROM sync_peers WHERE role = 'upstream'",
+                [],
+                |r| r.get(0),
+            )?;
+            if reply.seq <= seen {
+                applied.already = true;
+                return Ok(());
+            }
             put_snapshot(tx, &reply.snapshot)?;
+            let told: std::collections::HashSet<i64> =
+                reply.outcomes.iter().map(|o| o.id).collect();
             for o in &reply.outcomes {
-                let before: Option<(String, String)> = tx
+                let before: Option<String> = tx
                     .query_row(
-                        "SELECT state, number FROM submissions WHERE origin = '' AND origin_id = ?1",
+                        "SELECT state FROM submissions WHERE origin = '' AND origin_id = ?1",
                         [o.id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| r.get(0),
                     )
                     .optional()?;
-                let Some((state, _)) = before else { continue };
-                if state == "discarded" {
+                let Some(state) = before else { continue };
+                // given up here after it was refused there: it stays given up
+                if state == "discarded" && o.state == "refused" {
                     continue;
                 }
                 if o.state == "registered" && state != "registered" {
@@ -964,6 +1043,25 @@ impl Db {
                     "UPDATE submissions SET state = ?1, number = ?2, reason = ?3, arrived_at = ?4
                       WHERE origin = '' AND origin_id = ?5",
                     params![o.state, o.number, o.reason, o.arrived_at, o.id],
+                )?;
+            }
+            // a step the department no longer has (its database was put back from a backup
+            // made before it arrived) is sent again
+            let arrived: Vec<i64> = {
+                let mut st = tx.prepare(
+                    "SELECT origin_id FROM submissions
+                      WHERE origin = '' AND state = 'waiting' AND arrived_at IS NOT NULL",
+                )?;
+                let ids = st
+                    .query_map([], |r| r.get(0))?
+                    .collect::<super::sql::Result<Vec<i64>>>()?;
+                ids
+            };
+            for id in arrived.into_iter().filter(|id| !told.contains(id)) {
+                tx.execute(
+                    "UPDATE submissions SET arrived_at = NULL
+                      WHERE origin = '' AND origin_id = ?1",
+                    [id],
                 )?;
             }
             tx.execute(
@@ -984,7 +1082,9 @@ impl Db {
             replay_notices(tx)?;
             Ok(())
         })?;
-        self.index_search()?;
+        if !applied.already {
+            self.index_search()?;
+        }
         Ok(applied)
     }
 
@@ -1051,6 +1151,28 @@ fn screenshots_of(fields: &serde_json::Value) -> Result<Vec<(String, &'static st
         out.push((name, media, bytes));
     }
     Ok(out)
+}
+
+/// Takes a waiting submission for the collector's step, in the step's transaction: another
+/// collector who registered or declined it meanwhile wins, and this one is told.
+fn claim(tx: &Conn, id: i64) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE submissions SET state = 'registered' WHERE id = ?1 AND state = 'waiting'",
+        [id],
+    )?;
+    if changed != 1 {
+        let s = load(tx, id)?;
+        let by = if s.settled_by.is_empty() {
+            "别人".to_string()
+        } else {
+            s.settled_by.clone()
+        };
+        return Err(Error::Conflict(format!(
+            "待登记 {id} 刚刚已被 {by} 处理：{}",
+            s.standing
+        )));
+    }
+    Ok(())
 }
 
 /// Marks a submission registered or refused.
@@ -1153,12 +1275,24 @@ fn apply_notice(tx: &Conn, actor: &Actor, step: &Step) -> Result<()> {
             req.withdrawn_reason
         )));
     }
+    // a 延期 notice tells of the delay now in force: one recorded before its approval told of
+    // an earlier delay (as the notices owed count them)
+    let since = match n.step {
+        crate::domain::notify::Step::Delay => req
+            .delays_in_force()
+            .iter()
+            .filter_map(|d| d.approved_on)
+            .max()
+            .map(dates::iso),
+        _ => None,
+    }
+    .unwrap_or_default();
     let told: Option<(String, String)> = tx
         .query_row(
             "SELECT recorded_by, sent_at FROM notifications
-              WHERE requirement_id = ?1 AND step = ?2 AND audience = ?3
+              WHERE requirement_id = ?1 AND step = ?2 AND audience = ?3 AND sent_at >= ?4
               ORDER BY id LIMIT 1",
-            params![req.id, n.step.code(), n.audience.code()],
+            params![req.id, n.step.code(), n.audience.code(), since],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -1210,7 +1344,7 @@ fn is_local_setting(key: &str) -> bool {
 }
 
 /// Reads what `person` sees on a laptop (in the caller's snapshot).
-fn snapshot_in(conn: &Conn, person: &str) -> Result<Snapshot> {
+fn snapshot_in(conn: &Conn, person: &str, hash: bool, sign_in: bool) -> Result<Snapshot> {
     let pid: Option<i64> = conn
         .query_row(
             "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
@@ -1275,18 +1409,21 @@ fn snapshot_in(conn: &Conn, person: &str) -> Result<Snapshot> {
         for mut row in rows {
             match *table {
                 "settings" => {
-                    if let (Some(k), Some(Value::Text(key))) =
-                        (at("key"), at("key").map(|k| &row[k]))
-                    {
-                        let _ = k;
-                        if is_local_setting(key) {
-                            continue;
+                    let Some(Value::Text(key)) = at("key").map(|k| &row[k]) else {
+                        continue;
+                    };
+                    if is_local_setting(key) {
+                        continue;
+                    }
+                    if key == "security.sign_in" {
+                        if let Some(v) = at("value") {
+                            row[v] = Value::Text(if sign_in { "on" } else { "off" }.into());
                         }
                     }
                 }
                 "people" => {
                     if let (Some(i), Some(h)) = (at("id"), at("password_hash")) {
-                        if row[i] != Value::Integer(pid) {
+                        if !hash || row[i] != Value::Integer(pid) {
                             row[h] = Value::Text(String::new());
                         }
                     }
@@ -1372,6 +1509,15 @@ fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
             ));
         }
     }
+    // the laptop's own passwords stay (a reply carries none)
+    let hashes: Vec<(i64, String)> = {
+        let mut st =
+            tx.prepare("SELECT id, password_hash FROM people WHERE password_hash <> ''")?;
+        let h = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<super::sql::Result<Vec<_>>>()?;
+        h
+    };
     tx.defer_constraints()?;
     tx.execute_batch("DELETE FROM requirement_search; UPDATE search_state SET indexed_upto = 0")?;
     for table in MIRRORED.iter().rev() {
@@ -1416,5 +1562,72 @@ fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
             tx.ids_follow(&t.table)?;
         }
     }
+    for (id, hash) in hashes {
+        tx.execute(
+            "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ''",
+            params![hash, id],
+        )?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(db: &Db, name: &str) -> Actor {
+        let id = db.person_by_name(name).unwrap().map(|p| p.id);
+        Actor::new(id, name, "test", chrono::Local::now().fixed_offset())
+    }
+
+    /// Two collectors registering one report at once: the one whose transaction comes second
+    /// is told, and no second number is made (the check is made again inside the write).
+    #[test]
+    fn a_report_is_claimed_once() {
+        let mut db = Db::test_db();
+        let first = Actor::new(None, "李收集", "test", chrono::Local::now().fixed_offset());
+        db.add_person(
+            &first,
+            &super::super::PersonInput {
+                name: "李收集".into(),
+                roles: vec![crate::domain::people::Role::Collector],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let a = actor(&db, "李收集");
+        let s = db
+            .submit_requirement(
+                &a,
+                &RequirementInput {
+                    brief: "问卷 计分".into(),
+                    ..Default::default()
+                },
+                None,
+            )
+            .unwrap();
+        db.write(|tx| claim(tx, s.id)).unwrap();
+        let again = db.write(|tx| claim(tx, s.id)).unwrap_err();
+        assert!(again.to_string().contains("刚刚已被"), "{again}");
+    }
+
+    /// Settings that belong to one database never travel to a laptop.
+    #[test]
+    fn local_settings_stay_local() {
+        for key in [
+            DATABASE_ID,
+            OPERATOR_KEY,
+            "app.opened_by.PC-1",
+            "database.moved_to",
+        ] {
+            assert!(is_local_setting(key), "{key}");
+        }
+        for key in [
+            "security.sign_in",
+            "numbering.requirement",
+            "deadlines.r5_hours",
+        ] {
+            assert!(!is_local_setting(key), "{key}");
+        }
+    }
 }

@@ -116,7 +116,7 @@ export async function requirementFormView(app, number = null) {
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions sticky' },
       h('span', { class: 'hint' }, 'Enter 保存（多行文本中用 Ctrl+Enter）'),
-      h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : '#/register', class: 'button', id: 'requirement-cancel' }, '取消'),
+      h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : (laptop ? '#/sync' : '#/register'), class: 'button', id: 'requirement-cancel' }, '取消'),
       h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : (laptop ? '保存（待同步）' : '登记需求'))));
   submitOnCtrlEnter(form);
   reporterFromList(app, form, people);

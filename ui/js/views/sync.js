@@ -16,7 +16,7 @@ function said(report) {
 }
 
 function kindOf(s) {
-  return { 需求报告: '需求', Bug: 'Bug', 通知: '通知' }[s.kind] || s.kind;
+  return { requirement: '需求', bug: 'Bug', notice: '通知' }[s.kind_code] || s.kind;
 }
 
 /** 同步（网络）: the department's shared database, its address typed (the password is never kept). */
@@ -104,10 +104,10 @@ export async function syncView(app) {
     result,
     list.length ? h('table', { class: 'plain', id: 'pending' },
       h('thead', {}, h('tr', {}, ['编号', '类型', '内容', '记录时间', '状态', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, list.map((s) => h('tr', { 'data-id': s.id, class: s.state === '未采用' ? 'overdue' : null },
+      h('tbody', {}, list.map((s) => h('tr', { 'data-id': s.id, class: s.state_code === 'refused' ? 'overdue' : null },
         h('td', {}, `待登记 ${s.id}`), h('td', {}, kindOf(s)), h('td', {}, s.summary),
         h('td', {}, moment(s.recorded_at)), h('td', { class: 'standing' }, s.standing),
-        h('td', {}, s.state === '未采用' || (s.state === '待登记' && !s.sent_at && !s.arrived_at)
+        h('td', {}, s.discardable
           ? h('button', { type: 'button', class: 'link discard', onclick: () => discard(s) }, '放弃') : '')))))
       : h('p', { class: 'muted', id: 'pending-empty' }, '没有待同步的内容。'));
 }
@@ -140,14 +140,16 @@ async function importSyncFile() {
   if (!path) return null;
   const base = path.split(/[\\/]/).pop().replace(/\.genjin$/i, '');
   const reply = await savePath('保存回执（发回给外出人员）', `回执-${base}.genjin`, ['genjin']);
+  // no reply, no import: the laptop would never learn what became of its steps
+  if (!reply) return null;
   return api.syncIn(path, reply);
 }
 
 /** #/inbox on the department's database. */
 export async function inboxView(app) {
   const list = await api.syncInbox();
-  const waiting = list.filter((s) => s.state === '待登记');
-  const refused = list.filter((s) => s.state !== '待登记');
+  const waiting = list.filter((s) => s.state_code === 'waiting');
+  const refused = list.filter((s) => s.state_code !== 'waiting');
   const redraw = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
   const result = h('pre', { id: 'inbox-said', class: 'said', hidden: true });
   if (last.inbox) { result.textContent = last.inbox; result.hidden = false; }
