@@ -123,6 +123,7 @@ fn laptop(dept: &mut Db, dir: &Path, name: &str) -> Db {
                 hospital: "第一人民医院".into(),
                 ..Default::default()
             },
+            &[],
             None,
         )
         .unwrap();

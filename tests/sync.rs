@@ -171,10 +171,14 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
     );
 
     // offline, the same day: reports, bugs, and 张三 tells the requester
+    let photo = dir.path().join("处方.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\nnot much of a picture").unwrap();
     let r_a = ok_on(
         lap(&a),
         &[
             "submit",
+            "--attach",
+            photo.to_str().unwrap(),
             "--summary",
             "处方 打印",
             "--doctor",
@@ -332,6 +336,8 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
     let of_a = numbers[0].clone();
     let shown = json(&ok(&dept, &["show", &of_a, "--json"]));
     assert_eq!(shown["reporter"], "张三", "{shown}");
+    // its photo came with it
+    assert_eq!(shown["screenshots"][0]["file_name"], "处方.png", "{shown}");
     ok(
         &dept,
         &["decide", &of_a, "--decision", "做", "--grade", "B"],

@@ -55,6 +55,9 @@ pub struct SubmitArgs {
     /// 填报时间（默认现在）
     #[arg(long)]
     at: Option<String>,
+    /// 截图或照片（可多次给出；.jpg / .png），登记时随需求保存
+    #[arg(long)]
+    attach: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -132,7 +135,21 @@ pub fn submit(db: &mut Db, actor: &Actor, a: SubmitArgs, out: &mut dyn Write) ->
         remark: a.remark,
         ..Default::default()
     };
-    let s = db.submit_requirement(actor, &input, a.at.as_deref())?;
+    let files = a
+        .attach
+        .iter()
+        .map(|p| {
+            std::fs::read(p)
+                .map(|bytes| (p.to_string_lossy().to_string(), bytes))
+                .map_err(|e| {
+                    Error::invalid(
+                        "attach",
+                        format!("无法读取 {}：{}", p.display(), crate::error::io_reason(&e)),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let s = db.submit_requirement(actor, &input, &files, a.at.as_deref())?;
     writeln!(out, "{}", s.label())?;
     Ok(())
 }

@@ -43,10 +43,13 @@ pub async fn sync_inbox(state: Managed<'_>) -> crate::error::Result<Vec<Submissi
 pub async fn sync_submit_requirement(
     state: Managed<'_>,
     input: RequirementInput,
+    screenshots: Vec<String>,
+    pasted: Option<Vec<Pasted>>,
 ) -> crate::error::Result<Submission> {
     write(&state, move |db, a| {
+        let files = gather(&screenshots, pasted)?;
         let at = input.happened_at.clone();
-        db.submit_requirement(a, &input, at.as_deref())
+        db.submit_requirement(a, &input, &files, at.as_deref())
     })
     .await
 }

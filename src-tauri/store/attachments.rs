@@ -131,6 +131,34 @@ pub(crate) fn insert_for_bug(
 }
 
 /// The screenshots kept with bug `bug_id`, oldest first.
+/// Keeps a checked screenshot with requirement `id` in the caller's transaction, with its
+/// history row.
+pub(crate) fn insert_for_requirement(
+    tx: &Conn,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    media: &str,
+    bytes: &[u8],
+) -> Result<()> {
+    let now = actor.stamp();
+    tx.execute(
+        "INSERT INTO attachments (requirement_id, file_name, media_type, data, added_by,
+             added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, name, media, bytes, actor.name, now],
+    )?;
+    change::event(
+        tx,
+        &change::REQUIREMENT,
+        actor,
+        id,
+        &now,
+        ("screenshot", None, Some(name)),
+    )?;
+    Ok(())
+}
+
 pub(crate) fn of_bug(conn: &Conn, bug_id: i64) -> Result<Vec<AttachmentView>> {
     of_owner(conn, "bug_id", bug_id)
 }
@@ -173,22 +201,8 @@ impl Db {
                 )
                 .optional()?
                 .ok_or_else(|| Error::NotFound(format!("找不到需求编号 {number}")))?;
-            let now = actor.stamp();
             for (name, media, bytes) in &checked {
-                tx.execute(
-                    "INSERT INTO attachments (requirement_id, file_name, media_type, data, added_by,
-                         added_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, name, media, bytes, actor.name, now],
-                )?;
-                change::event(
-                    tx,
-                    &change::REQUIREMENT,
-                    actor,
-                    id,
-                    &now,
-                    ("screenshot", None, Some(name)),
-                )?;
+                insert_for_requirement(tx, actor, id, name, media, bytes)?;
             }
             Ok(id)
         })?;

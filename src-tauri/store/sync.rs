@@ -566,10 +566,13 @@ impl Db {
         &mut self,
         actor: &Actor,
         input: &RequirementInput,
+        screenshots: &[(String, Vec<u8>)],
         at: Option<&str>,
     ) -> Result<Submission> {
         super::people::allow_roles(self.conn(), actor, Action::Register)?;
         let input = checked_report(actor, input)?;
+        let mut fields = json_of(&input);
+        with_screenshots(self.conn(), &mut fields, screenshots)?;
         let when = dates::happened_at(at, actor.now)?;
         let laptop = self.upstream()?.is_some();
         let now = actor.stamp();
@@ -580,7 +583,7 @@ impl Db {
                 &actor.name,
                 "",
                 &line(&input.brief),
-                &json_of(&input),
+                &fields,
                 &when,
                 &now,
                 !laptop,
@@ -597,23 +600,11 @@ impl Db {
         screenshots: &[(String, Vec<u8>)],
         at: Option<&str>,
     ) -> Result<Submission> {
-        use base64::Engine;
         super::people::allow_roles(self.conn(), actor, Action::ReportBug)?;
         let mut input = checked_bug(actor, input)?;
         input.at = Default::default();
         let mut fields = json_of(&input);
-        let mut shots = Vec::new();
-        for (name, bytes) in screenshots {
-            let (name, media) = super::attachments::check_file(self.conn(), name, bytes, false)?;
-            shots.push(serde_json::json!({
-                "name": name,
-                "media": media,
-                "b64": base64::engine::general_purpose::STANDARD.encode(bytes),
-            }));
-        }
-        if !shots.is_empty() {
-            fields["screenshots"] = serde_json::Value::Array(shots);
-        }
+        with_screenshots(self.conn(), &mut fields, screenshots)?;
         let when = dates::happened_at(at, actor.now)?;
         let laptop = self.upstream()?.is_some();
         let now = actor.stamp();
@@ -796,9 +787,15 @@ impl Db {
                 input.received_date = dates::iso(day);
                 input.happened_at = at.map(str::to_string);
                 input.version = None;
+                let files = screenshots_of(&s.fields)?;
                 self.write(|tx| {
                     claim(tx, id)?;
-                    let (_, number) = super::requirements::insert(tx, actor, &input)?;
+                    let (rid, number) = super::requirements::insert(tx, actor, &input)?;
+                    for (name, media, bytes) in &files {
+                        super::attachments::insert_for_requirement(
+                            tx, actor, rid, name, media, bytes,
+                        )?;
+                    }
                     settle(tx, id, "registered", &number, &now, &actor.name)?;
                     Ok(number)
                 })?
@@ -1133,7 +1130,29 @@ impl Db {
     }
 }
 
-/// The screenshots a bug report carries (checked when it was recorded).
+/// Keeps `screenshots` (checked as any screenshot is) inside a submission's form, as base64.
+fn with_screenshots(
+    conn: &Conn,
+    fields: &mut serde_json::Value,
+    screenshots: &[(String, Vec<u8>)],
+) -> Result<()> {
+    use base64::Engine;
+    let mut shots = Vec::new();
+    for (name, bytes) in screenshots {
+        let (name, media) = super::attachments::check_file(conn, name, bytes, false)?;
+        shots.push(serde_json::json!({
+            "name": name,
+            "media": media,
+            "b64": base64::engine::general_purpose::STANDARD.encode(bytes),
+        }));
+    }
+    if !shots.is_empty() {
+        fields["screenshots"] = serde_json::Value::Array(shots);
+    }
+    Ok(())
+}
+
+/// The screenshots a report or bug carries (checked when it was recorded).
 fn screenshots_of(fields: &serde_json::Value) -> Result<Vec<(String, &'static str, Vec<u8>)>> {
     use base64::Engine;
     let mut out = Vec::new();
@@ -1603,6 +1622,7 @@ mod tests {
                     brief: "问卷 计分".into(),
                     ..Default::default()
                 },
+                &[],
                 None,
             )
             .unwrap();

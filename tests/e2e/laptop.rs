@@ -77,6 +77,8 @@ async fn a_laptop_fills_reports_offline_syncs_and_the_collector_numbers_them() {
     assert_eq!(s.attr("#nav-inbox", "hidden").await.as_deref(), Some(""));
     s.click("#nav-new").await;
     s.wait_css("#laptop-report-hint").await;
+    // its photos travel with it
+    s.wait_css("#report-pick").await;
     assert!(
         s.client
             .find(fantoccini::Locator::Css(

@@ -266,7 +266,7 @@ export const api = {
   syncStatus: () => invoke('sync_status'),
   syncPending: () => invoke('sync_pending'),
   syncInbox: () => invoke('sync_inbox'),
-  submitRequirement: (input) => invoke('sync_submit_requirement', { input }),
+  submitRequirement: (input, screenshots = [], pasted = []) => invoke('sync_submit_requirement', { input, screenshots, pasted }),
   submitBug: (input, screenshots, pasted = []) => invoke('sync_submit_bug', { input, screenshots, pasted }),
   syncDiscard: (id) => invoke('sync_discard', { id }),
   syncAccept: (id, received, at) => invoke('sync_accept', { id, received, at }),

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { personFields, personInput } from './people.js';
 import { h, clear, dialog, field, formData, formLabel, guardCancel, recordChanged, showError, submitOnCtrlEnter, todayIso, toast } from '../components/dom.js';
+import { pastedImages } from '../components/screenshots.js';
 
 function text(name, value = '', attrs = {}) {
   return h('input', { name, value: value || '', autocomplete: 'off', ...attrs });
@@ -73,6 +74,22 @@ export async function requirementFormView(app, number = null) {
   brief.addEventListener('input', count);
   count();
 
+  // a laptop's report keeps its photos with it until the collector registers it
+  let shots = [];
+  const pasted = [];
+  const shotList = h('span', { class: 'muted', id: 'report-shots' }, '无');
+  const previews = h('div', { class: 'scans' });
+  const showShots = () => {
+    const names = [...shots.map((p) => p.split(/[\\/]/).pop()), ...pasted.map((p) => p.name)];
+    shotList.textContent = names.length ? names.join('、') : '无';
+  };
+  const pickShots = async () => {
+    try { shots = [...shots, ...(await api.pickScreenshots())]; showShots(); } catch (e) { toast(e.message || String(e), 'error'); }
+  };
+  const photos = laptop ? h('div', { class: 'card' }, h('h2', {}, '照片或截图'),
+    h('div', { class: 'row' }, h('button', { type: 'button', id: 'report-pick', onclick: pickShots }, '添加截图…'), shotList,
+      h('span', { class: 'hint' }, '也可以直接粘贴（Ctrl+V）')), previews) : null;
+
   const newPart = h('fieldset', { class: 'card', id: 'part-new' }, h('legend', {}, supplement.new),
     h('p', { class: 'hint' }, supplement.hint),
     h('div', { class: 'grid' },
@@ -112,6 +129,7 @@ export async function requirementFormView(app, number = null) {
         field(label('overview'), area('overview', r && r.overview, 2), { wide: true }),
         h('label', { class: 'wide' }, h('span', { class: 'req' }, `需求梗概（不超过 ${BRIEF_MAX} 字，用于登记表）`), brief, counter))),
     newPart, impPart,
+    photos,
     h('div', { class: 'card' }, field('备注', area('remark', r && r.remark, 2), { wide: true })),
     h('div', { class: 'error-text' }),
     h('div', { class: 'actions sticky' },
@@ -119,6 +137,16 @@ export async function requirementFormView(app, number = null) {
       h('a', { href: r ? `#/req/${encodeURIComponent(r.number)}` : (laptop ? '#/sync' : '#/register'), class: 'button', id: 'requirement-cancel' }, '取消'),
       h('button', { type: 'submit', class: 'primary', id: 'requirement-save' }, r ? '保存修改' : (laptop ? '保存（待同步）' : '登记需求'))));
   submitOnCtrlEnter(form);
+  if (laptop) {
+    form.addEventListener('paste', async (e) => {
+      const images = await pastedImages(e, pasted.length + 1);
+      for (const { name, data, url } of images) {
+        pasted.push({ name, data });
+        previews.append(h('img', { src: url, alt: name, class: 'thumb' }));
+      }
+      if (images.length) showShots();
+    });
+  }
   reporterFromList(app, form, people);
   guardCancel(form, form.querySelector('#requirement-cancel'));
 
@@ -130,7 +158,7 @@ export async function requirementFormView(app, number = null) {
     const data = formData(form);
     try {
       if (laptop) {
-        const s = await api.submitRequirement(data);
+        const s = await api.submitRequirement(data, shots, pasted);
         toast(`已保存为 待登记 ${s.id}：同步后由需求收集人登记编号`);
         location.hash = '#/sync';
         return;
