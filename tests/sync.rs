@@ -46,6 +46,10 @@ fn department(dir: &Path) -> (std::path::PathBuf, OsString) {
         &dept,
         &["add-person", "--name", "王五", "--roles", "需求报告人"],
     );
+    ok(
+        &dept,
+        &["add-person", "--name", "钱测试", "--roles", "测试"],
+    );
     let d = db_arg(&dept);
     (dept, d)
 }
@@ -376,6 +380,75 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
         bugs_a.contains("打开问卷闪退") && !bugs_a.contains("随访列表空白"),
         "{bugs_a}"
     );
+    // the decision on 王五's requirement reaches his laptop too
+    let of_b = numbers[2].clone();
+    ok(
+        &dept,
+        &[
+            "decide",
+            &of_b,
+            "--decision",
+            "不做",
+            "--reason",
+            "已有此功能",
+        ],
+    );
+
+    // B4: 张三's bug is fixed at the department; he tells the user offline, and it is kept
+    let bug_a = numbers[1].clone();
+    assert!(bug_a.starts_with('B'), "{numbers:?}");
+    ok(&dept, &["bug", "reproduce", &bug_a, "--as", "钱测试"]);
+    ok(
+        &dept,
+        &[
+            "bug",
+            "fix",
+            &bug_a,
+            "--date",
+            &day(today),
+            "--version",
+            "2.1",
+            "--as",
+            "钱测试",
+        ],
+    );
+    ok_on(lap(&a), &["sync", "--with", d.to_str().unwrap()]);
+    ok_on(
+        lap(&a),
+        &[
+            "notify",
+            &bug_a,
+            "--step",
+            "修复结果",
+            "--to",
+            "用户",
+            "--channel",
+            "电话",
+        ],
+    );
+    let said = ok_on(lap(&a), &["sync", "--with", d.to_str().unwrap()]);
+    assert!(said.contains("已记录 1 条"), "{said}");
+    let h = ok(&dept, &["history", &bug_a]);
+    assert!(
+        h.lines().any(|l| l.contains("通知") && l.contains("张三")),
+        "{h}"
+    );
+    let out_b3 = dir.path().join("外出同步-王五-3.genjin");
+    let reply_b3 = dir.path().join("回执-王五-3.genjin");
+    ok_on(lap(&b), &["sync", "--out", out_b3.to_str().unwrap()]);
+    ok(
+        &dept,
+        &[
+            "sync",
+            "--in",
+            out_b3.to_str().unwrap(),
+            "--reply",
+            reply_b3.to_str().unwrap(),
+        ],
+    );
+    ok_on(lap(&b), &["sync", "--in", reply_b3.to_str().unwrap()]);
+    let seen_b = json(&ok_on(lap(&b), &["show", &of_b, "--json"]));
+    assert_eq!(seen_b["decision"], "不做", "{seen_b}");
 
     // a file applied twice changes nothing
     let before = ok(&dept, &["register", "--json"]);

@@ -167,7 +167,7 @@ fn from_row(r: &crate::store::sql::Row) -> crate::store::sql::Result<BugView> {
     })
 }
 
-fn load(conn: &Conn, number: &str) -> Result<BugView> {
+pub(crate) fn load(conn: &Conn, number: &str) -> Result<BugView> {
     let number = number.trim();
     let mut b = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM bugs b WHERE b.number = ?1"))?

@@ -254,13 +254,65 @@ fn captured(
     number: &str,
     n: &NewNotification,
     id: i64,
+    of_bug: bool,
 ) -> Result<()> {
     let sent_at: String = tx.query_row(
         "SELECT sent_at FROM notifications WHERE id = ?1",
         [id],
         |r| r.get(0),
     )?;
-    super::sync::capture_notice(tx, actor, number, n, &sent_at)
+    super::sync::capture_notice(tx, actor, number, n, &sent_at, of_bug)
+}
+
+/// Records, in the caller's transaction, that a fixed bug's reporter or user was told (B4):
+/// refused while the bug is not fixed. `now`: when it is recorded.
+pub(crate) fn bug_notice_in(
+    tx: &crate::store::sql::Conn,
+    actor: &Actor,
+    number: &str,
+    n: &NewNotification,
+    now: &str,
+) -> Result<i64> {
+    use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
+    let b = super::bugs::load(tx, number.trim())?;
+    if b.fixed_date.is_none() || n.step != Step::BugFixed || !BUG_AUDIENCES.contains(&n.audience) {
+        return Err(Error::Conflict(format!(
+            "Bug {} 还没有修复，没有可以通知的事项",
+            b.number
+        )));
+    }
+    let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), now)?;
+    // not named: the reporter, or the user the bug came from
+    let recipient = match n.recipient.trim() {
+        "" if n.audience == Audience::Reporter => b.reporter.clone(),
+        "" => {
+            let place = format!("{}{}", b.hospital, b.clinic_department);
+            if place.is_empty() {
+                "用户".to_string()
+            } else {
+                format!("用户（{place}）")
+            }
+        }
+        named => named.to_string(),
+    };
+    if recipient.is_empty() {
+        return Err(Error::invalid("recipient", "请填写通知对象"));
+    }
+    let message = if n.message.trim().is_empty() {
+        compose_bug(n.audience, &bug_notice(&b))
+    } else {
+        n.message.clone()
+    };
+    insert_notice(
+        tx,
+        actor,
+        ("bug", b.id),
+        n,
+        &recipient,
+        &message,
+        &sent_at,
+        now,
+    )
 }
 
 /// What a bug's notices quote.
@@ -407,55 +459,15 @@ impl Db {
         n: &NewNotification,
     ) -> Result<NotificationRecord> {
         self.allow(actor, crate::domain::people::Action::Notify)?;
-        not_on_a_laptop(self.conn(), "记录 Bug 的通知")?;
-        use crate::domain::notify::{compose_bug, BUG_AUDIENCES};
-        let b = self.bug(number)?;
-        if b.fixed_date.is_none()
-            || n.step != Step::BugFixed
-            || !BUG_AUDIENCES.contains(&n.audience)
-        {
-            return Err(Error::Conflict(format!(
-                "Bug {} 还没有修复，没有可以通知的事项",
-                b.number
-            )));
-        }
         let now = actor.stamp();
-        let sent_at = moment_or_now("sent_at", "发送时间", n.sent_at.as_deref(), &now)?;
-        // not named: the reporter, or the user the bug came from
-        let recipient = match n.recipient.trim() {
-            "" if n.audience == Audience::Reporter => b.reporter.clone(),
-            "" => {
-                let place = format!("{}{}", b.hospital, b.clinic_department);
-                if place.is_empty() {
-                    "用户".to_string()
-                } else {
-                    format!("用户（{place}）")
-                }
-            }
-            named => named.to_string(),
-        };
-        if recipient.is_empty() {
-            return Err(Error::invalid("recipient", "请填写通知对象"));
-        }
-        let message = if n.message.trim().is_empty() {
-            compose_bug(n.audience, &bug_notice(&b))
-        } else {
-            n.message.clone()
-        };
         let id = self.write(|tx| {
-            insert_notice(
-                tx,
-                actor,
-                ("bug", b.id),
-                n,
-                &recipient,
-                &message,
-                &sent_at,
-                &now,
-            )
+            let id = bug_notice_in(tx, actor, number, n, &now)?;
+            captured(tx, actor, number.trim(), n, id, true)?;
+            Ok(id)
         })?;
         self.notification(id)
     }
+
     pub(crate) fn notification_records(
         &self,
         requirement_id: i64,
@@ -521,7 +533,7 @@ impl Db {
         let now = actor.stamp();
         let id = self.write(|tx| {
             let id = notice_in(tx, actor, number.trim(), n, &now)?;
-            captured(tx, actor, number.trim(), n, id)?;
+            captured(tx, actor, number.trim(), n, id, false)?;
             Ok(id)
         })?;
         self.notification(id)
@@ -554,7 +566,7 @@ impl Db {
                 };
                 match notice_in(tx, actor, number, n, &now) {
                     Ok(id) => {
-                        captured(tx, actor, number, n, id)?;
+                        captured(tx, actor, number, n, id, false)?;
                         ids.push(id)
                     }
                     Err(Error::Invalid { field, message }) => problems.push(row(&field, message)),

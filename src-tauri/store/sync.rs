@@ -417,12 +417,17 @@ pub(crate) fn capture_notice(
     number: &str,
     n: &NewNotification,
     sent_at: &str,
+    of_bug: bool,
 ) -> Result<()> {
     if upstream_in(tx)?.is_none() {
         return Ok(());
     }
     let mut n = n.clone();
     n.sent_at = Some(sent_at.to_string());
+    let mut fields = json_of(&n);
+    if of_bug {
+        fields["bug"] = serde_json::Value::Bool(true);
+    }
     let summary = format!(
         "{number} {}：{}（{}）",
         n.step.label(),
@@ -435,7 +440,7 @@ pub(crate) fn capture_notice(
         &actor.name,
         number,
         &summary,
-        &json_of(&n),
+        &fields,
         sent_at,
         &actor.stamp(),
         false,
@@ -1283,6 +1288,31 @@ fn arrive(tx: &Conn, from: &str, person: &str, step: &Step, origin: &str, now: &
 fn apply_notice(tx: &Conn, actor: &Actor, step: &Step) -> Result<()> {
     let n: NewNotification = serde_json::from_value(step.fields.clone())
         .map_err(|_| Error::invalid("file", "同步内容中的通知记录无法读取"))?;
+    if step.fields["bug"] == serde_json::Value::Bool(true) {
+        // B4: a fixed bug's user told by 推广部
+        let b = super::bugs::load(tx, step.target.trim())?;
+        let told: Option<(String, String)> = tx
+            .query_row(
+                "SELECT recorded_by, sent_at FROM notifications
+                  WHERE bug_id = ?1 AND step = ?2 AND audience = ?3 ORDER BY id LIMIT 1",
+                params![b.id, n.step.code(), n.audience.code()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((by, at)) = told {
+            return Err(Error::Conflict(format!(
+                "Bug {} 的“{}”已由 {by} 于 {} 通知过{}",
+                b.number,
+                n.step.label(),
+                dates::local_of_moment(&at)
+                    .map(|t| dates::minute(&t))
+                    .unwrap_or(at.clone()),
+                n.audience.label()
+            )));
+        }
+        super::notifications::bug_notice_in(tx, actor, &b.number, &n, &actor.stamp())?;
+        return Ok(());
+    }
     let req = super::requirements::load(tx, step.target.trim())?;
     if let Some(at) = &req.withdrawn_at {
         return Err(Error::Conflict(format!(
@@ -1348,7 +1378,12 @@ fn replay_notices(tx: &Conn) -> Result<()> {
         };
         let actor = Actor::new(None, s.person.clone(), "sync", recorded);
         tx.execute_batch("SAVEPOINT replay")?;
-        match super::notifications::notice_in(tx, &actor, &s.target, &n, &s.recorded_at) {
+        let replayed = if s.fields["bug"] == serde_json::Value::Bool(true) {
+            super::notifications::bug_notice_in(tx, &actor, &s.target, &n, &s.recorded_at)
+        } else {
+            super::notifications::notice_in(tx, &actor, &s.target, &n, &s.recorded_at)
+        };
+        match replayed {
             Ok(_) => tx.execute_batch("RELEASE SAVEPOINT replay")?,
             Err(_) => tx.execute_batch("ROLLBACK TO SAVEPOINT replay; RELEASE SAVEPOINT replay")?,
         }
