@@ -788,9 +788,26 @@ fn a_copied_laptop_is_refused_and_a_sent_step_cannot_be_given_up() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("已发送"), "{}", stderr(&o));
     ok(&dept, &["sync", "--in", out.to_str().unwrap()]);
+    // a step's id is the moment it was recorded (in ms) or after the last: two copies meet
+    // only when both recorded one in the same millisecond — made so here
+    let id_of = |p: &Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("SELECT origin_id FROM submissions WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let same = id_of(&a);
+    rusqlite::Connection::open(&twin)
+        .unwrap()
+        .execute("UPDATE submissions SET origin_id = ?1 WHERE id = 1", [same])
+        .unwrap();
     let o = genjin_on(lap(&twin), &["sync", "--with", d.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("被复制过"), "{}", stderr(&o));
+    // nothing left: the twin's step may be given up again
+    ok_on(lap(&twin), &["discard", "1"]);
     let inbox = json(&ok(&dept, &["inbox", "--json"]));
     let briefs: Vec<&str> = inbox
         .as_array()
@@ -799,6 +816,48 @@ fn a_copied_laptop_is_refused_and_a_sent_step_cannot_be_given_up() {
         .map(|i| i["需求梗概"].as_str().unwrap())
         .collect();
     assert_eq!(briefs, ["原来的 报告"]);
+}
+
+/// A laptop put back from its own backup (it takes one a day) goes on: what it records next
+/// travels with ids the department has not seen, so it arrives rather than being taken for a
+/// copy.
+#[test]
+fn a_laptop_put_back_from_its_backup_goes_on_syncing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dept, d) = department(dir.path());
+    let a = dir.path().join("外出-张三.sqlite3");
+    ok(
+        &dept,
+        &["copy-db", "--to", a.to_str().unwrap(), "--for", "张三"],
+    );
+    // (as its daily backup keeps it: the file as it was, nothing running)
+    let backup = dir.path().join("外出-备份.sqlite3");
+    std::fs::copy(&a, &backup).unwrap();
+    let wal = format!("{}-wal", a.display());
+    if Path::new(&wal).exists() {
+        std::fs::copy(&wal, format!("{}-wal", backup.display())).unwrap();
+    }
+    ok_on(lap(&a), &["submit", "--summary", "第一份 报告"]);
+    ok_on(lap(&a), &["sync", "--with", d.to_str().unwrap()]);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", a.display()));
+    }
+    std::fs::copy(&backup, &a).unwrap();
+    let wal = format!("{}-wal", backup.display());
+    if Path::new(&wal).exists() {
+        std::fs::copy(&wal, format!("{}-wal", a.display())).unwrap();
+    }
+    ok_on(lap(&a), &["submit", "--summary", "第二份 报告"]);
+    let said = ok_on(lap(&a), &["sync", "--with", d.to_str().unwrap()]);
+    assert!(said.contains("送达 1 条"), "{said}");
+    let inbox = json(&ok(&dept, &["inbox", "--json"]));
+    let briefs: Vec<&str> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["需求梗概"].as_str().unwrap())
+        .collect();
+    assert_eq!(briefs, ["第一份 报告", "第二份 报告"]);
 }
 
 /// The department's database put back from a backup made before a laptop's steps arrived: the

@@ -327,7 +327,11 @@ pub fn sync_out(db: &mut Db, actor: &Actor, out: &Path) -> Result<SyncReport> {
     };
     let body = serde_json::to_string(&batch).map_err(json)?;
     let env = seal(&up.secret, "steps", &me, &up.peer, &actor.stamp(), body);
-    write_envelope(out, &env)?;
+    if let Err(e) = write_envelope(out, &env) {
+        // nothing left: the steps may be given up again
+        db.untake_outgoing(&actor.stamp())?;
+        return Err(e);
+    }
     let mut report = SyncReport {
         sent: ids.len(),
         ..Default::default()
@@ -472,7 +476,14 @@ pub fn sync_with(db: &mut Db, actor: &Actor, url: &str) -> Result<SyncReport> {
     let before = dept.arrived_from(&batch.from)?;
     // the steps arrive at the department's time
     let now = dept.server_time(actor.now)?.unwrap_or(actor.now);
-    let answer = dept.receive(&batch, "sync:网络", now)?;
+    let answer = match dept.receive(&batch, "sync:网络", now) {
+        Ok(a) => a,
+        Err(e) => {
+            // refused whole (or cut off before its commit): nothing arrived
+            db.untake_outgoing(&actor.stamp())?;
+            return Err(e);
+        }
+    };
     drop(dept);
     let mut report = department_report(&batch, &answer, &before);
     let applied = db.apply_reply(&answer, &actor.stamp())?;
@@ -508,6 +519,12 @@ fn department_report(batch: &Batch, answer: &Reply, before: &[i64]) -> SyncRepor
 
 fn laptop_report(r: &mut SyncReport, applied: &Applied, db: &Db) -> Result<()> {
     r.already = applied.already;
+    if applied.sent_again > 0 {
+        r.notes.push(format!(
+            "共享数据库上已没有本机送达过的 {} 条记录（它可能从备份恢复过）：下次同步时会重新发送",
+            applied.sent_again
+        ));
+    }
     for (id, number) in &applied.registered {
         let s = db.submission_by_origin_id(*id)?;
         r.registered

@@ -30,13 +30,23 @@ pub async fn sync_status(state: Managed<'_>) -> crate::error::Result<SyncStatus>
 /// 待同步: what this laptop recorded and is not settled, and what came back refused.
 #[tauri::command]
 pub async fn sync_pending(state: Managed<'_>) -> crate::error::Result<Vec<Submission>> {
-    read(&state, |db| db.pending()).await
+    read(&state, |db| {
+        Ok(db
+            .pending()?
+            .into_iter()
+            .map(crate::store::listed)
+            .collect())
+    })
+    .await
 }
 
 /// 待登记: reports and bugs waiting for the collector, and steps that could not be applied.
 #[tauri::command]
 pub async fn sync_inbox(state: Managed<'_>) -> crate::error::Result<Vec<Submission>> {
-    read(&state, |db| db.inbox()).await
+    read(&state, |db| {
+        Ok(db.inbox()?.into_iter().map(crate::store::listed).collect())
+    })
+    .await
 }
 
 #[tauri::command]

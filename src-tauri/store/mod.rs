@@ -57,7 +57,7 @@ pub use search::SEARCHED;
 pub use settings::{this_pc, VERSION};
 pub use signin::MIN_PASSWORD_CHARS;
 pub use sync::{
-    new_secret, Applied, Batch, LaptopStatus, Outcome, Reply, Snapshot, Step, Submission,
+    listed, new_secret, Applied, Batch, LaptopStatus, Outcome, Reply, Snapshot, Step, Submission,
     SubmissionKind, SubmissionState, SyncStatus, Upstream,
 };
 pub use weekly::{AgendaItem, WeeklySent};

@@ -282,6 +282,8 @@ pub struct Applied {
     pub refused: Vec<(i64, String)>,
     /// The reply was applied before (or a newer one was): nothing changed.
     pub already: bool,
+    /// Steps the department no longer has (put back from a backup): to be sent again.
+    pub sent_again: usize,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -370,13 +372,18 @@ fn insert_own(
     fields: &serde_json::Value,
     happened_at: &str,
     now: &str,
+    moment: i64,
     arrived: bool,
 ) -> Result<i64> {
-    let next: i64 = tx.query_row(
-        "SELECT coalesce(max(origin_id), 0) + 1 FROM submissions WHERE origin = ''",
+    // the id a step travels with: after the last, and never below `moment`, when it is
+    // recorded in milliseconds — a laptop put back from its own backup (it takes one a day)
+    // goes on with ids the department has not seen, instead of reusing theirs
+    let last: i64 = tx.query_row(
+        "SELECT coalesce(max(origin_id), 0) FROM submissions WHERE origin = ''",
         [],
         |r| r.get(0),
     )?;
+    let next = (last + 1).max(moment);
     let arrived_at = arrived.then_some(now);
     tx.execute(
         "INSERT INTO submissions (origin, origin_id, kind, person, target, summary, fields,
@@ -443,6 +450,7 @@ pub(crate) fn capture_notice(
         &fields,
         sent_at,
         &actor.stamp(),
+        actor.now.timestamp_millis(),
         false,
     )?;
     Ok(())
@@ -591,6 +599,7 @@ impl Db {
                 &fields,
                 &when,
                 &now,
+                actor.now.timestamp_millis(),
                 !laptop,
             )
         })?;
@@ -623,6 +632,7 @@ impl Db {
                 &fields,
                 &when,
                 &now,
+                actor.now.timestamp_millis(),
                 !laptop,
             )
         })?;
@@ -690,10 +700,25 @@ impl Db {
             .collect();
             tx.execute(
                 "UPDATE submissions SET sent_at = ?1
-                  WHERE origin = '' AND state = 'waiting' AND arrived_at IS NULL",
+                  WHERE origin = '' AND state = 'waiting' AND arrived_at IS NULL
+                    AND sent_at IS NULL",
                 [at],
             )?;
             Ok(steps)
+        })
+    }
+
+    /// Undoes [`Db::take_outgoing`] of `at` when nothing left after all (the file could not be
+    /// written, the department refused the sync): those steps may be given up again.
+    pub fn untake_outgoing(&mut self, at: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE submissions SET sent_at = NULL
+                  WHERE origin = '' AND state = 'waiting' AND arrived_at IS NULL
+                    AND sent_at = ?1",
+                [at],
+            )?;
+            Ok(())
         })
     }
 
@@ -934,19 +959,19 @@ impl Db {
             let mut steps = batch.steps.clone();
             steps.sort_by_key(|s| s.id);
             for step in &steps {
+                // (its form is not compared: a registered one keeps only its summary)
                 let known: Option<(String, String, String)> = tx
                     .query_row(
-                        "SELECT kind, fields, recorded_at FROM submissions
+                        "SELECT kind, summary, recorded_at FROM submissions
                           WHERE origin = ?1 AND origin_id = ?2",
                         params![batch.from, step.id],
                         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()?;
-                if let Some((kind, fields, recorded)) = known {
+                if let Some((kind, summary, recorded)) = known {
                     let same = kind == step.kind
-                        && recorded == step.recorded_at
-                        && serde_json::from_str::<serde_json::Value>(&fields).ok().as_ref()
-                            == Some(&step.fields);
+                        && summary == step.summary
+                        && recorded == step.recorded_at;
                     if !same {
                         // two laptops made from one copy (a file copied, or an old copy put
                         // back): their steps share ids; nothing of this sync is applied
@@ -1046,13 +1071,26 @@ impl Db {
                       WHERE origin = '' AND origin_id = ?5",
                     params![o.state, o.number, o.reason, o.arrived_at, o.id],
                 )?;
+                // registered: the record (in the copy just put in place) holds the form now
+                if o.state == "registered" {
+                    let fields: String = tx.query_row(
+                        "SELECT fields FROM submissions WHERE origin = '' AND origin_id = ?1",
+                        [o.id],
+                        |r| r.get(0),
+                    )?;
+                    let fields = serde_json::from_str(&fields).unwrap_or_default();
+                    tx.execute(
+                        "UPDATE submissions SET fields = ?1 WHERE origin = '' AND origin_id = ?2",
+                        params![brief_fields(&fields).to_string(), o.id],
+                    )?;
+                }
             }
             // a step the department no longer has (its database was put back from a backup
             // made before it arrived) is sent again
             let arrived: Vec<i64> = {
                 let mut st = tx.prepare(
                     "SELECT origin_id FROM submissions
-                      WHERE origin = '' AND state = 'waiting' AND arrived_at IS NOT NULL",
+                      WHERE origin = '' AND state <> 'discarded' AND arrived_at IS NOT NULL",
                 )?;
                 let ids = st
                     .query_map([], |r| r.get(0))?
@@ -1061,10 +1099,12 @@ impl Db {
             };
             for id in arrived.into_iter().filter(|id| !told.contains(id)) {
                 tx.execute(
-                    "UPDATE submissions SET arrived_at = NULL
+                    "UPDATE submissions SET arrived_at = NULL, state = 'waiting', number = '',
+                         reason = ''
                       WHERE origin = '' AND origin_id = ?1",
                     [id],
                 )?;
+                applied.sent_again += 1;
             }
             tx.execute(
                 "UPDATE sync_peers SET replies = ?1, last_sync = ?2 WHERE role = 'upstream'",
@@ -1199,14 +1239,44 @@ fn claim(tx: &Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Marks a submission registered or refused.
+/// Marks a submission registered: the record holds the form from now on, so the submission
+/// keeps only what its lists show (no photos, no personal data an erasure would miss).
 fn settle(tx: &Conn, id: i64, state: &str, number: &str, now: &str, by: &str) -> Result<()> {
+    let s = load(tx, id)?;
     tx.execute(
-        "UPDATE submissions SET state = ?1, number = ?2, settled_at = ?3, settled_by = ?4
-          WHERE id = ?5",
-        params![state, number, now, by, id],
+        "UPDATE submissions SET state = ?1, number = ?2, settled_at = ?3, settled_by = ?4,
+             fields = ?5
+          WHERE id = ?6",
+        params![
+            state,
+            number,
+            now,
+            by,
+            brief_fields(&s.fields).to_string(),
+            id
+        ],
     )?;
     Ok(())
+}
+
+/// What a settled report keeps of its form: who reported it and when, and its 梗概.
+fn brief_fields(fields: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for key in ["reporter", "report_date", "found_date", "brief", "bug"] {
+        if let Some(v) = fields.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// A submission as the lists show it: its photos counted, not carried.
+pub fn listed(mut s: Submission) -> Submission {
+    if let Some(shots) = s.fields.get("screenshots").and_then(|v| v.as_array()) {
+        let n = shots.len();
+        s.fields["screenshots"] = serde_json::Value::from(n);
+    }
+    s
 }
 
 /// One step arriving from laptop `from` (in the receiving transaction): a report or bug waits
@@ -1398,7 +1468,7 @@ fn is_local_setting(key: &str) -> bool {
 }
 
 /// Reads what `person` sees on a laptop (in the caller's snapshot).
-fn snapshot_in(conn: &Conn, person: &str, hash: bool, sign_in: bool) -> Result<Snapshot> {
+fn snapshot_in(conn: &Conn, person: &str, hash: bool, required: bool) -> Result<Snapshot> {
     let pid: Option<i64> = conn
         .query_row(
             "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
@@ -1409,6 +1479,14 @@ fn snapshot_in(conn: &Conn, person: &str, hash: bool, sign_in: bool) -> Result<S
     let Some(pid) = pid else {
         return Err(Error::NotFound(format!("人员名单中没有“{person}”")));
     };
+    // signing in on the laptop needs the person's own password, which only the first copy
+    // brings: required there when it is here and that copy carries one
+    let has_password: bool = conn.query_row(
+        "SELECT password_hash <> '' FROM people WHERE id = ?1",
+        [pid],
+        |r| r.get(0),
+    )?;
+    let sign_in = required && has_password;
     let reqs = "SELECT id FROM requirements WHERE reporter = ?1 OR reporter_id = ?2";
     let bugs = "SELECT id FROM bugs WHERE reporter = ?1";
     let delays = format!("SELECT id FROM delay_applications WHERE requirement_id IN ({reqs})");
@@ -1469,11 +1547,6 @@ fn snapshot_in(conn: &Conn, person: &str, hash: bool, sign_in: bool) -> Result<S
                     if is_local_setting(key) {
                         continue;
                     }
-                    if key == "security.sign_in" {
-                        if let Some(v) = at("value") {
-                            row[v] = Value::Text(if sign_in { "on" } else { "off" }.into());
-                        }
-                    }
                 }
                 "people" => {
                     if let (Some(i), Some(h)) = (at("id"), at("password_hash")) {
@@ -1499,6 +1572,20 @@ fn snapshot_in(conn: &Conn, person: &str, hash: bool, sign_in: bool) -> Result<S
                 _ => {}
             }
             out.push(row);
+        }
+        if *table == "settings" {
+            // the laptop's own answer, whether or not this database holds the row
+            let (k, v) = (
+                columns.iter().position(|c| c == "key"),
+                columns.iter().position(|c| c == "value"),
+            );
+            if let (Some(k), Some(v), 2) = (k, v, columns.len()) {
+                out.retain(|row| row[k] != Value::Text("security.sign_in".into()));
+                let mut row = vec![Value::Null, Value::Null];
+                row[k] = Value::Text("security.sign_in".into());
+                row[v] = Value::Text(if sign_in { "on" } else { "off" }.into());
+                out.push(row);
+            }
         }
         tables.push((table.to_string(), columns, out));
     }
@@ -1621,6 +1708,16 @@ fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
             "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ''",
             params![hash, id],
         )?;
+    }
+    // sign-in on a laptop whose person has no password here would lock them out of their own
+    // waiting steps: it stays off until a new copy brings their password
+    let usable: i64 = tx.query_row(
+        "SELECT count(*) FROM people WHERE name = ?1 AND active = 1 AND password_hash <> ''",
+        [snap.person.as_str()],
+        |r| r.get(0),
+    )?;
+    if usable == 0 {
+        super::settings::set(tx, "security.sign_in", "off")?;
     }
     Ok(())
 }
