@@ -938,3 +938,95 @@ fn after_the_department_is_restored_a_laptop_sends_again() {
     let inbox = json(&ok(&dept, &["inbox", "--json"]));
     assert_eq!(inbox.as_array().unwrap().len(), 1, "{inbox}");
 }
+
+/// The department's side cut off: `sync --in FILE --reply` killed at random moments ten times,
+/// then run to its end. The file's steps are there once, and the reply written last tells the
+/// laptop all of them (a reply is written whole or not at all).
+#[test]
+fn a_file_sync_killed_at_the_department_applies_every_step_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dept, d) = department(dir.path());
+    let a = dir.path().join("外出-张三.sqlite3");
+    ok(
+        &dept,
+        &["copy-db", "--to", a.to_str().unwrap(), "--for", "张三"],
+    );
+    for i in 1..=40 {
+        ok_on(lap(&a), &["submit", "--summary", &format!("外出 报告 {i}")]);
+    }
+    let file = dir.path().join("张三.genjin");
+    let reply = dir.path().join("回执.genjin");
+    ok_on(lap(&a), &["sync", "--out", file.to_str().unwrap()]);
+    let apply = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_genjin"))
+            .arg("--db")
+            .arg(&d)
+            .args([
+                "sync",
+                "--in",
+                file.to_str().unwrap(),
+                "--reply",
+                reply.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let seed = chrono::Local::now().timestamp_nanos_opt().unwrap_or(7) as u64 | 1;
+    let mut rng = Xorshift(seed);
+    let probe = std::time::Instant::now();
+    let o = genjin_on(lap(&a), &["pending", "--json"]);
+    assert!(o.status.success());
+    // a sync of 40 takes about a process start and a database opening, and a half again
+    let whole = (probe.elapsed().as_millis() as u64).max(20) * 3 / 2;
+    let mut finished = 0;
+    for round in 0..10 {
+        let mut child = apply();
+        std::thread::sleep(std::time::Duration::from_millis(rng.below(whole)));
+        if child.try_wait().unwrap().is_some() {
+            finished += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let inbox = json(&ok(&dept, &["inbox", "--json"]));
+        let n = inbox.as_array().unwrap().len();
+        assert!(
+            n == 0 || n == 40,
+            "seed {seed} round {round}: {n} of 40 arrived"
+        );
+    }
+    eprintln!("seed {seed}: {finished} of 10 finished before the kill");
+    let said = ok(
+        &dept,
+        &[
+            "sync",
+            "--in",
+            file.to_str().unwrap(),
+            "--reply",
+            reply.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        said.contains("送达") || said.contains("以前都已送达"),
+        "{said}"
+    );
+    assert_eq!(
+        json(&ok(&dept, &["inbox", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        40
+    );
+    ok_on(lap(&a), &["sync", "--in", reply.to_str().unwrap()]);
+    let pending = json(&ok_on(lap(&a), &["pending", "--json"]));
+    assert_eq!(pending.as_array().unwrap().len(), 40);
+    assert!(
+        pending
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["状态"] == "已送达，待登记"),
+        "seed {seed}: {pending}"
+    );
+}
