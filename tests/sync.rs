@@ -54,6 +54,21 @@ fn department(dir: &Path) -> (std::path::PathBuf, OsString) {
     (dept, d)
 }
 
+/// At the department: a laptop's file applied and its reply written (`sync --in --reply`);
+/// what it said.
+fn apply_at_department(dept: &Path, file: &Path, reply: &Path) -> String {
+    ok(
+        dept,
+        &[
+            "sync",
+            "--in",
+            file.to_str().unwrap(),
+            "--reply",
+            reply.to_str().unwrap(),
+        ],
+    )
+}
+
 fn register_numbers(db: &OsStr) -> Vec<String> {
     let rows = json(&ok_on(db, &["register", "--json"]));
     rows.as_array()
@@ -268,16 +283,7 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
     let out_b = dir.path().join("外出同步-王五.genjin");
     let reply_b = dir.path().join("回执-王五.genjin");
     ok_on(lap(&b), &["sync", "--out", out_b.to_str().unwrap()]);
-    let said = ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            out_b.to_str().unwrap(),
-            "--reply",
-            reply_b.to_str().unwrap(),
-        ],
-    );
+    let said = apply_at_department(&dept, &out_b, &reply_b);
     assert!(said.contains("送达 2 条"), "{said}");
     ok_on(lap(&b), &["sync", "--in", reply_b.to_str().unwrap()]);
 
@@ -352,16 +358,7 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
     let out_b2 = dir.path().join("外出同步-王五-2.genjin");
     let reply_b2 = dir.path().join("回执-王五-2.genjin");
     ok_on(lap(&b), &["sync", "--out", out_b2.to_str().unwrap()]);
-    ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            out_b2.to_str().unwrap(),
-            "--reply",
-            reply_b2.to_str().unwrap(),
-        ],
-    );
+    apply_at_department(&dept, &out_b2, &reply_b2);
     let said = ok_on(lap(&b), &["sync", "--in", reply_b2.to_str().unwrap()]);
     assert!(said.contains("已登记"), "{said}");
     let on_a = register_numbers(lap(&a));
@@ -436,16 +433,7 @@ fn two_laptops_offline_reach_the_department_and_learn_their_numbers() {
     let out_b3 = dir.path().join("外出同步-王五-3.genjin");
     let reply_b3 = dir.path().join("回执-王五-3.genjin");
     ok_on(lap(&b), &["sync", "--out", out_b3.to_str().unwrap()]);
-    ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            out_b3.to_str().unwrap(),
-            "--reply",
-            reply_b3.to_str().unwrap(),
-        ],
-    );
+    apply_at_department(&dept, &out_b3, &reply_b3);
     ok_on(lap(&b), &["sync", "--in", reply_b3.to_str().unwrap()]);
     let seen_b = json(&ok_on(lap(&b), &["show", &of_b, "--json"]));
     assert_eq!(seen_b["decision"], "不做", "{seen_b}");
@@ -544,16 +532,7 @@ fn wrong_or_altered_files_are_refused_and_conflicts_are_said_on_both_sides() {
     refused(&cut, "不是跟进的同步文件");
     // a reply made for one laptop is not taken by another
     let reply = dir.path().join("回执.genjin");
-    ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            from_a.to_str().unwrap(),
-            "--reply",
-            reply.to_str().unwrap(),
-        ],
-    );
+    apply_at_department(&dept, &from_a, &reply);
     let o = genjin_on(lap(&c), &["sync", "--in", reply.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("为另一个数据库制作"), "{}", stderr(&o));
@@ -892,16 +871,7 @@ fn after_the_department_is_restored_a_laptop_sends_again() {
     let out = dir.path().join("1.genjin");
     let reply = dir.path().join("1-回执.genjin");
     ok_on(lap(&a), &["sync", "--out", out.to_str().unwrap()]);
-    ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            out.to_str().unwrap(),
-            "--reply",
-            reply.to_str().unwrap(),
-        ],
-    );
+    apply_at_department(&dept, &out, &reply);
     assert!(
         !std::fs::read_to_string(&reply).unwrap().contains("$argon2"),
         "a reply travels by mail: no password hash in it"
@@ -917,16 +887,7 @@ fn after_the_department_is_restored_a_laptop_sends_again() {
     let out2 = dir.path().join("2.genjin");
     let reply2 = dir.path().join("2-回执.genjin");
     ok_on(lap(&a), &["sync", "--out", out2.to_str().unwrap()]);
-    ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            out2.to_str().unwrap(),
-            "--reply",
-            reply2.to_str().unwrap(),
-        ],
-    );
+    apply_at_department(&dept, &out2, &reply2);
     // the reply says it is not there: taken, not ignored as an old one
     let said = ok_on(lap(&a), &["sync", "--in", reply2.to_str().unwrap()]);
     assert!(!said.contains("已经应用过"), "{said}");
@@ -997,16 +958,7 @@ fn a_file_sync_killed_at_the_department_applies_every_step_once() {
         );
     }
     eprintln!("seed {seed}: {finished} of 10 finished before the kill");
-    let said = ok(
-        &dept,
-        &[
-            "sync",
-            "--in",
-            file.to_str().unwrap(),
-            "--reply",
-            reply.to_str().unwrap(),
-        ],
-    );
+    let said = apply_at_department(&dept, &file, &reply);
     assert!(
         said.contains("送达") || said.contains("以前都已送达"),
         "{said}"

@@ -219,11 +219,7 @@ pub fn copy_for(db: &mut Db, actor: &Actor, to: &str, person: &str) -> Result<La
         Ok(())
     })();
     if let Err(e) = made {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::store::remove_database_file(path);
         return Err(e);
     }
     let rows = |t: &str| {

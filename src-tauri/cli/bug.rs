@@ -2,7 +2,7 @@
 //! (issue 10's exact interface).
 
 use super::to_json;
-use crate::error::{io_reason, Error, Result};
+use crate::error::{Error, Result};
 use crate::store::{
     Actor, BugEdit, BugFilter, BugInput, BugView, Db, FixInput, ReproduceInput, StepTime,
 };
@@ -251,20 +251,7 @@ fn json_of(b: &BugView) -> Value {
 type Screenshots = Vec<(String, Vec<u8>)>;
 
 fn bug_input(x: AddArgs) -> Result<(BugInput, Screenshots)> {
-    let files = x
-        .attach
-        .iter()
-        .map(|p| {
-            std::fs::read(p)
-                .map(|bytes| (p.to_string_lossy().to_string(), bytes))
-                .map_err(|e| {
-                    Error::invalid(
-                        "attach",
-                        format!("无法读取 {}：{}", p.display(), io_reason(&e)),
-                    )
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let files = super::read_files(&x.attach, "attach")?;
     let input = BugInput {
         found_date: x.found,
         received_date: x.reported,

@@ -638,6 +638,24 @@ pub fn run(db: &mut Db, actor: &Actor, command: Command, out: &mut dyn Write) ->
 }
 
 /// Pretty JSON for `--json` output.
+/// The files named on the command line (`--attach`, `attach`'s files) as (name, bytes); one
+/// that cannot be read is refused by `field`, naming it and why.
+fn read_files(paths: &[PathBuf], field: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read(p)
+                .map(|bytes| (p.to_string_lossy().to_string(), bytes))
+                .map_err(|e| {
+                    Error::invalid(
+                        field,
+                        format!("无法读取 {}：{}", p.display(), crate::error::io_reason(&e)),
+                    )
+                })
+        })
+        .collect()
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string_pretty(v).map_err(json_error)
 }

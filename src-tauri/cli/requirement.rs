@@ -387,20 +387,7 @@ pub fn withdraw(db: &mut Db, actor: &Actor, a: WithdrawArgs, out: &mut dyn Write
 
 /// `attach NUMBER FILE…`: screenshots kept with a requirement, all or none.
 pub fn attach(db: &mut Db, actor: &Actor, a: AttachArgs, out: &mut dyn Write) -> Result<()> {
-    let files = a
-        .files
-        .iter()
-        .map(|p| {
-            std::fs::read(p)
-                .map(|b| (p.to_string_lossy().to_string(), b))
-                .map_err(|e| {
-                    crate::Error::invalid(
-                        "file",
-                        format!("无法读取 {}：{}", p.display(), crate::error::io_reason(&e)),
-                    )
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let files = super::read_files(&a.files, "file")?;
     let shots = db.attach_to_requirement(actor, &a.number, &files)?;
     writeln!(
         out,

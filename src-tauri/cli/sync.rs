@@ -135,20 +135,7 @@ pub fn submit(db: &mut Db, actor: &Actor, a: SubmitArgs, out: &mut dyn Write) ->
         remark: a.remark,
         ..Default::default()
     };
-    let files = a
-        .attach
-        .iter()
-        .map(|p| {
-            std::fs::read(p)
-                .map(|bytes| (p.to_string_lossy().to_string(), bytes))
-                .map_err(|e| {
-                    Error::invalid(
-                        "attach",
-                        format!("无法读取 {}：{}", p.display(), crate::error::io_reason(&e)),
-                    )
-                })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let files = super::read_files(&a.attach, "attach")?;
     let s = db.submit_requirement(actor, &input, &files, a.at.as_deref())?;
     writeln!(out, "{}", s.label())?;
     Ok(())

@@ -155,22 +155,25 @@ fn copy_into_new_file(db: &Db, dest: &Path) -> Result<CopyReport> {
         report.target = dest.display().to_string();
         file.conn().checkpoint()?;
         drop(file);
-        for side in ["-wal", "-shm"] {
-            let mut p = part.as_os_str().to_os_string();
-            p.push(side);
-            let _ = std::fs::remove_file(PathBuf::from(p));
-        }
+        remove_sides(&part, false);
         std::fs::rename(&part, dest)?;
         Ok(report)
     })();
     if done.is_err() {
-        for side in ["", "-wal", "-shm"] {
-            let mut p = part.as_os_str().to_os_string();
-            p.push(side);
-            let _ = std::fs::remove_file(PathBuf::from(p));
-        }
+        remove_sides(&part, true);
     }
     done
+}
+
+/// Removes a SQLite file's `-wal` and `-shm` beside it (and, with `file`, the file itself):
+/// what a copy that did not finish leaves, or a finished one before it is renamed.
+pub(crate) fn remove_sides(path: &Path, file: bool) {
+    let main: &[&str] = if file { &[""] } else { &[] };
+    for side in main.iter().chain(&["-wal", "-shm"]) {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(side);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
 }
 
 /// Copies the open database file `conn` into `dest` (which must not exist) through the online

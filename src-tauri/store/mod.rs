@@ -33,6 +33,12 @@ mod weekly;
 
 pub use attachments::AttachmentView;
 pub use backup::{backups_dir, check_backup_file, storage_warning, BackupFile, BackupKind};
+
+/// Removes a database file that was being made, with its `-wal` and `-shm` (a laptop's copy
+/// that did not finish).
+pub fn remove_database_file(path: &Path) {
+    backup::remove_sides(path, true);
+}
 pub use bugs::{BugEdit, BugFilter, BugInput, BugView, FixInput, ReproduceInput};
 pub use calendar::{CalendarDay, CalendarPreview, PreviewDay};
 pub use copy::{CopyProgress, CopyReport};

@@ -584,26 +584,15 @@ impl Db {
     ) -> Result<Submission> {
         super::people::allow_roles(self.conn(), actor, Action::Register)?;
         let input = checked_report(actor, input)?;
-        let mut fields = json_of(&input);
-        with_screenshots(self.conn(), &mut fields, screenshots)?;
-        let when = dates::happened_at(at, actor.now)?;
-        let laptop = self.upstream()?.is_some();
-        let now = actor.stamp();
-        let id = self.write(|tx| {
-            insert_own(
-                tx,
-                SubmissionKind::Requirement,
-                &actor.name,
-                "",
-                &line(&input.brief),
-                &fields,
-                &when,
-                &now,
-                actor.now.timestamp_millis(),
-                !laptop,
-            )
-        })?;
-        load(self.conn(), id)
+        let summary = line(&input.brief);
+        self.submit(
+            actor,
+            SubmissionKind::Requirement,
+            &summary,
+            json_of(&input),
+            screenshots,
+            at,
+        )
     }
 
     /// Records a bug report waiting to be numbered (see [`Db::submit_requirement`]).
@@ -617,7 +606,28 @@ impl Db {
         super::people::allow_roles(self.conn(), actor, Action::ReportBug)?;
         let mut input = checked_bug(actor, input)?;
         input.at = Default::default();
-        let mut fields = json_of(&input);
+        let summary = line(&input.content);
+        self.submit(
+            actor,
+            SubmissionKind::Bug,
+            &summary,
+            json_of(&input),
+            screenshots,
+            at,
+        )
+    }
+
+    /// A checked report or bug kept as waiting, its photos inside its form: at once in the
+    /// collector's 待登记 on a department's database, sent at the next sync from a laptop.
+    fn submit(
+        &mut self,
+        actor: &Actor,
+        kind: SubmissionKind,
+        summary: &str,
+        mut fields: serde_json::Value,
+        screenshots: &[(String, Vec<u8>)],
+        at: Option<&str>,
+    ) -> Result<Submission> {
         with_screenshots(self.conn(), &mut fields, screenshots)?;
         let when = dates::happened_at(at, actor.now)?;
         let laptop = self.upstream()?.is_some();
@@ -625,10 +635,10 @@ impl Db {
         let id = self.write(|tx| {
             insert_own(
                 tx,
-                SubmissionKind::Bug,
+                kind,
                 &actor.name,
                 "",
-                &line(&input.content),
+                summary,
                 &fields,
                 &when,
                 &now,
@@ -636,10 +646,6 @@ impl Db {
                 !laptop,
             )
         })?;
-        load(self.conn(), id)
-    }
-
-    pub fn submission(&self, id: i64) -> Result<Submission> {
         load(self.conn(), id)
     }
 
@@ -1110,17 +1116,6 @@ impl Db {
                 "UPDATE sync_peers SET replies = ?1, last_sync = ?2 WHERE role = 'upstream'",
                 params![reply.seq, now],
             )?;
-            // the person operates their laptop
-            let me: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
-                    [up.person.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(me) = me {
-                super::settings::set(tx, OPERATOR_KEY, &me.to_string())?;
-            }
             replay_notices(tx)?;
             Ok(())
         })?;
@@ -1156,20 +1151,7 @@ impl Db {
 
     /// Puts a snapshot in place on a fresh laptop copy (its first, before any reply).
     pub(crate) fn put_first_snapshot(&mut self, snapshot: &Snapshot) -> Result<()> {
-        self.write(|tx| {
-            put_snapshot(tx, snapshot)?;
-            let me: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
-                    [snapshot.person.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(me) = me {
-                super::settings::set(tx, OPERATOR_KEY, &me.to_string())?;
-            }
-            Ok(())
-        })?;
+        self.write(|tx| put_snapshot(tx, snapshot))?;
         self.index_search()?;
         Ok(())
     }
@@ -1287,14 +1269,7 @@ fn arrive(tx: &Conn, from: &str, person: &str, step: &Step, origin: &str, now: &
     })?;
     let recorded = chrono::DateTime::parse_from_rfc3339(&step.recorded_at)
         .map_err(|_| Error::invalid("file", "同步内容中的记录时间无法识别"))?;
-    let pid: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
-            [person],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let actor = Actor::new(pid, person, origin, recorded);
+    let actor = Actor::new(person_id(tx, person)?, person, origin, recorded);
     let action = match kind {
         SubmissionKind::Requirement => Action::Register,
         SubmissionKind::Bug => Action::ReportBug,
@@ -1467,16 +1442,20 @@ fn is_local_setting(key: &str) -> bool {
         .any(|l| key == *l || (l.ends_with('.') && key.starts_with(l)))
 }
 
-/// Reads what `person` sees on a laptop (in the caller's snapshot).
-fn snapshot_in(conn: &Conn, person: &str, hash: bool, required: bool) -> Result<Snapshot> {
-    let pid: Option<i64> = conn
+/// The listed person of that name (an active one first): the person of a laptop.
+fn person_id(conn: &Conn, name: &str) -> Result<Option<i64>> {
+    Ok(conn
         .query_row(
             "SELECT id FROM people WHERE name = ?1 ORDER BY active DESC, id LIMIT 1",
-            [person],
+            [name],
             |r| r.get(0),
         )
-        .optional()?;
-    let Some(pid) = pid else {
+        .optional()?)
+}
+
+/// Reads what `person` sees on a laptop (in the caller's snapshot).
+fn snapshot_in(conn: &Conn, person: &str, hash: bool, required: bool) -> Result<Snapshot> {
+    let Some(pid) = person_id(conn, person)? else {
         return Err(Error::NotFound(format!("人员名单中没有“{person}”")));
     };
     // signing in on the laptop needs the person's own password, which only the first copy
@@ -1624,7 +1603,7 @@ fn snapshot_in(conn: &Conn, person: &str, hash: bool, required: bool) -> Result<
 }
 
 /// Replaces the laptop's copy with `snap` (in the caller's transaction): its own settings,
-/// submissions and peers stay.
+/// submissions, peers and passwords stay, and its person operates it.
 fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
     if snap.schema != super::schema_version() {
         return Err(Error::Conflict(format!(
@@ -1718,6 +1697,10 @@ fn put_snapshot(tx: &Conn, snap: &Snapshot) -> Result<()> {
     )?;
     if usable == 0 {
         super::settings::set(tx, "security.sign_in", "off")?;
+    }
+    // the person operates their laptop
+    if let Some(me) = person_id(tx, &snap.person)? {
+        super::settings::set(tx, OPERATOR_KEY, &me.to_string())?;
     }
     Ok(())
 }
